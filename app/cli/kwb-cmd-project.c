@@ -1,0 +1,183 @@
+/* kwb-cmd-project.c — kwb init, show, set, version
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "kwb-cli.h"
+#include "kwb-core.h"
+
+static void
+warn_missing_defaults (KwbProject *project)
+{
+  g_autofree char *source = kwb_project_dup_path (project, "kernel", "source");
+  g_autofree char *busybox = kwb_project_dup_path (project, "busybox", "binary");
+
+  if (source == NULL || !g_file_test (source, G_FILE_TEST_EXISTS))
+    fprintf (stderr, _("Note: no kernel source yet (%s). Install Debian's with: "
+                       "sudo apt-get install linux-source-6.1\n"), source ? source : "?");
+  if (busybox == NULL || !g_file_test (busybox, G_FILE_TEST_IS_EXECUTABLE))
+    fprintf (stderr, _("Note: no static BusyBox yet (%s). Install it with: "
+                       "sudo apt-get install busybox-static\n"), busybox ? busybox : "?");
+}
+
+int
+kwb_cmd_init (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int status;
+
+  context = g_option_context_new (_("init DIR — create a project"));
+  g_option_context_set_summary (context,
+    _("Creates DIR (if needed) and writes DIR/kernel-workbench.ini with defaults that work\n"
+      "on Debian 12: the kernel from linux-source-6.1, BusyBox from busybox-static,\n"
+      "a fast debug kernel (tinyconfig + DWARF 4, GDB scripts, no KASLR).\n"
+      "An existing project is never overwritten."));
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("init takes one folder"));
+
+  project = kwb_project_init_directory (argv[1], &error);
+  if (project == NULL)
+    return kwb_cli_fail (error);
+
+  path = kwb_project_dup_file_path (project);
+  printf (_("Created %s\n"), path);
+  warn_missing_defaults (project);
+  return KWB_EXIT_OK;
+}
+
+static void
+print_key (KwbProject          *project,
+           const KwbProjectKey *k,
+           gboolean             verbose)
+{
+  g_autofree char *value = NULL;
+
+  if (k->type == KWB_PROJECT_VALUE_STRING_LIST)
+    {
+      g_auto(GStrv) list = kwb_project_dup_string_list (project, k->group, k->key);
+
+      value = g_strjoinv (";", list);
+    }
+  else
+    value = kwb_project_dup_string (project, k->group, k->key);
+
+  printf ("  %-16s = %s", k->key, value);
+  if (k->type == KWB_PROJECT_VALUE_PATH && *value != '\0')
+    {
+      g_autofree char *resolved = kwb_project_dup_path (project, k->group, k->key);
+
+      if (!g_str_equal (resolved, value))
+        printf ("  → %s", resolved);
+    }
+  if (!kwb_project_is_set (project, k->group, k->key))
+    printf ("  %s", _("(default)"));
+  printf ("\n");
+  if (verbose)
+    printf ("  %-16s   %s\n", "", _(k->summary));
+}
+
+int
+kwb_cmd_show (int    argc,
+              char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  const KwbProjectKey *schema;
+  gboolean keys = FALSE;
+  const char *group = NULL;
+  guint n_keys;
+  int status;
+  GOptionEntry entries[] = {
+    { "keys", 'k', 0, G_OPTION_ARG_NONE, &keys, N_("Explain every key"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("show DIR — print a project"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("show takes one project folder"));
+
+  project = kwb_project_load (argv[1], &error);
+  if (project == NULL)
+    return kwb_cli_fail (error);
+
+  path = kwb_project_dup_file_path (project);
+  name = kwb_project_dup_name (project);
+  printf (_("Project %s (%s)\n"), name, path);
+
+  schema = kwb_project_get_schema (&n_keys);
+  for (guint i = 0; i < n_keys; i++)
+    {
+      if (group == NULL || !g_str_equal (group, schema[i].group))
+        {
+          group = schema[i].group;
+          printf ("[%s]\n", group);
+        }
+      print_key (project, &schema[i], keys);
+    }
+  return KWB_EXIT_OK;
+}
+
+int
+kwb_cmd_set (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) parts = NULL;
+  int status;
+
+  context = g_option_context_new (_("set DIR GROUP.KEY VALUE — change one setting"));
+  g_option_context_set_summary (context,
+    _("Example: kwb set myproject qemu.memory 2048\n"
+      "Lists take ';' between items. Other keys and comments in the file are kept."));
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 4)
+    return kwb_cli_usage_error (context, _("set takes a folder, GROUP.KEY and a value"));
+
+  parts = g_strsplit (argv[2], ".", 2);
+  if (g_strv_length (parts) != 2)
+    return kwb_cli_usage_error (context, _("“%s” is not GROUP.KEY (e.g. qemu.memory)"), argv[2]);
+
+  project = kwb_project_load (argv[1], &error);
+  if (project == NULL)
+    return kwb_cli_fail (error);
+  if (!kwb_project_set_value (project, parts[0], parts[1], argv[3], &error) ||
+      !kwb_project_save (project, &error))
+    return kwb_cli_fail (error);
+  return KWB_EXIT_OK;
+}
+
+int
+kwb_cmd_version (int    argc,
+                 char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  int status;
+
+  context = g_option_context_new (_("version — print the version"));
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return kwb_cli_usage_error (context, _("version takes no arguments"));
+  printf ("kwb %s\n", PACKAGE_VERSION);
+  return KWB_EXIT_OK;
+}

@@ -1,0 +1,128 @@
+/* kwb.c — kwb, the command-line face of the Kernel Workbench core
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "kwb-cli.h"
+
+static const KwbCommand commands[] = {
+  { "init",    kwb_cmd_init,    "DIR",              N_("Create a project with defaults for this machine") },
+  { "show",    kwb_cmd_show,    "DIR",              N_("Print a project's settings") },
+  { "set",     kwb_cmd_set,     "DIR GROUP.KEY VALUE", N_("Change one setting of a project") },
+  { "version", kwb_cmd_version, "",                 N_("Print the version") },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n  kwb COMMAND [OPTION…]\n\n%s\n",
+           _("Usage:"), _("Debug the Linux kernel under QEMU and GDB."));
+  fprintf (stream, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("Run “kwb COMMAND --help” for the options of one command."));
+}
+
+gboolean
+kwb_cli_stdout_is_terminal (void)
+{
+  return isatty (STDOUT_FILENO);
+}
+
+gboolean
+kwb_cli_parse (GOptionContext   *context,
+               int              *argc,
+               char           ***argv,
+               int              *exit_status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_status = kwb_cli_usage_error (context, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+kwb_cli_usage_error (GOptionContext *context,
+                     const char     *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *help = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  help = g_option_context_get_help (context, TRUE, NULL);
+  fprintf (stderr, "kwb: %s\n\n%s", message, help);
+  return KWB_EXIT_USAGE;
+}
+
+int
+kwb_cli_fail (GError *error)
+{
+  fprintf (stderr, "kwb: %s\n", error->message);
+  return KWB_EXIT_FAILED;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *name;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("kwb");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return KWB_EXIT_USAGE;
+    }
+
+  name = argv[1];
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
+    {
+      if (argc > 2 && !g_str_equal (name, "--help") && !g_str_equal (name, "-h"))
+        {
+          char *help_argv[] = { argv[2], (char *) "--help", NULL };
+
+          for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+            if (g_str_equal (commands[i].name, argv[2]))
+              return commands[i].func (2, help_argv);
+          fprintf (stderr, _("kwb: no command “%s”\n\n"), argv[2]);
+          print_usage (stderr);
+          return KWB_EXIT_USAGE;
+        }
+      print_usage (stdout);
+      return KWB_EXIT_OK;
+    }
+  if (g_str_equal (name, "--version"))
+    return kwb_cmd_version (1, argv + 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return commands[i].func (argc - 1, argv + 1);
+
+  if (name[0] == '-')
+    fprintf (stderr, _("kwb: unknown option “%s”\n\n"), name);
+  else
+    fprintf (stderr, _("kwb: no command “%s”\n\n"), name);
+  print_usage (stderr);
+  return KWB_EXIT_USAGE;
+}

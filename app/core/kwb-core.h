@@ -1,0 +1,8 @@
+/* kwb-core.h — the whole core library in one include
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kwb-project.h"
+#include "kwb-spawn.h"
