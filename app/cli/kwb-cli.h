@@ -24,7 +24,7 @@ typedef struct {
   const char     *summary;   /* N_() */
 } KwbCommand;
 
-/* Parses argv for a subcommand with a uniform --help and exit 2 on bad usage.
+/* Parses argv (argv[0] is the subcommand's name) for a subcommand with a uniform --help and exit 2 on bad usage.
  * Returns FALSE with *exit_status set when the command must stop. */
 gboolean  kwb_cli_parse               (GOptionContext  *context,
                                        int             *argc,

@@ -35,7 +35,7 @@ kwb_cmd_init (int    argc,
   g_autofree char *path = NULL;
   int status;
 
-  context = g_option_context_new (_("init DIR — create a project"));
+  context = g_option_context_new (_("DIR — create a project"));
   g_option_context_set_summary (context,
     _("Creates DIR (if needed) and writes DIR/kernel-workbench.ini with defaults that work\n"
       "on Debian 12: the kernel from linux-source-6.1, BusyBox from busybox-static,\n"
@@ -106,7 +106,7 @@ kwb_cmd_show (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("show DIR — print a project"));
+  context = g_option_context_new (_("DIR — print a project"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
@@ -144,7 +144,7 @@ kwb_cmd_set (int    argc,
   g_auto(GStrv) parts = NULL;
   int status;
 
-  context = g_option_context_new (_("set DIR GROUP.KEY VALUE — change one setting"));
+  context = g_option_context_new (_("DIR GROUP.KEY VALUE — change one setting"));
   g_option_context_set_summary (context,
     _("Example: kwb set myproject qemu.memory 2048\n"
       "Lists take ';' between items. Other keys and comments in the file are kept."));
@@ -173,7 +173,7 @@ kwb_cmd_version (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   int status;
 
-  context = g_option_context_new (_("version — print the version"));
+  context = g_option_context_new (_("— print the version"));
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 1)

@@ -43,7 +43,10 @@ kwb_cli_parse (GOptionContext   *context,
                int              *exit_status)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("kwb %s", (*argv)[0]);
 
+  /* Usage lines then read "kwb init [OPTION…] DIR". */
+  g_set_prgname (prgname);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       *exit_status = kwb_cli_usage_error (context, "%s", error->message);
