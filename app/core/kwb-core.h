@@ -4,5 +4,6 @@
  */
 #pragma once
 
+#include "kwb-cpio.h"
 #include "kwb-project.h"
 #include "kwb-spawn.h"
