@@ -1,0 +1,1182 @@
+/* kwb-qemu.c — one qemu-system-x86_64 guest: serial PTY, QMP and GDB stub on private sockets
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Safe by default: QEMU's "-s" is "-gdb tcp::1234", which listens on every
+ * interface and lets anyone on the network drive the guest. We put the GDB
+ * stub and QMP on unix sockets inside a fresh 0700 directory instead. Only
+ * when asked (expose-tcp) is the stub offered on 127.0.0.1 at a free port.
+ *
+ * The serial console is a PTY we create (posix_openpt) and hand to QEMU by
+ * its slave path: the GUI hosts the master in a VTE terminal, tests and kwb
+ * read and write it (watch-console).
+ *
+ * Stopping is polite first: QMP "quit", then SIGTERM, then SIGKILL to the
+ * whole process group. QEMU also dies with us (PR_SET_PDEATHSIG, kwb-spawn).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <gio/gunixsocketaddress.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "kwb-json.h"
+#include "kwb-qemu.h"
+#include "kwb-spawn.h"
+
+#define CONSOLE_TAIL_BYTES  8192
+#define STDERR_TAIL_LINES   20
+#define QMP_CONNECT_TIMEOUT_MS 15000
+#define QUIT_GRACE_MS       3000
+#define TERM_GRACE_MS       2000
+
+struct _KwbQemu
+{
+  GObject        parent_instance;
+
+  /* configuration */
+  char          *binary;
+  char          *kernel;
+  char          *initrd;
+  char          *append;
+  guint          memory;
+  guint          cpus;
+  KwbQemuAccel   accel;
+  gboolean       freeze;
+  gboolean       expose_tcp;
+  gboolean       watch_console;
+  GStrv          extra_args;
+
+  /* running state */
+  GSubprocess   *process;
+  GStrv          argv;
+  char          *accelerator;
+  char          *runtime_dir;
+  char          *qmp_path;
+  char          *gdb_path;
+  guint          tcp_port;
+  int            pty_master;
+  char          *pty_path;
+  GInputStream  *console_stream;
+  GCancellable  *io_cancellable;
+  GByteArray    *console_tail;
+  GQueue        *stderr_tail;
+  GSocketConnection *qmp;
+  GDataInputStream  *qmp_in;
+  GQueue        *qmp_pending;  /* GTask, answered in order */
+  GTask         *start_task;
+  GQueue        *stop_tasks;
+  guint          stop_timeout_id;
+  gboolean       stop_requested;
+  gboolean       exited;
+};
+
+G_DEFINE_FINAL_TYPE (KwbQemu, kwb_qemu, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kwb-qemu-error-quark, kwb_qemu_error)
+
+enum {
+  PROP_0,
+  PROP_RUNNING,
+  PROP_ACCELERATOR,
+  N_PROPS
+};
+
+enum {
+  CONSOLE_OUTPUT,
+  EXITED,
+  QMP_EVENT,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void qmp_read_next (KwbQemu *self);
+
+gboolean
+kwb_qemu_kvm_usable (void)
+{
+  int fd = open ("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  return TRUE;
+}
+
+static void
+cleanup_runtime_dir (KwbQemu *self)
+{
+  if (self->runtime_dir == NULL)
+    return;
+  if (self->qmp_path)
+    g_unlink (self->qmp_path);
+  if (self->gdb_path)
+    g_unlink (self->gdb_path);
+  g_rmdir (self->runtime_dir);
+  g_clear_pointer (&self->runtime_dir, g_free);
+}
+
+static void
+fail_pending (KwbQemu    *self,
+              const char *why)
+{
+  GTask *task;
+
+  while (self->qmp_pending && (task = g_queue_pop_head (self->qmp_pending)) != NULL)
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING, "%s", why);
+      g_object_unref (task);
+    }
+}
+
+static void
+kwb_qemu_dispose (GObject *object)
+{
+  KwbQemu *self = (KwbQemu *) object;
+
+  /* Never leave a guest behind when the object goes away. */
+  if (self->process != NULL && !self->exited)
+    kwb_spawn_kill_group (self->process, SIGKILL);
+
+  if (self->io_cancellable)
+    g_cancellable_cancel (self->io_cancellable);
+  g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  fail_pending (self, _("QEMU session closed"));
+  g_clear_object (&self->qmp_in);
+  g_clear_object (&self->qmp);
+  g_clear_object (&self->console_stream);
+  g_clear_object (&self->process);
+  cleanup_runtime_dir (self);
+
+  G_OBJECT_CLASS (kwb_qemu_parent_class)->dispose (object);
+}
+
+static void
+kwb_qemu_finalize (GObject *object)
+{
+  KwbQemu *self = (KwbQemu *) object;
+
+  if (self->pty_master >= 0)
+    close (self->pty_master);
+  g_free (self->binary);
+  g_free (self->kernel);
+  g_free (self->initrd);
+  g_free (self->append);
+  g_strfreev (self->extra_args);
+  g_strfreev (self->argv);
+  g_free (self->accelerator);
+  g_free (self->qmp_path);
+  g_free (self->gdb_path);
+  g_free (self->pty_path);
+  g_clear_object (&self->io_cancellable);
+  g_byte_array_unref (self->console_tail);
+  g_queue_free_full (self->stderr_tail, g_free);
+  g_queue_free (self->qmp_pending);
+  g_queue_free (self->stop_tasks);
+
+  G_OBJECT_CLASS (kwb_qemu_parent_class)->finalize (object);
+}
+
+static void
+kwb_qemu_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  KwbQemu *self = KWB_QEMU (object);
+
+  switch (prop_id)
+    {
+    case PROP_RUNNING:
+      g_value_set_boolean (value, kwb_qemu_get_running (self));
+      break;
+    case PROP_ACCELERATOR:
+      g_value_set_string (value, self->accelerator);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kwb_qemu_class_init (KwbQemuClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kwb_qemu_dispose;
+  object_class->finalize = kwb_qemu_finalize;
+  object_class->get_property = kwb_qemu_get_property;
+
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCELERATOR] =
+    g_param_spec_string ("accelerator", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KwbQemu::console-output:
+   * @bytes: what the guest wrote to its serial console
+   *
+   * Only while watch-console is on (the default); the GUI turns it off and
+   * reads the PTY master in its terminal instead.
+   */
+  signals[CONSOLE_OUTPUT] =
+    g_signal_new ("console-output", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+
+  /**
+   * KwbQemu::exited:
+   * @requested: whether we asked it to stop
+   * @reason: what happened, for the user (exit status, signal, QEMU's last error)
+   */
+  signals[EXITED] =
+    g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
+
+  /**
+   * KwbQemu::qmp-event:
+   * @name: the QMP event, e.g. STOP, RESUME, SHUTDOWN
+   * @data: its "data" member as a{sv}, or %NULL
+   */
+  signals[QMP_EVENT] =
+    g_signal_new ("qmp-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
+}
+
+static void
+kwb_qemu_init (KwbQemu *self)
+{
+  self->binary = g_strdup ("qemu-system-x86_64");
+  self->memory = 1024;
+  self->cpus = 2;
+  self->accel = KWB_QEMU_ACCEL_AUTO;
+  self->freeze = TRUE;
+  self->watch_console = TRUE;
+  self->pty_master = -1;
+  self->console_tail = g_byte_array_new ();
+  self->stderr_tail = g_queue_new ();
+  self->qmp_pending = g_queue_new ();
+  self->stop_tasks = g_queue_new ();
+}
+
+KwbQemu *
+kwb_qemu_new (void)
+{
+  return g_object_new (KWB_TYPE_QEMU, NULL);
+}
+
+void
+kwb_qemu_apply_project (KwbQemu    *self,
+                        KwbProject *project)
+{
+  g_autofree char *binary = kwb_project_dup_string (project, "qemu", "binary");
+  g_autofree char *accel = kwb_project_dup_string (project, "qemu", "accel");
+  g_auto(GStrv) extra = kwb_project_dup_string_list (project, "qemu", "extra-args");
+
+  kwb_qemu_set_binary (self, binary);
+  kwb_qemu_set_memory (self, kwb_project_get_int (project, "qemu", "memory"));
+  kwb_qemu_set_cpus (self, kwb_project_get_int (project, "qemu", "cpus"));
+  kwb_qemu_set_freeze (self, kwb_project_get_boolean (project, "qemu", "freeze"));
+  kwb_qemu_set_expose_tcp (self, kwb_project_get_boolean (project, "qemu", "expose-tcp"));
+  kwb_qemu_set_extra_args (self, (const char * const *) extra);
+  if (g_strcmp0 (accel, "kvm") == 0)
+    kwb_qemu_set_accel (self, KWB_QEMU_ACCEL_KVM);
+  else if (g_strcmp0 (accel, "tcg") == 0)
+    kwb_qemu_set_accel (self, KWB_QEMU_ACCEL_TCG);
+  else
+    kwb_qemu_set_accel (self, KWB_QEMU_ACCEL_AUTO);
+}
+
+#define SETTER_STRING(name, field) \
+  void kwb_qemu_set_##name (KwbQemu *self, const char *value) \
+  { \
+    g_return_if_fail (KWB_IS_QEMU (self)); \
+    g_free (self->field); \
+    self->field = (value && *value) ? g_strdup (value) : NULL; \
+  }
+
+SETTER_STRING (binary, binary)
+SETTER_STRING (kernel, kernel)
+SETTER_STRING (initrd, initrd)
+SETTER_STRING (append, append)
+
+void
+kwb_qemu_set_memory (KwbQemu *self,
+                     guint    mib)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  self->memory = MAX (mib, 32);
+}
+
+void
+kwb_qemu_set_cpus (KwbQemu *self,
+                   guint    cpus)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  self->cpus = MAX (cpus, 1);
+}
+
+void
+kwb_qemu_set_accel (KwbQemu      *self,
+                    KwbQemuAccel  accel)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  self->accel = accel;
+}
+
+void
+kwb_qemu_set_freeze (KwbQemu  *self,
+                     gboolean  freeze)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  self->freeze = !!freeze;
+}
+
+void
+kwb_qemu_set_expose_tcp (KwbQemu  *self,
+                         gboolean  expose)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  self->expose_tcp = !!expose;
+}
+
+void
+kwb_qemu_set_extra_args (KwbQemu            *self,
+                         const char * const *args)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  g_strfreev (self->extra_args);
+  self->extra_args = g_strdupv ((char **) args);
+}
+
+void
+kwb_qemu_set_watch_console (KwbQemu  *self,
+                            gboolean  watch)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  self->watch_console = !!watch;
+}
+
+/* ---- the serial console ---- */
+
+static void
+append_console_tail (KwbQemu      *self,
+                     const guint8 *data,
+                     gsize         len)
+{
+  g_byte_array_append (self->console_tail, data, len);
+  if (self->console_tail->len > CONSOLE_TAIL_BYTES)
+    g_byte_array_remove_range (self->console_tail, 0, self->console_tail->len - CONSOLE_TAIL_BYTES);
+}
+
+static void
+console_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KwbQemu) self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    return; /* cancelled, or EIO once QEMU closed the slave */
+
+  append_console_tail (self, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_signal_emit (self, signals[CONSOLE_OUTPUT], 0, bytes);
+
+  if (self->console_stream != NULL && !g_cancellable_is_cancelled (self->io_cancellable))
+    g_input_stream_read_bytes_async (self->console_stream, 4096, G_PRIORITY_DEFAULT,
+                                     self->io_cancellable, console_read_cb, g_object_ref (self));
+}
+
+static gboolean
+open_pty (KwbQemu  *self,
+          GError  **error)
+{
+  char name[128];
+  int fd;
+
+  fd = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0 || grantpt (fd) != 0 || unlockpt (fd) != 0 || ptsname_r (fd, name, sizeof name) != 0)
+    {
+      int errsv = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                   _("Cannot create a terminal for the serial console: %s"), g_strerror (errsv));
+      return FALSE;
+    }
+  self->pty_master = fd;
+  self->pty_path = g_strdup (name);
+  return TRUE;
+}
+
+/* ---- QMP ---- */
+
+static void
+qmp_handle_line (KwbQemu    *self,
+                 const char *line)
+{
+  g_autoptr(GVariant) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) ret = NULL;
+  g_autoptr(GVariant) err = NULL;
+  g_autofree char *event = NULL;
+
+  if ((msg = kwb_json_parse (line, -1, &error)) == NULL)
+    {
+      g_warning ("QMP sent something that is not JSON: %s", error->message);
+      return;
+    }
+  if (!g_variant_is_of_type (msg, G_VARIANT_TYPE_VARDICT))
+    return;
+
+  if ((event = kwb_json_dup_string (msg, "event")) != NULL)
+    {
+      g_autoptr(GVariant) data = g_variant_lookup_value (msg, "data", NULL);
+
+      g_signal_emit (self, signals[QMP_EVENT], 0, event, data);
+      return;
+    }
+  if (g_variant_lookup_value (msg, "QMP", NULL) != NULL)
+    return; /* greeting, handled by the capabilities negotiation queued first */
+
+  ret = g_variant_lookup_value (msg, "return", NULL);
+  err = g_variant_lookup_value (msg, "error", NULL);
+  if (ret != NULL || err != NULL)
+    {
+      g_autoptr(GTask) task = g_queue_pop_head (self->qmp_pending);
+
+      if (task == NULL)
+        return;
+      if (err != NULL)
+        {
+          g_autofree char *desc = kwb_json_dup_string (msg, "error.desc");
+
+          g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_QMP,
+                                   _("QEMU refused the command: %s"), desc ? desc : "?");
+        }
+      else
+        g_task_return_pointer (task, g_steal_pointer (&ret), (GDestroyNotify) g_variant_unref);
+    }
+}
+
+static void
+qmp_line_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KwbQemu) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL, &error);
+  if (line == NULL)
+    {
+      fail_pending (self, _("QEMU closed its QMP connection"));
+      return;
+    }
+  qmp_handle_line (self, line);
+  qmp_read_next (self);
+}
+
+static void
+qmp_read_next (KwbQemu *self)
+{
+  if (self->qmp_in == NULL || g_cancellable_is_cancelled (self->io_cancellable))
+    return;
+  g_data_input_stream_read_line_async (self->qmp_in, G_PRIORITY_DEFAULT, self->io_cancellable,
+                                       qmp_line_cb, g_object_ref (self));
+}
+
+static void
+qmp_send (KwbQemu    *self,
+          const char *command,
+          const char *arguments_json,
+          GTask      *task)
+{
+  g_autofree char *text = NULL;
+  GOutputStream *out;
+  g_autoptr(GError) error = NULL;
+
+  if (self->qmp == NULL || self->exited)
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING,
+                               _("QEMU is not running"));
+      g_object_unref (task);
+      return;
+    }
+  if (arguments_json != NULL)
+    text = g_strdup_printf ("{\"execute\": \"%s\", \"arguments\": %s}\n", command, arguments_json);
+  else
+    text = g_strdup_printf ("{\"execute\": \"%s\"}\n", command);
+
+  /* QMP commands are tiny; a blocking write to a local socket is fine and
+   * keeps requests in the order they were made. */
+  out = g_io_stream_get_output_stream (G_IO_STREAM (self->qmp));
+  if (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error))
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING,
+                               _("Cannot talk to QEMU: %s"), error->message);
+      g_object_unref (task);
+      return;
+    }
+  g_queue_push_tail (self->qmp_pending, task);
+}
+
+void
+kwb_qemu_qmp_async (KwbQemu             *self,
+                    const char          *command,
+                    const char          *arguments_json,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KWB_IS_QEMU (self));
+  g_return_if_fail (command != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_qemu_qmp_async);
+  qmp_send (self, command, arguments_json, task);
+}
+
+GVariant *
+kwb_qemu_qmp_finish (KwbQemu       *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- start ---- */
+
+static char *
+format_exit_reason (KwbQemu *self,
+                    int      wait_status)
+{
+  g_autofree char *tail = kwb_qemu_dup_stderr_tail (self);
+  g_autofree char *what = NULL;
+
+  if (WIFSIGNALED (wait_status))
+    what = g_strdup_printf (_("QEMU was killed by signal %d (%s)"),
+                            WTERMSIG (wait_status), g_strsignal (WTERMSIG (wait_status)));
+  else if (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0)
+    what = g_strdup (_("QEMU exited (the guest shut down or rebooted; -no-reboot ends it)"));
+  else
+    what = g_strdup_printf (_("QEMU exited with status %d"), WEXITSTATUS (wait_status));
+
+  if (tail != NULL && *tail != '\0')
+    return g_strdup_printf ("%s: %s", what, tail);
+  return g_steal_pointer (&what);
+}
+
+static void
+process_exited_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KwbQemu) self = user_data;
+  g_autofree char *reason = NULL;
+  GTask *task;
+  int status;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  status = g_subprocess_get_status (G_SUBPROCESS (object));
+  self->exited = TRUE;
+
+  /* Anything left in the group (nothing, normally) goes with it. */
+  kwb_spawn_kill_group (G_SUBPROCESS (object), SIGKILL);
+
+  reason = format_exit_reason (self, status);
+  g_debug ("%s", reason);
+
+  g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  fail_pending (self, reason);
+  cleanup_runtime_dir (self);
+
+  if (self->start_task != NULL)
+    {
+      g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
+
+      g_task_return_new_error (start, KWB_QEMU_ERROR, KWB_QEMU_ERROR_START_FAILED,
+                               _("QEMU did not start. %s"), reason);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_signal_emit (self, signals[EXITED], 0, self->stop_requested, reason);
+
+  while ((task = g_queue_pop_head (self->stop_tasks)) != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+static void
+stderr_line_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbQemu) self = user_data;
+  char *line;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL, NULL);
+  if (line == NULL)
+    return;
+  g_debug ("qemu: %s", line);
+  g_queue_push_tail (self->stderr_tail, line);
+  while (g_queue_get_length (self->stderr_tail) > STDERR_TAIL_LINES)
+    g_free (g_queue_pop_head (self->stderr_tail));
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (object), G_PRIORITY_DEFAULT,
+                                       self->io_cancellable, stderr_line_cb, g_object_ref (self));
+}
+
+static void
+capabilities_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KwbQemu) self = user_data;
+  g_autoptr(GVariant) ret = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) start = NULL;
+
+  ret = kwb_qemu_qmp_finish (self, result, &error);
+  if (self->start_task == NULL)
+    return; /* the process exit already failed it */
+  start = g_steal_pointer (&self->start_task);
+  if (ret == NULL)
+    {
+      kwb_qemu_kill (self);
+      g_task_return_error (start, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->watch_console)
+    {
+      self->console_stream = g_unix_input_stream_new (self->pty_master, FALSE);
+      g_input_stream_read_bytes_async (self->console_stream, 4096, G_PRIORITY_DEFAULT,
+                                       self->io_cancellable, console_read_cb, g_object_ref (self));
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_task_return_boolean (start, TRUE);
+}
+
+typedef struct {
+  KwbQemu *self;
+  gint64   deadline;
+} ConnectData;
+
+static gboolean
+try_connect_qmp (gpointer user_data)
+{
+  KwbQemu *self = user_data;
+  g_autoptr(GSocketClient) client = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+  GTask *task;
+
+  if (self->start_task == NULL)
+    return G_SOURCE_REMOVE;
+
+  client = g_socket_client_new ();
+  address = g_unix_socket_address_new (self->qmp_path);
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
+  if (connection == NULL)
+    {
+      gint64 deadline = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self), "kwb-qmp-deadline"));
+
+      if (g_get_monotonic_time () / 1000 < deadline)
+        return G_SOURCE_CONTINUE;
+      {
+        g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
+
+        kwb_qemu_kill (self);
+        g_task_return_new_error (start, KWB_QEMU_ERROR, KWB_QEMU_ERROR_START_FAILED,
+                                 _("QEMU did not open its control socket within %d s: %s"),
+                                 QMP_CONNECT_TIMEOUT_MS / 1000, error->message);
+      }
+      return G_SOURCE_REMOVE;
+    }
+
+  self->qmp = connection;
+  self->qmp_in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (self->qmp_in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
+  qmp_read_next (self);
+
+  task = g_task_new (self, NULL, capabilities_cb, g_object_ref (self));
+  g_task_set_source_tag (task, kwb_qemu_qmp_async);
+  qmp_send (self, "qmp_capabilities", NULL, task);
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+find_free_tcp_port (void)
+{
+  struct sockaddr_in addr = { 0 };
+  socklen_t len = sizeof addr;
+  guint port = 0;
+  int fd;
+
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return 0;
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0 &&
+      getsockname (fd, (struct sockaddr *) &addr, &len) == 0)
+    port = ntohs (addr.sin_port);
+  close (fd);
+  return port;
+}
+
+static gboolean
+make_runtime_dir (KwbQemu  *self,
+                  GError  **error)
+{
+  const char *base = g_get_user_runtime_dir ();
+  g_autofree char *template = NULL;
+
+  /* XDG_RUNTIME_DIR is per user and 0700 already; g_mkdtemp creates ours 0700
+   * too, so the sockets inside are reachable by this user only. */
+  if (base == NULL || !g_file_test (base, G_FILE_TEST_IS_DIR))
+    base = g_get_tmp_dir ();
+  template = g_build_filename (base, "kwb-XXXXXX", NULL);
+  if (g_mkdtemp_full (template, 0700) == NULL)
+    {
+      int errsv = errno;
+
+      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                   _("Cannot create a private folder for QEMU's sockets in %s: %s"),
+                   base, g_strerror (errsv));
+      return FALSE;
+    }
+  chmod (template, 0700);
+  self->runtime_dir = g_steal_pointer (&template);
+  self->qmp_path = g_build_filename (self->runtime_dir, "qmp.sock", NULL);
+  self->gdb_path = g_build_filename (self->runtime_dir, "gdb.sock", NULL);
+  return TRUE;
+}
+
+static GStrv
+build_argv (KwbQemu *self)
+{
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_autofree char *mem = g_strdup_printf ("%u", self->memory);
+  g_autofree char *smp = g_strdup_printf ("%u", self->cpus);
+  g_autofree char *chardev = g_strdup_printf ("tty,id=console0,path=%s", self->pty_path);
+  g_autofree char *qmp = g_strdup_printf ("unix:%s,server=on,wait=off", self->qmp_path);
+  g_autofree char *gdb = NULL;
+  gboolean kvm = g_str_equal (self->accelerator, "kvm");
+
+  if (self->expose_tcp)
+    gdb = g_strdup_printf ("tcp:127.0.0.1:%u", self->tcp_port);
+  else
+    gdb = g_strdup_printf ("unix:path=%s,server=on,wait=off", self->gdb_path);
+
+  g_strv_builder_add_many (b, self->binary,
+                           "-nodefaults", "-no-user-config",
+                           "-display", "none",
+                           "-no-reboot",
+                           "-accel", kvm ? "kvm" : "tcg",
+                           "-cpu", kvm ? "host" : "max",
+                           "-m", mem,
+                           "-smp", smp,
+                           "-kernel", self->kernel,
+                           NULL);
+  if (self->initrd != NULL)
+    g_strv_builder_add_many (b, "-initrd", self->initrd, NULL);
+  g_strv_builder_add_many (b, "-append", self->append ? self->append : "console=ttyS0",
+                           "-chardev", chardev,
+                           "-serial", "chardev:console0",
+                           "-qmp", qmp,
+                           "-gdb", gdb,
+                           NULL);
+  if (self->freeze)
+    g_strv_builder_add (b, "-S");
+  if (self->extra_args != NULL)
+    g_strv_builder_addv (b, (const char **) self->extra_args);
+  return g_strv_builder_end (b);
+}
+
+void
+kwb_qemu_start_async (KwbQemu             *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = NULL;
+  GInputStream *err_stream;
+  g_autoptr(GDataInputStream) err_lines = NULL;
+
+  g_return_if_fail (KWB_IS_QEMU (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_qemu_start_async);
+
+  if (self->process != NULL)
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_BUSY,
+                               _("This guest was started already; create a new one"));
+      return;
+    }
+  if ((found = kwb_spawn_find_program (self->binary, "qemu-system-x86", &error)) == NULL)
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_INSTALLED, "%s", error->message);
+      return;
+    }
+  if (self->kernel == NULL || !g_file_test (self->kernel, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NO_KERNEL,
+                               _("No kernel image at %s. Build the kernel first (kwb kernel build), "
+                                 "or point the project at a bzImage."),
+                               self->kernel ? self->kernel : _("(none set)"));
+      return;
+    }
+  if (self->initrd != NULL && !g_file_test (self->initrd, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NO_INITRD,
+                               _("No initramfs at %s. Build it first (kwb initramfs)."), self->initrd);
+      return;
+    }
+
+  switch (self->accel)
+    {
+    case KWB_QEMU_ACCEL_KVM:
+      if (!kwb_qemu_kvm_usable ())
+        {
+          g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                                   _("KVM was asked for but /dev/kvm cannot be opened: "
+                                     "add yourself to the kvm group, or set qemu.accel to auto"));
+          return;
+        }
+      self->accelerator = g_strdup ("kvm");
+      break;
+    case KWB_QEMU_ACCEL_TCG:
+      self->accelerator = g_strdup ("tcg");
+      break;
+    case KWB_QEMU_ACCEL_AUTO:
+    default:
+      self->accelerator = g_strdup (kwb_qemu_kvm_usable () ? "kvm" : "tcg");
+      break;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCELERATOR]);
+
+  if (!make_runtime_dir (self, &error) || !open_pty (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->expose_tcp && (self->tcp_port = find_free_tcp_port ()) == 0)
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                               _("No free TCP port on 127.0.0.1 for the GDB stub"));
+      return;
+    }
+
+  self->argv = build_argv (self);
+  g_free (self->argv[0]);
+  self->argv[0] = g_steal_pointer (&found);
+
+  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
+                                     G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                     G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  self->process = kwb_spawn (launcher, (const char * const *) self->argv, "qemu-system-x86", &error);
+  if (self->process == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->io_cancellable = g_cancellable_new ();
+  self->start_task = g_steal_pointer (&task);
+
+  err_stream = g_subprocess_get_stderr_pipe (self->process);
+  err_lines = g_data_input_stream_new (err_stream);
+  g_data_input_stream_read_line_async (err_lines, G_PRIORITY_DEFAULT, self->io_cancellable,
+                                       stderr_line_cb, g_object_ref (self));
+  g_subprocess_wait_async (self->process, NULL, process_exited_cb, g_object_ref (self));
+
+  g_object_set_data (G_OBJECT (self), "kwb-qmp-deadline",
+                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000 + QMP_CONNECT_TIMEOUT_MS)));
+  g_timeout_add_full (G_PRIORITY_DEFAULT, 20, try_connect_qmp, g_object_ref (self), g_object_unref);
+}
+
+gboolean
+kwb_qemu_start_finish (KwbQemu       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- stop ---- */
+
+static gboolean
+stop_escalate (gpointer user_data)
+{
+  KwbQemu *self = user_data;
+  int stage = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "kwb-stop-stage"));
+
+  self->stop_timeout_id = 0;
+  if (self->exited || self->process == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (stage == 0)
+    {
+      g_debug ("QEMU ignored quit; sending SIGTERM");
+      kwb_spawn_kill_group (self->process, SIGTERM);
+      g_object_set_data (G_OBJECT (self), "kwb-stop-stage", GINT_TO_POINTER (1));
+      self->stop_timeout_id = g_timeout_add (TERM_GRACE_MS, stop_escalate, self);
+    }
+  else
+    {
+      g_debug ("QEMU ignored SIGTERM; sending SIGKILL");
+      kwb_spawn_kill_group (self->process, SIGKILL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+quit_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GVariant) ret = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+}
+
+void
+kwb_qemu_stop_async (KwbQemu             *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KWB_IS_QEMU (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_qemu_stop_async);
+
+  if (self->process == NULL || self->exited)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_queue_push_tail (self->stop_tasks, g_steal_pointer (&task));
+  if (self->stop_requested)
+    return;
+  self->stop_requested = TRUE;
+
+  if (self->qmp != NULL)
+    {
+      kwb_qemu_qmp_async (self, "quit", NULL, NULL, quit_cb, NULL);
+      g_object_set_data (G_OBJECT (self), "kwb-stop-stage", GINT_TO_POINTER (0));
+      self->stop_timeout_id = g_timeout_add (QUIT_GRACE_MS, stop_escalate, self);
+    }
+  else
+    {
+      g_object_set_data (G_OBJECT (self), "kwb-stop-stage", GINT_TO_POINTER (0));
+      stop_escalate (self);
+    }
+}
+
+gboolean
+kwb_qemu_stop_finish (KwbQemu       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+kwb_qemu_kill (KwbQemu *self)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+
+  if (self->process != NULL && !self->exited)
+    {
+      self->stop_requested = TRUE;
+      kwb_spawn_kill_group (self->process, SIGKILL);
+    }
+}
+
+/* ---- accessors ---- */
+
+gboolean
+kwb_qemu_get_running (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), FALSE);
+  return self->process != NULL && !self->exited && self->start_task == NULL && self->qmp != NULL;
+}
+
+const char *
+kwb_qemu_get_accelerator (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+  return self->accelerator;
+}
+
+const char *
+kwb_qemu_get_runtime_dir (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+  return self->runtime_dir;
+}
+
+const char *
+kwb_qemu_get_gdb_socket (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+  return self->expose_tcp ? NULL : self->gdb_path;
+}
+
+/* What GDB's "target remote" takes. */
+char *
+kwb_qemu_dup_gdb_target (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+  if (self->expose_tcp)
+    return g_strdup_printf ("127.0.0.1:%u", self->tcp_port);
+  return g_strdup (self->gdb_path);
+}
+
+guint
+kwb_qemu_get_tcp_port (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), 0);
+  return self->tcp_port;
+}
+
+const char *
+kwb_qemu_get_console_path (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+  return self->pty_path;
+}
+
+int
+kwb_qemu_get_console_fd (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), -1);
+  return self->pty_master;
+}
+
+gboolean
+kwb_qemu_console_write (KwbQemu     *self,
+                        const char  *text,
+                        gssize       length,
+                        GError     **error)
+{
+  gsize len, done = 0;
+
+  g_return_val_if_fail (KWB_IS_QEMU (self), FALSE);
+
+  if (self->pty_master < 0 || self->exited)
+    {
+      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING, _("The guest is not running"));
+      return FALSE;
+    }
+  len = length < 0 ? strlen (text) : (gsize) length;
+  while (done < len)
+    {
+      gssize n = write (self->pty_master, text + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int errsv = errno;
+
+          g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING,
+                       _("Cannot write to the serial console: %s"), g_strerror (errsv));
+          return FALSE;
+        }
+      done += n;
+    }
+  return TRUE;
+}
+
+/* The last lines the guest printed, for error reports ("failed: … last lines"). */
+char *
+kwb_qemu_dup_console_tail (KwbQemu *self,
+                           guint    max_lines)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint n, first;
+
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+
+  text = g_utf8_make_valid ((const char *) self->console_tail->data, self->console_tail->len);
+  lines = g_strsplit (text, "\n", -1);
+  n = g_strv_length (lines);
+  while (n > 0 && g_strstrip (lines[n - 1])[0] == '\0')
+    n--;
+  first = n > max_lines ? n - max_lines : 0;
+  for (guint i = first; i < n; i++)
+    {
+      g_strchomp (lines[i]);
+      g_string_append (out, lines[i]);
+      if (i + 1 < n)
+        g_string_append_c (out, '\n');
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+kwb_qemu_dup_stderr_tail (KwbQemu *self)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+
+  for (GList *l = self->stderr_tail->head; l; l = l->next)
+    {
+      if (out->len)
+        g_string_append (out, "; ");
+      g_string_append (out, l->data);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+GPid
+kwb_qemu_get_pid (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), 0);
+  return self->process && !self->exited ? kwb_spawn_get_pid (self->process) : 0;
+}
+
+char **
+kwb_qemu_dup_argv (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+  return g_strdupv (self->argv);
+}
