@@ -5,5 +5,7 @@
 #pragma once
 
 #include "kwb-cpio.h"
+#include "kwb-json.h"
 #include "kwb-project.h"
+#include "kwb-qemu.h"
 #include "kwb-spawn.h"
