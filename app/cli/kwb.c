@@ -16,6 +16,8 @@ static const KwbCommand commands[] = {
   { "init",    kwb_cmd_init,    "DIR",              N_("Create a project with defaults for this machine") },
   { "show",    kwb_cmd_show,    "DIR",              N_("Print a project's settings") },
   { "set",     kwb_cmd_set,     "DIR GROUP.KEY VALUE", N_("Change one setting of a project") },
+  { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },
+  { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
 };
 

@@ -4,7 +4,9 @@
  */
 #pragma once
 
+#include "kwb-busybox.h"
 #include "kwb-cpio.h"
+#include "kwb-initramfs.h"
 #include "kwb-json.h"
 #include "kwb-project.h"
 #include "kwb-qemu.h"

@@ -1,0 +1,169 @@
+/* kwb-cmd-busybox.c — kwb busybox: build BusyBox from source, or check the binary
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "kwb-cli.h"
+#include "kwb-core.h"
+
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+  GCancellable *cancellable;
+  gboolean      terminal;
+  int           last_percent;
+  char         *last_phase;
+} Run;
+
+static void
+got_result (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Run *run = user_data;
+
+  run->result = g_object_ref (result);
+  g_main_loop_quit (run->loop);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Run *run = user_data;
+
+  /* Kills the make process group; the build then reports "cancelled". */
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+show_progress (KwbBusybox *busybox,
+               GParamSpec *pspec,
+               Run        *run)
+{
+  const char *phase = kwb_busybox_get_phase (busybox);
+  int percent = (int) (kwb_busybox_get_fraction (busybox) * 100.0);
+
+  if (run->terminal)
+    {
+      char bar[31];
+      int filled = percent * 30 / 100;
+
+      for (int i = 0; i < 30; i++)
+        bar[i] = i < filled ? '#' : '-';
+      bar[30] = '\0';
+      printf ("\r[%s] %3d%% %-40s", bar, percent, phase ? phase : "");
+      fflush (stdout);
+    }
+  else if (g_strcmp0 (phase, run->last_phase) != 0 || percent / 10 != run->last_percent / 10)
+    printf ("%3d%% %s\n", percent, phase ? phase : "");
+
+  run->last_percent = percent;
+  g_free (run->last_phase);
+  run->last_phase = g_strdup (phase);
+}
+
+static int
+check_binary (KwbBusybox *busybox)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *binary = NULL;
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_auto(GStrv) applets = NULL;
+  Run run = { .loop = loop };
+
+  if ((binary = kwb_busybox_dup_binary_path (busybox, &error)) == NULL ||
+      !kwb_busybox_check_binary (binary, &error))
+    return kwb_cli_fail (error);
+
+  kwb_busybox_list_applets_async (binary, NULL, got_result, &run);
+  g_main_loop_run (loop);
+  applets = kwb_busybox_list_applets_finish (run.result, &error);
+  g_clear_object (&run.result);
+  if (applets == NULL)
+    return kwb_cli_fail (error);
+
+  printf (_("%s: static x86-64 BusyBox with %u applets\n"), binary, g_strv_length (applets));
+  return KWB_EXIT_OK;
+}
+
+int
+kwb_cmd_busybox (int    argc,
+                 char **argv)
+{
+  gboolean check = FALSE;
+  const GOptionEntry entries[] = {
+    { "check", 0, 0, G_OPTION_ARG_NONE, &check,
+      N_("Only check the project’s BusyBox binary (static, x86-64, applets)"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT — build BusyBox from source"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(KwbBusybox) busybox = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autofree char *binary = NULL;
+  Run run = { 0 };
+  guint sigint_id, sigterm_id;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Builds the project’s [busybox] tree out of tree (make O=) with CONFIG_STATIC=y and\n"
+      "CONFIG_INSTALL_NO_USR=y, installing into BUILD-DIR/staging. The source tree is\n"
+      "never written. The log is kept in BUILD-DIR/build.log."));
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("expected one PROJECT folder"));
+
+  if ((project = kwb_project_load (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+  busybox = kwb_busybox_new (project);
+
+  if (check)
+    return check_binary (busybox);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  run.loop = loop;
+  run.cancellable = cancellable;
+  run.terminal = kwb_cli_stdout_is_terminal ();
+  run.last_percent = -100;
+
+  g_signal_connect (busybox, "notify::fraction", G_CALLBACK (show_progress), &run);
+  g_signal_connect (busybox, "notify::phase", G_CALLBACK (show_progress), &run);
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &run);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &run);
+
+  kwb_busybox_build_async (busybox, cancellable, got_result, &run);
+  g_main_loop_run (loop);
+  binary = kwb_busybox_build_finish (busybox, run.result, &error);
+  g_clear_object (&run.result);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_signal_handlers_disconnect_by_data (busybox, &run);
+  g_free (run.last_phase);
+
+  if (run.terminal)
+    printf ("\n");
+  if (binary == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          fprintf (stderr, _("kwb: BusyBox build cancelled\n"));
+          return KWB_EXIT_FAILED;
+        }
+      return kwb_cli_fail (error);
+    }
+
+  printf (_("BusyBox built: %s\n"), binary);
+  return KWB_EXIT_OK;
+}
