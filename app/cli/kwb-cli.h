@@ -41,6 +41,7 @@ int       kwb_cmd_show                (int argc, char **argv);
 int       kwb_cmd_set                 (int argc, char **argv);
 int       kwb_cmd_initramfs           (int argc, char **argv);
 int       kwb_cmd_busybox             (int argc, char **argv);
+int       kwb_cmd_boot                (int argc, char **argv);
 int       kwb_cmd_version             (int argc, char **argv);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ static const KwbCommand commands[] = {
   { "set",     kwb_cmd_set,     "DIR GROUP.KEY VALUE", N_("Change one setting of a project") },
   { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },
   { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
+  { "boot",    kwb_cmd_boot,    "PROJECT",          N_("Boot the kernel with its serial console on this terminal") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
 };
 

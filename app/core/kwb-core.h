@@ -4,10 +4,13 @@
  */
 #pragma once
 
+#include "kwb-breakpoint.h"
+#include "kwb-breakpoints.h"
 #include "kwb-busybox.h"
 #include "kwb-cpio.h"
 #include "kwb-initramfs.h"
 #include "kwb-json.h"
 #include "kwb-project.h"
 #include "kwb-qemu.h"
+#include "kwb-session-config.h"
 #include "kwb-spawn.h"

@@ -1,0 +1,248 @@
+/* kwb-breakpoint.c — one breakpoint as GDB reports it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Built from and updated by the `bkpt` tuple of -break-insert results and
+ * =breakpoint-created/-modified notifications, so GDB stays the one source of
+ * truth. Properties notify only when a value really changes, which keeps the
+ * sidebar rows from flickering on every hit-count update of other rows.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kwb-breakpoint.h"
+
+struct _KwbBreakpoint
+{
+  GObject  parent_instance;
+  char    *number;
+  char    *location;
+  char    *file;
+  char    *fullname;
+  char    *function;
+  char    *condition;
+  guint64  address;
+  guint    line;
+  guint    hit_count;
+  guint    n_locations;
+  guint    enabled : 1;
+  guint    pending : 1;
+  guint    hardware : 1;
+};
+
+G_DEFINE_FINAL_TYPE (KwbBreakpoint, kwb_breakpoint, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_NUMBER,
+  PROP_LOCATION,
+  PROP_FILE,
+  PROP_FULLNAME,
+  PROP_LINE,
+  PROP_FUNCTION,
+  PROP_ADDRESS,
+  PROP_ENABLED,
+  PROP_HIT_COUNT,
+  PROP_PENDING,
+  PROP_HARDWARE,
+  PROP_CONDITION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+kwb_breakpoint_finalize (GObject *object)
+{
+  KwbBreakpoint *self = (KwbBreakpoint *) object;
+
+  g_free (self->number);
+  g_free (self->location);
+  g_free (self->file);
+  g_free (self->fullname);
+  g_free (self->function);
+  g_free (self->condition);
+  G_OBJECT_CLASS (kwb_breakpoint_parent_class)->finalize (object);
+}
+
+static void
+kwb_breakpoint_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  KwbBreakpoint *self = KWB_BREAKPOINT (object);
+
+  switch (prop_id)
+    {
+    case PROP_NUMBER: g_value_set_string (value, self->number); break;
+    case PROP_LOCATION: g_value_set_string (value, self->location); break;
+    case PROP_FILE: g_value_set_string (value, self->file); break;
+    case PROP_FULLNAME: g_value_set_string (value, self->fullname); break;
+    case PROP_LINE: g_value_set_uint (value, self->line); break;
+    case PROP_FUNCTION: g_value_set_string (value, self->function); break;
+    case PROP_ADDRESS: g_value_set_uint64 (value, self->address); break;
+    case PROP_ENABLED: g_value_set_boolean (value, self->enabled); break;
+    case PROP_HIT_COUNT: g_value_set_uint (value, self->hit_count); break;
+    case PROP_PENDING: g_value_set_boolean (value, self->pending); break;
+    case PROP_HARDWARE: g_value_set_boolean (value, self->hardware); break;
+    case PROP_CONDITION: g_value_set_string (value, self->condition); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kwb_breakpoint_class_init (KwbBreakpointClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = kwb_breakpoint_finalize;
+  object_class->get_property = kwb_breakpoint_get_property;
+
+  properties[PROP_NUMBER] = g_param_spec_string ("number", NULL, NULL, NULL, flags);
+  properties[PROP_LOCATION] = g_param_spec_string ("location", NULL, NULL, NULL, flags);
+  properties[PROP_FILE] = g_param_spec_string ("file", NULL, NULL, NULL, flags);
+  properties[PROP_FULLNAME] = g_param_spec_string ("fullname", NULL, NULL, NULL, flags);
+  properties[PROP_LINE] = g_param_spec_uint ("line", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_FUNCTION] = g_param_spec_string ("function", NULL, NULL, NULL, flags);
+  properties[PROP_ADDRESS] = g_param_spec_uint64 ("address", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties[PROP_ENABLED] = g_param_spec_boolean ("enabled", NULL, NULL, TRUE, flags);
+  properties[PROP_HIT_COUNT] = g_param_spec_uint ("hit-count", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_PENDING] = g_param_spec_boolean ("pending", NULL, NULL, FALSE, flags);
+  properties[PROP_HARDWARE] = g_param_spec_boolean ("hardware", NULL, NULL, FALSE, flags);
+  properties[PROP_CONDITION] = g_param_spec_string ("condition", NULL, NULL, NULL, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kwb_breakpoint_init (KwbBreakpoint *self)
+{
+  self->enabled = TRUE;
+}
+
+static gboolean
+set_str (KwbBreakpoint *self,
+         char         **field,
+         const char    *value,
+         guint          prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  return TRUE;
+}
+
+#define SET_SCALAR(self, field, value, prop) \
+  G_STMT_START { \
+    if ((self)->field != (value)) \
+      { \
+        (self)->field = (value); \
+        g_object_notify_by_pspec (G_OBJECT (self), properties[prop]); \
+        changed = TRUE; \
+      } \
+  } G_STMT_END
+
+/* A multi-location breakpoint (an inline function, a static function in two
+ * files) reports where it is per location; the first one with a file stands
+ * for the breakpoint in the source view. */
+static const KwbMiValue *
+first_location (const KwbMiValue *bkpt)
+{
+  const KwbMiValue *locations = kwb_mi_value_get (bkpt, "locations");
+
+  if (locations == NULL)
+    return bkpt;
+  for (guint i = 0; i < kwb_mi_value_get_n_children (locations); i++)
+    {
+      const KwbMiValue *loc = kwb_mi_value_get_nth (locations, i);
+
+      if (kwb_mi_value_get_string (loc, "file") != NULL)
+        return loc;
+    }
+  return bkpt;
+}
+
+gboolean
+kwb_breakpoint_update_from_mi (KwbBreakpoint    *self,
+                               const KwbMiValue *bkpt)
+{
+  const KwbMiValue *where;
+  const KwbMiValue *locations;
+  const char *type, *addr, *original, *pending;
+  gboolean changed = FALSE;
+  guint64 address = 0;
+  guint n_locations = 1;
+
+  g_return_val_if_fail (KWB_IS_BREAKPOINT (self), FALSE);
+  g_return_val_if_fail (bkpt != NULL, FALSE);
+
+  where = kwb_mi_value_get_string (bkpt, "file") ? bkpt : first_location (bkpt);
+  type = kwb_mi_value_get_string (bkpt, "type");
+  addr = kwb_mi_value_get_string (bkpt, "addr");
+  original = kwb_mi_value_get_string (bkpt, "original-location");
+  pending = kwb_mi_value_get_string (bkpt, "pending");
+  locations = kwb_mi_value_get (bkpt, "locations");
+  if (locations != NULL)
+    n_locations = kwb_mi_value_get_n_children (locations);
+  else if (g_strcmp0 (addr, "<MULTIPLE>") == 0)
+    n_locations = 0;
+
+  changed |= set_str (self, &self->number, kwb_mi_value_get_string (bkpt, "number"), PROP_NUMBER);
+  changed |= set_str (self, &self->location, original ? original : pending, PROP_LOCATION);
+  changed |= set_str (self, &self->file, kwb_mi_value_get_string (where, "file"), PROP_FILE);
+  changed |= set_str (self, &self->fullname, kwb_mi_value_get_string (where, "fullname"), PROP_FULLNAME);
+  changed |= set_str (self, &self->function, kwb_mi_value_get_string (where, "func"), PROP_FUNCTION);
+  changed |= set_str (self, &self->condition, kwb_mi_value_get_string (bkpt, "cond"), PROP_CONDITION);
+  SET_SCALAR (self, line, (guint) kwb_mi_value_get_int (where, "line", 0), PROP_LINE);
+  if (!kwb_mi_value_get_uint64 (where, "addr", &address))
+    address = 0;
+  SET_SCALAR (self, address, address, PROP_ADDRESS);
+  SET_SCALAR (self, enabled, g_strcmp0 (kwb_mi_value_get_string (bkpt, "enabled"), "n") != 0, PROP_ENABLED);
+  SET_SCALAR (self, hit_count, (guint) kwb_mi_value_get_int (bkpt, "times", 0), PROP_HIT_COUNT);
+  SET_SCALAR (self, pending, pending != NULL || g_strcmp0 (addr, "<PENDING>") == 0, PROP_PENDING);
+  SET_SCALAR (self, hardware, g_strcmp0 (type, "hw breakpoint") == 0, PROP_HARDWARE);
+  self->n_locations = n_locations;
+  return changed;
+}
+
+KwbBreakpoint *
+kwb_breakpoint_new_from_mi (const KwbMiValue *bkpt)
+{
+  KwbBreakpoint *self = g_object_new (KWB_TYPE_BREAKPOINT, NULL);
+
+  kwb_breakpoint_update_from_mi (self, bkpt);
+  return self;
+}
+
+const char *kwb_breakpoint_get_number (KwbBreakpoint *self) { return self->number; }
+const char *kwb_breakpoint_get_location (KwbBreakpoint *self) { return self->location; }
+const char *kwb_breakpoint_get_file (KwbBreakpoint *self) { return self->file; }
+const char *kwb_breakpoint_get_fullname (KwbBreakpoint *self) { return self->fullname; }
+guint kwb_breakpoint_get_line (KwbBreakpoint *self) { return self->line; }
+const char *kwb_breakpoint_get_function (KwbBreakpoint *self) { return self->function; }
+guint64 kwb_breakpoint_get_address (KwbBreakpoint *self) { return self->address; }
+gboolean kwb_breakpoint_get_enabled (KwbBreakpoint *self) { return self->enabled; }
+guint kwb_breakpoint_get_hit_count (KwbBreakpoint *self) { return self->hit_count; }
+gboolean kwb_breakpoint_get_pending (KwbBreakpoint *self) { return self->pending; }
+gboolean kwb_breakpoint_get_hardware (KwbBreakpoint *self) { return self->hardware; }
+const char *kwb_breakpoint_get_condition (KwbBreakpoint *self) { return self->condition; }
+guint kwb_breakpoint_get_n_locations (KwbBreakpoint *self) { return self->n_locations; }
+
+/* "start_kernel at init/main.c:934", or the location asked for while pending. */
+char *
+kwb_breakpoint_dup_display (KwbBreakpoint *self)
+{
+  g_return_val_if_fail (KWB_IS_BREAKPOINT (self), NULL);
+
+  if (self->pending)
+    return g_strdup_printf (_("%s (pending)"), self->location ? self->location : "?");
+  if (self->file == NULL)
+    return g_strdup_printf ("%s (0x%" G_GINT64_MODIFIER "x)", self->location ? self->location : "?", self->address);
+  if (self->function != NULL)
+    return g_strdup_printf (_("%s at %s:%u"), self->function, self->file, self->line);
+  return g_strdup_printf ("%s:%u", self->file, self->line);
+}

@@ -1,0 +1,263 @@
+/* kwb-session-config.c — what a debug session boots and loads, resolved from a project
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One place that turns a project into files and a command line, shared by
+ * kwb boot, kwb debug and the window: the bzImage and vmlinux of the build
+ * (or of a prebuilt kernel), the initramfs when it is passed with -initrd,
+ * the source tree for path mapping, and the kernel command line: the serial
+ * console, the seed's rdinit=/linuxrc and loglevel=8, panic=-1 (a panic ends
+ * the VM, which runs with -no-reboot, instead of hanging it), nokaslr when
+ * the kernel can relocate itself, then the user's own arguments (the kernel
+ * takes the last of a repeated option, so the user's win).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "kwb-session-config.h"
+
+struct _KwbSessionConfig
+{
+  GObject     parent_instance;
+  KwbProject *project;
+  char       *kernel;
+  char       *vmlinux;
+  char       *initrd;
+  char       *build_dir;
+  char       *source_dir;
+  char       *cmdline;
+  gboolean    relocatable;
+};
+
+G_DEFINE_FINAL_TYPE (KwbSessionConfig, kwb_session_config, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kwb-session-config-error-quark, kwb_session_config_error)
+
+static void
+kwb_session_config_finalize (GObject *object)
+{
+  KwbSessionConfig *self = (KwbSessionConfig *) object;
+
+  g_clear_object (&self->project);
+  g_free (self->kernel);
+  g_free (self->vmlinux);
+  g_free (self->initrd);
+  g_free (self->build_dir);
+  g_free (self->source_dir);
+  g_free (self->cmdline);
+  G_OBJECT_CLASS (kwb_session_config_parent_class)->finalize (object);
+}
+
+static void
+kwb_session_config_class_init (KwbSessionConfigClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kwb_session_config_finalize;
+}
+
+static void
+kwb_session_config_init (KwbSessionConfig *self)
+{
+}
+
+/* CONFIG_RELOCATABLE from the build's .config; a distro kernel (no .config
+ * of ours) is assumed relocatable, as Debian's are. */
+static gboolean
+read_relocatable (const char *build_dir)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  if (build_dir == NULL)
+    return TRUE;
+  path = g_build_filename (build_dir, ".config", NULL);
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return TRUE;
+  return strstr (text, "\nCONFIG_RELOCATABLE=y\n") != NULL ||
+         g_str_has_prefix (text, "CONFIG_RELOCATABLE=y\n");
+}
+
+/* The tree GDB's file names should point into: the source folder itself, or
+ * where the tarball was extracted (its one top-level folder). */
+static char *
+resolve_source_dir (KwbProject *project)
+{
+  g_autofree char *source = kwb_project_dup_path (project, "kernel", "source");
+  g_autofree char *extract = kwb_project_dup_path (project, "kernel", "source-dir");
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (source != NULL && g_file_test (source, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&source);
+  if (extract == NULL || (dir = g_dir_open (extract, 0, NULL)) == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *candidate = g_build_filename (extract, name, NULL);
+      g_autofree char *makefile = g_build_filename (candidate, "Makefile", NULL);
+
+      if (g_file_test (makefile, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&candidate);
+    }
+  return g_steal_pointer (&extract);
+}
+
+KwbSessionConfig *
+kwb_session_config_new_for_project (KwbProject  *project,
+                                    GError     **error)
+{
+  g_autoptr(KwbSessionConfig) self = NULL;
+  g_autofree char *profile = NULL;
+  g_autofree char *initramfs_mode = NULL;
+  g_autofree char *user_cmdline = NULL;
+  g_autoptr(GString) cmdline = NULL;
+
+  g_return_val_if_fail (KWB_IS_PROJECT (project), NULL);
+
+  self = g_object_new (KWB_TYPE_SESSION_CONFIG, NULL);
+  self->project = g_object_ref (project);
+  profile = kwb_project_dup_string (project, "kernel", "profile");
+  initramfs_mode = kwb_project_dup_string (project, "kernel", "initramfs");
+
+  if (g_strcmp0 (profile, "prebuilt") == 0)
+    {
+      self->kernel = kwb_project_dup_path (project, "kernel", "image");
+      self->vmlinux = kwb_project_dup_path (project, "kernel", "vmlinux");
+      self->relocatable = TRUE;
+    }
+  else
+    {
+      self->build_dir = kwb_project_dup_path (project, "kernel", "build-dir");
+      self->kernel = g_build_filename (self->build_dir, "arch", "x86", "boot", "bzImage", NULL);
+      self->vmlinux = g_build_filename (self->build_dir, "vmlinux", NULL);
+      self->relocatable = read_relocatable (self->build_dir);
+    }
+  self->source_dir = resolve_source_dir (project);
+
+  if (self->kernel == NULL || !g_file_test (self->kernel, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_NO_KERNEL,
+                   _("No kernel image at %s. Build it with “kwb kernel build %s”, or for a "
+                     "prebuilt kernel set kernel.image."),
+                   self->kernel ? self->kernel : _("(kernel.image is empty)"),
+                   kwb_project_get_directory (project));
+      return NULL;
+    }
+  if (self->vmlinux == NULL || !g_file_test (self->vmlinux, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_NO_VMLINUX,
+                   _("No vmlinux with debug symbols at %s: GDB needs it. Build the kernel, or "
+                     "for a prebuilt kernel set kernel.vmlinux (Debian: linux-image-*-dbg)."),
+                   self->vmlinux ? self->vmlinux : _("(kernel.vmlinux is empty)"));
+      return NULL;
+    }
+
+  if (g_strcmp0 (initramfs_mode, "builtin") != 0)
+    {
+      self->initrd = kwb_project_dup_path (project, "initramfs", "output");
+      if (self->initrd == NULL || !g_file_test (self->initrd, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_NO_INITRAMFS,
+                       _("No initramfs at %s. Build it with “kwb initramfs %s”."),
+                       self->initrd ? self->initrd : "?", kwb_project_get_directory (project));
+          return NULL;
+        }
+    }
+
+  cmdline = g_string_new ("console=ttyS0 rdinit=/linuxrc loglevel=8 panic=-1");
+  if (self->relocatable)
+    g_string_append (cmdline, " nokaslr");
+  user_cmdline = kwb_project_dup_string (project, "qemu", "cmdline");
+  if (user_cmdline != NULL && *g_strstrip (user_cmdline) != '\0')
+    g_string_append_printf (cmdline, " %s", user_cmdline);
+  self->cmdline = g_string_free (g_steal_pointer (&cmdline), FALSE);
+
+  return g_steal_pointer (&self);
+}
+
+/* The "Linux version …" banner is in both the bzImage (compressed, but its
+ * setup header carries the same string) and the vmlinux: if they differ the
+ * symbols describe another kernel and every breakpoint would be wrong. */
+static char *
+read_bzimage_version (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = g_file_read (file, NULL, NULL);
+  guint8 header[0x210];
+  gsize n = 0;
+  guint16 offset;
+  char buf[256];
+
+  if (in == NULL ||
+      !g_input_stream_read_all (G_INPUT_STREAM (in), header, sizeof header, &n, NULL, NULL) ||
+      n < sizeof header || memcmp (header + 0x202, "HdrS", 4) != 0)
+    return NULL;
+  offset = header[0x20e] | (header[0x20f] << 8);
+  if (!g_seekable_seek (G_SEEKABLE (in), offset + 0x200, G_SEEK_SET, NULL, NULL) ||
+      !g_input_stream_read_all (G_INPUT_STREAM (in), buf, sizeof buf - 1, &n, NULL, NULL))
+    return NULL;
+  buf[n] = '\0';
+  return g_strndup (buf, strcspn (buf, " "));
+}
+
+static char *
+read_vmlinux_version (const char *path)
+{
+  g_autoptr(GMappedFile) map = g_mapped_file_new (path, FALSE, NULL);
+  const char *data, *hit;
+  gsize len;
+  static const char needle[] = "Linux version ";
+
+  if (map == NULL)
+    return NULL;
+  data = g_mapped_file_get_contents (map);
+  len = g_mapped_file_get_length (map);
+  hit = memmem (data, len, needle, strlen (needle));
+  if (hit == NULL)
+    return NULL;
+  hit += strlen (needle);
+  return g_strndup (hit, strcspn (hit, " "));
+}
+
+gboolean
+kwb_session_config_check_versions (KwbSessionConfig  *self,
+                                   GError           **error)
+{
+  g_autofree char *image_version = read_bzimage_version (self->kernel);
+  g_autofree char *vmlinux_version = read_vmlinux_version (self->vmlinux);
+
+  if (image_version == NULL || vmlinux_version == NULL)
+    return TRUE; /* cannot tell: not a bzImage (e.g. an ELF kernel) */
+  if (!g_str_equal (image_version, vmlinux_version))
+    {
+      g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_MISMATCH,
+                   _("The vmlinux (%s) does not match the kernel image (%s): their version strings "
+                     "differ, so GDB's symbols would point at the wrong code. Rebuild, or point "
+                     "kernel.vmlinux at the debug file of this kernel."),
+                   vmlinux_version, image_version);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+KwbQemu *
+kwb_session_config_create_qemu (KwbSessionConfig *self)
+{
+  KwbQemu *qemu = kwb_qemu_new ();
+
+  kwb_qemu_apply_project (qemu, self->project);
+  kwb_qemu_set_kernel (qemu, self->kernel);
+  kwb_qemu_set_initrd (qemu, self->initrd);
+  kwb_qemu_set_append (qemu, self->cmdline);
+  return qemu;
+}
+
+KwbProject *kwb_session_config_get_project (KwbSessionConfig *self) { return self->project; }
+const char *kwb_session_config_get_kernel (KwbSessionConfig *self) { return self->kernel; }
+const char *kwb_session_config_get_vmlinux (KwbSessionConfig *self) { return self->vmlinux; }
+const char *kwb_session_config_get_initrd (KwbSessionConfig *self) { return self->initrd; }
+const char *kwb_session_config_get_build_dir (KwbSessionConfig *self) { return self->build_dir; }
+const char *kwb_session_config_get_source_dir (KwbSessionConfig *self) { return self->source_dir; }
+const char *kwb_session_config_get_cmdline (KwbSessionConfig *self) { return self->cmdline; }
+gboolean kwb_session_config_get_relocatable (KwbSessionConfig *self) { return self->relocatable; }
