@@ -39,6 +39,7 @@ gboolean  kwb_cli_stdout_is_terminal  (void);
 int       kwb_cmd_init                (int argc, char **argv);
 int       kwb_cmd_show                (int argc, char **argv);
 int       kwb_cmd_set                 (int argc, char **argv);
+int       kwb_cmd_mi                  (int argc, char **argv);
 int       kwb_cmd_initramfs           (int argc, char **argv);
 int       kwb_cmd_busybox             (int argc, char **argv);
 int       kwb_cmd_boot                (int argc, char **argv);

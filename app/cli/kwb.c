@@ -16,6 +16,7 @@ static const KwbCommand commands[] = {
   { "init",    kwb_cmd_init,    "DIR",              N_("Create a project with defaults for this machine") },
   { "show",    kwb_cmd_show,    "DIR",              N_("Print a project's settings") },
   { "set",     kwb_cmd_set,     "DIR GROUP.KEY VALUE", N_("Change one setting of a project") },
+  { "mi",      kwb_cmd_mi,      "parse",            N_("Parse GDB/MI output on stdin into JSON lines") },
   { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },
   { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
   { "boot",    kwb_cmd_boot,    "PROJECT",          N_("Boot the kernel with its serial console on this terminal") },

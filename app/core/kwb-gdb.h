@@ -1,0 +1,189 @@
+/* kwb-gdb.h — drive one `gdb --interpreter=mi3` process
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kwb-mi-record.h"
+
+G_BEGIN_DECLS
+
+#define KWB_GDB_ERROR (kwb_gdb_error_quark ())
+
+typedef enum {
+  KWB_GDB_ERROR_FAILED,            /* GDB answered ^error: the message is GDB's msg */
+  KWB_GDB_ERROR_UNDEFINED_COMMAND, /* ^error,code="undefined-command" */
+  KWB_GDB_ERROR_EXITED,            /* GDB exited or was killed before answering */
+  KWB_GDB_ERROR_NOT_RUNNING,       /* kwb_gdb_start() was not called, or GDB is gone */
+  KWB_GDB_ERROR_INVALID,           /* the command cannot be sent (a newline in it) */
+} KwbGdbError;
+
+typedef enum {
+  KWB_GDB_STREAM_CONSOLE,  /* ~ what the CLI would print */
+  KWB_GDB_STREAM_TARGET,   /* @ the target's output (e.g. monitor commands) */
+  KWB_GDB_STREAM_LOG,      /* & GDB's own messages, echoed commands */
+  KWB_GDB_STREAM_STDERR,   /* GDB's stderr */
+  KWB_GDB_STREAM_OTHER,    /* a stdout line that is not MI: an inferior sharing GDB's stdout */
+} KwbGdbStream;
+
+typedef enum {
+  KWB_GDB_EXEC_CONTINUE,
+  KWB_GDB_EXEC_INTERRUPT,
+  KWB_GDB_EXEC_STEP,
+  KWB_GDB_EXEC_NEXT,
+  KWB_GDB_EXEC_FINISH,
+  KWB_GDB_EXEC_STEP_INSTRUCTION,
+  KWB_GDB_EXEC_NEXT_INSTRUCTION,
+  KWB_GDB_EXEC_RUN,
+} KwbGdbExec;
+
+typedef enum {
+  KWB_GDB_BREAK_NONE      = 0,
+  KWB_GDB_BREAK_HARDWARE  = 1 << 0, /* -h: needed for early kernel code under KVM */
+  KWB_GDB_BREAK_TEMPORARY = 1 << 1, /* -t */
+  KWB_GDB_BREAK_DISABLED  = 1 << 2, /* -d */
+  KWB_GDB_BREAK_PENDING   = 1 << 3, /* -f: keep it if the location is not known yet */
+} KwbGdbBreakFlags;
+
+/* What a *stopped record says, picked out once. The strings are borrowed
+ * from RECORD (NULL when GDB did not say); line, bkptno, exit_code are -1
+ * then, addr 0. */
+typedef struct {
+  KwbMiRecord *record;
+  const char  *reason;       /* "breakpoint-hit", "end-stepping-range", "signal-received", … */
+  const char  *thread_id;
+  const char  *func;
+  const char  *file;
+  const char  *fullname;
+  int          line;
+  guint64      addr;
+  int          bkptno;
+  const char  *signal_name;
+  int          exit_code;
+} KwbGdbStop;
+
+#define KWB_TYPE_GDB_STOP (kwb_gdb_stop_get_type ())
+GType        kwb_gdb_stop_get_type  (void) G_GNUC_CONST;
+KwbGdbStop  *kwb_gdb_stop_new       (KwbMiRecord      *record);
+KwbGdbStop  *kwb_gdb_stop_copy      (const KwbGdbStop *stop);
+void         kwb_gdb_stop_free      (KwbGdbStop       *stop);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbGdbStop, kwb_gdb_stop_free)
+
+#define KWB_TYPE_GDB (kwb_gdb_get_type ())
+
+G_DECLARE_FINAL_TYPE (KwbGdb, kwb_gdb, KWB, GDB, GObject)
+
+GQuark        kwb_gdb_error_quark          (void);
+
+/* PROGRAM: NULL for "gdb". EXTRA_ARGS go after `--interpreter=mi3 -nx -q`,
+ * e.g. { "-iex", "add-auto-load-safe-path /build", NULL }. */
+KwbGdb       *kwb_gdb_new                  (const char          *program,
+                                            const char * const  *extra_args);
+/* Starts GDB (from the main thread: see kwb-spawn.c). */
+gboolean      kwb_gdb_start                (KwbGdb              *self,
+                                            GError             **error);
+gboolean      kwb_gdb_get_running          (KwbGdb              *self);
+/* Kills GDB and everything in its process group (its inferiors). `exited`
+ * follows from the main loop; pending commands fail. */
+void          kwb_gdb_kill                 (KwbGdb              *self);
+GPid          kwb_gdb_get_pid              (KwbGdb              *self);
+/* The last bytes GDB wrote on stderr (bounded). */
+char         *kwb_gdb_dup_stderr_log       (KwbGdb              *self);
+
+/* A c-string for an MI argument: "…" with \ " and control bytes escaped.
+ * Paths with spaces, quotes, backslashes and UTF-8 all survive. */
+char         *kwb_gdb_quote                (const char          *text);
+
+/* Sends "TOKEN" + the formatted MI command (e.g. "-break-insert %s" with a
+ * kwb_gdb_quote()d location). The result is the ^done/^running/^connected/
+ * ^exit record, or a KWB_GDB_ERROR with GDB's msg. Cancelling completes
+ * the call with G_IO_ERROR_CANCELLED at once; GDB's reply is dropped. */
+void          kwb_gdb_command_async        (KwbGdb              *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data,
+                                            const char          *format,
+                                            ...) G_GNUC_PRINTF (5, 6);
+KwbMiRecord  *kwb_gdb_command_finish       (KwbGdb              *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+/* Helpers; all but console/evaluate finish with kwb_gdb_command_finish(). */
+void          kwb_gdb_file_load_async      (KwbGdb              *self,
+                                            const char          *path,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* TARGET: a socket path (QEMU's -gdb unix:path=…) or host:port. */
+void          kwb_gdb_target_remote_async  (KwbGdb              *self,
+                                            const char          *target,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* The record's "bkpt" holds the breakpoint (number, locations, …). */
+void          kwb_gdb_break_insert_async   (KwbGdb              *self,
+                                            const char          *location,
+                                            KwbGdbBreakFlags     flags,
+                                            const char          *condition,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void          kwb_gdb_break_delete_async   (KwbGdb              *self,
+                                            const char          *number,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void          kwb_gdb_break_enable_async   (KwbGdb              *self,
+                                            const char          *number,
+                                            gboolean             enabled,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void          kwb_gdb_break_condition_async (KwbGdb             *self,
+                                            const char          *number,
+                                            const char          *condition,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void          kwb_gdb_exec_async           (KwbGdb              *self,
+                                            KwbGdbExec           what,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void          kwb_gdb_exec_until_async     (KwbGdb              *self,
+                                            const char          *location,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* "stack" is a list of frame= tuples (level, addr, func, file, fullname, line). */
+void          kwb_gdb_list_frames_async    (KwbGdb              *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* "variables" is a list of {name, value[, arg="1"]} for the selected frame. */
+void          kwb_gdb_list_variables_async (KwbGdb              *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void          kwb_gdb_evaluate_async       (KwbGdb              *self,
+                                            const char          *expression,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+char         *kwb_gdb_evaluate_finish      (KwbGdb              *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+/* Runs a CLI command (`info registers`, `add-symbol-file …`) and returns
+ * the console text GDB printed for it. */
+void          kwb_gdb_console_async        (KwbGdb              *self,
+                                            const char          *command,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+char         *kwb_gdb_console_finish       (KwbGdb              *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+G_END_DECLS
