@@ -1,0 +1,215 @@
+/* kwb-application.c — the Kernel Workbench application: actions, windows, style
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every file given on the command line is a project folder
+ * (`kernel-workbench PROJECT_DIR`): each opens in a window of its own, reusing
+ * a window that has no project yet. A project that fails to load still gets its
+ * window, which shows the error and what to do about it.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kwb-application.h"
+#include "kwb-window.h"
+
+struct _KwbApplication
+{
+  AdwApplication parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (KwbApplication, kwb_application, ADW_TYPE_APPLICATION)
+
+/* Resources are under the base id even in a .Devel build, which only changes
+ * the D-Bus name so both can run side by side. */
+#define RESOURCE_BASE_PATH "/io/github/kwb/KernelWorkbench"
+
+KwbApplication *
+kwb_application_new (void)
+{
+  return g_object_new (KWB_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", RESOURCE_BASE_PATH,
+                       NULL);
+}
+
+static KwbWindow *
+kwb_application_find_empty_window (KwbApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      if (KWB_IS_WINDOW (l->data) && !kwb_window_has_project (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
+kwb_application_activate (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window == NULL)
+    window = GTK_WINDOW (kwb_window_new (KWB_APPLICATION (app)));
+  gtk_window_present (window);
+}
+
+static void
+kwb_application_open (GApplication  *app,
+                      GFile        **files,
+                      int            n_files,
+                      const char    *hint)
+{
+  KwbApplication *self = KWB_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+      KwbWindow *window = kwb_application_find_empty_window (self);
+
+      if (window == NULL)
+        window = kwb_window_new (self);
+
+      if (path == NULL)
+        {
+          /* A URI without a local path (sftp://…): QEMU and GDB need local files. */
+          g_autofree char *uri = g_file_get_uri (files[i]);
+          g_autoptr(GError) error =
+            g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                         _("%s is not a local folder. Copy the project to this computer and open it from there."),
+                         uri);
+          kwb_window_show_project_error (window, error);
+        }
+      else
+        {
+          /* Errors are shown in the window itself; nothing more to do here. */
+          kwb_window_open_project (window, path, NULL);
+        }
+
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+kwb_application_about_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  const char *developers[] = { _("Kernel Workbench developers"), NULL };
+  AdwAboutWindow *about;
+
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  g_object_set (about,
+                "application-name", _("Kernel Workbench"),
+                "application-icon", APP_ID,
+                "developer-name", _("Kernel Workbench developers"),
+                "developers", developers,
+                "version", PACKAGE_VERSION,
+                "comments", _("Debug the Linux kernel and its modules under QEMU and GDB: "
+                              "build a debug kernel and a BusyBox initramfs, boot it, "
+                              "and step through its source."),
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "copyright", "© 2026 Kernel Workbench developers",
+                /* Translators: put your name (and e-mail) here, one per line. */
+                "translator-credits", _("translator-credits"),
+                "transient-for", gtk_application_get_active_window (app),
+                "application", app,
+                NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+kwb_application_shortcuts_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  /* GtkApplicationWindow loads gtk/help-overlay.ui from our resource base path
+   * and installs win.show-help-overlay; this is the application-level entry. */
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static void
+kwb_application_quit_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = g_list_copy_deep (gtk_application_get_windows (app),
+                                     (GCopyFunc) g_object_ref, NULL);
+  GList *rest;
+
+  /* Closing (not destroying) each main window lets it save its size and
+   * state, as its close button would. */
+  for (GList *l = windows; l; l = l->next)
+    {
+      if (KWB_IS_WINDOW (l->data))
+        gtk_window_close (l->data);
+    }
+  g_list_free_full (windows, g_object_unref);
+
+  /* About and shortcut windows go too; the application quits with the last. */
+  while ((rest = gtk_application_get_windows (app)) != NULL)
+    gtk_window_destroy (rest->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", kwb_application_about_action, NULL, NULL, NULL, { 0 } },
+  { "shortcuts", kwb_application_shortcuts_action, NULL, NULL, NULL, { 0 } },
+  { "quit", kwb_application_quit_action, NULL, NULL, NULL, { 0 } },
+};
+
+static const struct {
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.shortcuts", { "<Control>question", NULL } },
+  { "app.quit", { "<Control>q", NULL } },
+  { "window.close", { "<Control>w", NULL } },
+  /* Run controls: the keys of most debuggers (Visual Studio, VS Code, Builder). */
+  { "win.continue", { "F5", NULL } },
+  { "win.interrupt", { "<Control>F5", NULL } },
+  { "win.step", { "F11", NULL } },
+  { "win.next", { "F10", NULL } },
+  { "win.finish", { "<Shift>F11", NULL } },
+  { "win.stop", { "<Shift>F5", NULL } },
+};
+
+static void
+kwb_application_startup (GApplication *app)
+{
+  static const char *no_accels[] = { NULL };
+
+  G_APPLICATION_CLASS (kwb_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
+                                   G_N_ELEMENTS (app_actions), app);
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), app_accels[i].action,
+                                           app_accels[i].accels);
+  /* Ctrl+? belongs to app.shortcuts; GTK gives it to win.show-help-overlay too. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", no_accels);
+
+  /* Follow the desktop's dark/light preference. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+kwb_application_class_init (KwbApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->startup = kwb_application_startup;
+  app_class->activate = kwb_application_activate;
+  app_class->open = kwb_application_open;
+}
+
+static void
+kwb_application_init (KwbApplication *self)
+{
+}

@@ -1,0 +1,590 @@
+/* test-gui.c — the real application under Xvfb, driven through its actions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case runs KernelWorkbench in a subprocess of its own (fresh GSettings
+ * memory backend, fresh GTK state), waits for its window to be drawn, checks
+ * widgets found by name, and quits through app.quit. Screenshots go to
+ * $KWB_BUILD_ROOT/tests/gui/screenshots/ for a person to look at.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "kwb-application.h"
+#include "kwb-window.h"
+
+typedef void (*CheckFunc) (KwbApplication *app,
+                           KwbWindow      *window,
+                           gpointer        data);
+
+typedef struct {
+  KwbApplication *app;
+  CheckFunc       check;
+  gpointer        data;
+  gboolean        checked;
+} RunState;
+
+/* Waits count loop iterations, not time: a hang fails with what it waited for
+ * (meson's timeout is the last resort). A 10 ms tick keeps the loop turning. */
+#define MAX_ITERATIONS 3000
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (gboolean  (*cond) (gpointer),
+            gpointer    data,
+            const char *what)
+{
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+
+  for (guint i = 0; !cond (data); i++)
+    {
+      if (i > MAX_ITERATIONS)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static gboolean
+frame_cb (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       data)
+{
+  guint *frames = data;
+
+  (*frames)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+enough_frames (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
+/* A few drawn frames: layout has settled and the contents are on screen. */
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, frame_cb, &frames, NULL);
+
+  wait_until (enough_frames, &frames, "the window to draw");
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "tests", "gui",
+                                           "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  wait_for_frames (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+require_widget (KwbWindow  *window,
+                const char *name)
+{
+  GtkWidget *widget = find_widget (GTK_WIDGET (window), name);
+
+  if (widget == NULL)
+    g_error ("No widget named “%s” in the window", name);
+  return widget;
+}
+
+static KwbWindow *
+find_main_window (KwbApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    {
+      if (KWB_IS_WINDOW (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static gboolean
+poll_main_window (gpointer data)
+{
+  RunState *state = data;
+  KwbWindow *window = find_main_window (state->app);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    return G_SOURCE_CONTINUE;
+
+  wait_for_frames (GTK_WIDGET (window));
+  state->check (state->app, window, state->data);
+  state->checked = TRUE;
+
+  /* Quit the way a user would, which also saves the window state. */
+  g_action_group_activate_action (G_ACTION_GROUP (state->app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the application with args (NULL-terminated, may be NULL) as its
+ * command line and calls check once its main window is on screen. */
+static void
+run_app (const char * const *args,
+         CheckFunc           check,
+         gpointer            data)
+{
+  g_autoptr(KwbApplication) app = kwb_application_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  RunState state = { app, check, data, FALSE };
+  int status;
+
+  /* The test session bus is shared by the cases: never forward to another
+   * instance. */
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+
+  g_ptr_array_add (argv, (char *) "kernel-workbench");
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_timeout_add (10, poll_main_window, &state);
+  status = g_application_run (G_APPLICATION (app), argv->len - 1, (char **) argv->pdata);
+
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (state.checked);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+}
+
+#define RUN_IN_SUBPROCESS()                                                   \
+  G_STMT_START {                                                              \
+    if (!g_test_subprocess ())                                                \
+      {                                                                       \
+        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);   \
+        g_test_trap_assert_passed ();                                         \
+        return;                                                               \
+      }                                                                       \
+  } G_STMT_END
+
+/* The run controls: button name, action, shortcut shown in its tooltip. */
+static const struct {
+  const char *button;
+  const char *action;
+  const char *accel;
+  const char *key_in_tooltip;
+} run_controls[] = {
+  { "continue_button",  "win.continue",  "F5",          "(F5)" },
+  { "interrupt_button", "win.interrupt", "<Control>F5", "(Ctrl+F5)" },
+  { "step_button",      "win.step",      "F11",         "(F11)" },
+  { "next_button",      "win.next",      "F10",         "(F10)" },
+  { "finish_button",    "win.finish",    "<Shift>F11",  "(Shift+F11)" },
+  { "stop_button",      "win.stop",      "<Shift>F5",   "(Shift+F5)" },
+};
+
+static void
+assert_run_controls_sensitive (KwbWindow *window,
+                               gboolean   sensitive)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (run_controls); i++)
+    {
+      GtkWidget *button = require_widget (window, run_controls[i].button);
+
+      if (gtk_widget_is_sensitive (button) != sensitive)
+        g_error ("%s is %s, expected %s", run_controls[i].button,
+                 sensitive ? "insensitive" : "sensitive",
+                 sensitive ? "sensitive" : "insensitive");
+    }
+}
+
+static void
+check_structure (KwbApplication *app,
+                 KwbWindow      *window,
+                 gpointer        data)
+{
+  static const char * const mapped[] = {
+    "run_controls", "sidebar_stack", "source_area", "console_area", "status_label",
+    "breakpoints_page", "source_status", "console_status", "primary_menu_button",
+  };
+  AdwViewStack *stack;
+  AdwStatusPage *page;
+  GtkWidget *widget;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Kernel Workbench");
+  g_assert_false (kwb_window_has_project (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (mapped); i++)
+    {
+      widget = require_widget (window, mapped[i]);
+      if (!gtk_widget_get_mapped (widget))
+        g_error ("“%s” is in the window but not on screen", mapped[i]);
+    }
+
+  /* Sidebar: two pages, Breakpoints shown first. */
+  stack = ADW_VIEW_STACK (require_widget (window, "sidebar_stack"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "breakpoints");
+  g_assert_cmpstr (adw_view_stack_page_get_title (
+                     adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "breakpoints"))),
+                   ==, "Breakpoints");
+  g_assert_cmpstr (adw_view_stack_page_get_title (
+                     adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "modules"))),
+                   ==, "Modules");
+  g_assert_true (ADW_IS_STATUS_PAGE (require_widget (window, "modules_page")));
+
+  /* Empty states say what to do next. */
+  page = ADW_STATUS_PAGE (require_widget (window, "breakpoints_page"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), "F9"));
+  page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Project Open");
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), "kernel-workbench PROJECT_DIR"));
+  page = ADW_STATUS_PAGE (require_widget (window, "console_status"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), "console"));
+
+  widget = require_widget (window, "status_label");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (widget)), ==, "No session");
+
+  /* Run controls: named shortcut, bound key, insensitive without a session. */
+  for (guint i = 0; i < G_N_ELEMENTS (run_controls); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                   run_controls[i].action);
+
+      widget = require_widget (window, run_controls[i].button);
+      g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), ==,
+                       run_controls[i].action);
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (widget), run_controls[i].key_in_tooltip));
+      g_assert_cmpuint (g_strv_length (accels), ==, 1);
+      g_assert_cmpstr (accels[0], ==, run_controls[i].accel);
+    }
+  assert_run_controls_sensitive (window, FALSE);
+
+  {
+    g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.shortcuts");
+    g_auto(GStrv) quit = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+
+    g_assert_cmpstr (accels[0], ==, "<Control>question");
+    g_assert_cmpstr (quit[0], ==, "<Control>q");
+  }
+
+  /* Follows the system's dark/light preference. */
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"), ==, DEVELOPMENT_BUILD);
+
+  save_screenshot (GTK_WIDGET (window), "main-window.png");
+
+  kwb_window_set_session_active (window, TRUE);
+  assert_run_controls_sensitive (window, TRUE);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require_widget (window, "status_label"))), !=,
+                   "No session");
+  kwb_window_set_session_active (window, FALSE);
+  assert_run_controls_sensitive (window, FALSE);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require_widget (window, "status_label"))), ==,
+                   "No session");
+
+  /* The dark style keeps everything readable: look at this one too. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (GTK_WIDGET (window), "main-window-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_window_structure (void)
+{
+  RUN_IN_SUBPROCESS ();
+  run_app (NULL, check_structure, NULL);
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_mapped (GTK_WIDGET (item)))
+        return item;
+    }
+  return NULL;
+}
+
+static gboolean
+shortcuts_window_shown (gpointer data)
+{
+  return find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) != NULL;
+}
+
+static void
+check_shortcuts_window (KwbApplication *app,
+                        KwbWindow      *window,
+                        gpointer        data)
+{
+  GtkWindow *shortcuts;
+
+  g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  wait_until (shortcuts_window_shown, NULL, "the shortcuts window");
+
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) ==
+                 GTK_SHORTCUTS_WINDOW (shortcuts));
+  save_screenshot (GTK_WIDGET (shortcuts), "shortcuts-window.png");
+}
+
+static void
+test_shortcuts_window (void)
+{
+  RUN_IN_SUBPROCESS ();
+  run_app (NULL, check_shortcuts_window, NULL);
+}
+
+static gboolean
+about_window_shown (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL;
+}
+
+static void
+check_about_window (KwbApplication *app,
+                    KwbWindow      *window,
+                    gpointer        data)
+{
+  AdwAboutWindow *about;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  wait_until (about_window_shown, NULL, "the about window");
+
+  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Kernel Workbench");
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
+  save_screenshot (GTK_WIDGET (about), "about-window.png");
+}
+
+static void
+test_about_window (void)
+{
+  RUN_IN_SUBPROCESS ();
+  run_app (NULL, check_about_window, NULL);
+}
+
+static gboolean
+has_width_900 (gpointer data)
+{
+  return gdk_surface_get_width (gtk_native_get_surface (data)) == 900;
+}
+
+static void
+check_restored_size (KwbApplication *app,
+                     KwbWindow      *window,
+                     gpointer        data)
+{
+  GtkPaned *paned = GTK_PANED (require_widget (window, "main_paned"));
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+  /* The surface, which includes the client-side decoration's resize borders,
+   * is what the default size sizes (and what the desktop shows). */
+  wait_until (has_width_900, window, "the window to be 900 pixels wide");
+  g_assert_cmpint (gdk_surface_get_height (gtk_native_get_surface (GTK_NATIVE (window))), ==, 640);
+  g_assert_cmpint (gtk_paned_get_position (paned), ==, 320);
+
+  /* As if the user resized: this is what closing must save. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_paned_set_position (paned, 350);
+}
+
+static void
+test_window_state (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+
+  RUN_IN_SUBPROCESS ();
+
+  settings = g_settings_new (APP_BASE_ID);
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+  g_settings_set_int (settings, "sidebar-width", 320);
+
+  run_app (NULL, check_restored_size, NULL);
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "sidebar-width"), ==, 350);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+static char *
+make_project_dir (const char *name,
+                  const char *ini)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("kwb-gui-XXXXXX", &error);
+  char *dir;
+
+  g_assert_no_error (error);
+  dir = g_build_filename (tmp, name, NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  if (ini != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, "kernel-workbench.ini", NULL);
+
+      g_file_set_contents (file, ini, -1, &error);
+      g_assert_no_error (error);
+    }
+  return dir;
+}
+
+static void
+check_project_open (KwbApplication *app,
+                    KwbWindow      *window,
+                    gpointer        data)
+{
+  AdwStatusPage *page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+
+  g_assert_true (kwb_window_has_project (window));
+  g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Demo Kernel");
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Source Open");
+  save_screenshot (GTK_WIDGET (window), "project-window.png");
+}
+
+static void
+test_project_open (void)
+{
+  g_autofree char *dir = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  dir = make_project_dir ("demo", "[project]\nversion=1\nname=Demo Kernel\n");
+  run_app ((const char *[]) { dir, NULL }, check_project_open, dir);
+}
+
+static void
+check_project_malformed (KwbApplication *app,
+                         KwbWindow      *window,
+                         gpointer        data)
+{
+  AdwStatusPage *page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+  const char *description = adw_status_page_get_description (page);
+
+  g_assert_false (kwb_window_has_project (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Kernel Workbench");
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Could Not Open the Project");
+  /* The file and line, with the folder's “&” and “<” escaped for markup. */
+  g_assert_nonnull (strstr (description, "bad &amp; &lt;project&gt;/kernel-workbench.ini:1"));
+  save_screenshot (GTK_WIDGET (window), "project-error.png");
+}
+
+static void
+test_project_malformed (void)
+{
+  g_autofree char *dir = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  dir = make_project_dir ("bad & <project>", "[project\nversion=1\n");
+  run_app ((const char *[]) { dir, NULL }, check_project_malformed, NULL);
+}
+
+static void
+check_project_missing (KwbApplication *app,
+                       KwbWindow      *window,
+                       gpointer        data)
+{
+  AdwStatusPage *page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+
+  g_assert_false (kwb_window_has_project (window));
+  g_assert_cmpstr (adw_status_page_get_title (page), ==, "Could Not Open the Project");
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), "kwb init"));
+}
+
+static void
+test_project_missing (void)
+{
+  g_autofree char *dir = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  dir = make_project_dir ("empty", NULL);
+  run_app ((const char *[]) { dir, NULL }, check_project_missing, NULL);
+}
+
+static void
+test_skip (void)
+{
+  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* meson sets this when xvfb-run or dbus-run-session is missing: a GUI test
+   * never opens windows on the developer's own display. */
+  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
+    {
+      g_test_add_func ("/gui/skipped", test_skip);
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/gui/window/structure", test_window_structure);
+  g_test_add_func ("/gui/window/state", test_window_state);
+  g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/gui/about-window", test_about_window);
+  g_test_add_func ("/gui/project/open", test_project_open);
+  g_test_add_func ("/gui/project/malformed", test_project_malformed);
+  g_test_add_func ("/gui/project/missing", test_project_missing);
+
+  return g_test_run ();
+}
