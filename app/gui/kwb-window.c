@@ -70,15 +70,16 @@ kwb_window_show_empty_source (KwbWindow *self)
       adw_status_page_set_icon_name (self->source_status, "folder-open-symbolic");
       adw_status_page_set_title (self->source_status, _("No Project Open"));
       adw_status_page_set_description (self->source_status,
-        _("Open a project with “kernel-workbench PROJECT_DIR”, or create one with "
-          "“kwb init PROJECT_DIR”, then start a session to follow the kernel’s source."));
+        /* Translators: markup; keep the commands as they are. */
+        _("Open a project folder: <tt>kernel-workbench PROJECT_DIR</tt>\n"
+          "No project yet? Create one: <tt>kwb init PROJECT_DIR</tt>"));
     }
   else
     {
       adw_status_page_set_icon_name (self->source_status, "text-x-generic-symbolic");
       adw_status_page_set_title (self->source_status, _("No Source Open"));
       adw_status_page_set_description (self->source_status,
-        _("Start a session: when the kernel stops, the line it stopped at opens here."));
+        _("When the kernel stops in a session, the line it stopped at opens here."));
     }
 }
 

@@ -282,8 +282,9 @@ check_structure (KwbApplication *app,
   page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Project Open");
   g_assert_nonnull (strstr (adw_status_page_get_description (page), "kernel-workbench PROJECT_DIR"));
-  page = ADW_STATUS_PAGE (require_widget (window, "console_status"));
-  g_assert_nonnull (strstr (adw_status_page_get_description (page), "console"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (page), "kwb init PROJECT_DIR"));
+  widget = require_widget (window, "console_description");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget)), "console appears here"));
 
   widget = require_widget (window, "status_label");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (widget)), ==, "No session");
