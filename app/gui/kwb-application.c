@@ -35,6 +35,18 @@ kwb_application_new (void)
                        NULL);
 }
 
+static int
+kwb_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("kernel-workbench %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  return -1; /* go on: activate or open */
+}
+
 static KwbWindow *
 kwb_application_find_empty_window (KwbApplication *self)
 {
@@ -207,9 +219,20 @@ kwb_application_class_init (KwbApplicationClass *klass)
   app_class->startup = kwb_application_startup;
   app_class->activate = kwb_application_activate;
   app_class->open = kwb_application_open;
+  app_class->handle_local_options = kwb_application_handle_local_options;
 }
 
 static void
 kwb_application_init (KwbApplication *self)
 {
+  static const GOptionEntry options[] = {
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  /* Translators: the arguments in “kernel-workbench --help”. */
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[PROJECT_DIR…]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+    _("Debug the Linux kernel under QEMU and GDB. Each PROJECT_DIR (made with “kwb init”) opens in a window."));
 }

@@ -407,6 +407,9 @@ check_about_window (KwbApplication *app,
   g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Kernel Workbench");
   g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
   g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
+  /* Found before the app is installed too (it is in our resources). */
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (about))),
+                                          APP_ID));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
   save_screenshot (GTK_WIDGET (about), "about-window.png");
 }
