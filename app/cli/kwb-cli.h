@@ -44,5 +44,6 @@ int       kwb_cmd_initramfs           (int argc, char **argv);
 int       kwb_cmd_busybox             (int argc, char **argv);
 int       kwb_cmd_boot                (int argc, char **argv);
 int       kwb_cmd_version             (int argc, char **argv);
+int       kwb_cmd_kernel              (int argc, char **argv);
 
 G_END_DECLS

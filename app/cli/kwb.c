@@ -21,6 +21,7 @@ static const KwbCommand commands[] = {
   { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
   { "boot",    kwb_cmd_boot,    "PROJECT",          N_("Boot the kernel with its serial console on this terminal") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
+  { "kernel",  kwb_cmd_kernel,  "configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
 };
 
 static void

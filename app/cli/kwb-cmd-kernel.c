@@ -1,0 +1,416 @@
+/* kwb-cmd-kernel.c — kwb kernel configure|build|doctor
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "kwb-cli.h"
+#include "kwb-core.h"
+
+typedef struct {
+  GMainLoop           *loop;
+  GCancellable        *cancellable;
+  GError              *error;
+  gboolean             terminal;
+  KwbKernelBuildStage  last_stage;
+  guint                last_percent;
+  gint64               last_print;
+} Run;
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  Run *run = data;
+
+  /* The build kills make's whole group and returns once it is gone. */
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+print_progress (KwbKernelBuild *build,
+                Run            *run,
+                gboolean        force)
+{
+  KwbKernelBuildStage stage = kwb_kernel_build_get_stage (build);
+  guint done = kwb_kernel_build_get_objects_done (build);
+  guint expected = kwb_kernel_build_get_objects_expected (build);
+  guint percent = (guint) (kwb_kernel_build_get_fraction (build) * 100);
+  const char *unit = stage == KWB_KERNEL_BUILD_STAGE_EXTRACT ? "MB" : _("objects");
+
+  if (run->terminal)
+    {
+      char bar[31];
+      guint filled = percent * 30 / 100;
+      gint64 now = g_get_monotonic_time ();
+
+      if (!force && stage == run->last_stage && now - run->last_print < 100000)
+        return;
+      run->last_print = now;
+      run->last_stage = stage;
+      for (guint i = 0; i < 30; i++)
+        bar[i] = i < filled ? '#' : '.';
+      bar[30] = '\0';
+      printf ("\r\033[K[%s] %3u%% %-11s %u/%u %s", bar, percent,
+              kwb_kernel_build_stage_to_string (stage), done, expected, unit);
+      fflush (stdout);
+      return;
+    }
+
+  /* Not a terminal (CI logs): a line per stage and per 10%. */
+  if (force || stage != run->last_stage || percent / 10 != run->last_percent / 10)
+    {
+      if (expected == 0)
+        printf ("%s\n", kwb_kernel_build_stage_to_string (stage));
+      else
+        printf ("%s: %u/%u %s (%u%%)\n", kwb_kernel_build_stage_to_string (stage), done, expected,
+                unit, percent);
+      fflush (stdout);
+      run->last_stage = stage;
+      run->last_percent = percent;
+    }
+}
+
+static void
+on_progress (KwbKernelBuild *build,
+             GParamSpec     *pspec,
+             Run            *run)
+{
+  print_progress (build, run, FALSE);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Run *run = data;
+  KwbKernelBuild *build = KWB_KERNEL_BUILD (source);
+
+  if (g_async_result_is_tagged (result, kwb_kernel_build_configure_async))
+    kwb_kernel_build_configure_finish (build, result, &run->error);
+  else
+    kwb_kernel_build_build_finish (build, result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static KwbKernelBuild *
+open_build (const char  *directory,
+            GError     **error)
+{
+  g_autoptr(KwbProject) project = kwb_project_load (directory, error);
+
+  return project ? kwb_kernel_build_new (project) : NULL;
+}
+
+static void
+run_operation (KwbKernelBuild *build,
+               gboolean        do_build,
+               Run            *run)
+{
+  guint sigint, sigterm;
+
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->cancellable = g_cancellable_new ();
+  run->terminal = kwb_cli_stdout_is_terminal ();
+  run->last_stage = (KwbKernelBuildStage) -1;
+  /* tar or make dying while we write to its pipe must be an error, not our
+   * death. */
+  signal (SIGPIPE, SIG_IGN);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, run);
+  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, run);
+  g_signal_connect (build, "notify::objects-done", G_CALLBACK (on_progress), run);
+  g_signal_connect (build, "notify::stage", G_CALLBACK (on_progress), run);
+
+  if (do_build)
+    kwb_kernel_build_build_async (build, run->cancellable, on_done, run);
+  else
+    kwb_kernel_build_configure_async (build, run->cancellable, on_done, run);
+  g_main_loop_run (run->loop);
+
+  g_signal_handlers_disconnect_by_data (build, run);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  if (run->terminal)
+    printf ("\n");
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_object (&run->cancellable);
+}
+
+static void
+print_findings (GPtrArray *findings,
+                gboolean   only_problems)
+{
+  g_autofree char *text = NULL;
+
+  if (findings == NULL)
+    return;
+  text = kwb_kconfig_format_findings (findings, only_problems);
+  fputs (text, stdout);
+}
+
+static int
+cmd_configure (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbKernelBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean print_fragment = FALSE;
+  gboolean quiet = FALSE;
+  int status;
+  Run run = { 0 };
+  const GOptionEntry entries[] = {
+    { "print-fragment", 0, 0, G_OPTION_ARG_NONE, &print_fragment,
+      N_("Print the options that would be requested, and do nothing"), NULL },
+    { "problems-only", 'q', 0, G_OPTION_ARG_NONE, &quiet, N_("Print only the options that did not stick"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("configure PROJECT — write the build dir's .config"));
+  g_option_context_set_summary (context,
+    _("Makes BUILD/.config from the project's profile (fast: tinyconfig, standard:\n"
+      "x86_64_defconfig, existing: a copy of your .config), the debug layer and\n"
+      "[kernel] extra-config, with make O=BUILD and merge_config.sh; then reports every\n"
+      "requested option and why one did not stick. The source tree is not written to.\n"
+      "Exit status 1 when a requested option did not stick."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("configure takes one project folder"));
+
+  if (print_fragment)
+    {
+      g_autoptr(KwbProject) project = kwb_project_load (argv[1], &error);
+      g_autofree char *profile = NULL;
+      g_autofree char *mode = NULL;
+      g_autofree char *initramfs = NULL;
+      g_auto(GStrv) extra = NULL;
+      g_autoptr(GPtrArray) requests = NULL;
+      g_autofree char *fragment = NULL;
+      const char *target;
+
+      if (project == NULL)
+        return kwb_cli_fail (error);
+      profile = kwb_project_dup_string (project, "kernel", "profile");
+      mode = kwb_project_dup_string (project, "kernel", "initramfs");
+      if (g_str_equal (mode, "builtin"))
+        initramfs = kwb_project_dup_path (project, "initramfs", "output");
+      extra = kwb_project_dup_string_list (project, "kernel", "extra-config");
+      requests = kwb_kconfig_build_requests (profile, kwb_project_get_boolean (project, "kernel", "relocatable"),
+                                             initramfs, (const char * const *) extra, &error);
+      if (requests == NULL)
+        return kwb_cli_fail (error);
+      fragment = kwb_kconfig_requests_to_fragment (requests);
+      target = kwb_kconfig_profile_make_target (profile);
+      printf ("# base: %s\n%s", target ? target : "copy of [kernel] config", fragment);
+      return KWB_EXIT_OK;
+    }
+
+  if ((build = open_build (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+  run_operation (build, FALSE, &run);
+  if (run.error != NULL)
+    return kwb_cli_fail (run.error);
+  print_findings (kwb_kernel_build_get_findings (build), quiet);
+  if (!kwb_kconfig_findings_ok (kwb_kernel_build_get_findings (build)))
+    {
+      fprintf (stderr, _("kwb: some requested options did not stick (see above)\n"));
+      return KWB_EXIT_FAILED;
+    }
+  return KWB_EXIT_OK;
+}
+
+static int
+cmd_build (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbKernelBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) targets = NULL;
+  int jobs = 0;
+  int status;
+  Run run = { 0 };
+  const KwbKernelBuildProblem *problem;
+  const GOptionEntry entries[] = {
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Parallel jobs (default: [kernel] jobs, or one per CPU)"), "N" },
+    { "target", 't', 0, G_OPTION_ARG_STRING_ARRAY, &targets,
+      N_("Make this target instead of bzImage modules scripts_gdb (repeatable)"), "TARGET" },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("build PROJECT — build the debug kernel"));
+  g_option_context_set_summary (context,
+    _("Configures when needed, then runs make O=BUILD bzImage modules scripts_gdb,\n"
+      "with a progress bar on a terminal and plain lines otherwise. Ctrl+C stops make\n"
+      "and every compiler it started. The full log is BUILD/kwb-build.log, the results\n"
+      "are listed in BUILD/kwb-manifest.ini."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("build takes one project folder"));
+  if (jobs < 0)
+    return kwb_cli_usage_error (context, _("--jobs must be a positive number"));
+
+  if ((build = open_build (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+  kwb_kernel_build_set_jobs (build, (guint) jobs);
+  if (targets != NULL)
+    kwb_kernel_build_set_make_targets (build, (const char * const *) targets);
+
+  run_operation (build, TRUE, &run);
+
+  if (kwb_kernel_build_get_configured (build))
+    print_findings (kwb_kernel_build_get_findings (build), TRUE);
+
+  if (run.error != NULL)
+    {
+      problem = kwb_kernel_build_get_problem (build);
+      if (problem != NULL)
+        fprintf (stderr, "%s:%u:%u: error: %s\n", problem->file ? problem->file : "?",
+                 problem->line, problem->column, problem->message);
+      return kwb_cli_fail (run.error);
+    }
+
+  {
+    g_autofree char *dir = kwb_kernel_build_dup_build_dir (build);
+    g_autofree char *manifest = g_build_filename (dir, "kwb-manifest.ini", NULL);
+
+    if (kwb_kernel_build_get_up_to_date (build))
+      printf (_("Kernel up to date in %s\n"), dir);
+    else
+      printf (_("Built %u objects in %s\n"), kwb_kernel_build_get_objects_done (build), dir);
+    printf (_("Manifest: %s\n"), manifest);
+  }
+  return KWB_EXIT_OK;
+}
+
+static int
+cmd_doctor (int    argc,
+            char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(KwbKconfig) config = NULL;
+  g_autofree char *project_file = NULL;
+  int status;
+
+  context = g_option_context_new (_("doctor PROJECT|CONFIG — check a kernel configuration for debugging"));
+  g_option_context_set_summary (context,
+    _("For a project: every requested option in the build dir's .config, and why one\n"
+      "did not stick. For a config file (a .config, /boot/config-*, Debian's\n"
+      "/usr/src/linux-config-*/*.xz, /proc/config.gz): what stands in the way of\n"
+      "debugging it under QEMU — KASLR, no or reduced debug info, no GDB scripts.\n"
+      "Exit status 1 when there is a problem."));
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("doctor takes one project folder or one config file"));
+
+  project_file = g_build_filename (argv[1], KWB_PROJECT_FILE_NAME, NULL);
+  if (g_file_test (argv[1], G_FILE_TEST_IS_DIR) && g_file_test (project_file, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(KwbProject) project = kwb_project_load (argv[1], &error);
+      g_autofree char *build_dir = NULL;
+      g_autofree char *config_path = NULL;
+      g_autofree char *profile = NULL;
+      g_autofree char *mode = NULL;
+      g_autofree char *initramfs = NULL;
+      g_autofree char *source = NULL;
+      g_auto(GStrv) extra = NULL;
+      g_autoptr(GPtrArray) requests = NULL;
+      g_autoptr(KwbKconfigTree) tree = NULL;
+      g_autoptr(GPtrArray) diagnosis = NULL;
+      g_autofree char *stamp = NULL;
+
+      if (project == NULL)
+        return kwb_cli_fail (error);
+      build_dir = kwb_project_dup_path (project, "kernel", "build-dir");
+      config_path = g_build_filename (build_dir, ".config", NULL);
+      if (!g_file_test (config_path, G_FILE_TEST_IS_REGULAR))
+        {
+          fprintf (stderr, _("kwb: %s has no .config yet. Run “kwb kernel configure %s” first\n"),
+                   build_dir, argv[1]);
+          return KWB_EXIT_FAILED;
+        }
+      if ((config = kwb_kconfig_new_from_file (config_path, &error)) == NULL)
+        return kwb_cli_fail (error);
+      profile = kwb_project_dup_string (project, "kernel", "profile");
+      mode = kwb_project_dup_string (project, "kernel", "initramfs");
+      if (g_str_equal (mode, "builtin"))
+        initramfs = kwb_project_dup_path (project, "initramfs", "output");
+      extra = kwb_project_dup_string_list (project, "kernel", "extra-config");
+      requests = kwb_kconfig_build_requests (profile, kwb_project_get_boolean (project, "kernel", "relocatable"),
+                                             initramfs, (const char * const *) extra, &error);
+      if (requests == NULL)
+        return kwb_cli_fail (error);
+
+      /* The tree the config was made from: a tree source, or where the
+       * tarball was extracted. */
+      source = kwb_project_dup_path (project, "kernel", "source");
+      if (source != NULL && !g_file_test (source, G_FILE_TEST_IS_DIR))
+        {
+          g_free (source);
+          source = kwb_project_dup_path (project, "kernel", "source-dir");
+          if (source == NULL)
+            {
+              g_autofree char *tarball = kwb_project_dup_path (project, "kernel", "source");
+              source = kwb_kernel_build_dup_shared_source_dir (tarball, NULL);
+            }
+        }
+      if (source != NULL)
+        tree = kwb_kconfig_tree_load (source, "x86", NULL);
+
+      findings = kwb_kconfig_check_requests (config, requests, tree);
+      printf (_("Requested options in %s:\n"), config_path);
+      print_findings (findings, FALSE);
+      diagnosis = kwb_kconfig_diagnose (config);
+      printf (_("\nFor debugging:\n"));
+      print_findings (diagnosis, FALSE);
+      return kwb_kconfig_findings_ok (findings) && kwb_kconfig_findings_ok (diagnosis)
+             ? KWB_EXIT_OK : KWB_EXIT_FAILED;
+    }
+
+  if ((config = kwb_kconfig_new_from_file (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+  findings = kwb_kconfig_diagnose (config);
+  printf (_("%s, for debugging under QEMU:\n"), argv[1]);
+  print_findings (findings, FALSE);
+  return kwb_kconfig_findings_ok (findings) ? KWB_EXIT_OK : KWB_EXIT_FAILED;
+}
+
+int
+kwb_cmd_kernel (int    argc,
+                char **argv)
+{
+  const char *sub = argc > 1 ? argv[1] : NULL;
+
+  if (sub == NULL || g_str_equal (sub, "--help") || g_str_equal (sub, "-h"))
+    {
+      FILE *out = sub ? stdout : stderr;
+
+      fprintf (out, "%s\n  kwb kernel configure PROJECT\n  kwb kernel build PROJECT [-j N]\n"
+               "  kwb kernel doctor PROJECT|CONFIG\n\n%s\n", _("Usage:"),
+               _("Configure, build and check the debug kernel. “kwb kernel SUBCOMMAND --help” for details."));
+      return sub ? KWB_EXIT_OK : KWB_EXIT_USAGE;
+    }
+  if (g_str_equal (sub, "configure"))
+    return cmd_configure (argc - 1, argv + 1);
+  if (g_str_equal (sub, "build"))
+    return cmd_build (argc - 1, argv + 1);
+  if (g_str_equal (sub, "doctor"))
+    return cmd_doctor (argc - 1, argv + 1);
+  fprintf (stderr, _("kwb kernel: no subcommand “%s”; use configure, build or doctor\n"), sub);
+  return KWB_EXIT_USAGE;
+}

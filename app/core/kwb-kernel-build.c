@@ -1,0 +1,1904 @@
+/* kwb-kernel-build.c — configure and build a debug kernel out of tree, with progress
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One operation at a time, a chain of steps on the main loop:
+ *
+ *   source   the tree, or a tarball extracted once (atomically: into a
+ *            temporary sibling, then renamed) with progress from the bytes fed
+ *   checks   a kernel tree for x86, the build tools, a writable build dir
+ *   config   make O=BUILD tinyconfig|x86_64_defconfig (or a copy of the
+ *            user's .config), merge_config.sh -m of our fragment, make O=BUILD
+ *            olddefconfig, then the doctor reads the result back. Skipped when
+ *            BUILD/.config was made from the same requests.
+ *   make     make O=BUILD -jN bzImage modules scripts_gdb, progress from
+ *            kbuild's "  CC      init/main.o" lines
+ *   index    GDB's index cache warmed for vmlinux (see prewarm_index)
+ *   manifest BUILD/kwb-manifest.ini
+ *
+ * Everything runs through kwb_spawn (own process group, PDEATHSIG), from the
+ * main thread. A cancel sends SIGTERM to make's whole group (make deletes
+ * half-written targets on SIGTERM, so the next build is correct), SIGKILL
+ * five seconds later; the operation ends only when the output pipe reaches
+ * EOF, that is when every process that held it — make, cc1, as, ld — is gone.
+ * The source tree is only ever read.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "kwb-kconfig.h"
+#include "kwb-kernel-build.h"
+#include "kwb-spawn.h"
+
+#define MANIFEST_NAME  "kwb-manifest.ini"
+#define LOG_NAME       "kwb-build.log"
+#define FRAGMENT_NAME  "kwb-debug.config"
+
+/* Progress lines (CC, AS, AR, LD, HOSTCC, HOSTLD, with [M] for modules)
+ * counted by full builds of linux 6.1 on this machine, used the first time a
+ * profile is built anywhere: see the note in the report of issue 5. */
+#define FIRST_ESTIMATE_FAST      1900
+#define FIRST_ESTIMATE_STANDARD  3900
+#define FIRST_ESTIMATE_EXISTING  9000
+
+struct _KwbKernelBuild
+{
+  GObject              parent_instance;
+
+  KwbProject          *project;
+  guint                jobs;
+  GHashTable          *env;        /* variable → value, NULL value = unset */
+  GStrv                targets;
+
+  char                *source_dir;
+  char                *build_dir;
+  char                *log_path;
+  GOutputStream       *log;
+
+  KwbKernelBuildStage  stage;
+  guint                objects_done;
+  guint                objects_expected;
+  gboolean             up_to_date;
+  gboolean             configured;  /* this operation ran the configuration */
+  GPtrArray           *findings;
+  KwbKernelBuildProblem *problem;
+
+  GTask               *task;       /* the running operation */
+};
+
+typedef void (*StepFunc) (KwbKernelBuild *self);
+
+typedef struct {
+  gboolean      build;       /* configure and build, or only configure */
+  GSubprocess  *process;
+  StepFunc      next;
+  gulong        cancel_id;
+  guint         kill_source;
+  gint64        started;
+  char         *tarball;
+  char         *extract_tmp;
+  char         *extract_target;
+  GFileInputStream *tarball_in;
+  guint         extract_poll;
+  goffset       tarball_size;
+  char         *request_hash;
+  GPtrArray    *requests;
+  gboolean      make_failed_config;
+} Op;
+
+enum {
+  PROP_0,
+  PROP_PROJECT,
+  PROP_STAGE,
+  PROP_OBJECTS_DONE,
+  PROP_OBJECTS_EXPECTED,
+  PROP_UP_TO_DATE,
+  N_PROPS
+};
+
+enum {
+  LINE_LOGGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (KwbKernelBuild, kwb_kernel_build, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kwb-kernel-build-error-quark, kwb_kernel_build_error)
+G_DEFINE_BOXED_TYPE (KwbKernelBuildProblem, kwb_kernel_build_problem,
+                     kwb_kernel_build_problem_copy, kwb_kernel_build_problem_free)
+
+static const char * const default_targets[] = { "bzImage", "modules", "scripts_gdb", NULL };
+
+KwbKernelBuildProblem *
+kwb_kernel_build_problem_copy (const KwbKernelBuildProblem *problem)
+{
+  KwbKernelBuildProblem *copy = g_new0 (KwbKernelBuildProblem, 1);
+
+  copy->file = g_strdup (problem->file);
+  copy->line = problem->line;
+  copy->column = problem->column;
+  copy->message = g_strdup (problem->message);
+  return copy;
+}
+
+void
+kwb_kernel_build_problem_free (KwbKernelBuildProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->file);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+static void
+op_free (Op *op)
+{
+  g_clear_object (&op->process);
+  g_clear_handle_id (&op->kill_source, g_source_remove);
+  g_clear_handle_id (&op->extract_poll, g_source_remove);
+  g_clear_object (&op->tarball_in);
+  g_free (op->tarball);
+  g_free (op->extract_tmp);
+  g_free (op->extract_target);
+  g_free (op->request_hash);
+  g_clear_pointer (&op->requests, g_ptr_array_unref);
+  g_free (op);
+}
+
+static void
+kwb_kernel_build_finalize (GObject *object)
+{
+  KwbKernelBuild *self = (KwbKernelBuild *) object;
+
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->env, g_hash_table_unref);
+  g_clear_pointer (&self->targets, g_strfreev);
+  g_clear_pointer (&self->source_dir, g_free);
+  g_clear_pointer (&self->build_dir, g_free);
+  g_clear_pointer (&self->log_path, g_free);
+  g_clear_object (&self->log);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
+
+  G_OBJECT_CLASS (kwb_kernel_build_parent_class)->finalize (object);
+}
+
+static void
+kwb_kernel_build_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  KwbKernelBuild *self = KWB_KERNEL_BUILD (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      g_value_set_object (value, self->project);
+      break;
+    case PROP_STAGE:
+      g_value_set_int (value, self->stage);
+      break;
+    case PROP_OBJECTS_DONE:
+      g_value_set_uint (value, self->objects_done);
+      break;
+    case PROP_OBJECTS_EXPECTED:
+      g_value_set_uint (value, self->objects_expected);
+      break;
+    case PROP_UP_TO_DATE:
+      g_value_set_boolean (value, self->up_to_date);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kwb_kernel_build_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  KwbKernelBuild *self = KWB_KERNEL_BUILD (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROJECT:
+      self->project = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kwb_kernel_build_class_init (KwbKernelBuildClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kwb_kernel_build_finalize;
+  object_class->get_property = kwb_kernel_build_get_property;
+  object_class->set_property = kwb_kernel_build_set_property;
+
+  properties[PROP_PROJECT] =
+    g_param_spec_object ("project", NULL, NULL, KWB_TYPE_PROJECT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STAGE] =
+    g_param_spec_int ("stage", NULL, NULL, 0, KWB_KERNEL_BUILD_STAGE_DONE, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OBJECTS_DONE] =
+    g_param_spec_uint ("objects-done", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_OBJECTS_EXPECTED] =
+    g_param_spec_uint ("objects-expected", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UP_TO_DATE] =
+    g_param_spec_boolean ("up-to-date", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KwbKernelBuild::line-logged:
+   * @line: one line of make's output, as written to the log
+   */
+  signals[LINE_LOGGED] =
+    g_signal_new ("line-logged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+kwb_kernel_build_init (KwbKernelBuild *self)
+{
+  self->env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->targets = g_strdupv ((char **) default_targets);
+}
+
+KwbKernelBuild *
+kwb_kernel_build_new (KwbProject *project)
+{
+  g_return_val_if_fail (KWB_IS_PROJECT (project), NULL);
+  return g_object_new (KWB_TYPE_KERNEL_BUILD, "project", project, NULL);
+}
+
+KwbProject *
+kwb_kernel_build_get_project (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return self->project;
+}
+
+/* 0: the project's [kernel] jobs, or one per CPU. */
+void
+kwb_kernel_build_set_jobs (KwbKernelBuild *self,
+                           guint           jobs)
+{
+  g_return_if_fail (KWB_IS_KERNEL_BUILD (self));
+  self->jobs = jobs;
+}
+
+/* For every child: a different PATH in tests, CCACHE_DIR, … NULL unsets. */
+void
+kwb_kernel_build_setenv (KwbKernelBuild *self,
+                         const char     *variable,
+                         const char     *value)
+{
+  g_return_if_fail (KWB_IS_KERNEL_BUILD (self));
+  g_hash_table_replace (self->env, g_strdup (variable), g_strdup (value));
+}
+
+/* Default: bzImage modules scripts_gdb. Tests build one object. */
+void
+kwb_kernel_build_set_make_targets (KwbKernelBuild     *self,
+                                   const char * const *targets)
+{
+  g_return_if_fail (KWB_IS_KERNEL_BUILD (self));
+  g_strfreev (self->targets);
+  self->targets = g_strdupv ((char **) (targets ? targets : default_targets));
+}
+
+char *
+kwb_kernel_build_dup_build_dir (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return kwb_project_dup_path (self->project, "kernel", "build-dir");
+}
+
+const char *
+kwb_kernel_build_get_source_dir (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return self->source_dir;
+}
+
+const char *
+kwb_kernel_build_get_log_path (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return self->log_path;
+}
+
+KwbKernelBuildStage
+kwb_kernel_build_get_stage (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), 0);
+  return self->stage;
+}
+
+const char *
+kwb_kernel_build_stage_to_string (KwbKernelBuildStage stage)
+{
+  switch (stage)
+    {
+    case KWB_KERNEL_BUILD_STAGE_IDLE: return _("idle");
+    case KWB_KERNEL_BUILD_STAGE_EXTRACT: return _("extract");
+    case KWB_KERNEL_BUILD_STAGE_CONFIG: return _("config");
+    case KWB_KERNEL_BUILD_STAGE_COMPILE: return _("compile");
+    case KWB_KERNEL_BUILD_STAGE_LINK: return _("link");
+    case KWB_KERNEL_BUILD_STAGE_MODULES: return _("modules");
+    case KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS: return _("gdb scripts");
+    case KWB_KERNEL_BUILD_STAGE_INDEX: return _("gdb index");
+    case KWB_KERNEL_BUILD_STAGE_DONE: return _("done");
+    default: return "?";
+    }
+}
+
+guint
+kwb_kernel_build_get_objects_done (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), 0);
+  return self->objects_done;
+}
+
+guint
+kwb_kernel_build_get_objects_expected (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), 0);
+  return self->objects_expected;
+}
+
+/* Capped below 1 until the build says it is done: an estimate can be low. */
+double
+kwb_kernel_build_get_fraction (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), 0);
+  if (self->stage == KWB_KERNEL_BUILD_STAGE_DONE)
+    return 1.0;
+  if (self->objects_expected == 0)
+    return 0.0;
+  return MIN (0.99, (double) self->objects_done / self->objects_expected);
+}
+
+gboolean
+kwb_kernel_build_get_up_to_date (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), FALSE);
+  return self->up_to_date;
+}
+
+gboolean
+kwb_kernel_build_get_configured (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), FALSE);
+  return self->configured;
+}
+
+/**
+ * kwb_kernel_build_get_findings:
+ *
+ * Returns: (transfer none) (nullable) (element-type KwbKconfigFinding): the
+ * doctor's report of the last configuration
+ */
+GPtrArray *
+kwb_kernel_build_get_findings (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return self->findings;
+}
+
+const KwbKernelBuildProblem *
+kwb_kernel_build_get_problem (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return self->problem;
+}
+
+static void
+set_stage (KwbKernelBuild      *self,
+           KwbKernelBuildStage  stage)
+{
+  if (self->stage == stage)
+    return;
+  self->stage = stage;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+}
+
+static void
+set_progress (KwbKernelBuild *self,
+              guint           done,
+              guint           expected)
+{
+  if (self->objects_done != done)
+    {
+      self->objects_done = done;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_DONE]);
+    }
+  if (self->objects_expected != expected)
+    {
+      self->objects_expected = expected;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_EXPECTED]);
+    }
+}
+
+/* ---- checks ---------------------------------------------------------------- */
+
+static char *
+find_in_path (const char *program,
+              const char *path_env)
+{
+  g_auto(GStrv) dirs = NULL;
+
+  if (path_env == NULL)
+    return g_find_program_in_path (program);
+  dirs = g_strsplit (path_env, ":", -1);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *candidate = g_build_filename (*dirs[i] ? dirs[i] : ".", program, NULL);
+
+      if (g_file_test (candidate, G_FILE_TEST_IS_EXECUTABLE) &&
+          !g_file_test (candidate, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+static gboolean
+read_makefile_version (const char *srctree,
+                       char      **version)
+{
+  g_autofree char *path = g_build_filename (srctree, "Makefile", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *v = NULL;
+  g_autofree char *p = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (text, "\n", 40);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "VERSION =") && v == NULL)
+        v = g_strstrip (g_strdup (lines[i] + strlen ("VERSION =")));
+      else if (g_str_has_prefix (lines[i], "PATCHLEVEL =") && p == NULL)
+        p = g_strstrip (g_strdup (lines[i] + strlen ("PATCHLEVEL =")));
+    }
+  if (v == NULL || p == NULL)
+    return FALSE;
+  if (version != NULL)
+    *version = g_strdup_printf ("%s.%s", v, p);
+  return TRUE;
+}
+
+/**
+ * kwb_kernel_build_check_tree:
+ *
+ * A kernel source tree we can build for x86: a Makefile with VERSION and
+ * PATCHLEVEL, a Kconfig, and arch/x86.
+ */
+gboolean
+kwb_kernel_build_check_tree (const char  *srctree,
+                             GError     **error)
+{
+  g_autofree char *kconfig = g_build_filename (srctree, "Kconfig", NULL);
+  g_autofree char *x86 = g_build_filename (srctree, "arch", "x86", "Kconfig", NULL);
+  g_autofree char *arch = g_build_filename (srctree, "arch", NULL);
+  g_autofree char *version = NULL;
+
+  if (!g_file_test (srctree, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NO_SOURCE,
+                   _("The kernel source %s does not exist. Install Debian's with "
+                     "“sudo apt-get install linux-source-6.1”, or set [kernel] source"), srctree);
+      return FALSE;
+    }
+  if (!read_makefile_version (srctree, &version) || !g_file_test (kconfig, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NOT_A_KERNEL,
+                   _("%s is not a Linux kernel source tree (no Makefile with VERSION and "
+                     "PATCHLEVEL, or no Kconfig). Set [kernel] source to the top of a kernel tree "
+                     "or to a linux-source tarball"), srctree);
+      return FALSE;
+    }
+  if (!g_file_test (x86, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(GString) found = g_string_new (NULL);
+      g_autoptr(GDir) dir = g_dir_open (arch, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *sub = g_build_filename (arch, name, "Kconfig", NULL);
+
+          if (g_file_test (sub, G_FILE_TEST_IS_REGULAR))
+            g_string_append_printf (found, "%s%s", found->len ? ", " : "", name);
+        }
+      g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_WRONG_ARCH,
+                   _("The kernel tree %s (Linux %s) has no arch/x86, only: %s. Kernel Workbench "
+                     "builds x86-64 kernels for qemu-system-x86_64; use a full kernel tree"),
+                   srctree, version, found->len ? found->str : _("nothing"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  const char *program;
+  const char *package;
+} Tool;
+
+/**
+ * kwb_kernel_build_check_tools:
+ * @envp: (nullable): the environment the build will run with (its PATH is
+ *   searched), NULL for ours
+ *
+ * Everything kbuild needs for an x86-64 kernel, with the Debian package
+ * to install, all missing ones named in one message.
+ */
+gboolean
+kwb_kernel_build_check_tools (const char * const  *envp,
+                              GError             **error)
+{
+  static const Tool tools[] = {
+    { "make", "make" },
+    { "gcc", "gcc" },
+    { "flex", "flex" },
+    { "bison", "bison" },
+    { "bc", "bc" },
+    { "perl", "perl" },
+  };
+  g_auto(GStrv) own_env = envp ? NULL : g_get_environ ();
+  const char *path_env = g_environ_getenv ((char **) (envp ? envp : (const char * const *) own_env), "PATH");
+  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autoptr(GString) packages = g_string_new (NULL);
+  g_autofree char *gcc = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      g_autofree char *found = find_in_path (tools[i].program, path_env);
+
+      if (found == NULL)
+        {
+          g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", tools[i].program);
+          g_string_append_printf (packages, " %s", tools[i].package);
+        }
+      else if (g_str_equal (tools[i].program, "gcc"))
+        gcc = g_steal_pointer (&found);
+    }
+
+  /* objtool, always built for x86-64, includes <gelf.h>. Ask the compiler
+   * the build will use, so a header in an odd place counts as found. */
+  if (gcc != NULL)
+    {
+      g_autoptr(GSubprocessLauncher) launcher =
+        kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      const char *argv[] = { gcc, "-E", "-x", "c", "-", NULL };
+      g_autoptr(GSubprocess) cc = NULL;
+
+      if (envp != NULL)
+        g_subprocess_launcher_set_environ (launcher, (char **) envp);
+      cc = kwb_spawn (launcher, argv, "gcc", NULL);
+      if (cc == NULL ||
+          !g_subprocess_communicate_utf8 (cc, "#include <gelf.h>\n", NULL, NULL, NULL, NULL) ||
+          !g_subprocess_get_successful (cc))
+        {
+          g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", "gelf.h");
+          g_string_append (packages, " libelf-dev");
+        }
+    }
+
+  if (missing->len > 0)
+    {
+      g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL,
+                   _("Building the kernel needs %s, which this system lacks. "
+                     "Install with: sudo apt-get install%s"), missing->str, packages->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kwb_kernel_build_check_build_dir (const char  *build_dir,
+                                  GError     **error)
+{
+  g_autofree char *probe = NULL;
+  int fd;
+
+  if (g_mkdir_with_parents (build_dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_BUILD_DIR,
+                   _("Cannot create the kernel build directory %s: %s. "
+                     "Set [kernel] build-dir to a writable place"), build_dir, g_strerror (saved));
+      return FALSE;
+    }
+  probe = g_build_filename (build_dir, ".kwb-write-test-XXXXXX", NULL);
+  fd = g_mkstemp (probe);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_BUILD_DIR,
+                   _("Cannot write in the kernel build directory %s: %s. "
+                     "Set [kernel] build-dir to a writable place"), build_dir, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
+}
+
+/**
+ * kwb_kernel_build_dup_shared_source_dir:
+ *
+ * Where @tarball is extracted when the project leaves [kernel] source-dir
+ * empty: one copy per tarball for every project and test,
+ * ~/.cache/kernel-workbench/sources/NAME-KEY, KEY from the size and mtime
+ * (a new Debian upload changes both; hashing 138 MB would cost seconds).
+ */
+char *
+kwb_kernel_build_dup_shared_source_dir (const char  *tarball,
+                                        GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (tarball);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *base = g_path_get_basename (tarball);
+  g_autofree char *stamp = NULL;
+  g_autofree char *key = NULL;
+  const char *suffixes[] = { ".tar.xz", ".tar.gz", ".tar.bz2", ".tgz", ".tar" };
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                            G_FILE_QUERY_INFO_NONE, NULL, error);
+  if (info == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (base, suffixes[i]))
+      {
+        base[strlen (base) - strlen (suffixes[i])] = '\0';
+        break;
+      }
+  stamp = g_strdup_printf ("%" G_GOFFSET_FORMAT ":%" G_GUINT64_FORMAT, g_file_info_get_size (info),
+                           g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED));
+  key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, stamp, -1);
+  key[12] = '\0';
+  return g_strdup_printf ("%s/kernel-workbench/sources/%s-%s", g_get_user_cache_dir (), base, key);
+}
+
+/* ---- output parsing -------------------------------------------------------- */
+
+/**
+ * kwb_kernel_build_is_progress_line:
+ * @stage: (out) (optional): the stage this line belongs to
+ *
+ * kbuild's quiet output: "  CC      init/main.o", "  LD [M]  fs/x.ko".
+ * Counted: CC, AS, AR, LD and their HOST and [M] forms — one per object.
+ */
+gboolean
+kwb_kernel_build_is_progress_line (const char          *line,
+                                   KwbKernelBuildStage *stage)
+{
+  const char *p;
+  gsize n = 0;
+  g_autofree char *word = NULL;
+  gboolean module = FALSE;
+  const char *target;
+
+  if (!g_str_has_prefix (line, "  ") || line[2] == ' ')
+    return FALSE;
+  p = line + 2;
+  while (g_ascii_isupper (p[n]) || g_ascii_isdigit (p[n]) || p[n] == '_')
+    n++;
+  if (n == 0 || (p[n] != ' ' && p[n] != '\0'))
+    return FALSE;
+  word = g_strndup (p, n);
+  target = p + n;
+  if (g_str_has_prefix (target, " [M]"))
+    {
+      module = TRUE;
+      target += 4;
+    }
+  while (*target == ' ')
+    target++;
+
+  if (stage != NULL)
+    {
+      if (module || g_str_equal (word, "MODPOST"))
+        *stage = KWB_KERNEL_BUILD_STAGE_MODULES;
+      else if (strstr (target, "scripts/gdb") != NULL || strstr (target, "vmlinux-gdb.py") != NULL)
+        *stage = KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS;
+      else if ((g_str_equal (word, "LD") && (g_str_has_prefix (target, "vmlinux") ||
+                                             g_str_has_prefix (target, ".tmp_vmlinux"))) ||
+               g_str_equal (word, "KSYMS") || g_str_equal (word, "SORTTAB") ||
+               g_str_equal (word, "SYSMAP") || g_str_equal (word, "OBJCOPY") ||
+               g_str_has_prefix (target, "arch/x86/boot/"))
+        *stage = KWB_KERNEL_BUILD_STAGE_LINK;
+      else
+        *stage = KWB_KERNEL_BUILD_STAGE_COMPILE;
+    }
+
+  return g_str_equal (word, "CC") || g_str_equal (word, "AS") || g_str_equal (word, "AR") ||
+         g_str_equal (word, "LD") || g_str_equal (word, "HOSTCC") || g_str_equal (word, "HOSTLD");
+}
+
+static guint
+parse_uint (const char *s,
+            const char **end)
+{
+  guint64 v = g_ascii_strtoull (s, (char **) end, 10);
+
+  return (guint) MIN (v, G_MAXUINT);
+}
+
+/**
+ * kwb_kernel_build_parse_problem:
+ * @build_dir: (nullable): relative paths in messages are relative to it
+ *
+ * Returns: (nullable): a compiler error "FILE:LINE[:COL]: [fatal ]error: MSG"
+ * or a linker error "ld: …: MSG" as structured data
+ */
+KwbKernelBuildProblem *
+kwb_kernel_build_parse_problem (const char *line,
+                                const char *build_dir)
+{
+  const char *p;
+  const char *marker;
+
+  while (*line == ' ')
+    line++;
+
+  /* Compiler: search the ": error: " marker, then read back file:line:col. */
+  marker = strstr (line, ": error: ");
+  if (marker == NULL)
+    marker = strstr (line, ": fatal error: ");
+  if (marker != NULL)
+    {
+      g_autofree char *head = g_strndup (line, marker - line);
+      g_auto(GStrv) parts = g_strsplit (head, ":", -1);
+      guint n = g_strv_length (parts);
+      KwbKernelBuildProblem *problem;
+      const char *end;
+      guint first_num = 0;
+
+      /* head is FILE:LINE:COL or FILE:LINE (FILE may hold no colon here). */
+      for (guint i = 1; i < n; i++)
+        {
+          parse_uint (parts[i], &end);
+          if (*parts[i] != '\0' && *end == '\0')
+            {
+              first_num = i;
+              break;
+            }
+        }
+      if (first_num > 0)
+        {
+          GString *file = g_string_new (parts[0]);
+
+          for (guint i = 1; i < first_num; i++)
+            g_string_append_printf (file, ":%s", parts[i]);
+          problem = g_new0 (KwbKernelBuildProblem, 1);
+          problem->file = g_string_free (file, FALSE);
+          problem->line = parse_uint (parts[first_num], NULL);
+          problem->column = first_num + 1 < n ? parse_uint (parts[first_num + 1], NULL) : 0;
+          p = strstr (marker, "error: ") + strlen ("error: ");
+          problem->message = g_strdup (p);
+          if (build_dir != NULL && !g_path_is_absolute (problem->file))
+            {
+              char *abs = g_canonicalize_filename (problem->file, build_dir);
+
+              g_free (problem->file);
+              problem->file = abs;
+            }
+          return problem;
+        }
+    }
+
+  /* GNU ld: "ld: init/main.o: in function `x': main.c:(.text+0x1): undefined …"
+   * or "ld: cannot find …". */
+  if (g_str_has_prefix (line, "ld: ") || strstr (line, "/ld: ") != NULL ||
+      g_str_has_prefix (line, "ld.bfd: "))
+    {
+      KwbKernelBuildProblem *problem = g_new0 (KwbKernelBuildProblem, 1);
+      const char *msg = strstr (line, "ld: ");
+      const char *colon;
+
+      msg = msg ? msg + 4 : strchr (line, ' ') + 1;
+      colon = strstr (msg, ": ");
+      if (colon != NULL && strchr (msg, ' ') > colon)
+        problem->file = g_strndup (msg, colon - msg);
+      problem->message = g_strdup (msg);
+      if (problem->file && build_dir != NULL && !g_path_is_absolute (problem->file))
+        {
+          char *abs = g_canonicalize_filename (problem->file, build_dir);
+
+          g_free (problem->file);
+          problem->file = abs;
+        }
+      return problem;
+    }
+  return NULL;
+}
+
+/**
+ * kwb_kernel_build_find_problem_in_log:
+ *
+ * Returns: (nullable): the first error of a build log
+ */
+KwbKernelBuildProblem *
+kwb_kernel_build_find_problem_in_log (const char *log_text,
+                                      const char *build_dir)
+{
+  g_auto(GStrv) lines = g_strsplit (log_text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      KwbKernelBuildProblem *problem = kwb_kernel_build_parse_problem (lines[i], build_dir);
+
+      if (problem != NULL)
+        return problem;
+    }
+  return NULL;
+}
+
+/* ---- running steps --------------------------------------------------------- */
+
+static void
+log_line (KwbKernelBuild *self,
+          const char     *line)
+{
+  if (self->log != NULL)
+    {
+      g_output_stream_write_all (self->log, line, strlen (line), NULL, NULL, NULL);
+      g_output_stream_write_all (self->log, "\n", 1, NULL, NULL, NULL);
+    }
+  g_signal_emit (self, signals[LINE_LOGGED], 0, line);
+}
+
+static Op *
+current_op (KwbKernelBuild *self)
+{
+  return self->task ? g_task_get_task_data (self->task) : NULL;
+}
+
+static void
+op_finish (KwbKernelBuild *self,
+           GError         *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+  Op *op = g_task_get_task_data (task);
+
+  if (op->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), op->cancel_id);
+  op->cancel_id = 0;
+  if (self->log != NULL)
+    {
+      g_output_stream_close (self->log, NULL, NULL);
+      g_clear_object (&self->log);
+    }
+  if (error != NULL)
+    {
+      if (self->stage != KWB_KERNEL_BUILD_STAGE_DONE)
+        set_stage (self, KWB_KERNEL_BUILD_STAGE_IDLE);
+      g_task_return_error (task, error);
+    }
+  else
+    {
+      set_stage (self, KWB_KERNEL_BUILD_STAGE_DONE);
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+static gboolean
+op_check_cancelled (KwbKernelBuild *self)
+{
+  if (g_task_return_error_if_cancelled (self->task))
+    {
+      /* return_error_if_cancelled already returned: just clean up. */
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+      Op *op = g_task_get_task_data (task);
+
+      if (op->cancel_id != 0)
+        g_cancellable_disconnect (g_task_get_cancellable (task), op->cancel_id);
+      op->cancel_id = 0;
+      g_clear_object (&self->log);
+      set_stage (self, KWB_KERNEL_BUILD_STAGE_IDLE);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+kill_hard (gpointer data)
+{
+  KwbKernelBuild *self = data;
+  Op *op = current_op (self);
+
+  if (op != NULL)
+    {
+      op->kill_source = 0;
+      if (op->process != NULL)
+        kwb_spawn_kill_group (op->process, SIGKILL);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  KwbKernelBuild *self = data;
+  Op *op = current_op (self);
+
+  if (op == NULL || op->process == NULL)
+    return;
+  /* SIGTERM first: make then deletes the targets it was writing. */
+  kwb_spawn_kill_group (op->process, SIGTERM);
+  if (op->kill_source == 0)
+    op->kill_source = g_timeout_add_seconds (5, kill_hard, self);
+}
+
+static GSubprocessLauncher *
+make_launcher (KwbKernelBuild   *self,
+               GSubprocessFlags  flags,
+               const char       *cwd)
+{
+  GSubprocessLauncher *launcher = kwb_spawn_launcher_new (flags);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* A jobserver of an outer make (meson, a CI script) must not leak in. */
+  g_subprocess_launcher_unsetenv (launcher, "MAKEFLAGS");
+  g_subprocess_launcher_unsetenv (launcher, "MFLAGS");
+  g_subprocess_launcher_unsetenv (launcher, "MAKELEVEL");
+  /* Error lines are parsed: keep the compiler's messages in English. */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_hash_table_iter_init (&iter, self->env);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (value == NULL)
+        g_subprocess_launcher_unsetenv (launcher, key);
+      else
+        g_subprocess_launcher_setenv (launcher, key, value, TRUE);
+    }
+  if (cwd != NULL)
+    g_subprocess_launcher_set_cwd (launcher, cwd);
+  return launcher;
+}
+
+static char **
+dup_environ (KwbKernelBuild *self)
+{
+  char **envp = g_get_environ ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->env);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    envp = value ? g_environ_setenv (envp, key, value, TRUE) : g_environ_unsetenv (envp, key);
+  return envp;
+}
+
+static void
+handle_output_line (KwbKernelBuild *self,
+                    const char     *line)
+{
+  KwbKernelBuildStage stage = KWB_KERNEL_BUILD_STAGE_COMPILE;
+
+  log_line (self, line);
+
+  if (self->problem == NULL)
+    self->problem = kwb_kernel_build_parse_problem (line, self->build_dir);
+
+  if (self->stage < KWB_KERNEL_BUILD_STAGE_COMPILE || self->stage > KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS)
+    return;
+  if (kwb_kernel_build_is_progress_line (line, &stage))
+    {
+      guint done = self->objects_done + 1;
+
+      set_progress (self, done, MAX (self->objects_expected, done));
+    }
+  /* Stages only move forward: kbuild interleaves, the user reads a story.
+   * Module objects and the GDB scripts are made alongside the built-in
+   * objects; they become the stage only once vmlinux is linking. */
+  if ((stage == KWB_KERNEL_BUILD_STAGE_MODULES || stage == KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS) &&
+      self->stage < KWB_KERNEL_BUILD_STAGE_LINK)
+    return;
+  if (stage > self->stage)
+    set_stage (self, stage);
+}
+
+static void on_step_line (GObject *source, GAsyncResult *result, gpointer data);
+static void remove_tree_quietly (const char *path);
+
+static void
+on_step_exited (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr(KwbKernelBuild) self = data;
+  Op *op = current_op (self);
+  GSubprocess *process = G_SUBPROCESS (source);
+  g_autoptr(GError) error = NULL;
+  StepFunc next;
+
+  g_subprocess_wait_finish (process, result, &error);
+  g_clear_handle_id (&op->kill_source, g_source_remove);
+
+  /* A cancelled or failed extraction leaves nothing behind. */
+  if (self->stage == KWB_KERNEL_BUILD_STAGE_EXTRACT && op->extract_tmp != NULL &&
+      (error != NULL || !g_subprocess_get_successful (process) ||
+       g_cancellable_is_cancelled (g_task_get_cancellable (self->task))))
+    {
+      g_clear_handle_id (&op->extract_poll, g_source_remove);
+      g_clear_object (&op->tarball_in);
+      remove_tree_quietly (op->extract_tmp);
+      if (error == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (self->task)))
+        {
+          g_set_error (&error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
+                       _("Cannot extract %s (tar failed; see %s). Check the file, or set "
+                         "[kernel] source to an extracted tree"), op->tarball, self->log_path);
+          g_clear_object (&op->process);
+          op_finish (self, g_steal_pointer (&error));
+          return;
+        }
+    }
+
+  if (op_check_cancelled (self))
+    return;
+
+  if (error == NULL && !g_subprocess_get_successful (process))
+    {
+      int status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+
+      if (self->problem != NULL)
+        g_set_error (&error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_COMPILE,
+                     _("The kernel build failed at %s:%u:%u: %s (full log: %s)"),
+                     self->problem->file ? self->problem->file : "?", self->problem->line,
+                     self->problem->column, self->problem->message, self->log_path);
+      else
+        g_set_error (&error, KWB_KERNEL_BUILD_ERROR,
+                     self->stage == KWB_KERNEL_BUILD_STAGE_CONFIG ? KWB_KERNEL_BUILD_ERROR_CONFIG
+                                                                  : KWB_KERNEL_BUILD_ERROR_COMPILE,
+                     _("The %s step failed (exit status %d). The full log is %s"),
+                     kwb_kernel_build_stage_to_string (self->stage), status, self->log_path);
+    }
+  g_clear_object (&op->process);
+  if (error != NULL)
+    {
+      op_finish (self, g_steal_pointer (&error));
+      return;
+    }
+  next = op->next;
+  op->next = NULL;
+  next (self);
+}
+
+static void
+read_next_line (KwbKernelBuild   *self,
+                GDataInputStream *lines)
+{
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_step_line,
+                                       g_object_ref (self));
+}
+
+static void
+on_step_line (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr(KwbKernelBuild) self = data;
+  GDataInputStream *lines = G_DATA_INPUT_STREAM (source);
+  Op *op = current_op (self);
+  g_autofree char *line = NULL;
+  gsize len;
+
+  line = g_data_input_stream_read_line_finish_utf8 (lines, result, &len, NULL);
+  if (line == NULL)
+    {
+      /* EOF: every process holding the pipe has exited, cc1 included. */
+      g_object_unref (lines);
+      g_subprocess_wait_async (op->process, NULL, on_step_exited, g_object_ref (self));
+      return;
+    }
+  handle_output_line (self, line);
+  read_next_line (self, lines);
+}
+
+static void
+run_step (KwbKernelBuild      *self,
+          const char * const  *argv,
+          const char          *debian_package,
+          const char          *cwd,
+          StepFunc             next)
+{
+  Op *op = current_op (self);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *shown = g_strjoinv (" ", (char **) argv);
+  GDataInputStream *lines;
+
+  if (op_check_cancelled (self))
+    return;
+
+  log_line (self, shown);
+  launcher = make_launcher (self, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, cwd);
+  op->process = kwb_spawn (launcher, argv, debian_package, &error);
+  if (op->process == NULL)
+    {
+      op_finish (self, g_steal_pointer (&error));
+      return;
+    }
+  op->next = next;
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (op->process));
+  read_next_line (self, lines);
+}
+
+/* ---- the operation --------------------------------------------------------- */
+
+static void step_checks (KwbKernelBuild *self);
+static void step_config_merge (KwbKernelBuild *self);
+static void step_config_olddefconfig (KwbKernelBuild *self);
+static void step_config_doctor (KwbKernelBuild *self);
+static void step_make (KwbKernelBuild *self);
+static void step_index (KwbKernelBuild *self);
+static void step_manifest (KwbKernelBuild *self);
+
+static void
+remove_tree_quietly (const char *path)
+{
+  g_autoptr(GSubprocessLauncher) launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  const char *argv[] = { "rm", "-rf", "--", path, NULL };
+  g_autoptr(GSubprocess) rm = kwb_spawn (launcher, argv, "coreutils", NULL);
+
+  if (rm != NULL)
+    g_subprocess_wait (rm, NULL, NULL);
+}
+
+static gboolean
+poll_extract (gpointer data)
+{
+  KwbKernelBuild *self = data;
+  Op *op = current_op (self);
+
+  if (op == NULL || op->tarball_in == NULL)
+    return G_SOURCE_REMOVE;
+  set_progress (self, (guint) (g_seekable_tell (G_SEEKABLE (op->tarball_in)) / (1024 * 1024)),
+                (guint) (op->tarball_size / (1024 * 1024)));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+extract_done (KwbKernelBuild *self)
+{
+  Op *op = current_op (self);
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *single = NULL;
+  const char *name;
+  guint n = 0;
+  int rename_result;
+
+  g_clear_handle_id (&op->extract_poll, g_source_remove);
+  g_clear_object (&op->tarball_in);
+
+  /* The Debian tarball holds one top directory, linux-source-6.1/: that
+   * becomes the tree. */
+  dir = g_dir_open (op->extract_tmp, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      n++;
+      g_free (single);
+      single = g_build_filename (op->extract_tmp, name, NULL);
+    }
+  if (n == 1 && g_file_test (single, G_FILE_TEST_IS_DIR))
+    {
+      rename_result = g_rename (single, op->extract_target);
+      g_rmdir (op->extract_tmp);
+    }
+  else
+    rename_result = g_rename (op->extract_tmp, op->extract_target);
+
+  if (rename_result != 0)
+    {
+      int saved = errno;
+
+      remove_tree_quietly (op->extract_tmp);
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
+                                    _("Cannot move the extracted tree to %s: %s"),
+                                    op->extract_target, g_strerror (saved)));
+      return;
+    }
+  log_line (self, op->extract_target);
+  step_checks (self);
+}
+
+static void
+on_tarball_spliced (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(KwbKernelBuild) self = data;
+  g_autoptr(GError) error = NULL;
+
+  /* Errors show up as tar's exit status; a cancel kills tar. */
+  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error);
+  if (error != NULL)
+    on_cancelled (NULL, self);
+}
+
+static void
+on_extract_exited (KwbKernelBuild *self)
+{
+  extract_done (self);
+}
+
+static void
+start_extract (KwbKernelBuild *self)
+{
+  Op *op = current_op (self);
+  g_autoptr(GFile) file = g_file_new_for_path (op->tarball);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *parent = g_path_get_dirname (op->extract_target);
+  g_autofree char *tmpl = NULL;
+  const char *flag = g_str_has_suffix (op->tarball, "xz") ? "-J"
+                   : g_str_has_suffix (op->tarball, "bz2") ? "-j"
+                   : (g_str_has_suffix (op->tarball, "gz") || g_str_has_suffix (op->tarball, ".tgz")) ? "-z"
+                   : NULL;
+  GDataInputStream *lines;
+
+  set_stage (self, KWB_KERNEL_BUILD_STAGE_EXTRACT);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      int saved = errno;
+
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
+                                    _("Cannot create %s to extract the kernel source: %s. "
+                                      "Set [kernel] source-dir to a writable place"),
+                                    parent, g_strerror (saved)));
+      return;
+    }
+  tmpl = g_build_filename (parent, ".kwb-extract-XXXXXX", NULL);
+  if (g_mkdtemp (tmpl) == NULL)
+    {
+      int saved = errno;
+
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
+                                    _("Cannot write in %s to extract the kernel source: %s. "
+                                      "Set [kernel] source-dir to a writable place"),
+                                    parent, g_strerror (saved)));
+      return;
+    }
+  op->extract_tmp = g_strdup (tmpl);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, &error);
+  if (info != NULL)
+    op->tarball_in = g_file_read (file, NULL, &error);
+  if (op->tarball_in == NULL)
+    {
+      g_rmdir (op->extract_tmp);
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
+                                    _("Cannot read the kernel source tarball %s: %s"),
+                                    op->tarball, error->message));
+      return;
+    }
+  op->tarball_size = g_file_info_get_size (info);
+
+  {
+    const char *argv[] = { "tar", "-x", "--no-same-owner", "-f", "-", "-C", op->extract_tmp, flag, NULL };
+
+    log_line (self, "tar -x -f - -C TMP");
+    launcher = make_launcher (self, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                    G_SUBPROCESS_FLAGS_STDERR_MERGE, NULL);
+    op->process = kwb_spawn (launcher, argv, "tar", &error);
+  }
+  if (op->process == NULL)
+    {
+      g_rmdir (op->extract_tmp);
+      op_finish (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* tar reads from our pipe, so the bytes fed are the progress. */
+  g_output_stream_splice_async (g_subprocess_get_stdin_pipe (op->process),
+                                G_INPUT_STREAM (op->tarball_in),
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, g_task_get_cancellable (self->task),
+                                on_tarball_spliced, g_object_ref (self));
+  op->extract_poll = g_timeout_add (250, poll_extract, self);
+  op->next = on_extract_exited;
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (op->process));
+  read_next_line (self, lines);
+}
+
+static void
+step_source (KwbKernelBuild *self)
+{
+  Op *op = current_op (self);
+  g_autofree char *source = kwb_project_dup_path (self->project, "kernel", "source");
+  g_autofree char *target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (source == NULL || !g_file_test (source, G_FILE_TEST_EXISTS))
+    {
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NO_SOURCE,
+                                    _("The kernel source %s does not exist. Install Debian's with "
+                                      "“sudo apt-get install linux-source-6.1”, or set [kernel] source "
+                                      "to a kernel tree"), source ? source : _("(not set)")));
+      return;
+    }
+  if (g_file_test (source, G_FILE_TEST_IS_DIR))
+    {
+      g_free (self->source_dir);
+      self->source_dir = g_steal_pointer (&source);
+      step_checks (self);
+      return;
+    }
+
+  /* A tarball: extracted once, to [kernel] source-dir or, when that is
+   * empty, to the shared cache. */
+  target = kwb_project_dup_path (self->project, "kernel", "source-dir");
+  if (target == NULL && (target = kwb_kernel_build_dup_shared_source_dir (source, &error)) == NULL)
+    {
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NO_SOURCE,
+                                    _("Cannot read the kernel source %s: %s"), source, error->message));
+      return;
+    }
+  g_free (self->source_dir);
+  self->source_dir = g_strdup (target);
+  if (g_file_test (target, G_FILE_TEST_IS_DIR))
+    {
+      step_checks (self);
+      return;
+    }
+  op->tarball = g_steal_pointer (&source);
+  op->extract_target = g_steal_pointer (&target);
+  start_extract (self);
+}
+
+static void
+step_checks (KwbKernelBuild *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = dup_environ (self);
+  g_autoptr(GFile) log_file = NULL;
+
+  if (!kwb_kernel_build_check_tree (self->source_dir, &error) ||
+      !kwb_kernel_build_check_tools ((const char * const *) envp, &error) ||
+      !kwb_kernel_build_check_build_dir (self->build_dir, &error))
+    {
+      op_finish (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The log starts now: the build dir exists. */
+  log_file = g_file_new_for_path (self->log_path);
+  self->log = G_OUTPUT_STREAM (g_file_replace (log_file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+  if (self->log == NULL)
+    {
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_BUILD_DIR,
+                                    _("Cannot write the build log %s: %s"), self->log_path, error->message));
+      return;
+    }
+
+  {
+    Op *op = current_op (self);
+    g_autofree char *profile = kwb_project_dup_string (self->project, "kernel", "profile");
+    g_autofree char *initramfs_mode = kwb_project_dup_string (self->project, "kernel", "initramfs");
+    g_autofree char *initramfs = NULL;
+    g_auto(GStrv) extra = kwb_project_dup_string_list (self->project, "kernel", "extra-config");
+    g_autofree char *fragment = NULL;
+    g_autofree char *config_path = g_build_filename (self->build_dir, ".config", NULL);
+    g_autofree char *stamp_path = g_build_filename (self->build_dir, "kwb-config.stamp", NULL);
+    g_autofree char *old_stamp = NULL;
+    g_autofree char *user_config = NULL;
+    g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+    if (g_str_equal (initramfs_mode, "builtin"))
+      initramfs = kwb_project_dup_path (self->project, "initramfs", "output");
+    op->requests = kwb_kconfig_build_requests (profile, kwb_project_get_boolean (self->project, "kernel", "relocatable"),
+                                               initramfs, (const char * const *) extra, &error);
+    if (op->requests == NULL)
+      {
+        op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_CONFIG,
+                                      "%s", error->message));
+        return;
+      }
+    fragment = kwb_kconfig_requests_to_fragment (op->requests);
+    g_checksum_update (sum, (const guchar *) profile, -1);
+    g_checksum_update (sum, (const guchar *) fragment, -1);
+    g_checksum_update (sum, (const guchar *) self->source_dir, -1);
+    if (g_str_equal (profile, "existing"))
+      {
+        g_autofree char *text = NULL;
+
+        user_config = kwb_project_dup_path (self->project, "kernel", "config");
+        if (user_config == NULL || !g_file_get_contents (user_config, &text, NULL, NULL))
+          {
+            op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_CONFIG,
+                                          _("The existing profile needs a readable .config: [kernel] config "
+                                            "is “%s”. Set it to your kernel configuration file"),
+                                          user_config ? user_config : ""));
+            return;
+          }
+        g_checksum_update (sum, (const guchar *) text, -1);
+      }
+    op->request_hash = g_strdup (g_checksum_get_string (sum));
+
+    if (g_file_test (config_path, G_FILE_TEST_IS_REGULAR) &&
+        g_file_get_contents (stamp_path, &old_stamp, NULL, NULL) &&
+        g_str_equal (g_strstrip (old_stamp), op->request_hash) && op->build)
+      {
+        /* Same requests as the config there: keep it (and make's state). */
+        step_make (self);
+        return;
+      }
+
+    set_stage (self, KWB_KERNEL_BUILD_STAGE_CONFIG);
+    self->configured = TRUE;
+    {
+      g_autofree char *fragment_path = g_build_filename (self->build_dir, FRAGMENT_NAME, NULL);
+
+      if (!g_file_set_contents (fragment_path, fragment, -1, &error))
+        {
+          op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_BUILD_DIR,
+                                        _("Cannot write %s: %s"), fragment_path, error->message));
+          return;
+        }
+    }
+    g_unlink (stamp_path);
+
+    if (g_str_equal (profile, "existing"))
+      {
+        g_autoptr(GFile) from = g_file_new_for_path (user_config);
+        g_autoptr(GFile) to = g_file_new_for_path (config_path);
+
+        /* Copied, never edited: the user's file is theirs. */
+        if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error))
+          {
+            op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_CONFIG,
+                                          _("Cannot copy %s into the build directory: %s"),
+                                          user_config, error->message));
+            return;
+          }
+        step_config_merge (self);
+      }
+    else
+      {
+        g_autofree char *o = g_strdup_printf ("O=%s", self->build_dir);
+        const char *argv[] = { "make", "-C", self->source_dir, o,
+                               kwb_kconfig_profile_make_target (profile), NULL };
+
+        run_step (self, argv, "make", NULL, step_config_merge);
+      }
+  }
+}
+
+static void
+step_config_merge (KwbKernelBuild *self)
+{
+  g_autofree char *script = g_build_filename (self->source_dir, "scripts", "kconfig", "merge_config.sh", NULL);
+  g_autofree char *fragment = g_build_filename (self->build_dir, FRAGMENT_NAME, NULL);
+  const char *argv[] = { "sh", script, "-m", "-O", self->build_dir, ".config", fragment, NULL };
+
+  /* merge_config.sh makes its temporary files in the current directory:
+   * run it in the build dir, never in the source tree. */
+  run_step (self, argv, "dash", self->build_dir, step_config_olddefconfig);
+}
+
+static void
+step_config_olddefconfig (KwbKernelBuild *self)
+{
+  g_autofree char *o = g_strdup_printf ("O=%s", self->build_dir);
+  const char *argv[] = { "make", "-C", self->source_dir, o, "olddefconfig", NULL };
+
+  run_step (self, argv, "make", NULL, step_config_doctor);
+}
+
+static void
+step_config_doctor (KwbKernelBuild *self)
+{
+  Op *op = current_op (self);
+  g_autofree char *config_path = g_build_filename (self->build_dir, ".config", NULL);
+  g_autofree char *stamp_path = g_build_filename (self->build_dir, "kwb-config.stamp", NULL);
+  g_autoptr(KwbKconfig) config = NULL;
+  g_autoptr(KwbKconfigTree) tree = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *report = NULL;
+
+  config = kwb_kconfig_new_from_file (config_path, &error);
+  if (config == NULL)
+    {
+      op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_CONFIG,
+                                    "%s", error->message));
+      return;
+    }
+  tree = kwb_kconfig_tree_load (self->source_dir, "x86", NULL);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  self->findings = kwb_kconfig_check_requests (config, op->requests, tree);
+  report = kwb_kconfig_format_findings (self->findings, FALSE);
+  log_line (self, report);
+  g_file_set_contents (stamp_path, op->request_hash, -1, NULL);
+
+  if (op->build)
+    step_make (self);
+  else
+    op_finish (self, NULL);
+}
+
+static char *
+counts_path (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "kernel-build-counts.ini", NULL);
+}
+
+/* Expected objects: the last full build of this very config anywhere, else
+ * the last of this profile, else our measured first estimate. */
+static guint
+expected_objects (KwbKernelBuild *self,
+                  const char     *config_hash)
+{
+  g_autoptr(GKeyFile) counts = g_key_file_new ();
+  g_autofree char *path = counts_path ();
+  g_autofree char *profile = kwb_project_dup_string (self->project, "kernel", "profile");
+  g_autofree char *profile_group = g_strconcat ("profile-", profile, NULL);
+  g_autofree char *config_group = g_strconcat ("config-", config_hash, NULL);
+  gint64 n;
+
+  if (g_key_file_load_from_file (counts, path, G_KEY_FILE_NONE, NULL))
+    {
+      if ((n = g_key_file_get_int64 (counts, config_group, "objects", NULL)) > 0)
+        return (guint) n;
+      if ((n = g_key_file_get_int64 (counts, profile_group, "objects", NULL)) > 0)
+        return (guint) n;
+    }
+  if (g_str_equal (profile, "fast"))
+    return FIRST_ESTIMATE_FAST;
+  if (g_str_equal (profile, "standard"))
+    return FIRST_ESTIMATE_STANDARD;
+  return FIRST_ESTIMATE_EXISTING;
+}
+
+static void
+record_objects (KwbKernelBuild *self,
+                const char     *config_hash,
+                guint           objects)
+{
+  g_autoptr(GKeyFile) counts = g_key_file_new ();
+  g_autofree char *path = counts_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *profile = kwb_project_dup_string (self->project, "kernel", "profile");
+  g_autofree char *profile_group = g_strconcat ("profile-", profile, NULL);
+  g_autofree char *config_group = g_strconcat ("config-", config_hash, NULL);
+
+  g_key_file_load_from_file (counts, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  g_key_file_set_int64 (counts, config_group, "objects", objects);
+  g_key_file_set_int64 (counts, profile_group, "objects", objects);
+  g_mkdir_with_parents (dir, 0755);
+  g_key_file_save_to_file (counts, path, NULL);
+}
+
+static guint
+resolve_jobs (KwbKernelBuild *self)
+{
+  gint64 jobs = self->jobs;
+
+  if (jobs == 0)
+    jobs = kwb_project_get_int (self->project, "kernel", "jobs");
+  if (jobs <= 0)
+    jobs = g_get_num_processors ();
+  return (guint) CLAMP (jobs, 1, 1024);
+}
+
+static char *
+current_config_hash (KwbKernelBuild *self)
+{
+  g_autofree char *config_path = g_build_filename (self->build_dir, ".config", NULL);
+  g_autoptr(KwbKconfig) config = kwb_kconfig_new_from_file (config_path, NULL);
+
+  return config ? kwb_kconfig_dup_hash (config) : g_strdup ("none");
+}
+
+static void
+step_make (KwbKernelBuild *self)
+{
+  Op *op = current_op (self);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *config_hash = current_config_hash (self);
+  g_autofree char *ccache = g_find_program_in_path ("ccache");
+  g_autofree char *path_env = g_hash_table_lookup (self->env, "PATH") ?
+                              g_strdup (g_hash_table_lookup (self->env, "PATH")) : NULL;
+
+  if (path_env != NULL)
+    {
+      g_free (ccache);
+      ccache = find_in_path ("ccache", path_env);
+    }
+
+  op->started = g_get_monotonic_time ();
+  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
+  set_stage (self, KWB_KERNEL_BUILD_STAGE_COMPILE);
+  set_progress (self, 0, expected_objects (self, config_hash));
+
+  g_ptr_array_add (argv, g_strdup ("make"));
+  g_ptr_array_add (argv, g_strdup ("-C"));
+  g_ptr_array_add (argv, g_strdup (self->source_dir));
+  g_ptr_array_add (argv, g_strdup_printf ("O=%s", self->build_dir));
+  g_ptr_array_add (argv, g_strdup_printf ("-j%u", resolve_jobs (self)));
+  /* ccache turns a rebuild after `rm -rf build` into minutes saved. */
+  if (ccache != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
+    g_ptr_array_add (argv, g_strdup ("CC=ccache gcc"));
+  for (guint i = 0; self->targets[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (self->targets[i]));
+  g_ptr_array_add (argv, NULL);
+
+  run_step (self, (const char * const *) argv->pdata, "make", NULL, step_index);
+}
+
+static char *
+index_cache_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
+}
+
+/* GDB's index cache over gdb-add-index: both give the same load time (see
+ * the figures in the report of issue 5), but gdb-add-index rewrites vmlinux,
+ * which makes the next make relink bzImage; the cache is keyed by build ID
+ * and touches nothing. Warming it here moves the one slow load into the
+ * build. */
+static void
+step_index (KwbKernelBuild *self)
+{
+  g_autofree char *vmlinux = g_build_filename (self->build_dir, "vmlinux", NULL);
+  g_autofree char *dir = index_cache_dir ();
+  g_autofree char *set_dir = g_strdup_printf ("set index-cache directory %s", dir);
+  g_autofree char *gdb = g_find_program_in_path ("gdb");
+  const char *argv[] = { "gdb", "-batch", "-nx", "-iex", set_dir, "-iex", "set index-cache enabled on",
+                         vmlinux, NULL };
+
+  self->up_to_date = (self->objects_done == 0 && !self->configured);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UP_TO_DATE]);
+
+  if (self->up_to_date || gdb == NULL || !g_file_test (vmlinux, G_FILE_TEST_IS_REGULAR) ||
+      !g_strv_contains ((const char * const *) self->targets, "bzImage"))
+    {
+      step_manifest (self);
+      return;
+    }
+  g_mkdir_with_parents (dir, 0755);
+  set_stage (self, KWB_KERNEL_BUILD_STAGE_INDEX);
+  run_step (self, argv, "gdb", NULL, step_manifest);
+}
+
+static void
+collect_modules (const char *dir,
+                 GPtrArray  *out,
+                 guint       depth)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL || depth > 12)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_str_has_suffix (name, ".ko") && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (out, g_steal_pointer (&path));
+      else if (name[0] != '.' && g_file_test (path, G_FILE_TEST_IS_DIR) &&
+               !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        collect_modules (path, out, depth + 1);
+    }
+}
+
+static void
+git_state (const char  *srctree,
+           char       **commit,
+           gboolean    *dirty)
+{
+  git_repository *repo = NULL;
+  git_oid oid;
+  git_status_list *status = NULL;
+  git_status_options opts = GIT_STATUS_OPTIONS_INIT;
+
+  *commit = NULL;
+  *dirty = FALSE;
+  git_libgit2_init ();
+  /* NO_SEARCH: a tree extracted inside some other checkout is not that
+   * checkout's. */
+  if (git_repository_open_ext (&repo, srctree, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
+    {
+      if (git_reference_name_to_id (&oid, repo, "HEAD") == 0)
+        {
+          char hex[GIT_OID_HEXSZ + 1];
+
+          git_oid_tostr (hex, sizeof hex, &oid);
+          *commit = g_strdup (hex);
+        }
+      opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+      if (git_status_list_new (&status, repo, &opts) == 0)
+        {
+          *dirty = git_status_list_entrycount (status) > 0;
+          git_status_list_free (status);
+        }
+      git_repository_free (repo);
+    }
+  git_libgit2_shutdown ();
+}
+
+static void
+step_manifest (KwbKernelBuild *self)
+{
+  Op *op = current_op (self);
+  g_autoptr(GKeyFile) manifest = g_key_file_new ();
+  g_autofree char *path = g_build_filename (self->build_dir, MANIFEST_NAME, NULL);
+  g_autofree char *release_path = g_build_filename (self->build_dir, "include", "config", "kernel.release", NULL);
+  g_autofree char *release = NULL;
+  g_autofree char *config_hash = current_config_hash (self);
+  g_autofree char *commit = NULL;
+  g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *when = g_date_time_format_iso8601 (now);
+  gboolean dirty = FALSE;
+  double seconds = (g_get_monotonic_time () - op->started) / (double) G_USEC_PER_SEC;
+  const char *files[][2] = {
+    { "bzImage", "arch/x86/boot/bzImage" },
+    { "vmlinux", "vmlinux" },
+    { "vmlinux-gdb.py", "vmlinux-gdb.py" },
+    { "config", ".config" },
+    { "log", LOG_NAME },
+  };
+
+  g_key_file_load_from_file (manifest, path, G_KEY_FILE_NONE, NULL);
+  if (g_file_get_contents (release_path, &release, NULL, NULL))
+    g_key_file_set_string (manifest, "kernel", "release", g_strstrip (release));
+  g_key_file_set_string (manifest, "kernel", "config-hash", config_hash);
+  g_key_file_set_string (manifest, "kernel", "source", self->source_dir);
+  git_state (self->source_dir, &commit, &dirty);
+  if (commit != NULL)
+    {
+      g_key_file_set_string (manifest, "kernel", "source-commit", commit);
+      g_key_file_set_boolean (manifest, "kernel", "source-dirty", dirty);
+    }
+  else
+    {
+      g_key_file_remove_key (manifest, "kernel", "source-commit", NULL);
+      g_key_file_remove_key (manifest, "kernel", "source-dirty", NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *file = g_build_filename (self->build_dir, files[i][1], NULL);
+
+      if (g_file_test (file, G_FILE_TEST_EXISTS))
+        g_key_file_set_string (manifest, "files", files[i][0], file);
+      else
+        g_key_file_remove_key (manifest, "files", files[i][0], NULL);
+    }
+  collect_modules (self->build_dir, modules, 0);
+  g_key_file_set_string_list (manifest, "files", "modules",
+                              (const char * const *) modules->pdata, modules->len);
+  g_key_file_set_string (manifest, "build", "finished", when);
+  g_key_file_set_double (manifest, "build", "seconds", seconds);
+  g_key_file_set_boolean (manifest, "build", "up-to-date", self->up_to_date);
+  g_key_file_set_integer (manifest, "build", "objects", self->objects_done);
+
+  /* Only a build that compiled from scratch tells how many objects a
+   * config has; a partial one would make the next estimate low. */
+  if (!self->up_to_date && self->objects_done > 0 &&
+      (self->configured || !g_key_file_has_key (manifest, "build", "full-objects", NULL)) &&
+      g_strv_contains ((const char * const *) self->targets, "bzImage"))
+    {
+      g_key_file_set_integer (manifest, "build", "full-objects", self->objects_done);
+      record_objects (self, config_hash, self->objects_done);
+    }
+  g_key_file_save_to_file (manifest, path, NULL);
+  op_finish (self, NULL);
+}
+
+static void
+start_operation (KwbKernelBuild      *self,
+                 gboolean             build,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data,
+                 gpointer             source_tag)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Op *op;
+
+  g_task_set_source_tag (task, source_tag);
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_BUSY,
+                               _("A kernel build is already running; wait for it or cancel it"));
+      return;
+    }
+  op = g_new0 (Op, 1);
+  op->build = build;
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  self->task = g_steal_pointer (&task);
+
+  g_free (self->build_dir);
+  self->build_dir = kwb_kernel_build_dup_build_dir (self);
+  g_free (self->log_path);
+  self->log_path = g_build_filename (self->build_dir, LOG_NAME, NULL);
+  self->configured = FALSE;
+  self->up_to_date = FALSE;
+  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
+  set_progress (self, 0, 0);
+
+  if (cancellable != NULL)
+    op->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
+  step_source (self);
+}
+
+/**
+ * kwb_kernel_build_configure_async:
+ *
+ * Writes BUILD/.config from the project's profile and debug layer, then
+ * runs the doctor (kwb_kernel_build_get_findings()). Always reconfigures.
+ */
+void
+kwb_kernel_build_configure_async (KwbKernelBuild      *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_KERNEL_BUILD (self));
+  start_operation (self, FALSE, cancellable, callback, user_data, kwb_kernel_build_configure_async);
+}
+
+gboolean
+kwb_kernel_build_configure_finish (KwbKernelBuild  *self,
+                                   GAsyncResult    *result,
+                                   GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * kwb_kernel_build_build_async:
+ *
+ * Configures when the requests changed (or there is no .config yet), then
+ * builds bzImage, modules and the GDB scripts, and writes the manifest.
+ */
+void
+kwb_kernel_build_build_async (KwbKernelBuild      *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_KERNEL_BUILD (self));
+  start_operation (self, TRUE, cancellable, callback, user_data, kwb_kernel_build_build_async);
+}
+
+gboolean
+kwb_kernel_build_build_finish (KwbKernelBuild  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,329 @@
+/* test-kernel-build.c — kbuild output parsing and the checks before a kernel build
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The checks run for real (files, PATH lookups, the real gcc); only the build
+ * logs are recorded ones.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "kwb-core.h"
+
+static void
+test_progress_lines (void)
+{
+  KwbKernelBuildStage stage;
+
+  g_assert_true (kwb_kernel_build_is_progress_line ("  CC      init/main.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_COMPILE);
+  g_assert_true (kwb_kernel_build_is_progress_line ("  AR      init/built-in.a", &stage));
+  g_assert_true (kwb_kernel_build_is_progress_line ("  HOSTCC  scripts/kconfig/conf.o", &stage));
+  g_assert_true (kwb_kernel_build_is_progress_line ("  CC [M]  fs/foo/foo.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_MODULES);
+  g_assert_true (kwb_kernel_build_is_progress_line ("  LD      vmlinux.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_LINK);
+  g_assert_true (kwb_kernel_build_is_progress_line ("  LD      .tmp_vmlinux.kallsyms1", &stage));
+  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_LINK);
+
+  /* Not objects, but they tell the stage. */
+  g_assert_false (kwb_kernel_build_is_progress_line ("  GEN     scripts/gdb/linux/constants.py", &stage));
+  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS);
+  g_assert_false (kwb_kernel_build_is_progress_line ("  MODPOST modules-only.symvers", &stage));
+  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_MODULES);
+  g_assert_false (kwb_kernel_build_is_progress_line ("  CALL    scripts/checksyscalls.sh", NULL));
+
+  /* Compiler chatter is not kbuild's. */
+  g_assert_false (kwb_kernel_build_is_progress_line ("  941 |  kwb_broken();", NULL));
+  g_assert_false (kwb_kernel_build_is_progress_line ("   CC x", NULL));
+  g_assert_false (kwb_kernel_build_is_progress_line ("make[1]: Entering directory '/b'", NULL));
+  g_assert_false (kwb_kernel_build_is_progress_line ("", NULL));
+}
+
+static void
+test_parse_problem (void)
+{
+  g_autoptr(KwbKernelBuildProblem) p = NULL;
+
+  p = kwb_kernel_build_parse_problem ("../src/init/main.c:941:2: error: 'y' undeclared", "/work/build");
+  g_assert_nonnull (p);
+  g_assert_cmpstr (p->file, ==, "/work/src/init/main.c");
+  g_assert_cmpuint (p->line, ==, 941);
+  g_assert_cmpuint (p->column, ==, 2);
+  g_assert_cmpstr (p->message, ==, "'y' undeclared");
+  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+
+  p = kwb_kernel_build_parse_problem ("/s/include/linux/x.h:12: fatal error: gelf.h: No such file or directory", NULL);
+  g_assert_nonnull (p);
+  g_assert_cmpstr (p->file, ==, "/s/include/linux/x.h");
+  g_assert_cmpuint (p->line, ==, 12);
+  g_assert_cmpuint (p->column, ==, 0);
+  g_assert_cmpstr (p->message, ==, "gelf.h: No such file or directory");
+  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+
+  p = kwb_kernel_build_parse_problem ("ld: cannot find -lfoo: No such file or directory", NULL);
+  g_assert_nonnull (p);
+  g_assert_nonnull (strstr (p->message, "cannot find"));
+  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+
+  g_assert_null (kwb_kernel_build_parse_problem ("../src/init/do_mounts.c:612:9: warning: unused variable", NULL));
+  g_assert_null (kwb_kernel_build_parse_problem ("  CC      init/main.o", NULL));
+  g_assert_null (kwb_kernel_build_parse_problem ("cc1: some warnings being treated as errors", NULL));
+}
+
+static void
+test_problem_in_log (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "kconfig", "failed-build.log", NULL);
+  g_autofree char *link_path = g_test_build_filename (G_TEST_DIST, "data", "kconfig", "failed-link.log", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *link_text = NULL;
+  g_autoptr(KwbKernelBuildProblem) p = NULL;
+  g_autoptr(KwbKernelBuildProblem) l = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  p = kwb_kernel_build_find_problem_in_log (text, "/work/build");
+  /* The first error, not the warning before it nor the second error. */
+  g_assert_nonnull (p);
+  g_assert_cmpstr (p->file, ==, "/src/init/main.c");
+  g_assert_cmpuint (p->line, ==, 941);
+  g_assert_cmpuint (p->column, ==, 2);
+  g_assert_nonnull (strstr (p->message, "kwb_broken"));
+
+  g_assert_true (g_file_get_contents (link_path, &link_text, NULL, NULL));
+  l = kwb_kernel_build_find_problem_in_log (link_text, "/work/build");
+  g_assert_nonnull (l);
+  g_assert_cmpstr (l->file, ==, "/work/build/init/main.o");
+  g_assert_nonnull (strstr (l->message, "start_kernel"));
+}
+
+static char *
+make_tree (const char *makefile,
+           const char *arch)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kwb-fake-tree-XXXXXX", NULL);
+  g_autofree char *mk = g_build_filename (dir, "Makefile", NULL);
+  g_autofree char *kc = g_build_filename (dir, "Kconfig", NULL);
+
+  g_assert_nonnull (dir);
+  if (makefile != NULL)
+    g_assert_true (g_file_set_contents (mk, makefile, -1, NULL));
+  g_assert_true (g_file_set_contents (kc, "mainmenu \"fake\"\n", -1, NULL));
+  if (arch != NULL)
+    {
+      g_autofree char *archdir = g_build_filename (dir, "arch", arch, NULL);
+      g_autofree char *archkc = g_build_filename (archdir, "Kconfig", NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (archdir, 0755), ==, 0);
+      g_assert_true (g_file_set_contents (archkc, "config FAKE\n\tbool\n", -1, NULL));
+    }
+  return g_steal_pointer (&dir);
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+static void
+test_check_tree (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *not_kernel = make_tree ("all:\n\techo hello\n", "x86");
+  g_autofree char *arm = make_tree ("VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n", "arm64");
+  g_autofree char *x86 = make_tree ("VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n", "x86");
+
+  g_assert_false (kwb_kernel_build_check_tree (not_kernel, &error));
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NOT_A_KERNEL);
+  g_assert_nonnull (strstr (error->message, "not a Linux kernel source tree"));
+  g_clear_error (&error);
+
+  g_assert_false (kwb_kernel_build_check_tree (arm, &error));
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_WRONG_ARCH);
+  g_assert_nonnull (strstr (error->message, "arm64"));
+  g_assert_nonnull (strstr (error->message, "6.1"));
+  g_clear_error (&error);
+
+  g_assert_false (kwb_kernel_build_check_tree ("/nonexistent/linux", &error));
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NO_SOURCE);
+  g_assert_nonnull (strstr (error->message, "linux-source-6.1"));
+  g_clear_error (&error);
+
+  g_assert_true (kwb_kernel_build_check_tree (x86, &error));
+  g_assert_no_error (error);
+
+  remove_tree (not_kernel);
+  remove_tree (arm);
+  remove_tree (x86);
+}
+
+/* A PATH holding links to the real tools, minus some. */
+static char *
+make_path_without (const char * const *leave_out)
+{
+  static const char *tools[] = { "make", "gcc", "flex", "bison", "bc", "perl", "sh", "cat", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("kwb-path-XXXXXX", NULL);
+
+  for (guint i = 0; tools[i] != NULL; i++)
+    {
+      g_autofree char *real = g_find_program_in_path (tools[i]);
+      g_autofree char *link = g_build_filename (dir, tools[i], NULL);
+
+      if (real == NULL || g_strv_contains (leave_out, tools[i]))
+        continue;
+      g_assert_cmpint (symlink (real, link), ==, 0);
+    }
+  return g_steal_pointer (&dir);
+}
+
+static void
+test_check_tools (void)
+{
+  const char *all_there[] = { NULL };
+  const char *without[] = { "flex", "bc", NULL };
+  g_autofree char *full = NULL;
+  g_autofree char *partial = NULL;
+  g_auto(GStrv) env = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *needed[] = { "make", "gcc", "flex", "bison", "bc", "perl", NULL };
+
+  for (guint i = 0; needed[i] != NULL; i++)
+    {
+      g_autofree char *p = g_find_program_in_path (needed[i]);
+
+      if (p == NULL)
+        {
+          {
+          g_autofree char *why = g_strdup_printf ("%s is not installed here: cannot build the complete PATH", needed[i]);
+          g_test_skip (why);
+        }
+          return;
+        }
+    }
+
+  full = make_path_without (all_there);
+  env = g_environ_setenv (g_get_environ (), "PATH", full, TRUE);
+  if (!kwb_kernel_build_check_tools ((const char * const *) env, &error))
+    {
+      /* Only libelf-dev can be missing on a machine with the tools. */
+      g_assert_nonnull (strstr (error->message, "libelf-dev"));
+      g_test_skip ("libelf-dev is not installed on this machine");
+      remove_tree (full);
+      return;
+    }
+
+  partial = make_path_without (without);
+  g_strfreev (env);
+  env = g_environ_setenv (g_get_environ (), "PATH", partial, TRUE);
+  g_assert_false (kwb_kernel_build_check_tools ((const char * const *) env, &error));
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL);
+  g_assert_nonnull (strstr (error->message, "flex, bc"));
+  g_assert_nonnull (strstr (error->message, "apt-get install flex bc"));
+  g_assert_null (strstr (error->message, "bison"));
+  g_clear_error (&error);
+
+  /* A gcc that cannot see the system headers: gelf.h is "missing". */
+  {
+    g_autofree char *gcc_link = g_build_filename (full, "gcc", NULL);
+    g_autofree char *real_gcc = g_find_program_in_path ("gcc");
+    g_autofree char *script = g_strdup_printf ("#!/bin/sh\nexec %s -nostdinc \"$@\"\n", real_gcc);
+
+    g_assert_cmpint (g_unlink (gcc_link), ==, 0);
+    g_assert_true (g_file_set_contents (gcc_link, script, -1, NULL));
+    g_assert_cmpint (g_chmod (gcc_link, 0755), ==, 0);
+    g_strfreev (env);
+    env = g_environ_setenv (g_get_environ (), "PATH", full, TRUE);
+    g_assert_false (kwb_kernel_build_check_tools ((const char * const *) env, &error));
+    g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL);
+    g_assert_nonnull (strstr (error->message, "gelf.h"));
+    g_assert_nonnull (strstr (error->message, "apt-get install libelf-dev"));
+  }
+
+  remove_tree (full);
+  remove_tree (partial);
+}
+
+static void
+test_check_build_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("kwb-build-dir-XXXXXX", NULL);
+  g_autofree char *fine = g_build_filename (tmp, "a", "b", NULL);
+  g_autofree char *readonly = NULL;
+
+  g_assert_true (kwb_kernel_build_check_build_dir (fine, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (fine, G_FILE_TEST_IS_DIR));
+
+  /* root ignores permission bits: then use sysfs, which refuses new dirs. */
+  if (getuid () != 0)
+    {
+      readonly = g_build_filename (tmp, "ro", NULL);
+      g_assert_cmpint (g_mkdir (readonly, 0555), ==, 0);
+      g_free (readonly);
+      readonly = g_build_filename (tmp, "ro", "build", NULL);
+    }
+  else
+    readonly = g_strdup ("/sys/kwb-test-build");
+  g_assert_false (kwb_kernel_build_check_build_dir (readonly, &error));
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_BUILD_DIR);
+  g_assert_nonnull (strstr (error->message, readonly));
+  g_assert_nonnull (strstr (error->message, "[kernel] build-dir"));
+
+  if (getuid () != 0)
+    {
+      g_autofree char *ro = g_build_filename (tmp, "ro", NULL);
+      g_chmod (ro, 0755);
+    }
+  remove_tree (tmp);
+}
+
+static void
+test_shared_source_dir (void)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("kwb-tarball-XXXXXX", NULL);
+  g_autofree char *tarball = g_build_filename (tmp, "linux-source-6.1.tar.xz", NULL);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (tarball, "not really xz", -1, NULL));
+  a = kwb_kernel_build_dup_shared_source_dir (tarball, &error);
+  g_assert_no_error (error);
+  base = g_path_get_basename (a);
+  g_assert_true (g_str_has_prefix (base, "linux-source-6.1-"));
+  g_assert_cmpuint (strlen (base), ==, strlen ("linux-source-6.1-") + 12);
+  g_assert_true (g_str_has_prefix (a, g_get_user_cache_dir ()));
+
+  /* Another upload of the tarball is another tree. */
+  g_assert_true (g_file_set_contents (tarball, "not really xz, longer", -1, NULL));
+  b = kwb_kernel_build_dup_shared_source_dir (tarball, &error);
+  g_assert_cmpstr (a, !=, b);
+
+  g_assert_null (kwb_kernel_build_dup_shared_source_dir ("/nonexistent.tar.xz", &error));
+  g_assert_nonnull (error);
+  remove_tree (tmp);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/kernel-build/progress-lines", test_progress_lines);
+  g_test_add_func ("/kernel-build/parse-problem", test_parse_problem);
+  g_test_add_func ("/kernel-build/problem-in-log", test_problem_in_log);
+  g_test_add_func ("/kernel-build/check-tree", test_check_tree);
+  g_test_add_func ("/kernel-build/check-tools", test_check_tools);
+  g_test_add_func ("/kernel-build/check-build-dir", test_check_build_dir);
+  g_test_add_func ("/kernel-build/shared-source-dir", test_shared_source_dir);
+
+  return g_test_run ();
+}
