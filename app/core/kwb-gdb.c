@@ -672,19 +672,11 @@ kwb_gdb_target_remote_async (KwbGdb              *self,
                "-target-select remote %s", quoted);
 }
 
-void
-kwb_gdb_break_insert_async (KwbGdb              *self,
-                            const char          *location,
-                            KwbGdbBreakFlags     flags,
-                            const char          *condition,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
+static GString *
+break_insert_options (KwbGdbBreakFlags  flags,
+                      const char       *condition)
 {
-  g_autoptr(GString) command = g_string_new ("-break-insert");
-  g_autofree char *quoted = kwb_gdb_quote (location);
-
-  g_return_if_fail (KWB_IS_GDB (self));
+  GString *command = g_string_new ("-break-insert");
 
   if (flags & KWB_GDB_BREAK_HARDWARE)
     g_string_append (command, " -h");
@@ -700,10 +692,53 @@ kwb_gdb_break_insert_async (KwbGdb              *self,
 
       g_string_append_printf (command, " -c %s", quoted_condition);
     }
+  return command;
+}
+
+void
+kwb_gdb_break_insert_async (KwbGdb              *self,
+                            const char          *location,
+                            KwbGdbBreakFlags     flags,
+                            const char          *condition,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GString) command = NULL;
+  g_autofree char *quoted = NULL;
+
+  g_return_if_fail (KWB_IS_GDB (self));
+  g_return_if_fail (location != NULL);
+
+  command = break_insert_options (flags, condition);
+  quoted = kwb_gdb_quote (location);
   /* "--" so that a location starting with '-' is not taken for an option. */
   g_string_append_printf (command, " -- %s", quoted);
   send_command (self, g_string_free (g_steal_pointer (&command), FALSE), FALSE,
                 kwb_gdb_break_insert_async, cancellable, callback, user_data);
+}
+
+void
+kwb_gdb_break_insert_line_async (KwbGdb              *self,
+                                 const char          *file,
+                                 guint                line,
+                                 KwbGdbBreakFlags     flags,
+                                 const char          *condition,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GString) command = NULL;
+  g_autofree char *quoted = NULL;
+
+  g_return_if_fail (KWB_IS_GDB (self));
+  g_return_if_fail (file != NULL);
+
+  command = break_insert_options (flags, condition);
+  quoted = kwb_gdb_quote (file);
+  g_string_append_printf (command, " --source %s --line %u", quoted, line);
+  send_command (self, g_string_free (g_steal_pointer (&command), FALSE), FALSE,
+                kwb_gdb_break_insert_line_async, cancellable, callback, user_data);
 }
 
 static gboolean

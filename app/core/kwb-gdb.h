@@ -122,9 +122,21 @@ void          kwb_gdb_target_remote_async  (KwbGdb              *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
-/* The record's "bkpt" holds the breakpoint (number, locations, …). */
+/* LOCATION is a linespec: "start_kernel", "*0xffffffff81000000",
+ * "file.c:12". The record's "bkpt" holds the breakpoint (number,
+ * locations, …). For a file path use kwb_gdb_break_insert_line_async:
+ * linespecs cannot hold every path (a comma ends them). */
 void          kwb_gdb_break_insert_async   (KwbGdb              *self,
                                             const char          *location,
+                                            KwbGdbBreakFlags     flags,
+                                            const char          *condition,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* An explicit location (--source FILE --line LINE): any path works. */
+void          kwb_gdb_break_insert_line_async (KwbGdb           *self,
+                                            const char          *file,
+                                            guint                line,
                                             KwbGdbBreakFlags     flags,
                                             const char          *condition,
                                             GCancellable        *cancellable,
