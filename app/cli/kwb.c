@@ -20,6 +20,7 @@ static const KwbCommand commands[] = {
   { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },
   { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
   { "boot",    kwb_cmd_boot,    "PROJECT",          N_("Boot the kernel with its serial console on this terminal") },
+  { "debug",   kwb_cmd_debug,   "PROJECT",          N_("Debug the kernel: break, continue, print stops") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
   { "kernel",  kwb_cmd_kernel,  "configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
 };

@@ -4,9 +4,9 @@
  */
 #pragma once
 
+#include "kwb-busybox.h"
 #include "kwb-breakpoint.h"
 #include "kwb-breakpoints.h"
-#include "kwb-busybox.h"
 #include "kwb-cpio.h"
 #include "kwb-initramfs.h"
 #include "kwb-gdb.h"
@@ -18,5 +18,7 @@
 #include "kwb-kernel-build.h"
 #include "kwb-project.h"
 #include "kwb-qemu.h"
+#include "kwb-frame.h"
+#include "kwb-session.h"
 #include "kwb-session-config.h"
 #include "kwb-spawn.h"

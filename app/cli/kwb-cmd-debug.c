@@ -1,0 +1,376 @@
+/* kwb-cmd-debug.c — kwb debug: a scripted debug session from the command line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   kwb debug PROJECT [--break LOC]… [--continue N] [--exec CMD]…
+ *             [--console-send TEXT] [--timeout S] [--json]
+ *
+ * Starts the guest frozen, sets the breakpoints, continues, and prints every
+ * stop as "stopped: FUNC at FILE:LINE (reason)" with the source line. After
+ * each stop the --exec commands run (GDB CLI commands, e.g. lx-dmesg); then
+ * the guest continues while --continue allows. --console-send types TEXT
+ * into the serial console once the BusyBox shell is up. The VM always ends
+ * with the command; it never outlives kwb (process group + PDEATHSIG).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "kwb-cli.h"
+#include "kwb-core.h"
+
+typedef struct {
+  GMainLoop   *loop;
+  KwbSession  *session;
+  char       **exec;
+  char        *console_send;
+  gboolean     json;
+  int          continues_left;
+  int          status;
+  guint        timeout_id;
+  GString     *console;
+  gboolean     console_sent;
+  gboolean     finishing;
+  guint        pending_exec;
+} Debug;
+
+static void finish (Debug *debug, int status);
+
+static char *
+read_source_line (const char *path,
+                  int         line)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (path == NULL || line < 1 || !g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (text, "\n", line + 1);
+  if (g_strv_length (lines) < (guint) line)
+    return NULL;
+  return g_strdup (lines[line - 1]);
+}
+
+static void
+print_stop (Debug            *debug,
+            const KwbGdbStop *stop)
+{
+  g_autofree char *local = kwb_session_map_source_path (debug->session, stop->fullname);
+  g_autofree char *source = read_source_line (local, stop->line);
+
+  if (debug->json)
+    {
+      g_autoptr(GString) out = g_string_new ("{\"event\":\"stopped\",\"reason\":");
+
+      kwb_mi_json_append_string (out, stop->reason ? stop->reason : "", -1);
+      g_string_append (out, ",\"func\":");
+      kwb_mi_json_append_string (out, stop->func ? stop->func : "", -1);
+      g_string_append (out, ",\"file\":");
+      kwb_mi_json_append_string (out, local ? local : (stop->file ? stop->file : ""), -1);
+      g_string_append_printf (out, ",\"line\":%d,\"addr\":\"0x%" G_GINT64_MODIFIER "x\",\"source\":",
+                              stop->line, stop->addr);
+      kwb_mi_json_append_string (out, source ? source : "", -1);
+      g_string_append (out, "}");
+      printf ("%s\n", out->str);
+    }
+  else
+    {
+      printf ("stopped: %s at %s:%d (%s)\n", stop->func ? stop->func : "??",
+              local ? local : (stop->file ? stop->file : "??"), stop->line,
+              stop->reason ? stop->reason : "?");
+      if (source != NULL)
+        printf ("%6d\t%s\n", stop->line, source);
+    }
+  fflush (stdout);
+}
+
+static void
+stop_session_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Debug *debug = user_data;
+
+  kwb_session_stop_finish (KWB_SESSION (object), result, NULL);
+  g_main_loop_quit (debug->loop);
+}
+
+static void
+finish (Debug *debug,
+        int    status)
+{
+  if (debug->finishing)
+    return;
+  debug->finishing = TRUE;
+  debug->status = status;
+  g_clear_handle_id (&debug->timeout_id, g_source_remove);
+  kwb_session_stop_async (debug->session, NULL, stop_session_cb, debug);
+}
+
+static void
+continue_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Debug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_session_exec_finish (KWB_SESSION (object), result, &error))
+    {
+      fprintf (stderr, "kwb: %s\n", error->message);
+      finish (debug, KWB_EXIT_FAILED);
+    }
+}
+
+static void
+after_stop (Debug *debug)
+{
+  if (debug->continues_left > 0)
+    {
+      debug->continues_left--;
+      kwb_session_exec_async (debug->session, KWB_GDB_EXEC_CONTINUE, NULL, continue_cb, debug);
+    }
+  else
+    finish (debug, debug->status);
+}
+
+static void
+exec_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Debug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
+
+  if (out == NULL)
+    {
+      fprintf (stderr, "kwb: %s\n", error->message);
+      debug->status = KWB_EXIT_FAILED;
+    }
+  else if (debug->json)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"exec\",\"output\":");
+
+      kwb_mi_json_append_string (line, out, -1);
+      g_string_append (line, "}");
+      printf ("%s\n", line->str);
+    }
+  else
+    fputs (out, stdout);
+  fflush (stdout);
+
+  if (--debug->pending_exec == 0 && !debug->finishing)
+    after_stop (debug);
+}
+
+static void
+on_stopped (KwbSession *session,
+            KwbGdbStop *stop,
+            Debug      *debug)
+{
+  print_stop (debug, stop);
+  if (debug->exec != NULL && debug->exec[0] != NULL)
+    {
+      for (guint i = 0; debug->exec[i] != NULL; i++)
+        {
+          debug->pending_exec++;
+          kwb_session_console_async (session, debug->exec[i], NULL, exec_cb, debug);
+        }
+      return;
+    }
+  after_stop (debug);
+}
+
+static void
+on_state_changed (KwbSession *session,
+                  int         old_state,
+                  int         new_state,
+                  Debug      *debug)
+{
+  if (new_state == KWB_SESSION_STATE_FAILED)
+    {
+      fprintf (stderr, "kwb: %s\n", kwb_session_get_failure_reason (session));
+      debug->status = KWB_EXIT_FAILED;
+      g_main_loop_quit (debug->loop);
+    }
+}
+
+static void
+on_log (KwbSession *session,
+        const char *message,
+        Debug      *debug)
+{
+  fprintf (stderr, "kwb: %s\n", message);
+}
+
+/* Types --console-send once BusyBox's shell is there: its prompt, or the
+ * askfirst "Please press Enter" line (then Enter first). */
+static void
+on_console_output (KwbQemu *qemu,
+                   GBytes  *bytes,
+                   Debug   *debug)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  if (debug->json)
+    {
+      g_autoptr(GString) line = g_string_new ("{\"event\":\"console\",\"text\":");
+
+      kwb_mi_json_append_string (line, data, len);
+      g_string_append (line, "}");
+      printf ("%s\n", line->str);
+    }
+  else
+    fwrite (data, 1, len, stderr);
+
+  if (debug->console_send == NULL || debug->console_sent)
+    return;
+  g_string_append_len (debug->console, data, len);
+  if (strstr (debug->console->str, "Please press Enter") != NULL || strstr (debug->console->str, "/ # ") != NULL)
+    {
+      g_autofree char *text = g_strcompress (debug->console_send);
+
+      debug->console_sent = TRUE;
+      kwb_qemu_console_write (qemu, "\r", 1, NULL);
+      kwb_qemu_console_write (qemu, text, -1, NULL);
+      if (!g_str_has_suffix (text, "\n"))
+        kwb_qemu_console_write (qemu, "\r", 1, NULL);
+    }
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  Debug *debug = user_data;
+
+  debug->timeout_id = 0;
+  fprintf (stderr, "%s\n", _("kwb: --timeout reached; stopping the guest"));
+  finish (debug, debug->status);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  finish (user_data, KWB_EXIT_FAILED);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Debug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_session_start_finish (KWB_SESSION (object), result, &error))
+    {
+      if (kwb_session_get_state (debug->session) != KWB_SESSION_STATE_FAILED)
+        {
+          fprintf (stderr, "kwb: %s\n", error->message);
+          debug->status = KWB_EXIT_FAILED;
+          g_main_loop_quit (debug->loop);
+        }
+      return;
+    }
+  g_signal_connect (kwb_session_get_qemu (debug->session), "console-output",
+                    G_CALLBACK (on_console_output), debug);
+  if (kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)) != 0)
+    fprintf (stderr, _("kwb: GDB stub also on 127.0.0.1:%u (loopback only): target remote 127.0.0.1:%u\n"),
+             kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)),
+             kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)));
+}
+
+int
+kwb_cmd_debug (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(KwbSessionConfig) config = NULL;
+  g_autoptr(KwbSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_auto(GStrv) breaks = NULL;
+  g_auto(GStrv) exec = NULL;
+  g_autofree char *console_send = NULL;
+  int continues = 0;
+  int timeout = 0;
+  gboolean json = FALSE;
+  gboolean tcp = FALSE;
+  Debug debug = { 0 };
+  int status;
+  GOptionEntry entries[] = {
+    { "break", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &breaks,
+      N_("Set a breakpoint (function, FILE:LINE, *ADDRESS); repeatable. Default: the project's start function"), N_("LOCATION") },
+    { "continue", 'c', 0, G_OPTION_ARG_INT, &continues,
+      N_("Continue N times after the first stop (default 0: quit at the first stop)"), "N" },
+    { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &exec,
+      N_("Run a GDB command at each stop and print its output; repeatable"), N_("COMMAND") },
+    { "console-send", 's', 0, G_OPTION_ARG_STRING, &console_send,
+      N_("Type TEXT into the serial console once the shell is up (\\n for Enter)"), N_("TEXT") },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
+      N_("End the session after S seconds whatever happens (default 300)"), "S" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print stops and output as JSON lines"), NULL },
+    { "expose-tcp", 0, 0, G_OPTION_ARG_NONE, &tcp,
+      N_("Also offer the GDB stub on 127.0.0.1 (a free port) for an external GDB"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("PROJECT — debug the project's kernel"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Boots the kernel frozen under QEMU, attaches GDB (stub on a private unix socket),\n"
+      "sets the breakpoints, continues and prints each stop with its source line.\n"
+      "With no options: break at start_kernel, print the stop, end the VM."));
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("debug takes one project folder"));
+  if (continues < 0 || timeout < 0)
+    return kwb_cli_usage_error (context, _("--continue and --timeout take numbers ≥ 0"));
+
+  if ((project = kwb_project_load (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+  if (tcp)
+    kwb_project_set_boolean (project, "qemu", "expose-tcp", TRUE);
+  if (breaks != NULL)
+    kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
+  if ((config = kwb_session_config_new_for_project (project, &error)) == NULL)
+    return kwb_cli_fail (error);
+
+  session = kwb_session_new (config);
+  for (guint i = 0; breaks != NULL && breaks[i] != NULL; i++)
+    kwb_session_add_initial_breakpoint (session, breaks[i]);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  debug.loop = loop;
+  debug.session = session;
+  debug.exec = exec;
+  debug.json = json;
+  debug.continues_left = continues;
+  debug.console_send = console_send;
+  debug.console = g_string_new (NULL);
+  debug.status = KWB_EXIT_OK;
+
+  g_signal_connect (session, "stopped", G_CALLBACK (on_stopped), &debug);
+  g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed), &debug);
+  g_signal_connect (session, "log", G_CALLBACK (on_log), &debug);
+  g_unix_signal_add (SIGINT, on_signal, &debug);
+  g_unix_signal_add (SIGTERM, on_signal, &debug);
+  debug.timeout_id = g_timeout_add_seconds (timeout > 0 ? timeout : 300, on_timeout, &debug);
+
+  kwb_session_start_async (session, NULL, start_cb, &debug);
+  g_main_loop_run (loop);
+
+  g_clear_handle_id (&debug.timeout_id, g_source_remove);
+  g_string_free (debug.console, TRUE);
+  return debug.status;
+}

@@ -1,0 +1,103 @@
+/* kwb-frame.c — one stack frame of the stopped guest
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * fullname is the file as it exists on this machine (after the session's
+ * source-path mapping), so a widget can open it without knowing about
+ * build-machine paths.
+ */
+#include "config.h"
+
+#include "kwb-frame.h"
+
+struct _KwbFrame
+{
+  GObject  parent_instance;
+  guint    level;
+  char    *function;
+  char    *file;
+  char    *fullname;
+  guint    line;
+  guint64  address;
+};
+
+G_DEFINE_FINAL_TYPE (KwbFrame, kwb_frame, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_LEVEL, PROP_FUNCTION, PROP_FILE, PROP_FULLNAME, PROP_LINE, PROP_ADDRESS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
+static void
+kwb_frame_finalize (GObject *object)
+{
+  KwbFrame *self = (KwbFrame *) object;
+
+  g_free (self->function);
+  g_free (self->file);
+  g_free (self->fullname);
+  G_OBJECT_CLASS (kwb_frame_parent_class)->finalize (object);
+}
+
+static void
+kwb_frame_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  KwbFrame *self = KWB_FRAME (object);
+
+  switch (prop_id)
+    {
+    case PROP_LEVEL: g_value_set_uint (value, self->level); break;
+    case PROP_FUNCTION: g_value_set_string (value, self->function); break;
+    case PROP_FILE: g_value_set_string (value, self->file); break;
+    case PROP_FULLNAME: g_value_set_string (value, self->fullname); break;
+    case PROP_LINE: g_value_set_uint (value, self->line); break;
+    case PROP_ADDRESS: g_value_set_uint64 (value, self->address); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kwb_frame_class_init (KwbFrameClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = kwb_frame_finalize;
+  object_class->get_property = kwb_frame_get_property;
+  properties[PROP_LEVEL] = g_param_spec_uint ("level", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_FUNCTION] = g_param_spec_string ("function", NULL, NULL, NULL, flags);
+  properties[PROP_FILE] = g_param_spec_string ("file", NULL, NULL, NULL, flags);
+  properties[PROP_FULLNAME] = g_param_spec_string ("fullname", NULL, NULL, NULL, flags);
+  properties[PROP_LINE] = g_param_spec_uint ("line", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_ADDRESS] = g_param_spec_uint64 ("address", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kwb_frame_init (KwbFrame *self)
+{
+}
+
+KwbFrame *
+kwb_frame_new_from_mi (const KwbMiValue *frame,
+                       const char       *local_fullname)
+{
+  KwbFrame *self = g_object_new (KWB_TYPE_FRAME, NULL);
+
+  self->level = (guint) kwb_mi_value_get_int (frame, "level", 0);
+  self->function = g_strdup (kwb_mi_value_get_string (frame, "func"));
+  self->file = g_strdup (kwb_mi_value_get_string (frame, "file"));
+  self->fullname = g_strdup (local_fullname ? local_fullname : kwb_mi_value_get_string (frame, "fullname"));
+  self->line = (guint) kwb_mi_value_get_int (frame, "line", 0);
+  if (!kwb_mi_value_get_uint64 (frame, "addr", &self->address))
+    self->address = 0;
+  return self;
+}
+
+guint kwb_frame_get_level (KwbFrame *self) { return self->level; }
+const char *kwb_frame_get_function (KwbFrame *self) { return self->function; }
+const char *kwb_frame_get_file (KwbFrame *self) { return self->file; }
+const char *kwb_frame_get_fullname (KwbFrame *self) { return self->fullname; }
+guint kwb_frame_get_line (KwbFrame *self) { return self->line; }
+guint64 kwb_frame_get_address (KwbFrame *self) { return self->address; }

@@ -1,0 +1,25 @@
+/* kwb-frame.h — one stack frame of the stopped guest
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "kwb-mi-record.h"
+
+G_BEGIN_DECLS
+
+#define KWB_TYPE_FRAME (kwb_frame_get_type ())
+G_DECLARE_FINAL_TYPE (KwbFrame, kwb_frame, KWB, FRAME, GObject)
+
+KwbFrame   *kwb_frame_new_from_mi   (const KwbMiValue *frame,
+                                     const char       *local_fullname);
+guint       kwb_frame_get_level     (KwbFrame *self);
+const char *kwb_frame_get_function  (KwbFrame *self);
+const char *kwb_frame_get_file      (KwbFrame *self);
+const char *kwb_frame_get_fullname  (KwbFrame *self);
+guint       kwb_frame_get_line      (KwbFrame *self);
+guint64     kwb_frame_get_address   (KwbFrame *self);
+
+G_END_DECLS

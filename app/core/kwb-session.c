@@ -1,0 +1,1410 @@
+/* kwb-session.c — one debug session: a QEMU guest and the GDB attached to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The seed's section 3, with its pitfalls handled here once:
+ * - QEMU always starts frozen (-S) with its stub on a private unix socket, so
+ *   every breakpoint is in place before the first instruction runs.
+ * - GDB loads vmlinux before `target remote` (its architecture is then
+ *   x86-64, as QEMU's 64-bit 'g' packets need); if "Remote 'g' packet reply
+ *   is too long" still comes, we do the seed's recovery: disconnect, set
+ *   architecture i386:x86-64:intel, reconnect — and log that we did.
+ * - `-iex add-auto-load-safe-path BUILD` so vmlinux-gdb.py (lx-dmesg, …) loads.
+ * - Under KVM a breakpoint set before the kernel runs must be a hardware one.
+ * - QEMU's stub has no non-stop mode: changing a breakpoint while the guest
+ *   runs interrupts it (a "quiet" stop nobody sees), changes it, continues.
+ * Either process dying ends the session in FAILED with the reason, and takes
+ * the other one down: nothing is left running.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "kwb-frame.h"
+#include "kwb-session.h"
+#include "kwb-spawn.h"
+
+typedef enum {
+  OP_INSERT,
+  OP_DELETE,
+  OP_ENABLE,
+  OP_CONSOLE,
+} OpKind;
+
+typedef struct {
+  OpKind            kind;
+  char             *arg;
+  char             *condition;
+  KwbGdbBreakFlags  flags;
+  gboolean          enabled;
+} Op;
+
+struct _KwbSession
+{
+  GObject           parent_instance;
+
+  KwbSessionConfig *config;
+  KwbQemu          *qemu;
+  KwbGdb           *gdb;
+  KwbBreakpoints   *breakpoints;
+  GListStore       *frames;
+  KwbGdbStop       *last_stop;
+  KwbSessionState   state;
+  char             *failure_reason;
+  GPtrArray        *initial_breakpoints;
+  GPtrArray        *path_maps;  /* pairs: from, to */
+  gboolean          stay_frozen;
+
+  GTask            *start_task;
+  guint             start_pending;
+  guint             next_initial;
+  gboolean          tried_arch_recovery;
+  gboolean          start_continued;
+
+  GQueue            ops;        /* GTask of Op, waiting for a halted guest */
+  gboolean          op_running;
+  gboolean          halting;    /* we interrupted the guest for ops */
+  gboolean          quiet_stop; /* the next *stopped is ours */
+  gboolean          resume_after_ops;
+
+  GQueue            stop_tasks;
+  gboolean          stopping;
+};
+
+G_DEFINE_FINAL_TYPE (KwbSession, kwb_session, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kwb-session-error-quark, kwb_session_error)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_FAILURE_REASON,
+  N_PROPS
+};
+
+enum {
+  STATE_CHANGED,
+  STOPPED,
+  LOG,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void run_next_op (KwbSession *self);
+static void start_step_breakpoints (KwbSession *self);
+static void start_done (KwbSession *self);
+
+static void
+op_free (gpointer data)
+{
+  Op *op = data;
+
+  g_free (op->arg);
+  g_free (op->condition);
+  g_free (op);
+}
+
+const char *
+kwb_session_state_to_string (KwbSessionState state)
+{
+  switch (state)
+    {
+    case KWB_SESSION_STATE_IDLE: return "idle";
+    case KWB_SESSION_STATE_STARTING: return "starting";
+    case KWB_SESSION_STATE_RUNNING: return "running";
+    case KWB_SESSION_STATE_STOPPED: return "stopped";
+    case KWB_SESSION_STATE_EXITED: return "exited";
+    case KWB_SESSION_STATE_FAILED: return "failed";
+    default: return "?";
+    }
+}
+
+static gboolean
+state_is_live (KwbSessionState state)
+{
+  return state == KWB_SESSION_STATE_STARTING || state == KWB_SESSION_STATE_RUNNING ||
+         state == KWB_SESSION_STATE_STOPPED;
+}
+
+static void
+set_state (KwbSession      *self,
+           KwbSessionState  state)
+{
+  KwbSessionState old = self->state;
+
+  if (old == state)
+    return;
+  /* EXITED and FAILED are final. */
+  if (old == KWB_SESSION_STATE_EXITED || old == KWB_SESSION_STATE_FAILED)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_signal_emit (self, signals[STATE_CHANGED], 0, old, state);
+}
+
+static void
+session_log (KwbSession *self,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+session_log (KwbSession *self,
+             const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_debug ("%s", message);
+  g_signal_emit (self, signals[LOG], 0, message);
+}
+
+static void
+fail_all_ops (KwbSession *self,
+              const char *why)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->ops)) != NULL)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED, "%s", why);
+      g_object_unref (task);
+    }
+}
+
+static void
+finish_stop_tasks (KwbSession *self)
+{
+  GTask *task;
+
+  while ((task = g_queue_pop_head (&self->stop_tasks)) != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+static void
+qemu_stopped_for_failure_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+
+  kwb_qemu_stop_finish (KWB_QEMU (object), result, NULL);
+  finish_stop_tasks (self);
+}
+
+/* The end of a session that did not end by request: record why, bring the
+ * other process down, fail whatever waits. */
+static void
+session_fail (KwbSession *self,
+              const char *reason)
+{
+  if (!state_is_live (self->state) && self->state != KWB_SESSION_STATE_IDLE)
+    return;
+
+  g_free (self->failure_reason);
+  self->failure_reason = g_strdup (reason);
+  session_log (self, "%s", reason);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE_REASON]);
+
+  if (self->gdb != NULL)
+    kwb_gdb_kill (self->gdb);
+  if (self->qemu != NULL && kwb_qemu_get_pid (self->qemu) != 0)
+    kwb_qemu_stop_async (self->qemu, NULL, qemu_stopped_for_failure_cb, g_object_ref (self));
+
+  fail_all_ops (self, reason);
+  if (self->start_task != NULL)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED, "%s", reason);
+    }
+  set_state (self, KWB_SESSION_STATE_FAILED);
+}
+
+/* ---- GObject ---- */
+
+static void
+kwb_session_dispose (GObject *object)
+{
+  KwbSession *self = (KwbSession *) object;
+
+  /* Never orphan a VM or a debugger. */
+  if (self->gdb != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->gdb, self);
+      kwb_gdb_kill (self->gdb);
+    }
+  if (self->qemu != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->qemu, self);
+      kwb_qemu_kill (self->qemu);
+    }
+  fail_all_ops (self, _("The session was closed"));
+  g_clear_object (&self->gdb);
+  g_clear_object (&self->qemu);
+  G_OBJECT_CLASS (kwb_session_parent_class)->dispose (object);
+}
+
+static void
+kwb_session_finalize (GObject *object)
+{
+  KwbSession *self = (KwbSession *) object;
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->breakpoints);
+  g_clear_object (&self->frames);
+  g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
+  g_free (self->failure_reason);
+  g_ptr_array_unref (self->initial_breakpoints);
+  g_ptr_array_unref (self->path_maps);
+  G_OBJECT_CLASS (kwb_session_parent_class)->finalize (object);
+}
+
+static void
+kwb_session_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  KwbSession *self = KWB_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_FAILURE_REASON:
+      g_value_set_string (value, self->failure_reason);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kwb_session_class_init (KwbSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kwb_session_dispose;
+  object_class->finalize = kwb_session_finalize;
+  object_class->get_property = kwb_session_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, KWB_SESSION_STATE_IDLE, KWB_SESSION_STATE_FAILED,
+                      KWB_SESSION_STATE_IDLE,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAILURE_REASON] =
+    g_param_spec_string ("failure-reason", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KwbSession::state-changed:
+   * @old_state: a #KwbSessionState
+   * @new_state: a #KwbSessionState
+   */
+  signals[STATE_CHANGED] =
+    g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+  /**
+   * KwbSession::stopped:
+   * @stop: where and why the guest stopped (a user-visible stop; the
+   *   session's own interrupts are never reported)
+   */
+  signals[STOPPED] =
+    g_signal_new ("stopped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, KWB_TYPE_GDB_STOP | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
+   * KwbSession::log:
+   * @message: something the session did on its own that the user may want
+   *   to know (e.g. the 'g' packet recovery)
+   */
+  signals[LOG] =
+    g_signal_new ("log", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+kwb_session_init (KwbSession *self)
+{
+  self->breakpoints = kwb_breakpoints_new ();
+  self->frames = g_list_store_new (KWB_TYPE_FRAME);
+  self->initial_breakpoints = g_ptr_array_new_with_free_func (g_free);
+  self->path_maps = g_ptr_array_new_with_free_func (g_free);
+  g_queue_init (&self->ops);
+  g_queue_init (&self->stop_tasks);
+}
+
+KwbSession *
+kwb_session_new (KwbSessionConfig *config)
+{
+  KwbSession *self;
+
+  g_return_val_if_fail (KWB_IS_SESSION_CONFIG (config), NULL);
+
+  self = g_object_new (KWB_TYPE_SESSION, NULL);
+  self->config = g_object_ref (config);
+  return self;
+}
+
+/* ---- source paths ---- */
+
+static gboolean
+file_exists (const char *path)
+{
+  return path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+ignore_console_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autofree char *out = kwb_session_console_finish (KWB_SESSION (object), result, NULL);
+}
+
+char *
+kwb_session_map_source_path (KwbSession *self,
+                             const char *path)
+{
+  const char *source_dir;
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (KWB_IS_SESSION (self), NULL);
+
+  if (path == NULL)
+    return NULL;
+  if (file_exists (path))
+    return g_strdup (path);
+
+  for (guint i = 0; i + 1 < self->path_maps->len; i += 2)
+    {
+      const char *from = g_ptr_array_index (self->path_maps, i);
+      const char *to = g_ptr_array_index (self->path_maps, i + 1);
+
+      if (g_str_has_prefix (path, from))
+        {
+          g_autofree char *mapped = g_build_filename (to, path + strlen (from), NULL);
+
+          if (file_exists (mapped))
+            return g_steal_pointer (&mapped);
+        }
+    }
+
+  /* A distro kernel's DWARF names its build machine's tree
+   * (/build/reproducible-path/linux-6.1.x/init/main.c): find the longest tail
+   * of the path that exists in our source tree, and remember the prefix. */
+  source_dir = kwb_session_config_get_source_dir (self->config);
+  if (source_dir == NULL || !g_path_is_absolute (path))
+    {
+      if (source_dir != NULL)
+        {
+          g_autofree char *joined = g_build_filename (source_dir, path, NULL);
+
+          if (file_exists (joined))
+            return g_steal_pointer (&joined);
+        }
+      return NULL;
+    }
+
+  parts = g_strsplit (path + 1, "/", -1);
+  for (guint i = 1; parts[i] != NULL; i++)
+    {
+      g_autofree char *tail = g_strjoinv ("/", parts + i);
+      g_autofree char *candidate = g_build_filename (source_dir, tail, NULL);
+
+      if (file_exists (candidate))
+        {
+          g_autofree char *prefix_rel = NULL;
+          g_autofree char *prefix = NULL;
+          g_autofree char *command = NULL;
+          char *saved = parts[i];
+
+          parts[i] = NULL;
+          prefix_rel = g_strjoinv ("/", parts);
+          parts[i] = saved;
+          prefix = g_strconcat ("/", prefix_rel, NULL);
+          g_ptr_array_add (self->path_maps, g_strdup (prefix));
+          g_ptr_array_add (self->path_maps, g_strdup (source_dir));
+          session_log (self, _("Source paths under %s are mapped to %s"), prefix, source_dir);
+
+          /* Tell GDB too, so `list` and breakpoints by file work. */
+          command = g_strdup_printf ("set substitute-path %s %s", prefix, source_dir);
+          if (state_is_live (self->state))
+            kwb_session_console_async (self, command, NULL, ignore_console_cb, NULL);
+          return g_steal_pointer (&candidate);
+        }
+    }
+  return NULL;
+}
+
+/* ---- stops and frames ---- */
+
+static void
+list_frames_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_object_unref);
+  const KwbMiValue *stack;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  if (record == NULL || (stack = kwb_mi_record_get (record, "stack")) == NULL)
+    return;
+  for (guint i = 0; i < kwb_mi_value_get_n_children (stack); i++)
+    {
+      const KwbMiValue *frame = kwb_mi_value_get_nth (stack, i);
+      g_autofree char *local = kwb_session_map_source_path (self, kwb_mi_value_get_string (frame, "fullname"));
+
+      g_ptr_array_add (frames, kwb_frame_new_from_mi (frame, local));
+    }
+  g_list_store_splice (self->frames, 0, g_list_model_get_n_items (G_LIST_MODEL (self->frames)),
+                       frames->pdata, frames->len);
+}
+
+static void
+report_stop (KwbSession *self,
+             KwbGdbStop *stop)
+{
+  g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
+  self->last_stop = kwb_gdb_stop_copy (stop);
+  set_state (self, KWB_SESSION_STATE_STOPPED);
+  g_list_store_remove_all (self->frames);
+  kwb_gdb_list_frames_async (self->gdb, NULL, list_frames_cb, g_object_ref (self));
+  g_signal_emit (self, signals[STOPPED], 0, stop);
+}
+
+static void
+on_gdb_stopped (KwbGdb     *gdb,
+                KwbGdbStop *stop,
+                KwbSession *self)
+{
+  if (self->state == KWB_SESSION_STATE_STARTING)
+    {
+      /* The frozen guest as GDB first sees it is not a stop to report; a
+       * breakpoint hit right after our first continue is. */
+      if (!self->start_continued)
+        return;
+      report_stop (self, stop);
+      start_done (self);
+      return;
+    }
+
+  if (self->quiet_stop)
+    {
+      self->quiet_stop = FALSE;
+      if (g_strcmp0 (stop->reason, "signal-received") == 0 || stop->reason == NULL)
+        {
+          self->resume_after_ops = TRUE;
+          run_next_op (self);
+          return;
+        }
+      /* A real stop (a breakpoint) beat our interrupt: show it, stay stopped. */
+      self->resume_after_ops = FALSE;
+      report_stop (self, stop);
+      run_next_op (self);
+      return;
+    }
+
+  if (g_strcmp0 (stop->reason, "exited") == 0 || g_strcmp0 (stop->reason, "exited-normally") == 0 ||
+      g_strcmp0 (stop->reason, "exited-signalled") == 0)
+    return; /* the VM's end arrives through QEMU's exit */
+
+  report_stop (self, stop);
+}
+
+static void
+on_gdb_running (KwbGdb     *gdb,
+                const char *thread_id,
+                KwbSession *self)
+{
+  if (self->state == KWB_SESSION_STATE_STARTING && self->start_task != NULL)
+    return; /* start completes the transition itself */
+  if (state_is_live (self->state))
+    set_state (self, KWB_SESSION_STATE_RUNNING);
+}
+
+static void
+on_breakpoint_record (KwbGdb      *gdb,
+                      KwbMiRecord *record,
+                      KwbSession  *self)
+{
+  const KwbMiValue *bkpt = kwb_mi_record_get (record, "bkpt");
+
+  if (bkpt != NULL)
+    kwb_breakpoints_update (self->breakpoints, bkpt);
+}
+
+static void
+on_breakpoint_deleted (KwbGdb     *gdb,
+                       const char *number,
+                       KwbSession *self)
+{
+  kwb_breakpoints_remove (self->breakpoints, number);
+}
+
+static void
+on_gdb_exited (KwbGdb     *gdb,
+               int         status,
+               KwbSession *self)
+{
+  g_autofree char *log = kwb_gdb_dup_stderr_log (gdb);
+  g_autofree char *reason = NULL;
+
+  if (self->stopping || !state_is_live (self->state))
+    return;
+  if (status > 128)
+    reason = g_strdup_printf (_("GDB was killed by signal %d (%s)%s%s"), status - 128,
+                              g_strsignal (status - 128), log && *log ? ": " : "", log ? log : "");
+  else
+    reason = g_strdup_printf (_("GDB exited with status %d%s%s"), status,
+                              log && *log ? ": " : "", log ? log : "");
+  session_fail (self, reason);
+}
+
+static void
+on_qemu_exited (KwbQemu    *qemu,
+                gboolean    requested,
+                const char *why,
+                KwbSession *self)
+{
+  g_autofree char *tail = NULL;
+  g_autofree char *reason = NULL;
+
+  if (self->stopping || requested)
+    return;
+  tail = kwb_qemu_dup_console_tail (qemu, 8);
+  if (tail != NULL && *tail != '\0')
+    reason = g_strdup_printf (_("The virtual machine ended. %s\nLast console lines:\n%s"), why, tail);
+  else
+    reason = g_strdup_printf (_("The virtual machine ended. %s"), why);
+  session_fail (self, reason);
+}
+
+/* ---- start ---- */
+
+static void
+start_done (KwbSession *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
+
+  if (task != NULL)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+start_continue_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->start_task == NULL)
+    return;
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf (_("Cannot start the guest: %s"), error->message);
+
+      session_fail (self, reason);
+      return;
+    }
+  if (self->state == KWB_SESSION_STATE_STARTING)
+    set_state (self, KWB_SESSION_STATE_RUNNING);
+  start_done (self);
+}
+
+static void
+start_step_run (KwbSession *self)
+{
+  KwbProject *project = kwb_session_config_get_project (self->config);
+  gboolean freeze = kwb_project_get_boolean (project, "qemu", "freeze");
+
+  if (self->stay_frozen || (freeze && self->initial_breakpoints->len == 0 &&
+                            !kwb_project_get_boolean (project, "debug", "break-at-start")))
+    {
+      set_state (self, KWB_SESSION_STATE_STOPPED);
+      start_done (self);
+      return;
+    }
+  self->start_continued = TRUE;
+  kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_CONTINUE, NULL, start_continue_cb, g_object_ref (self));
+}
+
+static void
+initial_break_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->start_task == NULL)
+    return;
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    session_log (self, _("Breakpoint at %s not set: %s"),
+                 (const char *) g_ptr_array_index (self->initial_breakpoints, self->next_initial - 1),
+                 error->message);
+  else if (kwb_mi_record_get (record, "bkpt") != NULL)
+    kwb_breakpoints_update (self->breakpoints, kwb_mi_record_get (record, "bkpt"));
+  start_step_breakpoints (self);
+}
+
+static void
+start_step_breakpoints (KwbSession *self)
+{
+  KwbGdbBreakFlags flags = KWB_GDB_BREAK_PENDING;
+  const char *location;
+
+  if (self->next_initial >= self->initial_breakpoints->len)
+    {
+      start_step_run (self);
+      return;
+    }
+  /* Under KVM a software breakpoint written before the kernel has set up
+   * its page tables is lost: early ones must be hardware breakpoints. */
+  if (g_strcmp0 (kwb_qemu_get_accelerator (self->qemu), "kvm") == 0)
+    flags |= KWB_GDB_BREAK_HARDWARE;
+  location = g_ptr_array_index (self->initial_breakpoints, self->next_initial++);
+  kwb_gdb_break_insert_async (self->gdb, location, flags, NULL, NULL, initial_break_cb, g_object_ref (self));
+}
+
+static void target_remote_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+arch_set_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, NULL);
+  g_autofree char *target = kwb_qemu_dup_gdb_target (self->qemu);
+
+  kwb_gdb_target_remote_async (self->gdb, target, NULL, target_remote_cb, g_object_ref (self));
+}
+
+static void
+disconnect_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+
+  kwb_gdb_console_async (self->gdb, "set architecture i386:x86-64:intel", NULL,
+                         arch_set_cb, g_object_ref (self));
+}
+
+static void
+target_remote_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->start_task == NULL)
+    return;
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    {
+      if (strstr (error->message, "'g' packet reply is too long") != NULL && !self->tried_arch_recovery)
+        {
+          self->tried_arch_recovery = TRUE;
+          session_log (self, _("GDB said “%s”; recovering as the seed does: disconnect, "
+                               "set architecture i386:x86-64:intel, reconnect"), error->message);
+          kwb_gdb_command_async (self->gdb, NULL, disconnect_cb, g_object_ref (self), "-target-disconnect");
+          return;
+        }
+      {
+        g_autofree char *reason = g_strdup_printf (_("GDB could not attach to the guest: %s"), error->message);
+
+        session_fail (self, reason);
+      }
+      return;
+    }
+  start_step_breakpoints (self);
+}
+
+static void
+start_step_connect (KwbSession *self)
+{
+  KwbProject *project = kwb_session_config_get_project (self->config);
+  g_auto(GStrv) maps = kwb_project_dup_string_list (project, "debug", "substitute-path");
+  g_autofree char *target = kwb_qemu_dup_gdb_target (self->qemu);
+
+  /* The project's own mappings (FROM=TO), for prebuilt kernels. */
+  for (guint i = 0; maps[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (maps[i], "=", 2);
+
+      if (g_strv_length (pair) == 2)
+        {
+          g_autofree char *command = g_strdup_printf ("set substitute-path %s %s", pair[0], pair[1]);
+
+          g_ptr_array_add (self->path_maps, g_strdup (pair[0]));
+          g_ptr_array_add (self->path_maps, g_strdup (pair[1]));
+          kwb_gdb_console_async (self->gdb, command, NULL, NULL, NULL);
+        }
+    }
+  kwb_gdb_target_remote_async (self->gdb, target, NULL, target_remote_cb, g_object_ref (self));
+}
+
+static void
+start_part_done (KwbSession *self)
+{
+  if (--self->start_pending == 0 && self->start_task != NULL)
+    start_step_connect (self);
+}
+
+static void
+qemu_started_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_qemu_start_finish (KWB_QEMU (object), result, &error))
+    {
+      session_fail (self, error->message);
+      return;
+    }
+  session_log (self, _("QEMU started under %s; GDB stub at %s"),
+               kwb_qemu_get_accelerator (self->qemu),
+               kwb_qemu_get_gdb_socket (self->qemu) ? kwb_qemu_get_gdb_socket (self->qemu) : "127.0.0.1");
+  start_part_done (self);
+}
+
+static void
+file_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    {
+      g_autofree char *reason = g_strdup_printf (_("GDB cannot load %s: %s"),
+                                                 kwb_session_config_get_vmlinux (self->config),
+                                                 error->message);
+      session_fail (self, reason);
+      return;
+    }
+  start_part_done (self);
+}
+
+static GStrv
+gdb_extra_args (KwbSession *self)
+{
+  KwbProject *project = kwb_session_config_get_project (self->config);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  const char *build_dir = kwb_session_config_get_build_dir (self->config);
+  g_autofree char *vmlinux_dir = g_path_get_dirname (kwb_session_config_get_vmlinux (self->config));
+  g_autofree char *safe = g_strdup_printf ("add-auto-load-safe-path %s", build_dir ? build_dir : vmlinux_dir);
+
+  g_strv_builder_add_many (b, "-iex", "set pagination off", "-iex", "set confirm off",
+                           "-iex", "set width 0", "-iex", safe, NULL);
+  if (kwb_project_get_boolean (project, "debug", "index-cache"))
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
+      g_autofree char *set_dir = g_strdup_printf ("set index-cache directory %s", dir);
+
+      g_mkdir_with_parents (dir, 0700);
+      /* GDB 13 spells it "set index-cache on" (14 adds "enabled"). */
+      g_strv_builder_add_many (b, "-iex", set_dir, "-iex", "set index-cache on", NULL);
+    }
+  return g_strv_builder_end (b);
+}
+
+void
+kwb_session_start_async (KwbSession          *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *gdb_program = NULL;
+  g_autofree char *gdb_path = NULL;
+  g_auto(GStrv) args = NULL;
+  g_auto(GStrv) project_breakpoints = NULL;
+  KwbProject *project;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_session_start_async);
+
+  if (self->state != KWB_SESSION_STATE_IDLE)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("This session was started already; start a new one"));
+      return;
+    }
+  if (!kwb_session_config_check_versions (self->config, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  project = kwb_session_config_get_project (self->config);
+  gdb_program = kwb_project_dup_string (project, "debug", "gdb");
+  if ((gdb_path = kwb_spawn_find_program (gdb_program, "gdb", &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Where to stop first, then the project's saved breakpoints, then those
+   * the caller added (the window's, set before booting). */
+  if (kwb_project_get_boolean (project, "debug", "break-at-start"))
+    {
+      g_autofree char *start = kwb_project_dup_string (project, "debug", "start-function");
+
+      if (start != NULL && *start != '\0')
+        g_ptr_array_insert (self->initial_breakpoints, 0, g_steal_pointer (&start));
+    }
+  project_breakpoints = kwb_project_dup_string_list (project, "debug", "breakpoints");
+  for (guint i = 0; project_breakpoints[i] != NULL; i++)
+    g_ptr_array_add (self->initial_breakpoints, g_strdup (project_breakpoints[i]));
+
+  self->qemu = kwb_session_config_create_qemu (self->config);
+  kwb_qemu_set_freeze (self->qemu, TRUE);
+  g_signal_connect (self->qemu, "exited", G_CALLBACK (on_qemu_exited), self);
+
+  args = gdb_extra_args (self);
+  self->gdb = kwb_gdb_new (gdb_program, (const char * const *) args);
+  g_signal_connect (self->gdb, "stopped", G_CALLBACK (on_gdb_stopped), self);
+  g_signal_connect (self->gdb, "running", G_CALLBACK (on_gdb_running), self);
+  g_signal_connect (self->gdb, "breakpoint-created", G_CALLBACK (on_breakpoint_record), self);
+  g_signal_connect (self->gdb, "breakpoint-modified", G_CALLBACK (on_breakpoint_record), self);
+  g_signal_connect (self->gdb, "breakpoint-deleted", G_CALLBACK (on_breakpoint_deleted), self);
+  g_signal_connect (self->gdb, "exited", G_CALLBACK (on_gdb_exited), self);
+
+  if (!kwb_gdb_start (self->gdb, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->start_task = g_steal_pointer (&task);
+  set_state (self, KWB_SESSION_STATE_STARTING);
+
+  /* Symbols load while QEMU starts: the slower of the two sets the pace. */
+  self->start_pending = 2;
+  kwb_qemu_start_async (self->qemu, NULL, qemu_started_cb, g_object_ref (self));
+  kwb_gdb_file_load_async (self->gdb, kwb_session_config_get_vmlinux (self->config), NULL,
+                           file_loaded_cb, g_object_ref (self));
+}
+
+gboolean
+kwb_session_start_finish (KwbSession    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- stop ---- */
+
+static void
+qemu_stop_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+
+  kwb_qemu_stop_finish (KWB_QEMU (object), result, NULL);
+  set_state (self, KWB_SESSION_STATE_EXITED);
+  finish_stop_tasks (self);
+}
+
+void
+kwb_session_stop_async (KwbSession          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_session_stop_async);
+
+  if (self->qemu == NULL || kwb_qemu_get_pid (self->qemu) == 0)
+    {
+      if (self->gdb != NULL)
+        kwb_gdb_kill (self->gdb);
+      if (state_is_live (self->state))
+        set_state (self, KWB_SESSION_STATE_EXITED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_queue_push_tail (&self->stop_tasks, g_steal_pointer (&task));
+  if (self->stopping)
+    return;
+  self->stopping = TRUE;
+  fail_all_ops (self, _("The session is stopping"));
+  if (self->start_task != NULL)
+    {
+      g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
+
+      g_task_return_new_error (start, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The session was stopped"));
+    }
+  /* GDB first, so it does not report the stub's disappearance as an error. */
+  if (self->gdb != NULL)
+    kwb_gdb_kill (self->gdb);
+  kwb_qemu_stop_async (self->qemu, NULL, qemu_stop_cb, g_object_ref (self));
+}
+
+gboolean
+kwb_session_stop_finish (KwbSession    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- run control ---- */
+
+static void
+exec_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  GError *error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+check_state (KwbSession       *self,
+             GTask            *task,
+             KwbSessionState   wanted,
+             const char       *what)
+{
+  if (self->state == wanted && !self->halting)
+    return TRUE;
+  g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                           _("Cannot %s: the guest is %s"), what,
+                           kwb_session_state_to_string (self->state));
+  return FALSE;
+}
+
+void
+kwb_session_exec_async (KwbSession          *self,
+                        KwbGdbExec           what,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_session_exec_async);
+
+  if (what == KWB_GDB_EXEC_INTERRUPT)
+    {
+      if (!check_state (self, task, KWB_SESSION_STATE_RUNNING, _("pause")))
+        return;
+    }
+  else if (!check_state (self, task, KWB_SESSION_STATE_STOPPED, _("resume")))
+    return;
+  kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, g_steal_pointer (&task));
+}
+
+void
+kwb_session_run_to_async (KwbSession          *self,
+                          const char          *location,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_session_exec_async);
+  if (!check_state (self, task, KWB_SESSION_STATE_STOPPED, _("run to a location")))
+    return;
+  kwb_gdb_exec_until_async (self->gdb, location, cancellable, exec_cb, g_steal_pointer (&task));
+}
+
+gboolean
+kwb_session_exec_finish (KwbSession    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- operations that need a halted guest ---- */
+
+static void
+resume_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL && state_is_live (self->state))
+    session_log (self, _("Could not resume the guest after changing breakpoints: %s"), error->message);
+}
+
+static void
+op_done (KwbSession *self)
+{
+  self->op_running = FALSE;
+  run_next_op (self);
+}
+
+static void
+op_gdb_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (op->kind == OP_CONSOLE)
+    {
+      char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
+
+      if (out == NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, out, g_free);
+    }
+  else
+    {
+      g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+
+      if (record == NULL)
+        g_task_return_error (task, error);
+      else if (op->kind == OP_INSERT)
+        {
+          const KwbMiValue *bkpt = kwb_mi_record_get (record, "bkpt");
+          KwbBreakpoint *bp = bkpt ? kwb_breakpoints_update (self->breakpoints, bkpt) : NULL;
+
+          if (bp != NULL)
+            g_task_return_pointer (task, g_object_ref (bp), g_object_unref);
+          else
+            g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED,
+                                     _("GDB did not report the new breakpoint"));
+        }
+      else
+        {
+          if (op->kind == OP_DELETE)
+            kwb_breakpoints_remove (self->breakpoints, op->arg);
+          g_task_return_boolean (task, TRUE);
+        }
+    }
+  op_done (self);
+}
+
+static void
+run_op (KwbSession *self,
+        GTask      *task)
+{
+  Op *op = g_task_get_task_data (task);
+
+  self->op_running = TRUE;
+  switch (op->kind)
+    {
+    case OP_INSERT:
+      kwb_gdb_break_insert_async (self->gdb, op->arg, op->flags, op->condition, NULL, op_gdb_cb, task);
+      break;
+    case OP_DELETE:
+      kwb_gdb_break_delete_async (self->gdb, op->arg, NULL, op_gdb_cb, task);
+      break;
+    case OP_ENABLE:
+      kwb_gdb_break_enable_async (self->gdb, op->arg, op->enabled, NULL, op_gdb_cb, task);
+      break;
+    case OP_CONSOLE:
+      kwb_gdb_console_async (self->gdb, op->arg, NULL, op_gdb_cb, task);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+run_next_op (KwbSession *self)
+{
+  GTask *task;
+
+  if (self->op_running)
+    return;
+  if (self->halting && self->quiet_stop)
+    return; /* still waiting for our interrupt to land */
+
+  if ((task = g_queue_pop_head (&self->ops)) != NULL)
+    {
+      run_op (self, task);
+      return;
+    }
+
+  self->halting = FALSE;
+  if (self->resume_after_ops && state_is_live (self->state))
+    {
+      self->resume_after_ops = FALSE;
+      kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_CONTINUE, NULL, resume_cb, g_object_ref (self));
+    }
+}
+
+static void
+interrupt_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL && self->quiet_stop)
+    {
+      /* GDB says the target is not running after all: do the work now. */
+      self->quiet_stop = FALSE;
+      self->resume_after_ops = FALSE;
+      run_next_op (self);
+    }
+}
+
+static void
+queue_op (KwbSession *self,
+          GTask      *task)
+{
+  if (!state_is_live (self->state) || self->stopping)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("No session is running"));
+      g_object_unref (task);
+      return;
+    }
+
+  g_queue_push_tail (&self->ops, task);
+  if (self->state == KWB_SESSION_STATE_RUNNING && !self->halting)
+    {
+      self->halting = TRUE;
+      self->quiet_stop = TRUE;
+      kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_INTERRUPT, NULL, interrupt_cb, g_object_ref (self));
+      return;
+    }
+  run_next_op (self);
+}
+
+static GTask *
+new_op_task (KwbSession          *self,
+             OpKind               kind,
+             const char          *arg,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data,
+             gpointer             source_tag)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->arg = g_strdup (arg);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, op_free);
+  return task;
+}
+
+void
+kwb_session_break_insert_async (KwbSession          *self,
+                                const char          *location,
+                                KwbGdbBreakFlags     flags,
+                                const char          *condition,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (location != NULL);
+
+  task = new_op_task (self, OP_INSERT, location, cancellable, callback, user_data,
+                      kwb_session_break_insert_async);
+  op = g_task_get_task_data (task);
+  op->flags = flags | KWB_GDB_BREAK_PENDING;
+  op->condition = g_strdup (condition);
+  queue_op (self, task);
+}
+
+KwbBreakpoint *
+kwb_session_break_insert_finish (KwbSession    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kwb_session_break_delete_async (KwbSession          *self,
+                                const char          *number,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  queue_op (self, new_op_task (self, OP_DELETE, number, cancellable, callback, user_data,
+                               kwb_session_break_delete_async));
+}
+
+void
+kwb_session_break_enable_async (KwbSession          *self,
+                                const char          *number,
+                                gboolean             enabled,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  task = new_op_task (self, OP_ENABLE, number, cancellable, callback, user_data,
+                      kwb_session_break_enable_async);
+  ((Op *) g_task_get_task_data (task))->enabled = enabled;
+  queue_op (self, task);
+}
+
+gboolean
+kwb_session_break_change_finish (KwbSession    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+kwb_session_console_async (KwbSession          *self,
+                           const char          *command,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (command != NULL);
+  queue_op (self, new_op_task (self, OP_CONSOLE, command, cancellable, callback, user_data,
+                               kwb_session_console_async));
+}
+
+char *
+kwb_session_console_finish (KwbSession    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- accessors ---- */
+
+void
+kwb_session_add_initial_breakpoint (KwbSession *self,
+                                    const char *location)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (self->state == KWB_SESSION_STATE_IDLE);
+  g_ptr_array_add (self->initial_breakpoints, g_strdup (location));
+}
+
+void
+kwb_session_set_stay_frozen (KwbSession *self,
+                             gboolean    stay_frozen)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  self->stay_frozen = !!stay_frozen;
+}
+
+KwbSessionConfig *kwb_session_get_config (KwbSession *self) { return self->config; }
+KwbSessionState kwb_session_get_state (KwbSession *self) { return self->state; }
+const char *kwb_session_get_failure_reason (KwbSession *self) { return self->failure_reason; }
+KwbQemu *kwb_session_get_qemu (KwbSession *self) { return self->qemu; }
+KwbGdb *kwb_session_get_gdb (KwbSession *self) { return self->gdb; }
+KwbBreakpoints *kwb_session_get_breakpoints (KwbSession *self) { return self->breakpoints; }
+const KwbGdbStop *kwb_session_get_last_stop (KwbSession *self) { return self->last_stop; }
+GListModel *kwb_session_get_frames (KwbSession *self) { return G_LIST_MODEL (self->frames); }
+
+/* "Running — TCG", "Stopped at start_kernel (init/main.c:941)", … */
+char *
+kwb_session_dup_status_text (KwbSession *self)
+{
+  const char *accel;
+
+  g_return_val_if_fail (KWB_IS_SESSION (self), NULL);
+
+  accel = self->qemu ? kwb_qemu_get_accelerator (self->qemu) : NULL;
+  switch (self->state)
+    {
+    case KWB_SESSION_STATE_IDLE:
+      return g_strdup (_("No session"));
+    case KWB_SESSION_STATE_STARTING:
+      return g_strdup (_("Starting…"));
+    case KWB_SESSION_STATE_RUNNING:
+      return g_strdup_printf (_("Running — %s"), accel ? (g_str_equal (accel, "kvm") ? "KVM" : "TCG") : "?");
+    case KWB_SESSION_STATE_STOPPED:
+      if (self->last_stop != NULL && self->last_stop->func != NULL)
+        {
+          if (self->last_stop->file != NULL)
+            return g_strdup_printf (_("Stopped at %s (%s:%d)"), self->last_stop->func,
+                                    self->last_stop->file, self->last_stop->line);
+          return g_strdup_printf (_("Stopped at %s"), self->last_stop->func);
+        }
+      return g_strdup (_("Stopped"));
+    case KWB_SESSION_STATE_EXITED:
+      return g_strdup (_("The virtual machine was stopped"));
+    case KWB_SESSION_STATE_FAILED:
+      return g_strdup_printf (_("Failed: %s"), self->failure_reason ? self->failure_reason : "?");
+    default:
+      return g_strdup ("?");
+    }
+}

@@ -1,0 +1,133 @@
+/* kwb-session.h — one debug session: a QEMU guest and the GDB attached to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kwb-breakpoints.h"
+#include "kwb-gdb.h"
+#include "kwb-qemu.h"
+#include "kwb-session-config.h"
+
+G_BEGIN_DECLS
+
+#define KWB_SESSION_ERROR (kwb_session_error_quark ())
+
+typedef enum {
+  KWB_SESSION_ERROR_STATE,     /* the call does not fit the session's state */
+  KWB_SESSION_ERROR_CONNECT,   /* GDB could not attach to QEMU's stub */
+  KWB_SESSION_ERROR_FAILED,    /* the VM or GDB died */
+} KwbSessionError;
+
+typedef enum {
+  KWB_SESSION_STATE_IDLE,
+  KWB_SESSION_STATE_STARTING,
+  KWB_SESSION_STATE_RUNNING,
+  KWB_SESSION_STATE_STOPPED,
+  KWB_SESSION_STATE_EXITED,
+  KWB_SESSION_STATE_FAILED,
+} KwbSessionState;
+
+#define KWB_TYPE_SESSION (kwb_session_get_type ())
+G_DECLARE_FINAL_TYPE (KwbSession, kwb_session, KWB, SESSION, GObject)
+
+GQuark            kwb_session_error_quark          (void);
+const char       *kwb_session_state_to_string      (KwbSessionState      state);
+
+KwbSession       *kwb_session_new                  (KwbSessionConfig    *config);
+KwbSessionConfig *kwb_session_get_config           (KwbSession          *self);
+KwbSessionState   kwb_session_get_state            (KwbSession          *self);
+const char       *kwb_session_get_failure_reason   (KwbSession          *self);
+KwbQemu          *kwb_session_get_qemu             (KwbSession          *self);
+KwbGdb           *kwb_session_get_gdb              (KwbSession          *self);
+KwbBreakpoints   *kwb_session_get_breakpoints      (KwbSession          *self);
+const KwbGdbStop *kwb_session_get_last_stop        (KwbSession          *self);
+GListModel       *kwb_session_get_frames           (KwbSession          *self);
+char             *kwb_session_dup_status_text      (KwbSession          *self);
+
+/* Breakpoints to set before the guest runs (the project's own are added at
+ * start anyway). Call before kwb_session_start_async(). */
+void              kwb_session_add_initial_breakpoint (KwbSession        *self,
+                                                      const char        *location);
+/* Keep the guest stopped after attaching even without a start breakpoint. */
+void              kwb_session_set_stay_frozen      (KwbSession          *self,
+                                                    gboolean             stay_frozen);
+
+void              kwb_session_start_async          (KwbSession          *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          kwb_session_start_finish         (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void              kwb_session_stop_async           (KwbSession          *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          kwb_session_stop_finish          (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/* Run control; the state follows from GDB's *running / *stopped. */
+void              kwb_session_exec_async           (KwbSession          *self,
+                                                    KwbGdbExec           what,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+void              kwb_session_run_to_async         (KwbSession          *self,
+                                                    const char          *location,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          kwb_session_exec_finish          (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/* Breakpoints work in every live state: while the guest runs the session
+ * interrupts it, makes the change and continues, invisibly to the caller
+ * (QEMU's stub has no non-stop mode). */
+void              kwb_session_break_insert_async   (KwbSession          *self,
+                                                    const char          *location,
+                                                    KwbGdbBreakFlags     flags,
+                                                    const char          *condition,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+KwbBreakpoint    *kwb_session_break_insert_finish  (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+void              kwb_session_break_delete_async   (KwbSession          *self,
+                                                    const char          *number,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+void              kwb_session_break_enable_async   (KwbSession          *self,
+                                                    const char          *number,
+                                                    gboolean             enabled,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          kwb_session_break_change_finish  (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/* A GDB CLI command (lx-dmesg, p jiffies, info registers); while the guest
+ * runs it is interrupted for the command and continued after. */
+void              kwb_session_console_async        (KwbSession          *self,
+                                                    const char          *command,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+char             *kwb_session_console_finish       (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
+/* The file on this machine for a path from the debug information: as is when
+ * it exists, else mapped into the project's source tree (the mapping is
+ * remembered and given to GDB as substitute-path). NULL when not found. */
+char             *kwb_session_map_source_path      (KwbSession          *self,
+                                                    const char          *path);
+
+G_END_DECLS
