@@ -323,6 +323,7 @@ check_structure (KwbApplication *app,
   assert_run_controls_sensitive (window, TRUE);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require_widget (window, "status_label"))), !=,
                    "No session");
+  save_screenshot (GTK_WIDGET (window), "main-window-session.png");
   kwb_window_set_session_active (window, FALSE);
   assert_run_controls_sensitive (window, FALSE);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require_widget (window, "status_label"))), ==,
