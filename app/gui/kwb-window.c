@@ -221,11 +221,36 @@ kwb_window_run_action (GtkWidget  *widget,
   g_debug ("Run control %s: no session object yet", action_name);
 }
 
+/* Running from the build tree without GSETTINGS_SCHEMA_DIR must not abort
+ * (g_settings_new would): the window then just forgets its size. */
+static GSettings *
+kwb_window_new_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_BASE_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_message ("Settings schema %s is not installed: the window size is not kept. "
+                 "Install Kernel Workbench, or run it with “meson devenv -C BUILDDIR kernel-workbench”.",
+                 APP_BASE_ID);
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
 static void
 kwb_window_restore_state (KwbWindow *self)
 {
-  int width = g_settings_get_int (self->settings, "window-width");
-  int height = g_settings_get_int (self->settings, "window-height");
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+
+  width = g_settings_get_int (self->settings, "window-width");
+  height = g_settings_get_int (self->settings, "window-height");
 
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
@@ -237,6 +262,9 @@ static void
 kwb_window_save_state (KwbWindow *self)
 {
   int width, height;
+
+  if (self->settings == NULL)
+    return;
 
   /* The default size is the unmaximized size, which is what to restore. */
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
@@ -354,7 +382,7 @@ kwb_window_init (KwbWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
-  self->settings = g_settings_new (APP_BASE_ID);
+  self->settings = kwb_window_new_settings ();
   kwb_window_restore_state (self);
   kwb_window_update_run_actions (self);
   kwb_window_show_empty_source (self);
