@@ -502,6 +502,9 @@ check_project_open (KwbApplication *app,
   g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Demo Kernel");
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Source Open");
+  g_assert_true (g_str_has_suffix (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
+                   adw_header_bar_get_title_widget (ADW_HEADER_BAR (require_widget (window, "header_bar"))))),
+                   "/demo & <kernel>"));
   save_screenshot (GTK_WIDGET (window), "project-window.png");
 }
 
@@ -511,7 +514,8 @@ test_project_open (void)
   g_autofree char *dir = NULL;
 
   RUN_IN_SUBPROCESS ();
-  dir = make_project_dir ("demo", "[project]\nversion=1\nname=Demo Kernel\n");
+  /* “&” and “<” in the folder: nothing that shows it may parse it as markup. */
+  dir = make_project_dir ("demo & <kernel>", "[project]\nversion=1\nname=Demo Kernel\n");
   run_app ((const char *[]) { dir, NULL }, check_project_open, dir);
 }
 
