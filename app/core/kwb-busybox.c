@@ -31,9 +31,9 @@
 #include "kwb-busybox.h"
 #include "kwb-spawn.h"
 
-/* Files a defconfig + static build of BusyBox 1.35 compiles; only for the
+/* Files a defconfig + static build of BusyBox 1.35 compiles (566 counted); only for the
  * progress bar before the first build has counted them itself. */
-#define DEFAULT_CC_ESTIMATE 1000
+#define DEFAULT_CC_ESTIMATE 570
 
 typedef enum {
   STEP_EXTRACT,
