@@ -665,11 +665,12 @@ kwb_gdb_target_remote_async (KwbGdb              *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autofree char *quoted = kwb_gdb_quote (target);
-
   g_return_if_fail (KWB_IS_GDB (self));
+  /* Not quoted: -target-select hands the rest of the line to the CLI's
+   * `target remote`, which takes it verbatim (spaces included) and would
+   * keep the quotes as part of the socket path. */
   send_printf (self, kwb_gdb_target_remote_async, FALSE, cancellable, callback, user_data,
-               "-target-select remote %s", quoted);
+               "-target-select remote %s", target);
 }
 
 static GString *

@@ -116,7 +116,8 @@ void          kwb_gdb_file_load_async      (KwbGdb              *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
-/* TARGET: a socket path (QEMU's -gdb unix:path=…) or host:port. */
+/* TARGET: a socket path (QEMU's -gdb unix:path=…) or host:port, sent as it
+ * is (GDB takes the rest of the line verbatim, spaces included). */
 void          kwb_gdb_target_remote_async  (KwbGdb              *self,
                                             const char          *target,
                                             GCancellable        *cancellable,

@@ -138,6 +138,8 @@ place_children (KwbMiParser *self,
   gsize n = self->stack_len - start;
   gsize at = self->out_len;
 
+  if (n == 0)
+    return (guint32) at; /* out may still be NULL: no NULL + 0 */
   if (G_UNLIKELY (self->out_len + n > self->out_cap))
     self->out = grow (self->out, &self->out_cap, self->out_len + n, sizeof (KwbMiValue));
   memcpy (self->out + at, self->stack + start, n * sizeof (KwbMiValue));

@@ -14,7 +14,7 @@ ok () { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
 check () { if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 
-for name in userspace userspace-mi2 malformed; do
+for name in userspace userspace-mi2 kernel malformed; do
   desc="mi parse $name.mi matches $name.json"
   "$kwb" mi parse < "$data/$name.mi" > "$tmp/$name.json" 2> "$tmp/err"
   check cmp -s "$tmp/$name.json" "$data/$name.json"

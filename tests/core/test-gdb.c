@@ -449,6 +449,29 @@ test_debug_session (Fixture       *f,
   g_assert_nonnull (strstr (f->console->str, "Breakpoint 3 at "));
 }
 
+/* target remote: the socket path reaches GDB intact (spaces, quotes,
+ * UTF-8); with nothing listening there GDB's error names it exactly. */
+static void
+test_target_remote_path (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *socket = NULL;
+  g_autofree char *expected = NULL;
+
+  if (f->gdb == NULL)
+    return;
+
+  socket = g_build_filename (f->dir, "no qemu here.sock", NULL);
+  kwb_gdb_target_remote_async (f->gdb, socket, NULL, result_cb, f);
+  result = wait_result (f, "target remote");
+  g_assert_null (kwb_gdb_command_finish (f->gdb, result, &error));
+  g_assert_error (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED);
+  expected = g_strdup_printf ("%s: No such file or directory.", socket);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
 static void
 test_cancel (Fixture       *f,
              gconstpointer  data)
@@ -607,6 +630,7 @@ main (int    argc,
   g_test_add_func ("/gdb/quote", test_quote);
   g_test_add_func ("/gdb/missing-gdb", test_missing_gdb);
   g_test_add ("/gdb/debug-session", Fixture, NULL, fixture_set_up, test_debug_session, fixture_tear_down);
+  g_test_add ("/gdb/target-remote-path", Fixture, NULL, fixture_set_up, test_target_remote_path, fixture_tear_down);
   g_test_add ("/gdb/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/gdb/killed-mid-command", Fixture, NULL, fixture_set_up, test_killed_mid_command, fixture_tear_down);
 

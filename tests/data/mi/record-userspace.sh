@@ -68,3 +68,20 @@ cat > "$work/commands2" <<MI
 MI
 gdb --interpreter=mi2 -nx -q < "$work/commands2" > "${out%.mi}-mi2.mi"
 echo "recorded $(wc -l < "${out%.mi}-mi2.mi") lines into ${out%.mi}-mi2.mi"
+
+# Big lines for the benchmark: every function GDB knows once libc is loaded
+# (-symbol-info-functions is one record of thousands of tuples), and deep
+# stacks. tests/bench/mi-parse repeats this file to tens of MB.
+cat > "$work/commands3" <<MI
+1-file-exec-and-symbols "$dir/prog"
+2-break-insert worker
+3-exec-run
+4-symbol-info-functions --include-nondebug
+5-symbol-info-variables
+6-stack-list-frames
+7-thread-info
+8-stack-list-variables --all-values
+9-gdb-exit
+MI
+gdb --interpreter=mi3 -nx -q < "$work/commands3" > "${out%.mi}-symbols.mi"
+echo "recorded $(wc -c < "${out%.mi}-symbols.mi") bytes into ${out%.mi}-symbols.mi"
