@@ -40,6 +40,13 @@ typedef struct {
 
 static void finish (Debug *debug, int status);
 
+static void
+append_json (GString    *out,
+             const char *text)
+{
+  kwb_mi_json_append_string (out, text, strlen (text));
+}
+
 static char *
 read_source_line (const char *path,
                   int         line)
@@ -66,14 +73,14 @@ print_stop (Debug            *debug,
     {
       g_autoptr(GString) out = g_string_new ("{\"event\":\"stopped\",\"reason\":");
 
-      kwb_mi_json_append_string (out, stop->reason ? stop->reason : "", -1);
+      append_json (out, stop->reason ? stop->reason : "");
       g_string_append (out, ",\"func\":");
-      kwb_mi_json_append_string (out, stop->func ? stop->func : "", -1);
+      append_json (out, stop->func ? stop->func : "");
       g_string_append (out, ",\"file\":");
-      kwb_mi_json_append_string (out, local ? local : (stop->file ? stop->file : ""), -1);
+      append_json (out, local ? local : (stop->file ? stop->file : ""));
       g_string_append_printf (out, ",\"line\":%d,\"addr\":\"0x%" G_GINT64_MODIFIER "x\",\"source\":",
                               stop->line, stop->addr);
-      kwb_mi_json_append_string (out, source ? source : "", -1);
+      append_json (out, source ? source : "");
       g_string_append (out, "}");
       printf ("%s\n", out->str);
     }
@@ -156,7 +163,7 @@ exec_cb (GObject      *object,
     {
       g_autoptr(GString) line = g_string_new ("{\"event\":\"exec\",\"output\":");
 
-      kwb_mi_json_append_string (line, out, -1);
+      append_json (line, out);
       g_string_append (line, "}");
       printf ("%s\n", line->str);
     }

@@ -96,7 +96,7 @@ static const KwbProjectKey schema[] = {
   { "qemu", "accel", C, "auto", "auto|kvm|tcg", 0, 0, N_("Accelerator: KVM when usable (auto), or force one") },
   { "qemu", "cmdline", S, "", NULL, 0, 0, N_("Extra kernel command line arguments") },
   { "qemu", "extra-args", L, "", NULL, 0, 0, N_("Extra QEMU arguments") },
-  { "qemu", "freeze", B, "true", NULL, 0, 0, N_("Start with the CPUs frozen (-S) so early breakpoints hit") },
+  { "qemu", "freeze", B, "true", NULL, 0, 0, N_("With no breakpoint to run to, hold the guest at its first instruction until you continue") },
   { "qemu", "expose-tcp", B, "false", NULL, 0, 0,
     N_("Also offer the GDB stub on 127.0.0.1 for an external GDB (off: a private unix socket only)") },
 

@@ -699,6 +699,16 @@ try_connect_qmp (gpointer user_data)
   if (self->start_task == NULL)
     return G_SOURCE_REMOVE;
 
+  /* QEMU opens the QMP socket early and the GDB stub's later: ready means
+   * both are there. */
+  if (!self->expose_tcp && !g_file_test (self->gdb_path, G_FILE_TEST_EXISTS))
+    {
+      gint64 deadline = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self), "kwb-qmp-deadline"));
+
+      if (g_get_monotonic_time () / 1000 < deadline)
+        return G_SOURCE_CONTINUE;
+    }
+
   client = g_socket_client_new ();
   address = g_unix_socket_address_new (self->qmp_path);
   connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
@@ -784,7 +794,7 @@ build_argv (KwbQemu *self)
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   g_autofree char *mem = g_strdup_printf ("%u", self->memory);
   g_autofree char *smp = g_strdup_printf ("%u", self->cpus);
-  g_autofree char *chardev = g_strdup_printf ("tty,id=console0,path=%s", self->pty_path);
+  g_autofree char *chardev = g_strdup_printf ("serial,id=console0,path=%s", self->pty_path);
   g_autofree char *qmp = g_strdup_printf ("unix:%s,server=on,wait=off", self->qmp_path);
   g_autofree char *gdb = NULL;
   gboolean kvm = g_str_equal (self->accelerator, "kvm");
@@ -1135,6 +1145,8 @@ kwb_qemu_dup_console_tail (KwbQemu *self,
 
   g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
 
+  if (self->console_tail->len == 0)
+    return g_strdup ("");
   text = g_utf8_make_valid ((const char *) self->console_tail->data, self->console_tail->len);
   lines = g_strsplit (text, "\n", -1);
   n = g_strv_length (lines);

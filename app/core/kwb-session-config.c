@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kwb-kernel-build.h"
 #include "kwb-session-config.h"
 
 struct _KwbSessionConfig
@@ -78,29 +79,62 @@ read_relocatable (const char *build_dir)
          g_str_has_prefix (text, "CONFIG_RELOCATABLE=y\n");
 }
 
-/* The tree GDB's file names should point into: the source folder itself, or
- * where the tarball was extracted (its one top-level folder). */
 static char *
-resolve_source_dir (KwbProject *project)
+tree_in (const char *dir)
+{
+  g_autoptr(GDir) d = NULL;
+  g_autofree char *makefile = NULL;
+  const char *name;
+
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return NULL;
+  makefile = g_build_filename (dir, "Makefile", NULL);
+  if (g_file_test (makefile, G_FILE_TEST_IS_REGULAR))
+    return g_strdup (dir);
+  /* A tarball extracted as is: its one top-level folder. */
+  if ((d = g_dir_open (dir, 0, NULL)) == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *candidate = g_build_filename (dir, name, NULL);
+      g_autofree char *inner = g_build_filename (candidate, "Makefile", NULL);
+
+      if (g_file_test (inner, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+/* The tree GDB's file names should point into: the source folder itself;
+ * else the tree the last build used (its manifest says); else where the
+ * project's tarball is extracted (its source-dir, or the shared cache). */
+static char *
+resolve_source_dir (KwbProject *project,
+                    const char *build_dir)
 {
   g_autofree char *source = kwb_project_dup_path (project, "kernel", "source");
   g_autofree char *extract = kwb_project_dup_path (project, "kernel", "source-dir");
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
+  g_autofree char *shared = NULL;
+  char *found;
 
-  if (source != NULL && g_file_test (source, G_FILE_TEST_IS_DIR))
-    return g_steal_pointer (&source);
-  if (extract == NULL || (dir = g_dir_open (extract, 0, NULL)) == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  if ((found = tree_in (source)) != NULL)
+    return found;
+  if (build_dir != NULL)
     {
-      g_autofree char *candidate = g_build_filename (extract, name, NULL);
-      g_autofree char *makefile = g_build_filename (candidate, "Makefile", NULL);
+      g_autofree char *manifest = g_build_filename (build_dir, "kwb-manifest.ini", NULL);
+      g_autoptr(GKeyFile) kf = g_key_file_new ();
+      g_autofree char *built_from = NULL;
 
-      if (g_file_test (makefile, G_FILE_TEST_IS_REGULAR))
-        return g_steal_pointer (&candidate);
+      if (g_key_file_load_from_file (kf, manifest, G_KEY_FILE_NONE, NULL) &&
+          (built_from = g_key_file_get_string (kf, "kernel", "source", NULL)) != NULL &&
+          (found = tree_in (built_from)) != NULL)
+        return found;
     }
-  return g_steal_pointer (&extract);
+  if ((found = tree_in (extract)) != NULL)
+    return found;
+  if (source != NULL && (shared = kwb_kernel_build_dup_shared_source_dir (source, NULL)) != NULL)
+    return tree_in (shared);
+  return NULL;
 }
 
 KwbSessionConfig *
@@ -133,7 +167,7 @@ kwb_session_config_new_for_project (KwbProject  *project,
       self->vmlinux = g_build_filename (self->build_dir, "vmlinux", NULL);
       self->relocatable = read_relocatable (self->build_dir);
     }
-  self->source_dir = resolve_source_dir (project);
+  self->source_dir = resolve_source_dir (project, self->build_dir);
 
   if (self->kernel == NULL || !g_file_test (self->kernel, G_FILE_TEST_IS_REGULAR))
     {

@@ -213,7 +213,7 @@ session_fail (KwbSession *self,
 
   g_free (self->failure_reason);
   self->failure_reason = g_strdup (reason);
-  session_log (self, "%s", reason);
+  g_debug ("session failed: %s", reason);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURE_REASON]);
 
   if (self->gdb != NULL)
@@ -492,6 +492,8 @@ on_gdb_stopped (KwbGdb     *gdb,
                 KwbGdbStop *stop,
                 KwbSession *self)
 {
+  g_debug ("GDB stopped: reason=%s func=%s quiet=%d state=%s", stop->reason, stop->func,
+           self->quiet_stop, kwb_session_state_to_string (self->state));
   if (self->state == KWB_SESSION_STATE_STARTING)
     {
       /* The frozen guest as GDB first sees it is not a stop to report; a
@@ -670,7 +672,7 @@ initial_break_cb (GObject      *object,
 static void
 start_step_breakpoints (KwbSession *self)
 {
-  KwbGdbBreakFlags flags = KWB_GDB_BREAK_PENDING;
+  KwbGdbBreakFlags flags = KWB_GDB_BREAK_NONE;
   const char *location;
 
   if (self->next_initial >= self->initial_breakpoints->len)
@@ -1272,7 +1274,9 @@ kwb_session_break_insert_async (KwbSession          *self,
   task = new_op_task (self, OP_INSERT, location, cancellable, callback, user_data,
                       kwb_session_break_insert_async);
   op = g_task_get_task_data (task);
-  op->flags = flags | KWB_GDB_BREAK_PENDING;
+  /* Pending only when asked (a module not loaded yet): a kernel function
+   * that does not exist must be an error the user sees. */
+  op->flags = flags;
   op->condition = g_strdup (condition);
   queue_op (self, task);
 }

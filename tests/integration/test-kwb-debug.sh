@@ -1,0 +1,75 @@
+#!/bin/sh
+# test-kwb-debug.sh — kwb debug as a user runs it, on the fixture kernel.
+# SPDX-License-Identifier: GPL-3.0-or-later
+# TAP. Argument: the kwb binary. Needs KWB_FIXTURE_PROJECT.
+kwb=${1:?usage: test-kwb-debug.sh KWB}
+project=${KWB_FIXTURE_PROJECT:?KWB_FIXTURE_PROJECT is not set: run build-aux/test}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; for f in "$tmp/out" "$tmp/err"; do [ -f "$f" ] && tail -n 30 "$f" | sed 's/^/# /'; done; }
+check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
+
+# The fixture's project stays untouched: a project of our own points at the
+# fixture's kernel build and initramfs (TCG, the same on every machine).
+vmlinux=${KWB_FIXTURE_VMLINUX:?KWB_FIXTURE_VMLINUX is not set}
+initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set}
+cp "$project/kernel-workbench.ini" "$tmp/kernel-workbench.ini.orig"
+"$kwb" init "$tmp/p" >/dev/null 2>&1 &&
+  "$kwb" set "$tmp/p" kernel.build-dir "$(dirname "$vmlinux")" &&
+  "$kwb" set "$tmp/p" initramfs.output "$initramfs" &&
+  "$kwb" set "$tmp/p" qemu.accel tcg &&
+  "$kwb" set "$tmp/p" qemu.memory 256 || { echo "Bail out! cannot make the test project"; exit 1; }
+
+# Default: break at start_kernel, print the stop with its source line, end.
+"$kwb" debug "$tmp/p" --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "kwb debug exits 0" [ $rc -eq 0 ]
+check "prints the stop at start_kernel in init/main.c" grep -Eq '^stopped: start_kernel at /.*/init/main\.c:[0-9]+ \(breakpoint-hit\)$' "$tmp/out"
+check "prints the source line" sh -c "sed -n 2p '$tmp/out' | grep -Eq '^ +[0-9]+	'"
+
+# JSON, an explicit breakpoint, a GDB command at the stop.
+"$kwb" debug "$tmp/p" --json --break start_kernel --exec "p \$pc" --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--json exits 0" [ $rc -eq 0 ]
+check "--json prints a stopped event" grep -q '^{"event":"stopped","reason":"breakpoint-hit","func":"start_kernel"' "$tmp/out"
+check "--exec output is printed" grep -q '"event":"exec","output":"\$1 = ' "$tmp/out"
+
+# Continue to the shell and type a command.
+"$kwb" debug "$tmp/p" --break __do_sys_newuname --console-send 'uname -r\n' --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a breakpoint hit from a console command" grep -q '^stopped: __do_sys_newuname at .*kernel/sys.c' "$tmp/out"
+
+# A breakpoint that does not exist: a clear message, the session goes on.
+"$kwb" debug "$tmp/p" --break no_such_function_here --break start_kernel --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a missing function is reported" grep -q 'no_such_function_here' "$tmp/err"
+check "and the other breakpoint still stops" grep -q '^stopped: start_kernel' "$tmp/out"
+
+# SIGKILL kwb mid-session: its qemu and gdb die with it.
+"$kwb" debug "$tmp/p" --continue 100 --timeout 240 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q 'QEMU started' "$tmp/err"; do sleep 0.1; i=$((i + 1)); done
+children=$(pgrep -P $pid | tr '\n' ' ')
+check "kwb debug started qemu and gdb" [ -n "$children" ]
+kill -KILL $pid
+wait $pid 2>/dev/null
+sleep 1
+left=""
+# A killed child whose parent is gone stays a zombie until PID 1 reaps it
+# (not every container's init does): a zombie runs nothing, so it counts as gone.
+for c in $children; do
+  st=$(ps -o stat= -p "$c" 2>/dev/null)
+  [ -n "$st" ] && [ "${st#Z}" = "$st" ] && left="$left $c"
+done
+check "no qemu or gdb of it left a second after SIGKILL" [ -z "$left" ]
+
+# Missing build: says what to run.
+mkdir -p "$tmp/empty"
+"$kwb" init "$tmp/empty/p" >/dev/null 2>&1
+"$kwb" debug "$tmp/empty/p" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "no kernel built: exit 1 naming kwb kernel build" sh -c "[ $rc -eq 1 ] && grep -q 'kwb kernel build' '$tmp/err'"
+
+check "the fixture project file was not touched" cmp -s "$tmp/kernel-workbench.ini.orig" "$project/kernel-workbench.ini"
+
+echo "1..$n"
+[ $fails -eq 0 ]
