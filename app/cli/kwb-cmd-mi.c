@@ -67,7 +67,9 @@ mi_parse (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("parse — GDB/MI output on stdin to JSON lines on stdout"));
+  /* Usage then reads "kwb mi parse [OPTION…]". */
+  argv[0] = (char *) "mi parse";
+  context = g_option_context_new (_("— GDB/MI output on stdin to JSON lines on stdout"));
   g_option_context_set_summary (context,
     _("Reads what “gdb --interpreter=mi3” writes and prints one JSON object per record:\n"
       "  {\"type\":\"result\",\"token\":12,\"class\":\"done\",\"results\":[[\"bkpt\",{\"tuple\":[…]}]]}\n"
@@ -122,7 +124,7 @@ kwb_cmd_mi (int    argc,
   if (argc >= 2 && g_str_equal (argv[1], "parse"))
     return mi_parse (argc - 1, argv + 1);
 
-  context = g_option_context_new (_("mi parse — GDB/MI tools"));
+  context = g_option_context_new (_("parse — GDB/MI tools"));
   g_option_context_set_summary (context,
     _("Subcommands:\n"
       "  parse   read GDB/MI output on stdin, print one JSON object per record\n"

@@ -18,6 +18,9 @@
 #include "kwb-mi-parser.h"
 #include "kwb-mi-record-private.h"
 
+/* Scratch buffers above this are freed after their line. */
+#define SCRATCH_KEEP (4 * 1024 * 1024)
+
 typedef struct {
   guint32    start;     /* first child on the value stack */
   guint32    kind;
@@ -604,6 +607,17 @@ emit_line (KwbMiParser     *self,
     record = parse_line (self, line, len);
   func (record, user_data);
   kwb_mi_record_unref (record);
+
+  /* Scratch space grows to the longest line; after a huge one (a kernel's
+   * -symbol-info-functions) give it back rather than keep it for good. */
+  if (self->strings_cap > SCRATCH_KEEP)
+    {
+      g_clear_pointer (&self->strings, g_free);
+      g_clear_pointer (&self->stack, g_free);
+      g_clear_pointer (&self->out, g_free);
+      g_clear_pointer (&self->frames, g_free);
+      self->strings_cap = self->stack_cap = self->out_cap = self->frames_cap = 0;
+    }
 }
 
 static void
@@ -643,7 +657,7 @@ end_carried_line (KwbMiParser     *self,
   self->line_len = 0;
   self->discarded = 0;
   /* A huge line should not pin its buffer for the life of the parser. */
-  if (self->line_cap > 1024 * 1024)
+  if (self->line_cap > SCRATCH_KEEP)
     {
       g_clear_pointer (&self->line, g_free);
       self->line_cap = 0;

@@ -406,6 +406,40 @@ test_nesting (void)
   g_assert_cmpstr (kwb_mi_record_get_error (e, NULL), ==, "values nested too deeply");
 }
 
+/* A line bigger than the scratch space kept between lines (a kernel's
+ * -symbol-info-functions), in one chunk and split, then small lines. */
+static void
+test_huge_line (void)
+{
+  g_autoptr(GString) input = g_string_new ("5^done,symbols={debug=[");
+  guint n = 200000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (input, "%s{line=\"%u\",name=\"fn_%u\",type=\"int (void)\"}", i ? "," : "", i, i);
+  g_string_append (input, "]}\n6^done,value=\"1\"\n");
+  g_assert_cmpuint (input->len, >, 8 * 1024 * 1024);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(KwbMiParser) parser = kwb_mi_parser_new ();
+      g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) kwb_mi_record_unref);
+      gsize chunk = round == 0 ? input->len : 4093;
+
+      for (guint again = 0; again < 2; again++)
+        for (gsize at = 0; at < input->len; at += chunk)
+          kwb_mi_parser_feed (parser, input->str + at, MIN (chunk, input->len - at), collect, records);
+      g_assert_cmpuint (records->len, ==, 4);
+      for (guint r = 0; r < 4; r += 2)
+        {
+          const KwbMiValue *debug = kwb_mi_record_get (records->pdata[r], "symbols.debug");
+
+          g_assert_cmpuint (kwb_mi_value_get_n_children (debug), ==, n);
+          g_assert_cmpstr (kwb_mi_value_get_string (kwb_mi_value_get_nth (debug, n - 1), "name"), ==, "fn_199999");
+          g_assert_cmpstr (kwb_mi_record_get_string (records->pdata[r + 1], "value"), ==, "1");
+        }
+    }
+}
+
 /* Surrogate escapes in JSON for bytes that are not UTF-8. */
 static void
 test_json_bytes (void)
@@ -438,6 +472,7 @@ main (int    argc,
   g_test_add_func ("/mi/line-ends", test_line_ends);
   g_test_add_func ("/mi/nesting", test_nesting);
   g_test_add_func ("/mi/json-bytes", test_json_bytes);
+  g_test_add_func ("/mi/huge-line", test_huge_line);
 
   return g_test_run ();
 }
