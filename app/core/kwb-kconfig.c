@@ -751,6 +751,18 @@ kwb_kconfig_check_requests (KwbKconfig     *self,
                                        r->symbol, actual);
           f->advice = g_strdup (_("Request a value the option accepts"));
         }
+
+      /* The seed turns RELOCATABLE off only so that KASLR cannot be on. A
+       * distro config where EFI_STUB selects it is fine while KASLR is off. */
+      if (g_str_equal (r->symbol, "RELOCATABLE") && g_str_equal (r->value, "n") &&
+          !kwb_kconfig_is_enabled (self, "RANDOMIZE_BASE"))
+        {
+          g_autofree char *reason = f->reason;
+
+          f->severity = KWB_KCONFIG_SEVERITY_WARNING;
+          f->reason = g_strdup_printf (_("%s; harmless: RANDOMIZE_BASE (KASLR) is off, so the "
+                                         "kernel runs where vmlinux says"), reason);
+        }
       g_ptr_array_add (findings, f);
     }
   return findings;

@@ -167,6 +167,18 @@ test_existing (void)
   g_assert_cmpstr (kwb_kconfig_get (config, "DEBUG_INFO_DWARF4"), ==, "y");
   g_assert_cmpstr (kwb_kconfig_get (config, "GDB_SCRIPTS"), ==, "y");
   g_assert_false (kwb_kconfig_is_enabled (config, "RANDOMIZE_BASE"));
+  /* Debian's EFI_STUB selects RELOCATABLE: reported, and harmless with
+   * KASLR off, so only a warning. */
+  if (kwb_kconfig_is_enabled (config, "RELOCATABLE"))
+    {
+      KwbKconfigFinding *f = find (findings, "CONFIG_RELOCATABLE");
+
+      g_assert_false (f->stuck);
+      g_assert_cmpint (f->severity, ==, KWB_KCONFIG_SEVERITY_WARNING);
+      g_assert_nonnull (strstr (f->reason, "selected by"));
+      g_assert_nonnull (strstr (f->reason, "harmless"));
+    }
+  g_assert_true (kwb_kconfig_findings_ok (findings));
 
   /* Copied, never edited. */
   g_assert_true (g_file_get_contents (user_config, &after, NULL, NULL));
