@@ -533,6 +533,84 @@ test_gen_init_cpio (Fixture       *f,
     }
 }
 
+/* [initramfs] modules with the release read from the kernel build folder (or
+ * given), rcs/fstab/inittab overrides, and an extra file replacing a default. */
+static void
+test_overrides_and_modules (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *kbuild = g_build_filename (f->dir, "kbuild", "include", "config", NULL);
+  g_autofree char *release = g_build_filename (kbuild, "kernel.release", NULL);
+  g_autofree char *ko = g_build_filename (f->dir, "hello.ko", NULL);
+  g_autofree char *inittab = g_build_filename (f->dir, "my-inittab", NULL);
+  g_autofree char *busybox_stub = g_build_filename (f->dir, "not-busybox", NULL);
+  g_autofree char *spec = NULL;
+  const char *modules[] = { "hello.ko", NULL };
+  const char *extras[2];
+  g_autoptr(KwbCpio) cpio = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GHashTable) recs = NULL;
+  Rec *r;
+
+  g_assert_cmpint (g_mkdir_with_parents (kbuild, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (release, "6.1.192-kwb\n", -1, NULL));
+  g_assert_true (g_file_set_contents (ko, "\177ELF fake module", -1, NULL));
+  g_assert_true (g_file_set_contents (inittab, "::sysinit:/etc/init.d/rcS\n::askfirst:-/bin/sh\n", -1, NULL));
+  g_assert_true (g_file_set_contents (busybox_stub, "replaced", -1, NULL));
+  spec = g_strdup_printf ("%s:/etc/fstab", busybox_stub);
+  extras[0] = spec;
+  extras[1] = NULL;
+
+  g_assert_true (kwb_project_set_value (f->project, "kernel", "build-dir", "kbuild", &error));
+  kwb_project_set_string_list (f->project, "initramfs", "modules", modules);
+  kwb_project_set_string_list (f->project, "initramfs", "extra-files", extras);
+  g_assert_true (kwb_project_set_value (f->project, "initramfs", "inittab", "my-inittab", &error));
+  g_assert_no_error (error);
+
+  cpio = kwb_test_prepare_initramfs (f->project, &error);
+  g_assert_no_error (error);
+  listing = kwb_cpio_dup_listing (cpio);
+  g_assert_nonnull (strstr (listing, "dir /lib/modules/6.1.192-kwb 0755 0 0\n"));
+  g_assert_nonnull (strstr (listing, "file /lib/modules/6.1.192-kwb/hello.ko "));
+
+  path = kwb_test_build_initramfs (f->project, NULL, &error);
+  g_assert_no_error (error);
+  recs = read_newc (path);
+  r = g_hash_table_lookup (recs, "lib/modules/6.1.192-kwb/hello.ko");
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->mode, ==, S_IFREG | 0644);
+  g_assert_cmpmem (g_bytes_get_data (r->data, NULL), g_bytes_get_size (r->data), "\177ELF fake module", strlen ("\177ELF fake module"));
+  r = g_hash_table_lookup (recs, "etc/inittab");
+  g_assert_cmpuint (r->mode, ==, S_IFREG | 0644);
+  g_assert_cmpmem (g_bytes_get_data (r->data, NULL), g_bytes_get_size (r->data),
+                   "::sysinit:/etc/init.d/rcS\n::askfirst:-/bin/sh\n",
+                   strlen ("::sysinit:/etc/init.d/rcS\n::askfirst:-/bin/sh\n"));
+  /* The extra file replaced the built-in fstab; rcS stays built in. */
+  r = g_hash_table_lookup (recs, "etc/fstab");
+  g_assert_cmpmem (g_bytes_get_data (r->data, NULL), g_bytes_get_size (r->data), "replaced", 8);
+  r = g_hash_table_lookup (recs, "etc/init.d/rcS");
+  g_assert_cmpmem (g_bytes_get_data (r->data, NULL), g_bytes_get_size (r->data),
+                   kwb_initramfs_get_default_file ("rcS"), strlen (kwb_initramfs_get_default_file ("rcS")));
+
+  /* An explicit release wins over the build folder's. */
+  {
+    g_autoptr(KwbInitramfs) initramfs = kwb_initramfs_new (f->project);
+    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+    KwbTestWait w = { loop, NULL };
+    g_autoptr(KwbCpio) c2 = NULL;
+
+    kwb_initramfs_set_kernel_release (initramfs, "7.0.0-given");
+    kwb_initramfs_prepare_async (initramfs, NULL, kwb_test_wait_cb, &w);
+    g_main_loop_run (loop);
+    c2 = kwb_initramfs_prepare_finish (initramfs, w.result, &error);
+    g_object_unref (w.result);
+    g_assert_no_error (error);
+    g_assert_true (kwb_cpio_contains (c2, "/lib/modules/7.0.0-given/hello.ko"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -544,6 +622,7 @@ main (int    argc,
   ADD ("/initramfs/cpio-id-as-nobody", test_cpio_id);
   ADD ("/initramfs/deterministic", test_deterministic);
   ADD ("/initramfs/gen-init-cpio-same-entries", test_gen_init_cpio);
+  ADD ("/initramfs/overrides-and-modules", test_overrides_and_modules);
 #undef ADD
 
   return g_test_run ();
