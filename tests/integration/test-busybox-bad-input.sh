@@ -97,6 +97,25 @@ grep -q "second error" "$T/bb-build/build.log" && ok "log kept with the whole ou
 after=$(cd "$FAKE" && find . -printf '%p %m %s %T@\n' | sort | sha256sum)
 [ "$before" = "$after" ] && ok "failing build: source tree untouched" || not_ok "failing build: source tree untouched"
 
+# 3a. The same tree as a tarball: extracted into the build folder, same error.
+tar -C "$T" -czf "$T/fake-busybox.tar.gz" fake-busybox
+"$KWB" set "$P" busybox.tree "$T/fake-busybox.tar.gz" >/dev/null
+"$KWB" set "$P" busybox.build-dir "$T/bb-build-tar" >/dev/null
+expect "tarball source: extracted and built, first error reported" 1 \
+  "libbb/broken.c:3:14: error: expected" "$KWB" busybox "$P"
+[ -f "$T/bb-build-tar/src/fake-busybox/Makefile" ] && ok "tarball extracted under the build folder" \
+  || not_ok "tarball extracted under the build folder"
+grep -q "^\$ cd .* && tar -xf" "$T/bb-build-tar/build.log" && ok "extraction logged" || not_ok "extraction logged"
+expect "second run reuses the extraction" 1 "libbb/broken.c:3:14" "$KWB" busybox "$P"
+grep -q "tar -xf" "$T/bb-build-tar/build.log" && not_ok "second run reuses the extraction (no tar)" \
+  || ok "second run reuses the extraction (no tar)"
+: > "$T/empty.tar" && tar -C "$T/not-busybox" -cf "$T/empty.tar" .
+"$KWB" set "$P" busybox.tree "$T/empty.tar" >/dev/null
+"$KWB" set "$P" busybox.build-dir "$T/bb-build-empty" >/dev/null
+expect "a tarball without a BusyBox tree" 1 "holds no BusyBox source tree" "$KWB" busybox "$P"
+"$KWB" set "$P" busybox.tree "$FAKE" >/dev/null
+"$KWB" set "$P" busybox.build-dir "$T/bb-build" >/dev/null
+
 # 3b. Cancelling kills make and everything it started.
 sed -i 's/^all:/all: hang\nold-all:/' "$FAKE/Makefile"
 "$KWB" busybox "$P" > "$T/cancel.out" 2> "$T/cancel.err" &
