@@ -165,5 +165,14 @@ kwb_cmd_busybox (int    argc,
     }
 
   printf (_("BusyBox built: %s\n"), binary);
+  {
+    g_autofree char *source = kwb_project_dup_string (project, "busybox", "source");
+
+    /* Built but not selected: say how to use it, or the next initramfs
+     * would silently keep the host's BusyBox. */
+    if (g_strcmp0 (source, "tree") != 0)
+      printf (_("The initramfs still uses [busybox] source=%s. Use this build with: kwb set %s busybox.source tree\n"),
+              source, argv[1]);
+  }
   return KWB_EXIT_OK;
 }
