@@ -77,6 +77,9 @@ struct _KwbQemu
   GQueue        *qmp_pending;  /* GTask, answered in order */
   GTask         *start_task;
   GQueue        *stop_tasks;
+  char          *binary_path;
+  char          *accel_note;
+  guint          connect_id;
   guint          stop_timeout_id;
   gboolean       stop_requested;
   gboolean       exited;
@@ -102,7 +105,13 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static gboolean kvm_failed_here;
+
 static void qmp_read_next (KwbQemu *self);
+static void process_exited_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static void stderr_line_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+static gboolean try_connect_qmp (gpointer user_data);
+static gboolean retry_with_tcg (KwbQemu *self, const char *reason);
 
 gboolean
 kwb_qemu_kvm_usable (void)
@@ -126,6 +135,8 @@ cleanup_runtime_dir (KwbQemu *self)
     g_unlink (self->gdb_path);
   g_rmdir (self->runtime_dir);
   g_clear_pointer (&self->runtime_dir, g_free);
+  g_clear_pointer (&self->qmp_path, g_free);
+  g_clear_pointer (&self->gdb_path, g_free);
 }
 
 static void
@@ -153,6 +164,7 @@ kwb_qemu_dispose (GObject *object)
   if (self->io_cancellable)
     g_cancellable_cancel (self->io_cancellable);
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->connect_id, g_source_remove);
   fail_pending (self, _("QEMU session closed"));
   g_clear_object (&self->qmp_in);
   g_clear_object (&self->qmp);
@@ -177,6 +189,8 @@ kwb_qemu_finalize (GObject *object)
   g_strfreev (self->extra_args);
   g_strfreev (self->argv);
   g_free (self->accelerator);
+  g_free (self->binary_path);
+  g_free (self->accel_note);
   g_free (self->qmp_path);
   g_free (self->gdb_path);
   g_free (self->pty_path);
@@ -613,6 +627,9 @@ process_exited_cb (GObject      *object,
   fail_pending (self, reason);
   cleanup_runtime_dir (self);
 
+  if (self->start_task != NULL && retry_with_tcg (self, reason))
+    return;
+
   if (self->start_task != NULL)
     {
       g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
@@ -697,7 +714,10 @@ try_connect_qmp (gpointer user_data)
   GTask *task;
 
   if (self->start_task == NULL)
-    return G_SOURCE_REMOVE;
+    {
+      self->connect_id = 0;
+      return G_SOURCE_REMOVE;
+    }
 
   /* QEMU opens the QMP socket early and the GDB stub's later: ready means
    * both are there. */
@@ -726,6 +746,7 @@ try_connect_qmp (gpointer user_data)
                                  _("QEMU did not open its control socket within %d s: %s"),
                                  QMP_CONNECT_TIMEOUT_MS / 1000, error->message);
       }
+      self->connect_id = 0;
       return G_SOURCE_REMOVE;
     }
 
@@ -737,6 +758,7 @@ try_connect_qmp (gpointer user_data)
   task = g_task_new (self, NULL, capabilities_cb, g_object_ref (self));
   g_task_set_source_tag (task, kwb_qemu_qmp_async);
   qmp_send (self, "qmp_capabilities", NULL, task);
+  self->connect_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -829,6 +851,91 @@ build_argv (KwbQemu *self)
   return g_strv_builder_end (b);
 }
 
+/* Everything one QEMU process needs; run again (with TCG) when KVM is there
+ * but QEMU cannot use it. */
+static gboolean
+spawn_qemu (KwbQemu  *self,
+            GError  **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) err_lines = NULL;
+
+  if (!make_runtime_dir (self, error) || !open_pty (self, error))
+    return FALSE;
+  if (self->expose_tcp && (self->tcp_port = find_free_tcp_port ()) == 0)
+    {
+      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                   _("No free TCP port on 127.0.0.1 for the GDB stub"));
+      return FALSE;
+    }
+
+  g_strfreev (self->argv);
+  self->argv = build_argv (self);
+  g_free (self->argv[0]);
+  self->argv[0] = g_strdup (self->binary_path);
+
+  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
+                                     G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                     G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  self->process = kwb_spawn (launcher, (const char * const *) self->argv, "qemu-system-x86", error);
+  if (self->process == NULL)
+    return FALSE;
+  self->exited = FALSE;
+
+  self->io_cancellable = g_cancellable_new ();
+  err_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (self->process));
+  g_data_input_stream_read_line_async (err_lines, G_PRIORITY_DEFAULT, self->io_cancellable,
+                                       stderr_line_cb, g_object_ref (self));
+  g_subprocess_wait_async (self->process, NULL, process_exited_cb, g_object_ref (self));
+
+  g_object_set_data (G_OBJECT (self), "kwb-qmp-deadline",
+                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000 + QMP_CONNECT_TIMEOUT_MS)));
+  g_clear_handle_id (&self->connect_id, g_source_remove);
+  self->connect_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 20, try_connect_qmp, g_object_ref (self), g_object_unref);
+  return TRUE;
+}
+
+/* KVM present but unusable (seen here: nested virtualisation without the
+ * MSRs QEMU wants, and QEMU aborts): in auto mode, start again under TCG and
+ * say so, rather than fail. Remembered for the rest of this process. */
+static gboolean
+retry_with_tcg (KwbQemu    *self,
+                const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->accel != KWB_QEMU_ACCEL_AUTO || g_strcmp0 (self->accelerator, "kvm") != 0 ||
+      self->stop_requested)
+    return FALSE;
+
+  kvm_failed_here = TRUE;
+  g_free (self->accel_note);
+  self->accel_note = g_strdup_printf (_("KVM is present but QEMU could not use it (%s); using TCG"), reason);
+  g_debug ("%s", self->accel_note);
+
+  if (self->io_cancellable)
+    g_cancellable_cancel (self->io_cancellable);
+  g_clear_object (&self->io_cancellable);
+  g_clear_object (&self->process);
+  if (self->pty_master >= 0)
+    close (self->pty_master);
+  self->pty_master = -1;
+  g_clear_pointer (&self->pty_path, g_free);
+  g_queue_foreach (self->stderr_tail, (GFunc) g_free, NULL);
+  g_queue_clear (self->stderr_tail);
+  g_free (self->accelerator);
+  self->accelerator = g_strdup ("tcg");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCELERATOR]);
+
+  if (!spawn_qemu (self, &error))
+    {
+      g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
+
+      g_task_return_error (start, g_steal_pointer (&error));
+    }
+  return TRUE;
+}
+
 void
 kwb_qemu_start_async (KwbQemu             *self,
                       GCancellable        *cancellable,
@@ -836,11 +943,8 @@ kwb_qemu_start_async (KwbQemu             *self,
                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *found = NULL;
-  GInputStream *err_stream;
-  g_autoptr(GDataInputStream) err_lines = NULL;
 
   g_return_if_fail (KWB_IS_QEMU (self));
 
@@ -890,49 +994,19 @@ kwb_qemu_start_async (KwbQemu             *self,
       break;
     case KWB_QEMU_ACCEL_AUTO:
     default:
-      self->accelerator = g_strdup (kwb_qemu_kvm_usable () ? "kvm" : "tcg");
+      self->accelerator = g_strdup (kwb_qemu_kvm_usable () && !kvm_failed_here ? "kvm" : "tcg");
       break;
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCELERATOR]);
 
-  if (!make_runtime_dir (self, &error) || !open_pty (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (self->expose_tcp && (self->tcp_port = find_free_tcp_port ()) == 0)
-    {
-      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
-                               _("No free TCP port on 127.0.0.1 for the GDB stub"));
-      return;
-    }
-
-  self->argv = build_argv (self);
-  g_free (self->argv[0]);
-  self->argv[0] = g_steal_pointer (&found);
-
-  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
-                                     G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                     G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  self->process = kwb_spawn (launcher, (const char * const *) self->argv, "qemu-system-x86", &error);
-  if (self->process == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  self->io_cancellable = g_cancellable_new ();
+  self->binary_path = g_steal_pointer (&found);
   self->start_task = g_steal_pointer (&task);
+  if (!spawn_qemu (self, &error))
+    {
+      g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
 
-  err_stream = g_subprocess_get_stderr_pipe (self->process);
-  err_lines = g_data_input_stream_new (err_stream);
-  g_data_input_stream_read_line_async (err_lines, G_PRIORITY_DEFAULT, self->io_cancellable,
-                                       stderr_line_cb, g_object_ref (self));
-  g_subprocess_wait_async (self->process, NULL, process_exited_cb, g_object_ref (self));
-
-  g_object_set_data (G_OBJECT (self), "kwb-qmp-deadline",
-                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000 + QMP_CONNECT_TIMEOUT_MS)));
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 20, try_connect_qmp, g_object_ref (self), g_object_unref);
+      g_task_return_error (start, g_steal_pointer (&error));
+    }
 }
 
 gboolean
@@ -1051,6 +1125,14 @@ kwb_qemu_get_accelerator (KwbQemu *self)
 {
   g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
   return self->accelerator;
+}
+
+/* Why the accelerator is not the one asked for, or NULL. */
+const char *
+kwb_qemu_get_accel_note (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
+  return self->accel_note;
 }
 
 const char *

@@ -88,6 +88,7 @@ void         kwb_qemu_kill                 (KwbQemu             *self);
 
 gboolean     kwb_qemu_get_running          (KwbQemu             *self);
 const char  *kwb_qemu_get_accelerator      (KwbQemu             *self);
+const char  *kwb_qemu_get_accel_note       (KwbQemu             *self);
 const char  *kwb_qemu_get_runtime_dir      (KwbQemu             *self);
 const char  *kwb_qemu_get_gdb_socket       (KwbQemu             *self);
 char        *kwb_qemu_dup_gdb_target       (KwbQemu             *self);

@@ -57,6 +57,7 @@ struct _KwbSession
   GPtrArray        *initial_breakpoints;
   GPtrArray        *path_maps;  /* pairs: from, to */
   gboolean          stay_frozen;
+  gboolean          console_unwatched; /* a terminal widget reads the PTY */
 
   GTask            *start_task;
   guint             start_pending;
@@ -790,6 +791,8 @@ qemu_started_cb (GObject      *object,
       session_fail (self, error->message);
       return;
     }
+  if (kwb_qemu_get_accel_note (self->qemu) != NULL)
+    session_log (self, "%s", kwb_qemu_get_accel_note (self->qemu));
   session_log (self, _("QEMU started under %s; GDB stub at %s"),
                kwb_qemu_get_accelerator (self->qemu),
                kwb_qemu_get_gdb_socket (self->qemu) ? kwb_qemu_get_gdb_socket (self->qemu) : "127.0.0.1");
@@ -894,6 +897,7 @@ kwb_session_start_async (KwbSession          *self,
 
   self->qemu = kwb_session_config_create_qemu (self->config);
   kwb_qemu_set_freeze (self->qemu, TRUE);
+  kwb_qemu_set_watch_console (self->qemu, !self->console_unwatched);
   g_signal_connect (self->qemu, "exited", G_CALLBACK (on_qemu_exited), self);
 
   args = gdb_extra_args (self);
@@ -1359,6 +1363,14 @@ kwb_session_add_initial_breakpoint (KwbSession *self,
   g_return_if_fail (KWB_IS_SESSION (self));
   g_return_if_fail (self->state == KWB_SESSION_STATE_IDLE);
   g_ptr_array_add (self->initial_breakpoints, g_strdup (location));
+}
+
+void
+kwb_session_set_console_watched (KwbSession *self,
+                                 gboolean    watched)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  self->console_unwatched = !watched;
 }
 
 void

@@ -181,7 +181,8 @@ ctx_free (Ctx *ctx)
 {
   GPid qemu_pid = kwb_session_get_qemu (ctx->session) ? kwb_qemu_get_pid (kwb_session_get_qemu (ctx->session)) : 0;
 
-  if (kwb_session_get_state (ctx->session) != KWB_SESSION_STATE_FAILED)
+  if (kwb_session_get_state (ctx->session) != KWB_SESSION_STATE_FAILED &&
+      kwb_session_get_state (ctx->session) != KWB_SESSION_STATE_IDLE)
     {
       CALL (ctx, kwb_session_stop_async (ctx->session, NULL, done_bool_cb, ctx));
       g_assert_cmpint (kwb_session_get_state (ctx->session), ==, KWB_SESSION_STATE_EXITED);
@@ -395,6 +396,61 @@ test_killed (gconstpointer data)
   ctx_free (ctx);
 }
 
+/* Auto: KVM when QEMU can use it (early breakpoints then hardware ones),
+ * else TCG with a note saying why; either way the first stop arrives. */
+static void
+test_accel_auto (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  Ctx *ctx;
+  KwbBreakpoint *bp;
+  const char *accel;
+
+  kwb_project_set_string (project, "qemu", "accel", "auto");
+  ctx = ctx_new (project);
+  ctx_start (ctx);
+  g_assert_true (wait_state (ctx, KWB_SESSION_STATE_STOPPED, DEADLINE_S));
+  accel = kwb_qemu_get_accelerator (kwb_session_get_qemu (ctx->session));
+  g_test_message ("accelerator: %s (%s)", accel,
+                  kwb_qemu_get_accel_note (kwb_session_get_qemu (ctx->session)) ?: "no note");
+  bp = kwb_breakpoints_lookup (kwb_session_get_breakpoints (ctx->session), "1");
+  g_assert_nonnull (bp);
+  if (g_str_equal (accel, "kvm"))
+    g_assert_true (kwb_breakpoint_get_hardware (bp));
+  else
+    {
+      g_assert_cmpstr (accel, ==, "tcg");
+      g_assert_false (kwb_breakpoint_get_hardware (bp));
+      if (kwb_qemu_kvm_usable ())
+        g_assert_nonnull (strstr (kwb_qemu_get_accel_note (kwb_session_get_qemu (ctx->session)), "TCG"));
+    }
+  ctx_free (ctx);
+}
+
+/* A distro kernel's DWARF names its build machine's tree: such a path is
+ * found in the project's tree by its longest existing tail. */
+static void
+test_source_path_mapping (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  Ctx *ctx = ctx_new (project);
+  const char *source_dir = kwb_session_config_get_source_dir (kwb_session_get_config (ctx->session));
+  g_autofree char *mapped = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *expected = NULL;
+
+  g_assert_nonnull (source_dir);
+  expected = g_build_filename (source_dir, "kernel", "sys.c", NULL);
+  mapped = kwb_session_map_source_path (ctx->session, "/build/reproducible-path/linux-6.1.99/kernel/sys.c");
+  g_assert_cmpstr (mapped, ==, expected);
+  /* Remembered: another file under the same prefix maps directly. */
+  again = kwb_session_map_source_path (ctx->session, "/build/reproducible-path/linux-6.1.99/init/main.c");
+  g_assert_true (g_str_has_suffix (again, "/init/main.c"));
+  g_assert_true (g_str_has_prefix (again, source_dir));
+  g_assert_null (kwb_session_map_source_path (ctx->session, "/build/elsewhere/no/such/file.c"));
+  ctx_free (ctx);
+}
+
 static void
 test_bad_input (void)
 {
@@ -468,6 +524,8 @@ main (int    argc,
   g_test_add_func ("/session/shell-and-breakpoint-while-running", test_shell_and_breakpoint_while_running);
   g_test_add_data_func ("/session/qemu-killed", GINT_TO_POINTER (TRUE), test_killed);
   g_test_add_data_func ("/session/gdb-killed", GINT_TO_POINTER (FALSE), test_killed);
+  g_test_add_func ("/session/accel-auto", test_accel_auto);
+  g_test_add_func ("/session/source-path-mapping", test_source_path_mapping);
   g_test_add_func ("/session/bad-input", test_bad_input);
   return g_test_run ();
 }
