@@ -174,7 +174,7 @@ cmd_configure (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("configure PROJECT — write the build dir's .config"));
+  context = g_option_context_new (_("PROJECT — write the build dir's .config"));
   g_option_context_set_summary (context,
     _("Makes BUILD/.config from the project's profile (fast: tinyconfig, standard:\n"
       "x86_64_defconfig, existing: a copy of your .config), the debug layer and\n"
@@ -248,7 +248,7 @@ cmd_build (int    argc,
     { NULL }
   };
 
-  context = g_option_context_new (_("build PROJECT — build the debug kernel"));
+  context = g_option_context_new (_("PROJECT — build the debug kernel"));
   g_option_context_set_summary (context,
     _("Configures when needed, then runs make O=BUILD bzImage modules scripts_gdb,\n"
       "with a progress bar on a terminal and plain lines otherwise. Ctrl+C stops make\n"
@@ -306,7 +306,7 @@ cmd_doctor (int    argc,
   g_autofree char *project_file = NULL;
   int status;
 
-  context = g_option_context_new (_("doctor PROJECT|CONFIG — check a kernel configuration for debugging"));
+  context = g_option_context_new (_("PROJECT|CONFIG — check a kernel configuration for debugging"));
   g_option_context_set_summary (context,
     _("For a project: every requested option in the build dir's .config, and why one\n"
       "did not stick. For a config file (a .config, /boot/config-*, Debian's\n"
@@ -405,12 +405,22 @@ kwb_cmd_kernel (int    argc,
                _("Configure, build and check the debug kernel. “kwb kernel SUBCOMMAND --help” for details."));
       return sub ? KWB_EXIT_OK : KWB_EXIT_USAGE;
     }
+  /* kwb_cli_parse names the command after argv[0]: "kwb kernel build". */
   if (g_str_equal (sub, "configure"))
-    return cmd_configure (argc - 1, argv + 1);
+    {
+      argv[1] = (char *) "kernel configure";
+      return cmd_configure (argc - 1, argv + 1);
+    }
   if (g_str_equal (sub, "build"))
-    return cmd_build (argc - 1, argv + 1);
+    {
+      argv[1] = (char *) "kernel build";
+      return cmd_build (argc - 1, argv + 1);
+    }
   if (g_str_equal (sub, "doctor"))
-    return cmd_doctor (argc - 1, argv + 1);
+    {
+      argv[1] = (char *) "kernel doctor";
+      return cmd_doctor (argc - 1, argv + 1);
+    }
   fprintf (stderr, _("kwb kernel: no subcommand “%s”; use configure, build or doctor\n"), sub);
   return KWB_EXIT_USAGE;
 }

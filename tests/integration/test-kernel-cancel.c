@@ -65,11 +65,21 @@ test_cancel (void)
   g_setenv ("KWB_NO_CCACHE", "1", TRUE);
   build_dir = kwb_kernel_build_dup_build_dir (build);
 
-  error = kernel_test_run (build, TRUE, 60);
+  error = kernel_test_run (build, TRUE, 150);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_assert_cmpuint (kwb_kernel_build_get_objects_done (build), >=, 60);
+  g_assert_cmpuint (kwb_kernel_build_get_objects_done (build), >=, 150);
   g_assert_cmpint (kwb_kernel_build_get_stage (build), !=, KWB_KERNEL_BUILD_STAGE_DONE);
+
+  {
+    g_autofree char *log = NULL;
+    g_autofree char *tail = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (kwb_kernel_build_get_log_path (build), &log, &len, NULL));
+    tail = g_strdup (log + (len > 400 ? len - 400 : 0));
+    g_test_message ("log when cancelled: …%s", tail);
+  }
 
   /* The operation ended only after the whole group was gone. */
   left = processes_in (build_dir);
@@ -85,7 +95,31 @@ test_cancel (void)
   main_o = g_build_filename (build_dir, "init", "main.o", NULL);
   g_assert_true (g_file_test (main_o, G_FILE_TEST_IS_REGULAR));
 
-  g_unsetenv ("KWB_NO_CCACHE");
+  kernel_test_remove (kwb_project_get_directory (project));
+}
+
+/* Extraction is cancellable too, and atomic: no half tree, no temp dir. */
+static void
+test_cancel_extract (void)
+{
+  g_autoptr(KwbProject) project = kernel_test_project (NULL, "fast");
+  g_autoptr(KwbKernelBuild) build = kwb_kernel_build_new (project);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *src = g_build_filename (kwb_project_get_directory (project), "src", NULL);
+  const char *name;
+
+  kwb_project_set_string (project, "kernel", "source-dir", "src");
+  /* During extraction objects-done counts the megabytes fed to tar. */
+  error = kernel_test_run (build, TRUE, 8);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (src, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (kwb_project_get_directory (project), 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, ".kwb-extract-"));
+  left = processes_in (kwb_project_get_directory (project));
+  g_assert_cmpuint (left->len, ==, 0);
   kernel_test_remove (kwb_project_get_directory (project));
 }
 
@@ -101,5 +135,6 @@ main (int    argc,
       return g_test_run ();
     }
   g_test_add_func ("/kernel-build/cancel", test_cancel);
+  g_test_add_func ("/kernel-build/cancel-extract", test_cancel_extract);
   return g_test_run ();
 }

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The fixture comes from build-aux/fixture-kernel (built once, cached by the
- * hash of its inputs), or KWB_FIXTURE_KERNEL_PROJECT when the caller built it.
+ * hash of its inputs), or KWB_FIXTURE_PROJECT (build-aux/fixtures) when the
+ * caller built it.
  */
 #include "config.h"
 
@@ -203,7 +204,8 @@ test_source_unchanged (void)
 static char *
 fixture_project (void)
 {
-  const char *from_env = g_getenv ("KWB_FIXTURE_KERNEL_PROJECT");
+  const char *from_env = g_getenv ("KWB_FIXTURE_PROJECT") ? g_getenv ("KWB_FIXTURE_PROJECT")
+                                                          : g_getenv ("KWB_FIXTURE_KERNEL_PROJECT");
   const char *src = g_getenv ("KWB_SOURCE_ROOT");
   const char *bld = g_getenv ("KWB_BUILD_ROOT");
   g_autofree char *script = NULL;
@@ -241,7 +243,8 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  if (!g_file_test (DEBIAN_TARBALL, G_FILE_TEST_EXISTS) && g_getenv ("KWB_FIXTURE_KERNEL_PROJECT") == NULL)
+  if (!g_file_test (DEBIAN_TARBALL, G_FILE_TEST_EXISTS) && g_getenv ("KWB_FIXTURE_PROJECT") == NULL &&
+      g_getenv ("KWB_FIXTURE_KERNEL_PROJECT") == NULL)
     {
       g_test_skip ("linux-source-6.1 is not installed: sudo apt-get install linux-source-6.1");
       return g_test_run ();
