@@ -649,14 +649,9 @@ line_read_cb (GObject      *object,
   g_autofree char *line = NULL;
   gsize len;
 
-  line = g_data_input_stream_read_line_finish_utf8 (lines, result, &len, &error);
-  if (line == NULL && error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
-    {
-      /* Not UTF-8 (a locale quirk in a compiler message): keep reading. */
-      g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL,
-                                           line_read_cb, g_steal_pointer (&task));
-      return;
-    }
+  /* Bytes, not UTF-8: a compiler message in another encoding must not end
+   * the reading (the log keeps it as it came). */
+  line = g_data_input_stream_read_line_finish (lines, result, &len, &error);
 
   if (line == NULL)
     {
@@ -837,6 +832,28 @@ find_extracted_tree (const char *dir)
   return NULL;
 }
 
+/* BUILD/src/HASH/: one folder per tarball version (path, size, mtime), so a
+ * new tarball never mixes with an older extraction. *stamp marks it complete. */
+static char *
+dup_extract_dir (BuildData  *bd,
+                 char      **stamp)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *name = NULL;
+  GStatBuf st = { 0 };
+  char *dir;
+
+  g_stat (bd->tarball, &st);
+  key = g_strdup_printf ("%s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                         bd->tarball, (gint64) st.st_size, (gint64) st.st_mtime);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, key, -1);
+  name = g_strndup (hash, 16);
+  dir = g_build_filename (bd->build_dir, "src", name, NULL);
+  *stamp = g_build_filename (dir, ".kwb-extracted", NULL);
+  return dir;
+}
+
 static void
 run_step (GTask *task)
 {
@@ -848,17 +865,16 @@ run_step (GTask *task)
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  /* Each step reports its own failure. */
   g_queue_clear_full (&bd->tail, g_free);
+  g_clear_pointer (&bd->first_error, g_free);
 
   switch (bd->step)
     {
     case STEP_EXTRACT:
       {
-        g_autofree char *src_dir = g_build_filename (bd->build_dir, "src", NULL);
-        g_autofree char *stamp = g_build_filename (src_dir, ".kwb-extracted-from", NULL);
-        g_autofree char *stamp_text = NULL;
-        g_autofree char *want = NULL;
-        GStatBuf st;
+        g_autofree char *stamp = NULL;
+        g_autofree char *src_dir = NULL;
 
         if (bd->tarball == NULL)
           {
@@ -867,24 +883,16 @@ run_step (GTask *task)
             return;
           }
 
-        if (g_stat (bd->tarball, &st) != 0)
-          st.st_mtime = 0;
-        want = g_strdup_printf ("%s %" G_GINT64_FORMAT "\n", bd->tarball, (gint64) st.st_mtime);
-
-        /* Extracted before from the same tarball: reuse (incremental build). */
-        if (g_file_get_contents (stamp, &stamp_text, NULL, NULL) && g_str_equal (stamp_text, want))
+        /* Extracted before from the same tarball (path, size, mtime): reuse
+         * it, so that the build stays incremental. */
+        src_dir = dup_extract_dir (bd, &stamp);
+        if (g_file_test (stamp, G_FILE_TEST_EXISTS) &&
+            (bd->source = find_extracted_tree (src_dir)) != NULL)
           {
-            g_free (bd->source);
-            bd->source = find_extracted_tree (src_dir);
-            if (bd->source != NULL)
-              {
-                bd->step++;
-                run_step (task);
-                return;
-              }
+            bd->step++;
+            run_step (task);
+            return;
           }
-
-        g_unlink (stamp);
 
         set_progress (self, _("Extracting the source"), 0.0);
         g_mkdir_with_parents (src_dir, 0755);
@@ -892,13 +900,8 @@ run_step (GTask *task)
           const char *argv[] = { "tar", "-xf", bd->tarball, "-C", src_dir, NULL };
 
           if (!spawn_step (task, argv, bd->build_dir, NULL, &error))
-            {
-              g_task_return_error (task, g_steal_pointer (&error));
-              return;
-            }
+            g_task_return_error (task, g_steal_pointer (&error));
         }
-        /* The stamp is written after a successful extraction: in the
-         * DEFCONFIG step, which only runs then. */
         return;
       }
 
@@ -908,14 +911,10 @@ run_step (GTask *task)
 
         if (bd->tarball != NULL && bd->source == NULL)
           {
-            g_autofree char *src_dir = g_build_filename (bd->build_dir, "src", NULL);
-            g_autofree char *stamp = g_build_filename (src_dir, ".kwb-extracted-from", NULL);
-            GStatBuf st;
-            g_autofree char *want = NULL;
+            /* Just extracted: find the tree, then mark the extraction done. */
+            g_autofree char *stamp = NULL;
+            g_autofree char *src_dir = dup_extract_dir (bd, &stamp);
 
-            if (g_stat (bd->tarball, &st) != 0)
-              st.st_mtime = 0;
-            want = g_strdup_printf ("%s %" G_GINT64_FORMAT "\n", bd->tarball, (gint64) st.st_mtime);
             if ((bd->source = find_extracted_tree (src_dir)) == NULL)
               {
                 g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NO_SOURCE,
@@ -924,7 +923,7 @@ run_step (GTask *task)
                                            "or source folder."), bd->tarball);
                 return;
               }
-            g_file_set_contents (stamp, want, -1, NULL);
+            g_file_set_contents (stamp, bd->tarball, -1, NULL);
           }
 
         /* An existing configuration is kept so that a rebuild is incremental;

@@ -103,7 +103,7 @@ tar -C "$T" -czf "$T/fake-busybox.tar.gz" fake-busybox
 "$KWB" set "$P" busybox.build-dir "$T/bb-build-tar" >/dev/null
 expect "tarball source: extracted and built, first error reported" 1 \
   "libbb/broken.c:3:14: error: expected" "$KWB" busybox "$P"
-[ -f "$T/bb-build-tar/src/fake-busybox/Makefile" ] && ok "tarball extracted under the build folder" \
+ls "$T"/bb-build-tar/src/*/fake-busybox/Makefile >/dev/null 2>&1 && ok "tarball extracted under the build folder" \
   || not_ok "tarball extracted under the build folder"
 grep -q "^\$ cd .* && tar -xf" "$T/bb-build-tar/build.log" && ok "extraction logged" || not_ok "extraction logged"
 expect "second run reuses the extraction" 1 "libbb/broken.c:3:14" "$KWB" busybox "$P"
