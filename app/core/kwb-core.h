@@ -19,6 +19,7 @@
 #include "kwb-project.h"
 #include "kwb-qemu.h"
 #include "kwb-frame.h"
+#include "kwb-git-repo.h"
 #include "kwb-session.h"
 #include "kwb-session-config.h"
 #include "kwb-spawn.h"

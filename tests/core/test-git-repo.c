@@ -1,0 +1,599 @@
+/* test-git-repo.c — KwbGitRepo on repositories made here with the git CLI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <utime.h>
+
+#include <glib/gstdio.h>
+
+#include "kwb-core.h"
+
+static char *
+make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("kwb-test-git-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+git (const char *dir,
+     const char *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cmd = g_strdup_printf ("git -C '%s' -c user.name=Test -c user.email=test@example.org "
+                                          "-c init.defaultBranch=main -c commit.gpgsign=false %s",
+                                          dir, args);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_command_line_sync (cmd, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", cmd, err);
+}
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_mkdir_with_parents (parent, 0755);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* Three commits on main, a tag v1 on the second, a branch "topic". */
+static char *
+make_repo (void)
+{
+  char *dir = make_tmpdir ();
+
+  git (dir, "init -q");
+  write_file (dir, "Makefile", "VERSION = 6\nPATCHLEVEL = 1\n");
+  write_file (dir, "init/main.c", "void start_kernel(void) {}\n");
+  git (dir, "add -A");
+  git (dir, "commit -q -m 'First commit'");
+  write_file (dir, "init/main.c", "void start_kernel(void) { /* two */ }\n");
+  git (dir, "commit -q -a -m 'Second commit'");
+  git (dir, "tag -a v1 -m 'Version 1'");
+  git (dir, "branch topic");
+  write_file (dir, "README", "three\n");
+  git (dir, "add README");
+  git (dir, "commit -q -m 'Third commit: add a README'");
+  return dir;
+}
+
+/* Enough incompressible data that a clone takes many progress callbacks. */
+static char *
+make_big_repo (void)
+{
+  char *dir = make_tmpdir ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  git (dir, "init -q");
+  for (guint f = 0; f < 400; f++)
+    {
+      g_autofree char *name = g_strdup_printf ("data/file-%03u.bin", f);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *parent = g_path_get_dirname (path);
+      g_autofree guint32 *buf = g_new (guint32, 16384);
+
+      g_mkdir_with_parents (parent, 0755);
+      for (guint i = 0; i < 16384; i++)
+        buf[i] = g_rand_int (rand);
+      g_assert_true (g_file_set_contents (path, (char *) buf, 16384 * 4, NULL));
+    }
+  git (dir, "add -A");
+  git (dir, "commit -q -m 'Big'");
+  return dir;
+}
+
+typedef struct {
+  GMainLoop    *loop;
+  GAsyncResult *result;
+  GPtrArray    *progress;  /* of KwbGitCloneProgress copies */
+  GCancellable *cancel_on_progress;
+  gboolean      destroyed;
+  gboolean      progress_after_finish;
+  gboolean      finished;
+} CloneWait;
+
+static void
+on_progress (const KwbGitCloneProgress *p,
+             gpointer                   user_data)
+{
+  CloneWait *w = user_data;
+
+  if (w->finished)
+    w->progress_after_finish = TRUE;
+  g_ptr_array_add (w->progress, g_memdup2 (p, sizeof *p));
+  if (w->cancel_on_progress != NULL)
+    g_cancellable_cancel (w->cancel_on_progress);
+}
+
+static void
+on_destroy (gpointer user_data)
+{
+  CloneWait *w = user_data;
+
+  w->destroyed = TRUE;
+}
+
+static void
+on_cloned (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CloneWait *w = user_data;
+
+  w->result = g_object_ref (result);
+  g_main_loop_quit (w->loop);
+}
+
+static KwbGitRepo *
+clone_sync (const char    *url,
+            const char    *dest,
+            const char    *branch,
+            GCancellable  *cancel_on_progress,
+            GPtrArray    **progress,
+            GError       **error)
+{
+  CloneWait w = { 0 };
+  KwbGitRepo *repo;
+
+  w.loop = g_main_loop_new (NULL, FALSE);
+  w.progress = g_ptr_array_new_with_free_func (g_free);
+  w.cancel_on_progress = cancel_on_progress;
+  kwb_git_repo_clone_async (url, dest, branch, on_progress, &w, on_destroy,
+                            cancel_on_progress, on_cloned, &w);
+  g_main_loop_run (w.loop);
+  repo = kwb_git_repo_clone_finish (w.result, error);
+  w.finished = TRUE;
+  /* Nothing may arrive after the callback. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (w.progress_after_finish);
+  g_clear_object (&w.result);
+  g_main_loop_unref (w.loop);
+  if (progress)
+    *progress = w.progress;
+  else
+    g_ptr_array_unref (w.progress);
+  /* The progress closure is released once the clone thread lets go of the
+   * task (shortly after the callback); it must be released at all. */
+  for (guint i = 0; !w.destroyed && i < 10000; i++)
+    {
+      g_usleep (1000);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  g_assert_true (w.destroyed);
+  return repo;
+}
+
+static void
+test_open_and_summary (void)
+{
+  g_autofree char *dir = make_repo ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbGitRepo) repo = kwb_git_repo_open (dir, &error);
+  g_autoptr(KwbGitCommit) head = NULL;
+  g_autofree char *branch = NULL;
+  g_auto(GStrv) branches = NULL;
+  g_auto(GStrv) tags = NULL;
+  g_auto(GStrv) changed = NULL;
+
+  g_assert_no_error (error);
+  branch = kwb_git_repo_dup_branch (repo);
+  g_assert_cmpstr (branch, ==, "main");
+  head = kwb_git_repo_dup_head (repo, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (head->subject, ==, "Third commit: add a README");
+  g_assert_cmpstr (head->author, ==, "Test <test@example.org>");
+  g_assert_cmpuint (strlen (head->id), ==, 40);
+  g_assert_cmpuint (strlen (head->short_id), >=, 7);
+  g_assert_true (g_str_has_prefix (head->id, head->short_id));
+  g_assert_cmpint (head->time, >, 1600000000);
+
+  branches = kwb_git_repo_list_branches (repo, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (branches), ==, 2);
+  g_assert_cmpstr (branches[0], ==, "main");
+  g_assert_cmpstr (branches[1], ==, "topic");
+  tags = kwb_git_repo_list_tags (repo, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (tags), ==, 1);
+  g_assert_cmpstr (tags[0], ==, "v1");
+
+  changed = kwb_git_repo_list_changed_files (repo, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (changed), ==, 0);
+  g_assert_false (kwb_git_repo_is_dirty (repo));
+  rm_rf (dir);
+}
+
+static void
+test_open_not_a_repo (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *sub = NULL;
+  g_autofree char *repo_dir = make_repo ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbGitRepo) repo = kwb_git_repo_open (dir, &error);
+
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_NOT_A_REPOSITORY);
+  g_assert_null (repo);
+  g_clear_error (&error);
+
+  /* A folder inside a work tree is not that tree's top: not searched upwards. */
+  sub = g_build_filename (repo_dir, "init", NULL);
+  repo = kwb_git_repo_open (sub, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_NOT_A_REPOSITORY);
+  g_assert_null (repo);
+  rm_rf (dir);
+  rm_rf (repo_dir);
+}
+
+static void
+test_dirty_and_checkout (void)
+{
+  g_autofree char *dir = make_repo ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbGitRepo) repo = kwb_git_repo_open (dir, &error);
+  g_autoptr(KwbGitCommit) head = NULL;
+  g_autoptr(KwbGitCommit) before = NULL;
+  g_auto(GStrv) changed = NULL;
+  g_autofree char *branch = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *main_c = g_build_filename (dir, "init", "main.c", NULL);
+
+  g_assert_no_error (error);
+  before = kwb_git_repo_dup_head (repo, &error);
+
+  /* An untracked file is not a local change. */
+  write_file (dir, "notes.txt", "mine\n");
+  g_assert_false (kwb_git_repo_is_dirty (repo));
+
+  write_file (dir, "init/main.c", "void start_kernel(void) { /* edited */ }\n");
+  write_file (dir, "Makefile", "VERSION = 6\nPATCHLEVEL = 2\n");
+  g_assert_true (kwb_git_repo_is_dirty (repo));
+  changed = kwb_git_repo_list_changed_files (repo, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (changed), ==, 2);
+  g_assert_cmpstr (changed[0], ==, "Makefile");
+  g_assert_cmpstr (changed[1], ==, "init/main.c");
+
+  /* Refused, with the files named, and nothing touched. */
+  g_assert_false (kwb_git_repo_checkout (repo, "v1", &error));
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_DIRTY);
+  g_assert_nonnull (strstr (error->message, "init/main.c"));
+  g_assert_nonnull (strstr (error->message, "Makefile"));
+  g_assert_nonnull (strstr (error->message, "v1"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (main_c, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "void start_kernel(void) { /* edited */ }\n");
+  head = kwb_git_repo_dup_head (repo, NULL);
+  g_assert_cmpstr (head->id, ==, before->id);
+  g_clear_pointer (&head, kwb_git_commit_free);
+
+  /* Clean again: the tag checks out detached, the branch as itself. */
+  git (dir, "checkout -q -- .");
+  g_assert_true (kwb_git_repo_checkout (repo, "v1", &error));
+  g_assert_no_error (error);
+  head = kwb_git_repo_dup_head (repo, NULL);
+  g_assert_cmpstr (head->subject, ==, "Second commit");
+  branch = kwb_git_repo_dup_branch (repo);
+  g_assert_null (branch);
+  g_assert_false (g_file_test (g_build_filename (dir, "README", NULL), G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (g_build_filename (dir, "notes.txt", NULL), G_FILE_TEST_EXISTS));
+
+  g_assert_true (kwb_git_repo_checkout (repo, "main", &error));
+  g_assert_no_error (error);
+  branch = kwb_git_repo_dup_branch (repo);
+  g_assert_cmpstr (branch, ==, "main");
+
+  g_assert_false (kwb_git_repo_checkout (repo, "no-such-thing", &error));
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_UNKNOWN_REVISION);
+  rm_rf (dir);
+}
+
+static void
+test_clone_progress (void)
+{
+  g_autofree char *src = make_big_repo ();
+  g_autofree char *parent = make_tmpdir ();
+  g_autofree char *dest = g_build_filename (parent, "linux", NULL);
+  g_autofree char *url = g_strdup_printf ("file://%s", src);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) progress = NULL;
+  g_autoptr(KwbGitRepo) repo = clone_sync (url, dest, NULL, NULL, &progress, &error);
+  g_autoptr(KwbGitCommit) head = NULL;
+  g_autoptr(GDir) d = NULL;
+  const KwbGitCloneProgress *last;
+  guint n_entries = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (repo);
+  head = kwb_git_repo_dup_head (repo, NULL);
+  g_assert_cmpstr (head->subject, ==, "Big");
+  g_assert_true (g_file_test (g_build_filename (dest, "data", "file-399.bin", NULL), G_FILE_TEST_IS_REGULAR));
+
+  g_assert_cmpuint (progress->len, >, 0);
+  for (guint i = 1; i < progress->len; i++)
+    {
+      const KwbGitCloneProgress *a = progress->pdata[i - 1];
+      const KwbGitCloneProgress *b = progress->pdata[i];
+
+      g_assert_cmpuint (b->received_objects, >=, a->received_objects);
+      g_assert_cmpuint (b->indexed_objects, >=, a->indexed_objects);
+      g_assert_cmpuint (b->received_bytes, >=, a->received_bytes);
+      g_assert_cmpuint (b->checkout_done, >=, a->checkout_done);
+    }
+  last = progress->pdata[progress->len - 1];
+  /* 400 blobs, 2 trees, 1 commit; 6.4 MB of random data. */
+  g_assert_cmpuint (last->total_objects, ==, 403);
+  g_assert_cmpuint (last->received_objects, ==, 403);
+  g_assert_cmpuint (last->received_bytes, >, 400 * 65536);
+  g_assert_cmpuint (last->checkout_total, ==, 400);
+  g_assert_cmpuint (last->checkout_done, ==, 400);
+  g_assert_cmpfloat (last->bytes_per_second, >, 0);
+
+  /* Only the clone in the parent: the staging folder was renamed. */
+  d = g_dir_open (parent, 0, NULL);
+  while (g_dir_read_name (d) != NULL)
+    n_entries++;
+  g_assert_cmpuint (n_entries, ==, 1);
+  rm_rf (parent);
+  rm_rf (src);
+}
+
+static void
+test_clone_branch_and_tag (void)
+{
+  g_autofree char *src = make_repo ();
+  g_autofree char *parent = make_tmpdir ();
+  g_autofree char *dest_tag = g_build_filename (parent, "at-tag", NULL);
+  g_autofree char *dest_branch = g_build_filename (parent, "at-branch", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbGitRepo) at_tag = NULL;
+  g_autoptr(KwbGitRepo) at_branch = NULL;
+  g_autoptr(KwbGitCommit) head = NULL;
+  g_autofree char *branch = NULL;
+
+  /* A plain local path works as well as a URL. */
+  at_tag = clone_sync (src, dest_tag, "v1", NULL, NULL, &error);
+  g_assert_no_error (error);
+  head = kwb_git_repo_dup_head (at_tag, NULL);
+  g_assert_cmpstr (head->subject, ==, "Second commit");
+  g_assert_false (kwb_git_repo_is_dirty (at_tag));
+  g_clear_pointer (&head, kwb_git_commit_free);
+
+  at_branch = clone_sync (src, dest_branch, "topic", NULL, NULL, &error);
+  g_assert_no_error (error);
+  branch = kwb_git_repo_dup_branch (at_branch);
+  g_assert_cmpstr (branch, ==, "topic");
+  head = kwb_git_repo_dup_head (at_branch, NULL);
+  g_assert_cmpstr (head->subject, ==, "Second commit");
+  g_assert_false (g_file_test (g_build_filename (dest_branch, "README", NULL), G_FILE_TEST_EXISTS));
+  rm_rf (parent);
+  rm_rf (src);
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_clone_cancel (void)
+{
+  g_autofree char *src = make_big_repo ();
+  g_autofree char *parent = make_tmpdir ();
+  g_autofree char *dest = g_build_filename (parent, "linux", NULL);
+  g_autofree char *url = g_strdup_printf ("file://%s", src);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) progress = NULL;
+  g_autoptr(KwbGitRepo) repo = NULL;
+
+  /* Cancelled from the first progress report, i.e. half-way. */
+  repo = clone_sync (url, dest, NULL, cancellable, &progress, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CANCELLED);
+  g_assert_null (repo);
+  g_assert_cmpuint (progress->len, >=, 1);
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries (parent), ==, 0);
+  rm_rf (parent);
+  rm_rf (src);
+}
+
+static void
+test_clone_errors (void)
+{
+  g_autofree char *src = make_repo ();
+  g_autofree char *parent = make_tmpdir ();
+  g_autofree char *busy = g_build_filename (parent, "busy", NULL);
+  g_autofree char *fresh = g_build_filename (parent, "fresh", NULL);
+  g_autofree char *mine = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbGitRepo) repo = NULL;
+
+  /* Into a non-empty folder: refused, the user's file untouched. */
+  write_file (busy, "mine.txt", "keep me\n");
+  repo = clone_sync (src, busy, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_DESTINATION);
+  g_assert_nonnull (strstr (error->message, busy));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (g_build_filename (busy, "mine.txt", NULL), &mine, NULL, NULL));
+  g_assert_cmpstr (mine, ==, "keep me\n");
+  g_assert_cmpuint (count_entries (busy), ==, 1);
+
+  /* Unreachable: a missing path and a closed port (no network needed). */
+  repo = clone_sync ("file:///nonexistent/linux.git", fresh, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CLONE);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/linux.git"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  repo = clone_sync ("http://127.0.0.1:9/linux.git", fresh, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CLONE);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  repo = clone_sync (src, fresh, "no-such-branch", NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_UNKNOWN_REVISION);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+
+  /* Only the user's folder is left. */
+  g_assert_cmpuint (count_entries (parent), ==, 1);
+
+  /* An existing empty folder is fine. */
+  g_assert_cmpint (g_mkdir (fresh, 0755), ==, 0);
+  repo = clone_sync (src, fresh, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (repo);
+  rm_rf (parent);
+  rm_rf (src);
+}
+
+static void
+write_manifest (const char *path,
+                const char *commit,
+                gboolean    dirty)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_key_file_set_string (kf, "kernel", "source-commit", commit);
+  g_key_file_set_boolean (kf, "kernel", "source-dirty", dirty);
+  g_key_file_save_to_file (kf, path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+set_mtime (const char *path,
+           gint64      seconds)
+{
+  struct utimbuf t = { .actime = seconds, .modtime = seconds };
+
+  g_assert_cmpint (utime (path, &t), ==, 0);
+}
+
+static void
+test_build_stale (void)
+{
+  g_autofree char *dir = make_repo ();
+  g_autofree char *build = make_tmpdir ();
+  g_autofree char *manifest = g_build_filename (build, "kwb-manifest.ini", NULL);
+  g_autofree char *main_c = g_build_filename (dir, "init", "main.c", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbGitRepo) repo = kwb_git_repo_open (dir, &error);
+  g_autoptr(KwbGitCommit) head = kwb_git_repo_dup_head (repo, NULL);
+  g_autofree char *reason = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_no_error (error);
+
+  /* No manifest, or one from a non-git tree: nothing to compare. */
+  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_null (reason);
+
+  write_manifest (manifest, head->id, FALSE);
+  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_null (reason);
+
+  /* Touch a source file: stale, and the reason names it. */
+  write_file (dir, "init/main.c", "void start_kernel(void) { /* touched */ }\n");
+  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_nonnull (strstr (reason, "init/main.c"));
+  g_clear_pointer (&reason, g_free);
+
+  /* Built with that change: fresh again; edited later: stale. */
+  write_manifest (manifest, head->id, TRUE);
+  set_mtime (manifest, now);
+  set_mtime (main_c, now - 60);
+  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  set_mtime (main_c, now + 60);
+  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_nonnull (strstr (reason, "init/main.c"));
+  g_clear_pointer (&reason, g_free);
+
+  /* Built dirty, now clean. */
+  git (dir, "checkout -q -- .");
+  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_clear_pointer (&reason, g_free);
+
+  /* A new commit since the build. */
+  write_manifest (manifest, head->id, FALSE);
+  write_file (dir, "README", "four\n");
+  git (dir, "commit -q -a -m 'Fourth'");
+  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_nonnull (strstr (reason, "commit"));
+  g_clear_pointer (&reason, g_free);
+
+  /* A manifest without source-commit (a tarball build) is never stale here. */
+  g_assert_true (g_file_set_contents (manifest, "[kernel]\nsource=/x\n", -1, NULL));
+  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  rm_rf (dir);
+  rm_rf (build);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!g_find_program_in_path ("git"))
+    {
+      g_test_skip ("git is not installed (apt-get install git): the test repositories are made with it");
+      return g_test_run ();
+    }
+  g_setenv ("GIT_CONFIG_NOSYSTEM", "1", TRUE);
+  g_setenv ("GIT_CONFIG_GLOBAL", "/dev/null", TRUE);
+
+  g_test_add_func ("/git-repo/open-and-summary", test_open_and_summary);
+  g_test_add_func ("/git-repo/open-not-a-repo", test_open_not_a_repo);
+  g_test_add_func ("/git-repo/dirty-and-checkout", test_dirty_and_checkout);
+  g_test_add_func ("/git-repo/clone-progress", test_clone_progress);
+  g_test_add_func ("/git-repo/clone-branch-and-tag", test_clone_branch_and_tag);
+  g_test_add_func ("/git-repo/clone-cancel", test_clone_cancel);
+  g_test_add_func ("/git-repo/clone-errors", test_clone_errors);
+  g_test_add_func ("/git-repo/build-stale", test_build_stale);
+  return g_test_run ();
+}
