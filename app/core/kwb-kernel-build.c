@@ -550,6 +550,28 @@ typedef struct {
   const char *package;
 } Tool;
 
+/* Asks the compiler the build will use, so that a header in an odd place
+ * counts as found. Synchronous, a few milliseconds: main thread only. */
+static gboolean
+have_header (const char         *gcc,
+             const char * const *envp,
+             const char         *header)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                            G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  const char *argv[] = { gcc, "-E", "-x", "c", "-", NULL };
+  g_autoptr(GSubprocess) cc = NULL;
+  g_autofree char *source = g_strdup_printf ("#include <%s>\n", header);
+
+  if (envp != NULL)
+    g_subprocess_launcher_set_environ (launcher, (char **) envp);
+  cc = kwb_spawn (launcher, argv, "gcc", NULL);
+  return cc != NULL &&
+         g_subprocess_communicate_utf8 (cc, source, NULL, NULL, NULL, NULL) &&
+         g_subprocess_get_successful (cc);
+}
+
 /**
  * kwb_kernel_build_check_tools:
  * @envp: (nullable): the environment the build will run with (its PATH is
@@ -589,26 +611,11 @@ kwb_kernel_build_check_tools (const char * const  *envp,
         gcc = g_steal_pointer (&found);
     }
 
-  /* objtool, always built for x86-64, includes <gelf.h>. Ask the compiler
-   * the build will use, so a header in an odd place counts as found. */
-  if (gcc != NULL)
+  /* objtool, always built for x86-64, includes <gelf.h>. */
+  if (gcc != NULL && !have_header (gcc, envp, "gelf.h"))
     {
-      g_autoptr(GSubprocessLauncher) launcher =
-        kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-      const char *argv[] = { gcc, "-E", "-x", "c", "-", NULL };
-      g_autoptr(GSubprocess) cc = NULL;
-
-      if (envp != NULL)
-        g_subprocess_launcher_set_environ (launcher, (char **) envp);
-      cc = kwb_spawn (launcher, argv, "gcc", NULL);
-      if (cc == NULL ||
-          !g_subprocess_communicate_utf8 (cc, "#include <gelf.h>\n", NULL, NULL, NULL, NULL) ||
-          !g_subprocess_get_successful (cc))
-        {
-          g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", "gelf.h");
-          g_string_append (packages, " libelf-dev");
-        }
+      g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", "gelf.h");
+      g_string_append (packages, " libelf-dev");
     }
 
   if (missing->len > 0)
@@ -1638,6 +1645,28 @@ step_make (KwbKernelBuild *self)
       g_free (ccache);
       ccache = find_in_path ("ccache", path_env);
     }
+
+  /* Module signing (sign-file) and the trusted keyring (extract-cert) are
+   * host programs built against OpenSSL: distro configs have them. */
+  {
+    g_autofree char *config_path = g_build_filename (self->build_dir, ".config", NULL);
+    g_autoptr(KwbKconfig) config = kwb_kconfig_new_from_file (config_path, NULL);
+    g_auto(GStrv) envp = dup_environ (self);
+    g_autofree char *gcc = find_in_path ("gcc", g_environ_getenv (envp, "PATH"));
+
+    if (config != NULL && gcc != NULL &&
+        (kwb_kconfig_is_enabled (config, "MODULE_SIG_FORMAT") ||
+         kwb_kconfig_is_enabled (config, "SYSTEM_TRUSTED_KEYRING")) &&
+        !have_header (gcc, (const char * const *) envp, "openssl/opensslv.h"))
+      {
+        op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL,
+                                      _("This configuration signs modules or has a trusted keyring "
+                                        "(CONFIG_MODULE_SIG_FORMAT, CONFIG_SYSTEM_TRUSTED_KEYRING), which "
+                                        "needs the OpenSSL headers. Install with: sudo apt-get install "
+                                        "libssl-dev, or turn those options off in [kernel] extra-config")));
+        return;
+      }
+  }
 
   op->started = g_get_monotonic_time ();
   g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);

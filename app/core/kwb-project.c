@@ -56,9 +56,9 @@ static const KwbProjectKey schema[] = {
   { "project", "name", S, "", NULL, 0, 0, N_("Name shown in the window title (default: the folder name)") },
 
   { "kernel", "source", P, "/usr/src/linux-source-6.1.tar.xz", NULL, 0, 0,
-    N_("Kernel source: a kernel tree, or a Debian linux-source tarball to extract") },
+    N_("Kernel source: a kernel tree (built out of tree, never written to), or a Debian linux-source tarball to extract") },
   { "kernel", "source-dir", P, "src", NULL, 0, 0,
-    N_("Where a source tarball is extracted") },
+    N_("Where a source tarball is extracted, once (empty: a shared cache in ~/.cache/kernel-workbench/sources)") },
   { "kernel", "build-dir", P, "build/kernel", NULL, 0, 0,
     N_("Out-of-tree kernel build directory (make O=)") },
   { "kernel", "profile", C, "fast", "fast|standard|existing|prebuilt", 0, 0,

@@ -225,6 +225,58 @@ test_impossible (void)
   kernel_test_remove (kwb_project_get_directory (project));
 }
 
+/* A distro config signs modules: without the OpenSSL headers the build
+ * stops before make, naming libssl-dev. The headers are hidden by a gcc
+ * wrapper on PATH that fails for them alone. */
+static void
+test_needs_openssl (void)
+{
+  const char *debian = "/usr/src/linux-config-6.1/config.amd64_none_cloud-amd64.xz";
+  const char *xz[] = { "xz", "-dc", debian, NULL };
+  g_autoptr(KwbProject) project = kernel_test_project (NULL, "existing");
+  g_autoptr(KwbKernelBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *user_config = NULL;
+  g_autofree char *bin = g_build_filename (kwb_project_get_directory (project), "bin", NULL);
+  g_autofree char *wrapper = g_build_filename (bin, "gcc", NULL);
+  g_autofree char *real_gcc = g_find_program_in_path ("gcc");
+  g_autofree char *script = NULL;
+  g_autofree char *path = NULL;
+
+  if (!g_file_test (debian, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("linux-config-6.1 is not installed (Debian's kernel configs)");
+      return;
+    }
+  text = kernel_test_capture (xz, NULL);
+  user_config = g_build_filename (kwb_project_get_directory (project), "my.config", NULL);
+  g_assert_true (g_file_set_contents (user_config, text, -1, NULL));
+  kwb_project_set_string (project, "kernel", "config", user_config);
+  g_assert_true (kwb_project_save (project, NULL));
+
+  g_assert_cmpint (g_mkdir_with_parents (bin, 0755), ==, 0);
+  script = g_strdup_printf ("#!/bin/sh\n"
+                            "if [ \"$1\" = -E ]; then\n"
+                            "  input=$(cat)\n"
+                            "  case \"$input\" in *openssl*) exit 1 ;; esac\n"
+                            "  printf '%%s\\n' \"$input\" | exec %s \"$@\"\n"
+                            "fi\n"
+                            "exec %s \"$@\"\n", real_gcc, real_gcc);
+  g_assert_true (g_file_set_contents (wrapper, script, -1, NULL));
+  g_assert_cmpint (g_chmod (wrapper, 0755), ==, 0);
+  path = g_strdup_printf ("%s:%s", bin, g_getenv ("PATH"));
+
+  build = kwb_kernel_build_new (project);
+  kwb_kernel_build_setenv (build, "PATH", path);
+  error = kernel_test_run (build, TRUE, 0);
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL);
+  g_assert_nonnull (strstr (error->message, "libssl-dev"));
+  g_assert_true (kwb_kernel_build_get_configured (build));
+  g_assert_cmpuint (kwb_kernel_build_get_objects_done (build), ==, 0);
+  kernel_test_remove (kwb_project_get_directory (project));
+}
+
 /* Runs last: nothing above wrote into the source tree. */
 static void
 test_source_unchanged (void)
@@ -274,6 +326,7 @@ main (int    argc,
   g_test_add_func ("/kernel-config/standard", test_standard);
   g_test_add_func ("/kernel-config/existing", test_existing);
   g_test_add_func ("/kernel-config/impossible", test_impossible);
+  g_test_add_func ("/kernel-config/needs-openssl", test_needs_openssl);
   g_test_add_func ("/kernel-config/source-unchanged", test_source_unchanged);
 
   result = g_test_run ();
