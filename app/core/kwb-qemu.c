@@ -891,7 +891,7 @@ spawn_qemu (KwbQemu  *self,
   g_object_set_data (G_OBJECT (self), "kwb-qmp-deadline",
                      GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000 + QMP_CONNECT_TIMEOUT_MS)));
   g_clear_handle_id (&self->connect_id, g_source_remove);
-  self->connect_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 20, try_connect_qmp, g_object_ref (self), g_object_unref);
+  self->connect_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 5, try_connect_qmp, g_object_ref (self), g_object_unref);
   return TRUE;
 }
 

@@ -73,6 +73,7 @@ struct _KwbSession
 
   GQueue            stop_tasks;
   gboolean          stopping;
+  guint             frames_id;
 };
 
 G_DEFINE_FINAL_TYPE (KwbSession, kwb_session, G_TYPE_OBJECT)
@@ -251,6 +252,7 @@ kwb_session_dispose (GObject *object)
       kwb_qemu_kill (self->qemu);
     }
   fail_all_ops (self, _("The session was closed"));
+  g_clear_handle_id (&self->frames_id, g_source_remove);
   g_clear_object (&self->gdb);
   g_clear_object (&self->qemu);
   G_OBJECT_CLASS (kwb_session_parent_class)->dispose (object);
@@ -463,7 +465,8 @@ list_frames_cb (GObject      *object,
   const KwbMiValue *stack;
 
   record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
-  if (record == NULL || (stack = kwb_mi_record_get (record, "stack")) == NULL)
+  if (record == NULL || (stack = kwb_mi_record_get (record, "stack")) == NULL ||
+      self->state != KWB_SESSION_STATE_STOPPED)
     return;
   for (guint i = 0; i < kwb_mi_value_get_n_children (stack); i++)
     {
@@ -476,6 +479,22 @@ list_frames_cb (GObject      *object,
                        frames->pdata, frames->len);
 }
 
+/* The backtrace is read a moment after a stop, not at once: while the user
+ * steps quickly each `next` would otherwise wait behind a -stack-list-frames
+ * (a deep kernel stack costs GDB several times a step). */
+#define FRAMES_DELAY_MS 40
+
+static gboolean
+refresh_frames (gpointer user_data)
+{
+  KwbSession *self = user_data;
+
+  self->frames_id = 0;
+  if (self->state == KWB_SESSION_STATE_STOPPED && self->gdb != NULL)
+    kwb_gdb_list_frames_async (self->gdb, NULL, list_frames_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 report_stop (KwbSession *self,
              KwbGdbStop *stop)
@@ -484,7 +503,8 @@ report_stop (KwbSession *self,
   self->last_stop = kwb_gdb_stop_copy (stop);
   set_state (self, KWB_SESSION_STATE_STOPPED);
   g_list_store_remove_all (self->frames);
-  kwb_gdb_list_frames_async (self->gdb, NULL, list_frames_cb, g_object_ref (self));
+  g_clear_handle_id (&self->frames_id, g_source_remove);
+  self->frames_id = g_timeout_add (FRAMES_DELAY_MS, refresh_frames, self);
   g_signal_emit (self, signals[STOPPED], 0, stop);
 }
 
@@ -536,6 +556,7 @@ on_gdb_running (KwbGdb     *gdb,
 {
   if (self->state == KWB_SESSION_STATE_STARTING && self->start_task != NULL)
     return; /* start completes the transition itself */
+  g_clear_handle_id (&self->frames_id, g_source_remove);
   if (state_is_live (self->state))
     set_state (self, KWB_SESSION_STATE_RUNNING);
 }

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+# first-break.py — time to "stopped at start_kernel, source line read": kwb debug vs the seed's way.
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Benchmark of issue 6. Both sides boot the same bzImage + initramfs with the
+same vmlinux, frozen, break at start_kernel, continue, and read the frame's
+source line; runs alternate in one process, medians and their ratio are
+printed. The seed's way is its own commands (qemu -S + gdb -batch), with the
+stub on 127.0.0.1 instead of -s's every-interface listener.
+
+Two rounds: GDB's index cache cold for both (a fresh cache directory each
+run), then warm for both (the seed's gdb given the same `set index-cache on`).
+Prints figures only; never fails on time.
+
+usage: first-break.py KWB   (needs KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS)
+"""
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+RUNS = int(os.environ.get("KWB_BENCH_RUNS", "5"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed_way(bzimage, initramfs, vmlinux, cache_dir):
+    port = free_port()
+    start = time.monotonic()
+    qemu = subprocess.Popen(
+        ["qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-smp", "2",
+         "-kernel", bzimage, "-initrd", initramfs, "-display", "none", "-no-reboot",
+         "-append", "console=ttyS0 rdinit=/linuxrc loglevel=8 panic=-1",
+         "-serial", "null", "-monitor", "none",
+         "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        gdb = ["gdb", "-batch", "-nx", "-q"]
+        if cache_dir:
+            gdb += ["-iex", f"set index-cache directory {cache_dir}", "-iex", "set index-cache on"]
+        gdb += [vmlinux, "-ex", f"target remote 127.0.0.1:{port}", "-ex", "break start_kernel",
+                "-ex", "continue", "-ex", "frame"]
+        for _ in range(100):  # QEMU needs a moment to listen
+            out = subprocess.run(gdb, capture_output=True, text=True)
+            if "start_kernel" in out.stdout and "main.c" in out.stdout:
+                break
+            if "Connection refused" not in out.stderr:
+                raise RuntimeError("seed way failed:\n" + out.stdout + out.stderr)
+        else:
+            raise RuntimeError("seed way: QEMU never listened")
+        return time.monotonic() - start
+    finally:
+        qemu.kill()
+        qemu.wait()
+
+
+def ours(kwb, project, env):
+    """Until kwb has printed the stop and its source line; the VM's shutdown
+    after that is not part of the figure (the seed's side is timed to gdb's
+    exit, which also leaves QEMU's shutdown out)."""
+    start = time.monotonic()
+    proc = subprocess.Popen([kwb, "debug", project, "--timeout", "120"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    elapsed = None
+    saw_stop = False
+    for line in proc.stdout:
+        if line.startswith("stopped: start_kernel"):
+            saw_stop = True
+        elif saw_stop and "\t" in line:  # "   914\t<source text>"
+            elapsed = time.monotonic() - start
+            break
+    rest, err = proc.communicate()
+    if elapsed is None or proc.returncode != 0:
+        raise RuntimeError("kwb debug failed:\n" + rest + err)
+    return elapsed
+
+
+def main():
+    kwb = sys.argv[1]
+    vmlinux = os.environ["KWB_FIXTURE_VMLINUX"]
+    initramfs = os.environ["KWB_FIXTURE_INITRAMFS"]
+    bzimage = os.path.join(os.path.dirname(vmlinux), "arch/x86/boot/bzImage")
+
+    work = tempfile.mkdtemp(prefix="kwb-bench-first-break-")
+    try:
+        project = os.path.join(work, "p")
+        subprocess.run([kwb, "init", project], check=True, capture_output=True)
+        for key, value in (("kernel.build-dir", os.path.dirname(vmlinux)),
+                           ("initramfs.output", initramfs), ("qemu.accel", "tcg"),
+                           ("qemu.memory", "256")):
+            subprocess.run([kwb, "set", project, key, value], check=True)
+
+        for warm in (False, True):
+            seed_times, our_times = [], []
+            for i in range(RUNS):
+                cache = os.path.join(work, "cache-warm" if warm else f"cache-cold-{i}")
+                env = dict(os.environ, XDG_CACHE_HOME=cache)
+                if warm and i == 0:  # fill both caches once
+                    ours(kwb, project, env)
+                    seed_way(bzimage, initramfs, vmlinux, os.path.join(cache, "seed-index"))
+                # alternate which side goes first, so neither always gets a warm page cache
+                if i % 2 == 0:
+                    seed_times.append(seed_way(bzimage, initramfs, vmlinux,
+                                               os.path.join(cache, "seed-index") if warm else None))
+                    our_times.append(ours(kwb, project, env))
+                else:
+                    our_times.append(ours(kwb, project, env))
+                    seed_times.append(seed_way(bzimage, initramfs, vmlinux,
+                                               os.path.join(cache, "seed-index") if warm else None))
+            s, o = statistics.median(seed_times), statistics.median(our_times)
+            label = "warm index cache" if warm else "cold index cache"
+            print(f"first-break ({label}, {RUNS} runs, TCG, {os.path.getsize(vmlinux) >> 20} MB vmlinux):")
+            print(f"  seed's way (qemu -S + gdb -batch): median {s:.3f} s")
+            print(f"  kwb debug:                         median {o:.3f} s")
+            print(f"  ratio kwb/seed: {o / s:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
