@@ -294,9 +294,17 @@ add_host_tree (KwbCpio     *cpio,
 
   if (S_ISLNK (st.st_mode))
     {
-      g_autofree char *target = g_file_read_link (host, NULL);
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *target = g_file_read_link (host, &local_error);
 
-      return target != NULL && kwb_cpio_add_symlink (cpio, guest, target, error);
+      if (target == NULL)
+        {
+          g_set_error (error, KWB_INITRAMFS_ERROR, KWB_INITRAMFS_ERROR_FILE_MISSING,
+                       _("[initramfs] extra-files “%s”: cannot read the link %s: %s"),
+                       spec, host, local_error->message);
+          return FALSE;
+        }
+      return kwb_cpio_add_symlink (cpio, guest, target, error);
     }
   if (S_ISREG (st.st_mode))
     return kwb_cpio_add_file_from_host (cpio, guest, st.st_mode & 07777, host, error);
