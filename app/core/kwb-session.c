@@ -74,7 +74,15 @@ struct _KwbSession
   GQueue            stop_tasks;
   gboolean          stopping;
   guint             frames_id;
+
+  GHashTable       *internal;   /* breakpoint number → Internal */
+  gboolean          in_internal; /* an internal handler has the guest */
 };
+
+typedef struct {
+  KwbSessionInternalFunc func;
+  gpointer               user_data;
+} Internal;
 
 G_DEFINE_FINAL_TYPE (KwbSession, kwb_session, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kwb-session-error-quark, kwb_session_error)
@@ -270,6 +278,7 @@ kwb_session_finalize (GObject *object)
   g_free (self->failure_reason);
   g_ptr_array_unref (self->initial_breakpoints);
   g_ptr_array_unref (self->path_maps);
+  g_hash_table_unref (self->internal);
   G_OBJECT_CLASS (kwb_session_parent_class)->finalize (object);
 }
 
@@ -347,6 +356,7 @@ kwb_session_init (KwbSession *self)
   self->path_maps = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->ops);
   g_queue_init (&self->stop_tasks);
+  self->internal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 KwbSession *
@@ -524,6 +534,28 @@ on_gdb_stopped (KwbGdb     *gdb,
       report_stop (self, stop);
       start_done (self);
       return;
+    }
+
+  /* The session's own breakpoints (the module loader's): the handler works
+   * on the halted guest and calls kwb_session_internal_done(); nobody else
+   * sees the stop. */
+  if (stop->bkptno > 0 && state_is_live (self->state))
+    {
+      g_autofree char *number = g_strdup_printf ("%d", stop->bkptno);
+      Internal *internal = g_hash_table_lookup (self->internal, number);
+
+      if (internal != NULL)
+        {
+          if (self->quiet_stop)
+            {
+              /* Our interrupt will not come now: the queued ops run once the
+               * handler is done. */
+              self->quiet_stop = FALSE;
+            }
+          self->in_internal = TRUE;
+          internal->func (self, stop, internal->user_data);
+          return;
+        }
     }
 
   if (self->quiet_stop)
@@ -1212,6 +1244,8 @@ run_next_op (KwbSession *self)
       return;
     }
 
+  if (self->in_internal)
+    return; /* kwb_session_internal_done() resumes */
   self->halting = FALSE;
   if (self->resume_after_ops && state_is_live (self->state))
     {
@@ -1252,7 +1286,7 @@ queue_op (KwbSession *self,
     }
 
   g_queue_push_tail (&self->ops, task);
-  if (self->state == KWB_SESSION_STATE_RUNNING && !self->halting)
+  if (self->state == KWB_SESSION_STATE_RUNNING && !self->halting && !self->in_internal)
     {
       self->halting = TRUE;
       self->quiet_stop = TRUE;
@@ -1444,4 +1478,110 @@ kwb_session_dup_status_text (KwbSession *self)
     default:
       return g_strdup ("?");
     }
+}
+
+/* ---- internal breakpoints ---- */
+
+static void
+internal_insert_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbSession *self = g_task_get_source_object (task);
+  Internal *internal = g_task_get_task_data (task);
+  g_autoptr(KwbMiRecord) record = NULL;
+  GError *error = NULL;
+  const char *number;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  number = kwb_mi_record_get_string (record, "bkpt.number");
+  if (number == NULL)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED,
+                               _("GDB did not report the new breakpoint"));
+      return;
+    }
+  kwb_breakpoints_add_internal (self->breakpoints, number);
+  g_hash_table_insert (self->internal, g_strdup (number), g_memdup2 (internal, sizeof *internal));
+  g_task_return_pointer (task, g_strdup (number), g_free);
+}
+
+/**
+ * kwb_session_add_internal_breakpoint_async:
+ * @func: called on the halted guest each time the breakpoint is hit; it must
+ *   call kwb_session_internal_done() when it has finished (it may use the
+ *   session's GDB directly meanwhile)
+ *
+ * A breakpoint for the session's own use (the module loader's silent one in
+ * do_init_module): never in the breakpoints model, never a reported stop.
+ * Must be called while the guest is halted (before start completes, or from
+ * a handler) — it goes straight to GDB.
+ */
+void
+kwb_session_add_internal_breakpoint_async (KwbSession             *self,
+                                           const char             *location,
+                                           KwbGdbBreakFlags        flags,
+                                           KwbSessionInternalFunc  func,
+                                           gpointer                func_data,
+                                           GCancellable           *cancellable,
+                                           GAsyncReadyCallback     callback,
+                                           gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Internal *internal;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (func != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_session_add_internal_breakpoint_async);
+  if (self->gdb == NULL || !state_is_live (self->state))
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("No session is running"));
+      return;
+    }
+  internal = g_new0 (Internal, 1);
+  internal->func = func;
+  internal->user_data = func_data;
+  g_task_set_task_data (task, internal, g_free);
+  kwb_gdb_break_insert_async (self->gdb, location, flags, NULL, cancellable,
+                              internal_insert_cb, g_steal_pointer (&task));
+}
+
+char *
+kwb_session_add_internal_breakpoint_finish (KwbSession    *self,
+                                            GAsyncResult  *result,
+                                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The internal handler has finished: run what the user queued meanwhile,
+ * then let the guest go on. */
+void
+kwb_session_internal_done (KwbSession *self)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  if (!self->in_internal)
+    return;
+  self->in_internal = FALSE;
+  self->halting = TRUE;
+  self->resume_after_ops = TRUE;
+  run_next_op (self);
+}
+
+gboolean
+kwb_session_get_in_internal (KwbSession *self)
+{
+  g_return_val_if_fail (KWB_IS_SESSION (self), FALSE);
+  return self->in_internal;
 }

@@ -52,6 +52,10 @@ char             *kwb_session_dup_status_text      (KwbSession          *self);
 void              kwb_session_add_initial_breakpoint (KwbSession        *self,
                                                       const char        *location);
 /* Keep the guest stopped after attaching even without a start breakpoint. */
+/* FALSE when something else (a terminal widget) reads the serial console's
+ * PTY master: two readers would split the output. Call before start. */
+void              kwb_session_set_console_watched  (KwbSession          *self,
+                                                    gboolean             watched);
 void              kwb_session_set_stay_frozen      (KwbSession          *self,
                                                     gboolean             stay_frozen);
 
@@ -129,5 +133,24 @@ char             *kwb_session_console_finish       (KwbSession          *self,
  * remembered and given to GDB as substitute-path). NULL when not found. */
 char             *kwb_session_map_source_path      (KwbSession          *self,
                                                     const char          *path);
+
+/* The session's own breakpoints (module symbol loading): see kwb-session.c. */
+typedef void (*KwbSessionInternalFunc) (KwbSession       *session,
+                                        const KwbGdbStop *stop,
+                                        gpointer          user_data);
+
+void              kwb_session_add_internal_breakpoint_async  (KwbSession             *self,
+                                                              const char             *location,
+                                                              KwbGdbBreakFlags        flags,
+                                                              KwbSessionInternalFunc  func,
+                                                              gpointer                func_data,
+                                                              GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+char             *kwb_session_add_internal_breakpoint_finish (KwbSession             *self,
+                                                              GAsyncResult           *result,
+                                                              GError                **error);
+void              kwb_session_internal_done                  (KwbSession             *self);
+gboolean          kwb_session_get_in_internal                (KwbSession             *self);
 
 G_END_DECLS
