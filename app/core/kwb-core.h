@@ -22,4 +22,5 @@
 #include "kwb-git-repo.h"
 #include "kwb-session.h"
 #include "kwb-session-config.h"
+#include "kwb-setup.h"
 #include "kwb-spawn.h"

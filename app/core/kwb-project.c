@@ -54,6 +54,10 @@ static guint signals[N_SIGNALS];
 static const KwbProjectKey schema[] = {
   { "project", "version", I, "1", NULL, 1, G_MAXINT, N_("Project file format version") },
   { "project", "name", S, "", NULL, 0, 0, N_("Name shown in the window title (default: the folder name)") },
+  { "project", "wizard-page", S, "", NULL, 0, 0,
+    N_("The setup assistant's page to reopen at (empty: setup finished)") },
+  { "project", "pending-rebuild", C, "none", "none|initramfs|config|full", 0, 0,
+    N_("What changed settings need rebuilt: nothing, the initramfs, the kernel configuration, or everything") },
 
   { "kernel", "source", P, "/usr/src/linux-source-6.1.tar.xz", NULL, 0, 0,
     N_("Kernel source: a kernel tree (built out of tree, never written to), or a Debian linux-source tarball to extract") },
