@@ -22,6 +22,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
 export KWB_NO_CCACHE=1
 unset MAKEFLAGS MFLAGS MAKELEVEL || true
 export LC_ALL=C
