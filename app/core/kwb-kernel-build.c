@@ -1120,10 +1120,15 @@ on_step_line (GObject      *source,
   g_autoptr(KwbKernelBuild) self = data;
   GDataInputStream *lines = G_DATA_INPUT_STREAM (source);
   Op *op = current_op (self);
+  g_autofree char *raw = NULL;
   g_autofree char *line = NULL;
   gsize len;
 
-  line = g_data_input_stream_read_line_finish_utf8 (lines, result, &len, NULL);
+  /* Not _utf8: a stray byte must not end the reading while make still
+   * writes (it would block on a full pipe). */
+  raw = g_data_input_stream_read_line_finish (lines, result, &len, NULL);
+  if (raw != NULL)
+    line = g_utf8_make_valid (raw, len);
   if (line == NULL)
     {
       /* EOF: every process holding the pipe has exited, cc1 included. */
