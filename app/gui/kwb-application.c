@@ -185,11 +185,17 @@ static const struct {
   { "window.close", { "<Control>w", NULL } },
   /* Run controls: the keys of most debuggers (Visual Studio, VS Code, Builder). */
   { "win.continue", { "F5", NULL } },
-  { "win.interrupt", { "<Control>F5", NULL } },
+  { "win.interrupt", { "<Control>F5", "Pause", NULL } },
   { "win.step", { "F11", NULL } },
   { "win.next", { "F10", NULL } },
   { "win.finish", { "<Shift>F11", NULL } },
   { "win.stop", { "<Shift>F5", NULL } },
+  { "win.start", { "<Control>r", NULL } },
+  { "win.restart", { "<Control><Shift>F5", NULL } },
+  { "win.toggle-breakpoint", { "F9", NULL } },
+  { "win.run-to-cursor", { "<Control>F10", NULL } },
+  { "win.quick-open", { "<Control>o", NULL } },
+  { "win.find-in-console", { "<Control><Shift>f", NULL } },
 };
 
 static void

@@ -7,7 +7,13 @@
 #include <adwaita.h>
 
 #include "kwb-application.h"
+#include "kwb-breakpoints-page.h"
+#include "kwb-console.h"
+#include "kwb-frames-panel.h"
 #include "kwb-project.h"
+#include "kwb-quick-open.h"
+#include "kwb-session.h"
+#include "kwb-source-view.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +31,25 @@ gboolean    kwb_window_has_project         (KwbWindow      *self);
 gboolean    kwb_window_get_session_active  (KwbWindow      *self);
 void        kwb_window_set_session_active  (KwbWindow      *self,
                                             gboolean        session_active);
+
+/* The debug session (issue 7). */
+gboolean            kwb_window_start_session         (KwbWindow      *self);
+KwbSession         *kwb_window_get_session           (KwbWindow      *self);
+KwbSourceView      *kwb_window_open_source           (KwbWindow      *self,
+                                                      const char     *path);
+KwbSourceView      *kwb_window_get_visible_source    (KwbWindow      *self);
+const char         *kwb_window_get_current_location  (KwbWindow      *self,
+                                                      guint          *line);
+void                kwb_window_toggle_breakpoint     (KwbWindow      *self,
+                                                      const char     *path,
+                                                      guint           line);
+void                kwb_window_ask_condition         (KwbWindow      *self,
+                                                      const char     *path,
+                                                      guint           line);
+KwbQuickOpen       *kwb_window_quick_open            (KwbWindow      *self);
+KwbConsole         *kwb_window_get_console           (KwbWindow      *self);
+KwbFramesPanel     *kwb_window_get_frames_panel      (KwbWindow      *self);
+KwbBreakpointsPage *kwb_window_get_breakpoints_page  (KwbWindow      *self);
+const char         *kwb_window_get_last_toast        (KwbWindow      *self);
 
 G_END_DECLS

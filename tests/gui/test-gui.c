@@ -299,7 +299,7 @@ check_structure (KwbApplication *app,
       g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), ==,
                        run_controls[i].action);
       g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (widget), run_controls[i].key_in_tooltip));
-      g_assert_cmpuint (g_strv_length (accels), ==, 1);
+      g_assert_cmpuint (g_strv_length (accels), >=, 1); /* Pause also pauses */
       g_assert_cmpstr (accels[0], ==, run_controls[i].accel);
     }
   assert_run_controls_sensitive (window, FALSE);

@@ -1,0 +1,431 @@
+/* kwb-frames-panel.c — backtrace, locals and registers of the stopped guest
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The backtrace is the session's frames model as it is; locals and registers
+ * are asked of GDB for the selected frame on every stop and frame change
+ * (only while the guest is stopped: asking a running target would pause it).
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kwb-frames-panel.h"
+
+/* x86-64 registers worth a glance; GDB numbers them in its own order. */
+static const char * const shown_registers[] = {
+  "rip", "rsp", "rbp", "eflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi",
+  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+  "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base", "cr0", "cr2", "cr3", "cr4",
+};
+
+struct _KwbFramesPanel
+{
+  GtkWidget         parent_instance;
+
+  KwbSession       *session;
+  GCancellable     *cancellable;
+  GtkSingleSelection *selection;
+  GPtrArray        *register_names;  /* GDB's numbering; NULL until asked */
+  guint             selected_level;
+  guint             generation;      /* drops answers for an older stop */
+
+  GtkStack         *stack;
+  GtkListView      *backtrace;
+  GtkTextView      *locals;
+  GtkTextView      *registers;
+};
+
+G_DEFINE_FINAL_TYPE (KwbFramesPanel, kwb_frames_panel, GTK_TYPE_WIDGET)
+
+enum {
+  FRAME_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_text (GtkTextView *view,
+          const char  *text)
+{
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), text, -1);
+}
+
+static char *
+dup_text (GtkTextView *view)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+char *kwb_frames_panel_dup_locals_text (KwbFramesPanel *self) { return dup_text (self->locals); }
+char *kwb_frames_panel_dup_registers_text (KwbFramesPanel *self) { return dup_text (self->registers); }
+guint kwb_frames_panel_get_selected_level (KwbFramesPanel *self) { return self->selected_level; }
+
+void
+kwb_frames_panel_show_page (KwbFramesPanel *self,
+                            const char     *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+static gboolean
+can_ask (KwbFramesPanel *self)
+{
+  return self->session != NULL && kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED &&
+         kwb_session_get_gdb (self->session) != NULL;
+}
+
+/* ---- locals ---- */
+
+typedef struct {
+  KwbFramesPanel *self;
+  guint           generation;
+} Request;
+
+static Request *
+request_new (KwbFramesPanel *self)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  return request;
+}
+
+static void
+request_free (Request *request)
+{
+  g_object_unref (request->self);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+static void
+locals_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  KwbFramesPanel *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+  const KwbMiValue *variables;
+
+  if (request->generation != self->generation)
+    return;
+  if (record == NULL)
+    {
+      set_text (self->locals, error->message);
+      return;
+    }
+  variables = kwb_mi_record_get (record, "variables");
+  for (guint i = 0; variables != NULL && i < kwb_mi_value_get_n_children (variables); i++)
+    {
+      const KwbMiValue *v = kwb_mi_value_get_nth (variables, i);
+      const char *value = kwb_mi_value_get_string (v, "value");
+      const char *type = kwb_mi_value_get_string (v, "type");
+
+      g_string_append_printf (text, "%s%s = %s\n", kwb_mi_value_get_string (v, "name"),
+                              kwb_mi_value_get_string (v, "arg") ? _(" (argument)") : "",
+                              value ? value : type ? type : "…");
+    }
+  if (text->len == 0)
+    g_string_append (text, _("No local variables in this frame."));
+  set_text (self->locals, text->str);
+}
+
+/* ---- registers ---- */
+
+static void
+register_values_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  KwbFramesPanel *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+  const KwbMiValue *values;
+
+  if (request->generation != self->generation)
+    return;
+  if (record == NULL)
+    {
+      set_text (self->registers, error->message);
+      return;
+    }
+  values = kwb_mi_record_get (record, "register-values");
+  for (guint i = 0; values != NULL && i < kwb_mi_value_get_n_children (values); i++)
+    {
+      const KwbMiValue *v = kwb_mi_value_get_nth (values, i);
+      guint number = (guint) kwb_mi_value_get_int (v, "number", -1);
+      const char *name = number < self->register_names->len ? g_ptr_array_index (self->register_names, number) : "?";
+
+      g_string_append_printf (text, "%-8s %s\n", name, kwb_mi_value_get_string (v, "value"));
+    }
+  set_text (self->registers, text->str);
+}
+
+static void
+ask_register_values (KwbFramesPanel *self)
+{
+  g_autoptr(GString) numbers = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (shown_registers); i++)
+    for (guint n = 0; n < self->register_names->len; n++)
+      if (g_strcmp0 (g_ptr_array_index (self->register_names, n), shown_registers[i]) == 0)
+        g_string_append_printf (numbers, " %u", n);
+  kwb_gdb_command_async (kwb_session_get_gdb (self->session), self->cancellable,
+                         register_values_cb, request_new (self),
+                         "-data-list-register-values x%s", numbers->str);
+}
+
+static void
+register_names_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  KwbFramesPanel *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  const KwbMiValue *names;
+
+  if (record == NULL)
+    {
+      if (request->generation == self->generation)
+        set_text (self->registers, error->message);
+      return;
+    }
+  names = kwb_mi_record_get (record, "register-names");
+  g_clear_pointer (&self->register_names, g_ptr_array_unref);
+  self->register_names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; names != NULL && i < kwb_mi_value_get_n_children (names); i++)
+    g_ptr_array_add (self->register_names, g_strdup (kwb_mi_value_get_string (kwb_mi_value_get_nth (names, i), NULL)));
+  if (request->generation == self->generation && can_ask (self))
+    ask_register_values (self);
+}
+
+static void
+refresh_frame_data (KwbFramesPanel *self)
+{
+  KwbGdb *gdb;
+
+  if (!can_ask (self))
+    return;
+  gdb = kwb_session_get_gdb (self->session);
+  kwb_gdb_list_variables_async (gdb, self->cancellable, locals_cb, request_new (self));
+  if (self->register_names == NULL)
+    kwb_gdb_command_async (gdb, self->cancellable, register_names_cb, request_new (self),
+                           "-data-list-register-names");
+  else
+    ask_register_values (self);
+}
+
+static void
+select_frame_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+
+  if (request->generation != request->self->generation)
+    return;
+  if (record == NULL)
+    set_text (request->self->locals, error->message);
+  else
+    refresh_frame_data (request->self);
+}
+
+void
+kwb_frames_panel_select_frame (KwbFramesPanel *self,
+                               guint           level)
+{
+  g_autoptr(KwbFrame) frame = NULL;
+
+  g_return_if_fail (KWB_IS_FRAMES_PANEL (self));
+
+  if (self->session == NULL)
+    return;
+  frame = g_list_model_get_item (kwb_session_get_frames (self->session), level);
+  if (frame == NULL)
+    return;
+  self->selected_level = level;
+  self->generation++;
+  gtk_single_selection_set_selected (self->selection, level);
+  if (can_ask (self))
+    kwb_gdb_command_async (kwb_session_get_gdb (self->session), self->cancellable,
+                           select_frame_cb, request_new (self), "-stack-select-frame %u", level);
+  g_signal_emit (self, signals[FRAME_ACTIVATED], 0, frame);
+}
+
+/* ---- backtrace rows ---- */
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 1);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *where = gtk_label_new (NULL);
+
+  gtk_widget_set_name (box, "frame_row");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (where), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_START);
+  gtk_widget_add_css_class (where, "dim-label");
+  gtk_widget_add_css_class (where, "caption");
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), where);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         gpointer                  user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkLabel *title = GTK_LABEL (gtk_widget_get_first_child (box));
+  GtkLabel *where = GTK_LABEL (gtk_widget_get_last_child (box));
+  KwbFrame *frame = gtk_list_item_get_item (item);
+  g_autofree char *text = NULL;
+  g_autofree char *location = NULL;
+  const char *file = kwb_frame_get_file (frame);
+
+  text = g_strdup_printf ("#%u  %s", kwb_frame_get_level (frame),
+                          kwb_frame_get_function (frame) ? kwb_frame_get_function (frame) : "??");
+  if (file != NULL && kwb_frame_get_line (frame) > 0)
+    location = g_strdup_printf ("%s:%u", file, kwb_frame_get_line (frame));
+  else
+    location = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", kwb_frame_get_address (frame));
+  gtk_label_set_label (title, text);
+  gtk_label_set_label (where, location);
+}
+
+static void
+on_activate (GtkListView    *list_view,
+             guint           position,
+             KwbFramesPanel *self)
+{
+  kwb_frames_panel_select_frame (self, position);
+}
+
+/* ---- session ---- */
+
+static void
+on_stopped (KwbSession     *session,
+            KwbGdbStop     *stop,
+            KwbFramesPanel *self)
+{
+  self->selected_level = 0;
+  self->generation++;
+  refresh_frame_data (self);
+}
+
+static void
+on_state_changed (KwbSession      *session,
+                  KwbSessionState  old_state,
+                  KwbSessionState  new_state,
+                  KwbFramesPanel  *self)
+{
+  if (new_state != KWB_SESSION_STATE_STOPPED)
+    {
+      /* Old values would mislead while the guest runs. */
+      self->generation++;
+      set_text (self->locals, "");
+      set_text (self->registers, "");
+    }
+}
+
+void
+kwb_frames_panel_set_session (KwbFramesPanel *self,
+                              KwbSession     *session)
+{
+  g_return_if_fail (KWB_IS_FRAMES_PANEL (self));
+
+  if (self->session == session)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  g_clear_pointer (&self->register_names, g_ptr_array_unref);
+  self->generation++;
+  set_text (self->locals, "");
+  set_text (self->registers, "");
+  gtk_single_selection_set_model (self->selection, session ? kwb_session_get_frames (session) : NULL);
+  if (session != NULL)
+    {
+      self->cancellable = g_cancellable_new ();
+      g_signal_connect_object (session, "stopped", G_CALLBACK (on_stopped), self, 0);
+      g_signal_connect_object (session, "state-changed", G_CALLBACK (on_state_changed), self, 0);
+      refresh_frame_data (self);
+    }
+}
+
+static void
+kwb_frames_panel_dispose (GObject *object)
+{
+  KwbFramesPanel *self = KWB_FRAMES_PANEL (object);
+
+  kwb_frames_panel_set_session (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_FRAMES_PANEL);
+  /* The template's unnamed root is not unparented by dispose_template. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->selection);
+  g_clear_pointer (&self->register_names, g_ptr_array_unref);
+  G_OBJECT_CLASS (kwb_frames_panel_parent_class)->dispose (object);
+}
+
+static void
+kwb_frames_panel_class_init (KwbFramesPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kwb_frames_panel_dispose;
+
+  signals[FRAME_ACTIVATED] =
+    g_signal_new ("frame-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, KWB_TYPE_FRAME);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kwb/KernelWorkbench/kwb-frames-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, backtrace);
+  gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, locals);
+  gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, registers);
+}
+
+static void
+kwb_frames_panel_init (KwbFramesPanel *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  gtk_list_view_set_factory (self->backtrace, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->backtrace, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->backtrace, "activate", G_CALLBACK (on_activate), self);
+}

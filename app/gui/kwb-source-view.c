@@ -1,0 +1,548 @@
+/* kwb-source-view.c — one source file (or a disassembly) with breakpoint and stop marks
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Read-only: kernel sources are the user's tree and never written. The view
+ * only shows marks; what a gutter click means (toggle a breakpoint, a menu)
+ * is the window's business, told through ::line-activated.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+
+#include "kwb-source-view.h"
+
+#define CATEGORY_CURRENT      "kwb-current"
+#define CATEGORY_BP_ENABLED   "kwb-bp-enabled"
+#define CATEGORY_BP_DISABLED  "kwb-bp-disabled"
+#define CATEGORY_BP_PENDING   "kwb-bp-pending"
+#define CATEGORY_BP_HIT       "kwb-bp-hit"
+
+struct _KwbSourceView
+{
+  GtkWidget          parent_instance;
+
+  char              *path;
+  char              *title;
+  guint              current_line;
+  guint              scroll_line;   /* to redo once laid out */
+  guint              scroll_idle;
+  GHashTable        *bp_marks;   /* line → KwbBreakpointMark */
+
+  GtkScrolledWindow *scroller;
+  GtkSourceView     *view;
+  GtkSourceBuffer   *buffer;
+  GtkWidget         *popover;
+};
+
+G_DEFINE_FINAL_TYPE (KwbSourceView, kwb_source_view, GTK_TYPE_WIDGET)
+
+enum {
+  LINE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+update_style_scheme (KwbSourceView *self)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  GtkSourceStyleSchemeManager *schemes = gtk_source_style_scheme_manager_get_default ();
+  const char *id = adw_style_manager_get_dark (manager) ? "Adwaita-dark" : "Adwaita";
+
+  gtk_source_buffer_set_style_scheme (self->buffer,
+                                      gtk_source_style_scheme_manager_get_scheme (schemes, id));
+}
+
+static const char *
+guess_language (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  /* The kernel's own file kinds that GtkSourceView does not guess. */
+  if (g_str_has_prefix (base, "Kconfig"))
+    return NULL; /* no Kconfig language ships with GtkSourceView 5.6 */
+  if (g_str_has_prefix (base, "Makefile") || g_str_has_prefix (base, "Kbuild") ||
+      g_str_has_suffix (base, ".mk"))
+    return "makefile";
+  if (g_str_has_suffix (base, ".S") || g_str_has_suffix (base, ".s"))
+    return "c"; /* preprocessed assembly: C comments and #defines highlight */
+  if (g_str_has_suffix (base, ".h"))
+    return "chdr";
+  if (g_str_has_suffix (base, ".c"))
+    return "c";
+  return "";
+}
+
+static void
+set_language_for (KwbSourceView *self,
+                  const char    *path)
+{
+  GtkSourceLanguageManager *languages = gtk_source_language_manager_get_default ();
+  const char *id = guess_language (path);
+  GtkSourceLanguage *language = NULL;
+
+  if (id != NULL && *id != '\0')
+    language = gtk_source_language_manager_get_language (languages, id);
+  else if (id != NULL)
+    language = gtk_source_language_manager_guess_language (languages, path, NULL);
+  gtk_source_buffer_set_language (self->buffer, language);
+}
+
+static gboolean
+get_line_iter (KwbSourceView *self,
+               guint          line,
+               GtkTextIter   *iter)
+{
+  if (line == 0 || line > (guint) gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer)))
+    return FALSE;
+  gtk_text_buffer_get_iter_at_line (GTK_TEXT_BUFFER (self->buffer), iter, (int) line - 1);
+  return TRUE;
+}
+
+static void
+remove_category (KwbSourceView *self,
+                 const char    *category)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (GTK_TEXT_BUFFER (self->buffer), &start, &end);
+  gtk_source_buffer_remove_source_marks (self->buffer, &start, &end, category);
+}
+
+/* The stop line that holds a breakpoint shows both: the hit mark. */
+static void
+update_hit_mark (KwbSourceView *self)
+{
+  GtkTextIter iter;
+
+  remove_category (self, CATEGORY_BP_HIT);
+  if (self->current_line != 0 &&
+      g_hash_table_contains (self->bp_marks, GUINT_TO_POINTER (self->current_line)) &&
+      get_line_iter (self, self->current_line, &iter))
+    gtk_source_buffer_create_source_mark (self->buffer, NULL, CATEGORY_BP_HIT, &iter);
+}
+
+gboolean
+kwb_source_view_get_hit_mark (KwbSourceView *self)
+{
+  g_autoptr(GSList) marks = NULL;
+
+  g_return_val_if_fail (KWB_IS_SOURCE_VIEW (self), FALSE);
+  marks = gtk_source_buffer_get_source_marks_at_line (self->buffer,
+                                                       self->current_line ? (int) self->current_line - 1 : 0,
+                                                       CATEGORY_BP_HIT);
+  return self->current_line != 0 && marks != NULL;
+}
+
+static void
+on_line_mark_activated (GtkSourceView   *view,
+                        const GtkTextIter *iter,
+                        guint            button,
+                        GdkModifierType  state,
+                        int              n_presses,
+                        KwbSourceView   *self)
+{
+  kwb_source_view_activate_line (self, (guint) gtk_text_iter_get_line (iter) + 1, button);
+}
+
+/**
+ * kwb_source_view_activate_line:
+ * @line: 1-based
+ * @button: 1 for a primary click (toggle), 3 for the context menu
+ *
+ * What a click in the gutter does; the gutter's gesture calls exactly this.
+ */
+void
+kwb_source_view_activate_line (KwbSourceView *self,
+                               guint          line,
+                               guint          button)
+{
+  GtkTextIter iter;
+
+  g_return_if_fail (KWB_IS_SOURCE_VIEW (self));
+
+  if (!get_line_iter (self, line, &iter))
+    return;
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &iter);
+  g_signal_emit (self, signals[LINE_ACTIVATED], 0, line, button);
+}
+
+void
+kwb_source_view_popup_menu (KwbSourceView *self,
+                            guint          line,
+                            GMenuModel    *menu)
+{
+  GtkTextIter iter;
+  GdkRectangle rect;
+  int wx, wy;
+  graphene_point_t point;
+
+  g_return_if_fail (KWB_IS_SOURCE_VIEW (self));
+
+  if (!get_line_iter (self, line, &iter))
+    return;
+  if (self->popover != NULL)
+    gtk_widget_unparent (self->popover);
+  self->popover = gtk_popover_menu_new_from_model (menu);
+  gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), TRUE);
+  gtk_popover_set_position (GTK_POPOVER (self->popover), GTK_POS_RIGHT);
+
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (self->view), &iter, &rect);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (self->view), GTK_TEXT_WINDOW_WIDGET,
+                                         rect.x, rect.y, &wx, &wy);
+  if (!gtk_widget_compute_point (GTK_WIDGET (self->view), GTK_WIDGET (self),
+                                 &GRAPHENE_POINT_INIT (0, wy), &point))
+    point = GRAPHENE_POINT_INIT (0, 0);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->popover),
+                               &(GdkRectangle) { 0, (int) point.y, 24, rect.height });
+  gtk_popover_popup (GTK_POPOVER (self->popover));
+}
+
+static void
+kwb_source_view_dispose (GObject *object)
+{
+  KwbSourceView *self = KWB_SOURCE_VIEW (object);
+
+  g_clear_pointer (&self->popover, gtk_widget_unparent);
+  g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_SOURCE_VIEW);
+  /* The template's unnamed root is not unparented by dispose_template. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (kwb_source_view_parent_class)->dispose (object);
+}
+
+static void
+kwb_source_view_finalize (GObject *object)
+{
+  KwbSourceView *self = KWB_SOURCE_VIEW (object);
+
+  g_free (self->path);
+  g_free (self->title);
+  g_hash_table_unref (self->bp_marks);
+  G_OBJECT_CLASS (kwb_source_view_parent_class)->finalize (object);
+}
+
+static void
+kwb_source_view_class_init (KwbSourceViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kwb_source_view_dispose;
+  object_class->finalize = kwb_source_view_finalize;
+
+  /**
+   * KwbSourceView::line-activated:
+   * @line: the 1-based line clicked in the gutter
+   * @button: the mouse button
+   */
+  signals[LINE_ACTIVATED] =
+    g_signal_new ("line-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  g_type_ensure (GTK_SOURCE_TYPE_VIEW);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kwb/KernelWorkbench/kwb-source-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, KwbSourceView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, KwbSourceView, view);
+}
+
+static void
+add_mark_category (KwbSourceView *self,
+                   const char    *category,
+                   const char    *icon,
+                   const char    *background,
+                   int            priority)
+{
+  g_autoptr(GtkSourceMarkAttributes) attributes = gtk_source_mark_attributes_new ();
+
+  gtk_source_mark_attributes_set_icon_name (attributes, icon);
+  if (background != NULL)
+    {
+      GdkRGBA rgba;
+
+      gdk_rgba_parse (&rgba, background);
+      gtk_source_mark_attributes_set_background (attributes, &rgba);
+    }
+  gtk_source_view_set_mark_attributes (self->view, category, attributes, priority);
+}
+
+static void
+kwb_source_view_init (KwbSourceView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bp_marks = g_hash_table_new (NULL, NULL);
+  self->buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->view)));
+  gtk_source_buffer_set_highlight_matching_brackets (self->buffer, FALSE);
+
+  /* The stop line is tinted across the whole width, like Builder's; yellow
+   * at low alpha reads on both Adwaita and Adwaita-dark. */
+  add_mark_category (self, CATEGORY_CURRENT, "kwb-mark-current-line", "rgba(246,211,45,0.28)", 20);
+  add_mark_category (self, CATEGORY_BP_HIT, "kwb-mark-breakpoint-hit", NULL, 30);
+  add_mark_category (self, CATEGORY_BP_ENABLED, "kwb-mark-breakpoint", NULL, 10);
+  add_mark_category (self, CATEGORY_BP_DISABLED, "kwb-mark-breakpoint-disabled", NULL, 10);
+  add_mark_category (self, CATEGORY_BP_PENDING, "kwb-mark-breakpoint-pending", NULL, 10);
+
+  g_signal_connect (self->view, "line-mark-activated", G_CALLBACK (on_line_mark_activated), self);
+  g_signal_connect_swapped (self->view, "map", G_CALLBACK (on_view_map), self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_style_scheme), self, G_CONNECT_SWAPPED);
+  update_style_scheme (self);
+}
+
+/**
+ * kwb_source_view_new_for_file:
+ * @path: a local file
+ *
+ * Loads the whole file at once: kernel sources are at most a few hundred
+ * kilobytes, and a synchronous read keeps a stop's jump to its line in one
+ * main-loop turn.
+ */
+KwbSourceView *
+kwb_source_view_new_for_file (const char  *path,
+                              GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  KwbSourceView *self;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  if (!g_utf8_validate_len (contents, length, NULL))
+    {
+      /* A few old files are Latin-1: show them rather than refuse them. */
+      char *converted = g_convert (contents, length, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+
+      if (converted == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("%s is not a text file"), path);
+          return NULL;
+        }
+      g_free (contents);
+      contents = converted;
+    }
+
+  self = g_object_new (KWB_TYPE_SOURCE_VIEW, NULL);
+  self->path = g_strdup (path);
+  self->title = g_path_get_basename (path);
+  set_language_for (self, path);
+  gtk_source_buffer_set_highlight_syntax (self->buffer, TRUE);
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), contents, -1);
+  return self;
+}
+
+/* A view of generated text (disassembly), replaced with set_text. */
+KwbSourceView *
+kwb_source_view_new_for_text (const char *title,
+                              const char *text)
+{
+  KwbSourceView *self = g_object_new (KWB_TYPE_SOURCE_VIEW, NULL);
+
+  self->title = g_strdup (title);
+  kwb_source_view_set_text (self, text);
+  return self;
+}
+
+void
+kwb_source_view_set_text (KwbSourceView *self,
+                          const char    *text)
+{
+  g_return_if_fail (KWB_IS_SOURCE_VIEW (self));
+
+  remove_category (self, NULL);
+  g_hash_table_remove_all (self->bp_marks);
+  self->current_line = 0;
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (self->buffer), text ? text : "", -1);
+}
+
+const char *kwb_source_view_get_path (KwbSourceView *self) { return self->path; }
+const char *kwb_source_view_get_title (KwbSourceView *self) { return self->title; }
+GtkWidget *kwb_source_view_get_text_view (KwbSourceView *self) { return GTK_WIDGET (self->view); }
+
+const char *
+kwb_source_view_get_language_id (KwbSourceView *self)
+{
+  GtkSourceLanguage *language = gtk_source_buffer_get_language (self->buffer);
+
+  return language ? gtk_source_language_get_id (language) : NULL;
+}
+
+guint
+kwb_source_view_get_n_lines (KwbSourceView *self)
+{
+  return (guint) gtk_text_buffer_get_line_count (GTK_TEXT_BUFFER (self->buffer));
+}
+
+char *
+kwb_source_view_dup_line_text (KwbSourceView *self,
+                               guint          line)
+{
+  GtkTextIter start, end;
+
+  if (!get_line_iter (self, line, &start))
+    return NULL;
+  end = start;
+  if (!gtk_text_iter_ends_line (&end))
+    gtk_text_iter_forward_to_line_end (&end);
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+static void
+scroll_now (KwbSourceView *self)
+{
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self->view),
+                                gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)),
+                                0.0, TRUE, 0.0, 0.33);
+}
+
+static gboolean
+rescroll_cb (gpointer data)
+{
+  KwbSourceView *self = data;
+
+  self->scroll_idle = 0;
+  if (self->scroll_line != 0 && self->scroll_line == kwb_source_view_get_cursor_line (self))
+    scroll_now (self);
+  self->scroll_line = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* A view that was not on screen yet has no size to scroll in: once it is
+ * laid out (after map), scroll again. */
+static void
+on_view_map (KwbSourceView *self)
+{
+  if (self->scroll_line != 0 && self->scroll_idle == 0)
+    self->scroll_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, rescroll_cb, self, NULL);
+}
+
+/* Puts LINE a third of the way down, where the eye expects the next step. */
+void
+kwb_source_view_scroll_to_line (KwbSourceView *self,
+                                guint          line)
+{
+  GtkTextIter iter;
+
+  g_return_if_fail (KWB_IS_SOURCE_VIEW (self));
+
+  if (!get_line_iter (self, line, &iter))
+    return;
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &iter);
+  scroll_now (self);
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self->view)))
+    self->scroll_line = line;
+}
+
+/* LINE 0 removes the mark. */
+void
+kwb_source_view_set_current_line (KwbSourceView *self,
+                                  guint          line)
+{
+  GtkTextIter iter;
+
+  g_return_if_fail (KWB_IS_SOURCE_VIEW (self));
+
+  remove_category (self, CATEGORY_CURRENT);
+  remove_category (self, CATEGORY_BP_HIT);
+  self->current_line = 0;
+  if (!get_line_iter (self, line, &iter))
+    return;
+  self->current_line = line;
+  gtk_source_buffer_create_source_mark (self->buffer, NULL, CATEGORY_CURRENT, &iter);
+  update_hit_mark (self);
+  kwb_source_view_scroll_to_line (self, line);
+}
+
+guint kwb_source_view_get_current_line (KwbSourceView *self) { return self->current_line; }
+
+guint
+kwb_source_view_get_cursor_line (KwbSourceView *self)
+{
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_mark (GTK_TEXT_BUFFER (self->buffer), &iter,
+                                    gtk_text_buffer_get_insert (GTK_TEXT_BUFFER (self->buffer)));
+  return (guint) gtk_text_iter_get_line (&iter) + 1;
+}
+
+/* Whether LINE is inside the visible part of the view (after layout). */
+gboolean
+kwb_source_view_line_is_visible (KwbSourceView *self,
+                                 guint          line)
+{
+  GdkRectangle visible;
+  GtkTextIter iter;
+  int y, height;
+
+  if (!get_line_iter (self, line, &iter))
+    return FALSE;
+  gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (self->view), &visible);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self->view), &iter, &y, &height);
+  return visible.height > 0 && y >= visible.y && y + height <= visible.y + visible.height;
+}
+
+void
+kwb_source_view_clear_breakpoint_marks (KwbSourceView *self)
+{
+  g_return_if_fail (KWB_IS_SOURCE_VIEW (self));
+
+  remove_category (self, CATEGORY_BP_ENABLED);
+  remove_category (self, CATEGORY_BP_DISABLED);
+  remove_category (self, CATEGORY_BP_PENDING);
+  g_hash_table_remove_all (self->bp_marks);
+  update_hit_mark (self);
+}
+
+void
+kwb_source_view_add_breakpoint_mark (KwbSourceView     *self,
+                                     guint              line,
+                                     KwbBreakpointMark  mark)
+{
+  static const char * const categories[] = {
+    [KWB_BREAKPOINT_MARK_ENABLED] = CATEGORY_BP_ENABLED,
+    [KWB_BREAKPOINT_MARK_DISABLED] = CATEGORY_BP_DISABLED,
+    [KWB_BREAKPOINT_MARK_PENDING] = CATEGORY_BP_PENDING,
+  };
+  KwbBreakpointMark old;
+  GtkTextIter iter;
+
+  g_return_if_fail (KWB_IS_SOURCE_VIEW (self));
+  g_return_if_fail (mark > KWB_BREAKPOINT_MARK_NONE && mark <= KWB_BREAKPOINT_MARK_PENDING);
+
+  if (!get_line_iter (self, line, &iter))
+    return;
+  /* Two breakpoints on one line: an enabled one wins over the others. */
+  old = GPOINTER_TO_UINT (g_hash_table_lookup (self->bp_marks, GUINT_TO_POINTER (line)));
+  if (old == KWB_BREAKPOINT_MARK_ENABLED || old == mark)
+    return;
+  if (old != KWB_BREAKPOINT_MARK_NONE)
+    {
+      GtkTextIter end = iter;
+
+      gtk_text_iter_forward_to_line_end (&end);
+      gtk_source_buffer_remove_source_marks (self->buffer, &iter, &end, categories[old]);
+    }
+  g_hash_table_insert (self->bp_marks, GUINT_TO_POINTER (line), GUINT_TO_POINTER (mark));
+  gtk_source_buffer_create_source_mark (self->buffer, NULL, categories[mark], &iter);
+  if (line == self->current_line)
+    update_hit_mark (self);
+}
+
+KwbBreakpointMark
+kwb_source_view_get_breakpoint_mark (KwbSourceView *self,
+                                     guint          line)
+{
+  g_return_val_if_fail (KWB_IS_SOURCE_VIEW (self), KWB_BREAKPOINT_MARK_NONE);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->bp_marks, GUINT_TO_POINTER (line)));
+}
