@@ -9,7 +9,9 @@
  * each it times, in the same run, best of ROUNDS:
  *   read:   read() of the file in 64 KiB chunks, bytes discarded;
  *   parse:  the same read() loop feeding every chunk to KwbMiParser;
- * and prints MB/s (10^6 bytes) and the ratio. Never fails on time; fails
+ * and prints MB/s (10^6 bytes) and the ratio. If the test kernel fixture
+ * is there, a third transcript repeats its -symbol-info-functions and
+ * -symbol-info-variables (recorded by gdb first, not timed). Never fails on time; fails
  * only if a recorded transcript does not parse.
  *
  * Usage: mi-parse [SIZE_MB (default 64)] [ROUNDS (default 5)]
@@ -77,13 +79,20 @@ time_pass (const char *path,
   return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
 }
 
+static char *
+data_path (const char *name)
+{
+  const char *srcdir = g_getenv ("KWB_SOURCE_ROOT");
+
+  return g_build_filename (srcdir ? srcdir : ".", "tests", "data", "mi", name, NULL);
+}
+
 static gboolean
 run_one (const char         *label,
          const char * const *seeds,
          guint               size_mb,
          guint               rounds)
 {
-  const char *srcdir = g_getenv ("KWB_SOURCE_ROOT");
   g_autoptr(GString) unit = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
@@ -95,11 +104,9 @@ run_one (const char         *label,
   FILE *out;
   int fd;
 
-  if (srcdir == NULL)
-    srcdir = ".";
   for (guint i = 0; seeds[i] != NULL; i++)
     {
-      g_autofree char *seed_path = g_build_filename (srcdir, "tests", "data", "mi", seeds[i], NULL);
+      g_autofree char *seed_path = g_path_is_absolute (seeds[i]) ? g_strdup (seeds[i]) : data_path (seeds[i]);
       g_autofree char *contents = NULL;
       gsize len;
 
@@ -148,6 +155,53 @@ run_one (const char         *label,
   return TRUE;
 }
 
+/* GDB's symbol tables of the test kernel (a few MB in two records), if the
+ * fixture and gdb are here; recorded once, not timed. */
+static char *
+record_kernel_symbols (void)
+{
+  g_autofree char *vmlinux = g_build_filename (g_get_home_dir (), ".cache", "kernel-workbench",
+                                               "fixtures", "current-kernel", "vmlinux", NULL);
+  g_autofree char *gdb = g_find_program_in_path ("gdb");
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *commands_path = NULL;
+  g_autofree char *out_path = NULL;
+  g_autofree char *commands = NULL;
+  const char *argv[] = { "gdb", "--interpreter=mi3", "-nx", "-q", NULL };
+  int fd;
+
+  if (gdb == NULL || !g_file_test (vmlinux, G_FILE_TEST_EXISTS))
+    {
+      printf ("(no test kernel in ~/.cache/kernel-workbench/fixtures or no gdb: "
+              "kernel symbol tables not measured)\n");
+      return NULL;
+    }
+
+  commands = g_strdup_printf ("1-file-exec-and-symbols %s\n2-symbol-info-functions\n"
+                              "3-symbol-info-variables\n4-gdb-exit\n", vmlinux);
+  fd = g_file_open_tmp ("kwb-mi-bench-XXXXXX.in", &commands_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (commands_path, commands, -1, &error);
+  g_assert_no_error (error);
+  fd = g_file_open_tmp ("kwb-mi-bench-XXXXXX.mi", &out_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+
+  printf ("recording the test kernel's symbol tables with gdb (not timed)…\n");
+  fflush (stdout);
+  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, commands_path);
+  g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
+  process = kwb_spawn (launcher, argv, "gdb", &error);
+  if (process == NULL || !g_subprocess_wait_check (process, NULL, &error))
+    g_error ("gdb: %s", error->message);
+  g_unlink (commands_path);
+  return g_steal_pointer (&out_path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -158,7 +212,17 @@ main (int    argc,
   guint rounds = argc > 2 ? (guint) atoi (argv[2]) : 5;
   gboolean ok = TRUE;
 
+  g_autofree char *kernel_symbols = NULL;
+
   ok &= run_one ("symbols + session (-symbol-info-functions, frames, threads)", mixed, size_mb, rounds);
   ok &= run_one ("sessions only (userspace + kernel: stops, breakpoints, console lines)", session, size_mb, rounds);
+
+  if ((kernel_symbols = record_kernel_symbols ()) != NULL)
+    {
+      const char * const kernel[] = { kernel_symbols, "kernel.mi", NULL };
+
+      ok &= run_one ("test kernel's -symbol-info-functions/-variables + kernel session", kernel, size_mb, rounds);
+      g_unlink (kernel_symbols);
+    }
   return ok ? 0 : 1;
 }
