@@ -95,7 +95,7 @@ typedef struct {
   goffset       tarball_size;
   char         *request_hash;
   GPtrArray    *requests;
-  gboolean      make_failed_config;
+  gboolean      best_effort;  /* the running step may fail without failing the build */
 } Op;
 
 enum {
@@ -1077,7 +1077,9 @@ on_step_exited (GObject      *source,
   if (op_check_cancelled (self))
     return;
 
-  if (error == NULL && !g_subprocess_get_successful (process))
+  if (error == NULL && !g_subprocess_get_successful (process) && op->best_effort)
+    log_line (self, _("(this step is optional; its failure does not fail the build)"));
+  else if (error == NULL && !g_subprocess_get_successful (process))
     {
       int status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 
@@ -1099,6 +1101,7 @@ on_step_exited (GObject      *source,
       op_finish (self, g_steal_pointer (&error));
       return;
     }
+  op->best_effort = FALSE;
   next = op->next;
   op->next = NULL;
   next (self);
@@ -1725,6 +1728,9 @@ step_index (KwbKernelBuild *self)
     }
   g_mkdir_with_parents (dir, 0755);
   set_stage (self, KWB_KERNEL_BUILD_STAGE_INDEX);
+  /* Only a speed-up: a GDB that cannot read this vmlinux fails later, in
+   * the debug session, with its own message. */
+  current_op (self)->best_effort = TRUE;
   run_step (self, argv, "gdb", NULL, step_manifest);
 }
 

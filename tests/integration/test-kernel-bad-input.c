@@ -222,6 +222,72 @@ test_tarball (void)
   kernel_test_remove (kwb_project_get_directory (project));
 }
 
+/* The manifest of a build from a git checkout names the commit and whether
+ * the tree was dirty (libgit2). The fake tree "builds" here. */
+static void
+test_manifest_git (void)
+{
+  g_autofree char *fake = fake_tree ();
+  g_autofree char *tmp = g_dir_make_tmp ("kwb-git-tree-XXXXXX", NULL);
+  g_autofree char *tree = g_build_filename (tmp, "linux", NULL);
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(KwbKernelBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GKeyFile) manifest = g_key_file_new ();
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *commit = NULL;
+  g_autofree char *build_dir = NULL;
+  g_autofree char *readme = g_build_filename (tree, "init", "main.c", NULL);
+  const char *cp[] = { "cp", "-r", fake, tree, NULL };
+  const char *git_init[] = { "git", "-C", tree, "init", "-q", NULL };
+  const char *git_add[] = { "git", "-C", tree, "add", ".", NULL };
+  const char *git_commit[] = { "git", "-C", tree, "-c", "user.name=t", "-c", "user.email=t@t",
+                               "commit", "-q", "-m", "fake", NULL };
+  const char *git_head[] = { "git", "-C", tree, "rev-parse", "HEAD", NULL };
+  int status = -1;
+
+  if (g_find_program_in_path ("git") == NULL)
+    {
+      g_test_skip ("git is not installed");
+      return;
+    }
+  g_free (kernel_test_capture (cp, &status));
+  g_assert_cmpint (status, ==, 0);
+  g_free (kernel_test_capture (git_init, &status));
+  g_free (kernel_test_capture (git_add, &status));
+  g_free (kernel_test_capture (git_commit, &status));
+  g_assert_cmpint (status, ==, 0);
+  head = g_strstrip (kernel_test_capture (git_head, &status));
+
+  project = kernel_test_project (tree, "fast");
+  build = kwb_kernel_build_new (project);
+  kwb_kernel_build_setenv (build, "KWB_FAKE_BUILD_OK", "1");
+  error = kernel_test_run (build, TRUE, 0);
+  g_assert_no_error (error);
+  build_dir = kwb_kernel_build_dup_build_dir (build);
+  manifest_path = g_build_filename (build_dir, "kwb-manifest.ini", NULL);
+  g_assert_true (g_key_file_load_from_file (manifest, manifest_path, G_KEY_FILE_NONE, NULL));
+  commit = g_key_file_get_string (manifest, "kernel", "source-commit", NULL);
+  g_assert_cmpstr (commit, ==, head);
+  g_assert_false (g_key_file_get_boolean (manifest, "kernel", "source-dirty", NULL));
+  g_assert_cmpstr (g_key_file_get_string (manifest, "kernel", "release", NULL), ==, "6.1.0-fake");
+  g_assert_cmpint (g_key_file_get_integer (manifest, "build", "objects", NULL), ==, 1);
+
+  /* The user edits the tree: dirty. */
+  g_assert_true (g_file_set_contents (readme, "int start_kernel (int);\n", -1, NULL));
+  g_clear_object (&build);
+  build = kwb_kernel_build_new (project);
+  kwb_kernel_build_setenv (build, "KWB_FAKE_BUILD_OK", "1");
+  error = kernel_test_run (build, TRUE, 0);
+  g_assert_no_error (error);
+  g_key_file_load_from_file (manifest, manifest_path, G_KEY_FILE_NONE, NULL);
+  g_assert_true (g_key_file_get_boolean (manifest, "kernel", "source-dirty", NULL));
+
+  kernel_test_remove (tmp);
+  kernel_test_remove (kwb_project_get_directory (project));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -235,6 +301,7 @@ main (int    argc,
   g_test_add_func ("/kernel-bad-input/read-only-build-dir", test_read_only_build_dir);
   g_test_add_func ("/kernel-bad-input/compile-error", test_compile_error);
   g_test_add_func ("/kernel-bad-input/tarball", test_tarball);
+  g_test_add_func ("/kernel-build/manifest-git", test_manifest_git);
 
   return g_test_run ();
 }
