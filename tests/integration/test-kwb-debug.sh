@@ -45,10 +45,11 @@ check "a missing function is reported" grep -q 'no_such_function_here' "$tmp/err
 check "and the other breakpoint still stops" grep -q '^stopped: start_kernel' "$tmp/out"
 
 # SIGKILL kwb mid-session: its qemu and gdb die with it.
-"$kwb" debug "$tmp/p" --continue 100 --timeout 240 >"$tmp/out" 2>"$tmp/err" &
+rm -f "$tmp/killed.err"
+"$kwb" debug "$tmp/p" --continue 100 --timeout 240 >"$tmp/out" 2>"$tmp/killed.err" &
 pid=$!
 i=0
-while [ $i -lt 600 ] && ! grep -q 'QEMU started' "$tmp/err"; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 600 ] && ! grep -q 'QEMU started' "$tmp/killed.err" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 children=$(pgrep -P $pid | tr '\n' ' ')
 check "kwb debug started qemu and gdb" [ -n "$children" ]
 kill -KILL $pid
