@@ -28,6 +28,9 @@
 
 #define STDERR_LOG_MAX (16 * 1024)
 #define READ_SIZE      (64 * 1024)
+/* After GDB died: what a pipe can hold (64 KiB) many times over, bounded
+ * in case something else still writes into it. */
+#define DRAIN_READS    256
 
 typedef struct {
   KwbGdb   *gdb;          /* unowned: the task holds a ref */
@@ -297,13 +300,14 @@ dispatch_record (KwbMiRecord *record,
 
 /* Reading ---------------------------------------------------------------- */
 
-/* Reads what is there without blocking. FALSE at EOF or on error. */
+/* Reads what is there without blocking, at most MAX_READS times.
+ * FALSE at EOF or on error. */
 static gboolean
 read_available (KwbGdb       *self,
                 GInputStream *stream,
-                gboolean      all)
+                guint         max_reads)
 {
-  do
+  for (guint i = 0; i < max_reads; i++)
     {
       g_autoptr(GError) error = NULL;
       gssize n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream),
@@ -327,7 +331,6 @@ read_available (KwbGdb       *self,
           emit_stream (self, KWB_GDB_STREAM_STDERR, text);
         }
     }
-  while (all);
   return TRUE;
 }
 
@@ -337,7 +340,7 @@ stdout_ready_cb (GObject  *stream,
 {
   g_autoptr(KwbGdb) self = g_object_ref (user_data);
 
-  if (!read_available (self, self->stdout_pipe, FALSE))
+  if (!read_available (self, self->stdout_pipe, 1))
     {
       kwb_mi_parser_finish (self->parser, dispatch_record, self);
       g_clear_pointer (&self->stdout_source, g_source_unref);
@@ -352,7 +355,7 @@ stderr_ready_cb (GObject  *stream,
 {
   g_autoptr(KwbGdb) self = g_object_ref (user_data);
 
-  if (!read_available (self, self->stderr_pipe, FALSE))
+  if (!read_available (self, self->stderr_pipe, 1))
     {
       g_clear_pointer (&self->stderr_source, g_source_unref);
       return G_SOURCE_REMOVE;
@@ -401,20 +404,21 @@ wait_cb (GObject      *object,
     return;
   self = g_object_ref (user_data);
 
+  /* Its inferiors (same process group) must not outlive it, nor keep
+   * writing into the pipe we are about to drain. */
+  if (self->pid > 0)
+    kill (-self->pid, SIGKILL);
+
   /* Whatever GDB wrote before it died is in the pipes now. */
   if (self->stdout_source != NULL)
     {
-      read_available (self, self->stdout_pipe, TRUE);
+      read_available (self, self->stdout_pipe, DRAIN_READS);
       kwb_mi_parser_finish (self->parser, dispatch_record, self);
     }
   if (self->stderr_source != NULL)
-    read_available (self, self->stderr_pipe, TRUE);
+    read_available (self, self->stderr_pipe, DRAIN_READS);
   clear_source (&self->stdout_source);
   clear_source (&self->stderr_source);
-
-  /* Its inferiors (same process group) must not outlive it. */
-  if (self->pid > 0)
-    kill (-self->pid, SIGKILL);
 
   if (g_subprocess_get_if_exited (process))
     status = g_subprocess_get_exit_status (process);

@@ -41,6 +41,7 @@ typedef struct {
   char         *source;
   char         *program;
   GAsyncResult *result;
+  GAsyncResult *second;      /* a second pending command */
   GPtrArray    *stops;       /* KwbGdbStop */
   GPtrArray    *created;     /* KwbMiRecord */
   GString      *console;
@@ -91,6 +92,17 @@ result_cb (GObject      *object,
 
   g_assert_null (f->result);
   f->result = g_object_ref (result);
+}
+
+static void
+second_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_null (f->second);
+  f->second = g_object_ref (result);
 }
 
 static GAsyncResult *
@@ -549,6 +561,8 @@ test_killed_mid_command (Fixture       *f,
   wait_stop (f, 1, "stop in main");
 
   kwb_gdb_console_async (f->gdb, "shell echo sleeping; exec sleep 1000", NULL, result_cb, f);
+  /* Queued behind it: must fail too. */
+  kwb_gdb_evaluate_async (f->gdb, "1 + 1", NULL, second_cb, f);
   /* Kill once GDB is inside the command: the shell's echo (written
    * straight to GDB's stdout, so not MI) is our sign. */
   while (strstr (f->other->str, "sleeping") == NULL && !f->exited)
@@ -572,6 +586,19 @@ test_killed_mid_command (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "GDB exited (status 137) before answering"));
   g_assert_null (console);
   g_clear_error (&error);
+
+  {
+    guint guard = g_timeout_add_seconds (GUARD_SECONDS, guard_cb, (gpointer) "second pending command");
+
+    while (f->second == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (guard);
+  }
+  g_assert_null (kwb_gdb_evaluate_finish (f->gdb, f->second, &error));
+  g_assert_error (error, KWB_GDB_ERROR, KWB_GDB_ERROR_EXITED);
+  g_assert_nonnull (strstr (error->message, "“-data-evaluate-expression \"1 + 1\"”"));
+  g_clear_error (&error);
+  g_clear_object (&f->second);
 
   run_until (&f->exited, "exited signal");
   g_assert_cmpint (f->exit_status, ==, 128 + SIGKILL);
