@@ -134,6 +134,106 @@ test_splits (gconstpointer data)
   g_test_message ("%s: %u lines split at every byte", name, n_windows);
 }
 
+typedef struct {
+  GPtrArray *records;
+} Collect;
+
+static void
+collect (KwbMiRecord *record,
+         gpointer     user_data)
+{
+  g_ptr_array_add (user_data, kwb_mi_record_ref (record));
+}
+
+static GPtrArray *
+parse_transcript (const char *name)
+{
+  g_autofree char *mi = NULL;
+  g_autofree char *golden = NULL;
+  g_autoptr(KwbMiParser) parser = kwb_mi_parser_new ();
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) kwb_mi_record_unref);
+  gsize len;
+
+  load_transcript (name, &mi, &len, &golden);
+  kwb_mi_parser_feed (parser, mi, len, collect, records);
+  kwb_mi_parser_finish (parser, collect, records);
+  return records;
+}
+
+static KwbMiRecord *
+find_record (GPtrArray       *records,
+             KwbMiRecordType  type,
+             const char      *klass,
+             guint            nth)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      KwbMiRecord *r = records->pdata[i];
+
+      if (kwb_mi_record_get_record_type (r) == type &&
+          (klass == NULL || kwb_mi_record_is_class (r, klass)) &&
+          nth-- == 0)
+        return r;
+    }
+  g_error ("no record %s %s #%u", kwb_mi_record_type_to_string (type), klass, nth);
+  return NULL;
+}
+
+/* What the app reads from real GDB output, checked field by field. */
+static void
+test_transcript_facts (void)
+{
+  g_autoptr(GPtrArray) user = parse_transcript ("userspace");
+  g_autoptr(GPtrArray) mi2 = parse_transcript ("userspace-mi2");
+  g_autoptr(GPtrArray) kernel = parse_transcript ("kernel");
+  KwbMiRecord *r;
+  const char *fullname;
+  gsize len;
+
+  /* Octal escapes of "dïr ü" come back as UTF-8. */
+  r = find_record (user, KWB_MI_RECORD_EXEC, "stopped", 0);
+  fullname = kwb_mi_record_get_string (r, "frame.fullname");
+  g_assert_true (g_str_has_suffix (fullname, "/d\xc3\xafr \xc3\xbc/prog-a.c"));
+  g_assert_true (g_utf8_validate (fullname, -1, NULL));
+  g_assert_cmpint (kwb_mi_record_get_int (r, "frame.line", -1), ==, 23);
+  g_assert_cmpint (kwb_mi_record_get_int (r, "bkptno", -1), ==, 1);
+
+  /* MI3 multi-location breakpoint: locations=[…] */
+  r = find_record (user, KWB_MI_RECORD_RESULT, "done", 3);
+  g_assert_cmpuint (kwb_mi_record_get_token (r), ==, 4);
+  g_assert_cmpstr (kwb_mi_record_get_string (r, "bkpt.addr"), ==, "<MULTIPLE>");
+  g_assert_cmpuint (kwb_mi_value_get_n_children (kwb_mi_record_get (r, "bkpt.locations")), ==, 2);
+  g_assert_cmpstr (kwb_mi_record_get_string (r, "bkpt.locations.1.number"), ==, "2.2");
+
+  /* Errors carry GDB's text, quotes unescaped. */
+  r = find_record (user, KWB_MI_RECORD_RESULT, "error", 0);
+  g_assert_cmpstr (kwb_mi_record_get_string (r, "msg"), ==, "Function \"no_such_function\" not defined.");
+
+  /* Thread groups */
+  r = find_record (user, KWB_MI_RECORD_NOTIFY, "thread-group-exited", 0);
+  g_assert_cmpstr (kwb_mi_record_get_string (r, "exit-code"), ==, "0");
+
+  /* MI2: bkpt={…},{…},{…}: nameless tuples after the named one. */
+  r = find_record (mi2, KWB_MI_RECORD_RESULT, "done", 1);
+  g_assert_cmpuint (kwb_mi_value_get_n_children (kwb_mi_record_get_results (r)), ==, 3);
+  g_assert_null (kwb_mi_value_get_key (kwb_mi_value_get_nth (kwb_mi_record_get_results (r), 2)));
+  g_assert_cmpstr (kwb_mi_record_get_string (r, "2.number"), ==, "1.2");
+
+  /* Kernel: connected, start_kernel, a @ record, \000 inside a value. */
+  find_record (kernel, KWB_MI_RECORD_RESULT, "connected", 0);
+  r = find_record (kernel, KWB_MI_RECORD_EXEC, "stopped", 1);
+  g_assert_cmpstr (kwb_mi_record_get_string (r, "frame.func"), ==, "start_kernel");
+  g_assert_true (g_str_has_suffix (kwb_mi_record_get_string (r, "frame.fullname"), "/init/main.c"));
+  r = find_record (kernel, KWB_MI_RECORD_TARGET, NULL, 0);
+  g_assert_cmpstr (kwb_mi_record_get_text (r, &len), ==, "VM status: paused (debug)\r\n");
+  r = NULL;
+  for (guint i = 0; i < kernel->len && r == NULL; i++)
+    if (kwb_mi_record_has_token (kernel->pdata[i]) && kwb_mi_record_get_token (kernel->pdata[i]) == 8)
+      r = kernel->pdata[i];
+  g_assert_nonnull (r);
+  g_assert_cmpstr (kwb_mi_record_get_string (r, "value"), ==, "\"swapper\\000\\000\\000\\000\\000\\000\\000\\000\"");
+}
+
 static KwbMiRecord *
 parse1 (const char *line)
 {
@@ -173,17 +273,6 @@ test_escapes (void)
 
     g_assert_cmpint (kwb_mi_record_get_record_type (e), ==, KWB_MI_RECORD_ERROR);
   }
-}
-
-typedef struct {
-  GPtrArray *records;
-} Collect;
-
-static void
-collect (KwbMiRecord *record,
-         gpointer     user_data)
-{
-  g_ptr_array_add (user_data, kwb_mi_record_ref (record));
 }
 
 static void
@@ -473,6 +562,7 @@ main (int    argc,
   g_test_add_func ("/mi/nesting", test_nesting);
   g_test_add_func ("/mi/json-bytes", test_json_bytes);
   g_test_add_func ("/mi/huge-line", test_huge_line);
+  g_test_add_func ("/mi/transcript-facts", test_transcript_facts);
 
   return g_test_run ();
 }
