@@ -44,6 +44,50 @@ check "a breakpoint hit from a console command" grep -q '^stopped: __do_sys_newu
 check "a missing function is reported" grep -q 'no_such_function_here' "$tmp/err"
 check "and the other breakpoint still stops" grep -q '^stopped: start_kernel' "$tmp/out"
 
+# A prebuilt kernel: image + debug vmlinux, no build of ours.
+"$kwb" init "$tmp/pre" >/dev/null 2>&1 &&
+  "$kwb" set "$tmp/pre" kernel.profile prebuilt &&
+  "$kwb" set "$tmp/pre" kernel.image "$(dirname "$vmlinux")/arch/x86/boot/bzImage" &&
+  "$kwb" set "$tmp/pre" kernel.vmlinux "$vmlinux" &&
+  "$kwb" set "$tmp/pre" initramfs.output "$initramfs" &&
+  "$kwb" set "$tmp/pre" qemu.accel tcg
+"$kwb" debug "$tmp/pre" --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a prebuilt project stops at start_kernel too" sh -c "[ $rc -eq 0 ] && grep -q '^stopped: start_kernel at /.*init/main.c' '$tmp/out'"
+
+# --expose-tcp: the stub also on a loopback port, said so, never on 0.0.0.0.
+rm -f "$tmp/tcp.err"
+"$kwb" debug "$tmp/p" --expose-tcp --continue 100 --timeout 240 >"$tmp/out" 2>"$tmp/tcp.err" &
+pid=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q 'loopback only' "$tmp/tcp.err" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+port=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\) (loopback only).*/\1/p' "$tmp/tcp.err" | head -n 1)
+check "--expose-tcp names the port" [ -n "$port" ]
+ss -ltnH >"$tmp/ss" 2>/dev/null
+check "the stub listens on 127.0.0.1:$port" grep -q "127.0.0.1:$port " "$tmp/ss"
+check "and on no other address" sh -c "! grep -E '(0\.0\.0\.0|\[::\]|\*):$port ' '$tmp/ss'"
+kill -TERM $pid
+wait $pid
+check "SIGTERM ends kwb debug" [ $? -ne 137 ]
+
+# kwb boot: the console on stdin/stdout (a pipe here), like the seed's script.
+rm -f "$tmp/boot.out"
+release=$(cat "$(dirname "$vmlinux")/include/config/kernel.release")
+( sleep 1; i=0; while [ $i -lt 1200 ] && ! grep -q 'Please press Enter' "$tmp/boot.out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+  printf '\r'; sleep 1; printf 'echo "up: $(uname -r)"\r'; sleep 120 ) | "$kwb" boot "$tmp/p" >"$tmp/boot.out" 2>"$tmp/boot.err" &
+i=0
+while [ $i -lt 1200 ] && ! grep -q "up: $release" "$tmp/boot.out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+check "kwb boot: the guest's shell answers on the console" grep -q "up: $release" "$tmp/boot.out"
+check "kwb boot says the stub is private" grep -q 'private' "$tmp/boot.err"
+bootpid=$(pgrep -f "kwb boot $tmp/p" | head -n 1)
+bootqemu=$(pgrep -P "${bootpid:-0}" | head -n 1)
+check "kwb boot runs its qemu" [ -n "$bootqemu" ]
+kill -TERM "$bootpid" 2>/dev/null
+i=0
+while [ $i -lt 100 ] && kill -0 "$bootpid" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+check "kwb boot ends on SIGTERM" sh -c "! kill -0 $bootpid 2>/dev/null"
+st=$(ps -o stat= -p "${bootqemu:-0}" 2>/dev/null)
+check "and its qemu is gone" sh -c "[ -z '$st' ] || [ '${st#Z}' != '$st' ]"
+
 # SIGKILL kwb mid-session: its qemu and gdb die with it.
 rm -f "$tmp/killed.err"
 "$kwb" debug "$tmp/p" --continue 100 --timeout 240 >"$tmp/out" 2>"$tmp/killed.err" &

@@ -396,6 +396,28 @@ test_killed (gconstpointer data)
   ctx_free (ctx);
 }
 
+/* The guest going away on its own (here `reboot -f`; a panic with panic=-1
+ * does the same under -no-reboot): failed, with the reason and the last
+ * console lines. */
+static void
+test_guest_reboots (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  Ctx *ctx;
+
+  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
+  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
+  ctx = ctx_new (project);
+  ctx_start (ctx);
+  boot_to_shell (ctx);
+  kwb_qemu_console_write (kwb_session_get_qemu (ctx->session), "echo going-down; reboot -f\r", -1, NULL);
+  g_assert_true (wait_state (ctx, KWB_SESSION_STATE_FAILED, DEADLINE_S));
+  g_test_message ("failure reason: %s", kwb_session_get_failure_reason (ctx->session));
+  g_assert_nonnull (strstr (kwb_session_get_failure_reason (ctx->session), "virtual machine ended"));
+  g_assert_nonnull (strstr (kwb_session_get_failure_reason (ctx->session), "going-down"));
+  ctx_free (ctx);
+}
+
 /* Auto: KVM when QEMU can use it (early breakpoints then hardware ones),
  * else TCG with a note saying why; either way the first stop arrives. */
 static void
@@ -524,6 +546,7 @@ main (int    argc,
   g_test_add_func ("/session/shell-and-breakpoint-while-running", test_shell_and_breakpoint_while_running);
   g_test_add_data_func ("/session/qemu-killed", GINT_TO_POINTER (TRUE), test_killed);
   g_test_add_data_func ("/session/gdb-killed", GINT_TO_POINTER (FALSE), test_killed);
+  g_test_add_func ("/session/guest-reboots", test_guest_reboots);
   g_test_add_func ("/session/accel-auto", test_accel_auto);
   g_test_add_func ("/session/source-path-mapping", test_source_path_mapping);
   g_test_add_func ("/session/bad-input", test_bad_input);
