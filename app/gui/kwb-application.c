@@ -12,11 +12,15 @@
 #include <glib/gi18n.h>
 
 #include "kwb-application.h"
+#include "kwb-project-settings.h"
+#include "kwb-recent-projects.h"
 #include "kwb-window.h"
+#include "kwb-wizard.h"
 
 struct _KwbApplication
 {
   AdwApplication parent_instance;
+  gboolean       open_last;   /* --last: the desktop launcher */
 };
 
 G_DEFINE_FINAL_TYPE (KwbApplication, kwb_application, ADW_TYPE_APPLICATION)
@@ -44,6 +48,8 @@ kwb_application_handle_local_options (GApplication *app,
       g_print ("kernel-workbench %s\n", PACKAGE_VERSION);
       return 0;
     }
+  if (g_variant_dict_contains (options, "last"))
+    KWB_APPLICATION (app)->open_last = TRUE;
   return -1; /* go on: activate or open */
 }
 
@@ -58,10 +64,70 @@ kwb_application_find_empty_window (KwbApplication *self)
   return NULL;
 }
 
+/* A project the wizard has not finished opens in the wizard, at its page. */
+static gboolean
+kwb_application_resume_wizard (KwbApplication *self,
+                               const char     *directory)
+{
+  g_autoptr(KwbProject) project = kwb_project_load (directory, NULL);
+  g_autofree char *page = project ? kwb_project_dup_string (project, "project", "wizard-page") : NULL;
+
+  if (page == NULL || *page == '\0')
+    return FALSE;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (KWB_IS_WIZARD (l->data) && kwb_wizard_get_project (l->data) &&
+        g_str_equal (kwb_project_get_directory (kwb_wizard_get_project (l->data)), kwb_project_get_directory (project)))
+      {
+        gtk_window_present (l->data);
+        return TRUE;
+      }
+  gtk_window_present (GTK_WINDOW (kwb_wizard_new (self, project)));
+  return TRUE;
+}
+
+/**
+ * kwb_application_show_project:
+ *
+ * Opens @directory in a main window (an empty one if there is one), shows
+ * it and remembers it as the last and a recent project. Returns the window.
+ */
+GtkWindow *
+kwb_application_show_project (KwbApplication *self,
+                              const char     *directory)
+{
+  KwbWindow *window = kwb_application_find_empty_window (self);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l && window == NULL; l = l->next)
+    if (KWB_IS_WINDOW (l->data) && kwb_window_has_project (l->data) &&
+        g_str_equal (kwb_project_get_directory (kwb_window_get_project (l->data)), directory))
+      window = l->data;
+  if (window == NULL)
+    window = kwb_window_new (self);
+  if (kwb_window_open_project (window, directory, NULL))
+    kwb_recent_projects_add (directory);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
 static void
 kwb_application_activate (GApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  KwbApplication *self = KWB_APPLICATION (app);
+
+  if (window == NULL && self->open_last)
+    {
+      g_autofree char *last = kwb_recent_projects_dup_last ();
+      g_autofree char *file = last ? g_build_filename (last, KWB_PROJECT_FILE_NAME, NULL) : NULL;
+
+      self->open_last = FALSE;
+      if (file != NULL && g_file_test (file, G_FILE_TEST_IS_REGULAR))
+        {
+          if (!kwb_application_resume_wizard (self, last))
+            kwb_application_show_project (self, last);
+          return;
+        }
+    }
 
   if (window == NULL)
     window = GTK_WINDOW (kwb_window_new (KWB_APPLICATION (app)));
@@ -94,10 +160,13 @@ kwb_application_open (GApplication  *app,
                          uri);
           kwb_window_show_project_error (window, error);
         }
+      else if (kwb_application_resume_wizard (self, path))
+        continue;
       else
         {
           /* Errors are shown in the window itself; nothing more to do here. */
-          kwb_window_open_project (window, path, NULL);
+          if (kwb_window_open_project (window, path, NULL))
+            kwb_recent_projects_add (path);
         }
 
       gtk_window_present (GTK_WINDOW (window));
@@ -170,7 +239,126 @@ kwb_application_quit_action (GSimpleAction *action,
     gtk_window_destroy (rest->data);
 }
 
+static void
+kwb_application_new_project_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (kwb_wizard_new (KWB_APPLICATION (user_data), NULL)));
+}
+
+static void
+kwb_application_open_folder (KwbApplication *self,
+                             const char     *directory)
+{
+  if (!kwb_application_resume_wizard (self, directory))
+    kwb_application_show_project (self, directory);
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog,
+                  int              response,
+                  KwbApplication  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        kwb_application_open_folder (self, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+kwb_application_open_project_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkFileChooserNative *dialog;
+
+  /* GtkFileDialog is GTK 4.10; Debian 12 has 4.8. */
+  dialog = gtk_file_chooser_native_new (_("Open a Project Folder"), parent,
+                                        GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), user_data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+kwb_application_open_recent_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  kwb_application_open_folder (KWB_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
+}
+
+static void
+kwb_application_project_settings_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (!KWB_IS_WINDOW (window) || !kwb_window_has_project (KWB_WINDOW (window)))
+    return;
+  gtk_window_present (GTK_WINDOW (kwb_project_settings_new (kwb_window_get_project (KWB_WINDOW (window)), window)));
+}
+
+/* Recent projects in the main window's primary menu: the template's
+ * recent_projects_menu, filled here so kwb-window.c needs no code for it. */
+static void
+kwb_application_fill_recent_menu (GMenu *menu)
+{
+  g_auto(GStrv) recent = kwb_recent_projects_list ();
+
+  g_menu_remove_all (menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *name = g_path_get_basename (recent[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "app.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (menu, item);
+    }
+}
+
+static void
+on_recent_projects_changed (GSettings  *settings,
+                            const char *key,
+                            GMenu      *menu)
+{
+  kwb_application_fill_recent_menu (menu);
+}
+
+static void
+kwb_application_window_added (GtkApplication *app,
+                              GtkWindow      *window)
+{
+  GTK_APPLICATION_CLASS (kwb_application_parent_class)->window_added (app, window);
+
+  if (KWB_IS_WINDOW (window))
+    {
+      GObject *menu = gtk_widget_get_template_child (GTK_WIDGET (window), KWB_TYPE_WINDOW, "recent_projects_menu");
+      GSettings *settings = kwb_recent_projects_get_settings ();
+
+      if (G_IS_MENU (menu))
+        {
+          kwb_application_fill_recent_menu (G_MENU (menu));
+          if (settings != NULL)
+            g_signal_connect_object (settings, "changed::recent-projects",
+                                     G_CALLBACK (on_recent_projects_changed), menu, 0);
+        }
+    }
+}
+
 static const GActionEntry app_actions[] = {
+  { "new-project", kwb_application_new_project_action, NULL, NULL, NULL, { 0 } },
+  { "open-project", kwb_application_open_project_action, NULL, NULL, NULL, { 0 } },
+  { "open-recent", kwb_application_open_recent_action, "s", NULL, NULL, { 0 } },
+  { "project-settings", kwb_application_project_settings_action, NULL, NULL, NULL, { 0 } },
   { "about", kwb_application_about_action, NULL, NULL, NULL, { 0 } },
   { "shortcuts", kwb_application_shortcuts_action, NULL, NULL, NULL, { 0 } },
   { "quit", kwb_application_quit_action, NULL, NULL, NULL, { 0 } },
@@ -182,6 +370,9 @@ static const struct {
 } app_accels[] = {
   { "app.shortcuts", { "<Control>question", NULL } },
   { "app.quit", { "<Control>q", NULL } },
+  { "app.new-project", { "<Control>n", NULL } },
+  { "app.open-project", { "<Control>o", NULL } },
+  { "app.project-settings", { "<Control>comma", NULL } },
   { "window.close", { "<Control>w", NULL } },
   /* Run controls: the keys of most debuggers (Visual Studio, VS Code, Builder). */
   { "win.continue", { "F5", NULL } },
@@ -226,6 +417,7 @@ kwb_application_class_init (KwbApplicationClass *klass)
   app_class->activate = kwb_application_activate;
   app_class->open = kwb_application_open;
   app_class->handle_local_options = kwb_application_handle_local_options;
+  GTK_APPLICATION_CLASS (klass)->window_added = kwb_application_window_added;
 }
 
 static void
@@ -233,6 +425,7 @@ kwb_application_init (KwbApplication *self)
 {
   static const GOptionEntry options[] = {
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
+    { "last", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Open the project opened last (what the desktop launcher does)"), NULL },
     { NULL }
   };
 

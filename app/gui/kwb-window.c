@@ -14,6 +14,9 @@
 #include <glib/gi18n.h>
 
 #include "kwb-window.h"
+#include "kwb-source-status.h"
+#include "kwb-stale-banner.h"
+#include "kwb-welcome.h"
 
 struct _KwbWindow
 {
@@ -1443,6 +1446,10 @@ kwb_window_class_init (KwbWindowClass *klass)
   g_type_ensure (KWB_TYPE_CONSOLE);
   g_type_ensure (KWB_TYPE_FRAMES_PANEL);
   g_type_ensure (KWB_TYPE_BREAKPOINTS_PAGE);
+  /* Project widgets in the template (wizard issue): header, banner, welcome. */
+  g_type_ensure (KWB_TYPE_SOURCE_STATUS);
+  g_type_ensure (KWB_TYPE_STALE_BANNER);
+  g_type_ensure (KWB_TYPE_WELCOME);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kwb/KernelWorkbench/kwb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, toast_overlay);

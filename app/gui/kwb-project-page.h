@@ -1,0 +1,33 @@
+/* kwb-project-page.h — one page of project choices, shared by the wizard and Project Settings
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "kwb-project.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KWB_PROJECT_PAGE_SOURCE,
+  KWB_PROJECT_PAGE_BUSYBOX,
+  KWB_PROJECT_PAGE_INITRAMFS,
+  KWB_PROJECT_PAGE_KERNEL,
+  KWB_PROJECT_PAGE_MACHINE,
+} KwbProjectPageKind;
+
+#define KWB_TYPE_PROJECT_PAGE (kwb_project_page_get_type ())
+G_DECLARE_FINAL_TYPE (KwbProjectPage, kwb_project_page, KWB, PROJECT_PAGE, AdwPreferencesPage)
+
+KwbProjectPage     *kwb_project_page_new          (KwbProject         *project,
+                                                   KwbProjectPageKind  kind);
+KwbProjectPageKind  kwb_project_page_get_kind     (KwbProjectPage     *self);
+const char         *kwb_project_page_get_id       (KwbProjectPage     *self);
+KwbProject         *kwb_project_page_get_project  (KwbProjectPage     *self);
+gboolean            kwb_project_page_get_complete (KwbProjectPage     *self);
+const char         *kwb_project_page_get_error    (KwbProjectPage     *self);
+char               *kwb_project_page_dup_summary  (KwbProjectPage     *self);
+
+G_END_DECLS

@@ -1,0 +1,798 @@
+/* test-gui-wizard.c — the new-project wizard, project settings and the source state, under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each case runs the application in a subprocess of its own and drives it
+ * through its actions and named widgets. Screenshots of every wizard page go
+ * to $KWB_BUILD_ROOT/tests/gui/screenshots/wizard-*.png.
+ *
+ * /gui/wizard/flow needs the fixture kernel (KWB_FIXTURE_VMLINUX, exported by
+ * build-aux/test): the project's kernel.build-dir points at its build, so the
+ * wizard's build finds the kernel up to date. The fixture's own project is
+ * never touched.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtksourceview/gtksource.h>
+
+#include "kwb-application.h"
+#include "kwb-core.h"
+#include "kwb-project-page.h"
+#include "kwb-project-settings.h"
+#include "kwb-window.h"
+#include "kwb-wizard.h"
+
+/* ---- waiting and looking ---- */
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Counts iterations, not time: a 10 ms tick keeps the loop turning. */
+static void
+wait_until_n (gboolean  (*cond) (gpointer),
+              gpointer    data,
+              const char *what,
+              guint       max_iterations)
+{
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+
+  for (guint i = 0; !cond (data); i++)
+    {
+      if (i > max_iterations)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static void
+wait_until (gboolean  (*cond) (gpointer),
+            gpointer    data,
+            const char *what)
+{
+  wait_until_n (cond, data, what, 3000);
+}
+
+static gboolean
+frame_cb (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+enough_frames (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, frame_cb, &frames, NULL);
+
+  wait_until (enough_frames, &frames, "the window to draw");
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "tests", "gui", "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  wait_for_frames (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, name);
+
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+require (gpointer    root,
+         const char *name)
+{
+  GtkWidget *w = find_widget (GTK_WIDGET (root), name);
+
+  if (w == NULL)
+    g_error ("No widget named “%s”", name);
+  return w;
+}
+
+static gpointer
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_mapped (GTK_WIDGET (item)))
+        return item;
+    }
+  return NULL;
+}
+
+static gboolean
+toplevel_shown (gpointer data)
+{
+  return find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gpointer
+wait_toplevel (GType       type,
+               const char *what)
+{
+  wait_until (toplevel_shown, GSIZE_TO_POINTER (type), what);
+  return find_toplevel (type);
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+type_and_apply (GtkWidget  *entry,
+                const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  g_signal_emit_by_name (entry, "apply");
+}
+
+static const char *
+subtitle (gpointer root,
+          const char *name)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (require (root, name)));
+}
+
+static void
+git (const char *dir,
+     const char *args)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cmd = g_strdup_printf ("git -C '%s' -c user.name=Test -c user.email=test@example.org "
+                                          "-c init.defaultBranch=main -c commit.gpgsign=false %s", dir, args);
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_command_line_sync (cmd, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("%s failed: %s", cmd, err);
+}
+
+/* A git repository of tests/data/kernel-fake: a tree check_tree accepts. */
+static char *
+make_kernel_repo (const char *parent)
+{
+  char *dir = g_build_filename (parent, "kernel-repo", NULL);
+  g_autofree char *fake = g_build_filename (g_getenv ("KWB_SOURCE_ROOT"), "tests", "data", "kernel-fake", NULL);
+  g_autofree char *cmd = g_strdup_printf ("cp -r '%s' '%s'", fake, dir);
+  int status = 0;
+
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  git (dir, "init -q");
+  git (dir, "add -A");
+  git (dir, "commit -q -m 'Linux fake: the test tree'");
+  git (dir, "tag v6.1");
+  return dir;
+}
+
+static char *
+read_key (const char *dir,
+          const char *group,
+          const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbProject) p = kwb_project_load (dir, &error);
+
+  g_assert_no_error (error);
+  return kwb_project_dup_string (p, group, key);
+}
+
+/* ---- running the application ---- */
+
+typedef void (*BodyFunc) (KwbApplication *app,
+                          gpointer        data);
+
+typedef struct {
+  KwbApplication *app;
+  BodyFunc        body;
+  gpointer        data;
+  gboolean        done;
+} Run;
+
+static gboolean
+run_body (gpointer data)
+{
+  Run *run = data;
+
+  run->body (run->app, run->data);
+  run->done = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (run->app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_app (const char * const *args,
+         BodyFunc            body,
+         gpointer            data)
+{
+  g_autoptr(KwbApplication) app = kwb_application_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  Run run = { app, body, data, FALSE };
+
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_ptr_array_add (argv, (char *) "kernel-workbench");
+  for (guint i = 0; args && args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  /* Runs once the command line is handled (activate or open), in the loop. */
+  g_idle_add (run_body, &run);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), argv->len - 1, (char **) argv->pdata), ==, 0);
+  g_assert_true (run.done);
+}
+
+#define RUN_IN_SUBPROCESS()                                                   \
+  G_STMT_START {                                                              \
+    if (!g_test_subprocess ())                                                \
+      {                                                                       \
+        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);   \
+        g_test_trap_assert_passed ();                                         \
+        return;                                                               \
+      }                                                                       \
+  } G_STMT_END
+
+/* ---- the wizard, Welcome to Start Debugging ---- */
+
+static gboolean
+page_complete (gpointer data)
+{
+  return kwb_project_page_get_complete (data);
+}
+
+static gboolean
+clone_idle (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static gboolean
+busybox_version_shown (gpointer data)
+{
+  const char *s = subtitle (data, "busybox_binary_row");
+
+  return s && strstr (s, "BusyBox 1.");
+}
+
+static gboolean
+build_finished (gpointer data)
+{
+  return !gtk_widget_get_visible (find_widget (data, "build_cancel_button")) &&
+         gtk_widget_get_visible (find_widget (data, "build_result"));
+}
+
+static gboolean
+main_window_with_project (gpointer data)
+{
+  KwbWindow *w = find_toplevel (KWB_TYPE_WINDOW);
+
+  return w && kwb_window_has_project (w);
+}
+
+static gboolean
+stopped_at_start_kernel (gpointer data)
+{
+  KwbSession *session = kwb_window_get_session (data);
+  const KwbGdbStop *stop = session ? kwb_session_get_last_stop (session) : NULL;
+
+  if (session && kwb_session_get_state (session) == KWB_SESSION_STATE_FAILED)
+    g_error ("The session failed: %s", kwb_session_get_failure_reason (session));
+  return session && kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED && stop &&
+         g_strcmp0 (stop->func, "start_kernel") == 0;
+}
+
+static void
+set_next (KwbWizard  *wizard,
+          const char *expect)
+{
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, expect);
+}
+
+static void
+flow_body (KwbApplication *app,
+           gpointer        data)
+{
+  const char *tmp = data;
+  const char *vmlinux = g_getenv ("KWB_FIXTURE_VMLINUX");
+  g_autofree char *fixture_build = g_path_get_dirname (vmlinux);
+  g_autofree char *dir = g_build_filename (tmp, "my project", NULL);
+  g_autofree char *not_kernel = g_build_filename (tmp, "not-a-kernel", NULL);
+  g_autofree char *busy = g_build_filename (tmp, "busy", NULL);
+  g_autofree char *busy_file = g_build_filename (busy, "keep.txt", NULL);
+  g_autofree char *repo = make_kernel_repo (tmp);
+  g_autofree char *rcs = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *keep = NULL;
+  g_auto(GStrv) recent = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_BASE_ID);
+  KwbWindow *main_window;
+  KwbWizard *wizard;
+  KwbProject *project;
+  GtkWidget *page, *buffer_view;
+  GListModel *model;
+  guint debian_index = G_MAXUINT;
+
+  /* No project: the main window's empty state has New / Open / Recent. */
+  main_window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  wait_for_frames (GTK_WIDGET (main_window));
+  g_assert_true (gtk_widget_get_mapped (require (main_window, "new_project_button")));
+  g_assert_true (gtk_widget_get_mapped (require (main_window, "open_project_button")));
+  save_screenshot (GTK_WIDGET (main_window), "wizard-0-main-window-no-project.png");
+
+  /* 1 Welcome */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-project", NULL);
+  wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "welcome");
+  g_assert_false (gtk_widget_get_visible (require (wizard, "next_button")));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-1-welcome.png");
+  gtk_editable_set_text (GTK_EDITABLE (require (wizard, "project_folder_entry")), dir);
+  click (require (wizard, "create_project_button"));
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "source");
+  project = kwb_wizard_get_project (wizard);
+  g_assert_nonnull (project);
+  value = read_key (dir, "project", "wizard-page");
+  g_assert_cmpstr (value, ==, "source");
+  g_clear_pointer (&value, g_free);
+
+  /* 2 Kernel source: the refusals first, on the page, nothing destroyed. */
+  page = kwb_wizard_get_page_widget (wizard, "source");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 1);
+  g_assert_cmpint (g_mkdir (not_kernel, 0755), ==, 0);
+  type_and_apply (require (page, "folder_entry"), not_kernel);
+  g_assert_nonnull (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not a Linux kernel source tree"));
+  g_assert_true (gtk_widget_get_mapped (require (page, "page_error")));
+  g_assert_false (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
+  g_assert_false (gtk_widget_is_sensitive (require (wizard, "next_button")));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-not-a-kernel.png");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 2);
+  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_url_entry")), "http://127.0.0.1:9/linux.git");
+  click (require (page, "clone_button"));
+  wait_until (clone_idle, require (page, "clone_button"), "the clone to fail");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "Could not clone"));
+  g_assert_false (g_file_test (gtk_editable_get_text (GTK_EDITABLE (require (page, "git_dest_entry"))),
+                               G_FILE_TEST_EXISTS));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-unreachable.png");
+
+  g_assert_cmpint (g_mkdir (busy, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (busy_file, "mine\n", -1, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_url_entry")), repo);
+  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_dest_entry")), busy);
+  click (require (page, "clone_button"));
+  wait_until (clone_idle, require (page, "clone_button"), "the clone to be refused");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not an empty folder"));
+  g_assert_true (g_file_get_contents (busy_file, &keep, NULL, NULL));
+  g_assert_cmpstr (keep, ==, "mine\n");
+
+  /* A clone that works: what was found is shown (version, branch, commit). */
+  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_dest_entry")), "linux");
+  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_branch_entry")), "v6.1");
+  click (require (page, "clone_button"));
+  wait_until (clone_idle, require (page, "clone_button"), "the clone");
+  wait_until (page_complete, page, "the cloned tree to be accepted");
+  g_assert_null (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
+  g_assert_nonnull (strstr (subtitle (page, "commit_row"), "Linux fake: the test tree"));
+  g_assert_nonnull (strstr (subtitle (page, "branch_row"), "detached"));
+  g_assert_nonnull (strstr (subtitle (page, "state_row"), "Clean"));
+  value = read_key (dir, "kernel", "source");
+  g_assert_true (g_str_has_suffix (value, "/my project/linux"));
+  g_clear_pointer (&value, g_free);
+  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-git.png");
+
+  /* The fixture's choice: Debian's linux-source-6.1. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 0);
+  model = adw_combo_row_get_model (ADW_COMBO_ROW (require (page, "debian_package")));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), "linux-source-6.1.tar.xz"))
+      debian_index = i;
+  g_assert_cmpuint (debian_index, !=, G_MAXUINT);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "debian_package")), debian_index);
+  wait_until (page_complete, page, "the Debian source to be accepted");
+  g_assert_nonnull (strstr (subtitle (page, "version_row"), "6.1"));
+  value = read_key (dir, "kernel", "source");
+  g_assert_cmpstr (value, ==, "/usr/src/linux-source-6.1.tar.xz");
+  g_clear_pointer (&value, g_free);
+  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-debian.png");
+
+  /* Not on a page: the fixture's build, so the build is up to date. */
+  kwb_project_set_string (project, "kernel", "build-dir", fixture_build);
+  kwb_project_set_string (project, "qemu", "accel", "tcg");
+  g_assert_true (kwb_project_save (project, NULL));
+  set_next (wizard, "busybox");
+
+  /* 3 BusyBox: the host's, found with its version. */
+  page = kwb_wizard_get_page_widget (wizard, "busybox");
+  wait_until (busybox_version_shown, page, "BusyBox's version");
+  g_assert_true (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-3-busybox.png");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "busybox_mode")), 1);
+  g_assert_true (gtk_widget_get_mapped (require (page, "busybox_static_switch")));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (require (page, "busybox_static_switch"))));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-3-busybox-tree.png");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "busybox_mode")), 0);
+  wait_until (page_complete, page, "the host BusyBox again");
+  value = read_key (dir, "busybox", "source");
+  g_assert_cmpstr (value, ==, "host");
+  g_clear_pointer (&value, g_free);
+  set_next (wizard, "initramfs");
+
+  /* 4 Initramfs: an edit is saved as the project's rcS; Reset drops it. */
+  page = kwb_wizard_get_page_widget (wizard, "initramfs");
+  save_screenshot (GTK_WIDGET (wizard), "wizard-4-initramfs.png");
+  buffer_view = require (page, "rcs_editor");
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (buffer_view));
+    GtkTextIter end;
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_end_iter (buffer, &end);
+    gtk_text_buffer_insert (buffer, &end, "echo hello from the wizard test\n", -1);
+    path = read_key (dir, "initramfs", "rcs");
+    g_assert_true (g_str_has_suffix (path, "initramfs/rcS"));
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_assert_true (g_str_has_prefix (text, kwb_initramfs_get_default_file ("rcS")));
+    g_assert_nonnull (strstr (text, "echo hello from the wizard test"));
+    click (require (page, "reset_boot_file"));
+    rcs = read_key (dir, "initramfs", "rcs");
+    g_assert_cmpstr (rcs, ==, "");
+  }
+  type_and_apply (require (page, "module_entry"), "not-a-module.txt");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), ".ko"));
+  gtk_editable_set_text (GTK_EDITABLE (require (page, "module_entry")), "");
+  set_next (wizard, "kernel");
+
+  /* 5 Kernel configuration: switches explain; turning one off is saved. */
+  page = kwb_wizard_get_page_widget (wizard, "kernel");
+  save_screenshot (GTK_WIDGET (wizard), "wizard-5-kernel.png");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (require (page, "debug_RANDOMIZE_BASE"))));
+  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_RANDOMIZE_BASE")), FALSE);
+  value = read_key (dir, "kernel", "extra-config");
+  g_assert_cmpstr (value, ==, "CONFIG_RANDOMIZE_BASE=y;");
+  g_clear_pointer (&value, g_free);
+  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_RANDOMIZE_BASE")), TRUE);
+  value = read_key (dir, "kernel", "extra-config");
+  g_assert_cmpstr (value, ==, "");
+  g_clear_pointer (&value, g_free);
+  /* The fixture's build is configured: the doctor's result is there. */
+  g_assert_nonnull (gtk_widget_get_first_child (require (page, "doctor_rows")));
+  set_next (wizard, "machine");
+
+  /* 6 Virtual machine */
+  page = kwb_wizard_get_page_widget (wizard, "machine");
+  g_assert_nonnull (strstr (subtitle (page, "kvm_row"), kwb_qemu_kvm_usable () ? "KVM is available" : "KVM is not available"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (require (page, "memory_spin")), 256);
+  value = read_key (dir, "qemu", "memory");
+  g_assert_cmpstr (value, ==, "256");
+  g_clear_pointer (&value, g_free);
+  save_screenshot (GTK_WIDGET (wizard), "wizard-6-machine.png");
+  set_next (wizard, "summary");
+
+  /* 7 Summary and build */
+  page = kwb_wizard_get_page_widget (wizard, "summary");
+  g_assert_nonnull (strstr (subtitle (page, "summary_source"), "linux-source-6.1"));
+  g_assert_nonnull (strstr (subtitle (page, "summary_machine"), "256 MiB"));
+  g_assert_nonnull (strstr (subtitle (page, "summary_initramfs"), "0 of 3 boot files edited"));
+  g_assert_false (gtk_widget_is_sensitive (require (page, "start_debugging_button")));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-7-summary.png");
+
+  /* The file on disk has every choice. */
+  {
+    g_autoptr(KwbProject) saved = kwb_project_load (dir, NULL);
+    g_autofree char *source_dir = kwb_project_dup_string (saved, "kernel", "source-dir");
+    g_autofree char *build_dir = kwb_project_dup_path (saved, "kernel", "build-dir");
+    g_autofree char *page_id = kwb_project_dup_string (saved, "project", "wizard-page");
+    g_autofree char *bb = kwb_project_dup_path (saved, "busybox", "binary");
+
+    g_assert_cmpstr (source_dir, ==, "");
+    g_assert_cmpstr (build_dir, ==, fixture_build);
+    g_assert_cmpstr (page_id, ==, "summary");
+    g_assert_cmpstr (bb, ==, "/bin/busybox");
+    g_assert_cmpint (kwb_project_get_int (saved, "qemu", "memory"), ==, 256);
+  }
+
+  gtk_expander_set_expanded (GTK_EXPANDER (require (page, "log_expander")), TRUE);
+  click (require (page, "build_button"));
+  g_assert_true (gtk_widget_get_visible (require (page, "build_cancel_button")));
+  /* The fixture kernel is up to date: make only checks (a minute at most). */
+  wait_until_n (build_finished, page, "the build", 60000);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require (page, "build_result"))), ==,
+                   "Everything is built: the kernel is ready to debug.");
+  g_assert_nonnull (strstr (subtitle (page, "stage_kernel"), "Up to date"));
+  g_assert_nonnull (strstr (subtitle (page, "stage_initramfs"), "initramfs.cpio.gz"));
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (require (page, "progress_kernel"))), ==, 1.0);
+  {
+    g_autofree char *initramfs = g_build_filename (dir, "build", "initramfs.cpio.gz", NULL);
+
+    g_assert_true (g_file_test (initramfs, G_FILE_TEST_IS_REGULAR));
+  }
+  save_screenshot (GTK_WIDGET (wizard), "wizard-7-built.png");
+
+  /* Start Debugging: the main window on the project, stopped at start_kernel. */
+  click (require (page, "start_debugging_button"));
+  wait_until (main_window_with_project, NULL, "the main window with the project");
+  main_window = find_toplevel (KWB_TYPE_WINDOW);
+  g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (main_window)), ==, dir);
+  g_assert_null (find_toplevel (KWB_TYPE_WIZARD));
+  value = read_key (dir, "project", "wizard-page");
+  g_assert_cmpstr (value, ==, "");
+  g_clear_pointer (&value, g_free);
+  g_assert_false (gtk_widget_get_visible (require (main_window, "welcome")));
+  wait_until_n (stopped_at_start_kernel, main_window, "a stop at start_kernel", 30000);
+  save_screenshot (GTK_WIDGET (main_window), "wizard-8-main-window-started.png");
+  gtk_widget_activate_action (GTK_WIDGET (main_window), "win.stop", NULL);
+
+  recent = g_settings_get_strv (settings, "recent-projects");
+  g_assert_cmpstr (recent[0], ==, dir);
+  value = g_settings_get_string (settings, "last-project");
+  g_assert_cmpstr (value, ==, dir);
+}
+
+static void
+test_flow (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  if (g_getenv ("KWB_FIXTURE_VMLINUX") == NULL)
+    g_error ("KWB_FIXTURE_VMLINUX is not set: run the GUI tests through build-aux/test, which builds the "
+             "fixture kernel and exports it");
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  g_assert_no_error (error);
+  run_app (NULL, flow_body, tmp);
+}
+
+/* ---- closing half-way and coming back ---- */
+
+static void
+resume_body (KwbApplication *app,
+             gpointer        data)
+{
+  KwbWizard *wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard, resumed");
+
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "initramfs");
+  g_assert_true (gtk_widget_get_visible (require (wizard, "back_button")));
+  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "busybox");
+  save_screenshot (GTK_WIDGET (wizard), "wizard-resumed.png");
+}
+
+static void
+test_resume (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *page = NULL;
+  g_autoptr(KwbProject) project = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  dir = g_build_filename (tmp, "p", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  /* As a wizard closed on the initramfs page leaves it. */
+  kwb_project_set_string (project, "project", "wizard-page", "initramfs");
+  g_assert_true (kwb_project_save (project, NULL));
+
+  run_app ((const char *[]) { dir, NULL }, resume_body, NULL);
+  page = read_key (dir, "project", "wizard-page");
+  g_assert_cmpstr (page, ==, "busybox");
+}
+
+/* ---- Project Settings: what a change needs rebuilt ---- */
+
+static void
+settings_body (KwbApplication *app,
+               gpointer        data)
+{
+  const char *dir = data;
+  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  KwbProjectSettings *settings;
+  GtkWidget *build_button = require (window, "header_build_button");
+  GtkWidget *page;
+  GtkTextBuffer *buffer;
+  GtkTextIter end;
+  g_autofree char *pending = NULL;
+
+  g_assert_true (kwb_window_has_project (window));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Build");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "project-settings", NULL);
+  settings = wait_toplevel (KWB_TYPE_PROJECT_SETTINGS, "Project Settings");
+  /* Looking changes nothing. */
+  pending = read_key (dir, "project", "pending-rebuild");
+  g_assert_cmpstr (pending, ==, "none");
+  g_clear_pointer (&pending, g_free);
+
+  /* The VM's memory: nothing to rebuild. */
+  page = require (settings, "machine");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (require (page, "memory_spin")), 512);
+  pending = read_key (dir, "project", "pending-rebuild");
+  g_assert_cmpstr (pending, ==, "none");
+  g_clear_pointer (&pending, g_free);
+
+  /* A boot file: the initramfs only. */
+  page = require (settings, "initramfs");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (require (page, "fstab_editor")));
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_insert (buffer, &end, "# edited\n", -1);
+  pending = read_key (dir, "project", "pending-rebuild");
+  g_assert_cmpstr (pending, ==, "initramfs");
+  g_clear_pointer (&pending, g_free);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Rebuild Initramfs");
+
+  /* A debug option: the kernel configuration. */
+  page = require (settings, "kernel");
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (settings), ADW_PREFERENCES_PAGE (page));
+  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_DEBUG_FS")), FALSE);
+  pending = read_key (dir, "project", "pending-rebuild");
+  g_assert_cmpstr (pending, ==, "config");
+  g_clear_pointer (&pending, g_free);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Reconfigure and Build Kernel");
+  save_screenshot (GTK_WIDGET (settings), "settings-kernel.png");
+  gtk_window_destroy (GTK_WINDOW (settings));
+  save_screenshot (GTK_WIDGET (window), "settings-main-window-build-button.png");
+}
+
+static void
+test_settings (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(KwbProject) project = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  dir = g_build_filename (tmp, "p", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  run_app ((const char *[]) { dir, NULL }, settings_body, dir);
+}
+
+/* ---- the header's source state and the stale banner ---- */
+
+static void
+stale_body (KwbApplication *app,
+            gpointer        data)
+{
+  const char *repo = data;
+  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  GtkWidget *label = require (window, "source_tree_label");
+  GtkWidget *banner = require (window, "stale_banner");
+  g_autoptr(KwbGitRepo) git_repo = kwb_git_repo_open (repo, NULL);
+  g_autoptr(KwbGitCommit) head = kwb_git_repo_dup_head (git_repo, NULL);
+  g_autofree char *expect = g_strdup_printf ("main · %s •", head->short_id);
+
+  wait_for_frames (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, expect);
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (require (window, "stale_label"))),
+                            "The vmlinux is older than the source"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (require (window, "stale_label"))), "init/main.c"));
+  save_screenshot (GTK_WIDGET (window), "main-window-stale-banner.png");
+}
+
+static void
+test_stale (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *repo = NULL;
+  g_autofree char *build = NULL;
+  g_autofree char *manifest = NULL;
+  g_autofree char *main_c = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(KwbGitRepo) git_repo = NULL;
+  g_autoptr(KwbGitCommit) head = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+
+  RUN_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  repo = make_kernel_repo (tmp);
+  build = g_build_filename (tmp, "build", NULL);
+  g_assert_cmpint (g_mkdir (build, 0755), ==, 0);
+  git_repo = kwb_git_repo_open (repo, &error);
+  g_assert_no_error (error);
+  head = kwb_git_repo_dup_head (git_repo, NULL);
+  /* As KwbKernelBuild writes it after building the clean tree. */
+  manifest = g_build_filename (build, "kwb-manifest.ini", NULL);
+  g_key_file_set_string (kf, "kernel", "source-commit", head->id);
+  g_key_file_set_boolean (kf, "kernel", "source-dirty", FALSE);
+  g_assert_true (g_key_file_save_to_file (kf, manifest, NULL));
+  /* Then the user edits a source file. */
+  main_c = g_build_filename (repo, "init", "main.c", NULL);
+  g_assert_true (g_file_set_contents (main_c, "/* edited after the build */\n", -1, NULL));
+
+  dir = g_build_filename (tmp, "p", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  kwb_project_set_string (project, "kernel", "source", repo);
+  kwb_project_set_string (project, "kernel", "build-dir", build);
+  g_assert_true (kwb_project_save (project, NULL));
+  run_app ((const char *[]) { dir, NULL }, stale_body, repo);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GIT_CONFIG_NOSYSTEM", "1", TRUE);
+  g_setenv ("GIT_CONFIG_GLOBAL", "/dev/null", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  gtk_source_init ();
+  /* Screenshots of the page itself, not of a slide between two pages. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/gui/wizard/resume", test_resume);
+  g_test_add_func ("/gui/wizard/settings-rebuild", test_settings);
+  g_test_add_func ("/gui/wizard/stale-banner", test_stale);
+  g_test_add_func ("/gui/wizard/flow", test_flow);
+  return g_test_run ();
+}
