@@ -46,5 +46,6 @@ int       kwb_cmd_debug               (int argc, char **argv);
 int       kwb_cmd_boot                (int argc, char **argv);
 int       kwb_cmd_version             (int argc, char **argv);
 int       kwb_cmd_kernel              (int argc, char **argv);
+int       kwb_cmd_module              (int argc, char **argv);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ static const KwbCommand commands[] = {
   { "debug",   kwb_cmd_debug,   "PROJECT",          N_("Debug the kernel: break, continue, print stops") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
   { "kernel",  kwb_cmd_kernel,  "configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
+  { "module",  kwb_cmd_module,  "new|build PROJECT", N_("Start and build out-of-tree kernel modules") },
 };
 
 static void

@@ -22,5 +22,8 @@
 #include "kwb-git-repo.h"
 #include "kwb-session.h"
 #include "kwb-session-config.h"
+#include "kwb-module.h"
+#include "kwb-modules.h"
+#include "kwb-module-build.h"
 #include "kwb-setup.h"
 #include "kwb-spawn.h"

@@ -22,6 +22,7 @@
 
 #include "kwb-busybox.h"
 #include "kwb-initramfs.h"
+#include "kwb-module-build.h"
 
 struct _KwbInitramfs
 {
@@ -401,10 +402,19 @@ add_modules (KwbInitramfs  *self,
              KwbCpio       *cpio,
              GError       **error)
 {
-  g_auto(GStrv) modules = kwb_project_dup_string_list (self->project, "initramfs", "modules");
+  g_auto(GStrv) listed = kwb_project_dup_string_list (self->project, "initramfs", "modules");
+  /* The module projects' .ko files come along without being listed. */
+  g_auto(GStrv) built = kwb_module_build_dup_built_modules (self->project);
+  g_auto(GStrv) modules = NULL;
+  g_autoptr(GStrvBuilder) all = g_strv_builder_new ();
   g_autofree char *release = NULL;
   const char *base = kwb_project_get_directory (self->project);
 
+  g_strv_builder_addv (all, (const char **) listed);
+  for (guint i = 0; built[i] != NULL; i++)
+    if (!g_strv_contains ((const char * const *) listed, built[i]))
+      g_strv_builder_add (all, built[i]);
+  modules = g_strv_builder_end (all);
   if (modules[0] == NULL)
     return TRUE;
   if ((release = dup_kernel_release (self, error)) == NULL)

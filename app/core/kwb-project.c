@@ -111,6 +111,12 @@ static const KwbProjectKey schema[] = {
     N_("Source path mappings for prebuilt kernels, each as FROM=TO") },
   { "debug", "index-cache", B, "true", NULL, 0, 0, N_("Use GDB's index cache for faster symbol loading") },
   { "debug", "breakpoints", L, "", NULL, 0, 0, N_("Breakpoints applied when a session starts") },
+
+  { "modules", "projects", L, "", NULL, 0, 0,
+    N_("Out-of-tree module source folders (each with a Kbuild or Makefile), built against the project's kernel") },
+  { "modules", "build-dir", P, "build/modules", NULL, 0, 0, N_("Where module projects are copied and built") },
+  { "modules", "search-path", L, "", NULL, 0, 0,
+    N_("More folders searched for a loaded module's .ko (the kernel and module build folders always are)") },
 };
 
 #undef S

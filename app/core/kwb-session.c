@@ -77,7 +77,15 @@ struct _KwbSession
 
   GHashTable       *internal;   /* breakpoint number → Internal */
   gboolean          in_internal; /* an internal handler has the guest */
+
+  GArray           *setup_funcs; /* Setup: run once attached, before the first continue */
+  guint             next_setup;
 };
+
+typedef struct {
+  KwbSessionSetupFunc func;
+  gpointer            user_data;
+} Setup;
 
 typedef struct {
   KwbSessionInternalFunc func;
@@ -106,6 +114,7 @@ static guint signals[N_SIGNALS];
 
 static void run_next_op (KwbSession *self);
 static void start_step_breakpoints (KwbSession *self);
+static void start_step_setup (KwbSession *self);
 static void start_done (KwbSession *self);
 
 static void
@@ -279,6 +288,7 @@ kwb_session_finalize (GObject *object)
   g_ptr_array_unref (self->initial_breakpoints);
   g_ptr_array_unref (self->path_maps);
   g_hash_table_unref (self->internal);
+  g_array_unref (self->setup_funcs);
   G_OBJECT_CLASS (kwb_session_parent_class)->finalize (object);
 }
 
@@ -357,6 +367,7 @@ kwb_session_init (KwbSession *self)
   g_queue_init (&self->ops);
   g_queue_init (&self->stop_tasks);
   self->internal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->setup_funcs = g_array_new (FALSE, FALSE, sizeof (Setup));
 }
 
 KwbSession *
@@ -797,7 +808,7 @@ target_remote_cb (GObject      *object,
       }
       return;
     }
-  start_step_breakpoints (self);
+  start_step_setup (self);
 }
 
 static void
@@ -1584,4 +1595,55 @@ kwb_session_get_in_internal (KwbSession *self)
 {
   g_return_val_if_fail (KWB_IS_SESSION (self), FALSE);
   return self->in_internal;
+}
+
+/* ---- setup functions ---- */
+
+/* The attached, still frozen guest goes to each setup function in turn
+ * (the module loader adds its internal breakpoints there), then to the
+ * initial breakpoints and the first continue. */
+static void
+start_step_setup (KwbSession *self)
+{
+  Setup *setup;
+
+  if (self->next_setup >= self->setup_funcs->len)
+    {
+      start_step_breakpoints (self);
+      return;
+    }
+  setup = &g_array_index (self->setup_funcs, Setup, self->next_setup++);
+  setup->func (self, setup->user_data);
+}
+
+/**
+ * kwb_session_add_setup_func:
+ * @func: called once GDB is attached and before the guest first runs; it
+ *   may use the session's GDB directly and add internal breakpoints, and
+ *   must call kwb_session_setup_done() when it has finished
+ *
+ * Call before kwb_session_start_async().
+ */
+void
+kwb_session_add_setup_func (KwbSession          *self,
+                            KwbSessionSetupFunc  func,
+                            gpointer             user_data)
+{
+  Setup setup = { func, user_data };
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (self->state == KWB_SESSION_STATE_IDLE);
+  g_array_append_val (self->setup_funcs, setup);
+}
+
+void
+kwb_session_setup_done (KwbSession *self)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  /* The session may have failed or been stopped meanwhile. */
+  if (self->start_task == NULL || self->state != KWB_SESSION_STATE_STARTING)
+    return;
+  start_step_setup (self);
 }

@@ -153,4 +153,13 @@ char             *kwb_session_add_internal_breakpoint_finish (KwbSession        
 void              kwb_session_internal_done                  (KwbSession             *self);
 gboolean          kwb_session_get_in_internal                (KwbSession             *self);
 
+/* Work on the attached guest before it first runs: see kwb-session.c. */
+typedef void (*KwbSessionSetupFunc) (KwbSession *session,
+                                     gpointer    user_data);
+
+void              kwb_session_add_setup_func                 (KwbSession             *self,
+                                                              KwbSessionSetupFunc     func,
+                                                              gpointer                user_data);
+void              kwb_session_setup_done                     (KwbSession             *self);
+
 G_END_DECLS

@@ -1,0 +1,637 @@
+/* kwb-module-build.c — build a project's out-of-tree modules against its kernel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `make -C KERNEL_BUILD M=DIR modules` writes its objects into DIR. 6.1 has
+ * no MO= (separate output for M=), so to keep the user's folder clean the
+ * sources are copied into [modules] build-dir/NAME and built there. The copy
+ * keeps each file's modification time and rewrites only files that changed,
+ * so make's own dependency tracking rebuilds just what was edited: a one
+ * line change is a few seconds, and the kernel is never relinked. Errors
+ * are reported in the user's file, not the copy.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utime.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "kwb-module-build.h"
+#include "kwb-spawn.h"
+
+struct _KwbModuleBuild
+{
+  GObject                parent_instance;
+
+  KwbProject            *project;
+  GTask                 *task;
+  GStrv                  sources;     /* absolute [modules] projects folders */
+  guint                  next;
+  GSubprocess           *make;
+  GDataInputStream      *out;
+  GString               *log;         /* this module's make output */
+  char                  *log_path;
+  char                  *kernel_build;
+  char                  *current_source;
+  char                  *current_build;
+  KwbKernelBuildProblem *problem;
+  GPtrArray             *modules;     /* char *: built .ko files */
+  gulong                 cancel_id;
+};
+
+G_DEFINE_FINAL_TYPE (KwbModuleBuild, kwb_module_build, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kwb-module-build-error-quark, kwb_module_build_error)
+
+enum {
+  LINE,
+  MODULE_STARTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void build_next (KwbModuleBuild *self);
+
+static void
+kwb_module_build_finalize (GObject *object)
+{
+  KwbModuleBuild *self = (KwbModuleBuild *) object;
+
+  g_clear_object (&self->project);
+  g_strfreev (self->sources);
+  g_clear_object (&self->make);
+  g_clear_object (&self->out);
+  if (self->log != NULL)
+    g_string_free (self->log, TRUE);
+  g_free (self->log_path);
+  g_free (self->kernel_build);
+  g_free (self->current_source);
+  g_free (self->current_build);
+  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
+  g_ptr_array_unref (self->modules);
+  G_OBJECT_CLASS (kwb_module_build_parent_class)->finalize (object);
+}
+
+static void
+kwb_module_build_class_init (KwbModuleBuildClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kwb_module_build_finalize;
+
+  /**
+   * KwbModuleBuild::line:
+   * @line: one line of make's output
+   */
+  signals[LINE] =
+    g_signal_new ("line", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * KwbModuleBuild::module-started:
+   * @source: the module project folder now being built
+   */
+  signals[MODULE_STARTED] =
+    g_signal_new ("module-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+kwb_module_build_init (KwbModuleBuild *self)
+{
+  self->modules = g_ptr_array_new_with_free_func (g_free);
+}
+
+KwbModuleBuild *
+kwb_module_build_new (KwbProject *project)
+{
+  KwbModuleBuild *self;
+
+  g_return_val_if_fail (KWB_IS_PROJECT (project), NULL);
+  self = g_object_new (KWB_TYPE_MODULE_BUILD, NULL);
+  self->project = g_object_ref (project);
+  return self;
+}
+
+const KwbKernelBuildProblem *kwb_module_build_get_problem (KwbModuleBuild *self) { return self->problem; }
+GPtrArray *kwb_module_build_get_modules (KwbModuleBuild *self) { return self->modules; }
+const char *kwb_module_build_get_log_path (KwbModuleBuild *self) { return self->log_path; }
+
+char *
+kwb_module_build_dup_build_dir (KwbProject *project,
+                                const char *source)
+{
+  g_autofree char *root = kwb_project_dup_path (project, "modules", "build-dir");
+  g_autofree char *canonical = g_canonicalize_filename (source, kwb_project_get_directory (project));
+  g_autofree char *name = g_path_get_basename (canonical);
+
+  return g_build_filename (root, name, NULL);
+}
+
+static void
+collect_kos (const char *dir,
+             GPtrArray  *out)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  if (d == NULL)
+    return;
+  while ((entry = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+
+      if (g_str_has_suffix (entry, ".ko") && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (out, g_steal_pointer (&path));
+      else if (entry[0] != '.' && g_file_test (path, G_FILE_TEST_IS_DIR) &&
+               !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        collect_kos (path, out);
+    }
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+GStrv
+kwb_module_build_dup_built_modules (KwbProject *project)
+{
+  g_auto(GStrv) sources = kwb_project_dup_string_list (project, "modules", "projects");
+  g_autoptr(GPtrArray) out = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      g_autofree char *dir = kwb_module_build_dup_build_dir (project, sources[i]);
+      collect_kos (dir, out);
+    }
+  /* Stable order: initramfs archives are compared byte for byte. */
+  g_ptr_array_sort (out, compare_strings);
+  return (GStrv) g_ptr_array_steal (out, NULL);
+}
+
+/* ---- copying the sources ---- */
+
+static gboolean
+is_build_product (const char *name)
+{
+  static const char * const suffixes[] = { ".o", ".ko", ".mod", ".mod.c", ".cmd", ".order", ".symvers", ".a", NULL };
+
+  if (name[0] == '.' )
+    return TRUE; /* .git, .foo.o.cmd, editor files */
+  for (guint i = 0; suffixes[i] != NULL; i++)
+    if (g_str_has_suffix (name, suffixes[i]))
+      return TRUE;
+  return g_str_equal (name, "Module.symvers") || g_str_equal (name, "modules.order");
+}
+
+/* Mirrors SRC into DST: changed files rewritten with SRC's mtime (make sees
+ * the edit), unchanged ones left alone (make sees nothing to do). */
+static gboolean
+sync_tree (const char  *src,
+           const char  *dst,
+           GError     **error)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *entry;
+
+  if (g_mkdir_with_parents (dst, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COPY,
+                   _("Cannot create the module build folder %s: %s. Check [modules] build-dir."),
+                   dst, g_strerror (saved));
+      return FALSE;
+    }
+  if ((d = g_dir_open (src, 0, error)) == NULL)
+    return FALSE;
+  while ((entry = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *from = g_build_filename (src, entry, NULL);
+      g_autofree char *to = g_build_filename (dst, entry, NULL);
+      GStatBuf sst, dst_st;
+
+      if (is_build_product (entry) || g_lstat (from, &sst) != 0)
+        continue;
+      if (S_ISDIR (sst.st_mode))
+        {
+          if (!sync_tree (from, to, error))
+            return FALSE;
+          continue;
+        }
+      if (!S_ISREG (sst.st_mode))
+        continue;
+      if (g_stat (to, &dst_st) == 0 && dst_st.st_size == sst.st_size && dst_st.st_mtime == sst.st_mtime)
+        continue;
+      {
+        g_autofree char *contents = NULL;
+        gsize len;
+        struct utimbuf times;
+
+        if (!g_file_get_contents (from, &contents, &len, error) ||
+            !g_file_set_contents (to, contents, len, error))
+          {
+            g_prefix_error (error, _("Cannot copy the module source %s: "), from);
+            if ((*error)->domain != KWB_MODULE_BUILD_ERROR)
+              {
+                (*error)->domain = KWB_MODULE_BUILD_ERROR;
+                (*error)->code = KWB_MODULE_BUILD_ERROR_COPY;
+              }
+            return FALSE;
+          }
+        times.actime = sst.st_atime;
+        times.modtime = sst.st_mtime;
+        g_utime (to, &times);
+      }
+    }
+  return TRUE;
+}
+
+/* ---- make ---- */
+
+static void
+finish_error (KwbModuleBuild *self,
+              GError         *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  if (self->cancel_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancel_id);
+  self->cancel_id = 0;
+  g_task_return_error (task, error);
+}
+
+/* The problem's file is in our copy: show the user's. */
+static void
+map_problem (KwbModuleBuild *self)
+{
+  if (self->problem == NULL || self->problem->file == NULL)
+    return;
+  if (g_str_has_prefix (self->problem->file, self->current_build) &&
+      self->problem->file[strlen (self->current_build)] == '/')
+    {
+      char *mapped = g_build_filename (self->current_source,
+                                       self->problem->file + strlen (self->current_build) + 1, NULL);
+
+      g_free (self->problem->file);
+      self->problem->file = mapped;
+    }
+}
+
+static void
+make_waited_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbModuleBuild) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  if (self->task == NULL)
+    return;
+  cancellable = g_task_get_cancellable (self->task);
+  g_file_set_contents (self->log_path, self->log->str, self->log->len, NULL);
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error) ||
+      g_cancellable_is_cancelled (cancellable))
+    {
+      finish_error (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                       _("The module build was cancelled")));
+      return;
+    }
+  if (!g_subprocess_get_successful (G_SUBPROCESS (object)))
+    {
+      g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
+      self->problem = kwb_kernel_build_find_problem_in_log (self->log->str, self->current_build);
+      map_problem (self);
+      if (self->problem != NULL && self->problem->file != NULL)
+        finish_error (self, g_error_new (KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COMPILE,
+                                         _("Building the module in %s failed: %s:%u: %s (full log: %s)"),
+                                         self->current_source, self->problem->file, self->problem->line,
+                                         self->problem->message, self->log_path));
+      else
+        finish_error (self, g_error_new (KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COMPILE,
+                                         _("Building the module in %s failed; see the log %s"),
+                                         self->current_source, self->log_path));
+      return;
+    }
+  {
+    guint before = self->modules->len;
+
+    collect_kos (self->current_build, self->modules);
+    if (self->modules->len == before)
+      {
+        finish_error (self, g_error_new (KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_NO_MODULES,
+                                         _("make built no .ko in %s: does its Kbuild say obj-m += NAME.o?"),
+                                         self->current_source));
+        return;
+      }
+  }
+  build_next (self);
+}
+
+static void
+read_line_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KwbModuleBuild) self = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      /* EOF (or not UTF-8: keep reading would loop): wait for make. */
+      g_subprocess_wait_async (self->make, NULL, make_waited_cb, g_object_ref (self));
+      return;
+    }
+  g_string_append (self->log, line);
+  g_string_append_c (self->log, '\n');
+  g_signal_emit (self, signals[LINE], 0, line);
+  g_data_input_stream_read_line_async (self->out, G_PRIORITY_DEFAULT, NULL, read_line_cb, g_object_ref (self));
+}
+
+static void
+cancelled_cb (GCancellable   *cancellable,
+              KwbModuleBuild *self)
+{
+  if (self->make != NULL)
+    kwb_spawn_kill_group (self->make, SIGTERM);
+}
+
+static void
+build_next (KwbModuleBuild *self)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ccache = NULL;
+  const char *source;
+
+  if (self->sources[self->next] == NULL)
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+      if (self->cancel_id != 0)
+        g_cancellable_disconnect (g_task_get_cancellable (task), self->cancel_id);
+      self->cancel_id = 0;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  source = self->sources[self->next++];
+  g_free (self->current_source);
+  self->current_source = g_strdup (source);
+  g_free (self->current_build);
+  self->current_build = kwb_module_build_dup_build_dir (self->project, source);
+  g_signal_emit (self, signals[MODULE_STARTED], 0, source);
+
+  {
+    g_autofree char *kbuild = g_build_filename (source, "Kbuild", NULL);
+    g_autofree char *makefile = g_build_filename (source, "Makefile", NULL);
+
+    if (!g_file_test (source, G_FILE_TEST_IS_DIR) ||
+        (!g_file_test (kbuild, G_FILE_TEST_EXISTS) && !g_file_test (makefile, G_FILE_TEST_EXISTS)))
+      {
+        finish_error (self, g_error_new (KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_NO_SOURCE,
+                                         _("The module project %s is not a folder with a Kbuild or "
+                                           "Makefile. Fix or remove it in [modules] projects, or "
+                                           "create one with “kwb module new”."), source));
+        return;
+      }
+  }
+  if (!sync_tree (source, self->current_build, &error))
+    {
+      finish_error (self, g_steal_pointer (&error));
+      return;
+    }
+
+  g_free (self->log_path);
+  self->log_path = g_build_filename (self->current_build, "kwb-build.log", NULL);
+  g_string_truncate (self->log, 0);
+
+  argv = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (argv, g_strdup ("make"));
+  g_ptr_array_add (argv, g_strdup ("-C"));
+  g_ptr_array_add (argv, g_strdup (self->kernel_build));
+  g_ptr_array_add (argv, g_strdup_printf ("M=%s", self->current_build));
+  g_ptr_array_add (argv, g_strdup ("-j2"));
+  /* The kernel was built with ccache when it is there (kwb-kernel-build.c):
+   * the same compiler line keeps kbuild from warning about a mismatch. */
+  if ((ccache = g_find_program_in_path ("ccache")) != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
+    g_ptr_array_add (argv, g_strdup ("CC=ccache gcc"));
+  g_ptr_array_add (argv, g_strdup ("modules"));
+  g_ptr_array_add (argv, NULL);
+
+  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_unsetenv (launcher, "MAKEFLAGS");
+  g_subprocess_launcher_unsetenv (launcher, "MFLAGS");
+  g_subprocess_launcher_unsetenv (launcher, "MAKELEVEL");
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_clear_object (&self->make);
+  self->make = kwb_spawn (launcher, (const char * const *) argv->pdata, "make", &error);
+  if (self->make == NULL)
+    {
+      finish_error (self, g_steal_pointer (&error));
+      return;
+    }
+  g_clear_object (&self->out);
+  self->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->make));
+  g_data_input_stream_read_line_async (self->out, G_PRIORITY_DEFAULT, NULL, read_line_cb, g_object_ref (self));
+}
+
+void
+kwb_module_build_build_async (KwbModuleBuild      *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_auto(GStrv) sources = NULL;
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_autofree char *modpost = NULL;
+
+  g_return_if_fail (KWB_IS_MODULE_BUILD (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_module_build_build_async);
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COMPILE,
+                               _("The modules are being built already"));
+      return;
+    }
+
+  g_free (self->kernel_build);
+  self->kernel_build = kwb_project_dup_path (self->project, "kernel", "build-dir");
+  modpost = g_build_filename (self->kernel_build, "scripts", "mod", "modpost", NULL);
+  if (!g_file_test (modpost, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_task_return_new_error (task, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_NO_KERNEL,
+                               _("The kernel in %s is not built, so modules cannot be built against "
+                                 "it. Run “kwb kernel build %s” first."),
+                               self->kernel_build, kwb_project_get_directory (self->project));
+      return;
+    }
+
+  sources = kwb_project_dup_string_list (self->project, "modules", "projects");
+  for (guint i = 0; sources[i] != NULL; i++)
+    {
+      g_autofree char *abs = g_canonicalize_filename (sources[i], kwb_project_get_directory (self->project));
+
+      g_strv_builder_add (b, abs);
+    }
+  g_strfreev (self->sources);
+  self->sources = g_strv_builder_end (b);
+  self->next = 0;
+  g_ptr_array_set_size (self->modules, 0);
+  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
+  if (self->log == NULL)
+    self->log = g_string_new (NULL);
+  self->task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
+  build_next (self);
+}
+
+gboolean
+kwb_module_build_build_finish (KwbModuleBuild  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- kwb module new ---- */
+
+static const char kbuild_template[] =
+  "# Kbuild for the %s module: `kwb module build` runs\n"
+  "#   make -C KERNEL_BUILD M=<a copy of this folder> modules\n"
+  "obj-m += %s.o\n";
+
+static const char makefile_template[] =
+  "# For building by hand; Kernel Workbench uses Kbuild directly.\n"
+  "KDIR ?= /lib/modules/$(shell uname -r)/build\n"
+  "\n"
+  "all:\n"
+  "\t$(MAKE) -C $(KDIR) M=$(CURDIR) modules\n"
+  "\n"
+  "clean:\n"
+  "\t$(MAKE) -C $(KDIR) M=$(CURDIR) clean\n";
+
+static const char source_template[] =
+  "// SPDX-License-Identifier: GPL-2.0\n"
+  "/*\n"
+  " * %s — a first kernel module.\n"
+  " *\n"
+  " * Set a breakpoint in %s_init, boot, then in the console:\n"
+  " *   insmod /lib/modules/$(uname -r)/%s.ko greeting=hi\n"
+  " *   rmmod %s\n"
+  " */\n"
+  "#include <linux/init.h>\n"
+  "#include <linux/module.h>\n"
+  "#include <linux/moduleparam.h>\n"
+  "\n"
+  "static char *greeting = \"hello\";\n"
+  "module_param(greeting, charp, 0644);\n"
+  "MODULE_PARM_DESC(greeting, \"What to say when loaded\");\n"
+  "\n"
+  "static int __init %s_init(void)\n"
+  "{\n"
+  "\tpr_info(\"%s: %%s, world\\n\", greeting);\n"
+  "\treturn 0;\n"
+  "}\n"
+  "\n"
+  "static void __exit %s_exit(void)\n"
+  "{\n"
+  "\tpr_info(\"%s: goodbye\\n\");\n"
+  "}\n"
+  "\n"
+  "module_init(%s_init);\n"
+  "module_exit(%s_exit);\n"
+  "\n"
+  "MODULE_LICENSE(\"GPL\");\n"
+  "MODULE_DESCRIPTION(\"%s, made with Kernel Workbench\");\n";
+
+static gboolean
+is_identifier (const char *name)
+{
+  if (name == NULL || !(g_ascii_isalpha (name[0]) || name[0] == '_'))
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      return FALSE;
+  return strlen (name) < 56; /* MODULE_NAME_LEN */
+}
+
+char *
+kwb_module_build_new_template (KwbProject  *project,
+                               const char  *name,
+                               GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *kbuild = NULL;
+  g_autofree char *makefile = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *c_name = NULL;
+  g_autofree char *kbuild_text = NULL;
+  g_autofree char *source_text = NULL;
+  g_autofree char *entry = NULL;
+  g_auto(GStrv) projects = NULL;
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  g_return_val_if_fail (KWB_IS_PROJECT (project), NULL);
+
+  if (!is_identifier (name))
+    {
+      g_set_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_INVALID,
+                   _("“%s” cannot name a module: use letters, digits and _ (a C identifier "
+                     "shorter than 56 characters), e.g. hello_kwb"), name ? name : "");
+      return NULL;
+    }
+  dir = g_build_filename (kwb_project_get_directory (project), "modules", name, NULL);
+  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_EXISTS,
+                   _("%s exists already: choose another name or add it to [modules] projects"), dir);
+      return NULL;
+    }
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COPY,
+                   _("Cannot create %s: %s"), dir, g_strerror (saved));
+      return NULL;
+    }
+  c_name = g_strdup_printf ("%s.c", name);
+  kbuild = g_build_filename (dir, "Kbuild", NULL);
+  makefile = g_build_filename (dir, "Makefile", NULL);
+  source = g_build_filename (dir, c_name, NULL);
+  kbuild_text = g_strdup_printf (kbuild_template, name, name);
+  source_text = g_strdup_printf (source_template, c_name, name, name, name, name, name, name, name, name,
+                                 name, name);
+  if (!g_file_set_contents (kbuild, kbuild_text, -1, error) ||
+      !g_file_set_contents (makefile, makefile_template, -1, error) ||
+      !g_file_set_contents (source, source_text, -1, error))
+    return NULL;
+
+  projects = kwb_project_dup_string_list (project, "modules", "projects");
+  entry = g_build_filename ("modules", name, NULL);
+  g_strv_builder_addv (b, (const char **) projects);
+  g_strv_builder_add (b, entry);
+  {
+    g_auto(GStrv) list = g_strv_builder_end (b);
+
+    kwb_project_set_string_list (project, "modules", "projects", (const char * const *) list);
+  }
+  if (!kwb_project_save (project, error))
+    return NULL;
+  return g_steal_pointer (&dir);
+}
