@@ -11,7 +11,10 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 #include "kwb-application.h"
+#include "kwb-source-view.h"
 #include "kwb-project-settings.h"
 #include "kwb-recent-projects.h"
 #include "kwb-window.h"
@@ -333,6 +336,26 @@ on_recent_projects_changed (GSettings  *settings,
   kwb_application_fill_recent_menu (menu);
 }
 
+/* win.open-location "FILE:LINE": what a build error row opens (the wizard's
+ * and the build window's). Added to each main window's action map here, on
+ * top of the window's public kwb_window_open_source(). */
+static void
+kwb_application_open_location (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  KwbWindow *window = KWB_WINDOW (user_data);
+  const char *location = g_variant_get_string (parameter, NULL);
+  const char *colon = strrchr (location, ':');
+  g_autofree char *file = colon ? g_strndup (location, colon - location) : g_strdup (location);
+  guint64 line = colon ? g_ascii_strtoull (colon + 1, NULL, 10) : 0;
+  KwbSourceView *view = kwb_window_open_source (window, file);
+
+  if (view != NULL && line > 0)
+    kwb_source_view_scroll_to_line (view, (guint) line);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 kwb_application_window_added (GtkApplication *app,
                               GtkWindow      *window)
@@ -344,6 +367,10 @@ kwb_application_window_added (GtkApplication *app,
       GObject *menu = gtk_widget_get_template_child (GTK_WIDGET (window), KWB_TYPE_WINDOW, "recent_projects_menu");
       GSettings *settings = kwb_recent_projects_get_settings ();
 
+      g_autoptr(GSimpleAction) open_location = g_simple_action_new ("open-location", G_VARIANT_TYPE_STRING);
+
+      g_signal_connect_object (open_location, "activate", G_CALLBACK (kwb_application_open_location), window, 0);
+      g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (open_location));
       if (G_IS_MENU (menu))
         {
           kwb_application_fill_recent_menu (G_MENU (menu));

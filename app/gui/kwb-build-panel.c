@@ -636,6 +636,20 @@ kwb_build_panel_get_succeeded (KwbBuildPanel *self)
   return self->succeeded;
 }
 
+static void
+on_window_location (KwbBuildPanel *panel,
+                    const char    *file,
+                    guint          line,
+                    GtkWindow     *window)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (window);
+  g_autofree char *location = g_strdup_printf ("%s:%u", file, line);
+
+  /* The main window shows it (win.open-location, see kwb-application.c). */
+  if (parent == NULL || !gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-location", "s", location))
+    g_message ("No window can show %s", location);
+}
+
 /**
  * kwb_build_panel_present_window:
  *
@@ -672,6 +686,7 @@ kwb_build_panel_present_window (KwbProject *project,
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (box), scrolled);
   adw_window_set_content (ADW_WINDOW (window), box);
+  g_signal_connect_object (panel, "location-activated", G_CALLBACK (on_window_location), window, 0);
   gtk_window_present (GTK_WINDOW (window));
   kwb_build_panel_start (panel);
   return GTK_WINDOW (window);

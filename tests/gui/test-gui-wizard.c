@@ -22,6 +22,7 @@
 #include "kwb-core.h"
 #include "kwb-project-page.h"
 #include "kwb-project-settings.h"
+#include "kwb-source-view.h"
 #include "kwb-window.h"
 #include "kwb-wizard.h"
 
@@ -778,6 +779,122 @@ test_stale (void)
   run_app ((const char *[]) { dir, NULL }, stale_body, repo);
 }
 
+/* ---- a failing build: the first error opens in the source view ---- */
+
+static GtkWindow *
+find_build_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (!KWB_IS_WINDOW (w) && gtk_widget_get_mapped (GTK_WIDGET (w)) && find_widget (GTK_WIDGET (w), "build_panel"))
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+build_window_shown (gpointer data)
+{
+  return find_build_window () != NULL;
+}
+
+static gboolean
+source_shown (gpointer data)
+{
+  KwbSourceView *view = kwb_window_get_visible_source (data);
+
+  return view != NULL && g_str_has_suffix (kwb_source_view_get_path (view), "/init/main.c");
+}
+
+static void
+build_error_body (KwbApplication *app,
+                  gpointer        data)
+{
+  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  GtkWindow *build_window;
+  GtkWidget *row;
+
+  g_assert_true (kwb_window_has_project (window));
+  click (require (window, "header_build_button"));
+  wait_until (build_window_shown, NULL, "the build window");
+  build_window = find_build_window ();
+  g_assert_true (gtk_window_get_transient_for (build_window) == GTK_WINDOW (window));
+  wait_until_n (build_finished, build_window, "the build to fail", 30000);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (require (build_window, "build_result"))), "init/main.c"));
+  row = require (build_window, "problem_row");
+  g_assert_true (gtk_widget_get_mapped (row));
+  g_assert_true (g_str_has_suffix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "/init/main.c:12"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "kwb_undefined"));
+  g_assert_cmpstr (subtitle (build_window, "stage_kernel"), ==, "Failed");
+  save_screenshot (GTK_WIDGET (build_window), "build-window-error.png");
+
+  /* Activating the row opens FILE:LINE in the main window. */
+  g_signal_emit_by_name (row, "activated");
+  wait_until (source_shown, window, "init/main.c in the source view");
+  gtk_window_destroy (build_window);
+  save_screenshot (GTK_WIDGET (window), "build-error-in-source-view.png");
+}
+
+static void
+test_build_error (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *tree = NULL;
+  g_autofree char *build = NULL;
+  g_autoptr(KwbProject) project = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  tree = make_kernel_repo (tmp);
+  build = g_build_filename (tmp, "build", NULL);
+  dir = g_build_filename (tmp, "p", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  kwb_project_set_string (project, "kernel", "source", tree);
+  kwb_project_set_string (project, "kernel", "build-dir", build);
+  g_assert_true (kwb_project_save (project, NULL));
+  run_app ((const char *[]) { dir, NULL }, build_error_body, NULL);
+}
+
+/* ---- the desktop launcher: --last ---- */
+
+static void
+last_body (KwbApplication *app,
+           gpointer        data)
+{
+  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+
+  g_assert_true (kwb_window_has_project (window));
+  g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
+}
+
+static void
+test_last (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(KwbProject) project = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  dir = g_build_filename (tmp, "last one", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  settings = g_settings_new (APP_BASE_ID);
+  g_settings_set_string (settings, "last-project", dir);
+  run_app ((const char *[]) { "--last", NULL }, last_body, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -793,6 +910,8 @@ main (int   argc,
   g_test_add_func ("/gui/wizard/resume", test_resume);
   g_test_add_func ("/gui/wizard/settings-rebuild", test_settings);
   g_test_add_func ("/gui/wizard/stale-banner", test_stale);
+  g_test_add_func ("/gui/wizard/build-error", test_build_error);
+  g_test_add_func ("/gui/wizard/last-project", test_last);
   g_test_add_func ("/gui/wizard/flow", test_flow);
   return g_test_run ();
 }
