@@ -16,7 +16,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <utime.h>
+#include <fcntl.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -228,12 +228,13 @@ sync_tree (const char  *src,
         }
       if (!S_ISREG (sst.st_mode))
         continue;
-      if (g_stat (to, &dst_st) == 0 && dst_st.st_size == sst.st_size && dst_st.st_mtime == sst.st_mtime)
+      if (g_stat (to, &dst_st) == 0 && dst_st.st_size == sst.st_size &&
+          dst_st.st_mtim.tv_sec == sst.st_mtim.tv_sec && dst_st.st_mtim.tv_nsec == sst.st_mtim.tv_nsec)
         continue;
       {
         g_autofree char *contents = NULL;
         gsize len;
-        struct utimbuf times;
+        struct timespec times[2];
 
         if (!g_file_get_contents (from, &contents, &len, error) ||
             !g_file_set_contents (to, contents, len, error))
@@ -246,9 +247,11 @@ sync_tree (const char  *src,
               }
             return FALSE;
           }
-        times.actime = sst.st_atime;
-        times.modtime = sst.st_mtime;
-        g_utime (to, &times);
+        /* To the nanosecond: an edit in the same second as the last build
+         * must still look newer than its object file to make. */
+        times[0] = sst.st_atim;
+        times[1] = sst.st_mtim;
+        utimensat (AT_FDCWD, to, times, 0);
       }
     }
   return TRUE;
