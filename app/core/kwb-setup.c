@@ -117,7 +117,8 @@ kwb_setup_dup_kernel_version (const char *srctree)
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   const char *names[] = { "VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION" };
-  g_autofree char *values[4] = { NULL };
+  char *values[4] = { NULL };
+  char *version = NULL;
 
   if (!g_file_get_contents (makefile, &text, NULL, NULL))
     return NULL;
@@ -135,10 +136,14 @@ kwb_setup_dup_kernel_version (const char *srctree)
           values[n] = g_strstrip (g_strdup (rest + 1));
         }
   if (values[0] == NULL || values[1] == NULL || *values[0] == '\0')
-    return NULL;
-  if (values[2] == NULL || *values[2] == '\0' || g_str_equal (values[2], "0"))
-    return g_strdup_printf ("%s.%s%s", values[0], values[1], values[3] ? values[3] : "");
-  return g_strdup_printf ("%s.%s.%s%s", values[0], values[1], values[2], values[3] ? values[3] : "");
+    version = NULL;
+  else if (values[2] == NULL || *values[2] == '\0' || g_str_equal (values[2], "0"))
+    version = g_strdup_printf ("%s.%s%s", values[0], values[1], values[3] ? values[3] : "");
+  else
+    version = g_strdup_printf ("%s.%s.%s%s", values[0], values[1], values[2], values[3] ? values[3] : "");
+  for (guint n = 0; n < G_N_ELEMENTS (values); n++)
+    g_free (values[n]);
+  return version;
 }
 
 static void

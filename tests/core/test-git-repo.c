@@ -11,6 +11,32 @@
 
 #include "kwb-core.h"
 
+/* libgit2 1.5 (Debian 12) leaks a PCRE2 match block on every regex that does
+ * not match (git_regexp_match; fixed upstream in libgit2/libgit2#6382, 1.6),
+ * and a clone's remote setup matches config keys that way. Not ours: keep
+ * the leak checker (_build-asan) for our own allocations. PCRE2 has no frame
+ * pointers, so the fast unwinder stops there before reaching libgit2: name
+ * both. Nothing here uses GRegex, the only other PCRE2 user. */
+const char *__lsan_default_suppressions (void);
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:libgit2.so.1.5\n"
+         "leak:libpcre2-8.so\n";
+}
+
+/* FILE_TEST on DIR/NAME without leaking the joined path. */
+static gboolean
+test_in (const char *dir,
+         const char *name,
+         GFileTest   test)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, test);
+}
+
 static char *
 make_tmpdir (void)
 {
@@ -312,8 +338,8 @@ test_dirty_and_checkout (void)
   g_assert_cmpstr (head->subject, ==, "Second commit");
   branch = kwb_git_repo_dup_branch (repo);
   g_assert_null (branch);
-  g_assert_false (g_file_test (g_build_filename (dir, "README", NULL), G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (g_build_filename (dir, "notes.txt", NULL), G_FILE_TEST_EXISTS));
+  g_assert_false (test_in (dir, "README", G_FILE_TEST_EXISTS));
+  g_assert_true (test_in (dir, "notes.txt", G_FILE_TEST_EXISTS));
 
   g_assert_true (kwb_git_repo_checkout (repo, "main", &error));
   g_assert_no_error (error);
@@ -344,7 +370,7 @@ test_clone_progress (void)
   g_assert_nonnull (repo);
   head = kwb_git_repo_dup_head (repo, NULL);
   g_assert_cmpstr (head->subject, ==, "Big");
-  g_assert_true (g_file_test (g_build_filename (dest, "data", "file-399.bin", NULL), G_FILE_TEST_IS_REGULAR));
+  g_assert_true (test_in (dest, "data/file-399.bin", G_FILE_TEST_IS_REGULAR));
 
   g_assert_cmpuint (progress->len, >, 0);
   for (guint i = 1; i < progress->len; i++)
@@ -402,7 +428,7 @@ test_clone_branch_and_tag (void)
   g_assert_cmpstr (branch, ==, "topic");
   head = kwb_git_repo_dup_head (at_branch, NULL);
   g_assert_cmpstr (head->subject, ==, "Second commit");
-  g_assert_false (g_file_test (g_build_filename (dest_branch, "README", NULL), G_FILE_TEST_EXISTS));
+  g_assert_false (test_in (dest_branch, "README", G_FILE_TEST_EXISTS));
   rm_rf (parent);
   rm_rf (src);
 }
@@ -458,7 +484,11 @@ test_clone_errors (void)
   g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_DESTINATION);
   g_assert_nonnull (strstr (error->message, busy));
   g_clear_error (&error);
-  g_assert_true (g_file_get_contents (g_build_filename (busy, "mine.txt", NULL), &mine, NULL, NULL));
+  {
+    g_autofree char *mine_path = g_build_filename (busy, "mine.txt", NULL);
+
+    g_assert_true (g_file_get_contents (mine_path, &mine, NULL, NULL));
+  }
   g_assert_cmpstr (mine, ==, "keep me\n");
   g_assert_cmpuint (count_entries (busy), ==, 1);
 
@@ -577,9 +607,11 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *git_path = g_find_program_in_path ("git");
+
   g_test_init (&argc, &argv, NULL);
 
-  if (!g_find_program_in_path ("git"))
+  if (git_path == NULL)
     {
       g_test_skip ("git is not installed (apt-get install git): the test repositories are made with it");
       return g_test_run ();
