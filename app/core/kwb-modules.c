@@ -40,6 +40,26 @@ typedef enum {
   JOB_REFRESH,  /* a user stop: walk the list */
 } JobKind;
 
+/* The struct module fields we read, in one piece (see read_module). */
+enum {
+  F_NAME,
+  F_STATE,
+  F_SECT_ATTRS,
+  F_CORE_BASE,
+  F_CORE_SIZE,
+  F_MEM0_BASE,
+  F_MEM0_SIZE,
+  F_MEM1_SIZE,
+  F_MEM2_SIZE,
+  F_MEM3_SIZE,
+  N_FIELDS
+};
+
+static const char * const module_fields[N_FIELDS] = {
+  "name", "state", "sect_attrs", "core_layout.base", "core_layout.size",
+  "mem[0].base", "mem[0].size", "mem[1].size", "mem[2].size", "mem[3].size",
+};
+
 typedef struct _Job Job;
 typedef void (*ReadFunc) (Job *job, KwbModule *module);
 
@@ -58,6 +78,13 @@ struct _Job
   guint64     head;          /* REFRESH: &modules */
   gboolean    failed;
   ReadFunc    read_func;
+  guint       n_sections;
+  guint       next_section;
+  guint64     sect_attrs;    /* the guest's mod->sect_attrs */
+  guint64     address;       /* the guest's struct module */
+  char       *expr_nsections;
+  GArray     *name_ptrs;     /* guint64, per section */
+  GArray     *sect_addrs;    /* guint64, per section */
 };
 
 struct _KwbModules
@@ -73,6 +100,14 @@ struct _KwbModules
   KwbModulesLayout  layout;
   guint64           list_offset;  /* offsetof (struct module, list) */
   guint64           modules_head; /* &modules */
+  gboolean          sect_layout_known;
+  guint64           sect_attr_size;      /* sizeof (struct module_sect_attr) */
+  guint64           sect_name_offset;    /* of battr.attr.name in it */
+  guint64           sect_address_offset; /* of address in it */
+  guint64           sect_attrs_offset;   /* of attrs[] in struct module_sect_attrs */
+  guint64           module_size;         /* sizeof (struct module) */
+  guint64           field_offset[N_FIELDS];
+  guint64           field_size[N_FIELDS]; /* 0: not in this kernel */
 
   GQueue            jobs;
   Job              *current;
@@ -156,8 +191,13 @@ job_free (Job *job)
   g_clear_object (&job->module);
   g_free (job->ko_path);
   g_free (job->expr);
+  g_free (job->expr_nsections);
   if (job->addresses != NULL)
     g_array_unref (job->addresses);
+  if (job->name_ptrs != NULL)
+    g_array_unref (job->name_ptrs);
+  if (job->sect_addrs != NULL)
+    g_array_unref (job->sect_addrs);
   g_free (job);
 }
 
@@ -625,19 +665,6 @@ parse_u64 (const char *value,
   return end != value;
 }
 
-/* `"hello", '\000' <repeats 50 times>` or `0xffff… ".text"`: the first
- * quoted string. Module and section names hold no quotes. */
-static char *
-parse_quoted (const char *value)
-{
-  const char *start, *end;
-
-  if (value == NULL || (start = strchr (value, '"')) == NULL ||
-      (end = strchr (start + 1, '"')) == NULL)
-    return NULL;
-  return g_strndup (start + 1, end - start - 1);
-}
-
 /* ---- jobs ---- */
 
 static void
@@ -877,100 +904,432 @@ remove_module (Job       *job,
 
 /* -- reading one struct module -- */
 
-static void
-read_sections_cb (Job       *job,
-                  GPtrArray *values)
-{
-  KwbModule *module = job->module;
+/* One `printf` reads many fields in one GDB round trip: a command per
+ * field (-data-evaluate-expression) made a module load cost ~30 of them. */
+#define SECTIONS_PER_PRINTF 16
 
-  for (guint i = 0; i + 1 < values->len; i += 2)
+static void read_sections_chunk (Job *job);
+
+static void
+sections_printed_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
+  g_auto(GStrv) entries = NULL;
+
+  if (out == NULL)
     {
-      g_autofree char *name = parse_quoted (g_ptr_array_index (values, i));
+      g_debug ("modules: cannot read the sections of %s: %s", job->expr, error->message);
+      job->read_func (job, job->module);
+      return;
+    }
+  /* "name=address;" repeated */
+  entries = g_strsplit (g_strstrip (out), ";", -1);
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      char *eq = strrchr (entries[i], '=');
       guint64 address;
 
-      if (name != NULL && parse_u64 (g_ptr_array_index (values, i + 1), &address))
-        kwb_module_add_section (module, name, address);
+      if (eq == NULL)
+        continue;
+      *eq = '\0';
+      if (entries[i][0] != '\0' && parse_u64 (eq + 1, &address))
+        kwb_module_add_section (job->module, entries[i], address);
     }
-  {
-    guint64 text;
-
-    if (kwb_module_lookup_section (module, ".text", &text))
-      kwb_module_set_text_address (module, text);
-  }
-  job->read_func (job, module);
+  read_sections_chunk (job);
 }
 
 static void
-read_header_cb (Job       *job,
-                GPtrArray *values)
+read_sections_chunk (Job *job)
+{
+  g_autoptr(GString) format = NULL;
+  g_autoptr(GString) args = NULL;
+  g_autofree char *command = NULL;
+  guint start = job->next_section;
+  guint end = MIN (job->n_sections, start + SECTIONS_PER_PRINTF);
+
+  if (start >= end)
+    {
+      guint64 text;
+
+      g_debug ("modules: %u sections read", job->n_sections);
+      if (kwb_module_lookup_section (job->module, ".text", &text))
+        kwb_module_set_text_address (job->module, text);
+      job->read_func (job, job->module);
+      return;
+    }
+  format = g_string_new (NULL);
+  args = g_string_new (NULL);
+  for (guint i = start; i < end; i++)
+    {
+      g_string_append (format, "%s=%lu;");
+      g_string_append_printf (args, ", %s->sect_attrs->attrs[%u].battr.attr.name, %s->sect_attrs->attrs[%u].address",
+                              job->expr, i, job->expr, i);
+    }
+  job->next_section = end;
+  command = g_strdup_printf ("printf \"%s\\n\"%s", format->str, args->str);
+  kwb_gdb_console_async (kwb_session_get_gdb (job->self->session), command, NULL, sections_printed_cb, job);
+}
+
+/* -- the fast way: raw memory, two or three packets for all sections --
+ * GDB's printf reads a %s string one byte per remote packet; a packet to
+ * QEMU's stub costs about a millisecond under TCG. */
+
+static GBytes *
+memory_from_record (KwbMiRecord *record,
+                    guint64      wanted_begin)
+{
+  const KwbMiValue *memory = kwb_mi_record_get (record, "memory");
+  const KwbMiValue *block;
+  const char *hex;
+  guint64 begin = 0;
+  gsize len;
+  guint8 *data;
+
+  /* Only the first block, and only if it starts where we asked: a partial
+   * read (an unmapped page after the data) still gives the front. */
+  if (memory == NULL || (block = kwb_mi_value_get_nth (memory, 0)) == NULL ||
+      (hex = kwb_mi_value_get_string (block, "contents")) == NULL ||
+      !kwb_mi_value_get_uint64 (block, "begin", &begin) || begin != wanted_begin)
+    return NULL;
+  len = strlen (hex) / 2;
+  data = g_malloc (len + 1);
+  for (gsize i = 0; i < len; i++)
+    data[i] = (g_ascii_xdigit_value (hex[2 * i]) << 4) | g_ascii_xdigit_value (hex[2 * i + 1]);
+  data[len] = 0;
+  return g_bytes_new_take (data, len);
+}
+
+static guint64
+u64_at (const guint8 *data,
+        gsize         offset)
+{
+  guint64 value;
+
+  memcpy (&value, data + offset, sizeof value);
+  return GUINT64_FROM_LE (value);
+}
+
+static void
+names_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  guint64 low = G_MAXUINT64;
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  gsize len;
+
+  for (guint i = 0; i < job->name_ptrs->len; i++)
+    low = MIN (low, g_array_index (job->name_ptrs, guint64, i));
+  if (record == NULL || (bytes = memory_from_record (record, low)) == NULL)
+    {
+      /* Not one readable block after all: field by field. */
+      job->next_section = 0;
+      read_sections_chunk (job);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  for (guint i = 0; i < job->name_ptrs->len; i++)
+    {
+      guint64 offset = g_array_index (job->name_ptrs, guint64, i) - low;
+      const char *name;
+      gsize max;
+
+      if (offset >= len)
+        continue;
+      name = (const char *) data + offset;
+      max = len - offset;
+      if (memchr (name, '\0', max) == NULL)
+        continue; /* cut off at the end of the block */
+      if (name[0] != '\0' && g_utf8_validate (name, -1, NULL))
+        kwb_module_add_section (job->module, name, g_array_index (job->sect_addrs, guint64, i));
+    }
+  job->next_section = job->n_sections;
+  read_sections_chunk (job); /* sets .text and finishes */
+}
+
+static void
+attrs_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Job *job = user_data;
+  KwbModules *self = job->self;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  guint64 attrs = job->sect_attrs + self->sect_attrs_offset;
+  guint64 low = G_MAXUINT64, high = 0;
+  const guint8 *data;
+  gsize len;
+
+  if (record == NULL || (bytes = memory_from_record (record, attrs)) == NULL ||
+      g_bytes_get_size (bytes) < job->n_sections * self->sect_attr_size)
+    {
+      read_sections_chunk (job);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  g_clear_pointer (&job->name_ptrs, g_array_unref);
+  g_clear_pointer (&job->sect_addrs, g_array_unref);
+  job->name_ptrs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  job->sect_addrs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  for (guint i = 0; i < job->n_sections; i++)
+    {
+      guint64 name = u64_at (data, i * self->sect_attr_size + self->sect_name_offset);
+      guint64 address = u64_at (data, i * self->sect_attr_size + self->sect_address_offset);
+
+      g_array_append_val (job->name_ptrs, name);
+      g_array_append_val (job->sect_addrs, address);
+      low = MIN (low, name);
+      high = MAX (high, name);
+    }
+  /* The names are small kstrdup()s, allocated one after the other: one
+   * block nearly always holds them all. */
+  if (low == 0 || high - low > 16384)
+    {
+      read_sections_chunk (job);
+      return;
+    }
+  kwb_gdb_command_async (kwb_session_get_gdb (self->session), NULL, names_read_cb, job,
+                         "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
+                         low, high - low + 64);
+}
+
+static void
+read_sections_raw (Job *job)
 {
   KwbModules *self = job->self;
-  g_autofree char *name = parse_quoted (g_ptr_array_index (values, 1));
-  guint64 address = 0, state = 0, n_sections = 0, base = 0, size = 0;
-  Batch *batch;
 
-  if (!parse_u64 (g_ptr_array_index (values, 0), &address) || name == NULL ||
-      !parse_u64 (g_ptr_array_index (values, 2), &state))
+  kwb_gdb_command_async (kwb_session_get_gdb (self->session), NULL, attrs_read_cb, job,
+                         "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
+                         job->sect_attrs + self->sect_attrs_offset,
+                         (guint64) job->n_sections * self->sect_attr_size);
+}
+
+static void
+header_printed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
+  g_auto(GStrv) fields = NULL;
+  guint64 address = 0, state = 0, n_sections = 0, base = 0, size = 0;
+
+  /* address|name|state|nsections|base|size|sect_attrs */
+  if (out != NULL)
+    fields = g_strsplit (g_strstrip (out), "|", -1);
+  if (fields == NULL || g_strv_length (fields) != 7 || !parse_u64 (fields[0], &address) ||
+      fields[1][0] == '\0' || !parse_u64 (fields[2], &state))
     {
       /* The guest runs again, or this is no module: nothing to read. */
-      g_debug ("modules: cannot read %s", job->expr);
+      g_debug ("modules: cannot read %s: %s", job->expr, error ? error->message : out);
       job->failed = TRUE;
       job->read_func (job, NULL);
       return;
     }
-  parse_u64 (g_ptr_array_index (values, 3), &n_sections);
-  parse_u64 (g_ptr_array_index (values, 4), &base);
-  parse_u64 (g_ptr_array_index (values, 5), &size);
+  g_debug ("modules: header of %s read", fields[1]);
+  parse_u64 (fields[3], &n_sections);
+  parse_u64 (fields[4], &base);
+  parse_u64 (fields[5], &size);
 
   g_clear_object (&job->module);
-  job->module = kwb_module_new (name, address);
+  job->module = kwb_module_new (fields[1], address);
   kwb_module_set_state (job->module, (KwbModuleState) state);
   kwb_module_set_text_address (job->module, base);
   kwb_module_set_size (job->module, size);
-
-  batch = batch_new (job, read_sections_cb);
-  for (guint i = 0; i < MIN (n_sections, MAX_SECTIONS); i++)
-    {
-      batch_eval (batch, "%s->sect_attrs->attrs[%u].battr.attr.name", job->expr, i);
-      batch_eval (batch, "%s->sect_attrs->attrs[%u].address", job->expr, i);
-    }
-  batch_end (batch);
-  (void) self;
+  /* From here on the struct by its address: no frame lookups. */
+  g_free (job->expr);
+  job->expr = g_strdup_printf ("((struct module *)0x%" G_GINT64_MODIFIER "x)", address);
+  job->n_sections = MIN (n_sections, MAX_SECTIONS);
+  job->next_section = 0;
+  job->sect_attrs = 0;
+  parse_u64 (fields[6], &job->sect_attrs);
+  if (job->self->sect_layout_known && job->sect_attrs != 0 && job->n_sections > 0)
+    read_sections_raw (job);
+  else
+    read_sections_chunk (job);
 }
 
-/* Reads job->expr (a struct module *) into a new job->module, then FUNC
- * (module NULL on failure). One round trip for the header, one for the
- * sections. */
+static gboolean
+field_known (KwbModules *self,
+             guint       field)
+{
+  return self->field_size[field] > 0 &&
+         self->field_offset[field] + self->field_size[field] <= self->module_size;
+}
+
+static guint64
+field_u64 (KwbModules   *self,
+           const guint8 *data,
+           guint         field)
+{
+  guint64 value = 0;
+
+  /* Little-endian x86: the low bytes come first. */
+  memcpy (&value, data + self->field_offset[field], MIN (self->field_size[field], sizeof value));
+  return GUINT64_FROM_LE (value);
+}
+
+static void read_module_printf (Job *job);
+
+static void
+nsections_read_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autofree char *value = kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL);
+  guint64 n = 0;
+
+  if (!parse_u64 (value, &n) || n == 0)
+    {
+      read_sections_chunk (job); /* nothing to read: finishes */
+      return;
+    }
+  job->n_sections = MIN (n, MAX_SECTIONS);
+  if (job->self->sect_layout_known)
+    read_sections_raw (job);
+  else
+    read_sections_chunk (job);
+}
+
+static void
+module_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Job *job = user_data;
+  KwbModules *self = job->self;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = NULL;
+  const guint8 *data;
+  guint64 size;
+
+  if (record == NULL || (bytes = memory_from_record (record, job->address)) == NULL ||
+      g_bytes_get_size (bytes) < self->module_size)
+    {
+      read_module_printf (job);
+      return;
+    }
+  data = g_bytes_get_data (bytes, NULL);
+  name = g_strndup ((const char *) data + self->field_offset[F_NAME], self->field_size[F_NAME]);
+  if (name[0] == '\0' || !g_utf8_validate (name, -1, NULL))
+    {
+      job->failed = TRUE;
+      job->read_func (job, NULL);
+      return;
+    }
+  g_clear_object (&job->module);
+  job->module = kwb_module_new (name, job->address);
+  kwb_module_set_state (job->module, (KwbModuleState) field_u64 (self, data, F_STATE));
+  if (self->layout == KWB_MODULES_LAYOUT_MEM)
+    {
+      kwb_module_set_text_address (job->module, field_u64 (self, data, F_MEM0_BASE));
+      size = field_u64 (self, data, F_MEM0_SIZE) + field_u64 (self, data, F_MEM1_SIZE) +
+             field_u64 (self, data, F_MEM2_SIZE) + field_u64 (self, data, F_MEM3_SIZE);
+    }
+  else
+    {
+      kwb_module_set_text_address (job->module, field_u64 (self, data, F_CORE_BASE));
+      size = field_u64 (self, data, F_CORE_SIZE);
+    }
+  kwb_module_set_size (job->module, size);
+  g_debug ("modules: %s read", name);
+  g_free (job->expr);
+  job->expr = g_strdup_printf ("((struct module *)0x%" G_GINT64_MODIFIER "x)", job->address);
+  job->sect_attrs = field_u64 (self, data, F_SECT_ATTRS);
+  job->next_section = 0;
+  job->n_sections = 0;
+  if (job->sect_attrs == 0)
+    {
+      read_sections_chunk (job);
+      return;
+    }
+  /* nsections is in the sect_attrs block: one small read (the array is
+   * read right after, knowing its length). */
+  g_free (job->expr_nsections);
+  job->expr_nsections = g_strdup_printf ("((struct module_sect_attrs *)0x%" G_GINT64_MODIFIER "x)->nsections",
+                                         job->sect_attrs);
+  kwb_gdb_evaluate_async (KWB_GDB (object), job->expr_nsections, NULL, nsections_read_cb, job);
+}
+
+static void
+module_address_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Job *job = user_data;
+  KwbModules *self = job->self;
+  g_autofree char *value = kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL);
+
+  if (!parse_u64 (value, &job->address) || job->address == 0)
+    {
+      job->failed = TRUE;
+      job->read_func (job, NULL);
+      return;
+    }
+  kwb_gdb_command_async (KWB_GDB (object), NULL, module_read_cb, job,
+                         "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
+                         job->address, self->module_size);
+}
+
+/* Reads EXPR (a struct module *) into a new job->module, then FUNC
+ * (module NULL on failure). The struct and the section table are read as
+ * raw memory in a few packets, with the offsets probed at attach; if the
+ * kernel hides any of them, field by field with printf. */
 static void
 read_module (Job        *job,
              const char *expr,
              ReadFunc    func)
 {
   KwbModules *self = job->self;
-  Batch *batch;
-  const char *e;
 
   g_free (job->expr);
   job->expr = g_strdup_printf ("((struct module *)(%s))", expr);
-  e = job->expr;
   job->read_func = func;
-  batch = batch_new (job, read_header_cb);
-  batch_eval (batch, "(unsigned long)%s", e);
-  batch_eval (batch, "%s->name", e);
-  batch_eval (batch, "(int)%s->state", e);
-  batch_eval (batch, "%s->sect_attrs ? %s->sect_attrs->nsections : 0", e, e);
+  if (self->module_size > 0 && self->module_size < 65536 && field_known (self, F_NAME) &&
+      field_known (self, F_STATE) && field_known (self, F_SECT_ATTRS) &&
+      (self->layout == KWB_MODULES_LAYOUT_MEM ?
+         field_known (self, F_MEM0_BASE) && field_known (self, F_MEM3_SIZE) :
+         field_known (self, F_CORE_BASE) && field_known (self, F_CORE_SIZE)))
+    {
+      g_autofree char *address = g_strdup_printf ("(unsigned long)%s", job->expr);
+
+      kwb_gdb_evaluate_async (kwb_session_get_gdb (self->session), address, NULL, module_address_cb, job);
+      return;
+    }
+  read_module_printf (job);
+}
+
+static void
+read_module_printf (Job *job)
+{
+  KwbModules *self = job->self;
+  g_autofree char *command = NULL;
+  const char *e = job->expr;
+
   if (self->layout == KWB_MODULES_LAYOUT_MEM)
-    {
-      /* MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT: /proc/modules' size */
-      batch_eval (batch, "(unsigned long)%s->mem[0].base", e);
-      batch_eval (batch, "%s->mem[0].size + %s->mem[1].size + %s->mem[2].size + %s->mem[3].size", e, e, e, e);
-    }
+    /* MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT: /proc/modules' size */
+    command = g_strdup_printf ("printf \"%%lu|%%s|%%d|%%u|%%lu|%%lu|%%lu\\n\", (unsigned long)%s, %s->name, (int)%s->state, "
+                               "%s->sect_attrs ? %s->sect_attrs->nsections : 0, (unsigned long)%s->mem[0].base, "
+                               "(unsigned long)(%s->mem[0].size + %s->mem[1].size + %s->mem[2].size + %s->mem[3].size), "
+                               "(unsigned long)%s->sect_attrs",
+                               e, e, e, e, e, e, e, e, e, e, e);
   else
-    {
-      batch_eval (batch, "(unsigned long)%s->core_layout.base", e);
-      batch_eval (batch, "%s->core_layout.size", e);
-    }
-  batch_end (batch);
+    command = g_strdup_printf ("printf \"%%lu|%%s|%%d|%%u|%%lu|%%lu|%%lu\\n\", (unsigned long)%s, %s->name, (int)%s->state, "
+                               "%s->sect_attrs ? %s->sect_attrs->nsections : 0, (unsigned long)%s->core_layout.base, "
+                               "(unsigned long)%s->core_layout.size, (unsigned long)%s->sect_attrs",
+                               e, e, e, e, e, e, e, e);
+  kwb_gdb_console_async (kwb_session_get_gdb (self->session), command, NULL, header_printed_cb, job);
 }
 
 /* Puts a freshly read module in the model (or updates the one there). */
@@ -1240,6 +1599,19 @@ probe_cb (Job       *job,
     self->list_offset = offset;
   if (parse_u64 (g_ptr_array_index (values, 3), &head))
     job->head = self->modules_head = head;
+  self->sect_layout_known = parse_u64 (g_ptr_array_index (values, 4), &self->sect_attr_size) &&
+                            parse_u64 (g_ptr_array_index (values, 5), &self->sect_name_offset) &&
+                            parse_u64 (g_ptr_array_index (values, 6), &self->sect_address_offset) &&
+                            parse_u64 (g_ptr_array_index (values, 7), &self->sect_attrs_offset) &&
+                            self->sect_attr_size >= 16 && self->sect_attr_size < 4096;
+  parse_u64 (g_ptr_array_index (values, 8), &self->module_size);
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      self->field_offset[i] = self->field_size[i] = 0;
+      if (!parse_u64 (g_ptr_array_index (values, 9 + 2 * i), &self->field_offset[i]) ||
+          !parse_u64 (g_ptr_array_index (values, 10 + 2 * i), &self->field_size[i]))
+        self->field_size[i] = 0;
+    }
   g_debug ("modules: layout %s, list at +%" G_GUINT64_FORMAT,
            self->layout == KWB_MODULES_LAYOUT_MEM ? "mem[]" :
            self->layout == KWB_MODULES_LAYOUT_CORE_LAYOUT ? "core_layout" : "unknown", self->list_offset);
@@ -1300,10 +1672,23 @@ run_job (KwbModules *self,
         batch_eval (batch, "sizeof(((struct module *)0)->core_layout)");
         batch_eval (batch, "(unsigned long)&((struct module *)0)->list");
         batch_eval (batch, "(unsigned long)&modules");
+        /* struct module_sect_attrs' layout, to read it in one piece */
+        batch_eval (batch, "sizeof(struct module_sect_attr)");
+        batch_eval (batch, "(unsigned long)&((struct module_sect_attr *)0)->battr.attr.name");
+        batch_eval (batch, "(unsigned long)&((struct module_sect_attr *)0)->address");
+        batch_eval (batch, "(unsigned long)&((struct module_sect_attrs *)0)->attrs");
+        /* struct module's, for the same reason */
+        batch_eval (batch, "sizeof(struct module)");
+        for (guint i = 0; i < N_FIELDS; i++)
+          {
+            batch_eval (batch, "(unsigned long)&((struct module *)0)->%s", module_fields[i]);
+            batch_eval (batch, "sizeof(((struct module *)0)->%s)", module_fields[i]);
+          }
         batch_end (batch);
       }
       break;
     case JOB_INIT:
+      g_debug ("modules: do_init_module");
       read_module (job, "mod", init_read_cb);
       break;
     case JOB_FREE:
