@@ -27,8 +27,20 @@ export KWB_NO_CCACHE=1
 unset MAKEFLAGS MFLAGS MAKELEVEL || true
 export LC_ALL=C
 
-now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc; }
+# Wall time, and CPU time (user+sys of the whole process tree): the machine
+# is shared, and CPU time is what our overhead would add under any load.
+timed() {
+  name=$1; shift
+  /usr/bin/time -f '%e %U %S' -o "$work/$name.time" "$@"
+}
+wall() { cut -d' ' -f1 "$work/$1.time"; }
+cpu() { awk '{ print $2 + $3 }' "$work/$1.time"; }
+ratio() { echo "$1 / $2" | bc -l; }
+
+if [ ! -x /usr/bin/time ]; then
+  echo "kernel-build: SKIP, /usr/bin/time is not installed (apt-get install time)"
+  exit 0
+fi
 
 "$kwb" init "$work/ours" >/dev/null 2>&1
 "$kwb" set "$work/ours" kernel.source "$tarball"
@@ -41,37 +53,31 @@ elapsed() { echo "$2 - $1" | bc; }
 src=$(sed -n 's/^make -C \([^ ]*\) O=.*/\1/p' "$work/ours/build/kernel/kwb-build.log" | head -n 1)
 rm -rf "$work/ours/build"
 
-t0=$(now)
-"$kwb" kernel build "$work/ours" > "$work/ours.out"
-t1=$(now)
+timed ours "$kwb" kernel build "$work/ours" > "$work/ours.out"
 
 hand=$work/hand
 mkdir -p "$hand"
-t2=$(now)
-(
-  make -C "$src" O="$hand" tinyconfig
-  cd "$hand" && sh "$src/scripts/kconfig/merge_config.sh" -m -O "$hand" .config "$work/fragment.config"
-  make -C "$src" O="$hand" olddefconfig
-  make -C "$src" O="$hand" -j"$jobs" bzImage modules scripts_gdb
-) > "$work/hand.log" 2>&1
-t3=$(now)
+timed hand sh -c '
+  set -e
+  make -C "$1" O="$2" tinyconfig
+  cd "$2" && sh "$1/scripts/kconfig/merge_config.sh" -m -O "$2" .config "$3"
+  make -C "$1" O="$2" olddefconfig
+  make -C "$1" O="$2" -j"$4" bzImage modules scripts_gdb
+' sh "$src" "$hand" "$work/fragment.config" "$jobs" > "$work/hand.log" 2>&1
 
-t4=$(now)
-"$kwb" kernel build "$work/ours" > "$work/ours-noop.out"
-t5=$(now)
-make -C "$src" O="$hand" -j"$jobs" bzImage modules scripts_gdb > "$work/hand-noop.log" 2>&1
-t6=$(now)
+timed ours-noop "$kwb" kernel build "$work/ours" > "$work/ours-noop.out"
+timed hand-noop make -C "$src" O="$hand" -j"$jobs" bzImage modules scripts_gdb > "$work/hand-noop.log" 2>&1
 
-ours=$(elapsed "$t0" "$t1")
-byhand=$(elapsed "$t2" "$t3")
-ours_noop=$(elapsed "$t4" "$t5")
-hand_noop=$(elapsed "$t5" "$t6")
 same=no
 cmp -s "$work/ours/build/kernel/.config" "$hand/.config" && same=yes
 
-printf 'kernel-build: kwb kernel build %.1f s (%.2f min), make by hand %.1f s (%.2f min), overhead ratio %.3f\n' \
-  "$ours" "$(echo "$ours / 60" | bc -l)" "$byhand" "$(echo "$byhand / 60" | bc -l)" "$(echo "$ours / $byhand" | bc -l)"
+printf 'kernel-build: wall: kwb kernel build %.1f s (%.2f min), make by hand %.1f s (%.2f min), ratio %.3f\n' \
+  "$(wall ours)" "$(echo "$(wall ours) / 60" | bc -l)" "$(wall hand)" "$(echo "$(wall hand) / 60" | bc -l)" \
+  "$(ratio "$(wall ours)" "$(wall hand)")"
+printf 'kernel-build: cpu (user+sys): kwb %.1f s, make by hand %.1f s, overhead ratio %.3f\n' \
+  "$(cpu ours)" "$(cpu hand)" "$(ratio "$(cpu ours)" "$(cpu hand)")"
 printf 'kernel-build: no-op rebuild: kwb %.1f s (%s), make by hand %.1f s\n' \
-  "$ours_noop" "$(tail -n 2 "$work/ours-noop.out" | head -n 1)" "$hand_noop"
-printf 'kernel-build: same .config on both sides: %s; -j%s; objects: %s\n' \
-  "$same" "$jobs" "$(grep -c '^  \(CC\|AS\|AR\|LD\|HOSTCC\|HOSTLD\) ' "$work/hand.log" || true)"
+  "$(wall ours-noop)" "$(tail -n 2 "$work/ours-noop.out" | head -n 1)" "$(wall hand-noop)"
+printf 'kernel-build: same .config on both sides: %s; -j%s; progress lines by hand: %s; load average now: %s\n' \
+  "$same" "$jobs" "$(grep -c '^  \(CC\|AS\|AR\|LD\|HOSTCC\|HOSTLD\) ' "$work/hand.log" || true)" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
