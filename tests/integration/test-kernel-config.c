@@ -225,6 +225,28 @@ test_impossible (void)
   kernel_test_remove (kwb_project_get_directory (project));
 }
 
+/* The seed's way: the initramfs linked into the kernel. */
+static void
+test_builtin_initramfs (void)
+{
+  g_autoptr(KwbProject) project = kernel_test_project (NULL, "fast");
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(KwbKconfig) config = NULL;
+  g_autofree char *initramfs = NULL;
+  g_autofree char *quoted = NULL;
+
+  kwb_project_set_string (project, "kernel", "initramfs", "builtin");
+  g_assert_true (kwb_project_save (project, NULL));
+  initramfs = kwb_project_dup_path (project, "initramfs", "output");
+  quoted = g_strdup_printf ("\"%s\"", initramfs);
+  config = configure (project, &findings);
+  assert_report_matches (findings, config);
+  g_assert_true (kwb_kconfig_findings_ok (findings));
+  g_assert_cmpstr (kwb_kconfig_get (config, "INITRAMFS_SOURCE"), ==, quoted);
+  g_assert_cmpstr (kwb_kconfig_get (config, "BLK_DEV_INITRD"), ==, "y");
+  kernel_test_remove (kwb_project_get_directory (project));
+}
+
 /* A distro config signs modules: without the OpenSSL headers the build
  * stops before make, naming libssl-dev. The headers are hidden by a gcc
  * wrapper on PATH that fails for them alone. */
@@ -326,6 +348,7 @@ main (int    argc,
   g_test_add_func ("/kernel-config/standard", test_standard);
   g_test_add_func ("/kernel-config/existing", test_existing);
   g_test_add_func ("/kernel-config/impossible", test_impossible);
+  g_test_add_func ("/kernel-config/builtin-initramfs", test_builtin_initramfs);
   g_test_add_func ("/kernel-config/needs-openssl", test_needs_openssl);
   g_test_add_func ("/kernel-config/source-unchanged", test_source_unchanged);
 
