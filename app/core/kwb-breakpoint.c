@@ -226,6 +226,19 @@ guint kwb_breakpoint_get_line (KwbBreakpoint *self) { return self->line; }
 const char *kwb_breakpoint_get_function (KwbBreakpoint *self) { return self->function; }
 guint64 kwb_breakpoint_get_address (KwbBreakpoint *self) { return self->address; }
 gboolean kwb_breakpoint_get_enabled (KwbBreakpoint *self) { return self->enabled; }
+
+/* GDB does not send =breakpoint-modified for its own MI commands: after a
+ * -break-enable/-break-disable it answered ^done to, the session sets it. */
+void
+kwb_breakpoint_set_enabled (KwbBreakpoint *self,
+                            gboolean       enabled)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (KWB_IS_BREAKPOINT (self));
+  SET_SCALAR (self, enabled, !!enabled, PROP_ENABLED);
+  (void) changed;
+}
 guint kwb_breakpoint_get_hit_count (KwbBreakpoint *self) { return self->hit_count; }
 gboolean kwb_breakpoint_get_pending (KwbBreakpoint *self) { return self->pending; }
 gboolean kwb_breakpoint_get_hardware (KwbBreakpoint *self) { return self->hardware; }

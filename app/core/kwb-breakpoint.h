@@ -25,6 +25,8 @@ guint          kwb_breakpoint_get_line        (KwbBreakpoint    *self);
 const char    *kwb_breakpoint_get_function    (KwbBreakpoint    *self);
 guint64        kwb_breakpoint_get_address     (KwbBreakpoint    *self);
 gboolean       kwb_breakpoint_get_enabled     (KwbBreakpoint    *self);
+void           kwb_breakpoint_set_enabled     (KwbBreakpoint    *self,
+                                               gboolean          enabled);
 guint          kwb_breakpoint_get_hit_count   (KwbBreakpoint    *self);
 gboolean       kwb_breakpoint_get_pending     (KwbBreakpoint    *self);
 gboolean       kwb_breakpoint_get_hardware    (KwbBreakpoint    *self);

@@ -1207,6 +1207,8 @@ op_gdb_cb (GObject      *object,
         {
           if (op->kind == OP_DELETE)
             kwb_breakpoints_remove (self->breakpoints, op->arg);
+          else if (op->kind == OP_ENABLE && kwb_breakpoints_lookup (self->breakpoints, op->arg) != NULL)
+            kwb_breakpoint_set_enabled (kwb_breakpoints_lookup (self->breakpoints, op->arg), op->enabled);
           g_task_return_boolean (task, TRUE);
         }
     }

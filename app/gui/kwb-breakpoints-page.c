@@ -170,6 +170,8 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (GTK_WIDGET (row->title), "heading");
   gtk_label_set_xalign (row->subtitle, 0);
   gtk_label_set_ellipsize (row->subtitle, PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (row->title, 16);
+  gtk_label_set_max_width_chars (row->subtitle, 16);
   gtk_widget_add_css_class (GTK_WIDGET (row->subtitle), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (row->subtitle), "caption");
   gtk_widget_set_hexpand (labels, TRUE);

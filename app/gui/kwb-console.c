@@ -9,11 +9,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
 #include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 0
 #include <pcre2.h>
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kwb-console.h"
@@ -104,11 +107,9 @@ kwb_console_set_session (KwbConsole *self,
   g_clear_object (&self->cancellable);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
-  if (self->attached)
-    {
-      vte_terminal_set_pty (self->terminal, NULL);
-      self->attached = FALSE;
-    }
+  /* The old PTY stays with the terminal until a new one replaces it: VTE
+   * 0.70 warns when a foreign PTY that reached its end is set to NULL. */
+  self->attached = FALSE;
   g_set_object (&self->session, session);
   kwb_gdb_console_set_session (self->gdb_console, session);
   if (session != NULL)
@@ -156,6 +157,18 @@ kwb_console_set_settings (KwbConsole *self,
   if (settings != NULL)
     g_settings_bind (settings, "console-scrollback-lines", self->terminal, "scrollback-lines",
                      G_SETTINGS_BIND_GET);
+}
+
+/* Like GNOME Console: the terminal follows the light or dark style. */
+static void
+update_colors (KwbConsole *self)
+{
+  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+  GdkRGBA fg, bg;
+
+  gdk_rgba_parse (&fg, dark ? "#ffffff" : "#1e1e1e");
+  gdk_rgba_parse (&bg, dark ? "#1e1e1e" : "#ffffff");
+  vte_terminal_set_colors (self->terminal, &fg, &bg, NULL, 0);
 }
 
 /* ---- find ---- */
@@ -451,6 +464,9 @@ kwb_console_init (KwbConsole *self)
                                G_CALLBACK (update_font), self, G_CONNECT_SWAPPED);
     }
   update_font (self);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (update_colors), self, G_CONNECT_SWAPPED);
+  update_colors (self);
 
   add_links (self);
   click = gtk_gesture_click_new ();

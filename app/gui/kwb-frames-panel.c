@@ -284,6 +284,9 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_xalign (GTK_LABEL (where), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
   gtk_label_set_ellipsize (GTK_LABEL (where), PANGO_ELLIPSIZE_START);
+  /* Long paths must not widen the panel: it is a side panel. */
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 20);
+  gtk_label_set_max_width_chars (GTK_LABEL (where), 20);
   gtk_widget_add_css_class (where, "dim-label");
   gtk_widget_add_css_class (where, "caption");
   gtk_box_append (GTK_BOX (box), title);

@@ -29,6 +29,8 @@ struct _KwbSourceView
   guint              current_line;
   guint              scroll_line;   /* to redo once laid out */
   guint              scroll_idle;
+  guint              scroll_tick;
+  guint              scroll_tries;
   GHashTable        *bp_marks;   /* line → KwbBreakpointMark */
 
   GtkScrolledWindow *scroller;
@@ -210,6 +212,9 @@ kwb_source_view_dispose (GObject *object)
 
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_clear_handle_id (&self->scroll_idle, g_source_remove);
+  if (self->scroll_tick != 0 && self->view != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->view), self->scroll_tick);
+  self->scroll_tick = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_SOURCE_VIEW);
   /* The template's unnamed root is not unparented by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
@@ -253,6 +258,8 @@ kwb_source_view_class_init (KwbSourceViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbSourceView, scroller);
   gtk_widget_class_bind_template_child (widget_class, KwbSourceView, view);
 }
+
+static void on_view_map (KwbSourceView *self);
 
 static void
 add_mark_category (KwbSourceView *self,
@@ -427,6 +434,26 @@ on_view_map (KwbSourceView *self)
     self->scroll_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, rescroll_cb, self, NULL);
 }
 
+/* GtkTextView scrolls a new buffer by estimated line heights; once the
+ * lines above are measured the target may be off screen. Check on the next
+ * frames and scroll again until it is there. */
+static gboolean
+verify_scroll_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       data)
+{
+  KwbSourceView *self = data;
+  guint line = kwb_source_view_get_cursor_line (self);
+
+  if (kwb_source_view_line_is_visible (self, line) || ++self->scroll_tries > 30)
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  scroll_now (self);
+  return G_SOURCE_CONTINUE;
+}
+
 /* Puts LINE a third of the way down, where the eye expects the next step. */
 void
 kwb_source_view_scroll_to_line (KwbSourceView *self,
@@ -442,6 +469,9 @@ kwb_source_view_scroll_to_line (KwbSourceView *self,
   scroll_now (self);
   if (!gtk_widget_get_mapped (GTK_WIDGET (self->view)))
     self->scroll_line = line;
+  self->scroll_tries = 0;
+  if (self->scroll_tick == 0)
+    self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->view), verify_scroll_cb, self, NULL);
 }
 
 /* LINE 0 removes the mark. */

@@ -41,6 +41,7 @@ struct _KwbWindow
   KwbConsole           *console;
   GtkWidget            *console_status;
   KwbFramesPanel       *frames_panel;
+  GtkPaned             *source_paned;
   KwbBreakpointsPage   *breakpoints_sidebar;
   AdwWindowTitle       *window_title;
   GtkPaned             *main_paned;
@@ -908,6 +909,8 @@ on_session_state_changed (KwbSession      *session,
 {
   if (new_state == KWB_SESSION_STATE_RUNNING && self->current_view != NULL)
     set_current_view (self, NULL, 0);
+  /* Frames, locals and registers describe a stopped guest only. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->frames_panel), new_state == KWB_SESSION_STATE_STOPPED);
   if (new_state == KWB_SESSION_STATE_FAILED)
     {
       const char *reason = kwb_session_get_failure_reason (session);
@@ -1042,7 +1045,15 @@ kwb_window_start_session (KwbWindow *self)
   kwb_breakpoints_page_set_session (self->breakpoints_sidebar, self->session);
   gtk_widget_set_visible (self->console_status, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->console), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->frames_panel), TRUE);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->frames_panel)))
+    {
+      int width = gtk_widget_get_width (GTK_WIDGET (self->source_paned));
+
+      /* The source gets the room; the panel a sidebar's width. */
+      gtk_widget_set_visible (GTK_WIDGET (self->frames_panel), TRUE);
+      if (width > 600)
+        gtk_paned_set_position (self->source_paned, width - 280);
+    }
 
   kwb_session_start_async (self->session, NULL, start_cb, g_object_ref (self));
   kwb_window_update_run_actions (self);
@@ -1458,6 +1469,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, console);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, console_status);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, frames_panel);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_paned);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, breakpoints_sidebar);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, main_paned);

@@ -1,0 +1,867 @@
+/* test-gui-session.c — the main window with a real debug session on the fixture kernel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Under Xvfb, like test-gui.c, but with QEMU and GDB for real: a project of
+ * our own points at the fixture's kernel build and initramfs (the fixture
+ * project is never touched). The window is driven through its actions and
+ * the functions its gestures call; what GDB has is checked with GDB's own
+ * `info breakpoints`. Screenshots go to $KWB_BUILD_ROOT/tests/gui/screenshots/.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "kwb-application.h"
+#include "kwb-window.h"
+
+/* A hang guard, not a timing assertion: fail with what was awaited. */
+#define WAIT_LIMIT_US (180 * G_USEC_PER_SEC)
+
+typedef gboolean (*CondFunc) (gpointer data);
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (CondFunc    cond,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  guint tick = g_timeout_add (10, tick_cb, NULL);
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static gboolean
+frame_cb (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+enough_frames (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, frame_cb, &frames, NULL);
+
+  wait_until (enough_frames, &frames, "the window to draw");
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "tests", "gui",
+                                           "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  wait_for_frames (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Screenshot: %s", path);
+}
+
+static void
+find_all (GtkWidget  *root,
+          const char *name,
+          GPtrArray  *found)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    g_ptr_array_add (found, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    find_all (child, name, found);
+}
+
+static GtkWidget *
+find_widget (GtkWidget  *root,
+             const char *name)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  find_all (root, name, found);
+  if (found->len == 0)
+    g_error ("No widget named “%s”", name);
+  return g_ptr_array_index (found, 0);
+}
+
+/* ---- the project ---- */
+
+static const char *
+require_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL || *value == '\0')
+    g_error ("%s is not set: run the GUI tests through build-aux/test, which builds the "
+             "fixture kernel and exports it", name);
+  return value;
+}
+
+static void
+run_kwb (const char * const *args)
+{
+  g_autofree char *kwb = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "app", "cli", "kwb", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_ptr_array_add (argv, kwb);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("kwb %s failed: %s", args[0], err);
+}
+
+static char *
+make_project (void)
+{
+  const char *vmlinux = require_env ("KWB_FIXTURE_VMLINUX");
+  const char *initramfs = require_env ("KWB_FIXTURE_INITRAMFS");
+  g_autofree char *build_dir = g_path_get_dirname (vmlinux);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("kwb-gui-session-XXXXXX", &error);
+  char *project;
+
+  require_env ("KWB_FIXTURE_PROJECT");
+  g_assert_no_error (error);
+  project = g_build_filename (tmp, "p", NULL);
+  run_kwb ((const char *[]) { "init", project, NULL });
+  run_kwb ((const char *[]) { "set", project, "kernel.build-dir", build_dir, NULL });
+  run_kwb ((const char *[]) { "set", project, "initramfs.output", initramfs, NULL });
+  run_kwb ((const char *[]) { "set", project, "qemu.accel", "tcg", NULL });
+  run_kwb ((const char *[]) { "set", project, "qemu.memory", "256", NULL });
+  return project;
+}
+
+/* ---- waiting on the session ---- */
+
+typedef struct {
+  KwbWindow  *window;
+  KwbSession *session;
+  const char *func;       /* a stop in this function */
+  const char *suffix;     /* the current/visible file ends with this */
+  const char *text;       /* terminal text */
+  guint       state;
+  guint       count;
+  gboolean    flag;
+  char       *out;
+  KwbBreakpoint *bp;
+} Wait;
+
+static gboolean
+state_is (gpointer data)
+{
+  Wait *w = data;
+
+  return kwb_session_get_state (w->session) == w->state;
+}
+
+static void
+wait_state (Wait            *w,
+            KwbSessionState  state)
+{
+  g_autofree char *what = g_strdup_printf ("the session to be %s", kwb_session_state_to_string (state));
+
+  w->state = state;
+  wait_until (state_is, w, what);
+}
+
+static gboolean
+stopped_in (gpointer data)
+{
+  Wait *w = data;
+  const KwbGdbStop *stop = kwb_session_get_last_stop (w->session);
+
+  if (kwb_session_get_state (w->session) == KWB_SESSION_STATE_FAILED)
+    g_error ("The session failed: %s", kwb_session_get_failure_reason (w->session));
+  return kwb_session_get_state (w->session) == KWB_SESSION_STATE_STOPPED && stop != NULL &&
+         stop->func != NULL && strstr (stop->func, w->func) != NULL;
+}
+
+static void
+wait_stopped_in (Wait       *w,
+                 const char *func)
+{
+  g_autofree char *what = g_strdup_printf ("a stop in %s", func);
+
+  w->func = func;
+  wait_until (stopped_in, w, what);
+}
+
+static gboolean
+current_in (gpointer data)
+{
+  Wait *w = data;
+  const char *path = kwb_window_get_current_location (w->window, NULL);
+
+  return path != NULL && g_str_has_suffix (path, w->suffix);
+}
+
+static gboolean
+visible_in (gpointer data)
+{
+  Wait *w = data;
+  KwbSourceView *view = kwb_window_get_visible_source (w->window);
+
+  return view != NULL && kwb_source_view_get_path (view) != NULL &&
+         g_str_has_suffix (kwb_source_view_get_path (view), w->suffix);
+}
+
+static char *
+terminal_text (KwbWindow *window)
+{
+  VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (window));
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  return vte_terminal_get_text (terminal, NULL, NULL, NULL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+static gboolean
+current_line_visible (gpointer data)
+{
+  Wait *w = data;
+
+  return kwb_source_view_line_is_visible (kwb_window_get_visible_source (w->window), w->count);
+}
+
+static gboolean
+terminal_has (gpointer data)
+{
+  Wait *w = data;
+  g_autofree char *text = terminal_text (w->window);
+
+  return text != NULL && strstr (text, w->text) != NULL;
+}
+
+static gboolean
+shell_ready (gpointer data)
+{
+  Wait *w = data;
+  g_autofree char *text = terminal_text (w->window);
+
+  return text != NULL && (strstr (text, "/ # ") != NULL || strstr (text, "Please press Enter") != NULL);
+}
+
+static void
+console_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Wait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  w->out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  w->flag = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return ((Wait *) data)->flag;
+}
+
+/* What GDB itself says, not what our model says. */
+static char *
+gdb_says (Wait       *w,
+          const char *command)
+{
+  w->flag = FALSE;
+  w->out = NULL;
+  kwb_session_console_async (w->session, command, NULL, console_cb, w);
+  wait_until (flag_set, w, command);
+  return g_steal_pointer (&w->out);
+}
+
+static void
+insert_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Wait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  w->bp = kwb_session_break_insert_finish (KWB_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  w->flag = TRUE;
+}
+
+static void
+change_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Wait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  kwb_session_break_change_finish (KWB_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  w->flag = TRUE;
+}
+
+static KwbBreakpoint *
+find_model_breakpoint (GListModel *model,
+                       const char *function_part)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
+
+      if (kwb_breakpoint_get_function (bp) != NULL && strstr (kwb_breakpoint_get_function (bp), function_part))
+        return g_steal_pointer (&bp);
+    }
+  return NULL;
+}
+
+static gboolean
+sidebar_has_newuname (gpointer data)
+{
+  Wait *w = data;
+  g_autoptr(KwbBreakpoint) bp =
+    find_model_breakpoint (kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (w->window)), "newuname");
+
+  return bp != NULL && (w->flag ? !kwb_breakpoint_get_enabled (bp) : TRUE);
+}
+
+static gboolean
+sidebar_lacks_newuname (gpointer data)
+{
+  Wait *w = data;
+  g_autoptr(KwbBreakpoint) bp =
+    find_model_breakpoint (kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (w->window)), "newuname");
+
+  return bp == NULL;
+}
+
+static gboolean
+frames_listed (gpointer data)
+{
+  Wait *w = data;
+
+  return g_list_model_get_n_items (kwb_session_get_frames (w->session)) > 0;
+}
+
+static gboolean
+gdb_console_has (gpointer data)
+{
+  Wait *w = data;
+  g_autofree char *text = kwb_gdb_console_dup_text (kwb_console_get_gdb_console (kwb_window_get_console (w->window)));
+
+  return strstr (text, w->text) != NULL;
+}
+
+static gboolean
+locals_shown (gpointer data)
+{
+  Wait *w = data;
+  g_autofree char *text = kwb_frames_panel_dup_registers_text (kwb_window_get_frames_panel (w->window));
+
+  return strstr (text, "rip") != NULL;
+}
+
+/* The line of NEEDLE in PATH (1-based). */
+static guint
+find_line (const char *path,
+           const char *needle)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], needle) != NULL)
+      return i + 1;
+  g_error ("%s not found in %s", needle, path);
+}
+
+static gboolean
+button_sensitive (KwbWindow  *window,
+                  const char *name)
+{
+  return gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), name));
+}
+
+/* The cell centre of column COL on the row ROWS_UP above the cursor. */
+static void
+terminal_point (VteTerminal *terminal,
+                long         col,
+                long         rows_up,
+                double      *x,
+                double      *y)
+{
+  long cursor_col, cursor_row;
+  double top = gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (terminal)));
+  long cw = vte_terminal_get_char_width (terminal);
+  long ch = vte_terminal_get_char_height (terminal);
+
+  vte_terminal_get_cursor_position (terminal, &cursor_col, &cursor_row);
+  *x = col * cw + cw / 2.0;
+  *y = (cursor_row - rows_up - top) * ch + ch / 2.0;
+}
+
+/* VTE parses fed text on its own schedule: poll for the match. */
+static gboolean
+link_under_point (gpointer data)
+{
+  Wait *w = data;
+  KwbConsole *console = kwb_window_get_console (w->window);
+  g_autofree char *link = NULL;
+  double x, y;
+
+  terminal_point (kwb_console_get_terminal (console), w->count, 1, &x, &y);
+  link = kwb_console_dup_link_at (console, x, y);
+  return link != NULL;
+}
+
+static void
+check_session (KwbApplication *app,
+               KwbWindow      *window,
+               gpointer        data)
+{
+  Wait w = { window, NULL };
+  KwbConsole *console = kwb_window_get_console (window);
+  VteTerminal *terminal = kwb_console_get_terminal (console);
+  KwbSourceView *view;
+  g_autoptr(KwbFrame) frame = NULL;
+  g_autoptr(KwbBreakpoint) bp = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *sys_c = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expect = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  const KwbGdbStop *stop;
+  guint line, syscall_line, bp_line;
+  double x, y;
+
+  g_test_message ("step %s", "1");
+  /* 1. Start from the window; the project breaks at start_kernel. */
+  g_assert_true (button_sensitive (window, "start_button"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  w.session = kwb_window_get_session (window);
+  g_assert_nonnull (w.session);
+  wait_stopped_in (&w, "start_kernel");
+  stop = kwb_session_get_last_stop (w.session);
+  w.suffix = "/init/main.c";
+  wait_until (current_in, &w, "init/main.c with the stop mark");
+  kwb_window_get_current_location (window, &line);
+  g_assert_cmpuint (line, ==, (guint) stop->line);
+  view = kwb_window_get_visible_source (window);
+  g_assert_true (g_str_has_suffix (kwb_source_view_get_path (view), "/init/main.c"));
+  g_assert_cmpuint (kwb_source_view_get_current_line (view), ==, line);
+  g_assert_cmpstr (kwb_source_view_get_language_id (view), ==, "c");
+  w.count = line;
+  wait_until (current_line_visible, &w, "the stop line scrolled into view");
+  wait_until (frames_listed, &w, "the backtrace");
+  frame = g_list_model_get_item (kwb_session_get_frames (w.session), 0);
+  g_assert_cmpstr (kwb_frame_get_function (frame), ==, "start_kernel");
+  wait_for_frames (GTK_WIDGET (window));
+  find_all (find_widget (GTK_WIDGET (window), "backtrace_list"), "frame_row", rows);
+  g_assert_cmpuint (rows->len, >=, 1);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (rows->pdata[0]))),
+                            "start_kernel"));
+  w.window = window;
+  wait_until (locals_shown, &w, "the registers of the frame");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find_widget (GTK_WIDGET (window), "status_label"))),
+                            "start_kernel"));
+  g_assert_true (button_sensitive (window, "continue_button"));
+  g_assert_false (button_sensitive (window, "interrupt_button"));
+  g_assert_false (button_sensitive (window, "start_button"));
+  g_assert_true (kwb_console_get_attached (console));
+  save_screenshot (GTK_WIDGET (window), "session-stopped-start-kernel.png");
+
+  g_test_message ("step %s", "2");
+  /* 2. An oops line in the console is a link to its source line. */
+  vte_terminal_feed (terminal, "\r\n[    1.234567] RIP: 0010:__do_sys_newuname+0x1a/0xd0\r\n", -1);
+  w.count = 22;
+  wait_until (link_under_point, &w, "the oops line to be a link");
+  terminal_point (terminal, 22, 1, &x, &y);
+  link = kwb_console_dup_link_at (console, x, y);
+  g_assert_nonnull (link);
+  g_assert_nonnull (strstr (link, "__do_sys_newuname+0x1a/0xd0"));
+  g_assert_true (kwb_console_activate_link (console, link));
+  w.suffix = "/kernel/sys.c";
+  wait_until (visible_in, &w, "the oops link to open kernel/sys.c");
+  view = kwb_window_get_visible_source (window);
+  sys_c = g_strdup (kwb_source_view_get_path (view));
+  syscall_line = find_line (sys_c, "SYSCALL_DEFINE1(newuname");
+  g_assert_cmpuint (kwb_source_view_get_cursor_line (view), >=, syscall_line);
+  g_assert_cmpuint (kwb_source_view_get_cursor_line (view), <, syscall_line + 30);
+  /* A call-trace line ("? func+off/size") too, and the stop mark stays. */
+  vte_terminal_feed (terminal, " ? start_kernel+0x1a/0x30\r\n", -1);
+  w.count = 5;
+  wait_until (link_under_point, &w, "the call-trace line to be a link");
+  g_clear_pointer (&link, g_free);
+  terminal_point (terminal, 5, 1, &x, &y);
+  link = kwb_console_dup_link_at (console, x, y);
+  g_assert_nonnull (link);
+  g_assert_true (kwb_console_activate_link (console, link));
+  w.suffix = "/init/main.c";
+  wait_until (visible_in, &w, "the call-trace link to open init/main.c");
+  g_assert_cmpuint (kwb_source_view_get_current_line (kwb_window_get_visible_source (window)), ==, line);
+
+  g_test_message ("step %s", "3");
+  /* 3. A stop without source shows the disassembly. int3_magic is asm
+   * without line information that boot runs (the int3 self-test). */
+  w.flag = FALSE;
+  kwb_session_break_insert_async (w.session, "*int3_magic", KWB_GDB_BREAK_NONE, NULL, NULL, insert_cb, &w);
+  wait_until (flag_set, &w, "the int3_magic breakpoint");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  wait_stopped_in (&w, "int3_magic");
+  w.suffix = "";
+  wait_until (current_in, &w, "the disassembly with the stop mark");
+  view = kwb_window_get_visible_source (window);
+  g_assert_null (kwb_source_view_get_path (view));
+  g_assert_cmpstr (kwb_source_view_get_title (view), ==, "Disassembly");
+  {
+    g_autofree char *text = kwb_source_view_dup_line_text (view, kwb_source_view_get_current_line (view));
+
+    g_assert_nonnull (strstr (text, "<int3_magic+0>"));
+  }
+  save_screenshot (GTK_WIDGET (window), "session-disassembly.png");
+  w.flag = FALSE;
+  kwb_session_break_delete_async (w.session, kwb_breakpoint_get_number (w.bp), NULL, change_cb, &w);
+  wait_until (flag_set, &w, "deleting the int3_magic breakpoint");
+  g_clear_object (&w.bp);
+
+  g_test_message ("step %s", "4");
+  /* 4. F5 on to the shell. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  wait_state (&w, KWB_SESSION_STATE_RUNNING);
+  wait_until (shell_ready, &w, "the BusyBox shell in the console");
+  {
+    g_autofree char *text = terminal_text (window);
+
+    if (strstr (text, "/ # ") == NULL)
+      {
+        vte_terminal_feed_child (terminal, "\n", -1);
+        w.text = "/ # ";
+        wait_until (terminal_has, &w, "the shell prompt");
+      }
+  }
+  g_assert_null (kwb_window_get_current_location (window, NULL));
+  g_assert_false (button_sensitive (window, "continue_button"));
+  g_assert_true (button_sensitive (window, "interrupt_button"));
+  g_assert_true (button_sensitive (window, "stop_button"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find_widget (GTK_WIDGET (window), "status_label"))),
+                            "Running"));
+  save_screenshot (GTK_WIDGET (window), "session-running-shell.png");
+
+  g_test_message ("step %s", "5");
+  /* 5. A gutter click on SYSCALL_DEFINE1(newuname while the guest runs. */
+  view = kwb_window_open_source (window, sys_c);
+  g_assert_nonnull (view);
+  kwb_source_view_activate_line (view, syscall_line, GDK_BUTTON_PRIMARY);
+  w.flag = FALSE;
+  wait_until (sidebar_has_newuname, &w, "the new breakpoint in the sidebar");
+  bp = find_model_breakpoint (kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (window)), "newuname");
+  bp_line = kwb_breakpoint_get_line (bp);
+  g_assert_cmpuint (bp_line, >=, syscall_line);
+  g_assert_cmpuint (bp_line, <, syscall_line + 5);
+  g_assert_cmpint (kwb_source_view_get_breakpoint_mark (view, bp_line), ==, KWB_BREAKPOINT_MARK_ENABLED);
+  wait_state (&w, KWB_SESSION_STATE_RUNNING);
+  out = gdb_says (&w, "info breakpoints");
+  expect = g_strdup_printf ("kernel/sys.c:%u", bp_line);
+  g_assert_nonnull (strstr (out, expect));
+  g_clear_pointer (&out, g_free);
+  wait_state (&w, KWB_SESSION_STATE_RUNNING);
+
+  g_test_message ("step %s", "6");
+  /* 6. The command typed in the terminal hits it; the view follows. */
+  vte_terminal_feed_child (terminal, "uname -r\n", -1);
+  /* The line's first location may be the syscall's wrapper
+   * (__x64_sys_newuname) with __do_sys_newuname inlined. */
+  wait_stopped_in (&w, "sys_newuname");
+  w.suffix = "/kernel/sys.c";
+  wait_until (current_in, &w, "kernel/sys.c with the stop mark");
+  view = kwb_window_get_visible_source (window);
+  kwb_window_get_current_location (window, &line);
+  g_assert_cmpuint (line, ==, (guint) kwb_session_get_last_stop (w.session)->line);
+  g_assert_true (kwb_source_view_get_hit_mark (view));
+  g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 1);
+  wait_until (frames_listed, &w, "the backtrace at the hit");
+  save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit.png");
+
+  g_test_message ("step %s", "7");
+  /* 7. F5 continues: uname prints the release. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  wait_state (&w, KWB_SESSION_STATE_RUNNING);
+  w.text = "6.1";
+  wait_until (terminal_has, &w, "uname’s output");
+
+  g_test_message ("step %s", "8");
+  /* 8. The sidebar's switch and delete button act in GDB. */
+  g_ptr_array_set_size (rows, 0);
+  find_all (GTK_WIDGET (kwb_window_get_breakpoints_page (window)), "breakpoint_row", rows);
+  {
+    GtkWidget *row = NULL;
+
+    for (guint i = 0; i < rows->len; i++)
+      {
+        GtkWidget *r = rows->pdata[i];
+
+        if (!GTK_IS_BOX (r))
+          continue;
+        if (strstr (gtk_label_get_label (GTK_LABEL (find_widget (r, "breakpoint_title"))), "newuname"))
+          row = r;
+      }
+    g_assert_nonnull (row);
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_widget (row, "breakpoint_switch"))));
+    gtk_switch_set_active (GTK_SWITCH (find_widget (row, "breakpoint_switch")), FALSE);
+    w.flag = TRUE; /* wait for it disabled */
+    wait_until (sidebar_has_newuname, &w, "the breakpoint disabled");
+    wait_state (&w, KWB_SESSION_STATE_RUNNING);
+    out = gdb_says (&w, "info breakpoints");
+    {
+      g_autofree char *pattern = g_strdup_printf ("(?m)^%s\\s+breakpoint\\s+keep\\s+n\\s", kwb_breakpoint_get_number (bp));
+
+      g_assert_true (g_regex_match_simple (pattern, out, 0, 0));
+    }
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (kwb_source_view_get_breakpoint_mark (kwb_window_open_source (window, sys_c), bp_line), ==,
+                     KWB_BREAKPOINT_MARK_DISABLED);
+    wait_state (&w, KWB_SESSION_STATE_RUNNING);
+    g_signal_emit_by_name (find_widget (row, "breakpoint_delete"), "clicked");
+    wait_until (sidebar_lacks_newuname, &w, "the breakpoint deleted");
+    out = gdb_says (&w, "info breakpoints");
+    g_assert_null (strstr (out, expect));
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (kwb_source_view_get_breakpoint_mark (kwb_window_open_source (window, sys_c), bp_line), ==,
+                     KWB_BREAKPOINT_MARK_NONE);
+  }
+
+  g_test_message ("step %s", "9");
+  /* 9. The GDB console tab, with history. */
+  {
+    KwbGdbConsole *gdb_console = kwb_console_get_gdb_console (console);
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.gdb-console", NULL);
+    kwb_gdb_console_run (gdb_console, "p 40+2");
+    w.text = "= 42";
+    wait_until (gdb_console_has, &w, "the GDB console’s answer");
+    kwb_gdb_console_history_move (gdb_console, -1);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kwb_gdb_console_get_entry (gdb_console))), ==, "p 40+2");
+    kwb_gdb_console_history_move (gdb_console, +1);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kwb_gdb_console_get_entry (gdb_console))), ==, "");
+    kwb_console_show_page (console, "serial");
+  }
+
+  g_test_message ("step %s", "10");
+  /* 10. Stop: the VM goes, the controls follow. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_state (&w, KWB_SESSION_STATE_EXITED);
+  g_assert_false (button_sensitive (window, "stop_button"));
+  g_assert_true (button_sensitive (window, "start_button"));
+}
+
+/* ---- running the application ---- */
+
+typedef struct {
+  KwbApplication *app;
+  void          (*check) (KwbApplication *, KwbWindow *, gpointer);
+  gpointer        data;
+  gboolean        checked;
+} RunState;
+
+static KwbWindow *
+find_main_window (KwbApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
+    if (KWB_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+poll_main_window (gpointer data)
+{
+  RunState *state = data;
+  KwbWindow *window = find_main_window (state->app);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    return G_SOURCE_CONTINUE;
+  wait_for_frames (GTK_WIDGET (window));
+  state->check (state->app, window, state->data);
+  state->checked = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (state->app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_app (const char *project,
+         void      (*check) (KwbApplication *, KwbWindow *, gpointer),
+         gpointer    data)
+{
+  g_autoptr(KwbApplication) app = kwb_application_new ();
+  RunState state = { app, check, data, FALSE };
+  char *argv[] = { (char *) "kernel-workbench", (char *) project, NULL };
+
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
+  g_timeout_add (10, poll_main_window, &state);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), project ? 2 : 1, argv), ==, 0);
+  g_assert_true (state.checked);
+}
+
+#define RUN_IN_SUBPROCESS()                                                   \
+  G_STMT_START {                                                              \
+    if (!g_test_subprocess ())                                                \
+      {                                                                       \
+        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);   \
+        g_test_trap_assert_passed ();                                         \
+        return;                                                               \
+      }                                                                       \
+  } G_STMT_END
+
+static void
+test_session_debug (void)
+{
+  g_autofree char *project = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  project = make_project ();
+  run_app (project, check_session, NULL);
+}
+
+/* ---- before a session: quick open, breakpoints kept for the start ---- */
+
+static gboolean
+quick_open_ready (gpointer data)
+{
+  return kwb_quick_open_get_ready (data);
+}
+
+static gboolean
+sidebar_has_fork (gpointer data)
+{
+  Wait *w = data;
+  g_autoptr(KwbBreakpoint) bp =
+    find_model_breakpoint (kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (w->window)),
+                           "kernel_clone");
+
+  return bp != NULL;
+}
+
+static void
+check_before_session (KwbApplication *app,
+                      KwbWindow      *window,
+                      gpointer        data)
+{
+  Wait w = { window, NULL };
+  KwbQuickOpen *quick_open;
+  GListModel *results;
+  KwbSourceView *view;
+  g_autofree char *fork_c = NULL;
+  gboolean found = FALSE;
+  guint line;
+
+  /* Ctrl+O lists the tree once, in a thread, and then filters it. */
+  quick_open = kwb_window_quick_open (window);
+  wait_until (quick_open_ready, quick_open, "the source tree listing");
+  g_assert_cmpuint (kwb_quick_open_get_n_files (quick_open), >, 50000);
+  kwb_quick_open_set_query (quick_open, "kernel/fork");
+  results = kwb_quick_open_get_results (quick_open);
+  g_assert_cmpuint (g_list_model_get_n_items (results), >, 0);
+  for (guint i = 0; i < 3 && i < g_list_model_get_n_items (results); i++)
+    found |= g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (results), i), "kernel/fork.c") == 0;
+  g_assert_true (found);
+  kwb_quick_open_set_query (quick_open, "zzzzqqqq");
+  g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
+  kwb_quick_open_set_query (quick_open, "fork.c");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (results), 0), ==, "kernel/fork.c");
+  save_screenshot (GTK_WIDGET (quick_open), "quick-open.png");
+  kwb_quick_open_activate (quick_open, 0);
+
+  view = kwb_window_get_visible_source (window);
+  g_assert_nonnull (view);
+  fork_c = g_strdup (kwb_source_view_get_path (view));
+  g_assert_true (g_str_has_suffix (fork_c, "/kernel/fork.c"));
+
+  /* F9 on a line before booting: kept, marked, applied at start. */
+  line = find_line (fork_c, "pid_t kernel_clone(struct kernel_clone_args *args)");
+  kwb_source_view_scroll_to_line (view, line + 2); /* a line inside the body */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-breakpoint", NULL);
+  g_assert_cmpint (kwb_source_view_get_breakpoint_mark (view, line + 2), ==, KWB_BREAKPOINT_MARK_ENABLED);
+  save_screenshot (GTK_WIDGET (window), "before-session-breakpoint.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  w.session = kwb_window_get_session (window);
+  wait_stopped_in (&w, "start_kernel");
+  wait_until (sidebar_has_fork, &w, "the breakpoint set before the session, in GDB");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_state (&w, KWB_SESSION_STATE_EXITED);
+}
+
+static void
+test_before_session (void)
+{
+  g_autofree char *project = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  project = make_project ();
+  run_app (project, check_before_session, NULL);
+}
+
+static void
+test_skip (void)
+{
+  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
+    {
+      g_test_add_func ("/gui/session/skipped", test_skip);
+      return g_test_run ();
+    }
+  g_test_add_func ("/gui/session/debug", test_session_debug);
+  g_test_add_func ("/gui/session/before-start", test_before_session);
+  return g_test_run ();
+}
