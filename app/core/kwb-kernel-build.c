@@ -1215,6 +1215,7 @@ extract_done (KwbKernelBuild *self)
   const char *name;
   guint n = 0;
   int rename_result;
+  int rename_errno;
 
   g_clear_handle_id (&op->extract_poll, g_source_remove);
   g_clear_object (&op->tarball_in);
@@ -1229,18 +1230,22 @@ extract_done (KwbKernelBuild *self)
       single = g_build_filename (op->extract_tmp, name, NULL);
     }
   if (n == 1 && g_file_test (single, G_FILE_TEST_IS_DIR))
-    {
-      rename_result = g_rename (single, op->extract_target);
-      g_rmdir (op->extract_tmp);
-    }
+    rename_result = g_rename (single, op->extract_target);
   else
     rename_result = g_rename (op->extract_tmp, op->extract_target);
+  rename_errno = errno;
 
+  /* Another build extracted the same tarball meanwhile: use theirs. */
+  if (rename_result != 0 && (rename_errno == EEXIST || rename_errno == ENOTEMPTY) &&
+      g_file_test (op->extract_target, G_FILE_TEST_IS_DIR))
+    rename_result = 0;
+  /* Whatever is left of ours (nothing, or the unused copy). */
+  if (g_file_test (op->extract_tmp, G_FILE_TEST_EXISTS))
+    remove_tree_quietly (op->extract_tmp);
   if (rename_result != 0)
     {
-      int saved = errno;
+      int saved = rename_errno;
 
-      remove_tree_quietly (op->extract_tmp);
       op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
                                     _("Cannot move the extracted tree to %s: %s"),
                                     op->extract_target, g_strerror (saved)));
