@@ -874,6 +874,98 @@ test_build_error (void)
   run_app ((const char *[]) { dir, NULL }, build_error_body, NULL);
 }
 
+/* ---- cloning: progress, then Cancel leaves nothing ---- */
+
+static gboolean
+clone_progress_shown (gpointer data)
+{
+  const char *text = gtk_progress_bar_get_text (data);
+
+  return text != NULL && g_str_has_prefix (text, "Objects:");
+}
+
+static void
+clone_cancel_body (KwbApplication *app,
+                   gpointer        data)
+{
+  const char *origin = data;
+  KwbWizard *wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+  GtkWidget *page = kwb_wizard_get_page_widget (wizard, "source");
+  GtkWidget *bar = require (page, "clone_progress");
+  g_autofree char *url = g_strdup_printf ("file://%s", origin);
+  g_autofree char *dest = NULL;
+  g_autofree char *parent = NULL;
+  const char *text;
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 2);
+  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_url_entry")), url);
+  dest = g_strdup (gtk_editable_get_text (GTK_EDITABLE (require (page, "git_dest_entry"))));
+  click (require (page, "clone_button"));
+  g_assert_true (gtk_widget_get_visible (bar));
+  g_assert_true (gtk_widget_get_visible (require (page, "clone_cancel_button")));
+  wait_until (clone_progress_shown, bar, "clone progress");
+  text = gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar));
+  /* "Objects: 12 of 403, 1.2 MB, 3.4 MB/s" */
+  g_assert_nonnull (strstr (text, " of 403, "));
+  g_assert_true (g_str_has_suffix (text, "/s"));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-cloning.png");
+
+  click (require (page, "clone_cancel_button"));
+  wait_until (clone_idle, require (page, "clone_button"), "the clone to stop");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "cancelled"));
+  g_assert_false (gtk_widget_get_visible (bar));
+  /* Nothing kept: no clone, no hidden staging folder next to it. */
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  parent = g_path_get_dirname (dest);
+  {
+    g_autoptr(GDir) d = g_dir_open (parent, 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name (d)) != NULL)
+      g_assert_false (strstr (name, "clone-") != NULL);
+  }
+  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-clone-cancelled.png");
+}
+
+static void
+test_clone_cancel (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autoptr(KwbProject) project = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *origin = NULL;
+  g_autofree char *dir = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  origin = g_build_filename (tmp, "big", NULL);
+  /* 400 files of random data: enough objects for progress to show. */
+  for (guint f = 0; f < 400; f++)
+    {
+      g_autofree char *name = g_strdup_printf ("data/file-%03u.bin", f);
+      g_autofree char *path = g_build_filename (origin, name, NULL);
+      g_autofree char *pdir = g_path_get_dirname (path);
+      g_autofree guint32 *buf = g_new (guint32, 16384);
+
+      g_mkdir_with_parents (pdir, 0755);
+      for (guint i = 0; i < 16384; i++)
+        buf[i] = g_rand_int (rand);
+      g_assert_true (g_file_set_contents (path, (char *) buf, 16384 * 4, NULL));
+    }
+  git (origin, "init -q");
+  git (origin, "add -A");
+  git (origin, "commit -q -m Big");
+
+  dir = g_build_filename (tmp, "p", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  kwb_project_set_string (project, "project", "wizard-page", "source");
+  g_assert_true (kwb_project_save (project, NULL));
+  run_app ((const char *[]) { dir, NULL }, clone_cancel_body, origin);
+}
+
 /* ---- the desktop launcher: --last ---- */
 
 static void
@@ -923,6 +1015,7 @@ main (int   argc,
   g_test_add_func ("/gui/wizard/stale-banner", test_stale);
   g_test_add_func ("/gui/wizard/build-error", test_build_error);
   g_test_add_func ("/gui/wizard/last-project", test_last);
+  g_test_add_func ("/gui/wizard/clone-cancel", test_clone_cancel);
   g_test_add_func ("/gui/wizard/flow", test_flow);
   return g_test_run ();
 }
