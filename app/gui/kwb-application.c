@@ -6,6 +6,11 @@
  * (`kernel-workbench PROJECT_DIR`): each opens in a window of its own, reusing
  * a window that has no project yet. A project that fails to load still gets its
  * window, which shows the error and what to do about it.
+ *
+ * Without a project the main window shows New / Open / Recent (KwbWelcome);
+ * a project whose setup is unfinished ([project] wizard-page) opens in the
+ * wizard at that page. `--last` — what the desktop launcher runs — reopens
+ * the project opened last (GSettings last-project), or starts as without it.
  */
 #include "config.h"
 

@@ -23,6 +23,7 @@ struct _KwbSourceStatus
   KwbProject *project;
   GtkLabel   *label;
   GtkButton  *build_button;
+  GtkWindow  *watched;
 };
 
 G_DEFINE_FINAL_TYPE (KwbSourceStatus, kwb_source_status, GTK_TYPE_BOX)
@@ -118,6 +119,43 @@ kwb_source_status_get_project (KwbSourceStatus *self)
   return self->project;
 }
 
+/* Files may have been edited in another program: look again whenever the
+ * window comes back to the front. */
+static void
+on_window_active (GtkWindow       *window,
+                  GParamSpec      *pspec,
+                  KwbSourceStatus *self)
+{
+  if (gtk_window_is_active (window))
+    kwb_source_status_refresh (self);
+}
+
+static void
+kwb_source_status_root (GtkWidget *widget)
+{
+  KwbSourceStatus *self = KWB_SOURCE_STATUS (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (kwb_source_status_parent_class)->root (widget);
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    {
+      self->watched = GTK_WINDOW (root);
+      g_signal_connect_object (root, "notify::is-active", G_CALLBACK (on_window_active), self, 0);
+    }
+}
+
+static void
+kwb_source_status_unroot (GtkWidget *widget)
+{
+  KwbSourceStatus *self = KWB_SOURCE_STATUS (widget);
+
+  if (self->watched)
+    g_signal_handlers_disconnect_by_func (self->watched, on_window_active, self);
+  self->watched = NULL;
+  GTK_WIDGET_CLASS (kwb_source_status_parent_class)->unroot (widget);
+}
+
 static void
 on_build_clicked (GtkButton       *button,
                   KwbSourceStatus *self)
@@ -179,6 +217,8 @@ kwb_source_status_class_init (KwbSourceStatusClass *klass)
   object_class->dispose = kwb_source_status_dispose;
   object_class->get_property = kwb_source_status_get_property;
   object_class->set_property = kwb_source_status_set_property;
+  GTK_WIDGET_CLASS (klass)->root = kwb_source_status_root;
+  GTK_WIDGET_CLASS (klass)->unroot = kwb_source_status_unroot;
 
   properties[PROP_PROJECT] =
     g_param_spec_object ("project", NULL, NULL, KWB_TYPE_PROJECT,
