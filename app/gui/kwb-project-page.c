@@ -1310,6 +1310,8 @@ show_doctor (KwbProjectPage *self)
   g_autofree char *description = NULL;
   GtkWidget *child;
   guint shown = 0;
+  guint n_stuck = 0;
+  guint n_requests = 0;
 
   while ((child = gtk_widget_get_first_child (self->doctor_rows)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->doctor_rows), child);
@@ -1324,16 +1326,47 @@ show_doctor (KwbProjectPage *self)
     }
   if ((config = kwb_kconfig_new_from_file (config_path, NULL)) == NULL)
     return;
+
+  /* What we asked for and did not stick, then the debugging diagnosis. */
+  {
+    g_autofree char *profile = kwb_project_dup_string (self->project, "kernel", "profile");
+    g_autofree char *mode = kwb_project_dup_string (self->project, "kernel", "initramfs");
+    g_autofree char *builtin = g_strcmp0 (mode, "builtin") == 0
+                               ? kwb_project_dup_path (self->project, "initramfs", "output") : NULL;
+    g_auto(GStrv) extra = kwb_project_dup_string_list (self->project, "kernel", "extra-config");
+    g_autoptr(GPtrArray) requests = kwb_kconfig_build_requests (profile,
+                                                                kwb_project_get_boolean (self->project, "kernel", "relocatable"),
+                                                                builtin, (const char * const *) extra, NULL);
+
+    if (requests != NULL)
+      {
+        g_autoptr(GPtrArray) findings = kwb_kconfig_check_requests (config, requests, NULL);
+
+        for (guint i = 0; i < findings->len; i++)
+          {
+            const KwbKconfigFinding *f = findings->pdata[i];
+
+            if (f->stuck)
+              n_stuck++;
+            else
+              {
+                add_finding_row (self, f);
+                shown++;
+              }
+          }
+        n_requests = findings->len;
+      }
+  }
   diagnosis = kwb_kconfig_diagnose (config);
   for (guint i = 0; i < diagnosis->len; i++)
     {
       add_finding_row (self, diagnosis->pdata[i]);
       shown++;
     }
-  description = g_strdup_printf (kwb_kconfig_findings_ok (diagnosis)
-                                 ? _("%s is ready for debugging under QEMU.")
-                                 : _("%s has problems for debugging: see below."),
-                                 config_path);
+  description = g_strdup_printf (kwb_kconfig_findings_ok (diagnosis) && n_stuck == n_requests
+                                 ? _("%s: %u of %u requested options set; ready for debugging under QEMU.")
+                                 : _("%s: %u of %u requested options set; see below what stands in the way."),
+                                 config_path, n_stuck, n_requests);
   adw_preferences_group_set_description (self->doctor_group, description);
   gtk_widget_set_visible (self->doctor_rows, shown > 0);
 }
@@ -1456,6 +1489,7 @@ build_kernel_page (KwbProjectPage *self)
 
   self->doctor_group = add_group (self, _("Configuration Check"), NULL);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_valign (box, GTK_ALIGN_END);
   self->configure_spinner = GTK_SPINNER (gtk_spinner_new ());
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->configure_spinner));
   self->configure_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Configure Now")));

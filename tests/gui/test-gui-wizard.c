@@ -517,6 +517,11 @@ flow_body (KwbApplication *app,
   g_clear_pointer (&value, g_free);
   /* The fixture's build is configured: the doctor's result is there. */
   g_assert_nonnull (gtk_widget_get_first_child (require (page, "doctor_rows")));
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
+                      gtk_widget_get_ancestor (require (page, "doctor_rows"), ADW_TYPE_PREFERENCES_GROUP))),
+                    "requested options set"));
+  gtk_widget_grab_focus (require (page, "configure_button"));
+  save_screenshot (GTK_WIDGET (wizard), "wizard-5-kernel-doctor.png");
   set_next (wizard, "machine");
 
   /* 6 Virtual machine */
