@@ -37,6 +37,7 @@ typedef enum {
   JOB_ATTACH,   /* probe, internal breakpoints, first walk */
   JOB_INIT,     /* do_init_module hit: the guest waits for internal_done */
   JOB_FREE,     /* free_module hit: likewise */
+  JOB_RETURN,   /* do_init_module returned: the module is live (or gone) */
   JOB_REFRESH,  /* a user stop: walk the list */
 } JobKind;
 
@@ -111,6 +112,7 @@ struct _KwbModules
 
   GQueue            jobs;
   Job              *current;
+  GHashTable       *returns;  /* one-shot breakpoint number → guint64 module address */
 };
 
 static void kwb_modules_list_model_init (GListModelInterface *iface);
@@ -220,6 +222,7 @@ kwb_modules_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->store);
   g_ptr_array_unref (self->search_path);
+  g_hash_table_unref (self->returns);
   G_OBJECT_CLASS (kwb_modules_parent_class)->finalize (object);
 }
 
@@ -278,6 +281,7 @@ kwb_modules_init (KwbModules *self)
   self->search_path = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   self->auto_symbols = TRUE;
   g_queue_init (&self->jobs);
+  self->returns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect (self->store, "items-changed", G_CALLBACK (on_items_changed), self);
 }
 
@@ -692,7 +696,7 @@ job_finish (Job *job)
 
   g_assert (self->current == job);
   self->current = NULL;
-  if (job->kind == JOB_INIT || job->kind == JOB_FREE)
+  if (job->kind == JOB_INIT || job->kind == JOB_FREE || job->kind == JOB_RETURN)
     kwb_session_internal_done (self->session);
   else if (job->kind == JOB_ATTACH)
     {
@@ -1363,10 +1367,69 @@ merge_module (KwbModules *self,
 
 /* -- JOB_INIT -- */
 
+static void on_return_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
+
+static void
+return_breakpoint_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = kwb_session_add_internal_breakpoint_finish (KWB_SESSION (object), result, &error);
+
+  if (number != NULL)
+    g_hash_table_insert (job->self->returns, g_steal_pointer (&number),
+                         g_memdup2 (&job->address, sizeof job->address));
+  else
+    g_debug ("modules: no breakpoint after do_init_module: %s", error->message);
+  job_finish (job);
+}
+
+static void
+caller_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  const char *addr = record ? kwb_mi_record_get_string (record, "stack.0.addr") : NULL;
+  g_autofree char *location = NULL;
+
+  if (addr == NULL)
+    {
+      job_finish (job);
+      return;
+    }
+  /* A one-shot breakpoint where do_init_module returns to: the module's
+   * init has run by then, and its state says how it went. */
+  location = g_strdup_printf ("*%s", addr);
+  kwb_session_add_internal_breakpoint_async (job->self->session, location, KWB_GDB_BREAK_TEMPORARY,
+                                             on_return_hit, job->self, NULL, return_breakpoint_cb, job);
+}
+
 static void
 init_symbols_done (Job *job)
 {
   g_signal_emit (job->self, signals[MODULE_LOADED], 0, job->module);
+  job->address = kwb_module_get_address (job->module);
+  kwb_gdb_command_async (kwb_session_get_gdb (job->self->session), NULL, caller_cb, job,
+                         "-stack-list-frames 1 1");
+}
+
+static void
+return_state_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autofree char *value = kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL);
+  KwbModule *module = find_by_address (job->self, job->address, NULL);
+  guint64 state;
+
+  /* A failed init has freed the module already (free_module removed it). */
+  if (module != NULL && parse_u64 (value, &state))
+    kwb_module_set_state (module, (KwbModuleState) state);
   job_finish (job);
 }
 
@@ -1691,6 +1754,19 @@ run_job (KwbModules *self,
       g_debug ("modules: do_init_module");
       read_module (job, "mod", init_read_cb);
       break;
+    case JOB_RETURN:
+      {
+        g_autofree char *expr = NULL;
+
+        if (find_by_address (self, job->address, NULL) == NULL)
+          {
+            job_finish (job);
+            return;
+          }
+        expr = g_strdup_printf ("(int)((struct module *)0x%" G_GINT64_MODIFIER "x)->state", job->address);
+        kwb_gdb_evaluate_async (kwb_session_get_gdb (self->session), expr, NULL, return_state_cb, job);
+      }
+      break;
     case JOB_FREE:
       kwb_gdb_evaluate_async (kwb_session_get_gdb (self->session), "(unsigned long)mod", NULL,
                               free_address_cb, job);
@@ -1731,6 +1807,23 @@ on_init_hit (KwbSession       *session,
   /* Ahead of any refresh: the guest waits for us. */
   g_queue_push_head (&self->jobs, job_new (JOB_INIT));
   ((Job *) g_queue_peek_head (&self->jobs))->self = self;
+  run_next_job (self);
+}
+
+static void
+on_return_hit (KwbSession       *session,
+               const KwbGdbStop *stop,
+               gpointer          user_data)
+{
+  KwbModules *self = user_data;
+  g_autofree char *number = g_strdup_printf ("%d", stop->bkptno);
+  guint64 *address = g_hash_table_lookup (self->returns, number);
+  Job *job = job_new (JOB_RETURN);
+
+  job->address = address ? *address : 0;
+  g_hash_table_remove (self->returns, number);
+  job->self = self;
+  g_queue_push_head (&self->jobs, job);
   run_next_job (self);
 }
 

@@ -70,6 +70,15 @@ static gboolean cond_no_module (Ctx *ctx, gconstpointer data) { return kwb_modul
 static gboolean cond_ready (Ctx *ctx, gconstpointer data) { return kwb_modules_get_ready (ctx->modules); }
 
 static gboolean
+cond_live (Ctx           *ctx,
+           gconstpointer  data)
+{
+  KwbModule *module = kwb_modules_lookup (ctx->modules, data);
+
+  return module != NULL && kwb_module_get_state (module) == KWB_MODULE_STATE_LIVE;
+}
+
+static gboolean
 cond_symbols_tried (Ctx           *ctx,
                     gconstpointer  data)
 {
@@ -443,6 +452,9 @@ test_load_break_unload (void)
 
   resume (ctx);
   WAIT (ctx, cond_console, "kwb_test_mod: loaded");
+  /* Init has returned: live, without any stop the user sees. */
+  WAIT (ctx, cond_live, "kwb_test_mod");
+  g_assert_cmpuint (ctx->stops->len, ==, n + 1);
   {
     guint64 guest = guest_text_address (ctx, "kwb_test_mod");
 
@@ -460,9 +472,7 @@ test_load_break_unload (void)
   stop = wait_stop (ctx, n);
   g_assert_cmpstr (stop->func, ==, "kwb_test_mod_poke");
   assert_in_function (stop, c_file, "kwb_test_mod_poke(int value)", "KWB-LINE: poke");
-  /* The stop refreshed the model: init has returned, the module is live. */
-  while (kwb_module_get_state (module) != KWB_MODULE_STATE_LIVE)
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (kwb_module_get_state (module), ==, KWB_MODULE_STATE_LIVE);
   CALL (ctx, kwb_session_break_delete_async (ctx->session, poke_bp, NULL, done_cb, ctx));
   resume (ctx);
   WAIT (ctx, cond_console, "poked 5, counter 6");
@@ -493,6 +503,7 @@ test_load_break_unload (void)
   n = ctx->stops->len;
   shell (ctx, "insmod /lib/modules/$(uname -r)/kwb_lost_mod.ko");
   WAIT (ctx, cond_symbols_tried, "kwb_lost_mod");
+  WAIT (ctx, cond_live, "kwb_lost_mod");
   module = kwb_modules_lookup (ctx->modules, "kwb_lost_mod");
   g_test_message ("lost module: %s", kwb_module_get_symbols_problem (module));
   g_assert_false (kwb_module_get_symbols_loaded (module));
