@@ -38,6 +38,7 @@ struct _KwbBuildPanel
   KwbInitramfs   *initramfs;
   gboolean        running;
   gboolean        succeeded;
+  gboolean        disposed;   /* results arriving after dispose touch no widget */
   guint           pulse_id;
 
   AdwActionRow   *rows[N_STAGES];
@@ -223,6 +224,8 @@ on_busybox_built (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *binary = kwb_busybox_build_finish (KWB_BUSYBOX (source), result, &error);
 
+  if (self->disposed)
+    return;
   if (binary == NULL)
     {
       stage_failed (self, STAGE_BUSYBOX, error);
@@ -279,8 +282,11 @@ on_kernel_built (GObject      *source,
   g_autoptr(KwbBuildPanel) self = user_data;
   g_autoptr(GError) error = NULL;
   KwbKernelBuild *build = KWB_KERNEL_BUILD (source);
+  gboolean ok = kwb_kernel_build_build_finish (build, result, &error);
 
-  if (!kwb_kernel_build_build_finish (build, result, &error))
+  if (self->disposed)
+    return;
+  if (!ok)
     {
       const KwbKernelBuildProblem *problem = kwb_kernel_build_get_problem (build);
 
@@ -316,6 +322,8 @@ on_initramfs_built (GObject      *source,
   g_autofree char *output = kwb_initramfs_build_finish (KWB_INITRAMFS (source), result, &error);
   g_autofree char *status = NULL;
 
+  if (self->disposed)
+    return;
   if (output == NULL)
     {
       stage_failed (self, STAGE_INITRAMFS, error);
@@ -427,14 +435,32 @@ on_problem_activated (AdwActionRow  *row,
     g_signal_emit (self, signals[LOCATION_ACTIVATED], 0, self->problem_file, self->problem_line);
 }
 
+/* Gone from its window (closed half-way): stop what runs. Pending results
+ * hold a reference, so dispose would only come after they finished. */
+static void
+kwb_build_panel_unroot (GtkWidget *widget)
+{
+  KwbBuildPanel *self = KWB_BUILD_PANEL (widget);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  GTK_WIDGET_CLASS (kwb_build_panel_parent_class)->unroot (widget);
+}
+
 static void
 kwb_build_panel_dispose (GObject *object)
 {
   KwbBuildPanel *self = KWB_BUILD_PANEL (object);
 
+  self->disposed = TRUE;
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   stop_pulse (self);
+  /* A cancelled build still reports until it has stopped. */
+  if (self->busybox)
+    g_signal_handlers_disconnect_by_data (self->busybox, self);
+  if (self->kernel)
+    g_signal_handlers_disconnect_by_data (self->kernel, self);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->busybox);
   g_clear_object (&self->kernel);
@@ -479,6 +505,7 @@ kwb_build_panel_class_init (KwbBuildPanelClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = kwb_build_panel_dispose;
+  GTK_WIDGET_CLASS (klass)->unroot = kwb_build_panel_unroot;
   object_class->finalize = kwb_build_panel_finalize;
   object_class->get_property = kwb_build_panel_get_property;
 

@@ -37,6 +37,7 @@ struct _KwbProjectPage
   char               *error;
   GCancellable       *cancellable;
   gboolean            loading;   /* filling widgets from the project: do not write back */
+  gboolean            disposed;  /* async results arriving later touch no widget */
 
   GtkLabel           *error_label;
   AdwPreferencesGroup *error_group;
@@ -585,6 +586,8 @@ on_clone_progress (const KwbGitCloneProgress *p,
   KwbProjectPage *self = user_data;
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (self->disposed)
+    return;
   if (p->checkout_total > 0 && p->received_objects == p->total_objects)
     {
       g_string_printf (text, _("Checking out files: %u of %u"), p->checkout_done, p->checkout_total);
@@ -628,6 +631,8 @@ on_cloned (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(KwbGitRepo) repo = kwb_git_repo_clone_finish (result, &error);
 
+  if (self->disposed)
+    return;
   set_cloning (self, FALSE);
   g_clear_object (&self->cancellable);
   if (repo == NULL)
@@ -787,6 +792,8 @@ on_busybox_version (GObject      *source,
   g_autofree char *binary = kwb_project_dup_path (self->project, "busybox", "binary");
   g_autofree char *text = NULL;
 
+  if (self->disposed)
+    return;
   if (version == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1379,6 +1386,8 @@ on_configured (GObject      *source,
   g_autoptr(KwbProjectPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (self->disposed)
+    return;
   gtk_spinner_stop (self->configure_spinner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->configure_button), TRUE);
   if (!kwb_kernel_build_configure_finish (KWB_KERNEL_BUILD (source), result, &error))
@@ -1557,11 +1566,24 @@ build_machine_page (KwbProjectPage *self)
 
 /* --- object ----------------------------------------------------------- */
 
+/* Gone from its window (closed half-way): stop what runs. Pending results
+ * hold a reference, so dispose would only come after they finished. */
+static void
+kwb_project_page_unroot (GtkWidget *widget)
+{
+  KwbProjectPage *self = KWB_PROJECT_PAGE (widget);
+
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  GTK_WIDGET_CLASS (kwb_project_page_parent_class)->unroot (widget);
+}
+
 static void
 kwb_project_page_dispose (GObject *object)
 {
   KwbProjectPage *self = KWB_PROJECT_PAGE (object);
 
+  self->disposed = TRUE;
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1610,6 +1632,7 @@ kwb_project_page_class_init (KwbProjectPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = kwb_project_page_dispose;
+  GTK_WIDGET_CLASS (klass)->unroot = kwb_project_page_unroot;
   object_class->finalize = kwb_project_page_finalize;
   object_class->get_property = kwb_project_page_get_property;
 

@@ -889,6 +889,18 @@ clone_progress_shown (gpointer data)
   return text != NULL && g_str_has_prefix (text, "Objects:");
 }
 
+static gboolean
+no_staging_left (gpointer data)
+{
+  g_autoptr(GDir) d = g_dir_open (data, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (strstr (name, "clone-") != NULL)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 clone_cancel_body (KwbApplication *app,
                    gpointer        data)
@@ -930,6 +942,14 @@ clone_cancel_body (KwbApplication *app,
       g_assert_false (strstr (name, "clone-") != NULL);
   }
   save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-clone-cancelled.png");
+
+  /* Closing the wizard half-way through a clone: the clone stops, nothing
+   * is left, nothing crashes when its last report arrives. */
+  click (require (page, "clone_button"));
+  wait_until (clone_progress_shown, bar, "clone progress again");
+  gtk_window_destroy (GTK_WINDOW (wizard));
+  wait_until (no_staging_left, parent, "the half-made clone to be removed");
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
 }
 
 static void
