@@ -86,6 +86,8 @@ struct _Job
   char       *expr_nsections;
   GArray     *name_ptrs;     /* guint64, per section */
   GArray     *sect_addrs;    /* guint64, per section */
+  GPtrArray  *names;         /* char *, per section, NULL until read */
+  guint       names_pending;
 };
 
 struct _KwbModules
@@ -200,6 +202,8 @@ job_free (Job *job)
     g_array_unref (job->name_ptrs);
   if (job->sect_addrs != NULL)
     g_array_unref (job->sect_addrs);
+  if (job->names != NULL)
+    g_ptr_array_unref (job->names);
   g_free (job);
 }
 
@@ -697,7 +701,10 @@ job_finish (Job *job)
   g_assert (self->current == job);
   self->current = NULL;
   if (job->kind == JOB_INIT || job->kind == JOB_FREE || job->kind == JOB_RETURN)
-    kwb_session_internal_done (self->session);
+    {
+      g_debug ("modules: internal stop handled, continuing");
+      kwb_session_internal_done (self->session);
+    }
   else if (job->kind == JOB_ATTACH)
     {
       if (!self->ready)
@@ -1017,6 +1024,127 @@ u64_at (const guint8 *data,
   return GUINT64_FROM_LE (value);
 }
 
+/* The names resolved so far (job->names, NULL where not yet) become the
+ * module's sections, in the kernel's order. */
+static void
+names_done (Job *job)
+{
+  for (guint i = 0; i < job->name_ptrs->len; i++)
+    {
+      const char *name = g_ptr_array_index (job->names, i);
+
+      if (name != NULL && name[0] != '\0')
+        kwb_module_add_section (job->module, name, g_array_index (job->sect_addrs, guint64, i));
+    }
+  job->next_section = job->n_sections;
+  read_sections_chunk (job); /* sets .text and finishes */
+}
+
+/* A NUL-terminated UTF-8 name at the start of DATA, or NULL. */
+static char *
+name_from (const guint8 *data,
+           gsize         max)
+{
+  const char *end = memchr (data, '\0', max);
+
+  if (end == NULL || !g_utf8_validate ((const char *) data, end - (const char *) data, NULL))
+    return NULL;
+  return g_strndup ((const char *) data, end - (const char *) data);
+}
+
+typedef struct {
+  Job   *job;
+  guint  index;
+  gboolean printf_tried;
+} NameRead;
+
+static void name_read_one (Job *job, guint index, gboolean use_printf);
+
+static void
+name_release (Job *job)
+{
+  if (--job->names_pending == 0)
+    names_done (job);
+}
+
+static void
+name_one_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  NameRead *read = user_data;
+  Job *job = read->job;
+  char *name = NULL;
+
+  if (read->printf_tried)
+    {
+      g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, NULL);
+
+      if (out != NULL && *out != '\0' && g_utf8_validate (out, -1, NULL))
+        name = g_strdup (out);
+    }
+  else
+    {
+      g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+      g_autoptr(GBytes) bytes = NULL;
+
+      if (record != NULL &&
+          (bytes = memory_from_record (record, g_array_index (job->name_ptrs, guint64, read->index))) != NULL)
+        name = name_from (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      if (name == NULL)
+        {
+          /* At the end of a page, or longer than we read: GDB's printf
+           * finds the end itself (slowly, but rarely needed). */
+          job->names_pending++;
+          name_read_one (job, read->index, TRUE);
+        }
+    }
+  if (name != NULL)
+    {
+      g_free (g_ptr_array_index (job->names, read->index));
+      g_ptr_array_index (job->names, read->index) = name;
+    }
+  g_free (read);
+  name_release (job);
+}
+
+static void
+name_read_one (Job      *job,
+               guint     index,
+               gboolean  use_printf)
+{
+  KwbGdb *gdb = kwb_session_get_gdb (job->self->session);
+  guint64 pointer = g_array_index (job->name_ptrs, guint64, index);
+  NameRead *read = g_new0 (NameRead, 1);
+
+  read->job = job;
+  read->index = index;
+  read->printf_tried = use_printf;
+  if (use_printf)
+    {
+      g_autofree char *command = g_strdup_printf ("printf \"%%s\", (char *)0x%" G_GINT64_MODIFIER "x", pointer);
+
+      kwb_gdb_console_async (gdb, command, NULL, name_one_cb, read);
+    }
+  else
+    kwb_gdb_command_async (gdb, NULL, name_one_cb, read,
+                           "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x 64", pointer);
+}
+
+/* Every name not resolved yet, one read each (pipelined: one round trip). */
+static void
+names_read_each (Job *job)
+{
+  job->names_pending = 1;
+  for (guint i = 0; i < job->name_ptrs->len; i++)
+    if (g_ptr_array_index (job->names, i) == NULL && g_array_index (job->name_ptrs, guint64, i) != 0)
+      {
+        job->names_pending++;
+        name_read_one (job, i, FALSE);
+      }
+  name_release (job);
+}
+
 static void
 names_read_cb (GObject      *object,
                GAsyncResult *result,
@@ -1031,31 +1159,19 @@ names_read_cb (GObject      *object,
 
   for (guint i = 0; i < job->name_ptrs->len; i++)
     low = MIN (low, g_array_index (job->name_ptrs, guint64, i));
-  if (record == NULL || (bytes = memory_from_record (record, low)) == NULL)
+  if (record != NULL && (bytes = memory_from_record (record, low)) != NULL)
     {
-      /* Not one readable block after all: field by field. */
-      job->next_section = 0;
-      read_sections_chunk (job);
-      return;
-    }
-  data = g_bytes_get_data (bytes, &len);
-  for (guint i = 0; i < job->name_ptrs->len; i++)
-    {
-      guint64 offset = g_array_index (job->name_ptrs, guint64, i) - low;
-      const char *name;
-      gsize max;
+      data = g_bytes_get_data (bytes, &len);
+      for (guint i = 0; i < job->name_ptrs->len; i++)
+        {
+          guint64 offset = g_array_index (job->name_ptrs, guint64, i) - low;
 
-      if (offset >= len)
-        continue;
-      name = (const char *) data + offset;
-      max = len - offset;
-      if (memchr (name, '\0', max) == NULL)
-        continue; /* cut off at the end of the block */
-      if (name[0] != '\0' && g_utf8_validate (name, -1, NULL))
-        kwb_module_add_section (job->module, name, g_array_index (job->sect_addrs, guint64, i));
+          if (offset < len)
+            g_ptr_array_index (job->names, i) = name_from (data + offset, len - offset);
+        }
     }
-  job->next_section = job->n_sections;
-  read_sections_chunk (job); /* sets .text and finishes */
+  /* Whatever the block did not hold (cut off, or no block at all). */
+  names_read_each (job);
 }
 
 static void
@@ -1093,11 +1209,14 @@ attrs_read_cb (GObject      *object,
       low = MIN (low, name);
       high = MAX (high, name);
     }
-  /* The names are small kstrdup()s, allocated one after the other: one
-   * block nearly always holds them all. */
+  g_clear_pointer (&job->names, g_ptr_array_unref);
+  job->names = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_set_size (job->names, job->n_sections);
+  /* The names are small kstrdup()s, often allocated one after the other:
+   * then one block holds them all; else one read each. */
   if (low == 0 || high - low > 16384)
     {
-      read_sections_chunk (job);
+      names_read_each (job);
       return;
     }
   kwb_gdb_command_async (kwb_session_get_gdb (self->session), NULL, names_read_cb, job,
