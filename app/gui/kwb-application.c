@@ -285,8 +285,12 @@ kwb_application_open_project_action (GSimpleAction *action,
                                      gpointer       user_data)
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
   GtkFileChooserNative *dialog;
 
+  /* No window has had the focus yet (just started): any of ours will do. */
+  if (parent == NULL && windows != NULL)
+    parent = windows->data;
   /* GtkFileDialog is GTK 4.10; Debian 12 has 4.8. */
   dialog = gtk_file_chooser_native_new (_("Open a Project Folder"), parent,
                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));

@@ -1463,6 +1463,8 @@ kwb_window_class_init (KwbWindowClass *klass)
   g_type_ensure (KWB_TYPE_WELCOME);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kwb/KernelWorkbench/kwb-window.ui");
+  /* Not a struct member: KwbApplication fills it (gtk_widget_get_template_child). */
+  gtk_widget_class_bind_template_child_full (widget_class, "recent_projects_menu", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_area);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_tabs);

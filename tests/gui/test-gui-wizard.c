@@ -991,6 +991,66 @@ test_clone_cancel (void)
   run_app ((const char *[]) { dir, NULL }, clone_cancel_body, origin);
 }
 
+/* ---- File → Open Project… (a folder chooser) ---- */
+
+static gboolean
+chooser_has_folder (gpointer data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (data);
+  g_autofree char *name = file ? g_file_get_basename (file) : NULL;
+
+  return g_strcmp0 (name, "opened") == 0;
+}
+
+static void
+open_project_body (KwbApplication *app,
+                   gpointer        data)
+{
+  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  g_autoptr(GFile) folder = g_file_new_for_path (data);
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+
+  g_assert_false (kwb_window_has_project (window));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project", NULL);
+  /* Without a portal, GtkFileChooserNative shows GTK's own dialog. */
+  chooser = wait_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, "the folder chooser");
+  g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+  g_assert_true (gtk_file_chooser_set_file (chooser, folder, &error));
+  g_assert_no_error (error);
+  /* The selection lands once the parent folder is listed. */
+  wait_until (chooser_has_folder, chooser, "the folder to be selected");
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  wait_until (main_window_with_project, NULL, "the opened project");
+  g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
+  /* Now a recent project, in the primary menu's Recent Projects. */
+  {
+    GObject *menu = gtk_widget_get_template_child (GTK_WIDGET (window), KWB_TYPE_WINDOW, "recent_projects_menu");
+    g_autoptr(GVariant) target = NULL;
+
+    g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (menu)), ==, 1);
+    target = g_menu_model_get_item_attribute_value (G_MENU_MODEL (menu), 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+    g_assert_cmpstr (g_variant_get_string (target, NULL), ==, data);
+  }
+}
+
+static void
+test_open_project (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(KwbProject) project = NULL;
+
+  RUN_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  dir = g_build_filename (tmp, "opened", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  run_app (NULL, open_project_body, dir);
+}
+
 /* ---- the desktop launcher: --last ---- */
 
 static void
@@ -1041,6 +1101,7 @@ main (int   argc,
   g_test_add_func ("/gui/wizard/build-error", test_build_error);
   g_test_add_func ("/gui/wizard/last-project", test_last);
   g_test_add_func ("/gui/wizard/clone-cancel", test_clone_cancel);
+  g_test_add_func ("/gui/wizard/open-project", test_open_project);
   g_test_add_func ("/gui/wizard/flow", test_flow);
   return g_test_run ();
 }
