@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Shown in the main window's empty state and on the wizard's first page.
- * Rows and buttons are actionable: app.open-recent (the folder as a string),
- * app.new-project, app.open-project; KwbApplication implements them.
+ * Buttons are actionable (app.new-project, app.open-project); a recent
+ * row activates app.open-recent with its folder and emits
+ * ::project-activated. KwbApplication implements the actions.
  */
 #include "config.h"
 
@@ -35,6 +36,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  PROJECT_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static char *
 contract_home (const char *path)
@@ -70,13 +78,27 @@ kwb_welcome_fill (KwbWelcome *self)
         adw_action_row_set_subtitle (row, escaped);
       }
       adw_action_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "app.open-recent");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", recent[i]);
+      g_object_set_data_full (G_OBJECT (row), "kwb-directory", g_strdup (recent[i]), g_free);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_list_box_append (self->recent_list, GTK_WIDGET (row));
     }
   gtk_widget_set_visible (self->recent_title, recent[0] != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->recent_list), recent[0] != NULL);
+}
+
+/* Not an actionable row: GtkListBox then never emits row-activated, and the
+ * owner (the wizard) wants to know. */
+static void
+on_row_activated (GtkListBox    *list,
+                  GtkListBoxRow *row,
+                  KwbWelcome    *self)
+{
+  const char *directory = g_object_get_data (G_OBJECT (row), "kwb-directory");
+
+  if (directory == NULL)
+    return;
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.open-recent", "s", directory);
+  g_signal_emit (self, signals[PROJECT_ACTIVATED], 0, directory);
 }
 
 static void
@@ -157,6 +179,14 @@ kwb_welcome_class_init (KwbWelcomeClass *klass)
     g_param_spec_object ("project", NULL, NULL, G_TYPE_OBJECT,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KwbWelcome::project-activated:
+   * @directory: the recent project the user chose (already being opened)
+   */
+  signals[PROJECT_ACTIVATED] =
+    g_signal_new ("project-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -200,6 +230,7 @@ kwb_welcome_init (KwbWelcome *self)
   gtk_widget_set_name (GTK_WIDGET (self->recent_list), "recent_list");
   gtk_list_box_set_selection_mode (self->recent_list, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->recent_list), "boxed-list");
+  g_signal_connect_object (self->recent_list, "row-activated", G_CALLBACK (on_row_activated), self, 0);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->recent_list));
 
   if (settings != NULL)

@@ -370,6 +370,16 @@ on_create_clicked (KwbWizard *self)
   gtk_widget_set_visible (GTK_WIDGET (self->welcome_error), FALSE);
 }
 
+/* A recent project chosen on the welcome page opens on its own (main window,
+ * or a wizard of its own if unfinished): this empty wizard has done its job. */
+static void
+on_recent_project_activated (KwbWizard  *self,
+                             const char *directory)
+{
+  if (self->project == NULL)
+    gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static void
 kwb_wizard_step (GtkWidget  *widget,
                  const char *action_name,
@@ -435,6 +445,7 @@ kwb_wizard_class_init (KwbWizardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbWizard, welcome_error);
   gtk_widget_class_bind_template_child (widget_class, KwbWizard, welcome_icon);
   gtk_widget_class_bind_template_callback (widget_class, on_create_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_recent_project_activated);
   gtk_widget_class_install_action (widget_class, "wizard.next", NULL, kwb_wizard_step);
   gtk_widget_class_install_action (widget_class, "wizard.back", NULL, kwb_wizard_step);
 }

@@ -1023,6 +1023,20 @@ open_project_body (KwbApplication *app,
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   wait_until (main_window_with_project, NULL, "the opened project");
   g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
+  /* From a new wizard's welcome page, the recent project reopens and that
+   * wizard goes away. */
+  {
+    KwbWizard *wizard;
+    GtkWidget *row;
+
+    g_action_group_activate_action (G_ACTION_GROUP (app), "new-project", NULL);
+    wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+    row = gtk_widget_get_first_child (require (wizard, "recent_list"));
+    g_assert_nonnull (row);
+    save_screenshot (GTK_WIDGET (wizard), "wizard-1-welcome-recent.png");
+    gtk_widget_activate (row);
+    g_assert_null (find_toplevel (KWB_TYPE_WIZARD));
+  }
   /* Now a recent project, in the primary menu's Recent Projects. */
   {
     GObject *menu = gtk_widget_get_template_child (GTK_WIDGET (window), KWB_TYPE_WINDOW, "recent_projects_menu");
