@@ -39,6 +39,7 @@ struct _KwbBuildPanel
   gboolean        running;
   gboolean        succeeded;
   gboolean        disposed;   /* results arriving after dispose touch no widget */
+  gboolean        skip_kernel;
   guint           pulse_id;
 
   AdwActionRow   *rows[N_STAGES];
@@ -352,6 +353,12 @@ run_stage (KwbBuildPanel *self,
       break;
 
     case STAGE_KERNEL:
+      if (self->skip_kernel)
+        {
+          stage_done (self, stage, _("Not needed: only the initramfs changed"));
+          run_stage (self, STAGE_INITRAMFS);
+          return;
+        }
       g_clear_object (&self->kernel);
       self->kernel = kwb_kernel_build_new (self->project);
       g_signal_connect_object (self->kernel, "notify::stage", G_CALLBACK (on_kernel_progress), self, 0);
@@ -382,6 +389,19 @@ busybox_from_source (KwbBuildPanel *self)
   return g_strcmp0 (source, "tree") == 0;
 }
 
+/* Only initramfs keys changed since a kernel build that finished (it wrote
+ * its manifest): the kernel stage has nothing to do. */
+static gboolean
+initramfs_only (KwbBuildPanel *self)
+{
+  g_autofree char *word = kwb_project_dup_string (self->project, "project", "pending-rebuild");
+  g_autofree char *build_dir = kwb_project_dup_path (self->project, "kernel", "build-dir");
+  g_autofree char *manifest = build_dir ? g_build_filename (build_dir, "kwb-manifest.ini", NULL) : NULL;
+
+  return kwb_rebuild_from_string (word) == KWB_REBUILD_INITRAMFS &&
+         manifest != NULL && g_file_test (manifest, G_FILE_TEST_IS_REGULAR);
+}
+
 void
 kwb_build_panel_start (KwbBuildPanel *self)
 {
@@ -399,6 +419,7 @@ kwb_build_panel_start (KwbBuildPanel *self)
       set_stage_status (self, i, _("Waiting"));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->rows[STAGE_BUSYBOX]), busybox_from_source (self));
+  self->skip_kernel = initramfs_only (self);
   self->succeeded = FALSE;
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);

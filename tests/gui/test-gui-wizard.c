@@ -660,6 +660,9 @@ test_resume (void)
 
 /* ---- Project Settings: what a change needs rebuilt ---- */
 
+static GtkWindow *find_build_window (void);
+static gboolean   build_window_shown (gpointer data);
+
 static void
 settings_body (KwbApplication *app,
                gpointer        data)
@@ -708,8 +711,36 @@ settings_body (KwbApplication *app,
   g_clear_pointer (&pending, g_free);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Reconfigure and Build Kernel");
   save_screenshot (GTK_WIDGET (settings), "settings-kernel.png");
+
+  /* Undo the option: still "config" (levels only go up until a build). */
+  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_DEBUG_FS")), TRUE);
+  pending = read_key (dir, "project", "pending-rebuild");
+  g_assert_cmpstr (pending, ==, "config");
+  g_clear_pointer (&pending, g_free);
   gtk_window_destroy (GTK_WINDOW (settings));
   save_screenshot (GTK_WIDGET (window), "settings-main-window-build-button.png");
+
+  /* Initramfs only: the Build button skips the kernel (its build finished
+   * before: there is a manifest), writes the initramfs, and clears the mark. */
+  {
+    g_autoptr(KwbProject) p = kwb_project_load (dir, NULL);
+    GtkWindow *build_window;
+
+    kwb_project_set_string (kwb_window_get_project (window), "project", "pending-rebuild", "initramfs");
+    g_assert_true (kwb_project_save (kwb_window_get_project (window), NULL));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Rebuild Initramfs");
+    click (build_button);
+    wait_until (build_window_shown, NULL, "the build window");
+    build_window = find_build_window ();
+    wait_until_n (build_finished, build_window, "the initramfs build", 30000);
+    g_assert_cmpstr (subtitle (build_window, "stage_kernel"), ==, "Not needed: only the initramfs changed");
+    g_assert_nonnull (strstr (subtitle (build_window, "stage_initramfs"), "initramfs.cpio.gz"));
+    save_screenshot (GTK_WIDGET (build_window), "build-window-initramfs-only.png");
+    gtk_window_destroy (build_window);
+    pending = read_key (dir, "project", "pending-rebuild");
+    g_assert_cmpstr (pending, ==, "none");
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Build");
+  }
 }
 
 static void
@@ -726,6 +757,14 @@ test_settings (void)
   g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
   project = kwb_project_init_directory (dir, &error);
   g_assert_no_error (error);
+  /* A kernel built before (its manifest is what counts here). */
+  {
+    g_autofree char *build = g_build_filename (dir, "build", "kernel", NULL);
+    g_autofree char *manifest = g_build_filename (build, "kwb-manifest.ini", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (build, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (manifest, "[build]\nup-to-date=true\n", -1, NULL));
+  }
   run_app ((const char *[]) { dir, NULL }, settings_body, dir);
 }
 
