@@ -51,7 +51,14 @@ fi
 # Extract (once, shared) and learn the tree's path: not timed.
 "$kwb" kernel configure "$work/ours" >/dev/null
 src=$(sed -n 's/^make -C \([^ ]*\) O=.*/\1/p' "$work/ours/build/kernel/kwb-build.log" | head -n 1)
-rm -rf "$work/ours/build"
+# Whichever side runs first on a fresh tree is slower (measured here: 37 s
+# vs 31 s for `prepare kernel/`, either order): warm up, untimed, with the
+# same config, so that the comparison is of the tools and not of the order.
+mkdir -p "$work/warm"
+cp "$work/ours/build/kernel/.config" "$work/warm/.config" 2>/dev/null || true
+make -C "$src" O="$work/warm" olddefconfig > /dev/null 2>&1
+make -C "$src" O="$work/warm" -j"$jobs" prepare init/ > /dev/null 2>&1 || true
+rm -rf "$work/warm" "$work/ours/build"
 
 timed ours "$kwb" kernel build "$work/ours" > "$work/ours.out"
 
