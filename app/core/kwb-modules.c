@@ -415,7 +415,10 @@ search_modules_order (const char *dir,
         continue;
       /* 6.1 lists foo.ko, 6.2+ foo.o */
       if (g_str_has_suffix (lines[i], ".o"))
-        ko = g_strconcat (g_strndup (lines[i], strlen (lines[i]) - 2), ".ko", NULL);
+        {
+          lines[i][strlen (lines[i]) - 2] = '\0';
+          ko = g_strconcat (lines[i], ".ko", NULL);
+        }
       else
         ko = g_strdup (lines[i]);
       base = g_path_get_basename (ko);
@@ -429,28 +432,40 @@ search_modules_order (const char *dir,
 }
 
 char *
+kwb_modules_find_ko_in (const char * const *dirs,
+                        const char         *name)
+{
+  g_autofree char *wanted = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  wanted = normalize_name (name);
+  for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
+    {
+      g_autofree char *vmlinux = g_build_filename (dirs[i], "vmlinux", NULL);
+      /* A kernel build dir (tens of thousands of files) is only looked up
+       * through its modules.order; other folders two levels deep. */
+      guint depth = g_file_test (vmlinux, G_FILE_TEST_EXISTS) ? 0 : 2;
+      char *found;
+
+      if ((found = search_modules_order (dirs[i], wanted)) != NULL ||
+          (found = search_dir (dirs[i], wanted, depth)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+char *
 kwb_modules_find_ko (KwbModules  *self,
                      const char  *name,
                      GStrv       *searched)
 {
-  g_autofree char *wanted = NULL;
-
   g_return_val_if_fail (KWB_IS_MODULES (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  wanted = normalize_name (name);
   if (searched != NULL)
     *searched = g_strdupv ((char **) self->search_path->pdata);
-  for (guint i = 0; i < self->search_path->len; i++)
-    {
-      const char *dir = g_ptr_array_index (self->search_path, i);
-      char *found;
-
-      if ((found = search_modules_order (dir, wanted)) != NULL ||
-          (found = search_dir (dir, wanted, i == 0 ? 0 : 2)) != NULL)
-        return found;
-    }
-  return NULL;
+  return kwb_modules_find_ko_in ((const char * const *) self->search_path->pdata, name);
 }
 
 static void
@@ -509,9 +524,9 @@ init_search_path (KwbModules *self)
  * source line). 6.12's module linker script gives .data an address. We hand
  * GDB a cached copy with the section addresses cleared; the file the user
  * built is never touched. Returns the path to give GDB. */
-static char *
-dup_gdb_readable_ko (const char  *ko_path,
-                     GError     **error)
+char *
+kwb_modules_dup_gdb_readable_ko (const char  *ko_path,
+                                 GError     **error)
 {
   g_autofree char *contents = NULL;
   g_autofree char *cache_dir = NULL;
@@ -831,7 +846,7 @@ load_symbols (Job        *job,
         }
       ko_path = found;
     }
-  if ((gdb_path = dup_gdb_readable_ko (ko_path, &error)) == NULL)
+  if ((gdb_path = kwb_modules_dup_gdb_readable_ko (ko_path, &error)) == NULL)
     {
       g_autofree char *problem = g_strdup_printf (_("Cannot read the symbols of %s: %s"), ko_path, error->message);
 
@@ -2120,7 +2135,7 @@ kwb_modules_load_symbols_async (KwbModules          *self,
   g_object_set_data_full (G_OBJECT (task), "ko-path", g_strdup (ko_path), g_free);
   {
     g_autoptr(GError) error = NULL;
-    char *gdb_path = dup_gdb_readable_ko (ko_path, &error);
+    char *gdb_path = kwb_modules_dup_gdb_readable_ko (ko_path, &error);
 
     if (gdb_path == NULL)
       {

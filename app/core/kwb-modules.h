@@ -54,6 +54,12 @@ KwbModule          *kwb_modules_lookup             (KwbModules   *self,
 char               *kwb_modules_find_ko            (KwbModules   *self,
                                                     const char   *name,
                                                     GStrv        *searched);
+/* The same search over DIRS (without a session). */
+char               *kwb_modules_find_ko_in         (const char * const *dirs,
+                                                    const char   *name);
+/* KO_PATH, or a cached copy GDB 13 can place: see kwb-modules.c. */
+char               *kwb_modules_dup_gdb_readable_ko (const char  *ko_path,
+                                                    GError      **error);
 /* Load MODULE's symbols from KO_PATH (the "Load symbols from…" menu),
  * replacing any loaded before. Works while the guest runs (the session
  * interrupts it). */

@@ -1,0 +1,305 @@
+/* test-modules-core.c — the parts of module support that need no guest: .ko search, GDB commands, templates
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <elf.h>
+
+#include <glib/gstdio.h>
+
+#include "kwb-core.h"
+
+static char *
+make_tmp (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("kwb-test-modules-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+rm_rf (const char *dir)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+}
+
+static void
+touch (const char *dir,
+       const char *relative)
+{
+  g_autofree char *path = g_build_filename (dir, relative, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "", 0, NULL));
+}
+
+/* `_` and `-` alike; a kernel build dir through modules.order (6.1's .ko
+ * lines and 6.2+'s .o lines), other folders two levels deep. */
+static void
+test_find_ko (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *kernel = g_build_filename (tmp, "kernel", NULL);
+  g_autofree char *projects = g_build_filename (tmp, "modules", NULL);
+  g_autofree char *user = g_build_filename (tmp, "user", NULL);
+  const char *dirs[] = { kernel, projects, user, NULL };
+  g_autofree char *found = NULL;
+  g_autofree char *expected = NULL;
+
+  touch (kernel, "vmlinux");
+  touch (kernel, "drivers/net/dummy.ko");
+  touch (kernel, "fs/fat/vfat.ko");
+  touch (kernel, "drivers/hidden/not_listed.ko"); /* not in modules.order: never walked to */
+  g_assert_true (g_file_set_contents (g_build_filename (kernel, "modules.order", NULL),
+                                      "drivers/net/dummy.o\nfs/fat/vfat.ko\n", -1, NULL));
+  touch (projects, "hello_kwb/hello_kwb.ko");
+  touch (user, "a/b/deep-module.ko");
+  touch (user, "a/b/c/too_deep.ko");
+
+  found = kwb_modules_find_ko_in (dirs, "dummy");
+  expected = g_build_filename (kernel, "drivers/net/dummy.ko", NULL);
+  g_assert_cmpstr (found, ==, expected);
+  g_clear_pointer (&found, g_free);
+  g_clear_pointer (&expected, g_free);
+
+  found = kwb_modules_find_ko_in (dirs, "vfat");
+  g_assert_nonnull (found);
+  g_assert_true (g_str_has_suffix (found, "fs/fat/vfat.ko"));
+  g_clear_pointer (&found, g_free);
+
+  g_assert_null (kwb_modules_find_ko_in (dirs, "not_listed"));
+
+  /* The kernel says hello_kwb; a user may have named the file hello-kwb. */
+  found = kwb_modules_find_ko_in (dirs, "hello-kwb");
+  g_assert_nonnull (found);
+  g_assert_true (g_str_has_suffix (found, "hello_kwb/hello_kwb.ko"));
+  g_clear_pointer (&found, g_free);
+  found = kwb_modules_find_ko_in (dirs, "deep_module");
+  g_assert_nonnull (found);
+  g_assert_true (g_str_has_suffix (found, "a/b/deep-module.ko"));
+  g_clear_pointer (&found, g_free);
+
+  g_assert_null (kwb_modules_find_ko_in (dirs, "too_deep"));
+  g_assert_null (kwb_modules_find_ko_in (dirs, "nowhere"));
+  g_assert_null (kwb_modules_find_ko_in (NULL, "dummy"));
+  rm_rf (tmp);
+}
+
+/* lx-symbols' way: .text positional, the other sections with -s, the
+ * loader's symbol tables left out; paths GDB's CLI would split, quoted. */
+static void
+test_add_symbol_file_command (void)
+{
+  g_autoptr(KwbModule) module = kwb_module_new ("hello", 0xffffffffa0002000);
+  g_autofree char *command = NULL;
+  g_autofree char *quoted = NULL;
+  guint64 address = 0;
+
+  kwb_module_set_text_address (module, 0xffffffffa0000000);
+  kwb_module_add_section (module, ".note.gnu.build-id", 0xffffffffa0001000);
+  kwb_module_add_section (module, ".text", 0xffffffffa0000010);
+  kwb_module_add_section (module, ".init.text", 0xffffffffa0005000);
+  kwb_module_add_section (module, ".data", 0xffffffffa0002000);
+  kwb_module_add_section (module, ".bss", 0xffffffffa00022c0);
+  kwb_module_add_section (module, ".symtab", 0xffffffffa0003000);
+  kwb_module_add_section (module, ".strtab", 0xffffffffa0004000);
+  g_assert_cmpuint (kwb_module_get_n_sections (module), ==, 7);
+  g_assert_true (kwb_module_lookup_section (module, ".bss", &address));
+  g_assert_cmphex (address, ==, 0xffffffffa00022c0);
+  g_assert_false (kwb_module_lookup_section (module, ".rodata", NULL));
+
+  command = kwb_module_dup_add_symbol_file_command (module, "/b/hello.ko");
+  g_assert_cmpstr (command, ==,
+                   "add-symbol-file /b/hello.ko 0xffffffffa0000010"
+                   " -s .note.gnu.build-id 0xffffffffa0001000"
+                   " -s .init.text 0xffffffffa0005000"
+                   " -s .data 0xffffffffa0002000"
+                   " -s .bss 0xffffffffa00022c0");
+  quoted = kwb_module_dup_add_symbol_file_command (module, "/my modules/\"x\".ko");
+  g_assert_true (g_str_has_prefix (quoted, "add-symbol-file \"/my modules/\\\"x\\\".ko\" 0x"));
+}
+
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_module_properties (void)
+{
+  g_autoptr(KwbModule) module = kwb_module_new ("hello", 0x1000);
+  const char *searched[] = { "/k", "/m", NULL };
+  g_autofree char *text = NULL;
+  guint notified = 0;
+
+  g_signal_connect (module, "notify::symbols-loaded", G_CALLBACK (count_cb), &notified);
+
+  g_assert_cmpstr (kwb_module_state_to_string (kwb_module_get_state (module)), ==, "live");
+  kwb_module_set_symbols_problem (module, "Symbols not found: …", searched);
+  g_assert_false (kwb_module_get_symbols_loaded (module));
+  g_assert_cmpstr (kwb_module_get_searched (module)[1], ==, "/m");
+  text = kwb_module_dup_symbols_text (module);
+  g_assert_cmpstr (text, ==, "Symbols not found: …");
+  g_clear_pointer (&text, g_free);
+
+  kwb_module_set_symbols (module, "/m/hello.ko");
+  g_assert_true (kwb_module_get_symbols_loaded (module));
+  g_assert_null (kwb_module_get_symbols_problem (module));
+  g_assert_null (kwb_module_get_searched (module));
+  g_assert_cmpuint (notified, ==, 1);
+  text = kwb_module_dup_symbols_text (module);
+  g_assert_nonnull (strstr (text, "/m/hello.ko"));
+  kwb_module_set_symbols (module, NULL);
+  g_assert_cmpuint (notified, ==, 2);
+}
+
+/* An ELF64 relocatable file with three sections; SECOND_ADDR for .data. */
+static char *
+write_elf (const char *dir,
+           const char *name,
+           guint64     second_addr)
+{
+  struct {
+    Elf64_Ehdr ehdr;
+    Elf64_Shdr shdr[3];
+  } file = { 0 };
+  char *path = g_build_filename (dir, name, NULL);
+
+  memcpy (file.ehdr.e_ident, ELFMAG, SELFMAG);
+  file.ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+  file.ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+  file.ehdr.e_ident[EI_VERSION] = EV_CURRENT;
+  file.ehdr.e_type = ET_REL;
+  file.ehdr.e_machine = EM_X86_64;
+  file.ehdr.e_version = EV_CURRENT;
+  file.ehdr.e_shoff = sizeof file.ehdr;
+  file.ehdr.e_ehsize = sizeof file.ehdr;
+  file.ehdr.e_shentsize = sizeof (Elf64_Shdr);
+  file.ehdr.e_shnum = 3;
+  file.shdr[1].sh_type = SHT_PROGBITS;
+  file.shdr[2].sh_type = SHT_PROGBITS;
+  file.shdr[2].sh_addr = second_addr;
+  g_assert_true (g_file_set_contents (path, (const char *) &file, sizeof file, NULL));
+  return path;
+}
+
+/* GDB 13 places a relocatable file's sections only when none has an
+ * address (6.12's .data has one): the copy it gets has them cleared, the
+ * user's file is left alone, and a clean file is used as it is. */
+static void
+test_gdb_readable_ko (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *clean = write_elf (tmp, "clean.ko", 0);
+  g_autofree char *placed = write_elf (tmp, "placed.ko", 0x30);
+  g_autofree char *junk = g_build_filename (tmp, "junk.ko", NULL);
+  g_autofree char *result = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *original = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const Elf64_Shdr *shdr;
+
+  g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
+
+  result = kwb_modules_dup_gdb_readable_ko (clean, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (result, ==, clean);
+  g_clear_pointer (&result, g_free);
+
+  result = kwb_modules_dup_gdb_readable_ko (placed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (result, !=, placed);
+  g_assert_true (g_str_has_suffix (result, "-placed.ko"));
+  g_assert_true (g_file_get_contents (result, &contents, &len, NULL));
+  shdr = (const Elf64_Shdr *) (contents + sizeof (Elf64_Ehdr));
+  g_assert_cmphex (shdr[2].sh_addr, ==, 0);
+  g_assert_true (g_file_get_contents (placed, &original, NULL, NULL));
+  shdr = (const Elf64_Shdr *) (original + sizeof (Elf64_Ehdr));
+  g_assert_cmphex (shdr[2].sh_addr, ==, 0x30);
+  /* Cached: the same copy next time. */
+  again = kwb_modules_dup_gdb_readable_ko (placed, &error);
+  g_assert_cmpstr (again, ==, result);
+
+  /* Not ELF: handed to GDB as it is (GDB says what is wrong). */
+  g_assert_true (g_file_set_contents (junk, "not an ELF file", -1, NULL));
+  g_clear_pointer (&result, g_free);
+  result = kwb_modules_dup_gdb_readable_ko (junk, &error);
+  g_assert_cmpstr (result, ==, junk);
+  g_clear_pointer (&result, g_free);
+  result = kwb_modules_dup_gdb_readable_ko ("/nonexistent/x.ko", &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  rm_rf (tmp);
+}
+
+/* kwb module new: the files, the project entry; bad names refused. */
+static void
+test_template (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autoptr(KwbProject) project = kwb_project_new (tmp);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *build_dir = NULL;
+  g_auto(GStrv) projects = NULL;
+  g_auto(GStrv) built = NULL;
+
+  dir = kwb_module_build_new_template (project, "hello_kwb", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (dir, "/modules/hello_kwb"));
+  g_assert_true (g_file_get_contents (g_build_filename (dir, "hello_kwb.c", NULL), &source, NULL, NULL));
+  g_assert_nonnull (strstr (source, "static int __init hello_kwb_init(void)"));
+  g_assert_nonnull (strstr (source, "module_exit(hello_kwb_exit);"));
+  g_assert_nonnull (strstr (source, "module_param(greeting, charp, 0644);"));
+  g_assert_true (g_file_test (g_build_filename (dir, "Kbuild", NULL), G_FILE_TEST_IS_REGULAR));
+  projects = kwb_project_dup_string_list (project, "modules", "projects");
+  g_assert_cmpstr (projects[0], ==, "modules/hello_kwb");
+  g_assert_null (projects[1]);
+
+  g_assert_null (kwb_module_build_new_template (project, "hello_kwb", &error));
+  g_assert_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_null (kwb_module_build_new_template (project, "2fast", &error));
+  g_assert_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (kwb_module_build_new_template (project, "a-b", &error));
+  g_assert_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* Built modules are found in [modules] build-dir/NAME, sorted. */
+  build_dir = kwb_module_build_dup_build_dir (project, "modules/hello_kwb");
+  g_assert_true (g_str_has_suffix (build_dir, "/build/modules/hello_kwb"));
+  touch (build_dir, "z.ko");
+  touch (build_dir, "a.ko");
+  touch (build_dir, "a.o");
+  built = kwb_module_build_dup_built_modules (project);
+  g_assert_cmpuint (g_strv_length (built), ==, 2);
+  g_assert_true (g_str_has_suffix (built[0], "/a.ko"));
+  g_assert_true (g_str_has_suffix (built[1], "/z.ko"));
+  rm_rf (tmp);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/modules/find-ko", test_find_ko);
+  g_test_add_func ("/modules/add-symbol-file-command", test_add_symbol_file_command);
+  g_test_add_func ("/modules/module-properties", test_module_properties);
+  g_test_add_func ("/modules/gdb-readable-ko", test_gdb_readable_ko);
+  g_test_add_func ("/modules/template", test_template);
+  return g_test_run ();
+}
