@@ -249,8 +249,11 @@ validate_value (const KwbProjectKey  *k,
 
         if (!g_ascii_string_to_signed (value, 10, k->min, k->max, &v, &local_error))
           {
-            *why = g_strdup_printf (_("“%s” is not a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                                    value, k->min, k->max);
+            g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, k->min);
+            g_autofree char *max = g_strdup_printf ("%" G_GINT64_FORMAT, k->max);
+
+            /* Numbers as strings: a G_GINT64_FORMAT inside _() cannot be translated. */
+            *why = g_strdup_printf (_("“%s” is not a whole number from %s to %s"), value, min, max);
             return FALSE;
           }
         return TRUE;
@@ -466,10 +469,12 @@ kwb_project_load (const char  *directory,
   version = g_key_file_get_int64 (self->keyfile, "project", "version", NULL);
   if (version > KWB_PROJECT_FORMAT_VERSION)
     {
+      g_autofree char *found = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+
       g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_VERSION,
-                   _("%s:%u: [project] version: format %" G_GINT64_FORMAT " is newer than this "
+                   _("%s:%u: [project] version: format %s is newer than this "
                      "Kernel Workbench understands (%d); update Kernel Workbench"),
-                   path, find_line (text, "project", "version"), version, KWB_PROJECT_FORMAT_VERSION);
+                   path, find_line (text, "project", "version"), found, KWB_PROJECT_FORMAT_VERSION);
       return NULL;
     }
 
