@@ -56,8 +56,11 @@ test_find_ko (void)
   touch (kernel, "drivers/net/dummy.ko");
   touch (kernel, "fs/fat/vfat.ko");
   touch (kernel, "drivers/hidden/not_listed.ko"); /* not in modules.order: never walked to */
-  g_assert_true (g_file_set_contents (g_build_filename (kernel, "modules.order", NULL),
-                                      "drivers/net/dummy.o\nfs/fat/vfat.ko\n", -1, NULL));
+  {
+    g_autofree char *order = g_build_filename (kernel, "modules.order", NULL);
+
+    g_assert_true (g_file_set_contents (order, "drivers/net/dummy.o\nfs/fat/vfat.ko\n", -1, NULL));
+  }
   touch (projects, "hello_kwb/hello_kwb.ko");
   touch (user, "a/b/deep-module.ko");
   touch (user, "a/b/c/too_deep.ko");
@@ -259,11 +262,19 @@ test_template (void)
   dir = kwb_module_build_new_template (project, "hello_kwb", &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_suffix (dir, "/modules/hello_kwb"));
-  g_assert_true (g_file_get_contents (g_build_filename (dir, "hello_kwb.c", NULL), &source, NULL, NULL));
+  {
+    g_autofree char *c_file = g_build_filename (dir, "hello_kwb.c", NULL);
+
+    g_assert_true (g_file_get_contents (c_file, &source, NULL, NULL));
+  }
   g_assert_nonnull (strstr (source, "static int __init hello_kwb_init(void)"));
   g_assert_nonnull (strstr (source, "module_exit(hello_kwb_exit);"));
   g_assert_nonnull (strstr (source, "module_param(greeting, charp, 0644);"));
-  g_assert_true (g_file_test (g_build_filename (dir, "Kbuild", NULL), G_FILE_TEST_IS_REGULAR));
+  {
+    g_autofree char *kbuild = g_build_filename (dir, "Kbuild", NULL);
+
+    g_assert_true (g_file_test (kbuild, G_FILE_TEST_IS_REGULAR));
+  }
   projects = kwb_project_dup_string_list (project, "modules", "projects");
   g_assert_cmpstr (projects[0], ==, "modules/hello_kwb");
   g_assert_null (projects[1]);
