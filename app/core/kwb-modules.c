@@ -722,7 +722,7 @@ job_finish (Job *job)
     }
   else if (job->kind == JOB_ATTACH)
     {
-      if (!self->ready)
+      if (!self->ready && self->attached)
         {
           self->ready = TRUE;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
@@ -1773,8 +1773,14 @@ internal_init_cb (GObject      *object,
   g_autofree char *number = kwb_session_add_internal_breakpoint_finish (KWB_SESSION (object), result, &error);
 
   if (number == NULL)
-    g_warning ("Module symbols will not load automatically: no breakpoint in do_init_module: %s",
-               error->message);
+    {
+      /* The guest ran on meanwhile (the user continued during an attach),
+       * or the kernel has no module loader: try again at the next stop. */
+      g_debug ("modules: no breakpoint in do_init_module (%s); retrying at the next stop", error->message);
+      self->attached = FALSE;
+      job_finish (job);
+      return;
+    }
   kwb_session_add_internal_breakpoint_async (self->session, "free_module", KWB_GDB_BREAK_NONE,
                                              on_free_hit, self, NULL, internal_free_cb, job);
 }
