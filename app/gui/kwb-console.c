@@ -33,6 +33,7 @@ struct _KwbConsole
   KwbSession     *session;
   GCancellable   *cancellable;
   GSettings      *interface_settings;
+  GSettings      *settings;
   gboolean        attached;
   int             link_tags[2];
 
@@ -42,6 +43,7 @@ struct _KwbConsole
   GtkSearchEntry *search_entry;
   GtkButton      *search_previous;
   GtkButton      *search_next;
+  GtkBox         *terminal_box;
   VteTerminal    *terminal;
   GtkScrollbar   *scrollbar;
   KwbGdbConsole  *gdb_console;
@@ -55,6 +57,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void create_terminal (KwbConsole *self);
 
 /* ---- the serial PTY ---- */
 
@@ -107,15 +111,16 @@ kwb_console_set_session (KwbConsole *self,
   g_clear_object (&self->cancellable);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
-  /* The old PTY stays with the terminal until a new one replaces it: VTE
-   * 0.70 warns when a foreign PTY that reached its end is set to NULL. */
+  /* The old PTY stays with its terminal until a new terminal replaces it:
+   * VTE 0.70 warns when a foreign PTY that reached its end is set to NULL. */
   self->attached = FALSE;
   g_set_object (&self->session, session);
   kwb_gdb_console_set_session (self->gdb_console, session);
   if (session != NULL)
     {
-      /* A new boot starts on a clean screen; the old one's scrollback goes. */
-      vte_terminal_reset (self->terminal, TRUE, TRUE);
+      /* A new boot gets a new terminal: VTE 0.70 does not read a second
+       * foreign PTY after the first one ended. The old scrollback goes. */
+      create_terminal (self);
       self->cancellable = g_cancellable_new ();
       kwb_session_set_console_watched (session, FALSE);
       g_signal_connect_object (session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);
@@ -154,6 +159,7 @@ kwb_console_set_settings (KwbConsole *self,
 {
   g_return_if_fail (KWB_IS_CONSOLE (self));
 
+  g_set_object (&self->settings, settings);
   if (settings != NULL)
     g_settings_bind (settings, "console-scrollback-lines", self->terminal, "scrollback-lines",
                      G_SETTINGS_BIND_GET);
@@ -373,6 +379,40 @@ add_links (KwbConsole *self)
     }
 }
 
+/* ---- the terminal widget ---- */
+
+static void
+create_terminal (KwbConsole *self)
+{
+  GtkGesture *click;
+
+  if (self->terminal != NULL)
+    gtk_box_remove (self->terminal_box, GTK_WIDGET (self->terminal));
+  self->terminal = VTE_TERMINAL (vte_terminal_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->terminal), "serial_terminal");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->terminal), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (self->terminal), TRUE);
+  gtk_box_prepend (self->terminal_box, GTK_WIDGET (self->terminal));
+
+  vte_terminal_set_scrollback_lines (self->terminal, 10000);
+  if (self->settings != NULL)
+    g_settings_bind (self->settings, "console-scrollback-lines", self->terminal, "scrollback-lines",
+                     G_SETTINGS_BIND_GET);
+  vte_terminal_set_mouse_autohide (self->terminal, TRUE);
+  gtk_scrollbar_set_adjustment (self->scrollbar,
+                                gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->terminal)));
+  update_font (self);
+  update_colors (self);
+  add_links (self);
+  search_changed (self);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->terminal), GTK_EVENT_CONTROLLER (click));
+}
+
 /* ---- object ---- */
 
 static void
@@ -382,6 +422,7 @@ kwb_console_dispose (GObject *object)
 
   kwb_console_set_session (self, NULL);
   g_clear_object (&self->interface_settings);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_CONSOLE);
   /* The template's unnamed root is not unparented by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
@@ -418,7 +459,7 @@ kwb_console_class_init (KwbConsoleClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, search_previous);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, search_next);
-  gtk_widget_class_bind_template_child (widget_class, KwbConsole, terminal);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, terminal_box);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, scrollbar);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, gdb_console);
 
@@ -446,14 +487,7 @@ kwb_console_init (KwbConsole *self)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = NULL;
-  GtkGesture *click;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  vte_terminal_set_scrollback_lines (self->terminal, 10000);
-  vte_terminal_set_mouse_autohide (self->terminal, TRUE);
-  gtk_scrollbar_set_adjustment (self->scrollbar,
-                                gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->terminal)));
 
   /* The desktop's monospace font when GNOME's schema is there. */
   if (source != NULL && (schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE)) != NULL &&
@@ -463,17 +497,9 @@ kwb_console_init (KwbConsole *self)
       g_signal_connect_object (self->interface_settings, "changed::monospace-font-name",
                                G_CALLBACK (update_font), self, G_CONNECT_SWAPPED);
     }
-  update_font (self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (update_colors), self, G_CONNECT_SWAPPED);
-  update_colors (self);
-
-  add_links (self);
-  click = gtk_gesture_click_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
-  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->terminal), GTK_EVENT_CONTROLLER (click));
+  create_terminal (self);
 
   g_object_bind_property (self->find_button, "active", self->search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);

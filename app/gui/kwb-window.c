@@ -37,7 +37,7 @@ struct _KwbWindow
   /* Template children */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *source_area;
-  AdwTabView           *source_tabs;
+  GtkNotebook          *source_tabs;
   KwbConsole           *console;
   GtkWidget            *console_status;
   KwbFramesPanel       *frames_panel;
@@ -303,12 +303,11 @@ static KwbSourceView *
 find_view (KwbWindow  *self,
            const char *path)
 {
-  int n = adw_tab_view_get_n_pages (self->source_tabs);
+  int n = gtk_notebook_get_n_pages (self->source_tabs);
 
   for (int i = 0; i < n; i++)
     {
-      AdwTabPage *page = adw_tab_view_get_nth_page (self->source_tabs, i);
-      KwbSourceView *view = KWB_SOURCE_VIEW (adw_tab_page_get_child (page));
+      KwbSourceView *view = KWB_SOURCE_VIEW (gtk_notebook_get_nth_page (self->source_tabs, i));
 
       if (g_strcmp0 (kwb_source_view_get_path (view), path) == 0)
         return view;
@@ -322,18 +321,42 @@ on_view_line_activated (KwbSourceView *view,
                         guint          button,
                         KwbWindow     *self);
 
-static AdwTabPage *
+static void
+on_tab_close_clicked (GtkButton *button,
+                      KwbWindow *self)
+{
+  GtkWidget *view = g_object_get_data (G_OBJECT (button), "kwb-view");
+  int page = gtk_notebook_page_num (self->source_tabs, view);
+
+  if (page >= 0)
+    gtk_notebook_remove_page (self->source_tabs, page);
+  if (gtk_notebook_get_n_pages (self->source_tabs) == 0)
+    gtk_stack_set_visible_child_name (self->source_area, "empty");
+}
+
+/* A GtkNotebook, not AdwTabView: libadwaita 1.2's tab bar re-queues its
+ * allocation while being allocated, which GTK 4.8 warns about. */
+static void
 add_view (KwbWindow     *self,
           KwbSourceView *view,
           const char    *tooltip)
 {
-  AdwTabPage *page = adw_tab_view_append (self->source_tabs, GTK_WIDGET (view));
+  GtkWidget *tab = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *label = gtk_label_new (kwb_source_view_get_title (view));
+  GtkWidget *close = gtk_button_new_from_icon_name ("window-close-symbolic");
 
-  adw_tab_page_set_title (page, kwb_source_view_get_title (view));
-  adw_tab_page_set_tooltip (page, tooltip);
+  gtk_widget_add_css_class (close, "flat");
+  gtk_widget_add_css_class (close, "circular");
+  gtk_widget_set_tooltip_text (close, _("Close"));
+  gtk_widget_set_tooltip_text (tab, tooltip);
+  g_object_set_data (G_OBJECT (close), "kwb-view", view);
+  g_signal_connect_object (close, "clicked", G_CALLBACK (on_tab_close_clicked), self, 0);
+  gtk_box_append (GTK_BOX (tab), label);
+  gtk_box_append (GTK_BOX (tab), close);
+  gtk_notebook_append_page (self->source_tabs, GTK_WIDGET (view), tab);
+  gtk_notebook_set_tab_reorderable (self->source_tabs, GTK_WIDGET (view), TRUE);
   g_signal_connect_object (view, "line-activated", G_CALLBACK (on_view_line_activated), self, 0);
   gtk_stack_set_visible_child_name (self->source_area, "sources");
-  return page;
 }
 
 /**
@@ -368,19 +391,30 @@ kwb_window_open_source (KwbWindow  *self,
       add_view (self, view, where);
       kwb_window_refresh_breakpoint_marks (self);
     }
-  adw_tab_view_set_selected_page (self->source_tabs, adw_tab_view_get_page (self->source_tabs, GTK_WIDGET (view)));
+  gtk_notebook_set_current_page (self->source_tabs, gtk_notebook_page_num (self->source_tabs, GTK_WIDGET (view)));
   return view;
+}
+
+/* Closes every source tab, as their close buttons would. */
+void
+kwb_window_close_sources (KwbWindow *self)
+{
+  g_return_if_fail (KWB_IS_WINDOW (self));
+
+  while (gtk_notebook_get_n_pages (self->source_tabs) > 0)
+    gtk_notebook_remove_page (self->source_tabs, -1);
+  gtk_stack_set_visible_child_name (self->source_area, "empty");
 }
 
 KwbSourceView *
 kwb_window_get_visible_source (KwbWindow *self)
 {
-  AdwTabPage *page;
+  int page;
 
   g_return_val_if_fail (KWB_IS_WINDOW (self), NULL);
 
-  page = adw_tab_view_get_selected_page (self->source_tabs);
-  return page ? KWB_SOURCE_VIEW (adw_tab_page_get_child (page)) : NULL;
+  page = gtk_notebook_get_current_page (self->source_tabs);
+  return page >= 0 ? KWB_SOURCE_VIEW (gtk_notebook_get_nth_page (self->source_tabs, page)) : NULL;
 }
 
 static void
@@ -476,8 +510,8 @@ disassemble_cb (GObject      *object,
     }
   else
     kwb_source_view_set_text (self->disassembly, text->str);
-  adw_tab_view_set_selected_page (self->source_tabs,
-                                  adw_tab_view_get_page (self->source_tabs, GTK_WIDGET (self->disassembly)));
+  gtk_notebook_set_current_page (self->source_tabs,
+                                 gtk_notebook_page_num (self->source_tabs, GTK_WIDGET (self->disassembly)));
   set_current_view (self, self->disassembly, current ? current : 1);
 }
 
@@ -572,7 +606,7 @@ find_breakpoint_at (KwbWindow  *self,
 static void
 kwb_window_refresh_breakpoint_marks (KwbWindow *self)
 {
-  int n = adw_tab_view_get_n_pages (self->source_tabs);
+  int n = gtk_notebook_get_n_pages (self->source_tabs);
   GListModel *model = NULL;
 
   if (session_is_live (self))
@@ -580,7 +614,7 @@ kwb_window_refresh_breakpoint_marks (KwbWindow *self)
 
   for (int i = 0; i < n; i++)
     {
-      KwbSourceView *view = KWB_SOURCE_VIEW (adw_tab_page_get_child (adw_tab_view_get_nth_page (self->source_tabs, i)));
+      KwbSourceView *view = KWB_SOURCE_VIEW (gtk_notebook_get_nth_page (self->source_tabs, i));
       const char *path = kwb_source_view_get_path (view);
 
       if (path == NULL)
@@ -1224,17 +1258,6 @@ on_breakpoints_page_failed (KwbBreakpointsPage *page,
   kwb_window_toast (self, message);
 }
 
-static gboolean
-on_tab_close (AdwTabView *view,
-              AdwTabPage *page,
-              KwbWindow  *self)
-{
-  adw_tab_view_close_page_finish (view, page, TRUE);
-  if (adw_tab_view_get_n_pages (view) <= 1)
-    gtk_stack_set_visible_child_name (self->source_area, "empty");
-  return GDK_EVENT_STOP;
-}
-
 /**
  * kwb_window_get_current_location:
  * @line: (out): the line marked as where the guest is stopped
@@ -1264,7 +1287,6 @@ kwb_window_init_session_ui (KwbWindow *self)
   g_signal_connect_object (self->breakpoints_sidebar, "breakpoint-activated",
                            G_CALLBACK (on_breakpoint_activated), self, 0);
   g_signal_connect_object (self->breakpoints_sidebar, "failed", G_CALLBACK (on_breakpoints_page_failed), self, 0);
-  g_signal_connect_object (self->source_tabs, "close-page", G_CALLBACK (on_tab_close), self, 0);
   kwb_console_set_settings (self->console, self->settings);
 }
 

@@ -38,6 +38,7 @@ KwbSession         *kwb_window_get_session           (KwbWindow      *self);
 KwbSourceView      *kwb_window_open_source           (KwbWindow      *self,
                                                       const char     *path);
 KwbSourceView      *kwb_window_get_visible_source    (KwbWindow      *self);
+void                kwb_window_close_sources         (KwbWindow      *self);
 const char         *kwb_window_get_current_location  (KwbWindow      *self,
                                                       guint          *line);
 void                kwb_window_toggle_breakpoint     (KwbWindow      *self,

@@ -153,15 +153,7 @@ make_project (void)
 static void
 close_all_tabs (KwbWindow *window)
 {
-  GtkWidget *tabs = NULL;
-  KwbSourceView *view;
-
-  /* Close through the tab view, as the tab's close button does. */
-  while ((view = kwb_window_get_visible_source (window)) != NULL)
-    {
-      tabs = gtk_widget_get_ancestor (GTK_WIDGET (view), ADW_TYPE_TAB_VIEW);
-      adw_tab_view_close_page (ADW_TAB_VIEW (tabs), adw_tab_view_get_page (ADW_TAB_VIEW (tabs), GTK_WIDGET (view)));
-    }
+  kwb_window_close_sources (window);
 }
 
 static gboolean

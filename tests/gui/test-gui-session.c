@@ -185,6 +185,7 @@ typedef struct {
   const char *text;       /* terminal text */
   guint       state;
   guint       count;
+  gpointer    old;
   gboolean    flag;
   char       *out;
   KwbBreakpoint *bp;
@@ -253,9 +254,12 @@ static char *
 terminal_text (KwbWindow *window)
 {
   VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (window));
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  return vte_terminal_get_text (terminal, NULL, NULL, NULL);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  long col, row;
+
+  /* From the top of the scrollback to the cursor, not just the screen. */
+  vte_terminal_get_cursor_position (terminal, &col, &row);
+  return vte_terminal_get_text_range (terminal, 0, 0, row, vte_terminal_get_column_count (terminal),
+                                      NULL, NULL, NULL);
 }
 
 static gboolean
@@ -482,6 +486,8 @@ check_session (KwbApplication *app,
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
   w.session = kwb_window_get_session (window);
   g_assert_nonnull (w.session);
+  /* Each boot has a terminal of its own. */
+  terminal = kwb_console_get_terminal (console);
   wait_stopped_in (&w, "start_kernel");
   stop = kwb_session_get_last_stop (w.session);
   w.suffix = "/init/main.c";
@@ -784,6 +790,15 @@ sidebar_has_fork (gpointer data)
   return bp != NULL;
 }
 
+static gboolean
+session_replaced (gpointer data)
+{
+  Wait *w = data;
+  KwbSession *now = kwb_window_get_session (w->window);
+
+  return now != NULL && now != w->old;
+}
+
 static void
 check_before_session (KwbApplication *app,
                       KwbWindow      *window,
@@ -830,6 +845,36 @@ check_before_session (KwbApplication *app,
   w.session = kwb_window_get_session (window);
   wait_stopped_in (&w, "start_kernel");
   wait_until (sidebar_has_fork, &w, "the breakpoint set before the session, in GDB");
+
+  /* Restart (Ctrl+Shift+F5): a new boot with the same breakpoints, the
+   * terminal on the new serial console. */
+  {
+    KwbSession *first = w.session;
+
+    g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+    w.old = first;
+    wait_until (session_replaced, &w, "a new session");
+    w.session = kwb_window_get_session (window);
+    if (first != NULL)
+      g_object_remove_weak_pointer (G_OBJECT (first), (gpointer *) &first);
+  }
+  wait_stopped_in (&w, "start_kernel");
+  wait_until (sidebar_has_fork, &w, "the breakpoint carried into the new session");
+  g_assert_true (kwb_console_get_attached (kwb_window_get_console (window)));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_state (&w, KWB_SESSION_STATE_EXITED);
+
+  /* Start again after a stop: the same, from win.start. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  w.session = kwb_window_get_session (window);
+  wait_stopped_in (&w, "start_kernel");
+  wait_until (sidebar_has_fork, &w, "the breakpoint in the third session");
+  /* The kernel's messages reach the new terminal; then init's fork hits. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  wait_stopped_in (&w, "kernel_clone");
+  w.text = "Linux version";
+  wait_until (terminal_has, &w, "the kernel's messages in the terminal after a restart");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
 }
