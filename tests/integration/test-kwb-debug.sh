@@ -72,8 +72,14 @@ check "SIGTERM ends kwb debug" [ $? -ne 137 ]
 # kwb boot: the console on stdin/stdout (a pipe here), like the seed's script.
 rm -f "$tmp/boot.out"
 release=$(cat "$(dirname "$vmlinux")/include/config/kernel.release")
-( sleep 1; i=0; while [ $i -lt 1200 ] && ! grep -q 'Please press Enter' "$tmp/boot.out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
-  printf '\r'; sleep 1; printf 'echo "up: $(uname -r)"\r'; sleep 120 ) | "$kwb" boot "$tmp/p" >"$tmp/boot.out" 2>"$tmp/boot.err" &
+mkfifo "$tmp/boot.in"
+"$kwb" boot "$tmp/p" <"$tmp/boot.in" >"$tmp/boot.out" 2>"$tmp/boot.err" &
+exec 3>"$tmp/boot.in"
+i=0
+while [ $i -lt 1200 ] && ! grep -q 'Please press Enter' "$tmp/boot.out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+printf '\r' >&3
+sleep 1
+printf 'echo "up: $(uname -r)"\r' >&3
 i=0
 while [ $i -lt 1200 ] && ! grep -q "up: $release" "$tmp/boot.out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 check "kwb boot: the guest's shell answers on the console" grep -q "up: $release" "$tmp/boot.out"
@@ -87,6 +93,7 @@ while [ $i -lt 100 ] && kill -0 "$bootpid" 2>/dev/null; do sleep 0.1; i=$((i + 1
 check "kwb boot ends on SIGTERM" sh -c "! kill -0 $bootpid 2>/dev/null"
 st=$(ps -o stat= -p "${bootqemu:-0}" 2>/dev/null)
 check "and its qemu is gone" sh -c "[ -z '$st' ] || [ '${st#Z}' != '$st' ]"
+exec 3>&-
 
 # SIGKILL kwb mid-session: its qemu and gdb die with it.
 rm -f "$tmp/killed.err"
