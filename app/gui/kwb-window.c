@@ -1086,7 +1086,7 @@ kwb_window_start_session (KwbWindow *self)
       /* The source gets the room; the panel a sidebar's width. */
       gtk_widget_set_visible (GTK_WIDGET (self->frames_panel), TRUE);
       if (width > 600)
-        gtk_paned_set_position (self->source_paned, width - 280);
+        gtk_paned_set_position (self->source_paned, width - 340);
     }
 
   kwb_session_start_async (self->session, NULL, start_cb, g_object_ref (self));
