@@ -24,6 +24,7 @@ struct _KwbBreakpointsPage
 
   GtkStack           *stack;
   GtkListView        *list_view;
+  AdwStatusPage      *empty_page;
 };
 
 G_DEFINE_FINAL_TYPE (KwbBreakpointsPage, kwb_breakpoints_page, GTK_TYPE_WIDGET)
@@ -276,6 +277,30 @@ kwb_breakpoints_page_set_session (KwbBreakpointsPage *self,
   update_empty (self);
 }
 
+/* Breakpoints set before a session: GDB does not know them yet, so they
+ * are counted on the empty page rather than listed. */
+void
+kwb_breakpoints_page_set_n_waiting (KwbBreakpointsPage *self,
+                                    guint               n_waiting)
+{
+  g_autofree char *title = NULL;
+
+  g_return_if_fail (KWB_IS_BREAKPOINTS_PAGE (self));
+
+  if (n_waiting == 0)
+    {
+      adw_status_page_set_title (self->empty_page, _("No Breakpoints"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("Click in the gutter of a source line, or press F9, to set one."));
+      return;
+    }
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Breakpoint Waiting", "%u Breakpoints Waiting",
+                                        n_waiting), n_waiting);
+  adw_status_page_set_title (self->empty_page, title);
+  adw_status_page_set_description (self->empty_page,
+                                   _("Set before booting: GDB gets them when the session starts (Ctrl+R)."));
+}
+
 GListModel *kwb_breakpoints_page_get_model (KwbBreakpointsPage *self) { return G_LIST_MODEL (self->filtered); }
 
 static void
@@ -314,6 +339,7 @@ kwb_breakpoints_page_class_init (KwbBreakpointsPageClass *klass)
                                                "/io/github/kwb/KernelWorkbench/kwb-breakpoints-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KwbBreakpointsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KwbBreakpointsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, KwbBreakpointsPage, empty_page);
 }
 
 static void

@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (KwbBreakpointsPage, kwb_breakpoints_page, KWB, BREAKPOINTS
 
 void        kwb_breakpoints_page_set_session  (KwbBreakpointsPage *self,
                                                KwbSession         *session);
+void        kwb_breakpoints_page_set_n_waiting (KwbBreakpointsPage *self,
+                                                guint               n_waiting);
 GListModel *kwb_breakpoints_page_get_model    (KwbBreakpointsPage *self);
 /* The rows' actions, as their switch and delete button call them. */
 void        kwb_breakpoints_page_set_enabled  (KwbBreakpointsPage *self,

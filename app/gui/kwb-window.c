@@ -576,6 +576,7 @@ add_pending_breakpoint (KwbWindow  *self,
     }
   else if (add)
     g_ptr_array_add (self->pending_breakpoints, g_steal_pointer (&location));
+  kwb_breakpoints_page_set_n_waiting (self->breakpoints_sidebar, self->pending_breakpoints->len);
   kwb_window_refresh_breakpoint_marks (self);
 }
 
@@ -1069,6 +1070,7 @@ kwb_window_start_session (KwbWindow *self)
   for (guint i = 0; i < self->pending_breakpoints->len; i++)
     kwb_session_add_initial_breakpoint (self->session, g_ptr_array_index (self->pending_breakpoints, i));
   g_ptr_array_set_size (self->pending_breakpoints, 0);
+  kwb_breakpoints_page_set_n_waiting (self->breakpoints_sidebar, 0);
 
   g_signal_connect_object (self->session, "stopped", G_CALLBACK (on_session_stopped), self, 0);
   g_signal_connect_object (self->session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);

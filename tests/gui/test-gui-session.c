@@ -839,6 +839,8 @@ check_before_session (KwbApplication *app,
   kwb_source_view_scroll_to_line (view, line + 2); /* a line inside the body */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-breakpoint", NULL);
   g_assert_cmpint (kwb_source_view_get_breakpoint_mark (view, line + 2), ==, KWB_BREAKPOINT_MARK_ENABLED);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (find_widget (GTK_WIDGET (window), "breakpoints_page"))),
+                   ==, "1 Breakpoint Waiting");
   save_screenshot (GTK_WIDGET (window), "before-session-breakpoint.png");
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
