@@ -16,14 +16,14 @@ static const KwbCommand commands[] = {
   { "init",    kwb_cmd_init,    "DIR",              N_("Create a project with defaults for this machine") },
   { "show",    kwb_cmd_show,    "DIR",              N_("Print a project's settings") },
   { "set",     kwb_cmd_set,     "DIR GROUP.KEY VALUE", N_("Change one setting of a project") },
-  { "mi",      kwb_cmd_mi,      "parse",            N_("Parse GDB/MI output on stdin into JSON lines") },
-  { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },
+  { "kernel",  kwb_cmd_kernel,  "configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
   { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
+  { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },
+  { "module",  kwb_cmd_module,  "new|build PROJECT", N_("Start and build out-of-tree kernel modules") },
   { "boot",    kwb_cmd_boot,    "PROJECT",          N_("Boot the kernel with its serial console on this terminal") },
   { "debug",   kwb_cmd_debug,   "PROJECT",          N_("Debug the kernel: break, continue, print stops") },
+  { "mi",      kwb_cmd_mi,      "parse",            N_("Parse GDB/MI output on stdin into JSON lines") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
-  { "kernel",  kwb_cmd_kernel,  "configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
-  { "module",  kwb_cmd_module,  "new|build PROJECT", N_("Start and build out-of-tree kernel modules") },
 };
 
 static void
