@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,6 +64,12 @@ static void create_terminal (KwbConsole *self);
 /* ---- the serial PTY ---- */
 
 static void
+close_slave (gpointer data)
+{
+  close (GPOINTER_TO_INT (data) - 1);
+}
+
+static void
 try_attach (KwbConsole *self)
 {
   g_autoptr(VtePty) pty = NULL;
@@ -88,6 +95,18 @@ try_attach (KwbConsole *self)
     }
   vte_terminal_set_pty (self->terminal, pty);
   self->attached = TRUE;
+
+  /* Hold the PTY's other end while the terminal lives: when QEMU exits the
+   * master then never reaches its end, a state in which VTE 0.70's clean-up
+   * warns (fatal in tests). Closed after the terminal is finalized. */
+  if (kwb_qemu_get_console_path (qemu) != NULL)
+    {
+      int slave = open (kwb_qemu_get_console_path (qemu), O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+      if (slave >= 0)
+        g_object_set_data_full (G_OBJECT (self->terminal), "kwb-pty-slave",
+                                GINT_TO_POINTER (slave + 1), close_slave);
+    }
 }
 
 static void

@@ -1088,7 +1088,7 @@ kwb_window_start_session (KwbWindow *self)
       /* The source gets the room; the panel a sidebar's width. */
       gtk_widget_set_visible (GTK_WIDGET (self->frames_panel), TRUE);
       if (width > 600)
-        gtk_paned_set_position (self->source_paned, width - 340);
+        gtk_paned_set_position (self->source_paned, width - 380);
     }
 
   kwb_session_start_async (self->session, NULL, start_cb, g_object_ref (self));

@@ -397,6 +397,15 @@ gdb_console_has (gpointer data)
 }
 
 static gboolean
+locals_have (gpointer data)
+{
+  Wait *w = data;
+  g_autofree char *text = kwb_frames_panel_dup_locals_text (kwb_window_get_frames_panel (w->window));
+
+  return strstr (text, w->text) != NULL;
+}
+
+static gboolean
 locals_shown (gpointer data)
 {
   Wait *w = data;
@@ -516,7 +525,29 @@ check_session (KwbApplication *app,
   g_assert_false (button_sensitive (window, "interrupt_button"));
   g_assert_false (button_sensitive (window, "start_button"));
   g_assert_true (kwb_console_get_attached (console));
+  w.text = "command_line";
+  wait_until (locals_have, &w, "start_kernel's locals");
   save_screenshot (GTK_WIDGET (window), "session-stopped-start-kernel.png");
+
+  /* Activating a frame: the source jumps to it, locals follow. */
+  {
+    g_autoptr(KwbFrame) caller = g_list_model_get_item (kwb_session_get_frames (w.session), 1);
+    KwbFramesPanel *panel = kwb_window_get_frames_panel (window);
+
+    kwb_frames_panel_select_frame (panel, 1);
+    w.suffix = "/arch/x86/kernel/head64.c";
+    wait_until (current_in, &w, "the caller's frame in head64.c");
+    kwb_window_get_current_location (window, &line);
+    g_assert_cmpuint (line, ==, kwb_frame_get_line (caller));
+    w.text = "real_mode_data (argument) = ";
+    wait_until (locals_have, &w, "the caller's argument in the locals");
+    kwb_frames_panel_select_frame (panel, 0);
+    w.suffix = "/init/main.c";
+    wait_until (current_in, &w, "back to start_kernel");
+    w.text = "command_line";
+    wait_until (locals_have, &w, "start_kernel's locals again");
+    kwb_window_get_current_location (window, &line);
+  }
 
   g_test_message ("step %s", "2");
   /* 2. An oops line in the console is a link to its source line. */
@@ -629,6 +660,10 @@ check_session (KwbApplication *app,
   g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 1);
   wait_until (frames_listed, &w, "the backtrace at the hit");
   save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit.png");
+  /* Dark style: the source scheme and the terminal follow. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   g_test_message ("step %s", "7");
   /* 7. F5 continues: uname prints the release. */
