@@ -331,7 +331,11 @@ on_tab_close_clicked (GtkButton *button,
   if (page >= 0)
     gtk_notebook_remove_page (self->source_tabs, page);
   if (gtk_notebook_get_n_pages (self->source_tabs) == 0)
-    gtk_stack_set_visible_child_name (self->source_area, "empty");
+    {
+      /* GtkNotebook 4.8 measures an empty tab row as negative. */
+      gtk_notebook_set_show_tabs (self->source_tabs, FALSE);
+      gtk_stack_set_visible_child_name (self->source_area, "empty");
+    }
 }
 
 /* A GtkNotebook, not AdwTabView: libadwaita 1.2's tab bar re-queues its
@@ -354,6 +358,7 @@ add_view (KwbWindow     *self,
   gtk_box_append (GTK_BOX (tab), label);
   gtk_box_append (GTK_BOX (tab), close);
   gtk_notebook_append_page (self->source_tabs, GTK_WIDGET (view), tab);
+  gtk_notebook_set_show_tabs (self->source_tabs, TRUE);
   gtk_notebook_set_tab_reorderable (self->source_tabs, GTK_WIDGET (view), TRUE);
   g_signal_connect_object (view, "line-activated", G_CALLBACK (on_view_line_activated), self, 0);
   gtk_stack_set_visible_child_name (self->source_area, "sources");
@@ -403,6 +408,7 @@ kwb_window_close_sources (KwbWindow *self)
 
   while (gtk_notebook_get_n_pages (self->source_tabs) > 0)
     gtk_notebook_remove_page (self->source_tabs, -1);
+  gtk_notebook_set_show_tabs (self->source_tabs, FALSE);
   gtk_stack_set_visible_child_name (self->source_area, "empty");
 }
 
