@@ -397,6 +397,38 @@ gdb_console_has (gpointer data)
 }
 
 static gboolean
+stopped_at_line (gpointer data)
+{
+  Wait *w = data;
+  const KwbGdbStop *stop = kwb_session_get_last_stop (w->session);
+
+  return kwb_session_get_state (w->session) == KWB_SESSION_STATE_STOPPED && stop != NULL &&
+         stop->line == (int) w->count;
+}
+
+static gboolean
+model_has_condition (gpointer data)
+{
+  Wait *w = data;
+  GListModel *model = kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (w->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (kwb_breakpoint_get_condition (bp), "1 == 1") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+model_lacks_condition (gpointer data)
+{
+  return !model_has_condition (data);
+}
+
+static gboolean
 locals_have (gpointer data)
 {
   Wait *w = data;
@@ -550,6 +582,50 @@ check_session (KwbApplication *app,
   }
 
   g_test_message ("step %s", "2");
+  /* Run to cursor (Ctrl+F10) from start_kernel to setup_arch. */
+  {
+    KwbSourceView *main_c = kwb_window_get_visible_source (window);
+    guint target = find_line (kwb_source_view_get_path (main_c), "setup_arch(&command_line);");
+
+    kwb_source_view_scroll_to_line (main_c, target);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-cursor", NULL);
+    w.count = target;
+    wait_until (stopped_at_line, &w, "run to cursor to reach setup_arch's line");
+    w.suffix = "/init/main.c";
+    wait_until (current_in, &w, "the stop mark on setup_arch's line");
+    kwb_window_get_current_location (window, &line);
+    g_assert_cmpuint (line, ==, target);
+  }
+
+  /* The gutter's context-menu actions: a conditional breakpoint, then
+   * delete. (Popping the menu itself up makes GDK 4.8 complain about the
+   * monitor under Xvfb, fatal here: the actions are called directly.) */
+  {
+    KwbSourceView *main_c = kwb_window_get_visible_source (window);
+    guint target = find_line (kwb_source_view_get_path (main_c), "trap_init();");
+    g_autoptr(KwbBreakpoint) cond_bp = NULL;
+    AdwMessageDialog *dialog = NULL;
+    g_autofree char *info = NULL;
+
+    /* What its "Add Conditional Breakpoint…" item activates. */
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.breakpoint-condition", "u", target);
+    for (GList *l = gtk_window_list_toplevels (); l; l = g_list_delete_link (l, l))
+      if (ADW_IS_MESSAGE_DIALOG (l->data))
+        dialog = l->data;
+    g_assert_nonnull (dialog);
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "1 == 1");
+    adw_message_dialog_response (dialog, "set");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    w.text = "trap_init";
+    wait_until (model_has_condition, &w, "the conditional breakpoint");
+    info = gdb_says (&w, "info breakpoints");
+    g_assert_nonnull (strstr (info, "stop only if 1 == 1"));
+    g_assert_cmpint (kwb_source_view_get_breakpoint_mark (main_c, target), ==, KWB_BREAKPOINT_MARK_ENABLED);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.breakpoint-delete", "u", target);
+    wait_until (model_lacks_condition, &w, "the conditional breakpoint deleted");
+    g_assert_cmpint (kwb_source_view_get_breakpoint_mark (main_c, target), ==, KWB_BREAKPOINT_MARK_NONE);
+  }
+
   /* 2. An oops line in the console is a link to its source line. */
   vte_terminal_feed (terminal, "\r\n[    1.234567] RIP: 0010:__do_sys_newuname+0x1a/0xd0\r\n", -1);
   w.count = 22;
