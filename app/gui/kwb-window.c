@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-window.h"
+#include "kwb-modules-page.h"
 #include "kwb-source-status.h"
 #include "kwb-stale-banner.h"
 #include "kwb-welcome.h"
@@ -27,6 +28,8 @@ struct _KwbWindow
   gboolean              session_active;
 
   KwbSession           *session;
+  KwbModules           *modules;
+  KwbModulesPage       *modules_sidebar;
   KwbSourceView        *current_view;   /* weak: the tab with the stop mark */
   KwbSourceView        *disassembly;    /* weak */
   GPtrArray            *pending_breakpoints; /* FILE:LINE set before a session */
@@ -1041,6 +1044,8 @@ kwb_window_clear_session (KwbWindow *self)
   kwb_console_set_session (self->console, NULL);
   kwb_frames_panel_set_session (self->frames_panel, NULL);
   kwb_breakpoints_page_set_session (self->breakpoints_sidebar, NULL);
+  kwb_modules_page_set_modules (self->modules_sidebar, NULL);
+  g_clear_object (&self->modules);
   set_current_view (self, NULL, 0);
   g_clear_object (&self->session);
 }
@@ -1073,6 +1078,10 @@ kwb_window_start_session (KwbWindow *self)
   kwb_window_clear_session (self);
 
   self->session = kwb_session_new (config);
+  /* Before start: the module loader sets its breakpoints while the guest is
+   * still frozen. */
+  self->modules = kwb_modules_new (self->session);
+  kwb_modules_page_set_modules (self->modules_sidebar, self->modules);
   for (guint i = 0; i < self->pending_breakpoints->len; i++)
     kwb_session_add_initial_breakpoint (self->session, g_ptr_array_index (self->pending_breakpoints, i));
   g_ptr_array_set_size (self->pending_breakpoints, 0);
@@ -1259,9 +1268,9 @@ on_breakpoint_activated (KwbBreakpointsPage *page,
 }
 
 static void
-on_breakpoints_page_failed (KwbBreakpointsPage *page,
-                            const char         *message,
-                            KwbWindow          *self)
+on_sidebar_page_failed (GtkWidget  *page,
+                        const char *message,
+                        KwbWindow  *self)
 {
   kwb_window_toast (self, message);
 }
@@ -1294,7 +1303,8 @@ kwb_window_init_session_ui (KwbWindow *self)
   g_signal_connect_object (self->frames_panel, "frame-activated", G_CALLBACK (on_frame_activated), self, 0);
   g_signal_connect_object (self->breakpoints_sidebar, "breakpoint-activated",
                            G_CALLBACK (on_breakpoint_activated), self, 0);
-  g_signal_connect_object (self->breakpoints_sidebar, "failed", G_CALLBACK (on_breakpoints_page_failed), self, 0);
+  g_signal_connect_object (self->breakpoints_sidebar, "failed", G_CALLBACK (on_sidebar_page_failed), self, 0);
+  g_signal_connect_object (self->modules_sidebar, "failed", G_CALLBACK (on_sidebar_page_failed), self, 0);
   kwb_console_set_settings (self->console, self->settings);
 }
 
@@ -1487,6 +1497,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   g_type_ensure (KWB_TYPE_CONSOLE);
   g_type_ensure (KWB_TYPE_FRAMES_PANEL);
   g_type_ensure (KWB_TYPE_BREAKPOINTS_PAGE);
+  g_type_ensure (KWB_TYPE_MODULES_PAGE);
   /* Project widgets in the template (wizard issue): header, banner, welcome. */
   g_type_ensure (KWB_TYPE_SOURCE_STATUS);
   g_type_ensure (KWB_TYPE_STALE_BANNER);
@@ -1503,6 +1514,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, frames_panel);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_paned);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, breakpoints_sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, modules_sidebar);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, main_paned);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, sidebar_stack);

@@ -16,6 +16,7 @@
 
 #include "kwb-application.h"
 #include "kwb-window.h"
+#include "kwb-modules-page.h"
 
 /* A hang guard, not a timing assertion: fail with what was awaited. */
 #define WAIT_LIMIT_US (180 * G_USEC_PER_SEC)
@@ -557,6 +558,13 @@ check_session (KwbApplication *app,
   g_assert_false (button_sensitive (window, "interrupt_button"));
   g_assert_false (button_sensitive (window, "start_button"));
   g_assert_true (kwb_console_get_attached (console));
+  /* The Modules page follows this session's module list. */
+  {
+    KwbModulesPage *modules_page = KWB_MODULES_PAGE (find_widget (GTK_WIDGET (window), "modules_sidebar"));
+
+    g_assert_nonnull (kwb_modules_page_get_modules (modules_page));
+    g_assert_true (G_LIST_MODEL (kwb_modules_page_get_modules (modules_page)) != NULL);
+  }
   w.text = "command_line";
   wait_until (locals_have, &w, "start_kernel's locals");
   save_screenshot (GTK_WIDGET (window), "session-stopped-start-kernel.png");
