@@ -48,6 +48,7 @@ char *
 kwb_modules_page_dup_row_subtitle (KwbModule *module)
 {
   g_autofree char *size = g_format_size_full (kwb_module_get_size (module), G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *address = NULL;
   const char *state;
 
   switch (kwb_module_get_state (module))
@@ -58,9 +59,10 @@ kwb_modules_page_dup_row_subtitle (KwbModule *module)
     case KWB_MODULE_STATE_UNFORMED: state = _("being set up"); break;
     default: state = "?"; break;
     }
+  /* The address as a string: a G_GINT64 format inside _() cannot be translated. */
+  address = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", kwb_module_get_text_address (module));
   /* Translators: "live · 0xffffffffa0000000 · 12.0 KiB" in the module list. */
-  return g_strdup_printf (_("%s · 0x%" G_GINT64_MODIFIER "x · %s"), state,
-                          kwb_module_get_text_address (module), size);
+  return g_strdup_printf (_("%s · %s · %s"), state, address, size);
 }
 
 /* ---- rows ---- */

@@ -1796,8 +1796,8 @@ kwb_project_page_dup_summary (KwbProjectPage *self)
                                 profile, extra ? g_strv_length (extra) : 0);
       }
     case KWB_PROJECT_PAGE_MACHINE:
-      return g_strdup_printf (_("%" G_GINT64_FORMAT " MiB, %" G_GINT64_FORMAT " CPUs, %s"),
-                              kwb_project_get_int (p, "qemu", "memory"), kwb_project_get_int (p, "qemu", "cpus"),
+      return g_strdup_printf (_("%d MiB, %d CPUs, %s"),
+                              (int) kwb_project_get_int (p, "qemu", "memory"), (int) kwb_project_get_int (p, "qemu", "cpus"),
                               kwb_project_get_boolean (p, "debug", "break-at-start")
                               ? _("stops at the start function") : _("runs freely"));
     default:

@@ -510,7 +510,11 @@ disassemble_cb (GObject      *object,
                               kwb_mi_value_get_string (insn, "inst") ?: "");
     }
   if (text->len == 0)
-    g_string_append_printf (text, _("No instructions at 0x%016" G_GINT64_MODIFIER "x\n"), addr);
+    {
+      g_autofree char *where = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", addr);
+
+      g_string_append_printf (text, _("No instructions at %s\n"), where);
+    }
 
   if (self->disassembly == NULL)
     {
