@@ -1,11 +1,13 @@
-/* kwb-build-panel.c — build BusyBox, the kernel and the initramfs with a progress bar each
+/* kwb-build-panel.c — build BusyBox, the kernel, modules and the initramfs with a progress bar each
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One button runs the stages in order: BusyBox (only when built from
  * source), the kernel (configured when needed; make notices when it is up to
- * date), then the initramfs, which needs the kernel's release for its
- * modules. The first compiler error is a row; activating it emits
+ * date), the project's out-of-tree modules (only when it has some: each
+ * is rebuilt only when its sources changed, and the kernel is never
+ * relinked for them), then the initramfs, which takes the kernel's release
+ * and the modules. The first compiler error is a row; activating it emits
  * ::location-activated with the file and line, which the owner opens in the
  * source view (the wizard forwards it to the main window's
  * "win.open-location" action as "FILE:LINE").
@@ -18,11 +20,13 @@
 #include "kwb-busybox.h"
 #include "kwb-initramfs.h"
 #include "kwb-kernel-build.h"
+#include "kwb-module-build.h"
 #include "kwb-setup.h"
 
 typedef enum {
   STAGE_BUSYBOX,
   STAGE_KERNEL,
+  STAGE_MODULES,
   STAGE_INITRAMFS,
   N_STAGES
 } Stage;
@@ -35,6 +39,7 @@ struct _KwbBuildPanel
   GCancellable   *cancellable;
   KwbBusybox     *busybox;
   KwbKernelBuild *kernel;
+  KwbModuleBuild *modules;
   KwbInitramfs   *initramfs;
   gboolean        running;
   gboolean        succeeded;
@@ -240,6 +245,26 @@ on_busybox_built (GObject      *source,
   run_stage (self, STAGE_KERNEL);
 }
 
+/* The first compiler or linker error, as a row that opens its line. */
+static void
+show_problem (KwbBuildPanel               *self,
+              const KwbKernelBuildProblem *problem)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *message = NULL;
+
+  if (problem == NULL || problem->file == NULL)
+    return;
+  title = g_strdup_printf ("%s:%u", problem->file, problem->line);
+  message = g_markup_escape_text (problem->message ? problem->message : "", -1);
+  g_free (self->problem_file);
+  self->problem_file = g_strdup (problem->file);
+  self->problem_line = problem->line;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problem_row), title);
+  adw_action_row_set_subtitle (self->problem_row, message);
+  gtk_widget_set_visible (self->problem_list, TRUE);
+}
+
 /* Kernel */
 
 static void
@@ -289,26 +314,70 @@ on_kernel_built (GObject      *source,
     return;
   if (!ok)
     {
-      const KwbKernelBuildProblem *problem = kwb_kernel_build_get_problem (build);
-
-      if (problem != NULL && problem->file != NULL)
-        {
-          g_autofree char *title = g_strdup_printf ("%s:%u", problem->file, problem->line);
-          g_autofree char *message = g_markup_escape_text (problem->message ? problem->message : "", -1);
-
-          g_free (self->problem_file);
-          self->problem_file = g_strdup (problem->file);
-          self->problem_line = problem->line;
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->problem_row), title);
-          adw_action_row_set_subtitle (self->problem_row, message);
-          gtk_widget_set_visible (self->problem_list, TRUE);
-        }
+      show_problem (self, kwb_kernel_build_get_problem (build));
       stage_failed (self, STAGE_KERNEL, error);
       return;
     }
   stage_done (self, STAGE_KERNEL,
               kwb_kernel_build_get_up_to_date (build) ? _("Up to date") : _("Built"));
+  run_stage (self, STAGE_MODULES);
+}
+
+/* Modules */
+
+
+static void
+on_module_started (KwbModuleBuild *build,
+                   const char     *source,
+                   KwbBuildPanel  *self)
+{
+  g_autofree char *name = g_path_get_basename (source);
+  g_autofree char *status = g_strdup_printf (_("Building %s"), name);
+
+  set_stage_status (self, STAGE_MODULES, status);
+}
+
+static void
+on_module_line (KwbModuleBuild *build,
+                const char     *line,
+                KwbBuildPanel  *self)
+{
+  append_log (self, line);
+}
+
+static void
+on_modules_built (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KwbBuildPanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  KwbModuleBuild *build = KWB_MODULE_BUILD (source);
+  g_autofree char *status = NULL;
+  GPtrArray *built;
+
+  if (self->disposed)
+    return;
+  if (!kwb_module_build_build_finish (build, result, &error))
+    {
+      show_problem (self, kwb_module_build_get_problem (build));
+      stage_failed (self, STAGE_MODULES, error);
+      return;
+    }
+  built = kwb_module_build_get_modules (build);
+  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u module ready", "%u modules ready",
+                                         built ? built->len : 0),
+                            built ? built->len : 0);
+  stage_done (self, STAGE_MODULES, status);
   run_stage (self, STAGE_INITRAMFS);
+}
+
+static gboolean
+has_module_projects (KwbBuildPanel *self)
+{
+  g_auto(GStrv) projects = kwb_project_dup_string_list (self->project, "modules", "projects");
+
+  return projects != NULL && projects[0] != NULL;
 }
 
 /* Initramfs */
@@ -356,7 +425,7 @@ run_stage (KwbBuildPanel *self,
       if (self->skip_kernel)
         {
           stage_done (self, stage, _("Not needed: only the initramfs changed"));
-          run_stage (self, STAGE_INITRAMFS);
+          run_stage (self, STAGE_MODULES);
           return;
         }
       g_clear_object (&self->kernel);
@@ -366,6 +435,21 @@ run_stage (KwbBuildPanel *self,
       g_signal_connect_object (self->kernel, "line-logged", G_CALLBACK (on_kernel_line), self, 0);
       start_pulse (self, stage);
       kwb_kernel_build_build_async (self->kernel, self->cancellable, on_kernel_built, g_object_ref (self));
+      break;
+
+    case STAGE_MODULES:
+      if (!has_module_projects (self))
+        {
+          stage_done (self, stage, _("No module projects"));
+          run_stage (self, STAGE_INITRAMFS);
+          return;
+        }
+      g_clear_object (&self->modules);
+      self->modules = kwb_module_build_new (self->project);
+      g_signal_connect_object (self->modules, "module-started", G_CALLBACK (on_module_started), self, 0);
+      g_signal_connect_object (self->modules, "line", G_CALLBACK (on_module_line), self, 0);
+      start_pulse (self, stage);
+      kwb_module_build_build_async (self->modules, self->cancellable, on_modules_built, g_object_ref (self));
       break;
 
     case STAGE_INITRAMFS:
@@ -485,6 +569,7 @@ kwb_build_panel_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->busybox);
   g_clear_object (&self->kernel);
+  g_clear_object (&self->modules);
   g_clear_object (&self->initramfs);
   G_OBJECT_CLASS (kwb_build_panel_parent_class)->dispose (object);
 }
@@ -558,8 +643,8 @@ kwb_build_panel_class_init (KwbBuildPanelClass *klass)
 static void
 kwb_build_panel_init (KwbBuildPanel *self)
 {
-  static const char *titles[N_STAGES] = { N_("BusyBox"), N_("Kernel"), N_("Initramfs") };
-  static const char *names[N_STAGES] = { "busybox", "kernel", "initramfs" };
+  static const char *titles[N_STAGES] = { N_("BusyBox"), N_("Kernel"), N_("Modules"), N_("Initramfs") };
+  static const char *names[N_STAGES] = { "busybox", "kernel", "modules", "initramfs" };
   GtkWidget *list, *buttons, *expander, *scrolled, *problems;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
@@ -660,6 +745,7 @@ kwb_build_panel_new (KwbProject *project)
   /* The button says what changed settings need (none: a plain Build). */
   gtk_button_set_label (self->build_button, kwb_rebuild_describe (pending));
   gtk_widget_set_visible (GTK_WIDGET (self->rows[STAGE_BUSYBOX]), busybox_from_source (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->rows[STAGE_MODULES]), has_module_projects (self));
   return self;
 }
 

@@ -25,6 +25,7 @@
 #include "kwb-project-settings.h"
 #include "kwb-source-view.h"
 #include "kwb-window.h"
+#include "kwb-module-build.h"
 #include "kwb-wizard.h"
 
 /* ---- waiting and looking ---- */
@@ -717,15 +718,40 @@ settings_body (KwbApplication *app,
     g_autoptr(KwbProject) p = kwb_project_load (dir, NULL);
     GtkWindow *build_window;
 
+    g_autofree char *module_dir = NULL;
+    g_autofree char *listing = NULL;
+    g_autoptr(GError) module_error = NULL;
+
+    /* A module project too: the Build button builds it against the
+     * project's kernel (no relink) and puts its .ko into the initramfs. */
+    {
+      /* Modules need a built kernel: the fixture's (read only here). */
+      g_autofree char *fixture_build = g_path_get_dirname (g_getenv ("KWB_FIXTURE_VMLINUX"));
+
+      kwb_project_set_string (kwb_window_get_project (window), "kernel", "build-dir", fixture_build);
+    }
+    module_dir = kwb_module_build_new_template (kwb_window_get_project (window), "kwb_hello", &module_error);
+    g_assert_no_error (module_error);
     kwb_project_set_string (kwb_window_get_project (window), "project", "pending-rebuild", "initramfs");
     g_assert_true (kwb_project_save (kwb_window_get_project (window), NULL));
     g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Rebuild Initramfs");
     click (build_button);
     wait_until (build_window_shown, NULL, "the build window");
     build_window = find_build_window ();
-    wait_until_n (build_finished, build_window, "the initramfs build", 30000);
+    wait_until_n (build_finished, build_window, "the initramfs build", 120000);
     g_assert_cmpstr (subtitle (build_window, "stage_kernel"), ==, "Not needed: only the initramfs changed");
+    if (g_strcmp0 (subtitle (build_window, "stage_modules"), "1 module ready") != 0)
+      g_error ("modules stage: %s", gtk_label_get_label (GTK_LABEL (require (GTK_WIDGET (build_window), "build_result"))));
+    g_assert_true (gtk_widget_get_visible (require (GTK_WIDGET (build_window), "stage_modules")));
+    g_assert_cmpstr (subtitle (build_window, "stage_modules"), ==, "1 module ready");
     g_assert_nonnull (strstr (subtitle (build_window, "stage_initramfs"), "initramfs.cpio.gz"));
+    {
+      const char *argv[] = { KWB_CLI_PATH, "initramfs", dir, "--list", NULL };
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                   &listing, NULL, NULL, NULL));
+      g_assert_nonnull (strstr (listing, "kwb_hello.ko"));
+    }
     save_screenshot (GTK_WIDGET (build_window), "build-window-initramfs-only.png");
     gtk_window_destroy (build_window);
     pending = read_key (dir, "project", "pending-rebuild");
