@@ -80,6 +80,8 @@ struct _KwbQemu
   char          *binary_path;
   char          *accel_note;
   guint          connect_id;
+  gint64         connect_deadline; /* monotonic µs: QMP and stub sockets by then */
+  gboolean       term_sent;        /* stopping: quit ignored, SIGTERM sent */
   guint          stop_timeout_id;
   gboolean       stop_requested;
   gboolean       exited;
@@ -721,22 +723,16 @@ try_connect_qmp (gpointer user_data)
 
   /* QEMU opens the QMP socket early and the GDB stub's later: ready means
    * both are there. */
-  if (!self->expose_tcp && !g_file_test (self->gdb_path, G_FILE_TEST_EXISTS))
-    {
-      gint64 deadline = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self), "kwb-qmp-deadline"));
-
-      if (g_get_monotonic_time () / 1000 < deadline)
-        return G_SOURCE_CONTINUE;
-    }
+  if (!self->expose_tcp && !g_file_test (self->gdb_path, G_FILE_TEST_EXISTS) &&
+      g_get_monotonic_time () < self->connect_deadline)
+    return G_SOURCE_CONTINUE;
 
   client = g_socket_client_new ();
   address = g_unix_socket_address_new (self->qmp_path);
   connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
   if (connection == NULL)
     {
-      gint64 deadline = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self), "kwb-qmp-deadline"));
-
-      if (g_get_monotonic_time () / 1000 < deadline)
+      if (g_get_monotonic_time () < self->connect_deadline)
         return G_SOURCE_CONTINUE;
       {
         g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
@@ -888,8 +884,7 @@ spawn_qemu (KwbQemu  *self,
                                        stderr_line_cb, g_object_ref (self));
   g_subprocess_wait_async (self->process, NULL, process_exited_cb, g_object_ref (self));
 
-  g_object_set_data (G_OBJECT (self), "kwb-qmp-deadline",
-                     GSIZE_TO_POINTER ((gsize) (g_get_monotonic_time () / 1000 + QMP_CONNECT_TIMEOUT_MS)));
+  self->connect_deadline = g_get_monotonic_time () + QMP_CONNECT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   g_clear_handle_id (&self->connect_id, g_source_remove);
   self->connect_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 5, try_connect_qmp, g_object_ref (self), g_object_unref);
   return TRUE;
@@ -1024,17 +1019,16 @@ static gboolean
 stop_escalate (gpointer user_data)
 {
   KwbQemu *self = user_data;
-  int stage = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "kwb-stop-stage"));
 
   self->stop_timeout_id = 0;
   if (self->exited || self->process == NULL)
     return G_SOURCE_REMOVE;
 
-  if (stage == 0)
+  if (!self->term_sent)
     {
       g_debug ("QEMU ignored quit; sending SIGTERM");
       kwb_spawn_kill_group (self->process, SIGTERM);
-      g_object_set_data (G_OBJECT (self), "kwb-stop-stage", GINT_TO_POINTER (1));
+      self->term_sent = TRUE;
       self->stop_timeout_id = g_timeout_add (TERM_GRACE_MS, stop_escalate, self);
     }
   else
@@ -1080,14 +1074,10 @@ kwb_qemu_stop_async (KwbQemu             *self,
   if (self->qmp != NULL)
     {
       kwb_qemu_qmp_async (self, "quit", NULL, NULL, quit_cb, NULL);
-      g_object_set_data (G_OBJECT (self), "kwb-stop-stage", GINT_TO_POINTER (0));
       self->stop_timeout_id = g_timeout_add (QUIT_GRACE_MS, stop_escalate, self);
     }
   else
-    {
-      g_object_set_data (G_OBJECT (self), "kwb-stop-stage", GINT_TO_POINTER (0));
-      stop_escalate (self);
-    }
+    stop_escalate (self);
 }
 
 gboolean
