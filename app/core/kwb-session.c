@@ -571,8 +571,14 @@ on_gdb_stopped (KwbGdb     *gdb,
 
   if (self->quiet_stop)
     {
+      /* Our interrupt can land before GDB has stepped off the breakpoint
+       * the guest was just continued from: GDB then reports that same
+       * breakpoint again, at the same address. That is our stop too. */
+      gboolean same_place = g_strcmp0 (stop->reason, "breakpoint-hit") == 0 && self->last_stop != NULL &&
+                            stop->bkptno == self->last_stop->bkptno && stop->addr == self->last_stop->addr;
+
       self->quiet_stop = FALSE;
-      if (g_strcmp0 (stop->reason, "signal-received") == 0 || stop->reason == NULL)
+      if (g_strcmp0 (stop->reason, "signal-received") == 0 || stop->reason == NULL || same_place)
         {
           self->resume_after_ops = TRUE;
           run_next_op (self);
