@@ -11,6 +11,12 @@
  * the guest continues while --continue allows. --console-send types TEXT
  * into the serial console once the BusyBox shell is up. The VM always ends
  * with the command; it never outlives kwb (process group + PDEATHSIG).
+ *
+ * The exit status says whether the session did what was asked: 1 when a
+ * requested breakpoint could not be set, when no stop came before --timeout,
+ * or when the session failed (QEMU or GDB died, QEMU stopped answering).
+ * --json lines are written with json-glib; bytes that are not UTF-8 (the
+ * guest's console) come out as \udc80–\udcff, as in `kwb mi parse`.
  */
 #include "config.h"
 
@@ -36,15 +42,45 @@ typedef struct {
   gboolean     console_sent;
   gboolean     finishing;
   guint        pending_exec;
+  guint        n_stops;
+  guint        n_requested_breaks;
+  int          timeout;
 } Debug;
 
 static void finish (Debug *debug, int status);
 
-static void
-append_json (GString    *out,
-             const char *text)
+/* One JSON line on stdout: {"event":EVENT, …what FILL adds}. */
+static JsonBuilder *
+json_event_begin (const char *event)
 {
-  kwb_mi_json_append_string (out, text, strlen (text));
+  JsonBuilder *b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "event");
+  json_builder_add_string_value (b, event);
+  return b;
+}
+
+static void
+json_event_print (JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  line = kwb_json_to_line (root);
+  printf ("%s\n", line);
+}
+
+static void
+json_member_text (JsonBuilder *b,
+                  const char  *name,
+                  const char  *text,
+                  gssize       length)
+{
+  json_builder_set_member_name (b, name);
+  kwb_json_builder_add_bytes (b, text, length);
 }
 
 static char *
@@ -71,18 +107,17 @@ print_stop (Debug            *debug,
 
   if (debug->json)
     {
-      g_autoptr(GString) out = g_string_new ("{\"event\":\"stopped\",\"reason\":");
+      g_autoptr(JsonBuilder) b = json_event_begin ("stopped");
+      g_autofree char *addr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", stop->addr);
 
-      append_json (out, stop->reason ? stop->reason : "");
-      g_string_append (out, ",\"func\":");
-      append_json (out, stop->func ? stop->func : "");
-      g_string_append (out, ",\"file\":");
-      append_json (out, local ? local : (stop->file ? stop->file : ""));
-      g_string_append_printf (out, ",\"line\":%d,\"addr\":\"0x%" G_GINT64_MODIFIER "x\",\"source\":",
-                              stop->line, stop->addr);
-      append_json (out, source ? source : "");
-      g_string_append (out, "}");
-      printf ("%s\n", out->str);
+      json_member_text (b, "reason", stop->reason ? stop->reason : "", -1);
+      json_member_text (b, "func", stop->func ? stop->func : "", -1);
+      json_member_text (b, "file", local ? local : (stop->file ? stop->file : ""), -1);
+      json_builder_set_member_name (b, "line");
+      json_builder_add_int_value (b, stop->line);
+      json_member_text (b, "addr", addr, -1);
+      json_member_text (b, "source", source ? source : "", -1);
+      json_event_print (b);
     }
   else
     {
@@ -161,11 +196,10 @@ exec_cb (GObject      *object,
     }
   else if (debug->json)
     {
-      g_autoptr(GString) line = g_string_new ("{\"event\":\"exec\",\"output\":");
+      g_autoptr(JsonBuilder) b = json_event_begin ("exec");
 
-      append_json (line, out);
-      g_string_append (line, "}");
-      printf ("%s\n", line->str);
+      json_member_text (b, "output", out, -1);
+      json_event_print (b);
     }
   else
     fputs (out, stdout);
@@ -180,6 +214,7 @@ on_stopped (KwbSession *session,
             KwbGdbStop *stop,
             Debug      *debug)
 {
+  debug->n_stops++;
   print_stop (debug, stop);
   if (debug->exec != NULL && debug->exec[0] != NULL)
     {
@@ -227,11 +262,10 @@ on_console_output (KwbQemu *qemu,
 
   if (debug->json)
     {
-      g_autoptr(GString) line = g_string_new ("{\"event\":\"console\",\"text\":");
+      g_autoptr(JsonBuilder) b = json_event_begin ("console");
 
-      kwb_mi_json_append_string (line, data, len);
-      g_string_append (line, "}");
-      printf ("%s\n", line->str);
+      json_member_text (b, "text", data, (gssize) len);
+      json_event_print (b);
     }
   else
     fwrite (data, 1, len, stderr);
@@ -257,6 +291,15 @@ on_timeout (gpointer user_data)
   Debug *debug = user_data;
 
   debug->timeout_id = 0;
+  if (debug->n_stops == 0)
+    {
+      /* Nothing was debugged: a breakpoint that is never hit usually means
+       * a vmlinux that is not this kernel's. */
+      fprintf (stderr, _("kwb: no stop within %d s: no breakpoint was hit (is the vmlinux the one "
+                         "this kernel image was built from?)\n"), debug->timeout);
+      finish (debug, KWB_EXIT_FAILED);
+      return G_SOURCE_REMOVE;
+    }
   fprintf (stderr, "%s\n", _("kwb: --timeout reached; stopping the guest"));
   finish (debug, debug->status);
   return G_SOURCE_REMOVE;
@@ -276,6 +319,7 @@ start_cb (GObject      *object,
 {
   Debug *debug = user_data;
   g_autoptr(GError) error = NULL;
+  guint n_set;
 
   if (!kwb_session_start_finish (KWB_SESSION (object), result, &error))
     {
@@ -286,6 +330,21 @@ start_cb (GObject      *object,
           g_main_loop_quit (debug->loop);
         }
       return;
+    }
+  /* Each breakpoint that could not be set was logged with GDB's reason; the
+   * session goes on with the others, but kwb debug did not do what was asked.
+   * (kwb debug loads no modules, so every breakpoint here is a requested one.) */
+  n_set = g_list_model_get_n_items (G_LIST_MODEL (kwb_session_get_breakpoints (debug->session)));
+  if (n_set < debug->n_requested_breaks)
+    {
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                    "kwb: %u requested breakpoint could not be set (see above); "
+                                    "the exit status will be 1\n",
+                                    "kwb: %u requested breakpoints could not be set (see above); "
+                                    "the exit status will be 1\n",
+                                    debug->n_requested_breaks - n_set),
+               debug->n_requested_breaks - n_set);
+      debug->status = KWB_EXIT_FAILED;
     }
   g_signal_connect (kwb_session_get_qemu (debug->session), "console-output",
                     G_CALLBACK (on_console_output), debug);
@@ -307,6 +366,8 @@ kwb_cmd_debug (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_auto(GStrv) breaks = NULL;
   g_auto(GStrv) exec = NULL;
+  g_auto(GStrv) project_breaks = NULL;
+  g_autofree char *start_function = NULL;
   g_autofree char *console_send = NULL;
   int continues = 0;
   int timeout = 0;
@@ -353,6 +414,14 @@ kwb_cmd_debug (int    argc,
   if ((config = kwb_session_config_new_for_project (project, &error)) == NULL)
     return kwb_cli_fail (error);
 
+  /* What the session will try to set: the start function (unless --break),
+   * the project's saved breakpoints, then --break. */
+  project_breaks = kwb_project_dup_string_list (project, "debug", "breakpoints");
+  start_function = kwb_project_dup_string (project, "debug", "start-function");
+  debug.n_requested_breaks = g_strv_length (project_breaks) + (breaks ? g_strv_length (breaks) : 0);
+  if (kwb_project_get_boolean (project, "debug", "break-at-start") && start_function && *start_function)
+    debug.n_requested_breaks++;
+
   session = kwb_session_new (config);
   for (guint i = 0; breaks != NULL && breaks[i] != NULL; i++)
     kwb_session_add_initial_breakpoint (session, breaks[i]);
@@ -366,13 +435,14 @@ kwb_cmd_debug (int    argc,
   debug.console_send = console_send;
   debug.console = g_string_new (NULL);
   debug.status = KWB_EXIT_OK;
+  debug.timeout = timeout > 0 ? timeout : 300;
 
   g_signal_connect (session, "stopped", G_CALLBACK (on_stopped), &debug);
   g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed), &debug);
   g_signal_connect (session, "log", G_CALLBACK (on_log), &debug);
   g_unix_signal_add (SIGINT, on_signal, &debug);
   g_unix_signal_add (SIGTERM, on_signal, &debug);
-  debug.timeout_id = g_timeout_add_seconds (timeout > 0 ? timeout : 300, on_timeout, &debug);
+  debug.timeout_id = g_timeout_add_seconds (debug.timeout, on_timeout, &debug);
 
   kwb_session_start_async (session, NULL, start_cb, &debug);
   g_main_loop_run (loop);

@@ -12,7 +12,7 @@
 #include "kwb-gdb.h"
 #include "kwb-mi-parser.h"
 #include "kwb-mi-record.h"
-#include "kwb-json.h"
+#include "kwb-json-output.h"
 #include "kwb-kconfig.h"
 #include "kwb-kconfig-tree.h"
 #include "kwb-kernel-build.h"

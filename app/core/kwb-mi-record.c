@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "kwb-json-output.h"
 #include "kwb-mi-record-private.h"
 
 G_DEFINE_BOXED_TYPE (KwbMiRecord, kwb_mi_record, kwb_mi_record_ref, kwb_mi_record_unref)
@@ -274,111 +275,63 @@ kwb_mi_value_get_int (const KwbMiValue *value,
 
 /* JSON ------------------------------------------------------------------ */
 
-void
-kwb_mi_json_append_string (GString    *out,
-                           const char *s,
-                           gsize       len)
-{
-  const char *end = s + len;
-
-  g_string_append_c (out, '"');
-  while (s < end)
-    {
-      const char *valid_end;
-      const char *p;
-
-      g_utf8_validate_len (s, (gsize) (end - s), &valid_end);
-      for (p = s; p < valid_end; p++)
-        {
-          guchar c = (guchar) *p;
-
-          switch (c)
-            {
-            case '"':  g_string_append (out, "\\\""); break;
-            case '\\': g_string_append (out, "\\\\"); break;
-            case '\n': g_string_append (out, "\\n"); break;
-            case '\t': g_string_append (out, "\\t"); break;
-            case '\r': g_string_append (out, "\\r"); break;
-            default:
-              if (c < 0x20)
-                g_string_append_printf (out, "\\u%04x", c);
-              else
-                g_string_append_c (out, (char) c);
-            }
-        }
-      if (valid_end < end)
-        {
-          guchar c = (guchar) *valid_end;
-
-          /* NUL is valid JSON as \u0000; any other byte that is not UTF-8
-           * becomes a lone low surrogate U+DC80..U+DCFF, Python's
-           * "surrogateescape", so the original bytes can be recovered. */
-          if (c == 0)
-            g_string_append (out, "\\u0000");
-          else
-            g_string_append_printf (out, "\\udc%02x", c);
-          valid_end++;
-        }
-      s = valid_end;
-    }
-  g_string_append_c (out, '"');
-}
-
-static void append_value (GString *out, const KwbMiValue *value);
+static void add_value (JsonBuilder *b, const KwbMiValue *value);
 
 /* In a tuple every child is a [key, value] pair (a key GDB left out, as MI2
  * does for multi-location breakpoints, is null); in a list only results are
  * pairs. Other values are strings or objects, never bare arrays, so the two
- * cannot be confused. */
+ * cannot be confused. Pairs rather than a JSON object: GDB repeats names
+ * (frame=…,frame=…) and a JSON object would keep one. */
 static void
-append_children (GString          *out,
-                 const KwbMiValue *value)
+add_children (JsonBuilder      *b,
+              const KwbMiValue *value)
 {
-  g_string_append_c (out, '[');
+  json_builder_begin_array (b);
   for (guint i = 0; i < value->len; i++)
     {
       const KwbMiValue *child = &value->u.children[i];
 
-      if (i > 0)
-        g_string_append_c (out, ',');
       if (child->key != NULL || value->kind == KWB_MI_VALUE_TUPLE)
         {
-          g_string_append_c (out, '[');
+          json_builder_begin_array (b);
           if (child->key != NULL)
-            kwb_mi_json_append_string (out, child->key, strlen (child->key));
+            kwb_json_builder_add_bytes (b, child->key, -1);
           else
-            g_string_append (out, "null");
-          g_string_append_c (out, ',');
-          append_value (out, child);
-          g_string_append_c (out, ']');
+            json_builder_add_null_value (b);
+          add_value (b, child);
+          json_builder_end_array (b);
         }
       else
-        append_value (out, child);
+        add_value (b, child);
     }
-  g_string_append_c (out, ']');
+  json_builder_end_array (b);
 }
 
 static void
-append_value (GString          *out,
-              const KwbMiValue *value)
+add_value (JsonBuilder      *b,
+           const KwbMiValue *value)
 {
   if (value->kind == KWB_MI_VALUE_STRING)
     {
-      kwb_mi_json_append_string (out, value->u.string, value->len);
+      kwb_json_builder_add_bytes (b, value->u.string, value->len);
       return;
     }
-  g_string_append (out, value->kind == KWB_MI_VALUE_TUPLE ? "{\"tuple\":" : "{\"list\":");
-  append_children (out, value);
-  g_string_append_c (out, '}');
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, value->kind == KWB_MI_VALUE_TUPLE ? "tuple" : "list");
+  add_children (b, value);
+  json_builder_end_object (b);
 }
 
-void
-kwb_mi_record_append_json (const KwbMiRecord *record,
-                           GString           *out)
+JsonNode *
+kwb_mi_record_to_json (const KwbMiRecord *record)
 {
-  g_string_append (out, "{\"type\":\"");
-  g_string_append (out, kwb_mi_record_type_to_string (record->type));
-  g_string_append_c (out, '"');
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, kwb_mi_record_type_to_string (record->type));
 
   switch (record->type)
     {
@@ -386,34 +339,47 @@ kwb_mi_record_append_json (const KwbMiRecord *record,
     case KWB_MI_RECORD_EXEC:
     case KWB_MI_RECORD_STATUS:
     case KWB_MI_RECORD_NOTIFY:
-      g_string_append (out, ",\"token\":");
-      if (record->has_token)
-        g_string_append_printf (out, "%" G_GUINT64_FORMAT, record->token);
+      json_builder_set_member_name (b, "token");
+      if (record->has_token && record->token <= G_MAXINT64)
+        json_builder_add_int_value (b, (gint64) record->token);
       else
-        g_string_append (out, "null");
-      g_string_append (out, ",\"class\":");
-      kwb_mi_json_append_string (out, record->klass, strlen (record->klass));
-      g_string_append (out, ",\"results\":");
-      append_children (out, &record->results);
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "class");
+      kwb_json_builder_add_bytes (b, record->klass, -1);
+      json_builder_set_member_name (b, "results");
+      add_children (b, &record->results);
       break;
 
     case KWB_MI_RECORD_CONSOLE:
     case KWB_MI_RECORD_TARGET:
     case KWB_MI_RECORD_LOG:
-      g_string_append (out, ",\"text\":");
-      kwb_mi_json_append_string (out, record->text, record->text_len);
+      json_builder_set_member_name (b, "text");
+      kwb_json_builder_add_bytes (b, record->text, record->text_len);
       break;
 
     case KWB_MI_RECORD_ERROR:
-      g_string_append (out, ",\"error\":");
-      kwb_mi_json_append_string (out, record->error, strlen (record->error));
-      g_string_append_printf (out, ",\"column\":%u,\"text\":", record->column);
-      kwb_mi_json_append_string (out, record->text, record->text_len);
+      json_builder_set_member_name (b, "error");
+      kwb_json_builder_add_bytes (b, record->error, -1);
+      json_builder_set_member_name (b, "column");
+      json_builder_add_int_value (b, record->column);
+      json_builder_set_member_name (b, "text");
+      kwb_json_builder_add_bytes (b, record->text, record->text_len);
       break;
 
     case KWB_MI_RECORD_PROMPT:
     default:
       break;
     }
-  g_string_append_c (out, '}');
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+void
+kwb_mi_record_append_json (const KwbMiRecord *record,
+                           GString           *out)
+{
+  g_autoptr(JsonNode) node = kwb_mi_record_to_json (record);
+  g_autofree char *line = kwb_json_to_line (node);
+
+  g_string_append (out, line);
 }

@@ -21,7 +21,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -102,20 +102,20 @@ gboolean           kwb_mi_value_get_uint64      (const KwbMiValue  *value,
                                                  const char        *path,
                                                  guint64           *out);
 
-/* One JSON object, no newline (the format `kwb mi parse` prints):
+/* The record as JSON (the format `kwb mi parse` prints, one per line):
  *   {"type":"result|exec|status|notify","token":N|null,"class":"…","results":PAIRS}
  *   {"type":"console|target|log","text":"…"}   {"type":"prompt"}
  *   {"type":"error","error":"…","column":N,"text":"…"}
  * PAIRS is an array of [key, value] pairs, in GDB's order, duplicates kept.
  * A value is a JSON string, {"tuple":PAIRS} or {"list":[…]} whose items are
  * values, or [key, value] pairs for a list of results. A key GDB left out
- * is null. Strings: UTF-8 as is; a byte that is not UTF-8 is written as a
- * lone surrogate \udc80–\udcff (Python's "surrogateescape"). */
+ * is null; so is a token above 2^63 - 1. Strings: UTF-8 as is; a byte that
+ * is not UTF-8 is written as a lone surrogate \udc80–\udcff (Python's
+ * "surrogateescape"), so write the tree with kwb_json_to_line(). */
+JsonNode          *kwb_mi_record_to_json        (const KwbMiRecord *record);
+/* kwb_mi_record_to_json() written as one line, without the newline. */
 void               kwb_mi_record_append_json    (const KwbMiRecord *record,
                                                  GString           *out);
-void               kwb_mi_json_append_string    (GString           *out,
-                                                 const char        *s,
-                                                 gsize              len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbMiRecord, kwb_mi_record_unref)
 

@@ -11,6 +11,11 @@
  * its slave path: the GUI hosts the master in a VTE terminal, tests and kwb
  * read and write it (watch-console).
  *
+ * QMP is JSON (json-glib): replies and events parsed with JsonParser,
+ * commands built with JsonBuilder. A watchdog keeps a QMP command in flight
+ * while the guest lives: a QEMU that stops answering is killed with a reason
+ * instead of leaving GDB waiting for a stop that never comes.
+ *
  * Stopping is polite first: QMP "quit", then SIGTERM, then SIGKILL to the
  * whole process group. QEMU also dies with us (PR_SET_PDEATHSIG, kwb-spawn).
  */
@@ -22,6 +27,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <unistd.h>
@@ -31,13 +37,14 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "kwb-json.h"
 #include "kwb-qemu.h"
 #include "kwb-spawn.h"
 
 #define CONSOLE_TAIL_BYTES  8192
 #define STDERR_TAIL_LINES   20
 #define QMP_CONNECT_TIMEOUT_MS 15000
+#define WATCHDOG_INTERVAL_MS 2500
+#define QMP_REPLY_TIMEOUT_MS 5000
 #define QUIT_GRACE_MS       3000
 #define TERM_GRACE_MS       2000
 
@@ -81,6 +88,8 @@ struct _KwbQemu
   char          *accel_note;
   guint          connect_id;
   gint64         connect_deadline; /* monotonic µs: QMP and stub sockets by then */
+  guint          watchdog_id;
+  char          *hang_reason;      /* set when we killed it for not answering */
   gboolean       term_sent;        /* stopping: quit ignored, SIGTERM sent */
   guint          stop_timeout_id;
   gboolean       stop_requested;
@@ -167,6 +176,7 @@ kwb_qemu_dispose (GObject *object)
     g_cancellable_cancel (self->io_cancellable);
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
   g_clear_handle_id (&self->connect_id, g_source_remove);
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
   fail_pending (self, _("QEMU session closed"));
   g_clear_object (&self->qmp_in);
   g_clear_object (&self->qmp);
@@ -196,6 +206,7 @@ kwb_qemu_finalize (GObject *object)
   g_free (self->qmp_path);
   g_free (self->gdb_path);
   g_free (self->pty_path);
+  g_free (self->hang_reason);
   g_clear_object (&self->io_cancellable);
   g_byte_array_unref (self->console_tail);
   g_queue_free_full (self->stderr_tail, g_free);
@@ -266,11 +277,11 @@ kwb_qemu_class_init (KwbQemuClass *klass)
   /**
    * KwbQemu::qmp-event:
    * @name: the QMP event, e.g. STOP, RESUME, SHUTDOWN
-   * @data: its "data" member as a{sv}, or %NULL
+   * @data: (nullable): its "data" member, usually an object
    */
   signals[QMP_EVENT] =
     g_signal_new ("qmp-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_NODE);
 }
 
 static void
@@ -445,36 +456,49 @@ open_pty (KwbQemu  *self,
 
 /* ---- QMP ---- */
 
+/* MEMBER of OBJECT if it is a string, else NULL (QMP is outside input: a
+ * member of another type must not trip json-glib's type checks). */
+static const char *
+member_string (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
 static void
 qmp_handle_line (KwbQemu    *self,
                  const char *line)
 {
-  g_autoptr(GVariant) msg = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) ret = NULL;
-  g_autoptr(GVariant) err = NULL;
-  g_autofree char *event = NULL;
+  JsonObject *msg;
+  JsonNode *ret;
+  JsonNode *err;
+  const char *event;
 
-  if ((msg = kwb_json_parse (line, -1, &error)) == NULL)
+  if (!json_parser_load_from_data (parser, line, -1, &error))
     {
       g_warning ("QMP sent something that is not JSON: %s", error->message);
       return;
     }
-  if (!g_variant_is_of_type (msg, G_VARIANT_TYPE_VARDICT))
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return;
+  msg = json_node_get_object (json_parser_get_root (parser));
 
-  if ((event = kwb_json_dup_string (msg, "event")) != NULL)
+  if ((event = member_string (msg, "event")) != NULL)
     {
-      g_autoptr(GVariant) data = g_variant_lookup_value (msg, "data", NULL);
-
-      g_signal_emit (self, signals[QMP_EVENT], 0, event, data);
+      g_signal_emit (self, signals[QMP_EVENT], 0, event, json_object_get_member (msg, "data"));
       return;
     }
-  if (g_variant_lookup_value (msg, "QMP", NULL) != NULL)
+  if (json_object_has_member (msg, "QMP"))
     return; /* greeting, handled by the capabilities negotiation queued first */
 
-  ret = g_variant_lookup_value (msg, "return", NULL);
-  err = g_variant_lookup_value (msg, "error", NULL);
+  ret = json_object_get_member (msg, "return");
+  err = json_object_get_member (msg, "error");
   if (ret != NULL || err != NULL)
     {
       g_autoptr(GTask) task = g_queue_pop_head (self->qmp_pending);
@@ -483,13 +507,13 @@ qmp_handle_line (KwbQemu    *self,
         return;
       if (err != NULL)
         {
-          g_autofree char *desc = kwb_json_dup_string (msg, "error.desc");
+          const char *desc = JSON_NODE_HOLDS_OBJECT (err) ? member_string (json_node_get_object (err), "desc") : NULL;
 
           g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_QMP,
                                    _("QEMU refused the command: %s"), desc ? desc : "?");
         }
       else
-        g_task_return_pointer (task, g_steal_pointer (&ret), (GDestroyNotify) g_variant_unref);
+        g_task_return_pointer (task, json_node_copy (ret), (GDestroyNotify) json_node_unref);
     }
 }
 
@@ -524,12 +548,17 @@ qmp_read_next (KwbQemu *self)
 static void
 qmp_send (KwbQemu    *self,
           const char *command,
-          const char *arguments_json,
+          JsonObject *arguments,
           GTask      *task)
 {
-  g_autofree char *text = NULL;
-  GOutputStream *out;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gint64 *sent;
+  GOutputStream *out;
+  gsize len;
 
   if (self->qmp == NULL || self->exited)
     {
@@ -538,28 +567,51 @@ qmp_send (KwbQemu    *self,
       g_object_unref (task);
       return;
     }
-  if (arguments_json != NULL)
-    text = g_strdup_printf ("{\"execute\": \"%s\", \"arguments\": %s}\n", command, arguments_json);
-  else
-    text = g_strdup_printf ("{\"execute\": \"%s\"}\n", command);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "execute");
+  json_builder_add_string_value (builder, command);
+  if (arguments != NULL)
+    {
+      JsonNode *node = json_node_init_object (json_node_alloc (), arguments);
+
+      json_builder_set_member_name (builder, "arguments");
+      json_builder_add_value (builder, node);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &len);
 
   /* QMP commands are tiny; a blocking write to a local socket is fine and
    * keeps requests in the order they were made. */
   out = g_io_stream_get_output_stream (G_IO_STREAM (self->qmp));
-  if (!g_output_stream_write_all (out, text, strlen (text), NULL, NULL, &error))
+  if (!g_output_stream_write_all (out, text, len, NULL, NULL, &error) ||
+      !g_output_stream_write_all (out, "\n", 1, NULL, NULL, &error))
     {
       g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING,
                                _("Cannot talk to QEMU: %s"), error->message);
       g_object_unref (task);
       return;
     }
+  /* When it was sent, for the watchdog. */
+  sent = g_new (gint64, 1);
+  *sent = g_get_monotonic_time ();
+  g_task_set_task_data (task, sent, g_free);
   g_queue_push_tail (self->qmp_pending, task);
 }
 
+/**
+ * kwb_qemu_qmp_async:
+ * @command: a QMP command, e.g. "query-status"
+ * @arguments: (nullable): its "arguments" object
+ *
+ * Sends one QMP command; replies come in the order commands were sent.
+ */
 void
 kwb_qemu_qmp_async (KwbQemu             *self,
                     const char          *command,
-                    const char          *arguments_json,
+                    JsonObject          *arguments,
                     GCancellable        *cancellable,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
@@ -571,16 +623,65 @@ kwb_qemu_qmp_async (KwbQemu             *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kwb_qemu_qmp_async);
-  qmp_send (self, command, arguments_json, task);
+  qmp_send (self, command, arguments, task);
 }
 
-GVariant *
+/* The reply's "return" member (an object for most commands). */
+JsonNode *
 kwb_qemu_qmp_finish (KwbQemu       *self,
                      GAsyncResult  *result,
                      GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- watchdog ---- */
+
+static void
+ping_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(JsonNode) ret = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+}
+
+/* A QEMU that is stopped (SIGSTOP) or stuck answers neither QMP nor GDB, and
+ * GDB would wait for its stop reply for ever. QMP is answered by QEMU's main
+ * loop whether the guest runs or not, so a command left unanswered for
+ * QMP_REPLY_TIMEOUT_MS means QEMU is gone for practical purposes: kill it and
+ * say why, which ends the session like any other death of QEMU. When nothing
+ * is pending, ask something cheap so there is a reply to wait for. (A slow
+ * command, e.g. a synchronous dump-guest-memory, would need its async form.) */
+static gboolean
+watchdog_tick (gpointer user_data)
+{
+  KwbQemu *self = user_data;
+  GTask *oldest;
+
+  if (self->exited || self->stop_requested || self->qmp == NULL)
+    {
+      self->watchdog_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if ((oldest = g_queue_peek_head (self->qmp_pending)) == NULL)
+    {
+      kwb_qemu_qmp_async (self, "query-status", NULL, NULL, ping_cb, NULL);
+      return G_SOURCE_CONTINUE;
+    }
+  if (g_get_monotonic_time () - *(gint64 *) g_task_get_task_data (oldest) <
+      QMP_REPLY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
+    return G_SOURCE_CONTINUE;
+
+  g_free (self->hang_reason);
+  self->hang_reason = g_strdup_printf (_("QEMU stopped responding: no answer on its control socket "
+                                         "for %d s (was it stopped with SIGSTOP, or is it stuck?), "
+                                         "so it was killed"),
+                                       QMP_REPLY_TIMEOUT_MS / 1000);
+  g_debug ("%s", self->hang_reason);
+  kwb_spawn_kill_group (self->process, SIGKILL);
+  self->watchdog_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 /* ---- start ---- */
@@ -622,10 +723,11 @@ process_exited_cb (GObject      *object,
   /* Anything left in the group (nothing, normally) goes with it. */
   kwb_spawn_kill_group (G_SUBPROCESS (object), SIGKILL);
 
-  reason = format_exit_reason (self, status);
+  reason = self->hang_reason != NULL ? g_strdup (self->hang_reason) : format_exit_reason (self, status);
   g_debug ("%s", reason);
 
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
   fail_pending (self, reason);
   cleanup_runtime_dir (self);
 
@@ -675,7 +777,7 @@ capabilities_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(KwbQemu) self = user_data;
-  g_autoptr(GVariant) ret = NULL;
+  g_autoptr(JsonNode) ret = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) start = NULL;
 
@@ -696,14 +798,11 @@ capabilities_cb (GObject      *object,
       g_input_stream_read_bytes_async (self->console_stream, 4096, G_PRIORITY_DEFAULT,
                                        self->io_cancellable, console_read_cb, g_object_ref (self));
     }
+  g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  self->watchdog_id = g_timeout_add (WATCHDOG_INTERVAL_MS, watchdog_tick, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_task_return_boolean (start, TRUE);
 }
-
-typedef struct {
-  KwbQemu *self;
-  gint64   deadline;
-} ConnectData;
 
 static gboolean
 try_connect_qmp (gpointer user_data)
@@ -778,17 +877,39 @@ find_free_tcp_port (void)
   return port;
 }
 
+/* A unix socket path must fit sockaddr_un.sun_path (108 bytes with its NUL). */
+static gboolean
+socket_dir_fits (const char *base)
+{
+  struct sockaddr_un addr;
+
+  return base != NULL && g_file_test (base, G_FILE_TEST_IS_DIR) &&
+         strlen (base) + strlen ("/kwb-XXXXXX/qmp.sock") < sizeof addr.sun_path;
+}
+
 static gboolean
 make_runtime_dir (KwbQemu  *self,
                   GError  **error)
 {
-  const char *base = g_get_user_runtime_dir ();
+  /* XDG_RUNTIME_DIR is per user and 0700 already; g_mkdtemp creates ours 0700
+   * too, so the sockets inside are reachable by this user only. A base whose
+   * socket paths would not fit sun_path (a long XDG_RUNTIME_DIR or TMPDIR)
+   * gives way to a shorter one: the folder is as private anywhere. */
+  const char *bases[] = { g_get_user_runtime_dir (), g_get_tmp_dir (), "/tmp" };
+  const char *base = NULL;
   g_autofree char *template = NULL;
 
-  /* XDG_RUNTIME_DIR is per user and 0700 already; g_mkdtemp creates ours 0700
-   * too, so the sockets inside are reachable by this user only. */
-  if (base == NULL || !g_file_test (base, G_FILE_TEST_IS_DIR))
-    base = g_get_tmp_dir ();
+  for (guint i = 0; i < G_N_ELEMENTS (bases) && base == NULL; i++)
+    if (socket_dir_fits (bases[i]))
+      base = bases[i];
+  if (base == NULL)
+    {
+      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                   _("No folder for QEMU's sockets: %s is too long for a socket path and /tmp "
+                     "cannot be used; set TMPDIR to a short folder"),
+                   bases[0]);
+      return FALSE;
+    }
   template = g_build_filename (base, "kwb-XXXXXX", NULL);
   if (g_mkdtemp_full (template, 0700) == NULL)
     {
@@ -806,21 +927,34 @@ make_runtime_dir (KwbQemu  *self,
   return TRUE;
 }
 
+/* QEMU's option syntax (key=value,key=value) takes a comma inside a value
+ * as ",,": a path with a comma would otherwise end the value there. */
+static char *
+escape_option_value (const char *value)
+{
+  g_auto(GStrv) parts = g_strsplit (value, ",", -1);
+
+  return g_strjoinv (",,", parts);
+}
+
 static GStrv
 build_argv (KwbQemu *self)
 {
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   g_autofree char *mem = g_strdup_printf ("%u", self->memory);
   g_autofree char *smp = g_strdup_printf ("%u", self->cpus);
-  g_autofree char *chardev = g_strdup_printf ("serial,id=console0,path=%s", self->pty_path);
-  g_autofree char *qmp = g_strdup_printf ("unix:%s,server=on,wait=off", self->qmp_path);
+  g_autofree char *pty_path = escape_option_value (self->pty_path);
+  g_autofree char *qmp_path = escape_option_value (self->qmp_path);
+  g_autofree char *gdb_path = escape_option_value (self->gdb_path);
+  g_autofree char *chardev = g_strdup_printf ("serial,id=console0,path=%s", pty_path);
+  g_autofree char *qmp = g_strdup_printf ("unix:%s,server=on,wait=off", qmp_path);
   g_autofree char *gdb = NULL;
   gboolean kvm = g_str_equal (self->accelerator, "kvm");
 
   if (self->expose_tcp)
     gdb = g_strdup_printf ("tcp:127.0.0.1:%u", self->tcp_port);
   else
-    gdb = g_strdup_printf ("unix:path=%s,server=on,wait=off", self->gdb_path);
+    gdb = g_strdup_printf ("unix:path=%s,server=on,wait=off", gdb_path);
 
   g_strv_builder_add_many (b, self->binary,
                            "-nodefaults", "-no-user-config",
@@ -1044,7 +1178,7 @@ quit_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  g_autoptr(GVariant) ret = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+  g_autoptr(JsonNode) ret = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
 }
 
 void

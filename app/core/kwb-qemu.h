@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "kwb-project.h"
 
@@ -70,11 +71,11 @@ gboolean     kwb_qemu_start_finish         (KwbQemu             *self,
                                             GError             **error);
 void         kwb_qemu_qmp_async            (KwbQemu             *self,
                                             const char          *command,
-                                            const char          *arguments_json,
+                                            JsonObject          *arguments,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
-GVariant    *kwb_qemu_qmp_finish           (KwbQemu             *self,
+JsonNode    *kwb_qemu_qmp_finish           (KwbQemu             *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 void         kwb_qemu_stop_async           (KwbQemu             *self,
