@@ -89,6 +89,7 @@ struct _KwbQemu
   guint          connect_id;
   gint64         connect_deadline; /* monotonic µs: QMP and stub sockets by then */
   guint          watchdog_id;
+  gint64         watchdog_last;    /* monotonic µs of the previous tick */
   char          *hang_reason;      /* set when we killed it for not answering */
   gboolean       term_sent;        /* stopping: quit ignored, SIGTERM sent */
   guint          stop_timeout_id;
@@ -657,6 +658,9 @@ static gboolean
 watchdog_tick (gpointer user_data)
 {
   KwbQemu *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 last = self->watchdog_last;
+  gint64 *sent;
   GTask *oldest;
 
   if (self->exited || self->stop_requested || self->qmp == NULL)
@@ -664,13 +668,18 @@ watchdog_tick (gpointer user_data)
       self->watchdog_id = 0;
       return G_SOURCE_REMOVE;
     }
+  self->watchdog_last = now;
   if ((oldest = g_queue_peek_head (self->qmp_pending)) == NULL)
     {
       kwb_qemu_qmp_async (self, "query-status", NULL, NULL, ping_cb, NULL);
       return G_SOURCE_CONTINUE;
     }
-  if (g_get_monotonic_time () - *(gint64 *) g_task_get_task_data (oldest) <
-      QMP_REPLY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
+  /* A late tick means we did not run (stopped ourselves, or starved): the
+   * answer may be waiting unread, so QEMU gets a fresh delay. */
+  sent = g_task_get_task_data (oldest);
+  if (last != 0 && now - last > 2 * WATCHDOG_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
+    *sent = now;
+  if (now - *sent < QMP_REPLY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
     return G_SOURCE_CONTINUE;
 
   g_free (self->hang_reason);
@@ -799,6 +808,7 @@ capabilities_cb (GObject      *object,
                                        self->io_cancellable, console_read_cb, g_object_ref (self));
     }
   g_clear_handle_id (&self->watchdog_id, g_source_remove);
+  self->watchdog_last = 0;
   self->watchdog_id = g_timeout_add (WATCHDOG_INTERVAL_MS, watchdog_tick, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_task_return_boolean (start, TRUE);
