@@ -34,6 +34,11 @@ check "prints the source line" sh -c "sed -n 2p '$tmp/out' | grep -Eq '^ +[0-9]+
 check "--json exits 0" [ $rc -eq 0 ]
 check "--json prints a stopped event" grep -q '^{"event":"stopped","reason":"breakpoint-hit","func":"start_kernel"' "$tmp/out"
 check "--exec output is printed" grep -q '"event":"exec","output":"\$1 = ' "$tmp/out"
+check "every --json line is one JSON object" python3 -c '
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
+    assert isinstance(json.loads(line), dict), line
+' "$tmp/out"
 
 # Continue to the shell and type a command.
 "$kwb" debug "$tmp/p" --break __do_sys_newuname --console-send 'uname -r\n' --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
@@ -43,6 +48,28 @@ check "a breakpoint hit from a console command" grep -q '^stopped: __do_sys_newu
 "$kwb" debug "$tmp/p" --break no_such_function_here --break start_kernel --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "a missing function is reported" grep -q 'no_such_function_here' "$tmp/err"
 check "and the other breakpoint still stops" grep -q '^stopped: start_kernel' "$tmp/out"
+check "but kwb debug exits 1, saying a breakpoint was not set" sh -c "[ $rc -eq 1 ] && grep -q 'could not be set' '$tmp/err'"
+
+# A breakpoint that is never hit (here: nothing reboots; with a vmlinux that
+# is not the kernel's, the same): the timeout is an error, with the reason.
+"$kwb" debug "$tmp/p" --break __do_sys_reboot --timeout 20 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "no stop before --timeout: exit 1 saying so" sh -c "[ $rc -eq 1 ] && grep -q 'no stop within 20 s' '$tmp/err'"
+
+# QEMU stops answering (SIGSTOP): found out, a clear message, exit 1.
+rm -f "$tmp/stopped.err"
+"$kwb" debug "$tmp/p" --continue 100 --timeout 240 >"$tmp/out" 2>"$tmp/stopped.err" &
+pid=$!
+i=0
+while [ $i -lt 600 ] && ! grep -q 'QEMU started' "$tmp/stopped.err" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+qemu=$(pgrep -P $pid -f qemu-system | head -n 1)
+check "kwb debug runs its qemu" [ -n "$qemu" ]
+kill -STOP "${qemu:-0}" 2>/dev/null
+wait $pid; rc=$?
+cp "$tmp/stopped.err" "$tmp/err"
+check "a stopped QEMU ends kwb debug with exit 1" [ $rc -eq 1 ]
+check "saying QEMU stopped responding" grep -q 'QEMU stopped responding' "$tmp/err"
+st=$(ps -o stat= -p "${qemu:-0}" 2>/dev/null)
+check "and the stopped qemu is gone" sh -c "[ -z '$st' ] || [ '${st#Z}' != '$st' ]"
 
 # A prebuilt kernel: image + debug vmlinux, no build of ours.
 "$kwb" init "$tmp/pre" >/dev/null 2>&1 &&
