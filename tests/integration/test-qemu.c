@@ -27,6 +27,8 @@ static char *short_base;   /* TMPDIR: short, with a comma */
 
 typedef struct {
   KwbQemu    *qemu;
+  GMainLoop  *loop;
+  guint       deadline_id;
   gboolean    done;
   gboolean    ok;
   GError     *error;
@@ -37,62 +39,56 @@ typedef struct {
   char       *exit_reason;
 } Ctx;
 
+/* Every callback below quits the loop, and the waiting code looks whether
+ * what it waits for has come; the deadline quits it for good. */
 static gboolean
 deadline_cb (gpointer user_data)
 {
-  gboolean *expired = user_data;
+  Ctx *ctx = user_data;
 
-  *expired = TRUE;
+  ctx->deadline_id = 0;
+  g_main_loop_quit (ctx->loop);
   return G_SOURCE_REMOVE;
 }
 
-/* Iterates the main loop until *flag or the deadline; returns *flag. */
 static gboolean
-wait_for (gboolean *flag,
-          guint     seconds)
+ctx_run (Ctx *ctx)
 {
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (seconds, deadline_cb, &expired);
-
-  while (!*flag && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return *flag;
+  if (ctx->deadline_id == 0)
+    return FALSE;
+  g_main_loop_run (ctx->loop);
+  return TRUE;
 }
 
+/* Runs the main loop until COND holds, for DEADLINE_S at most. */
+#define WAIT_UNTIL(ctx, cond) G_STMT_START {                                   \
+    (ctx)->deadline_id = g_timeout_add_seconds (DEADLINE_S, deadline_cb, (ctx)); \
+    while (!(cond) && ctx_run (ctx))                                           \
+      ;                                                                        \
+    g_clear_handle_id (&(ctx)->deadline_id, g_source_remove);                  \
+    g_assert_true (cond);                                                      \
+  } G_STMT_END
+
+/* One callback for start, QMP and stop: the source tag says which. */
 static void
-start_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Ctx *ctx = user_data;
-
-  ctx->ok = kwb_qemu_start_finish (KWB_QEMU (object), result, &ctx->error);
-  ctx->done = TRUE;
-}
-
-static void
-qmp_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  Ctx *ctx = user_data;
-
-  g_clear_pointer (&ctx->ret, json_node_unref);
-  ctx->ret = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &ctx->error);
-  ctx->done = TRUE;
-}
-
-static void
-stop_cb (GObject      *object,
+done_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
   Ctx *ctx = user_data;
+  KwbQemu *qemu = KWB_QEMU (object);
 
-  ctx->ok = kwb_qemu_stop_finish (KWB_QEMU (object), result, &ctx->error);
+  if (g_async_result_is_tagged (result, kwb_qemu_start_async))
+    ctx->ok = kwb_qemu_start_finish (qemu, result, &ctx->error);
+  else if (g_async_result_is_tagged (result, kwb_qemu_stop_async))
+    ctx->ok = kwb_qemu_stop_finish (qemu, result, &ctx->error);
+  else
+    {
+      g_clear_pointer (&ctx->ret, json_node_unref);
+      ctx->ret = kwb_qemu_qmp_finish (qemu, result, &ctx->error);
+    }
   ctx->done = TRUE;
+  g_main_loop_quit (ctx->loop);
 }
 
 static void
@@ -106,6 +102,7 @@ on_event (KwbQemu    *qemu,
   if (data != NULL && JSON_NODE_HOLDS_OBJECT (data))
     status = json_object_get_string_member_with_default (json_node_get_object (data), "status", NULL);
   g_ptr_array_add (ctx->events, status ? g_strdup_printf ("%s:%s", name, status) : g_strdup (name));
+  g_main_loop_quit (ctx->loop);
 }
 
 static void
@@ -118,6 +115,7 @@ on_exited (KwbQemu    *qemu,
   ctx->requested = requested;
   g_free (ctx->exit_reason);
   ctx->exit_reason = g_strdup (reason);
+  g_main_loop_quit (ctx->loop);
 }
 
 static gboolean
@@ -130,25 +128,20 @@ has_event (Ctx        *ctx,
   return FALSE;
 }
 
-static gboolean
-wait_event (Ctx        *ctx,
-            const char *event)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (DEADLINE_S, deadline_cb, &expired);
-
-  while (!has_event (ctx, event) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return has_event (ctx, event);
-}
+/* Starts ASYNC (a call ending in done_cb, ctx) and waits for its answer. */
+#define CALL(ctx, async) G_STMT_START {  \
+    (ctx)->done = FALSE;                 \
+    g_clear_error (&(ctx)->error);       \
+    async;                               \
+    WAIT_UNTIL (ctx, (ctx)->done);       \
+  } G_STMT_END
 
 static void
 ctx_init (Ctx        *ctx,
           const char *binary)
 {
   memset (ctx, 0, sizeof *ctx);
+  ctx->loop = g_main_loop_new (NULL, FALSE);
   ctx->events = g_ptr_array_new_with_free_func (g_free);
   ctx->qemu = kwb_qemu_new ();
   if (binary != NULL)
@@ -165,9 +158,7 @@ ctx_init (Ctx        *ctx,
 static void
 ctx_start (Ctx *ctx)
 {
-  ctx->done = FALSE;
-  kwb_qemu_start_async (ctx->qemu, NULL, start_cb, ctx);
-  g_assert_true (wait_for (&ctx->done, DEADLINE_S));
+  CALL (ctx, kwb_qemu_start_async (ctx->qemu, NULL, done_cb, ctx));
   g_assert_no_error (ctx->error);
   g_assert_true (ctx->ok);
 }
@@ -177,10 +168,7 @@ ctx_qmp (Ctx        *ctx,
          const char *command,
          JsonObject *arguments)
 {
-  ctx->done = FALSE;
-  g_clear_error (&ctx->error);
-  kwb_qemu_qmp_async (ctx->qemu, command, arguments, NULL, qmp_cb, ctx);
-  g_assert_true (wait_for (&ctx->done, DEADLINE_S));
+  CALL (ctx, kwb_qemu_qmp_async (ctx->qemu, command, arguments, NULL, done_cb, ctx));
   if (ctx->ret == NULL || !JSON_NODE_HOLDS_OBJECT (ctx->ret))
     return NULL;
   return json_node_get_object (ctx->ret);
@@ -190,16 +178,13 @@ static void
 ctx_clear (Ctx *ctx)
 {
   if (kwb_qemu_get_pid (ctx->qemu) != 0)
-    {
-      ctx->done = FALSE;
-      kwb_qemu_stop_async (ctx->qemu, NULL, stop_cb, ctx);
-      g_assert_true (wait_for (&ctx->done, DEADLINE_S));
-    }
+    CALL (ctx, kwb_qemu_stop_async (ctx->qemu, NULL, done_cb, ctx));
   g_clear_object (&ctx->qemu);
   g_clear_pointer (&ctx->ret, json_node_unref);
   g_clear_error (&ctx->error);
   g_ptr_array_unref (ctx->events);
   g_free (ctx->exit_reason);
+  g_main_loop_unref (ctx->loop);
 }
 
 /* Replies parsed, an error reply's description, commands with arguments,
@@ -243,18 +228,16 @@ test_qmp (void)
 
   ctx_qmp (&ctx, "cont", NULL);
   g_assert_no_error (ctx.error);
-  g_assert_true (wait_event (&ctx, "RESUME"));
+  WAIT_UNTIL (&ctx, has_event (&ctx, "RESUME"));
   ctx_qmp (&ctx, "stop", NULL);
   g_assert_no_error (ctx.error);
-  g_assert_true (wait_event (&ctx, "STOP"));
+  WAIT_UNTIL (&ctx, has_event (&ctx, "STOP"));
 
   ret = ctx_qmp (&ctx, "query-status", NULL);
   g_assert_cmpstr (json_object_get_string_member (ret, "status"), ==, "paused");
 
   /* A polite stop: quit over QMP, which QEMU acknowledges. */
-  ctx.done = FALSE;
-  kwb_qemu_stop_async (ctx.qemu, NULL, stop_cb, &ctx);
-  g_assert_true (wait_for (&ctx.done, DEADLINE_S));
+  CALL (&ctx, kwb_qemu_stop_async (ctx.qemu, NULL, done_cb, &ctx));
   g_assert_true (ctx.exited);
   g_assert_true (ctx.requested);
   ctx_clear (&ctx);
@@ -316,7 +299,7 @@ test_unresponsive (void)
   g_assert_cmpint (pid, >, 0);
   g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
 
-  g_assert_true (wait_for (&ctx.exited, DEADLINE_S));
+  WAIT_UNTIL (&ctx, ctx.exited);
   g_assert_false (ctx.requested);
   g_assert_nonnull (strstr (ctx.exit_reason, "stopped responding"));
   g_assert_cmpint (kwb_qemu_get_pid (ctx.qemu), ==, 0);
@@ -338,13 +321,11 @@ test_connect_deadline (void)
   g_assert_cmpint (g_chmod (fake, 0755), ==, 0);
 
   ctx_init (&ctx, fake);
-  ctx.done = FALSE;
-  kwb_qemu_start_async (ctx.qemu, NULL, start_cb, &ctx);
-  g_assert_true (wait_for (&ctx.done, DEADLINE_S));
+  CALL (&ctx, kwb_qemu_start_async (ctx.qemu, NULL, done_cb, &ctx));
   g_assert_false (ctx.ok);
   g_assert_error (ctx.error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_START_FAILED);
   g_assert_nonnull (strstr (ctx.error->message, "control socket"));
-  g_assert_true (wait_for (&ctx.exited, DEADLINE_S));
+  WAIT_UNTIL (&ctx, ctx.exited);
   g_assert_cmpint (kwb_qemu_get_pid (ctx.qemu), ==, 0);
   ctx_clear (&ctx);
 }
