@@ -49,7 +49,8 @@ typedef struct {
 
 static void finish (Debug *debug, int status);
 
-/* One JSON line on stdout: {"event":EVENT, …what FILL adds}. */
+/* One JSON line on stdout: json_event_begin() opens {"event":EVENT, the
+ * caller adds members, json_event_print() closes and prints it. */
 static JsonBuilder *
 json_event_begin (const char *event)
 {
