@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -134,6 +135,141 @@ kwb_qemu_kvm_usable (void)
     return FALSE;
   close (fd);
   return TRUE;
+}
+
+/* Whether a guest makes progress under KVM here. /dev/kvm opening is not
+ * enough: under some nested hypervisors QEMU aborts on an MSR, and under
+ * others the vCPU stalls silently inside the firmware (SeaBIOS stops after
+ * "Scan for VGA option rom"), so a kernel never reaches start_kernel. The
+ * probe boots the firmware alone with its debug port on stdout and waits
+ * for it to finish POST; the answer is kept per host boot and QEMU binary,
+ * so only the first session after a reboot pays for it (well under a second
+ * where KVM works). */
+#define KVM_PROBE_TIMEOUT_MS 4000
+
+static char *
+kvm_probe_cache_key (const char *qemu_path)
+{
+  g_autofree char *boot_id = NULL;
+  struct stat st;
+
+  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL) ||
+      stat (qemu_path, &st) != 0)
+    return NULL;
+  return g_strdup_printf ("%s %s %lld", g_strstrip (boot_id), qemu_path, (long long) st.st_mtime);
+}
+
+static char *
+kvm_probe_cache_path (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "kvm-probe", NULL);
+}
+
+static gboolean
+kvm_probe_run (const char  *qemu_path,
+               char       **why)
+{
+  const char *argv[] = { qemu_path, "-nodefaults", "-no-user-config", "-display", "none",
+                         "-no-reboot", "-accel", "kvm", "-cpu", "host", "-m", "32",
+                         "-chardev", "stdio,id=probe", "-device", "isa-debugcon,iobase=0x402,chardev=probe",
+                         NULL };
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GString) seen = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + KVM_PROBE_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  GInputStream *out;
+  gboolean done = FALSE;
+  int fd;
+
+  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  if ((process = kwb_spawn (launcher, argv, "qemu-system-x86", &error)) == NULL)
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  out = g_subprocess_get_stdout_pipe (process);
+  fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (out));
+
+  /* SeaBIOS ends POST with its boot attempts; with no disk it says which
+   * device it tries. Any of those lines means the vCPU ran the firmware. */
+  while (!done)
+    {
+      gint64 left = (deadline - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      char buf[4096];
+      gssize n;
+
+      if (left <= 0 || poll (&pfd, 1, (int) left) <= 0)
+        break;
+      if ((n = read (fd, buf, sizeof buf)) <= 0)
+        break;
+      g_string_append_len (seen, buf, n);
+      done = strstr (seen->str, "Booting from") != NULL || strstr (seen->str, "No bootable device") != NULL;
+      if (seen->len > 1024 * 1024)
+        break;
+    }
+
+  kwb_spawn_kill_group (process, SIGKILL);
+  g_subprocess_wait (process, NULL, NULL);
+  if (!done)
+    *why = g_strdup (seen->len == 0 ? _("QEMU ended or printed nothing under KVM")
+                                    : _("the guest's firmware stalled under KVM"));
+  return done;
+}
+
+static gboolean
+kvm_runs_guests (const char  *qemu_path,
+                 char       **why)
+{
+  g_autofree char *key = kvm_probe_cache_key (qemu_path);
+  g_autofree char *cache = kvm_probe_cache_path ();
+  g_autofree char *contents = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *line = NULL;
+  gboolean works;
+
+  if (key != NULL && g_file_get_contents (cache, &contents, NULL, NULL))
+    {
+      g_auto(GStrv) lines = g_strsplit (contents, "\n", 3);
+
+      if (g_strv_length (lines) >= 2 && g_str_equal (lines[0], key))
+        {
+          works = g_str_equal (lines[1], "yes");
+          if (!works)
+            *why = g_strdup (lines[2] && *lines[2] ? lines[2] : lines[1]);
+          return works;
+        }
+    }
+
+  works = kvm_probe_run (qemu_path, &reason);
+  if (key != NULL)
+    {
+      dir = g_path_get_dirname (cache);
+      line = g_strdup_printf ("%s\n%s\n%s\n", key, works ? "yes" : "no", reason ? reason : "");
+      if (g_mkdir_with_parents (dir, 0700) == 0)
+        g_file_set_contents (cache, line, -1, NULL);
+    }
+  if (!works)
+    *why = g_steal_pointer (&reason);
+  return works;
+}
+
+static void
+kvm_probe_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  char *why = NULL;
+
+  if (kvm_runs_guests (task_data, &why))
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    g_task_return_pointer (task, why, g_free);
 }
 
 static void
@@ -1075,6 +1211,56 @@ retry_with_tcg (KwbQemu    *self,
   return TRUE;
 }
 
+static void
+start_spawn (KwbQemu *self,
+             GTask   *task)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCELERATOR]);
+  self->start_task = task;
+  if (!spawn_qemu (self, &error))
+    {
+      g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
+
+      g_task_return_error (start, g_steal_pointer (&error));
+    }
+}
+
+static void
+kvm_probe_done_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KwbQemu *self = KWB_QEMU (object);
+  GTask *task = user_data;
+  g_autofree char *why = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (self->stop_requested)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The guest was stopped before it started"));
+      g_object_unref (task);
+      return;
+    }
+  if (why == NULL)
+    self->accelerator = g_strdup ("kvm");
+  else
+    {
+      kvm_failed_here = TRUE;
+      self->accelerator = g_strdup ("tcg");
+      g_free (self->accel_note);
+      self->accel_note = g_strdup_printf (_("KVM is present but QEMU could not use it (%s); using TCG"), why);
+      g_debug ("%s", self->accel_note);
+    }
+  start_spawn (self, task);
+}
+
 void
 kwb_qemu_start_async (KwbQemu             *self,
                       GCancellable        *cancellable,
@@ -1133,19 +1319,22 @@ kwb_qemu_start_async (KwbQemu             *self,
       break;
     case KWB_QEMU_ACCEL_AUTO:
     default:
-      self->accelerator = g_strdup (kwb_qemu_kvm_usable () && !kvm_failed_here ? "kvm" : "tcg");
+      if (kwb_qemu_kvm_usable () && !kvm_failed_here)
+        {
+          g_autoptr(GTask) probe = g_task_new (self, cancellable, kvm_probe_done_cb, g_steal_pointer (&task));
+
+          g_task_set_source_tag (probe, kwb_qemu_start_async);
+          g_task_set_task_data (probe, g_strdup (found), g_free);
+          self->binary_path = g_steal_pointer (&found);
+          g_task_run_in_thread (probe, kvm_probe_thread);
+          return;
+        }
+      self->accelerator = g_strdup ("tcg");
       break;
     }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCELERATOR]);
 
   self->binary_path = g_steal_pointer (&found);
-  self->start_task = g_steal_pointer (&task);
-  if (!spawn_qemu (self, &error))
-    {
-      g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
-
-      g_task_return_error (start, g_steal_pointer (&error));
-    }
+  start_spawn (self, g_steal_pointer (&task));
 }
 
 gboolean
