@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-core.h"
+#include "kwb-session-private.h"
 
 #define DEADLINE_S 120
 
