@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
 
+#include "kwb-enums.h"
 #include "kwb-frame.h"
 #include "kwb-gdb.h"
 #include "kwb-instruction.h"
@@ -225,7 +226,7 @@ emit_stream (KwbGdb       *self,
              KwbGdbStream  kind,
              const char   *text)
 {
-  g_signal_emit (self, signals[STREAM], 0, (guint) kind, text);
+  g_signal_emit (self, signals[STREAM], 0, kind, text);
 }
 
 static void
@@ -1445,7 +1446,7 @@ kwb_gdb_class_init (KwbGdbClass *klass)
   /* (KwbGdbStream kind, text) */
   signals[STREAM] =
     g_signal_new ("stream", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, KWB_TYPE_GDB_STREAM, G_TYPE_STRING);
   /* GDB is gone: its exit status, or 128 + the signal that killed it. */
   signals[EXITED] =
     g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -741,6 +741,34 @@ test_missing_gdb (void)
   g_assert_false (kwb_gdb_get_running (gdb));
 }
 
+/* The enums are GTypes: properties and signals carry them, and their
+ * values have names. */
+static void
+test_enum_types (void)
+{
+  g_autoptr(GEnumClass) exec = g_type_class_ref (KWB_TYPE_GDB_EXEC);
+  g_autoptr(GFlagsClass) flags = g_type_class_ref (KWB_TYPE_GDB_BREAK_FLAGS);
+  g_autoptr(GEnumClass) states = g_type_class_ref (KWB_TYPE_SESSION_STATE);
+  g_autoptr(GTypeClass) session_class = g_type_class_ref (KWB_TYPE_SESSION);
+  GParamSpec *state = g_object_class_find_property (G_OBJECT_CLASS (session_class), "state");
+  GSignalQuery query;
+
+  g_assert_true (G_TYPE_IS_ENUM (KWB_TYPE_GDB_EXEC));
+  g_assert_cmpstr (g_enum_get_value (exec, KWB_GDB_EXEC_STEP_INSTRUCTION)->value_nick, ==, "step-instruction");
+  g_assert_true (G_TYPE_IS_FLAGS (KWB_TYPE_GDB_BREAK_FLAGS));
+  g_assert_cmpuint (g_flags_get_first_value (flags, KWB_GDB_BREAK_HARDWARE)->value, ==, KWB_GDB_BREAK_HARDWARE);
+  g_assert_cmpstr (g_enum_get_value (states, KWB_SESSION_STATE_STOPPED)->value_nick, ==,
+                   kwb_session_state_to_string (KWB_SESSION_STATE_STOPPED));
+
+  g_assert_nonnull (state);
+  g_assert_true (G_IS_PARAM_SPEC_ENUM (state));
+  g_assert_true (state->value_type == KWB_TYPE_SESSION_STATE);
+  g_signal_query (g_signal_lookup ("state-changed", KWB_TYPE_SESSION), &query);
+  g_assert_cmpuint (query.n_params, ==, 2);
+  g_assert_true (query.param_types[0] == KWB_TYPE_SESSION_STATE);
+  g_assert_true (query.param_types[1] == KWB_TYPE_SESSION_STATE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -748,6 +776,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/gdb/quote", test_quote);
+  g_test_add_func ("/gdb/enum-types", test_enum_types);
   g_test_add_func ("/gdb/missing-gdb", test_missing_gdb);
   g_test_add ("/gdb/debug-session", Fixture, NULL, fixture_set_up, test_debug_session, fixture_tear_down);
   g_test_add ("/gdb/target-remote-path", Fixture, NULL, fixture_set_up, test_target_remote_path, fixture_tear_down);
