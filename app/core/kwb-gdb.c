@@ -12,6 +12,10 @@
  * (even killed, even if an inferior still holds the stdout pipe open, so no
  * EOF ever comes) the process watch drains what is left in the pipe, fails
  * every pending command with KWB_GDB_ERROR_EXITED and emits `exited`.
+ *
+ * The helpers at the end turn GDB's answers into typed objects (KwbFrame,
+ * KwbVariable, KwbRegister, KwbInstruction): this is the one file that
+ * reads MI for them, which is why it is longer than most.
  */
 #include "config.h"
 

@@ -16,6 +16,11 @@
  *   sees), does the work, continues: see Halt below.
  * Either process dying ends the session in FAILED with the reason, and takes
  * the other one down: nothing is left running.
+ *
+ * Longer than most files on purpose: the start sequence, the halt protocol
+ * and the op queue are one state machine over one instance (a stop means
+ * something different in each phase), and every typed call is a short
+ * entry into that queue. Split, the files would share all of their state.
  */
 #include "config.h"
 
@@ -1560,6 +1565,18 @@ kwb_session_console_finish (KwbSession    *self,
 
 /* ---- what the stopped guest looks like ---- */
 
+/* What a queued op returned, checked to come from SOURCE_TAG. */
+static gpointer
+propagate_op_pointer (KwbSession    *self,
+                      GAsyncResult  *result,
+                      gpointer       source_tag,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 kwb_session_list_frames_async (KwbSession          *self,
                                GCancellable        *cancellable,
@@ -1576,9 +1593,7 @@ kwb_session_list_frames_finish (KwbSession    *self,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_session_list_frames_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_op_pointer (self, result, kwb_session_list_frames_async, error);
 }
 
 void
@@ -1623,9 +1638,7 @@ kwb_session_list_variables_finish (KwbSession    *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_session_list_variables_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_op_pointer (self, result, kwb_session_list_variables_async, error);
 }
 
 void
@@ -1649,9 +1662,7 @@ kwb_session_list_registers_finish (KwbSession    *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_session_list_registers_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_op_pointer (self, result, kwb_session_list_registers_async, error);
 }
 
 void
@@ -1695,9 +1706,7 @@ kwb_session_disassemble_finish (KwbSession    *self,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_session_disassemble_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_op_pointer (self, result, kwb_session_disassemble_async, error);
 }
 
 void
@@ -1718,9 +1727,7 @@ kwb_session_evaluate_finish (KwbSession    *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_session_evaluate_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_op_pointer (self, result, kwb_session_evaluate_async, error);
 }
 
 /* ---- accessors ---- */

@@ -159,32 +159,38 @@ get_target_line (KwbWindow   *self,
   return TRUE;
 }
 
+typedef void (*LineFunc) (KwbWindow  *self,
+                          const char *path,
+                          guint       line);
+
 static void
-toggle_breakpoint_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+on_target_line (GtkWidget *widget,
+                GVariant  *parameter,
+                LineFunc   func)
 {
   KwbWindow *self = KWB_WINDOW (widget);
   const char *path;
   guint line;
 
   if (get_target_line (self, parameter, &path, &line))
-    kwb_window_toggle_breakpoint (self, path, line);
+    func (self, path, line);
 }
 
-/* Both run-to-cursor (the shortcut) and run-to-line (the gutter menu). */
 static void
-run_to_line_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+toggle_breakpoint_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
 {
-  KwbWindow *self = KWB_WINDOW (widget);
-  g_autofree char *location = NULL;
-  const char *path;
-  guint line;
+  on_target_line (widget, parameter, kwb_window_toggle_breakpoint);
+}
 
-  if (!get_target_line (self, parameter, &path, &line))
-    return;
+static void
+run_to (KwbWindow  *self,
+        const char *path,
+        guint       line)
+{
+  g_autofree char *location = NULL;
+
   if (self->session == NULL || kwb_session_get_state (self->session) != KWB_SESSION_STATE_STOPPED)
     {
       _kwb_window_toast (self, _("Run to a line needs a stopped guest: pause it first (Ctrl+F5)."));
@@ -194,17 +200,37 @@ run_to_line_action (GtkWidget  *widget,
   kwb_session_run_to_async (self->session, location, NULL, NULL, NULL);
 }
 
+/* Both run-to-cursor (the shortcut) and run-to-line (the gutter menu). */
+static void
+run_to_line_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  on_target_line (widget, parameter, run_to);
+}
+
+static void
+add_plain (KwbWindow  *self,
+           const char *path,
+           guint       line)
+{
+  _kwb_window_breakpoint_add (self, path, line, KWB_GDB_BREAK_NONE);
+}
+
 static void
 breakpoint_add_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  KwbWindow *self = KWB_WINDOW (widget);
-  const char *path;
-  guint line;
+  on_target_line (widget, parameter, add_plain);
+}
 
-  if (get_target_line (self, parameter, &path, &line))
-    _kwb_window_breakpoint_add (self, path, line, KWB_GDB_BREAK_NONE);
+static void
+add_hardware (KwbWindow  *self,
+              const char *path,
+              guint       line)
+{
+  _kwb_window_breakpoint_add (self, path, line, KWB_GDB_BREAK_HARDWARE);
 }
 
 static void
@@ -212,12 +238,15 @@ breakpoint_add_hardware_action (GtkWidget  *widget,
                                 const char *action_name,
                                 GVariant   *parameter)
 {
-  KwbWindow *self = KWB_WINDOW (widget);
-  const char *path;
-  guint line;
+  on_target_line (widget, parameter, add_hardware);
+}
 
-  if (get_target_line (self, parameter, &path, &line))
-    _kwb_window_breakpoint_add (self, path, line, KWB_GDB_BREAK_HARDWARE);
+static void
+enable (KwbWindow  *self,
+        const char *path,
+        guint       line)
+{
+  _kwb_window_breakpoint_set_enabled (self, path, line, TRUE);
 }
 
 static void
@@ -225,12 +254,15 @@ breakpoint_enable_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  KwbWindow *self = KWB_WINDOW (widget);
-  const char *path;
-  guint line;
+  on_target_line (widget, parameter, enable);
+}
 
-  if (get_target_line (self, parameter, &path, &line))
-    _kwb_window_breakpoint_set_enabled (self, path, line, TRUE);
+static void
+disable (KwbWindow  *self,
+         const char *path,
+         guint       line)
+{
+  _kwb_window_breakpoint_set_enabled (self, path, line, FALSE);
 }
 
 static void
@@ -238,12 +270,7 @@ breakpoint_disable_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
-  KwbWindow *self = KWB_WINDOW (widget);
-  const char *path;
-  guint line;
-
-  if (get_target_line (self, parameter, &path, &line))
-    _kwb_window_breakpoint_set_enabled (self, path, line, FALSE);
+  on_target_line (widget, parameter, disable);
 }
 
 static void
@@ -251,12 +278,18 @@ breakpoint_delete_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  KwbWindow *self = KWB_WINDOW (widget);
-  const char *path;
-  guint line;
+  on_target_line (widget, parameter, _kwb_window_breakpoint_delete);
+}
 
-  if (get_target_line (self, parameter, &path, &line))
-    _kwb_window_breakpoint_delete (self, path, line);
+static void
+ask_condition (KwbWindow  *self,
+               const char *path,
+               guint       line)
+{
+  if (!_kwb_window_session_is_live (self))
+    _kwb_window_toast (self, _("Start a session to change breakpoints this way"));
+  else
+    kwb_window_ask_condition (self, path, line);
 }
 
 static void
@@ -264,16 +297,7 @@ breakpoint_condition_action (GtkWidget  *widget,
                              const char *action_name,
                              GVariant   *parameter)
 {
-  KwbWindow *self = KWB_WINDOW (widget);
-  const char *path;
-  guint line;
-
-  if (!get_target_line (self, parameter, &path, &line))
-    return;
-  if (!_kwb_window_session_is_live (self))
-    _kwb_window_toast (self, _("Start a session to change breakpoints this way"));
-  else
-    kwb_window_ask_condition (self, path, line);
+  on_target_line (widget, parameter, ask_condition);
 }
 
 void
