@@ -168,19 +168,14 @@ op_free (gpointer data)
   g_free (op);
 }
 
+/* The enum's nick ("idle", "running", …): the GType names the values once. */
 const char *
 kwb_session_state_to_string (KwbSessionState state)
 {
-  switch (state)
-    {
-    case KWB_SESSION_STATE_IDLE: return "idle";
-    case KWB_SESSION_STATE_STARTING: return "starting";
-    case KWB_SESSION_STATE_RUNNING: return "running";
-    case KWB_SESSION_STATE_STOPPED: return "stopped";
-    case KWB_SESSION_STATE_EXITED: return "exited";
-    case KWB_SESSION_STATE_FAILED: return "failed";
-    default: return "?";
-    }
+  g_autoptr(GEnumClass) klass = g_type_class_ref (KWB_TYPE_SESSION_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
+
+  return value != NULL ? value->value_nick : "?";
 }
 
 static gboolean

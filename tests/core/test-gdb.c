@@ -757,8 +757,9 @@ test_enum_types (void)
   g_assert_cmpstr (g_enum_get_value (exec, KWB_GDB_EXEC_STEP_INSTRUCTION)->value_nick, ==, "step-instruction");
   g_assert_true (G_TYPE_IS_FLAGS (KWB_TYPE_GDB_BREAK_FLAGS));
   g_assert_cmpuint (g_flags_get_first_value (flags, KWB_GDB_BREAK_HARDWARE)->value, ==, KWB_GDB_BREAK_HARDWARE);
-  g_assert_cmpstr (g_enum_get_value (states, KWB_SESSION_STATE_STOPPED)->value_nick, ==,
-                   kwb_session_state_to_string (KWB_SESSION_STATE_STOPPED));
+  g_assert_cmpstr (g_enum_get_value (states, KWB_SESSION_STATE_STOPPED)->value_nick, ==, "stopped");
+  g_assert_cmpstr (kwb_session_state_to_string (KWB_SESSION_STATE_STARTING), ==, "starting");
+  g_assert_cmpstr (kwb_session_state_to_string (KWB_SESSION_STATE_FAILED), ==, "failed");
 
   g_assert_nonnull (state);
   g_assert_true (G_IS_PARAM_SPEC_ENUM (state));
