@@ -861,9 +861,9 @@ kwb_gdb_list_frames_async (KwbGdb              *self,
                 kwb_gdb_list_frames_async, cancellable, callback, user_data);
 }
 
-/* The record of a typed helper, checked to come from SOURCE_TAG. */
-static KwbMiRecord *
-propagate_record (KwbGdb        *self,
+/* What a typed helper's task returned, checked to come from SOURCE_TAG. */
+static gpointer
+propagate_checked (KwbGdb        *self,
                   GAsyncResult  *result,
                   gpointer       source_tag,
                   GError       **error)
@@ -889,7 +889,7 @@ kwb_gdb_list_frames_finish (KwbGdb        *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_autoptr(KwbMiRecord) record = propagate_record (self, result, kwb_gdb_list_frames_async, error);
+  g_autoptr(KwbMiRecord) record = propagate_checked (self, result, kwb_gdb_list_frames_async, error);
   const KwbMiValue *stack;
   GPtrArray *frames;
 
@@ -941,7 +941,7 @@ kwb_gdb_list_variables_finish (KwbGdb        *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_autoptr(KwbMiRecord) record = propagate_record (self, result, kwb_gdb_list_variables_async, error);
+  g_autoptr(KwbMiRecord) record = propagate_checked (self, result, kwb_gdb_list_variables_async, error);
   const KwbMiValue *variables;
   GPtrArray *list;
 
@@ -1095,9 +1095,7 @@ kwb_gdb_list_registers_finish (KwbGdb        *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_gdb_list_registers_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_checked (self, result, kwb_gdb_list_registers_async, error);
 }
 
 void
@@ -1131,7 +1129,7 @@ kwb_gdb_disassemble_finish (KwbGdb        *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_autoptr(KwbMiRecord) record = propagate_record (self, result, kwb_gdb_disassemble_async, error);
+  g_autoptr(KwbMiRecord) record = propagate_checked (self, result, kwb_gdb_disassemble_async, error);
   const KwbMiValue *insns;
   GPtrArray *list;
 
