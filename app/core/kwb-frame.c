@@ -80,18 +80,21 @@ kwb_frame_init (KwbFrame *self)
 }
 
 KwbFrame *
-kwb_frame_new_from_mi (const KwbMiValue *frame,
-                       const char       *local_fullname)
+kwb_frame_new (guint       level,
+               const char *function,
+               const char *file,
+               const char *fullname,
+               guint       line,
+               guint64     address)
 {
   KwbFrame *self = g_object_new (KWB_TYPE_FRAME, NULL);
 
-  self->level = (guint) kwb_mi_value_get_int (frame, "level", 0);
-  self->function = g_strdup (kwb_mi_value_get_string (frame, "func"));
-  self->file = g_strdup (kwb_mi_value_get_string (frame, "file"));
-  self->fullname = g_strdup (local_fullname ? local_fullname : kwb_mi_value_get_string (frame, "fullname"));
-  self->line = (guint) kwb_mi_value_get_int (frame, "line", 0);
-  if (!kwb_mi_value_get_uint64 (frame, "addr", &self->address))
-    self->address = 0;
+  self->level = level;
+  self->function = g_strdup (function);
+  self->file = g_strdup (file);
+  self->fullname = g_strdup (fullname);
+  self->line = line;
+  self->address = address;
   return self;
 }
 

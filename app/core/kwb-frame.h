@@ -6,15 +6,17 @@
 
 #include <glib-object.h>
 
-#include "kwb-mi-record.h"
-
 G_BEGIN_DECLS
 
 #define KWB_TYPE_FRAME (kwb_frame_get_type ())
 G_DECLARE_FINAL_TYPE (KwbFrame, kwb_frame, KWB, FRAME, GObject)
 
-KwbFrame   *kwb_frame_new_from_mi   (const KwbMiValue *frame,
-                                     const char       *local_fullname);
+KwbFrame   *kwb_frame_new           (guint       level,
+                                     const char *function,
+                                     const char *file,
+                                     const char *fullname,
+                                     guint       line,
+                                     guint64     address);
 guint       kwb_frame_get_level     (KwbFrame *self);
 const char *kwb_frame_get_function  (KwbFrame *self);
 const char *kwb_frame_get_file      (KwbFrame *self);

@@ -12,6 +12,10 @@
  * (even killed, even if an inferior still holds the stdout pipe open, so no
  * EOF ever comes) the process watch drains what is left in the pipe, fails
  * every pending command with KWB_GDB_ERROR_EXITED and emits `exited`.
+ *
+ * The helpers at the end turn GDB's answers into typed objects (KwbFrame,
+ * KwbVariable, KwbRegister, KwbInstruction): this is the one file that
+ * reads MI for them, which is why it is longer than most.
  */
 #include "config.h"
 
@@ -22,7 +26,12 @@
 #include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
 
+#include "kwb-enums.h"
+#include "kwb-frame.h"
 #include "kwb-gdb.h"
+#include "kwb-instruction.h"
+#include "kwb-register.h"
+#include "kwb-variable.h"
 #include "kwb-mi-parser.h"
 #include "kwb-spawn.h"
 
@@ -221,7 +230,7 @@ emit_stream (KwbGdb       *self,
              KwbGdbStream  kind,
              const char   *text)
 {
-  g_signal_emit (self, signals[STREAM], 0, (guint) kind, text);
+  g_signal_emit (self, signals[STREAM], 0, kind, text);
 }
 
 static void
@@ -852,6 +861,68 @@ kwb_gdb_list_frames_async (KwbGdb              *self,
                 kwb_gdb_list_frames_async, cancellable, callback, user_data);
 }
 
+/* What a typed helper's task returned, checked to come from SOURCE_TAG. */
+static gpointer
+propagate_checked (KwbGdb        *self,
+                  GAsyncResult  *result,
+                  gpointer       source_tag,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static guint64
+value_get_address (const KwbMiValue *value,
+                   const char       *path)
+{
+  guint64 address = 0;
+
+  if (!kwb_mi_value_get_uint64 (value, path, &address))
+    return 0;
+  return address;
+}
+
+GPtrArray *
+kwb_gdb_list_frames_finish (KwbGdb        *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(KwbMiRecord) record = propagate_checked (self, result, kwb_gdb_list_frames_async, error);
+  const KwbMiValue *stack;
+  GPtrArray *frames;
+
+  if (record == NULL)
+    return NULL;
+  frames = g_ptr_array_new_with_free_func (g_object_unref);
+  stack = kwb_mi_record_get (record, "stack");
+  for (guint i = 0; stack != NULL && i < kwb_mi_value_get_n_children (stack); i++)
+    {
+      const KwbMiValue *frame = kwb_mi_value_get_nth (stack, i);
+
+      g_ptr_array_add (frames, kwb_frame_new ((guint) kwb_mi_value_get_int (frame, "level", 0),
+                                              kwb_mi_value_get_string (frame, "func"),
+                                              kwb_mi_value_get_string (frame, "file"),
+                                              kwb_mi_value_get_string (frame, "fullname"),
+                                              (guint) kwb_mi_value_get_int (frame, "line", 0),
+                                              value_get_address (frame, "addr")));
+    }
+  return frames;
+}
+
+void
+kwb_gdb_select_frame_async (KwbGdb              *self,
+                            guint                level,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_GDB (self));
+  send_printf (self, kwb_gdb_select_frame_async, FALSE, cancellable, callback, user_data,
+               "-stack-select-frame %u", level);
+}
+
 void
 kwb_gdb_list_variables_async (KwbGdb              *self,
                               GCancellable        *cancellable,
@@ -863,6 +934,219 @@ kwb_gdb_list_variables_async (KwbGdb              *self,
    * so a huge kernel struct does not come over the pipe on every stop. */
   send_command (self, g_strdup ("-stack-list-variables --simple-values"), FALSE,
                 kwb_gdb_list_variables_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+kwb_gdb_list_variables_finish (KwbGdb        *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_autoptr(KwbMiRecord) record = propagate_checked (self, result, kwb_gdb_list_variables_async, error);
+  const KwbMiValue *variables;
+  GPtrArray *list;
+
+  if (record == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func (g_object_unref);
+  variables = kwb_mi_record_get (record, "variables");
+  for (guint i = 0; variables != NULL && i < kwb_mi_value_get_n_children (variables); i++)
+    {
+      const KwbMiValue *v = kwb_mi_value_get_nth (variables, i);
+
+      g_ptr_array_add (list, kwb_variable_new (kwb_mi_value_get_string (v, "name"),
+                                               kwb_mi_value_get_string (v, "type"),
+                                               kwb_mi_value_get_string (v, "value"),
+                                               kwb_mi_value_get_string (v, "arg") != NULL));
+    }
+  return list;
+}
+
+/* Registers take two commands: MI names them by number, and the numbers
+ * are the architecture's (the names say which number is which). */
+typedef struct {
+  GStrv       wanted;   /* NULL: all */
+  GPtrArray  *names;    /* GDB's numbering; "" for gaps */
+} RegistersData;
+
+static void
+registers_data_free (gpointer data)
+{
+  RegistersData *rd = data;
+
+  g_strfreev (rd->wanted);
+  g_clear_pointer (&rd->names, g_ptr_array_unref);
+  g_free (rd);
+}
+
+static void
+register_values_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  RegistersData *rd = g_task_get_task_data (task);
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GHashTable) by_number = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) registers = g_ptr_array_new_with_free_func (g_object_unref);
+  const KwbMiValue *values;
+  GError *error = NULL;
+
+  if ((record = kwb_gdb_command_finish (KWB_GDB (object), result, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  values = kwb_mi_record_get (record, "register-values");
+  for (guint i = 0; values != NULL && i < kwb_mi_value_get_n_children (values); i++)
+    {
+      const KwbMiValue *v = kwb_mi_value_get_nth (values, i);
+      gint64 number = kwb_mi_value_get_int (v, "number", -1);
+
+      if (number < 0 || (guint64) number >= rd->names->len)
+        continue;
+      if (rd->wanted == NULL)
+        g_ptr_array_add (registers, kwb_register_new ((guint) number, g_ptr_array_index (rd->names, number),
+                                                      kwb_mi_value_get_string (v, "value")));
+      else
+        g_hash_table_insert (by_number, GUINT_TO_POINTER ((guint) number), (gpointer) v);
+    }
+  for (guint i = 0; rd->wanted != NULL && rd->wanted[i] != NULL; i++)
+    for (guint n = 0; n < rd->names->len; n++)
+      if (g_str_equal (g_ptr_array_index (rd->names, n), rd->wanted[i]))
+        {
+          const KwbMiValue *v = g_hash_table_lookup (by_number, GUINT_TO_POINTER (n));
+
+          if (v != NULL)
+            g_ptr_array_add (registers, kwb_register_new (n, rd->wanted[i], kwb_mi_value_get_string (v, "value")));
+          break;
+        }
+  g_task_return_pointer (task, g_steal_pointer (&registers), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+register_names_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbGdb *self = KWB_GDB (object);
+  RegistersData *rd = g_task_get_task_data (task);
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GString) command = g_string_new ("-data-list-register-values x");
+  const KwbMiValue *names;
+  GCancellable *cancellable;
+  guint n_wanted = 0;
+  GError *error = NULL;
+
+  if ((record = kwb_gdb_command_finish (self, result, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  names = kwb_mi_record_get (record, "register-names");
+  rd->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; names != NULL && i < kwb_mi_value_get_n_children (names); i++)
+    {
+      const char *name = kwb_mi_value_get_string (kwb_mi_value_get_nth (names, i), NULL);
+
+      g_ptr_array_add (rd->names, g_strdup (name ? name : ""));
+      if (rd->wanted != NULL && name != NULL && *name != '\0' &&
+          g_strv_contains ((const char * const *) rd->wanted, name))
+        {
+          g_string_append_printf (command, " %u", i);
+          n_wanted++;
+        }
+    }
+  if (rd->wanted != NULL && n_wanted == 0)
+    {
+      /* None of them exists here: an empty answer, not every register. */
+      g_task_return_pointer (task, g_ptr_array_new_with_free_func (g_object_unref),
+                             (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  send_command (self, g_string_free (g_steal_pointer (&command), FALSE), FALSE,
+                kwb_gdb_list_registers_async, cancellable, register_values_cb, g_steal_pointer (&task));
+}
+
+void
+kwb_gdb_list_registers_async (KwbGdb              *self,
+                              const char * const  *names,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  RegistersData *rd;
+
+  g_return_if_fail (KWB_IS_GDB (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_gdb_list_registers_async);
+  rd = g_new0 (RegistersData, 1);
+  rd->wanted = g_strdupv ((char **) names);
+  g_task_set_task_data (task, rd, registers_data_free);
+  send_command (self, g_strdup ("-data-list-register-names"), FALSE, kwb_gdb_list_registers_async,
+                cancellable, register_names_cb, task);
+}
+
+GPtrArray *
+kwb_gdb_list_registers_finish (KwbGdb        *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return propagate_checked (self, result, kwb_gdb_list_registers_async, error);
+}
+
+void
+kwb_gdb_disassemble_async (KwbGdb              *self,
+                           guint64              start,
+                           guint64              end,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_GDB (self));
+  send_printf (self, kwb_gdb_disassemble_async, FALSE, cancellable, callback, user_data,
+               "-data-disassemble -s 0x%" G_GINT64_MODIFIER "x -e 0x%" G_GINT64_MODIFIER "x -- 0",
+               start, end);
+}
+
+void
+kwb_gdb_disassemble_function_async (KwbGdb              *self,
+                                    guint64              address,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_GDB (self));
+  send_printf (self, kwb_gdb_disassemble_async, FALSE, cancellable, callback, user_data,
+               "-data-disassemble -a 0x%" G_GINT64_MODIFIER "x -- 0", address);
+}
+
+GPtrArray *
+kwb_gdb_disassemble_finish (KwbGdb        *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(KwbMiRecord) record = propagate_checked (self, result, kwb_gdb_disassemble_async, error);
+  const KwbMiValue *insns;
+  GPtrArray *list;
+
+  if (record == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func (g_object_unref);
+  insns = kwb_mi_record_get (record, "asm_insns");
+  for (guint i = 0; insns != NULL && i < kwb_mi_value_get_n_children (insns); i++)
+    {
+      const KwbMiValue *insn = kwb_mi_value_get_nth (insns, i);
+
+      g_ptr_array_add (list, kwb_instruction_new (value_get_address (insn, "address"),
+                                                  kwb_mi_value_get_string (insn, "func-name"),
+                                                  (guint) kwb_mi_value_get_int (insn, "offset", 0),
+                                                  kwb_mi_value_get_string (insn, "inst")));
+    }
+  return list;
 }
 
 void
@@ -1164,7 +1448,7 @@ kwb_gdb_class_init (KwbGdbClass *klass)
   /* (KwbGdbStream kind, text) */
   signals[STREAM] =
     g_signal_new ("stream", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, KWB_TYPE_GDB_STREAM, G_TYPE_STRING);
   /* GDB is gone: its exit status, or 128 + the signal that killed it. */
   signals[EXITED] =
     g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -110,7 +110,8 @@ KwbMiRecord  *kwb_gdb_command_finish       (KwbGdb              *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 
-/* Helpers; all but console/evaluate finish with kwb_gdb_command_finish(). */
+/* Helpers; those without a _finish of their own finish with
+ * kwb_gdb_command_finish(). */
 void          kwb_gdb_file_load_async      (KwbGdb              *self,
                                             const char          *path,
                                             GCancellable        *cancellable,
@@ -170,16 +171,59 @@ void          kwb_gdb_exec_until_async     (KwbGdb              *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
-/* "stack" is a list of frame= tuples (level, addr, func, file, fullname, line). */
+/* The backtrace of the selected thread, outermost last: a GPtrArray of
+ * KwbFrame whose fullname is the path as GDB knows it. */
 void          kwb_gdb_list_frames_async    (KwbGdb              *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
-/* "variables" is a list of {name, value[, arg="1"]} for the selected frame. */
+GPtrArray    *kwb_gdb_list_frames_finish   (KwbGdb              *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+/* Makes frame LEVEL (0 innermost) the one variables are read from;
+ * finish with kwb_gdb_command_finish(). */
+void          kwb_gdb_select_frame_async   (KwbGdb              *self,
+                                            guint                level,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* The locals and arguments of the selected frame: a GPtrArray of
+ * KwbVariable (structs and arrays without a value, only a type). */
 void          kwb_gdb_list_variables_async (KwbGdb              *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);
+GPtrArray    *kwb_gdb_list_variables_finish (KwbGdb             *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+/* NAMES: the registers wanted, in the order wanted ("rip", "rsp", …); names
+ * the architecture does not have are left out. NULL: every register. A
+ * GPtrArray of KwbRegister with hexadecimal values. */
+void          kwb_gdb_list_registers_async (KwbGdb              *self,
+                                            const char * const  *names,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GPtrArray    *kwb_gdb_list_registers_finish (KwbGdb             *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+/* The instructions in [START, END), or of the whole function around
+ * ADDRESS (an error when no function is known there): a GPtrArray of
+ * KwbInstruction either way, finished with kwb_gdb_disassemble_finish(). */
+void          kwb_gdb_disassemble_async    (KwbGdb              *self,
+                                            guint64              start,
+                                            guint64              end,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+void          kwb_gdb_disassemble_function_async (KwbGdb        *self,
+                                            guint64              address,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GPtrArray    *kwb_gdb_disassemble_finish   (KwbGdb              *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
 void          kwb_gdb_evaluate_async       (KwbGdb              *self,
                                             const char          *expression,
                                             GCancellable        *cancellable,

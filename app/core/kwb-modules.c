@@ -29,6 +29,7 @@
 
 #include "kwb-module-build.h"
 #include "kwb-modules.h"
+#include "kwb-session-private.h"
 
 #define MAX_MODULES 4096
 #define MAX_SECTIONS 256

@@ -2,19 +2,25 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The seed's section 3, with its pitfalls handled here once:
+ * The manual way's QEMU + GDB steps, with their pitfalls handled here once:
  * - QEMU always starts frozen (-S) with its stub on a private unix socket, so
  *   every breakpoint is in place before the first instruction runs.
  * - GDB loads vmlinux before `target remote` (its architecture is then
  *   x86-64, as QEMU's 64-bit 'g' packets need); if "Remote 'g' packet reply
- *   is too long" still comes, we do the seed's recovery: disconnect, set
+ *   is too long" still comes, we recover the manual way: disconnect, set
  *   architecture i386:x86-64:intel, reconnect — and log that we did.
  * - `-iex add-auto-load-safe-path BUILD` so vmlinux-gdb.py (lx-dmesg, …) loads.
  * - Under KVM a breakpoint set before the kernel runs must be a hardware one.
- * - QEMU's stub has no non-stop mode: changing a breakpoint while the guest
- *   runs interrupts it (a "quiet" stop nobody sees), changes it, continues.
+ * - QEMU's stub has no non-stop mode: changing a breakpoint (or reading
+ *   frames, registers, …) while the guest runs interrupts it (a stop nobody
+ *   sees), does the work, continues: see Halt below.
  * Either process dying ends the session in FAILED with the reason, and takes
  * the other one down: nothing is left running.
+ *
+ * Longer than most files on purpose: the start sequence, the halt protocol
+ * and the op queue are one state machine over one instance (a stop means
+ * something different in each phase), and every typed call is a short
+ * entry into that queue. Split, the files would share all of their state.
  */
 #include "config.h"
 
@@ -23,15 +29,29 @@
 
 #include <glib/gi18n.h>
 
+#include "kwb-enums.h"
 #include "kwb-frame.h"
-#include "kwb-session.h"
+#include "kwb-instruction.h"
+#include "kwb-register.h"
+#include "kwb-session-private.h"
 #include "kwb-spawn.h"
+#include "kwb-variable.h"
 
+/* Everything the session asks of GDB on the user's behalf is an Op: it
+ * waits in the queue for a halted guest, so the same call works whether
+ * the guest is stopped or running. */
 typedef enum {
   OP_INSERT,
   OP_DELETE,
   OP_ENABLE,
   OP_CONSOLE,
+  OP_LIST_FRAMES,
+  OP_SELECT_FRAME,
+  OP_LIST_VARIABLES,
+  OP_LIST_REGISTERS,
+  OP_DISASSEMBLE,
+  OP_DISASSEMBLE_FUNCTION,
+  OP_EVALUATE,
 } OpKind;
 
 typedef struct {
@@ -40,7 +60,29 @@ typedef struct {
   char             *condition;
   KwbGdbBreakFlags  flags;
   gboolean          enabled;
+  guint             level;
+  guint64           start;
+  guint64           end;
+  GStrv             names;
 } Op;
+
+/* Who holds the guest while ops run (QEMU's stub has no non-stop mode, so
+ * a running guest is halted for them):
+ * - NONE: the user; the guest is stopped or running as GDB says.
+ * - INTERRUPTING: our -exec-interrupt is on its way; the next *stopped
+ *   that is not a real event is ours and nobody sees it.
+ * - HALTED: we halted it; the queued ops run, then it continues.
+ * - DRAINING: a stop the user sees beat our interrupt (or the interrupt
+ *   found the guest stopped); the ops run and the guest stays stopped.
+ * - INTERNAL: one of the session's own breakpoints was hit and its handler
+ *   has the guest until kwb_session_internal_done(); then HALTED. */
+typedef enum {
+  HALT_NONE,
+  HALT_INTERRUPTING,
+  HALT_HALTED,
+  HALT_DRAINING,
+  HALT_INTERNAL,
+} Halt;
 
 struct _KwbSession
 {
@@ -67,16 +109,14 @@ struct _KwbSession
 
   GQueue            ops;        /* GTask of Op, waiting for a halted guest */
   gboolean          op_running;
-  gboolean          halting;    /* we interrupted the guest for ops */
-  gboolean          quiet_stop; /* the next *stopped is ours */
-  gboolean          resume_after_ops;
+  Halt              halt;
 
   GQueue            stop_tasks;
   gboolean          stopping;
   guint             frames_id;
+  guint             stop_serial; /* drops a backtrace read for an older stop */
 
   GHashTable       *internal;   /* breakpoint number → Internal */
-  gboolean          in_internal; /* an internal handler has the guest */
 
   GArray           *setup_funcs; /* Setup: run once attached, before the first continue */
   guint             next_setup;
@@ -124,22 +164,18 @@ op_free (gpointer data)
 
   g_free (op->arg);
   g_free (op->condition);
+  g_strfreev (op->names);
   g_free (op);
 }
 
+/* The enum's nick ("idle", "running", …): the GType names the values once. */
 const char *
 kwb_session_state_to_string (KwbSessionState state)
 {
-  switch (state)
-    {
-    case KWB_SESSION_STATE_IDLE: return "idle";
-    case KWB_SESSION_STATE_STARTING: return "starting";
-    case KWB_SESSION_STATE_RUNNING: return "running";
-    case KWB_SESSION_STATE_STOPPED: return "stopped";
-    case KWB_SESSION_STATE_EXITED: return "exited";
-    case KWB_SESSION_STATE_FAILED: return "failed";
-    default: return "?";
-    }
+  g_autoptr(GEnumClass) klass = g_type_class_ref (KWB_TYPE_SESSION_STATE);
+  GEnumValue *value = g_enum_get_value (klass, state);
+
+  return value != NULL ? value->value_nick : "?";
 }
 
 static gboolean
@@ -303,7 +339,7 @@ kwb_session_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATE:
-      g_value_set_int (value, self->state);
+      g_value_set_enum (value, self->state);
       break;
     case PROP_FAILURE_REASON:
       g_value_set_string (value, self->failure_reason);
@@ -323,9 +359,8 @@ kwb_session_class_init (KwbSessionClass *klass)
   object_class->get_property = kwb_session_get_property;
 
   properties[PROP_STATE] =
-    g_param_spec_int ("state", NULL, NULL, KWB_SESSION_STATE_IDLE, KWB_SESSION_STATE_FAILED,
-                      KWB_SESSION_STATE_IDLE,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_enum ("state", NULL, NULL, KWB_TYPE_SESSION_STATE, KWB_SESSION_STATE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FAILURE_REASON] =
     g_param_spec_string ("failure-reason", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -333,12 +368,12 @@ kwb_session_class_init (KwbSessionClass *klass)
 
   /**
    * KwbSession::state-changed:
-   * @old_state: a #KwbSessionState
-   * @new_state: a #KwbSessionState
+   * @old_state: the #KwbSessionState left
+   * @new_state: the #KwbSessionState entered
    */
   signals[STATE_CHANGED] =
     g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, KWB_TYPE_SESSION_STATE, KWB_TYPE_SESSION_STATE);
   /**
    * KwbSession::stopped:
    * @stop: where and why the guest stopped (a user-visible stop; the
@@ -476,28 +511,22 @@ kwb_session_map_source_path (KwbSession *self,
 /* ---- stops and frames ---- */
 
 static void
-list_frames_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+frames_listed_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  g_autoptr(KwbSession) self = user_data;
-  g_autoptr(KwbMiRecord) record = NULL;
-  g_autoptr(GPtrArray) frames = g_ptr_array_new_with_free_func (g_object_unref);
-  const KwbMiValue *stack;
+  KwbSession *self = KWB_SESSION (object);
+  g_autoptr(GListModel) frames = kwb_session_list_frames_finish (self, result, NULL);
+  guint serial = GPOINTER_TO_UINT (user_data);
+  g_autoptr(GPtrArray) items = NULL;
 
-  record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
-  if (record == NULL || (stack = kwb_mi_record_get (record, "stack")) == NULL ||
-      self->state != KWB_SESSION_STATE_STOPPED)
+  if (frames == NULL || serial != self->stop_serial || self->state != KWB_SESSION_STATE_STOPPED)
     return;
-  for (guint i = 0; i < kwb_mi_value_get_n_children (stack); i++)
-    {
-      const KwbMiValue *frame = kwb_mi_value_get_nth (stack, i);
-      g_autofree char *local = kwb_session_map_source_path (self, kwb_mi_value_get_string (frame, "fullname"));
-
-      g_ptr_array_add (frames, kwb_frame_new_from_mi (frame, local));
-    }
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (frames); i++)
+    g_ptr_array_add (items, g_list_model_get_item (frames, i));
   g_list_store_splice (self->frames, 0, g_list_model_get_n_items (G_LIST_MODEL (self->frames)),
-                       frames->pdata, frames->len);
+                       items->pdata, items->len);
 }
 
 /* The backtrace is read a moment after a stop, not at once: while the user
@@ -512,7 +541,8 @@ refresh_frames (gpointer user_data)
 
   self->frames_id = 0;
   if (self->state == KWB_SESSION_STATE_STOPPED && self->gdb != NULL)
-    kwb_gdb_list_frames_async (self->gdb, NULL, list_frames_cb, g_object_ref (self));
+    kwb_session_list_frames_async (self, NULL, frames_listed_cb,
+                                   GUINT_TO_POINTER (self->stop_serial));
   return G_SOURCE_REMOVE;
 }
 
@@ -522,6 +552,7 @@ report_stop (KwbSession *self,
 {
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   self->last_stop = kwb_gdb_stop_copy (stop);
+  self->stop_serial++;
   set_state (self, KWB_SESSION_STATE_STOPPED);
   g_list_store_remove_all (self->frames);
   g_clear_handle_id (&self->frames_id, g_source_remove);
@@ -534,8 +565,8 @@ on_gdb_stopped (KwbGdb     *gdb,
                 KwbGdbStop *stop,
                 KwbSession *self)
 {
-  g_debug ("GDB stopped: reason=%s func=%s quiet=%d state=%s", stop->reason, stop->func,
-           self->quiet_stop, kwb_session_state_to_string (self->state));
+  g_debug ("GDB stopped: reason=%s func=%s halt=%d state=%s", stop->reason, stop->func,
+           self->halt, kwb_session_state_to_string (self->state));
   if (self->state == KWB_SESSION_STATE_STARTING)
     {
       /* The frozen guest as GDB first sees it is not a stop to report; a
@@ -557,19 +588,15 @@ on_gdb_stopped (KwbGdb     *gdb,
 
       if (internal != NULL)
         {
-          if (self->quiet_stop)
-            {
-              /* Our interrupt will not come now: the queued ops run once the
-               * handler is done. */
-              self->quiet_stop = FALSE;
-            }
-          self->in_internal = TRUE;
+          /* Had we interrupted, our interrupt will not come now: the
+           * queued ops run once the handler is done. */
+          self->halt = HALT_INTERNAL;
           internal->func (self, stop, internal->user_data);
           return;
         }
     }
 
-  if (self->quiet_stop)
+  if (self->halt == HALT_INTERRUPTING)
     {
       /* Our interrupt can land before GDB has stepped off the breakpoint
        * the guest was just continued from: GDB then reports that same
@@ -577,15 +604,14 @@ on_gdb_stopped (KwbGdb     *gdb,
       gboolean same_place = g_strcmp0 (stop->reason, "breakpoint-hit") == 0 && self->last_stop != NULL &&
                             stop->bkptno == self->last_stop->bkptno && stop->addr == self->last_stop->addr;
 
-      self->quiet_stop = FALSE;
       if (g_strcmp0 (stop->reason, "signal-received") == 0 || stop->reason == NULL || same_place)
         {
-          self->resume_after_ops = TRUE;
+          self->halt = HALT_HALTED;
           run_next_op (self);
           return;
         }
       /* A real stop (a breakpoint) beat our interrupt: show it, stay stopped. */
-      self->resume_after_ops = FALSE;
+      self->halt = HALT_DRAINING;
       report_stop (self, stop);
       run_next_op (self);
       return;
@@ -802,7 +828,7 @@ target_remote_cb (GObject      *object,
       if (strstr (error->message, "'g' packet reply is too long") != NULL && !self->tried_arch_recovery)
         {
           self->tried_arch_recovery = TRUE;
-          session_log (self, _("GDB said “%s”; recovering as the seed does: disconnect, "
+          session_log (self, _("GDB said “%s”; recovering the manual way: disconnect, "
                                "set architecture i386:x86-64:intel, reconnect"), error->message);
           kwb_gdb_command_async (self->gdb, NULL, disconnect_cb, g_object_ref (self), "-target-disconnect");
           return;
@@ -1091,7 +1117,8 @@ check_state (KwbSession       *self,
              KwbSessionState   wanted,
              const char       *what)
 {
-  if (self->state == wanted && !self->halting)
+  /* While the session runs its own ops, GDB's answer would interleave. */
+  if (self->state == wanted && (self->halt == HALT_NONE || self->halt == HALT_INTERNAL))
     return TRUE;
   g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
                            _("Cannot %s: the guest is %s"), what,
@@ -1173,6 +1200,50 @@ op_done (KwbSession *self)
   run_next_op (self);
 }
 
+/* The typed answer of a read op, as a list model of ITEM_TYPE. */
+static GListModel *
+store_new (GType      item_type,
+           GPtrArray *items)
+{
+  GListStore *store = g_list_store_new (item_type);
+
+  g_list_store_splice (store, 0, 0, items->pdata, items->len);
+  return G_LIST_MODEL (store);
+}
+
+/* Frames name their files as the debug information does; the GUI wants the
+ * file on this machine. */
+static GListModel *
+frames_store_new (KwbSession *self,
+                  GPtrArray  *frames)
+{
+  g_autoptr(GPtrArray) local = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < frames->len; i++)
+    {
+      KwbFrame *frame = g_ptr_array_index (frames, i);
+      g_autofree char *mapped = kwb_session_map_source_path (self, kwb_frame_get_fullname (frame));
+
+      g_ptr_array_add (local, kwb_frame_new (kwb_frame_get_level (frame), kwb_frame_get_function (frame),
+                                             kwb_frame_get_file (frame),
+                                             mapped ? mapped : kwb_frame_get_fullname (frame),
+                                             kwb_frame_get_line (frame), kwb_frame_get_address (frame)));
+    }
+  return store_new (KWB_TYPE_FRAME, local);
+}
+
+static void
+return_list (GTask     *task,
+             GPtrArray *items,
+             GType      item_type,
+             GError    *error)
+{
+  if (items == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store_new (item_type, items), g_object_unref);
+}
+
 static void
 op_gdb_cb (GObject      *object,
            GAsyncResult *result,
@@ -1180,22 +1251,51 @@ op_gdb_cb (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   KwbSession *self = g_task_get_source_object (task);
+  KwbGdb *gdb = KWB_GDB (object);
   Op *op = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(KwbMiRecord) record = NULL;
+  char *text;
   GError *error = NULL;
 
-  if (op->kind == OP_CONSOLE)
+  switch (op->kind)
     {
-      char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
-
-      if (out == NULL)
+    case OP_CONSOLE:
+    case OP_EVALUATE:
+      text = op->kind == OP_CONSOLE ? kwb_gdb_console_finish (gdb, result, &error)
+                                    : kwb_gdb_evaluate_finish (gdb, result, &error);
+      if (text == NULL)
         g_task_return_error (task, error);
       else
-        g_task_return_pointer (task, out, g_free);
-    }
-  else
-    {
-      g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+        g_task_return_pointer (task, text, g_free);
+      break;
 
+    case OP_LIST_FRAMES:
+      if ((items = kwb_gdb_list_frames_finish (gdb, result, &error)) == NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, frames_store_new (self, items), g_object_unref);
+      break;
+    case OP_LIST_VARIABLES:
+      items = kwb_gdb_list_variables_finish (gdb, result, &error);
+      return_list (task, items, KWB_TYPE_VARIABLE, error);
+      break;
+    case OP_LIST_REGISTERS:
+      items = kwb_gdb_list_registers_finish (gdb, result, &error);
+      return_list (task, items, KWB_TYPE_REGISTER, error);
+      break;
+    case OP_DISASSEMBLE:
+    case OP_DISASSEMBLE_FUNCTION:
+      items = kwb_gdb_disassemble_finish (gdb, result, &error);
+      return_list (task, items, KWB_TYPE_INSTRUCTION, error);
+      break;
+
+    case OP_INSERT:
+    case OP_DELETE:
+    case OP_ENABLE:
+    case OP_SELECT_FRAME:
+    default:
+      record = kwb_gdb_command_finish (gdb, result, &error);
       if (record == NULL)
         g_task_return_error (task, error);
       else if (op->kind == OP_INSERT)
@@ -1217,6 +1317,7 @@ op_gdb_cb (GObject      *object,
             kwb_breakpoint_set_enabled (kwb_breakpoints_lookup (self->breakpoints, op->arg), op->enabled);
           g_task_return_boolean (task, TRUE);
         }
+      break;
     }
   op_done (self);
 }
@@ -1226,6 +1327,9 @@ run_op (KwbSession *self,
         GTask      *task)
 {
   Op *op = g_task_get_task_data (task);
+  /* Breakpoint changes always complete: the model must follow GDB even if
+   * the caller gave up. Reads stop when their caller does. */
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   self->op_running = TRUE;
   switch (op->kind)
@@ -1242,6 +1346,27 @@ run_op (KwbSession *self,
     case OP_CONSOLE:
       kwb_gdb_console_async (self->gdb, op->arg, NULL, op_gdb_cb, task);
       break;
+    case OP_LIST_FRAMES:
+      kwb_gdb_list_frames_async (self->gdb, cancellable, op_gdb_cb, task);
+      break;
+    case OP_SELECT_FRAME:
+      kwb_gdb_select_frame_async (self->gdb, op->level, cancellable, op_gdb_cb, task);
+      break;
+    case OP_LIST_VARIABLES:
+      kwb_gdb_list_variables_async (self->gdb, cancellable, op_gdb_cb, task);
+      break;
+    case OP_LIST_REGISTERS:
+      kwb_gdb_list_registers_async (self->gdb, (const char * const *) op->names, cancellable, op_gdb_cb, task);
+      break;
+    case OP_DISASSEMBLE:
+      kwb_gdb_disassemble_async (self->gdb, op->start, op->end, cancellable, op_gdb_cb, task);
+      break;
+    case OP_DISASSEMBLE_FUNCTION:
+      kwb_gdb_disassemble_function_async (self->gdb, op->start, cancellable, op_gdb_cb, task);
+      break;
+    case OP_EVALUATE:
+      kwb_gdb_evaluate_async (self->gdb, op->arg, cancellable, op_gdb_cb, task);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -1252,25 +1377,32 @@ run_next_op (KwbSession *self)
 {
   GTask *task;
 
+  gboolean resume;
+
   if (self->op_running)
     return;
-  if (self->halting && self->quiet_stop)
+  if (self->halt == HALT_INTERRUPTING)
     return; /* still waiting for our interrupt to land */
 
-  if ((task = g_queue_pop_head (&self->ops)) != NULL)
+  while ((task = g_queue_pop_head (&self->ops)) != NULL)
     {
+      /* A caller that gave up while its op waited (a panel whose stop is
+       * gone) costs GDB nothing. */
+      if (g_task_return_error_if_cancelled (task))
+        {
+          g_object_unref (task);
+          continue;
+        }
       run_op (self, task);
       return;
     }
 
-  if (self->in_internal)
+  if (self->halt == HALT_INTERNAL)
     return; /* kwb_session_internal_done() resumes */
-  self->halting = FALSE;
-  if (self->resume_after_ops && state_is_live (self->state))
-    {
-      self->resume_after_ops = FALSE;
-      kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_CONTINUE, NULL, resume_cb, g_object_ref (self));
-    }
+  resume = self->halt == HALT_HALTED;
+  self->halt = HALT_NONE;
+  if (resume && state_is_live (self->state))
+    kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_CONTINUE, NULL, resume_cb, g_object_ref (self));
 }
 
 static void
@@ -1283,11 +1415,10 @@ interrupt_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
-  if (record == NULL && self->quiet_stop)
+  if (record == NULL && self->halt == HALT_INTERRUPTING)
     {
       /* GDB says the target is not running after all: do the work now. */
-      self->quiet_stop = FALSE;
-      self->resume_after_ops = FALSE;
+      self->halt = HALT_DRAINING;
       run_next_op (self);
     }
 }
@@ -1305,10 +1436,9 @@ queue_op (KwbSession *self,
     }
 
   g_queue_push_tail (&self->ops, task);
-  if (self->state == KWB_SESSION_STATE_RUNNING && !self->halting && !self->in_internal)
+  if (self->state == KWB_SESSION_STATE_RUNNING && self->halt == HALT_NONE)
     {
-      self->halting = TRUE;
-      self->quiet_stop = TRUE;
+      self->halt = HALT_INTERRUPTING;
       kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_INTERRUPT, NULL, interrupt_cb, g_object_ref (self));
       return;
     }
@@ -1426,6 +1556,173 @@ kwb_session_console_finish (KwbSession    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- what the stopped guest looks like ---- */
+
+/* What a queued op returned, checked to come from SOURCE_TAG. */
+static gpointer
+propagate_op_pointer (KwbSession    *self,
+                      GAsyncResult  *result,
+                      gpointer       source_tag,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kwb_session_list_frames_async (KwbSession          *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  queue_op (self, new_op_task (self, OP_LIST_FRAMES, NULL, cancellable, callback, user_data,
+                               kwb_session_list_frames_async));
+}
+
+GListModel *
+kwb_session_list_frames_finish (KwbSession    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return propagate_op_pointer (self, result, kwb_session_list_frames_async, error);
+}
+
+void
+kwb_session_select_frame_async (KwbSession          *self,
+                                guint                level,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  task = new_op_task (self, OP_SELECT_FRAME, NULL, cancellable, callback, user_data,
+                      kwb_session_select_frame_async);
+  ((Op *) g_task_get_task_data (task))->level = level;
+  queue_op (self, task);
+}
+
+gboolean
+kwb_session_select_frame_finish (KwbSession    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_session_select_frame_async, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+kwb_session_list_variables_async (KwbSession          *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  queue_op (self, new_op_task (self, OP_LIST_VARIABLES, NULL, cancellable, callback, user_data,
+                               kwb_session_list_variables_async));
+}
+
+GListModel *
+kwb_session_list_variables_finish (KwbSession    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return propagate_op_pointer (self, result, kwb_session_list_variables_async, error);
+}
+
+void
+kwb_session_list_registers_async (KwbSession          *self,
+                                  const char * const  *names,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  task = new_op_task (self, OP_LIST_REGISTERS, NULL, cancellable, callback, user_data,
+                      kwb_session_list_registers_async);
+  ((Op *) g_task_get_task_data (task))->names = g_strdupv ((char **) names);
+  queue_op (self, task);
+}
+
+GListModel *
+kwb_session_list_registers_finish (KwbSession    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return propagate_op_pointer (self, result, kwb_session_list_registers_async, error);
+}
+
+void
+kwb_session_disassemble_async (KwbSession          *self,
+                               guint64              start,
+                               guint64              end,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  task = new_op_task (self, OP_DISASSEMBLE, NULL, cancellable, callback, user_data,
+                      kwb_session_disassemble_async);
+  op = g_task_get_task_data (task);
+  op->start = start;
+  op->end = end;
+  queue_op (self, task);
+}
+
+void
+kwb_session_disassemble_function_async (KwbSession          *self,
+                                        guint64              address,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  task = new_op_task (self, OP_DISASSEMBLE_FUNCTION, NULL, cancellable, callback, user_data,
+                      kwb_session_disassemble_async);
+  ((Op *) g_task_get_task_data (task))->start = address;
+  queue_op (self, task);
+}
+
+GListModel *
+kwb_session_disassemble_finish (KwbSession    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return propagate_op_pointer (self, result, kwb_session_disassemble_async, error);
+}
+
+void
+kwb_session_evaluate_async (KwbSession          *self,
+                            const char          *expression,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (expression != NULL);
+  queue_op (self, new_op_task (self, OP_EVALUATE, expression, cancellable, callback, user_data,
+                               kwb_session_evaluate_async));
+}
+
+char *
+kwb_session_evaluate_finish (KwbSession    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return propagate_op_pointer (self, result, kwb_session_evaluate_async, error);
 }
 
 /* ---- accessors ---- */
@@ -1590,11 +1887,9 @@ kwb_session_internal_done (KwbSession *self)
 {
   g_return_if_fail (KWB_IS_SESSION (self));
 
-  if (!self->in_internal)
+  if (self->halt != HALT_INTERNAL)
     return;
-  self->in_internal = FALSE;
-  self->halting = TRUE;
-  self->resume_after_ops = TRUE;
+  self->halt = HALT_HALTED;
   run_next_op (self);
 }
 
@@ -1602,7 +1897,7 @@ gboolean
 kwb_session_get_in_internal (KwbSession *self)
 {
   g_return_val_if_fail (KWB_IS_SESSION (self), FALSE);
-  return self->in_internal;
+  return self->halt == HALT_INTERNAL;
 }
 
 /* ---- setup functions ---- */

@@ -7,9 +7,13 @@
 #include <gio/gio.h>
 
 #include "kwb-breakpoints.h"
+#include "kwb-frame.h"
 #include "kwb-gdb.h"
+#include "kwb-instruction.h"
 #include "kwb-qemu.h"
+#include "kwb-register.h"
 #include "kwb-session-config.h"
+#include "kwb-variable.h"
 
 G_BEGIN_DECLS
 
@@ -41,7 +45,6 @@ KwbSessionConfig *kwb_session_get_config           (KwbSession          *self);
 KwbSessionState   kwb_session_get_state            (KwbSession          *self);
 const char       *kwb_session_get_failure_reason   (KwbSession          *self);
 KwbQemu          *kwb_session_get_qemu             (KwbSession          *self);
-KwbGdb           *kwb_session_get_gdb              (KwbSession          *self);
 KwbBreakpoints   *kwb_session_get_breakpoints      (KwbSession          *self);
 const KwbGdbStop *kwb_session_get_last_stop        (KwbSession          *self);
 GListModel       *kwb_session_get_frames           (KwbSession          *self);
@@ -51,11 +54,11 @@ char             *kwb_session_dup_status_text      (KwbSession          *self);
  * start anyway). Call before kwb_session_start_async(). */
 void              kwb_session_add_initial_breakpoint (KwbSession        *self,
                                                       const char        *location);
-/* Keep the guest stopped after attaching even without a start breakpoint. */
 /* FALSE when something else (a terminal widget) reads the serial console's
  * PTY master: two readers would split the output. Call before start. */
 void              kwb_session_set_console_watched  (KwbSession          *self,
                                                     gboolean             watched);
+/* Keep the guest stopped after attaching even without a start breakpoint. */
 void              kwb_session_set_stay_frozen      (KwbSession          *self,
                                                     gboolean             stay_frozen);
 
@@ -128,38 +131,79 @@ char             *kwb_session_console_finish       (KwbSession          *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* What the guest looks like, for the debugger's panels: typed objects in
+ * a GListModel, never GDB's records. Like breakpoint changes these go
+ * through the session's queue, so they work in every live state (a running
+ * guest is paused for them and continued after); the panels ask while the
+ * guest is stopped, since a running guest's locals mean little. */
+
+/* KwbFrame items, innermost first, their fullname the file on this machine. */
+void              kwb_session_list_frames_async    (KwbSession          *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GListModel       *kwb_session_list_frames_finish   (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* The frame (0 innermost) whose variables are listed and in which
+ * expressions are evaluated. */
+void              kwb_session_select_frame_async   (KwbSession          *self,
+                                                    guint                level,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          kwb_session_select_frame_finish  (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* KwbVariable items: the selected frame's arguments and locals. */
+void              kwb_session_list_variables_async (KwbSession          *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GListModel       *kwb_session_list_variables_finish (KwbSession         *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* KwbRegister items for NAMES, in that order (NULL: every register);
+ * names the architecture does not have are left out. */
+void              kwb_session_list_registers_async (KwbSession          *self,
+                                                    const char * const  *names,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GListModel       *kwb_session_list_registers_finish (KwbSession         *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* KwbInstruction items in [START, END), or of the whole function around
+ * ADDRESS (an error where no function is known); one finish for both. */
+void              kwb_session_disassemble_async    (KwbSession          *self,
+                                                    guint64              start,
+                                                    guint64              end,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+void              kwb_session_disassemble_function_async (KwbSession    *self,
+                                                    guint64              address,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GListModel       *kwb_session_disassemble_finish   (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* A C expression in the selected frame ("jiffies", "current->pid"), as GDB
+ * prints its value. */
+void              kwb_session_evaluate_async       (KwbSession          *self,
+                                                    const char          *expression,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+char             *kwb_session_evaluate_finish      (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
 /* The file on this machine for a path from the debug information: as is when
  * it exists, else mapped into the project's source tree (the mapping is
  * remembered and given to GDB as substitute-path). NULL when not found. */
 char             *kwb_session_map_source_path      (KwbSession          *self,
                                                     const char          *path);
-
-/* The session's own breakpoints (module symbol loading): see kwb-session.c. */
-typedef void (*KwbSessionInternalFunc) (KwbSession       *session,
-                                        const KwbGdbStop *stop,
-                                        gpointer          user_data);
-
-void              kwb_session_add_internal_breakpoint_async  (KwbSession             *self,
-                                                              const char             *location,
-                                                              KwbGdbBreakFlags        flags,
-                                                              KwbSessionInternalFunc  func,
-                                                              gpointer                func_data,
-                                                              GCancellable           *cancellable,
-                                                              GAsyncReadyCallback     callback,
-                                                              gpointer                user_data);
-char             *kwb_session_add_internal_breakpoint_finish (KwbSession             *self,
-                                                              GAsyncResult           *result,
-                                                              GError                **error);
-void              kwb_session_internal_done                  (KwbSession             *self);
-gboolean          kwb_session_get_in_internal                (KwbSession             *self);
-
-/* Work on the attached guest before it first runs: see kwb-session.c. */
-typedef void (*KwbSessionSetupFunc) (KwbSession *session,
-                                     gpointer    user_data);
-
-void              kwb_session_add_setup_func                 (KwbSession             *self,
-                                                              KwbSessionSetupFunc     func,
-                                                              gpointer                user_data);
-void              kwb_session_setup_done                     (KwbSession             *self);
 
 G_END_DECLS

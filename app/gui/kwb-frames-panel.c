@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The backtrace is the session's frames model as it is; locals and registers
- * are asked of GDB for the selected frame on every stop and frame change
- * (only while the guest is stopped: asking a running target would pause it).
+ * are asked of the session for the selected frame on every stop and frame
+ * change (only while the guest is stopped: asking a running target would
+ * pause it), and come back as typed objects.
  */
 #include "config.h"
 
@@ -12,7 +13,7 @@
 
 #include "kwb-frames-panel.h"
 
-/* x86-64 registers worth a glance; GDB numbers them in its own order. */
+/* x86-64 registers worth a glance, in the order shown. */
 static const char * const shown_registers[] = {
   "rip", "rsp", "rbp", "eflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi",
   "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
@@ -26,7 +27,6 @@ struct _KwbFramesPanel
   KwbSession       *session;
   GCancellable     *cancellable;
   GtkSingleSelection *selection;
-  GPtrArray        *register_names;  /* GDB's numbering; NULL until asked */
   guint             selected_level;
   guint             generation;      /* drops answers for an older stop */
 
@@ -75,11 +75,10 @@ kwb_frames_panel_show_page (KwbFramesPanel *self,
 static gboolean
 can_ask (KwbFramesPanel *self)
 {
-  return self->session != NULL && kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED &&
-         kwb_session_get_gdb (self->session) != NULL;
+  return self->session != NULL && kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED;
 }
 
-/* ---- locals ---- */
+/* ---- answers for the current stop only ---- */
 
 typedef struct {
   KwbFramesPanel *self;
@@ -105,6 +104,8 @@ request_free (Request *request)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
 
+/* ---- locals ---- */
+
 static void
 locals_cb (GObject      *object,
            GAsyncResult *result,
@@ -113,26 +114,24 @@ locals_cb (GObject      *object,
   g_autoptr(Request) request = user_data;
   KwbFramesPanel *self = request->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(GListModel) variables = kwb_session_list_variables_finish (KWB_SESSION (object), result, &error);
   g_autoptr(GString) text = g_string_new (NULL);
-  const KwbMiValue *variables;
 
   if (request->generation != self->generation)
     return;
-  if (record == NULL)
+  if (variables == NULL)
     {
       set_text (self->locals, error->message);
       return;
     }
-  variables = kwb_mi_record_get (record, "variables");
-  for (guint i = 0; variables != NULL && i < kwb_mi_value_get_n_children (variables); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (variables); i++)
     {
-      const KwbMiValue *v = kwb_mi_value_get_nth (variables, i);
-      const char *value = kwb_mi_value_get_string (v, "value");
-      const char *type = kwb_mi_value_get_string (v, "type");
+      g_autoptr(KwbVariable) v = g_list_model_get_item (variables, i);
+      const char *value = kwb_variable_get_value (v);
+      const char *type = kwb_variable_get_type_name (v);
 
-      g_string_append_printf (text, "%s%s = %s\n", kwb_mi_value_get_string (v, "name"),
-                              kwb_mi_value_get_string (v, "arg") ? _(" (argument)") : "",
+      g_string_append_printf (text, "%s%s = %s\n", kwb_variable_get_name (v),
+                              kwb_variable_get_is_argument (v) ? _(" (argument)") : "",
                               value ? value : type ? type : "…");
     }
   if (text->len == 0)
@@ -143,90 +142,40 @@ locals_cb (GObject      *object,
 /* ---- registers ---- */
 
 static void
-register_values_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+registers_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(Request) request = user_data;
   KwbFramesPanel *self = request->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(GListModel) registers = kwb_session_list_registers_finish (KWB_SESSION (object), result, &error);
   g_autoptr(GString) text = g_string_new (NULL);
-  const KwbMiValue *values;
 
   if (request->generation != self->generation)
     return;
-  if (record == NULL)
+  if (registers == NULL)
     {
       set_text (self->registers, error->message);
       return;
     }
-  values = kwb_mi_record_get (record, "register-values");
-  for (guint i = 0; values != NULL && i < kwb_mi_value_get_n_children (values); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (registers); i++)
     {
-      const KwbMiValue *v = kwb_mi_value_get_nth (values, i);
-      guint number = (guint) kwb_mi_value_get_int (v, "number", -1);
-      const char *name = number < self->register_names->len ? g_ptr_array_index (self->register_names, number) : "?";
+      g_autoptr(KwbRegister) reg = g_list_model_get_item (registers, i);
 
-      g_string_append_printf (text, "%-8s %s\n", name, kwb_mi_value_get_string (v, "value"));
+      g_string_append_printf (text, "%-8s %s\n", kwb_register_get_name (reg), kwb_register_get_value (reg));
     }
   set_text (self->registers, text->str);
 }
 
 static void
-ask_register_values (KwbFramesPanel *self)
-{
-  g_autoptr(GString) numbers = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (shown_registers); i++)
-    for (guint n = 0; n < self->register_names->len; n++)
-      if (g_strcmp0 (g_ptr_array_index (self->register_names, n), shown_registers[i]) == 0)
-        g_string_append_printf (numbers, " %u", n);
-  kwb_gdb_command_async (kwb_session_get_gdb (self->session), self->cancellable,
-                         register_values_cb, request_new (self),
-                         "-data-list-register-values x%s", numbers->str);
-}
-
-static void
-register_names_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  KwbFramesPanel *self = request->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
-  const KwbMiValue *names;
-
-  if (record == NULL)
-    {
-      if (request->generation == self->generation)
-        set_text (self->registers, error->message);
-      return;
-    }
-  names = kwb_mi_record_get (record, "register-names");
-  g_clear_pointer (&self->register_names, g_ptr_array_unref);
-  self->register_names = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; names != NULL && i < kwb_mi_value_get_n_children (names); i++)
-    g_ptr_array_add (self->register_names, g_strdup (kwb_mi_value_get_string (kwb_mi_value_get_nth (names, i), NULL)));
-  if (request->generation == self->generation && can_ask (self))
-    ask_register_values (self);
-}
-
-static void
 refresh_frame_data (KwbFramesPanel *self)
 {
-  KwbGdb *gdb;
-
   if (!can_ask (self))
     return;
-  gdb = kwb_session_get_gdb (self->session);
-  kwb_gdb_list_variables_async (gdb, self->cancellable, locals_cb, request_new (self));
-  if (self->register_names == NULL)
-    kwb_gdb_command_async (gdb, self->cancellable, register_names_cb, request_new (self),
-                           "-data-list-register-names");
-  else
-    ask_register_values (self);
+  kwb_session_list_variables_async (self->session, self->cancellable, locals_cb, request_new (self));
+  kwb_session_list_registers_async (self->session, shown_registers, self->cancellable,
+                                    registers_cb, request_new (self));
 }
 
 static void
@@ -236,13 +185,14 @@ select_frame_cb (GObject      *object,
 {
   g_autoptr(Request) request = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
 
-  if (request->generation != request->self->generation)
-    return;
-  if (record == NULL)
-    set_text (request->self->locals, error->message);
-  else
+  if (!kwb_session_select_frame_finish (KWB_SESSION (object), result, &error))
+    {
+      if (request->generation == request->self->generation)
+        set_text (request->self->locals, error->message);
+      return;
+    }
+  if (request->generation == request->self->generation)
     refresh_frame_data (request->self);
 }
 
@@ -263,8 +213,7 @@ kwb_frames_panel_select_frame (KwbFramesPanel *self,
   self->generation++;
   gtk_single_selection_set_selected (self->selection, level);
   if (can_ask (self))
-    kwb_gdb_command_async (kwb_session_get_gdb (self->session), self->cancellable,
-                           select_frame_cb, request_new (self), "-stack-select-frame %u", level);
+    kwb_session_select_frame_async (self->session, level, self->cancellable, select_frame_cb, request_new (self));
   g_signal_emit (self, signals[FRAME_ACTIVATED], 0, frame);
 }
 
@@ -365,7 +314,6 @@ kwb_frames_panel_set_session (KwbFramesPanel *self,
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
-  g_clear_pointer (&self->register_names, g_ptr_array_unref);
   self->generation++;
   set_text (self->locals, "");
   set_text (self->registers, "");
@@ -390,7 +338,6 @@ kwb_frames_panel_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
-  g_clear_pointer (&self->register_names, g_ptr_array_unref);
   G_OBJECT_CLASS (kwb_frames_panel_parent_class)->dispose (object);
 }
 

@@ -2,10 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The layout is the permanent one; its panes show empty states until the
- * session, breakpoint, module, source and console issues fill them. The run
- * controls are window actions, disabled until a session exists: for now that
- * is the session-active property, which KwbSession will drive.
+ * This file builds the window from its template and owns the session's
+ * life: it starts one from the project, hands it to the panels (console,
+ * frames, breakpoints, modules), follows its state to enable the run
+ * controls and shows each stop's line, or its disassembly when there is no
+ * source. The actions are in kwb-window-actions.c, the breakpoints in
+ * kwb-window-breakpoints.c; the instance struct they share is in
+ * kwb-window-private.h.
  */
 #include "config.h"
 
@@ -13,52 +16,16 @@
 
 #include <glib/gi18n.h>
 
-#include "kwb-window.h"
-#include "kwb-modules-page.h"
+#include "kwb-window-private.h"
 #include "kwb-source-status.h"
 #include "kwb-stale-banner.h"
 #include "kwb-welcome.h"
-
-struct _KwbWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  KwbProject           *project;
-  gboolean              session_active;
-
-  KwbSession           *session;
-  KwbModules           *modules;
-  KwbModulesPage       *modules_sidebar;
-  KwbSourceView        *current_view;   /* weak: the tab with the stop mark */
-  KwbSourceView        *disassembly;    /* weak */
-  GPtrArray            *pending_breakpoints; /* FILE:LINE set before a session */
-  guint                 stop_generation;
-  gboolean              restart_pending;
-  char                 *last_toast;
-
-  /* Template children */
-  AdwToastOverlay      *toast_overlay;
-  GtkStack             *source_area;
-  GtkNotebook          *source_tabs;
-  KwbConsole           *console;
-  GtkWidget            *console_status;
-  KwbFramesPanel       *frames_panel;
-  GtkPaned             *source_paned;
-  KwbBreakpointsPage   *breakpoints_sidebar;
-  AdwWindowTitle       *window_title;
-  GtkPaned             *main_paned;
-  AdwViewStack         *sidebar_stack;
-  AdwStatusPage        *source_status;
-  GtkLabel             *status_label;
-};
 
 G_DEFINE_FINAL_TYPE (KwbWindow, kwb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
   PROP_PROJECT,
-  PROP_SESSION_ACTIVE,
   N_PROPS
 };
 
@@ -71,6 +38,7 @@ enum {
 
 static guint window_signals[N_WINDOW_SIGNALS];
 
+/* Enabled by the session's state. */
 static const char * const run_actions[] = {
   "win.continue", "win.interrupt", "win.step", "win.next", "win.finish", "win.stop",
 };
@@ -81,8 +49,8 @@ kwb_window_new (KwbApplication *application)
   return g_object_new (KWB_TYPE_WINDOW, "application", application, NULL);
 }
 
-static void
-kwb_window_update_run_actions (KwbWindow *self)
+void
+_kwb_window_update_run_actions (KwbWindow *self)
 {
   KwbSessionState state;
   gboolean live;
@@ -114,11 +82,6 @@ kwb_window_update_run_actions (KwbWindow *self)
 
   status = kwb_session_dup_status_text (self->session);
   gtk_label_set_label (self->status_label, status);
-  if (live != self->session_active)
-    {
-      self->session_active = live;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ACTIVE]);
-    }
 }
 
 static void
@@ -177,7 +140,7 @@ kwb_window_set_project (KwbWindow  *self,
     }
 
   kwb_window_show_empty_source (self);
-  kwb_window_update_run_actions (self);
+  _kwb_window_update_run_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
 
@@ -243,18 +206,12 @@ kwb_window_has_project (KwbWindow *self)
   return self->project != NULL;
 }
 
-gboolean
-kwb_window_get_session_active (KwbWindow *self)
-{
-  g_return_val_if_fail (KWB_IS_WINDOW (self), FALSE);
-  return self->session_active;
-}
-
 /**
  * kwb_window_set_session_active:
  *
- * Enables the run controls. Until KwbSession exists this is the whole
- * session: the session issue binds it to the session's state.
+ * Enables the run controls while the window has no session, so that how
+ * they look can be checked without booting a kernel. A real session
+ * drives them from its state instead.
  */
 void
 kwb_window_set_session_active (KwbWindow *self,
@@ -267,17 +224,14 @@ kwb_window_set_session_active (KwbWindow *self,
     return;
 
   self->session_active = session_active;
-  kwb_window_update_run_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ACTIVE]);
+  _kwb_window_update_run_actions (self);
 }
 
 
 /* ==== the debug session: sources, breakpoints, run control ==== */
 
-static void kwb_window_refresh_breakpoint_marks (KwbWindow *self);
-
-static void
-kwb_window_toast (KwbWindow  *self,
+void
+_kwb_window_toast (KwbWindow  *self,
                   const char *message)
 {
   AdwToast *toast = adw_toast_new (message);
@@ -288,8 +242,8 @@ kwb_window_toast (KwbWindow  *self,
   self->last_toast = g_strdup (message);
 }
 
-static gboolean
-session_is_live (KwbWindow *self)
+gboolean
+_kwb_window_session_is_live (KwbWindow *self)
 {
   KwbSessionState state;
 
@@ -317,12 +271,6 @@ find_view (KwbWindow  *self,
     }
   return NULL;
 }
-
-static void
-on_view_line_activated (KwbSourceView *view,
-                        guint          line,
-                        guint          button,
-                        KwbWindow     *self);
 
 static void
 on_tab_close_clicked (GtkButton *button,
@@ -363,7 +311,7 @@ add_view (KwbWindow     *self,
   gtk_notebook_append_page (self->source_tabs, GTK_WIDGET (view), tab);
   gtk_notebook_set_show_tabs (self->source_tabs, TRUE);
   gtk_notebook_set_tab_reorderable (self->source_tabs, GTK_WIDGET (view), TRUE);
-  g_signal_connect_object (view, "line-activated", G_CALLBACK (on_view_line_activated), self, 0);
+  _kwb_window_watch_view (self, view);
   gtk_stack_set_visible_child_name (self->source_area, "sources");
 }
 
@@ -393,11 +341,11 @@ kwb_window_open_source (KwbWindow  *self,
         {
           g_autofree char *message = g_strdup_printf (_("Cannot show %s: %s"), where, error->message);
 
-          kwb_window_toast (self, message);
+          _kwb_window_toast (self, message);
           return NULL;
         }
       add_view (self, view, where);
-      kwb_window_refresh_breakpoint_marks (self);
+      _kwb_window_refresh_breakpoint_marks (self);
     }
   gtk_notebook_set_current_page (self->source_tabs, gtk_notebook_page_num (self->source_tabs, GTK_WIDGET (view)));
   return view;
@@ -465,6 +413,35 @@ typedef struct {
 
 static void disassemble (KwbWindow *self, guint64 addr, gboolean whole_function);
 
+static char *
+instructions_text (GListModel *instructions,
+                   guint64     addr,
+                   guint      *current)
+{
+  GString *text = g_string_new (NULL);
+
+  *current = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (instructions); i++)
+    {
+      g_autoptr(KwbInstruction) insn = g_list_model_get_item (instructions, i);
+      const char *func = kwb_instruction_get_function (insn);
+
+      if (kwb_instruction_get_address (insn) == addr)
+        *current = i + 1;
+      g_string_append_printf (text, "0x%016" G_GINT64_MODIFIER "x <%s+%u>\t%s\n",
+                              kwb_instruction_get_address (insn), func ? func : "??",
+                              kwb_instruction_get_offset (insn),
+                              kwb_instruction_get_text (insn) ? kwb_instruction_get_text (insn) : "");
+    }
+  if (text->len == 0)
+    {
+      g_autofree char *where = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", addr);
+
+      g_string_append_printf (text, _("No instructions at %s\n"), where);
+    }
+  return g_string_free (text, FALSE);
+}
+
 static void
 disassemble_cb (GObject      *object,
                 GAsyncResult *result,
@@ -473,60 +450,41 @@ disassemble_cb (GObject      *object,
   DisassembleData *data = user_data;
   g_autoptr(KwbWindow) self = data->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
-  g_autoptr(GString) text = g_string_new (NULL);
-  const KwbMiValue *insns;
+  g_autoptr(GListModel) instructions = kwb_session_disassemble_finish (KWB_SESSION (object), result, &error);
+  g_autofree char *text = NULL;
   guint current = 0;
   guint64 addr = data->addr;
   gboolean whole = data->whole_function;
+  gboolean stale = data->generation != self->stop_generation;
 
-  if (data->generation != self->stop_generation)
-    {
-      g_free (data);
-      return;
-    }
   g_free (data);
-  if (record == NULL)
+  if (stale)
+    return;
+  if (instructions == NULL)
     {
-      /* -a needs a function around the address; outside one, a range. */
+      /* A whole function needs one around the address; outside one, a range. */
       if (whole)
         disassemble (self, addr, FALSE);
       else
-        kwb_window_toast (self, error->message);
+        _kwb_window_toast (self, error->message);
       return;
     }
-  insns = kwb_mi_record_get (record, "asm_insns");
-  for (guint i = 0; insns != NULL && i < kwb_mi_value_get_n_children (insns); i++)
-    {
-      const KwbMiValue *insn = kwb_mi_value_get_nth (insns, i);
-      guint64 a = 0;
-      const char *func = kwb_mi_value_get_string (insn, "func-name");
-
-      kwb_mi_value_get_uint64 (insn, "address", &a);
-      if (a == addr)
-        current = i + 1;
-      g_string_append_printf (text, "0x%016" G_GINT64_MODIFIER "x <%s+%s>\t%s\n", a,
-                              func ? func : "??", kwb_mi_value_get_string (insn, "offset") ?: "0",
-                              kwb_mi_value_get_string (insn, "inst") ?: "");
-    }
-  if (text->len == 0)
-    {
-      g_autofree char *where = g_strdup_printf ("0x%016" G_GINT64_MODIFIER "x", addr);
-
-      g_string_append_printf (text, _("No instructions at %s\n"), where);
-    }
+  text = instructions_text (instructions, addr, &current);
 
   if (self->disassembly == NULL)
     {
-      g_set_weak_pointer (&self->disassembly, kwb_source_view_new_for_text (_("Disassembly"), text->str));
+      g_set_weak_pointer (&self->disassembly, kwb_source_view_new_for_text (_("Disassembly"), text));
       add_view (self, self->disassembly, _("No source for this code: its machine instructions"));
     }
   else
-    kwb_source_view_set_text (self->disassembly, text->str);
+    kwb_source_view_set_text (self->disassembly, text);
   gtk_notebook_set_current_page (self->source_tabs,
                                  gtk_notebook_page_num (self->source_tabs, GTK_WIDGET (self->disassembly)));
   set_current_view (self, self->disassembly, current ? current : 1);
 }
+
+/* How much to show around an address outside any known function. */
+#define DISASSEMBLY_RANGE 256
 
 static void
 disassemble (KwbWindow *self,
@@ -534,9 +492,8 @@ disassemble (KwbWindow *self,
              gboolean   whole_function)
 {
   DisassembleData *data;
-  KwbGdb *gdb;
 
-  if (self->session == NULL || (gdb = kwb_session_get_gdb (self->session)) == NULL)
+  if (self->session == NULL)
     return;
   data = g_new0 (DisassembleData, 1);
   data->self = g_object_ref (self);
@@ -544,12 +501,9 @@ disassemble (KwbWindow *self,
   data->generation = self->stop_generation;
   data->whole_function = whole_function;
   if (whole_function)
-    kwb_gdb_command_async (gdb, NULL, disassemble_cb, data,
-                           "-data-disassemble -a 0x%" G_GINT64_MODIFIER "x -- 0", addr);
+    kwb_session_disassemble_function_async (self->session, addr, NULL, disassemble_cb, data);
   else
-    kwb_gdb_command_async (gdb, NULL, disassemble_cb, data,
-                           "-data-disassemble -s 0x%" G_GINT64_MODIFIER "x -e 0x%" G_GINT64_MODIFIER "x -- 0",
-                           addr, addr + 256);
+    kwb_session_disassemble_async (self->session, addr, addr + DISASSEMBLY_RANGE, NULL, disassemble_cb, data);
 }
 
 /* A stop or a selected frame: its source line, or its disassembly. */
@@ -568,374 +522,6 @@ show_code (KwbWindow  *self,
   if (local != NULL && line > 0 && show_location (self, local, line, TRUE))
     return;
   disassemble (self, addr, TRUE);
-}
-
-/* ---- breakpoints ---- */
-
-/* The breakpoints the user set before a session ran, as FILE:LINE. */
-static void
-add_pending_breakpoint (KwbWindow  *self,
-                        const char *path,
-                        guint       line,
-                        gboolean    add)
-{
-  g_autofree char *location = g_strdup_printf ("%s:%u", path, line);
-  guint index;
-
-  if (g_ptr_array_find_with_equal_func (self->pending_breakpoints, location, g_str_equal, &index))
-    {
-      if (!add)
-        g_ptr_array_remove_index (self->pending_breakpoints, index);
-    }
-  else if (add)
-    g_ptr_array_add (self->pending_breakpoints, g_steal_pointer (&location));
-  kwb_breakpoints_page_set_n_waiting (self->breakpoints_sidebar, self->pending_breakpoints->len);
-  kwb_window_refresh_breakpoint_marks (self);
-}
-
-static KwbBreakpoint *
-find_breakpoint_at (KwbWindow  *self,
-                    const char *path,
-                    guint       line)
-{
-  GListModel *model;
-
-  if (self->session == NULL)
-    return NULL;
-  model = G_LIST_MODEL (kwb_session_get_breakpoints (self->session));
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
-      g_autofree char *local = NULL;
-
-      if (kwb_breakpoint_get_line (bp) != line)
-        continue;
-      local = kwb_session_map_source_path (self->session, kwb_breakpoint_get_fullname (bp));
-      if (g_strcmp0 (local, path) == 0)
-        return g_steal_pointer (&bp);
-    }
-  return NULL;
-}
-
-static void
-kwb_window_refresh_breakpoint_marks (KwbWindow *self)
-{
-  int n = gtk_notebook_get_n_pages (self->source_tabs);
-  GListModel *model = NULL;
-
-  if (session_is_live (self))
-    model = G_LIST_MODEL (kwb_session_get_breakpoints (self->session));
-
-  for (int i = 0; i < n; i++)
-    {
-      KwbSourceView *view = KWB_SOURCE_VIEW (gtk_notebook_get_nth_page (self->source_tabs, i));
-      const char *path = kwb_source_view_get_path (view);
-
-      if (path == NULL)
-        continue;
-      kwb_source_view_clear_breakpoint_marks (view);
-      if (model == NULL)
-        {
-          for (guint j = 0; j < self->pending_breakpoints->len; j++)
-            {
-              const char *location = g_ptr_array_index (self->pending_breakpoints, j);
-              const char *colon = strrchr (location, ':');
-
-              if (colon != NULL && strncmp (location, path, colon - location) == 0 &&
-                  path[colon - location] == '\0')
-                kwb_source_view_add_breakpoint_mark (view, (guint) g_ascii_strtoull (colon + 1, NULL, 10),
-                                                     KWB_BREAKPOINT_MARK_ENABLED);
-            }
-          continue;
-        }
-      for (guint j = 0; j < g_list_model_get_n_items (model); j++)
-        {
-          g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, j);
-          g_autofree char *local = NULL;
-          KwbBreakpointMark mark;
-
-          if (kwb_breakpoint_get_line (bp) == 0 || kwb_breakpoint_get_fullname (bp) == NULL)
-            continue;
-          local = kwb_session_map_source_path (self->session, kwb_breakpoint_get_fullname (bp));
-          if (g_strcmp0 (local, path) != 0)
-            continue;
-          mark = kwb_breakpoint_get_pending (bp) ? KWB_BREAKPOINT_MARK_PENDING
-               : kwb_breakpoint_get_enabled (bp) ? KWB_BREAKPOINT_MARK_ENABLED
-               : KWB_BREAKPOINT_MARK_DISABLED;
-          kwb_source_view_add_breakpoint_mark (view, kwb_breakpoint_get_line (bp), mark);
-        }
-    }
-}
-
-static void
-break_insert_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(KwbWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KwbBreakpoint) bp = kwb_session_break_insert_finish (KWB_SESSION (object), result, &error);
-
-  if (bp == NULL)
-    kwb_window_toast (self, error->message);
-}
-
-static void
-break_change_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(KwbWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!kwb_session_break_change_finish (KWB_SESSION (object), result, &error))
-    kwb_window_toast (self, error->message);
-}
-
-/**
- * kwb_window_toggle_breakpoint:
- * @path: a source file
- * @line: 1-based
- *
- * A breakpoint at PATH:LINE if there is none, else none. Before a session
- * runs the window keeps it and gives it to the session at start; while
- * the guest runs, the session pauses it for the change.
- */
-void
-kwb_window_toggle_breakpoint (KwbWindow  *self,
-                              const char *path,
-                              guint       line)
-{
-  g_autoptr(KwbBreakpoint) bp = NULL;
-  g_autofree char *location = NULL;
-
-  g_return_if_fail (KWB_IS_WINDOW (self));
-  g_return_if_fail (path != NULL);
-
-  if (!session_is_live (self))
-    {
-      g_autofree char *key = g_strdup_printf ("%s:%u", path, line);
-
-      add_pending_breakpoint (self, path, line,
-                              !g_ptr_array_find_with_equal_func (self->pending_breakpoints, key, g_str_equal, NULL));
-      return;
-    }
-  if ((bp = find_breakpoint_at (self, path, line)) != NULL)
-    {
-      kwb_session_break_delete_async (self->session, kwb_breakpoint_get_number (bp), NULL,
-                                      break_change_cb, g_object_ref (self));
-      return;
-    }
-  /* The absolute local path: GDB knows the tree by it (or through the
-   * substitute-path the session set when it mapped the DWARF paths). */
-  location = g_strdup_printf ("%s:%u", path, line);
-  kwb_session_break_insert_async (self->session, location, KWB_GDB_BREAK_NONE, NULL, NULL,
-                                  break_insert_cb, g_object_ref (self));
-}
-
-static GMenuModel *
-breakpoint_menu (KwbWindow     *self,
-                 KwbBreakpoint *bp,
-                 guint          line)
-{
-  GMenu *menu = g_menu_new ();
-  GMenu *section = g_menu_new ();
-  g_autoptr(GMenuItem) item = NULL;
-
-#define ADD(label, action) G_STMT_START { \
-  item = g_menu_item_new (label, NULL); \
-  g_menu_item_set_action_and_target_value (item, action, g_variant_new_uint32 (line)); \
-  g_menu_append_item (section, item); \
-  g_clear_object (&item); } G_STMT_END
-
-  if (bp == NULL)
-    {
-      ADD (_("_Add Breakpoint"), "win.breakpoint-add");
-      ADD (_("Add _Hardware Breakpoint"), "win.breakpoint-add-hardware");
-      ADD (_("Add _Conditional Breakpoint…"), "win.breakpoint-condition");
-    }
-  else
-    {
-      if (kwb_breakpoint_get_enabled (bp))
-        ADD (_("_Disable"), "win.breakpoint-disable");
-      else
-        ADD (_("_Enable"), "win.breakpoint-enable");
-      ADD (_("_Condition…"), "win.breakpoint-condition");
-      if (!kwb_breakpoint_get_hardware (bp))
-        ADD (_("Make It a _Hardware Breakpoint"), "win.breakpoint-add-hardware");
-      ADD (_("De_lete"), "win.breakpoint-delete");
-    }
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
-  g_object_unref (section);
-  section = g_menu_new ();
-  ADD (_("_Run to This Line"), "win.run-to-line");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
-  g_object_unref (section);
-#undef ADD
-  return G_MENU_MODEL (menu);
-}
-
-static void
-on_view_line_activated (KwbSourceView *view,
-                        guint          line,
-                        guint          button,
-                        KwbWindow     *self)
-{
-  const char *path = kwb_source_view_get_path (view);
-
-  if (path == NULL)
-    return; /* disassembly: no file:line to break at */
-  if (button == GDK_BUTTON_SECONDARY)
-    {
-      g_autoptr(KwbBreakpoint) bp = find_breakpoint_at (self, path, line);
-      g_autoptr(GMenuModel) menu = breakpoint_menu (self, bp, line);
-
-      kwb_source_view_popup_menu (view, line, menu);
-      return;
-    }
-  kwb_window_toggle_breakpoint (self, path, line);
-}
-
-static void
-breakpoint_line_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *parameter)
-{
-  KwbWindow *self = KWB_WINDOW (widget);
-  KwbSourceView *view = kwb_window_get_visible_source (self);
-  const char *path = view ? kwb_source_view_get_path (view) : NULL;
-  guint line = parameter ? g_variant_get_uint32 (parameter) : 0;
-  g_autoptr(KwbBreakpoint) bp = NULL;
-  g_autofree char *location = NULL;
-
-  if (path == NULL)
-    return;
-  if (line == 0)
-    line = kwb_source_view_get_cursor_line (view);
-  location = g_strdup_printf ("%s:%u", path, line);
-  bp = find_breakpoint_at (self, path, line);
-
-  if (g_str_equal (action_name, "win.toggle-breakpoint"))
-    kwb_window_toggle_breakpoint (self, path, line);
-  else if (g_str_equal (action_name, "win.run-to-line") || g_str_equal (action_name, "win.run-to-cursor"))
-    {
-      if (self->session != NULL && kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED)
-        kwb_session_run_to_async (self->session, location, NULL, NULL, NULL);
-      else
-        kwb_window_toast (self, _("Run to a line needs a stopped guest: pause it first (Ctrl+F5)."));
-    }
-  else if (!session_is_live (self))
-    {
-      if (g_str_equal (action_name, "win.breakpoint-delete"))
-        add_pending_breakpoint (self, path, line, FALSE);
-      else if (g_str_has_prefix (action_name, "win.breakpoint-add"))
-        add_pending_breakpoint (self, path, line, TRUE);
-      else
-        kwb_window_toast (self, _("Start a session to change breakpoints this way"));
-    }
-  else if (g_str_equal (action_name, "win.breakpoint-add"))
-    kwb_session_break_insert_async (self->session, location, KWB_GDB_BREAK_NONE, NULL, NULL,
-                                    break_insert_cb, g_object_ref (self));
-  else if (g_str_equal (action_name, "win.breakpoint-add-hardware"))
-    {
-      /* GDB cannot turn a breakpoint into a hardware one: replace it. */
-      if (bp != NULL)
-        kwb_session_break_delete_async (self->session, kwb_breakpoint_get_number (bp), NULL,
-                                        break_change_cb, g_object_ref (self));
-      kwb_session_break_insert_async (self->session, location, KWB_GDB_BREAK_HARDWARE,
-                                      bp ? kwb_breakpoint_get_condition (bp) : NULL, NULL,
-                                      break_insert_cb, g_object_ref (self));
-    }
-  else if (bp != NULL && g_str_equal (action_name, "win.breakpoint-delete"))
-    kwb_session_break_delete_async (self->session, kwb_breakpoint_get_number (bp), NULL,
-                                    break_change_cb, g_object_ref (self));
-  else if (bp != NULL && (g_str_equal (action_name, "win.breakpoint-enable") ||
-                          g_str_equal (action_name, "win.breakpoint-disable")))
-    kwb_session_break_enable_async (self->session, kwb_breakpoint_get_number (bp),
-                                    g_str_equal (action_name, "win.breakpoint-enable"),
-                                    NULL, break_change_cb, g_object_ref (self));
-  else if (g_str_equal (action_name, "win.breakpoint-condition"))
-    kwb_window_ask_condition (self, path, line);
-}
-
-/* ---- conditions ---- */
-
-typedef struct {
-  KwbWindow *self;
-  char      *path;
-  guint      line;
-  GtkEntry  *entry;
-} ConditionData;
-
-static void
-condition_data_free (ConditionData *data)
-{
-  g_object_unref (data->self);
-  g_free (data->path);
-  g_free (data);
-}
-
-static void
-on_condition_response (AdwMessageDialog *dialog,
-                       const char       *response,
-                       ConditionData    *data)
-{
-  KwbWindow *self = data->self;
-  g_autoptr(KwbBreakpoint) bp = NULL;
-  g_autofree char *location = NULL;
-  const char *condition;
-
-  if (!g_str_equal (response, "set") || !session_is_live (self))
-    return;
-  condition = gtk_editable_get_text (GTK_EDITABLE (data->entry));
-  location = g_strdup_printf ("%s:%u", data->path, data->line);
-  /* A new breakpoint with the condition replaces the old one: the session's
-   * insert works in every state, a bare -break-condition would not. */
-  if ((bp = find_breakpoint_at (self, data->path, data->line)) != NULL)
-    kwb_session_break_delete_async (self->session, kwb_breakpoint_get_number (bp), NULL,
-                                    break_change_cb, g_object_ref (self));
-  kwb_session_break_insert_async (self->session, location,
-                                  bp && kwb_breakpoint_get_hardware (bp) ? KWB_GDB_BREAK_HARDWARE : KWB_GDB_BREAK_NONE,
-                                  *condition ? condition : NULL, NULL, break_insert_cb, g_object_ref (self));
-}
-
-void
-kwb_window_ask_condition (KwbWindow  *self,
-                          const char *path,
-                          guint       line)
-{
-  g_autoptr(KwbBreakpoint) bp = find_breakpoint_at (self, path, line);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *heading = g_strdup_printf (_("Condition for %s:%u"), base, line);
-  GtkWidget *dialog;
-  GtkWidget *entry;
-  ConditionData *data;
-
-  if (!session_is_live (self))
-    {
-      kwb_window_toast (self, _("Start a session to set a condition"));
-      return;
-    }
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                   _("Stop only when this C expression is true, e.g. “pid == 1”. Empty: always."));
-  entry = gtk_entry_new ();
-  gtk_widget_add_css_class (entry, "monospace");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  if (bp != NULL && kwb_breakpoint_get_condition (bp) != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (entry), kwb_breakpoint_get_condition (bp));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"), "set", _("_Set Condition"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
-  data = g_new0 (ConditionData, 1);
-  data->self = g_object_ref (self);
-  data->path = g_strdup (path);
-  data->line = line;
-  data->entry = GTK_ENTRY (entry);
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_condition_response), data,
-                         (GClosureNotify) condition_data_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- the session ---- */
@@ -963,39 +549,11 @@ on_session_state_changed (KwbSession      *session,
     {
       const char *reason = kwb_session_get_failure_reason (session);
 
-      kwb_window_toast (self, reason ? reason : _("The session failed"));
+      _kwb_window_toast (self, reason ? reason : _("The session failed"));
     }
-  kwb_window_update_run_actions (self);
+  _kwb_window_update_run_actions (self);
   if (new_state == KWB_SESSION_STATE_EXITED || new_state == KWB_SESSION_STATE_FAILED)
-    kwb_window_refresh_breakpoint_marks (self);
-}
-
-static void
-on_breakpoints_changed (KwbWindow *self)
-{
-  kwb_window_refresh_breakpoint_marks (self);
-}
-
-static void
-on_breakpoint_item_notify (KwbWindow *self)
-{
-  kwb_window_refresh_breakpoint_marks (self);
-}
-
-static void
-on_breakpoints_items_changed (GListModel *model,
-                              guint       position,
-                              guint       removed,
-                              guint       added,
-                              KwbWindow  *self)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
-
-      g_signal_connect_object (bp, "notify", G_CALLBACK (on_breakpoint_item_notify), self, G_CONNECT_SWAPPED);
-    }
-  on_breakpoints_changed (self);
+    _kwb_window_refresh_breakpoint_marks (self);
 }
 
 static void
@@ -1012,28 +570,9 @@ start_cb (GObject      *object,
         {
           g_autofree char *message = g_strdup_printf (_("The session did not start: %s"), error->message);
 
-          kwb_window_toast (self, message);
+          _kwb_window_toast (self, message);
         }
-      kwb_window_update_run_actions (self);
-    }
-}
-
-/* Where the user's breakpoints of an ended session were, for the next one. */
-static void
-carry_breakpoints (KwbWindow *self)
-{
-  GListModel *model;
-
-  if (self->session == NULL)
-    return;
-  model = G_LIST_MODEL (kwb_session_get_breakpoints (self->session));
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
-      g_autofree char *local = kwb_session_map_source_path (self->session, kwb_breakpoint_get_fullname (bp));
-
-      if (local != NULL && kwb_breakpoint_get_line (bp) > 0 && kwb_breakpoint_get_enabled (bp))
-        add_pending_breakpoint (self, local, kwb_breakpoint_get_line (bp), TRUE);
+      _kwb_window_update_run_actions (self);
     }
 }
 
@@ -1042,12 +581,10 @@ kwb_window_clear_session (KwbWindow *self)
 {
   if (self->session == NULL)
     return;
-  carry_breakpoints (self);
+  _kwb_window_breakpoints_set_session (self, NULL);
   g_signal_handlers_disconnect_by_data (self->session, self);
-  g_signal_handlers_disconnect_by_data (kwb_session_get_breakpoints (self->session), self);
   kwb_console_set_session (self->console, NULL);
   kwb_frames_panel_set_session (self->frames_panel, NULL);
-  kwb_breakpoints_page_set_session (self->breakpoints_sidebar, NULL);
   kwb_modules_page_set_modules (self->modules_sidebar, NULL);
   g_clear_object (&self->modules);
   set_current_view (self, NULL, 0);
@@ -1070,12 +607,12 @@ kwb_window_start_session (KwbWindow *self)
 
   g_return_val_if_fail (KWB_IS_WINDOW (self), FALSE);
 
-  if (self->project == NULL || session_is_live (self))
+  if (self->project == NULL || _kwb_window_session_is_live (self))
     return FALSE;
   config = kwb_session_config_new_for_project (self->project, &error);
   if (config == NULL)
     {
-      kwb_window_toast (self, error->message);
+      _kwb_window_toast (self, error->message);
       gtk_label_set_label (self->status_label, error->message);
       return FALSE;
     }
@@ -1086,18 +623,12 @@ kwb_window_start_session (KwbWindow *self)
    * still frozen. */
   self->modules = kwb_modules_new (self->session);
   kwb_modules_page_set_modules (self->modules_sidebar, self->modules);
-  for (guint i = 0; i < self->pending_breakpoints->len; i++)
-    kwb_session_add_initial_breakpoint (self->session, g_ptr_array_index (self->pending_breakpoints, i));
-  g_ptr_array_set_size (self->pending_breakpoints, 0);
-  kwb_breakpoints_page_set_n_waiting (self->breakpoints_sidebar, 0);
+  _kwb_window_breakpoints_set_session (self, self->session);
 
   g_signal_connect_object (self->session, "stopped", G_CALLBACK (on_session_stopped), self, 0);
   g_signal_connect_object (self->session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);
-  g_signal_connect_object (kwb_session_get_breakpoints (self->session), "items-changed",
-                           G_CALLBACK (on_breakpoints_items_changed), self, 0);
   kwb_console_set_session (self->console, self->session);
   kwb_frames_panel_set_session (self->frames_panel, self->session);
-  kwb_breakpoints_page_set_session (self->breakpoints_sidebar, self->session);
   gtk_widget_set_visible (self->console_status, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->console), TRUE);
   if (!gtk_widget_get_visible (GTK_WIDGET (self->frames_panel)))
@@ -1111,7 +642,7 @@ kwb_window_start_session (KwbWindow *self)
     }
 
   kwb_session_start_async (self->session, NULL, start_cb, g_object_ref (self));
-  kwb_window_update_run_actions (self);
+  _kwb_window_update_run_actions (self);
   return TRUE;
 }
 
@@ -1130,46 +661,23 @@ stop_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!kwb_session_stop_finish (KWB_SESSION (object), result, &error))
-    kwb_window_toast (self, error->message);
+    _kwb_window_toast (self, error->message);
   if (self->restart_pending)
     {
       self->restart_pending = FALSE;
       kwb_window_start_session (self);
     }
-  kwb_window_update_run_actions (self);
+  _kwb_window_update_run_actions (self);
 }
 
-static void
-exec_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+void
+_kwb_window_stop_session (KwbWindow *self,
+                          gboolean   restart)
 {
-  g_autoptr(KwbWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!kwb_session_exec_finish (KWB_SESSION (object), result, &error))
-    kwb_window_toast (self, error->message);
-}
-
-static void
-session_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  KwbWindow *self = KWB_WINDOW (widget);
-
-  if (g_str_equal (action_name, "win.start"))
-    kwb_window_start_session (self);
-  else if (g_str_equal (action_name, "win.restart") && self->session != NULL)
-    {
-      if (session_is_live (self))
-        {
-          self->restart_pending = TRUE;
-          kwb_session_stop_async (self->session, NULL, stop_cb, g_object_ref (self));
-        }
-      else
-        kwb_window_start_session (self);
-    }
+  if (self->session == NULL)
+    return;
+  self->restart_pending = restart;
+  kwb_session_stop_async (self->session, NULL, stop_cb, g_object_ref (self));
 }
 
 static void
@@ -1214,24 +722,6 @@ kwb_window_quick_open (KwbWindow *self)
 }
 
 static void
-misc_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  KwbWindow *self = KWB_WINDOW (widget);
-
-  if (g_str_equal (action_name, "win.quick-open"))
-    kwb_window_quick_open (self);
-  else if (g_str_equal (action_name, "win.find-in-console"))
-    kwb_console_start_search (self->console);
-  else if (g_str_equal (action_name, "win.gdb-console"))
-    {
-      kwb_console_show_page (self->console, "gdb");
-      gtk_widget_grab_focus (GTK_WIDGET (kwb_gdb_console_get_entry (kwb_console_get_gdb_console (self->console))));
-    }
-}
-
-static void
 on_console_location (KwbConsole *console,
                      const char *path,
                      guint       line,
@@ -1240,7 +730,7 @@ on_console_location (KwbConsole *console,
 {
   if (path == NULL)
     {
-      kwb_window_toast (self, message);
+      _kwb_window_toast (self, message);
       return;
     }
   show_location (self, path, line, FALSE);
@@ -1268,7 +758,7 @@ on_breakpoint_activated (KwbBreakpointsPage *page,
   if (local != NULL && kwb_breakpoint_get_line (bp) > 0)
     show_location (self, local, kwb_breakpoint_get_line (bp), FALSE);
   else
-    kwb_window_toast (self, _("This breakpoint has no source line"));
+    _kwb_window_toast (self, _("This breakpoint has no source line"));
 }
 
 static void
@@ -1276,7 +766,7 @@ on_sidebar_page_failed (GtkWidget  *page,
                         const char *message,
                         KwbWindow  *self)
 {
-  kwb_window_toast (self, message);
+  _kwb_window_toast (self, message);
 }
 
 /**
@@ -1302,7 +792,7 @@ kwb_window_get_current_location (KwbWindow *self,
 static void
 kwb_window_init_session_ui (KwbWindow *self)
 {
-  self->pending_breakpoints = g_ptr_array_new_with_free_func (g_free);
+  _kwb_window_breakpoints_init (self);
   g_signal_connect_object (self->console, "location-activated", G_CALLBACK (on_console_location), self, 0);
   g_signal_connect_object (self->frames_panel, "frame-activated", G_CALLBACK (on_frame_activated), self, 0);
   g_signal_connect_object (self->breakpoints_sidebar, "breakpoint-activated",
@@ -1310,35 +800,6 @@ kwb_window_init_session_ui (KwbWindow *self)
   g_signal_connect_object (self->breakpoints_sidebar, "failed", G_CALLBACK (on_sidebar_page_failed), self, 0);
   g_signal_connect_object (self->modules_sidebar, "failed", G_CALLBACK (on_sidebar_page_failed), self, 0);
   kwb_console_set_settings (self->console, self->settings);
-}
-
-static void
-kwb_window_run_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  static const struct {
-    const char *action;
-    KwbGdbExec  exec;
-  } execs[] = {
-    { "win.continue", KWB_GDB_EXEC_CONTINUE },
-    { "win.interrupt", KWB_GDB_EXEC_INTERRUPT },
-    { "win.step", KWB_GDB_EXEC_STEP },
-    { "win.next", KWB_GDB_EXEC_NEXT },
-    { "win.finish", KWB_GDB_EXEC_FINISH },
-  };
-  KwbWindow *self = KWB_WINDOW (widget);
-
-  if (self->session == NULL)
-    return; /* only the shell's session-active flag enabled it */
-  if (g_str_equal (action_name, "win.stop"))
-    {
-      kwb_session_stop_async (self->session, NULL, stop_cb, g_object_ref (self));
-      return;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (execs); i++)
-    if (g_str_equal (action_name, execs[i].action))
-      kwb_session_exec_async (self->session, execs[i].exec, NULL, exec_cb, g_object_ref (self));
 }
 
 /* Running from the build tree without GSETTINGS_SCHEMA_DIR must not abort
@@ -1413,7 +874,7 @@ kwb_window_dispose (GObject *object)
 {
   KwbWindow *self = KWB_WINDOW (object);
 
-  if (session_is_live (self))
+  if (_kwb_window_session_is_live (self))
     kwb_session_stop_async (self->session, NULL, NULL, NULL);
   kwb_window_clear_session (self);
   g_clear_weak_pointer (&self->current_view);
@@ -1440,27 +901,6 @@ kwb_window_get_property (GObject    *object,
     case PROP_PROJECT:
       g_value_set_object (value, self->project);
       break;
-    case PROP_SESSION_ACTIVE:
-      g_value_set_boolean (value, self->session_active);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kwb_window_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
-{
-  KwbWindow *self = KWB_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION_ACTIVE:
-      kwb_window_set_session_active (self, g_value_get_boolean (value));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1475,17 +915,12 @@ kwb_window_class_init (KwbWindowClass *klass)
 
   object_class->dispose = kwb_window_dispose;
   object_class->get_property = kwb_window_get_property;
-  object_class->set_property = kwb_window_set_property;
   window_class->close_request = kwb_window_close_request;
 
   properties[PROP_PROJECT] =
     g_param_spec_object ("project", NULL, NULL,
                          KWB_TYPE_PROJECT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SESSION_ACTIVE] =
-    g_param_spec_boolean ("session-active", NULL, NULL,
-                          FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1502,7 +937,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   g_type_ensure (KWB_TYPE_FRAMES_PANEL);
   g_type_ensure (KWB_TYPE_BREAKPOINTS_PAGE);
   g_type_ensure (KWB_TYPE_MODULES_PAGE);
-  /* Project widgets in the template (wizard issue): header, banner, welcome. */
+  /* Project widgets in the template: header, banner, welcome. */
   g_type_ensure (KWB_TYPE_SOURCE_STATUS);
   g_type_ensure (KWB_TYPE_STALE_BANNER);
   g_type_ensure (KWB_TYPE_WELCOME);
@@ -1525,24 +960,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_status);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, status_label);
 
-  for (guint i = 0; i < G_N_ELEMENTS (run_actions); i++)
-    gtk_widget_class_install_action (widget_class, run_actions[i], NULL, kwb_window_run_action);
-  gtk_widget_class_install_action (widget_class, "win.start", NULL, session_action);
-  gtk_widget_class_install_action (widget_class, "win.restart", NULL, session_action);
-  gtk_widget_class_install_action (widget_class, "win.quick-open", NULL, misc_action);
-  gtk_widget_class_install_action (widget_class, "win.find-in-console", NULL, misc_action);
-  gtk_widget_class_install_action (widget_class, "win.gdb-console", NULL, misc_action);
-  gtk_widget_class_install_action (widget_class, "win.toggle-breakpoint", NULL, breakpoint_line_action);
-  gtk_widget_class_install_action (widget_class, "win.run-to-cursor", NULL, breakpoint_line_action);
-  {
-    static const char * const line_actions[] = {
-      "win.breakpoint-add", "win.breakpoint-add-hardware", "win.breakpoint-enable",
-      "win.breakpoint-disable", "win.breakpoint-delete", "win.breakpoint-condition", "win.run-to-line",
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (line_actions); i++)
-      gtk_widget_class_install_action (widget_class, line_actions[i], "u", breakpoint_line_action);
-  }
+  _kwb_window_class_actions_init (klass);
 }
 
 static void
@@ -1557,7 +975,7 @@ kwb_window_init (KwbWindow *self)
   self->settings = kwb_window_new_settings ();
   kwb_window_init_session_ui (self);
   kwb_window_restore_state (self);
-  kwb_window_update_run_actions (self);
+  _kwb_window_update_run_actions (self);
   kwb_window_show_empty_source (self);
   gtk_window_set_title (GTK_WINDOW (self), _("Kernel Workbench"));
 }

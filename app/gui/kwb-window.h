@@ -28,11 +28,11 @@ void        kwb_window_show_project_error  (KwbWindow      *self,
                                             const GError   *error);
 KwbProject *kwb_window_get_project         (KwbWindow      *self);
 gboolean    kwb_window_has_project         (KwbWindow      *self);
-gboolean    kwb_window_get_session_active  (KwbWindow      *self);
+/* Run controls enabled without a session: for checking their look. */
 void        kwb_window_set_session_active  (KwbWindow      *self,
                                             gboolean        session_active);
 
-/* The debug session (issue 7). */
+/* The debug session. */
 gboolean            kwb_window_start_session         (KwbWindow      *self);
 KwbSession         *kwb_window_get_session           (KwbWindow      *self);
 KwbSourceView      *kwb_window_open_source           (KwbWindow      *self,

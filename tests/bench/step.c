@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kwb-core.h"
+#include "kwb-session-private.h"
 
 #define STEPS 40
 

@@ -316,15 +316,18 @@ test_debug_session (Fixture       *f,
   g_autoptr(KwbMiRecord) loaded = NULL;
   g_autoptr(KwbMiRecord) bkpt = NULL;
   g_autoptr(KwbMiRecord) by_path = NULL;
-  g_autoptr(KwbMiRecord) frames = NULL;
-  g_autoptr(KwbMiRecord) variables = NULL;
+  g_autoptr(GPtrArray) frames = NULL;
+  g_autoptr(GPtrArray) variables = NULL;
+  g_autoptr(GPtrArray) registers = NULL;
+  g_autoptr(GPtrArray) instructions = NULL;
+  guint64 rip = 0;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *console = NULL;
   g_autofree char *value = NULL;
   KwbGdbStop *stop;
-  const KwbMiValue *vars;
   gboolean found_local = FALSE;
+  gboolean found_argument = FALSE;
 
   if (f->gdb == NULL)
     return;
@@ -387,11 +390,74 @@ test_debug_session (Fixture       *f,
   g_assert_cmpuint (stop->addr, !=, 0);
   g_assert_cmpstr (stop->thread_id, ==, "1");
 
+  /* The backtrace as typed frames. */
   kwb_gdb_list_frames_async (f->gdb, NULL, result_cb, f);
-  frames = finish_ok (f, "frames");
-  g_assert_cmpstr (kwb_mi_record_get_string (frames, "stack.0.func"), ==, "compute");
-  g_assert_cmpstr (kwb_mi_record_get_string (frames, "stack.1.func"), ==, "main");
-  g_assert_cmpint (kwb_mi_record_get_int (frames, "stack.1.line", -1), ==, line_of ("LINE_MAIN"));
+  g_clear_object (&result);
+  result = wait_result (f, "frames");
+  frames = kwb_gdb_list_frames_finish (f->gdb, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (frames->len, ==, 2);
+  g_assert_cmpuint (kwb_frame_get_level (frames->pdata[0]), ==, 0);
+  g_assert_cmpstr (kwb_frame_get_function (frames->pdata[0]), ==, "compute");
+  g_assert_cmpstr (kwb_frame_get_fullname (frames->pdata[0]), ==, f->source);
+  g_assert_cmpuint (kwb_frame_get_line (frames->pdata[0]), ==, line_of ("LINE_LOCAL"));
+  g_assert_cmphex (kwb_frame_get_address (frames->pdata[0]), ==, stop->addr);
+  g_assert_cmpuint (kwb_frame_get_level (frames->pdata[1]), ==, 1);
+  g_assert_cmpstr (kwb_frame_get_function (frames->pdata[1]), ==, "main");
+  g_assert_cmpuint (kwb_frame_get_line (frames->pdata[1]), ==, line_of ("LINE_MAIN"));
+
+  /* Registers by name, in the order asked; a name the architecture does
+   * not have is left out. The program counter is where we stopped. */
+  {
+    const char * const names[] = { "rip", "no_such_register", "rsp", "rax", NULL };
+
+    kwb_gdb_list_registers_async (f->gdb, names, NULL, result_cb, f);
+    g_clear_object (&result);
+    result = wait_result (f, "registers");
+    registers = kwb_gdb_list_registers_finish (f->gdb, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (registers->len, ==, 3);
+    g_assert_cmpstr (kwb_register_get_name (registers->pdata[0]), ==, "rip");
+    g_assert_cmpstr (kwb_register_get_name (registers->pdata[1]), ==, "rsp");
+    g_assert_cmpstr (kwb_register_get_name (registers->pdata[2]), ==, "rax");
+    g_assert_true (g_str_has_prefix (kwb_register_get_value (registers->pdata[0]), "0x"));
+    rip = g_ascii_strtoull (kwb_register_get_value (registers->pdata[0]), NULL, 16);
+    g_assert_cmphex (rip, ==, stop->addr);
+  }
+
+  /* The whole function around the stop, and a range from it. */
+  kwb_gdb_disassemble_function_async (f->gdb, stop->addr, NULL, result_cb, f);
+  g_clear_object (&result);
+  result = wait_result (f, "disassemble function");
+  instructions = kwb_gdb_disassemble_finish (f->gdb, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (instructions->len, >, 2);
+  g_assert_cmpstr (kwb_instruction_get_function (instructions->pdata[0]), ==, "compute");
+  g_assert_cmpuint (kwb_instruction_get_offset (instructions->pdata[0]), ==, 0);
+  {
+    gboolean found_pc = FALSE;
+
+    for (guint i = 0; i < instructions->len; i++)
+      {
+        g_assert_nonnull (kwb_instruction_get_text (instructions->pdata[i]));
+        if (kwb_instruction_get_address (instructions->pdata[i]) == stop->addr)
+          {
+            g_assert_cmpuint (kwb_instruction_get_offset (instructions->pdata[i]), >, 0);
+            found_pc = TRUE;
+          }
+      }
+    g_assert_true (found_pc);
+  }
+  g_clear_pointer (&instructions, g_ptr_array_unref);
+  kwb_gdb_disassemble_async (f->gdb, stop->addr, stop->addr + 8, NULL, result_cb, f);
+  g_clear_object (&result);
+  result = wait_result (f, "disassemble range");
+  instructions = kwb_gdb_disassemble_finish (f->gdb, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (instructions->len, >=, 1);
+  g_assert_cmphex (kwb_instruction_get_address (instructions->pdata[0]), ==, stop->addr);
+  for (guint i = 0; i < instructions->len; i++)
+    g_assert_cmphex (kwb_instruction_get_address (instructions->pdata[i]), <, stop->addr + 8);
 
   /* Step over one line, then read the local. */
   kwb_gdb_exec_async (f->gdb, KWB_GDB_EXEC_NEXT, NULL, result_cb, f);
@@ -409,19 +475,46 @@ test_debug_session (Fixture       *f,
   g_assert_cmpstr (value, ==, "42");
 
   kwb_gdb_list_variables_async (f->gdb, NULL, result_cb, f);
-  variables = finish_ok (f, "variables");
-  vars = kwb_mi_record_get (variables, "variables");
-  for (guint i = 0; i < kwb_mi_value_get_n_children (vars); i++)
+  g_clear_object (&result);
+  result = wait_result (f, "variables");
+  variables = kwb_gdb_list_variables_finish (f->gdb, result, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < variables->len; i++)
     {
-      const KwbMiValue *var = kwb_mi_value_get_nth (vars, i);
+      KwbVariable *var = variables->pdata[i];
 
-      if (g_strcmp0 (kwb_mi_value_get_string (var, "name"), "local") == 0)
+      g_assert_cmpstr (kwb_variable_get_type_name (var), ==, "int");
+      if (g_strcmp0 (kwb_variable_get_name (var), "local") == 0)
         {
-          g_assert_cmpstr (kwb_mi_value_get_string (var, "value"), ==, "42");
+          g_assert_cmpstr (kwb_variable_get_value (var), ==, "42");
+          g_assert_false (kwb_variable_get_is_argument (var));
           found_local = TRUE;
+        }
+      else if (g_strcmp0 (kwb_variable_get_name (var), "a") == 0)
+        {
+          g_assert_cmpstr (kwb_variable_get_value (var), ==, "14");
+          g_assert_true (kwb_variable_get_is_argument (var));
+          found_argument = TRUE;
         }
     }
   g_assert_true (found_local);
+  g_assert_true (found_argument);
+
+  /* The caller's frame: its variables, not compute()'s. */
+  kwb_gdb_select_frame_async (f->gdb, 1, NULL, result_cb, f);
+  g_clear_pointer (&loaded, kwb_mi_record_unref);
+  loaded = finish_ok (f, "select frame");
+  kwb_gdb_list_variables_async (f->gdb, NULL, result_cb, f);
+  g_clear_object (&result);
+  result = wait_result (f, "caller's variables");
+  g_clear_pointer (&variables, g_ptr_array_unref);
+  variables = kwb_gdb_list_variables_finish (f->gdb, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (variables->len, ==, 1);
+  g_assert_cmpstr (kwb_variable_get_name (variables->pdata[0]), ==, "r");
+  kwb_gdb_select_frame_async (f->gdb, 0, NULL, result_cb, f);
+  g_clear_pointer (&loaded, kwb_mi_record_unref);
+  loaded = finish_ok (f, "select frame 0");
 
   /* GDB's ^error becomes a GError with its message. */
   kwb_gdb_evaluate_async (f->gdb, "no_such_variable", NULL, result_cb, f);
@@ -648,6 +741,35 @@ test_missing_gdb (void)
   g_assert_false (kwb_gdb_get_running (gdb));
 }
 
+/* The enums are GTypes: properties and signals carry them, and their
+ * values have names. */
+static void
+test_enum_types (void)
+{
+  g_autoptr(GEnumClass) exec = g_type_class_ref (KWB_TYPE_GDB_EXEC);
+  g_autoptr(GFlagsClass) flags = g_type_class_ref (KWB_TYPE_GDB_BREAK_FLAGS);
+  g_autoptr(GEnumClass) states = g_type_class_ref (KWB_TYPE_SESSION_STATE);
+  g_autoptr(GTypeClass) session_class = g_type_class_ref (KWB_TYPE_SESSION);
+  GParamSpec *state = g_object_class_find_property (G_OBJECT_CLASS (session_class), "state");
+  GSignalQuery query;
+
+  g_assert_true (G_TYPE_IS_ENUM (KWB_TYPE_GDB_EXEC));
+  g_assert_cmpstr (g_enum_get_value (exec, KWB_GDB_EXEC_STEP_INSTRUCTION)->value_nick, ==, "step-instruction");
+  g_assert_true (G_TYPE_IS_FLAGS (KWB_TYPE_GDB_BREAK_FLAGS));
+  g_assert_cmpuint (g_flags_get_first_value (flags, KWB_GDB_BREAK_HARDWARE)->value, ==, KWB_GDB_BREAK_HARDWARE);
+  g_assert_cmpstr (g_enum_get_value (states, KWB_SESSION_STATE_STOPPED)->value_nick, ==, "stopped");
+  g_assert_cmpstr (kwb_session_state_to_string (KWB_SESSION_STATE_STARTING), ==, "starting");
+  g_assert_cmpstr (kwb_session_state_to_string (KWB_SESSION_STATE_FAILED), ==, "failed");
+
+  g_assert_nonnull (state);
+  g_assert_true (G_IS_PARAM_SPEC_ENUM (state));
+  g_assert_true (state->value_type == KWB_TYPE_SESSION_STATE);
+  g_signal_query (g_signal_lookup ("state-changed", KWB_TYPE_SESSION), &query);
+  g_assert_cmpuint (query.n_params, ==, 2);
+  g_assert_true (query.param_types[0] == KWB_TYPE_SESSION_STATE);
+  g_assert_true (query.param_types[1] == KWB_TYPE_SESSION_STATE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -655,6 +777,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/gdb/quote", test_quote);
+  g_test_add_func ("/gdb/enum-types", test_enum_types);
   g_test_add_func ("/gdb/missing-gdb", test_missing_gdb);
   g_test_add ("/gdb/debug-session", Fixture, NULL, fixture_set_up, test_debug_session, fixture_tear_down);
   g_test_add ("/gdb/target-remote-path", Fixture, NULL, fixture_set_up, test_target_remote_path, fixture_tear_down);

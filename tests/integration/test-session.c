@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-core.h"
+#include "kwb-session-private.h"
 
 #define DEADLINE_S 120
 
@@ -352,6 +353,245 @@ test_shell_and_breakpoint_while_running (void)
   ctx_free (ctx);
 }
 
+/* ---- the typed reads the panels use ---- */
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Runs the main loop until the call completes; the caller owns the result. */
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (DEADLINE_S, deadline_cb, &expired);
+
+  while (*slot == NULL && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  g_assert_nonnull (*slot);
+  return g_steal_pointer (slot);
+}
+
+static GListModel *
+list_frames (KwbSession *session)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *frames;
+
+  kwb_session_list_frames_async (session, NULL, result_cb, &slot);
+  result = wait_result (&slot);
+  frames = kwb_session_list_frames_finish (session, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_list_model_get_item_type (frames) == KWB_TYPE_FRAME);
+  return frames;
+}
+
+static char *
+evaluate (KwbSession  *session,
+          const char  *expression,
+          GError     **error)
+{
+  GAsyncResult *slot = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kwb_session_evaluate_async (session, expression, NULL, result_cb, &slot);
+  result = wait_result (&slot);
+  return kwb_session_evaluate_finish (session, result, error);
+}
+
+static gboolean
+has_variable (GListModel *variables,
+              const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (variables); i++)
+    {
+      g_autoptr(KwbVariable) v = g_list_model_get_item (variables, i);
+
+      g_assert_nonnull (kwb_variable_get_name (v));
+      if (g_str_equal (kwb_variable_get_name (v), name))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Stopped at start_kernel: backtrace, locals, registers, disassembly,
+ * frame selection and expressions, all as typed objects. */
+static void
+test_inspect_stopped_guest (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  Ctx *ctx = ctx_new (project);
+  const char *source_dir;
+  g_autoptr(GListModel) frames = NULL;
+  g_autoptr(GListModel) variables = NULL;
+  g_autoptr(GListModel) registers = NULL;
+  g_autoptr(GListModel) instructions = NULL;
+  g_autoptr(KwbFrame) top = NULL;
+  g_autoptr(KwbFrame) caller = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  GAsyncResult *slot = NULL;
+  guint64 pc;
+  gboolean found_pc = FALSE;
+
+  ctx_start (ctx);
+  g_assert_true (wait_state (ctx, KWB_SESSION_STATE_STOPPED, DEADLINE_S));
+  source_dir = kwb_session_config_get_source_dir (kwb_session_get_config (ctx->session));
+
+  /* The backtrace: start_kernel innermost, its file on this machine. */
+  frames = list_frames (ctx->session);
+  g_assert_cmpuint (g_list_model_get_n_items (frames), >=, 2);
+  top = g_list_model_get_item (frames, 0);
+  caller = g_list_model_get_item (frames, 1);
+  g_assert_cmpuint (kwb_frame_get_level (top), ==, 0);
+  g_assert_cmpstr (kwb_frame_get_function (top), ==, "start_kernel");
+  g_assert_true (g_str_has_prefix (kwb_frame_get_fullname (top), source_dir));
+  g_assert_true (g_str_has_suffix (kwb_frame_get_fullname (top), "/init/main.c"));
+  g_assert_cmphex (kwb_frame_get_address (top), ==, ((KwbGdbStop *) g_ptr_array_index (ctx->stops, 0))->addr);
+  g_assert_cmpuint (kwb_frame_get_level (caller), ==, 1);
+  g_assert_nonnull (kwb_frame_get_function (caller));
+  pc = kwb_frame_get_address (top);
+
+  /* start_kernel's locals (6.1: command_line, after_dashes). */
+  kwb_session_list_variables_async (ctx->session, NULL, result_cb, &slot);
+  result = wait_result (&slot);
+  variables = kwb_session_list_variables_finish (ctx->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_variable (variables, "command_line"));
+  g_clear_object (&result);
+
+  /* Registers in the order asked; the program counter is the stop's. */
+  {
+    const char * const names[] = { "rip", "rsp", "cr3", NULL };
+    g_autoptr(KwbRegister) rip = NULL;
+
+    kwb_session_list_registers_async (ctx->session, names, NULL, result_cb, &slot);
+    result = wait_result (&slot);
+    registers = kwb_session_list_registers_finish (ctx->session, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (registers), ==, 3);
+    rip = g_list_model_get_item (registers, 0);
+    g_assert_cmpstr (kwb_register_get_name (rip), ==, "rip");
+    g_assert_cmphex (g_ascii_strtoull (kwb_register_get_value (rip), NULL, 16), ==, pc);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(KwbRegister) reg = g_list_model_get_item (registers, i);
+
+        g_assert_cmpstr (kwb_register_get_name (reg), ==, names[i]);
+      }
+    g_clear_object (&result);
+  }
+
+  /* The function around the stop holds the stop's instruction. */
+  kwb_session_disassemble_function_async (ctx->session, pc, NULL, result_cb, &slot);
+  result = wait_result (&slot);
+  instructions = kwb_session_disassemble_finish (ctx->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (instructions), >, 10);
+  for (guint i = 0; i < g_list_model_get_n_items (instructions); i++)
+    {
+      g_autoptr(KwbInstruction) insn = g_list_model_get_item (instructions, i);
+
+      g_assert_cmpstr (kwb_instruction_get_function (insn), ==, "start_kernel");
+      if (kwb_instruction_get_address (insn) == pc)
+        found_pc = TRUE;
+    }
+  g_assert_true (found_pc);
+  g_clear_object (&result);
+  g_clear_object (&instructions);
+
+  /* A range: from the stop, within the range. */
+  kwb_session_disassemble_async (ctx->session, pc, pc + 32, NULL, result_cb, &slot);
+  result = wait_result (&slot);
+  instructions = kwb_session_disassemble_finish (ctx->session, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (instructions), >=, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (instructions); i++)
+    {
+      g_autoptr(KwbInstruction) insn = g_list_model_get_item (instructions, i);
+
+      g_assert_cmphex (kwb_instruction_get_address (insn), >=, pc);
+      g_assert_cmphex (kwb_instruction_get_address (insn), <, pc + 32);
+    }
+  g_clear_object (&result);
+
+  /* Expressions, in the selected frame. */
+  value = evaluate (ctx->session, "sizeof (long) * 2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "16");
+  g_clear_pointer (&value, g_free);
+  g_assert_null (evaluate (ctx->session, "no_such_symbol_anywhere", &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "no_such_symbol_anywhere"));
+  g_clear_error (&error);
+
+  /* The caller's frame: $pc is its return address now. */
+  kwb_session_select_frame_async (ctx->session, 1, NULL, result_cb, &slot);
+  result = wait_result (&slot);
+  g_assert_true (kwb_session_select_frame_finish (ctx->session, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  value = evaluate (ctx->session, "(unsigned long) $pc", &error);
+  g_assert_no_error (error);
+  g_assert_cmphex (g_ascii_strtoull (value, NULL, 10), ==, kwb_frame_get_address (caller));
+  g_clear_pointer (&value, g_free);
+
+  g_assert_cmpint (kwb_session_get_state (ctx->session), ==, KWB_SESSION_STATE_STOPPED);
+
+  /* None of this was a stop anyone sees. */
+  g_assert_cmpuint (ctx->stops->len, ==, 1);
+  ctx_free (ctx);
+}
+
+/* The same reads while the guest runs: the session pauses it for them,
+ * invisibly, and lets it go on. */
+static void
+test_inspect_running_guest (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  Ctx *ctx;
+  g_autoptr(GListModel) frames = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
+  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
+  ctx = ctx_new (project);
+  ctx_start (ctx);
+  boot_to_shell (ctx);
+  g_assert_cmpint (kwb_session_get_state (ctx->session), ==, KWB_SESSION_STATE_RUNNING);
+
+  before = evaluate (ctx->session, "jiffies_64", &error);
+  g_assert_no_error (error);
+  frames = list_frames (ctx->session);
+  g_assert_cmpuint (g_list_model_get_n_items (frames), >=, 1);
+  g_assert_true (wait_state (ctx, KWB_SESSION_STATE_RUNNING, DEADLINE_S));
+
+  /* The guest did run on: its shell answers, and a second of its time
+   * later its clock has moved. */
+  g_string_truncate (ctx->console, 0);
+  kwb_qemu_console_write (kwb_session_get_qemu (ctx->session), "sleep 1; echo marker-$((6*7))\r", -1, NULL);
+  g_assert_true (wait_console (ctx, "marker-42", DEADLINE_S));
+  after = evaluate (ctx->session, "jiffies_64", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_ascii_strtoull (after, NULL, 10), >, g_ascii_strtoull (before, NULL, 10));
+  g_assert_true (wait_state (ctx, KWB_SESSION_STATE_RUNNING, DEADLINE_S));
+  g_assert_cmpuint (ctx->stops->len, ==, 0);
+  ctx_free (ctx);
+}
+
 static void
 kill_process (GPid pid)
 {
@@ -544,6 +784,8 @@ main (int    argc,
   g_test_add_func ("/session/break-at-start-kernel", test_break_at_start_kernel);
   g_test_add_func ("/session/no-tcp-listener", test_no_tcp_listener);
   g_test_add_func ("/session/shell-and-breakpoint-while-running", test_shell_and_breakpoint_while_running);
+  g_test_add_func ("/session/inspect-stopped-guest", test_inspect_stopped_guest);
+  g_test_add_func ("/session/inspect-running-guest", test_inspect_running_guest);
   g_test_add_data_func ("/session/qemu-killed", GINT_TO_POINTER (TRUE), test_killed);
   g_test_add_data_func ("/session/gdb-killed", GINT_TO_POINTER (FALSE), test_killed);
   g_test_add_func ("/session/guest-reboots", test_guest_reboots);

@@ -1,0 +1,47 @@
+/* kwb-session-private.h — the session's GDB and its hooks, for core code only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The GUI and the CLI talk to GDB only through KwbSession's typed calls.
+ * Core code that works on the halted guest itself (the module loader reads
+ * `struct module` and runs add-symbol-file from its own breakpoints) needs
+ * the GDB behind the session and the hooks below; tests use them too.
+ */
+#pragma once
+
+#include "kwb-gdb.h"
+#include "kwb-session.h"
+
+G_BEGIN_DECLS
+
+KwbGdb           *kwb_session_get_gdb              (KwbSession          *self);
+
+/* The session's own breakpoints (module symbol loading): see kwb-session.c. */
+typedef void (*KwbSessionInternalFunc) (KwbSession       *session,
+                                        const KwbGdbStop *stop,
+                                        gpointer          user_data);
+
+void              kwb_session_add_internal_breakpoint_async  (KwbSession             *self,
+                                                              const char             *location,
+                                                              KwbGdbBreakFlags        flags,
+                                                              KwbSessionInternalFunc  func,
+                                                              gpointer                func_data,
+                                                              GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+char             *kwb_session_add_internal_breakpoint_finish (KwbSession             *self,
+                                                              GAsyncResult           *result,
+                                                              GError                **error);
+void              kwb_session_internal_done                  (KwbSession             *self);
+gboolean          kwb_session_get_in_internal                (KwbSession             *self);
+
+/* Work on the attached guest before it first runs: see kwb-session.c. */
+typedef void (*KwbSessionSetupFunc) (KwbSession *session,
+                                     gpointer    user_data);
+
+void              kwb_session_add_setup_func                 (KwbSession             *self,
+                                                              KwbSessionSetupFunc     func,
+                                                              gpointer                user_data);
+void              kwb_session_setup_done                     (KwbSession             *self);
+
+G_END_DECLS

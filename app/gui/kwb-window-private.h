@@ -1,0 +1,83 @@
+/* kwb-window-private.h — the main window's instance, shared by its files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * KwbWindow spans three files, as gnome-text-editor's window does:
+ * kwb-window.c (construction, template, source tabs, the session's life),
+ * kwb-window-actions.c (one callback per win.* action) and
+ * kwb-window-breakpoints.c (gutter clicks, breakpoint marks, conditions and
+ * the breakpoints kept before a session runs). What they share is here.
+ */
+#pragma once
+
+#include "kwb-window.h"
+#include "kwb-modules-page.h"
+
+G_BEGIN_DECLS
+
+struct _KwbWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  KwbProject           *project;
+
+  KwbSession           *session;
+  KwbModules           *modules;
+  KwbSourceView        *current_view;   /* weak: the tab with the stop mark */
+  KwbSourceView        *disassembly;    /* weak */
+  GPtrArray            *pending_breakpoints; /* FILE:LINE set before a session */
+  guint                 stop_generation;
+  gboolean              restart_pending;
+  gboolean              session_active; /* run controls without a session */
+  char                 *last_toast;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *source_area;
+  GtkNotebook          *source_tabs;
+  KwbConsole           *console;
+  GtkWidget            *console_status;
+  KwbFramesPanel       *frames_panel;
+  GtkPaned             *source_paned;
+  KwbBreakpointsPage   *breakpoints_sidebar;
+  KwbModulesPage       *modules_sidebar;
+  AdwWindowTitle       *window_title;
+  GtkPaned             *main_paned;
+  AdwViewStack         *sidebar_stack;
+  AdwStatusPage        *source_status;
+  GtkLabel             *status_label;
+};
+
+/* kwb-window.c */
+void           _kwb_window_toast                   (KwbWindow      *self,
+                                                    const char     *message);
+gboolean       _kwb_window_session_is_live         (KwbWindow      *self);
+void           _kwb_window_update_run_actions      (KwbWindow      *self);
+/* RESTART: start a new session once this one has ended. */
+void           _kwb_window_stop_session            (KwbWindow      *self,
+                                                    gboolean        restart);
+
+/* kwb-window-actions.c */
+void           _kwb_window_class_actions_init      (KwbWindowClass *klass);
+
+/* kwb-window-breakpoints.c */
+void           _kwb_window_breakpoints_init        (KwbWindow      *self);
+void           _kwb_window_breakpoints_set_session (KwbWindow      *self,
+                                                    KwbSession     *session);
+void           _kwb_window_watch_view              (KwbWindow      *self,
+                                                    KwbSourceView  *view);
+void           _kwb_window_refresh_breakpoint_marks (KwbWindow     *self);
+void           _kwb_window_breakpoint_add          (KwbWindow      *self,
+                                                    const char     *path,
+                                                    guint           line,
+                                                    KwbGdbBreakFlags flags);
+void           _kwb_window_breakpoint_delete       (KwbWindow      *self,
+                                                    const char     *path,
+                                                    guint           line);
+void           _kwb_window_breakpoint_set_enabled  (KwbWindow      *self,
+                                                    const char     *path,
+                                                    guint           line,
+                                                    gboolean        enabled);
+
+G_END_DECLS
