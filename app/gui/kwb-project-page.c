@@ -274,6 +274,9 @@ kwb_project_page_dispose (GObject *object)
   priv->disposed = TRUE;
   kwb_project_page_cancel (self);
   g_clear_object (&priv->cancellable);
+  /* No gtk_widget_dispose_template() for this parent class's template:
+   * GTK 4.8's asserts when called for a parent type (it looks up the
+   * subclass's children); GtkWidget's own dispose releases them. */
   G_OBJECT_CLASS (kwb_project_page_parent_class)->dispose (object);
 }
 
