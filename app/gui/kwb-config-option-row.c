@@ -4,31 +4,26 @@
  *
  * The debug layer asks for CONFIG_"symbol"="value" on every build. On, the
  * row leaves [kernel] extra-config without a line about the option; off, it
- * adds the opposite line there, which undoes the layer's choice. Like the
- * KwbProjectSwitchRow, its "project" is bound to the page's own; the switch
- * is named debug_SYMBOL.
+ * adds the opposite line there, which undoes the layer's choice. A
+ * KwbProjectRow always bound to that key; the switch is named debug_SYMBOL.
  */
 #include "config.h"
 
 #include "kwb-config-option-row.h"
-#include "kwb-project-page-private.h"
 
 struct _KwbConfigOptionRow
 {
-  AdwActionRow  parent_instance;
+  KwbProjectRow  parent_instance;
 
-  KwbProject   *project;
-  char         *symbol;
-  char         *value;     /* what the debug layer asks for */
-  GtkSwitch    *toggle;
-  gboolean      loading;
+  char          *symbol;
+  char          *value;     /* what the debug layer asks for */
+  GtkSwitch     *toggle;
 };
 
-G_DEFINE_FINAL_TYPE (KwbConfigOptionRow, kwb_config_option_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (KwbConfigOptionRow, kwb_config_option_row, KWB_TYPE_PROJECT_ROW)
 
 enum {
   PROP_0,
-  PROP_PROJECT,
   PROP_SYMBOL,
   PROP_VALUE,
   N_PROPS
@@ -42,6 +37,12 @@ opposite_line (KwbConfigOptionRow *self)
   return g_strdup_printf ("CONFIG_%s=%s", self->symbol, g_strcmp0 (self->value, "y") == 0 ? "n" : "y");
 }
 
+static GStrv
+dup_extra_config (KwbConfigOptionRow *self)
+{
+  return kwb_project_dup_string_list (kwb_project_row_get_project (KWB_PROJECT_ROW (self)), "kernel", "extra-config");
+}
+
 static void
 on_active (KwbConfigOptionRow *self)
 {
@@ -51,10 +52,10 @@ on_active (KwbConfigOptionRow *self)
   g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
   g_auto(GStrv) result = NULL;
 
-  if (self->loading || self->project == NULL || self->symbol == NULL)
+  if (kwb_project_row_is_loading (KWB_PROJECT_ROW (self)) || kwb_project_row_get_project (KWB_PROJECT_ROW (self)) == NULL)
     return;
   prefix = g_strdup_printf ("CONFIG_%s=", self->symbol);
-  extra = kwb_project_dup_string_list (self->project, "kernel", "extra-config");
+  extra = dup_extra_config (self);
   for (guint i = 0; extra && extra[i]; i++)
     if (!g_str_has_prefix (extra[i], prefix))
       g_strv_builder_add (out, extra[i]);
@@ -64,28 +65,17 @@ on_active (KwbConfigOptionRow *self)
       g_strv_builder_add (out, line);
     }
   result = g_strv_builder_end (out);
-  kwb_project_row_write_list (GTK_WIDGET (self), self->project, "kernel", "extra-config",
-                              (const char * const *) result);
+  kwb_project_row_save_list (KWB_PROJECT_ROW (self), (const char * const *) result);
 }
 
 static void
-load (KwbConfigOptionRow *self)
+kwb_config_option_row_load (KwbProjectRow *row)
 {
-  g_autofree char *name = NULL;
-  g_autofree char *line = NULL;
-  g_auto(GStrv) extra = NULL;
+  KwbConfigOptionRow *self = KWB_CONFIG_OPTION_ROW (row);
+  g_autofree char *line = opposite_line (self);
+  g_auto(GStrv) extra = dup_extra_config (self);
 
-  if (self->symbol == NULL)
-    return;
-  name = g_strdup_printf ("debug_%s", self->symbol);
-  gtk_widget_set_name (GTK_WIDGET (self->toggle), name);
-  if (self->project == NULL || self->value == NULL)
-    return;
-  line = opposite_line (self);
-  extra = kwb_project_dup_string_list (self->project, "kernel", "extra-config");
-  self->loading = TRUE;
   gtk_switch_set_active (self->toggle, !(extra && g_strv_contains ((const char * const *) extra, line)));
-  self->loading = FALSE;
 }
 
 static void
@@ -93,7 +83,6 @@ kwb_config_option_row_finalize (GObject *object)
 {
   KwbConfigOptionRow *self = KWB_CONFIG_OPTION_ROW (object);
 
-  g_clear_object (&self->project);
   g_clear_pointer (&self->symbol, g_free);
   g_clear_pointer (&self->value, g_free);
   G_OBJECT_CLASS (kwb_config_option_row_parent_class)->finalize (object);
@@ -109,9 +98,6 @@ kwb_config_option_row_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_PROJECT:
-      g_value_set_object (value, self->project);
-      break;
     case PROP_SYMBOL:
       g_value_set_string (value, self->symbol);
       break;
@@ -133,12 +119,15 @@ kwb_config_option_row_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_PROJECT:
-      g_set_object (&self->project, g_value_get_object (value));
-      break;
     case PROP_SYMBOL:
-      g_free (self->symbol);
-      self->symbol = g_value_dup_string (value);
+      {
+        g_autofree char *name = NULL;
+
+        g_free (self->symbol);
+        self->symbol = g_value_dup_string (value);
+        name = g_strdup_printf ("debug_%s", self->symbol);
+        gtk_widget_set_name (GTK_WIDGET (self->toggle), name);
+      }
       break;
     case PROP_VALUE:
       g_free (self->value);
@@ -146,9 +135,7 @@ kwb_config_option_row_set_property (GObject      *object,
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
     }
-  load (self);
 }
 
 static void
@@ -159,10 +146,8 @@ kwb_config_option_row_class_init (KwbConfigOptionRowClass *klass)
   object_class->finalize = kwb_config_option_row_finalize;
   object_class->get_property = kwb_config_option_row_get_property;
   object_class->set_property = kwb_config_option_row_set_property;
+  KWB_PROJECT_ROW_CLASS (klass)->load = kwb_config_option_row_load;
 
-  properties[PROP_PROJECT] =
-    g_param_spec_object ("project", NULL, NULL, KWB_TYPE_PROJECT,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_SYMBOL] =
     g_param_spec_string ("symbol", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
@@ -180,4 +165,5 @@ kwb_config_option_row_init (KwbConfigOptionRow *self)
   adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->toggle));
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), GTK_WIDGET (self->toggle));
   g_signal_connect_object (self->toggle, "notify::active", G_CALLBACK (on_active), self, G_CONNECT_SWAPPED);
+  kwb_project_row_set_key (KWB_PROJECT_ROW (self), "kernel", "extra-config");
 }

@@ -6,11 +6,11 @@
 
 #include <adwaita.h>
 
-#include "kwb-project.h"
+#include "kwb-project-row.h"
 
 G_BEGIN_DECLS
 
 #define KWB_TYPE_CONFIG_OPTION_ROW (kwb_config_option_row_get_type ())
-G_DECLARE_FINAL_TYPE (KwbConfigOptionRow, kwb_config_option_row, KWB, CONFIG_OPTION_ROW, AdwActionRow)
+G_DECLARE_FINAL_TYPE (KwbConfigOptionRow, kwb_config_option_row, KWB, CONFIG_OPTION_ROW, KwbProjectRow)
 
 G_END_DECLS

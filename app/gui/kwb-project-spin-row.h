@@ -6,11 +6,11 @@
 
 #include <adwaita.h>
 
-#include "kwb-project.h"
+#include "kwb-project-row.h"
 
 G_BEGIN_DECLS
 
 #define KWB_TYPE_PROJECT_SPIN_ROW (kwb_project_spin_row_get_type ())
-G_DECLARE_FINAL_TYPE (KwbProjectSpinRow, kwb_project_spin_row, KWB, PROJECT_SPIN_ROW, AdwActionRow)
+G_DECLARE_FINAL_TYPE (KwbProjectSpinRow, kwb_project_spin_row, KWB, PROJECT_SPIN_ROW, KwbProjectRow)
 
 G_END_DECLS

@@ -6,11 +6,11 @@
 
 #include <adwaita.h>
 
-#include "kwb-project.h"
+#include "kwb-project-row.h"
 
 G_BEGIN_DECLS
 
 #define KWB_TYPE_PROJECT_SWITCH_ROW (kwb_project_switch_row_get_type ())
-G_DECLARE_FINAL_TYPE (KwbProjectSwitchRow, kwb_project_switch_row, KWB, PROJECT_SWITCH_ROW, AdwActionRow)
+G_DECLARE_FINAL_TYPE (KwbProjectSwitchRow, kwb_project_switch_row, KWB, PROJECT_SWITCH_ROW, KwbProjectRow)
 
 G_END_DECLS
