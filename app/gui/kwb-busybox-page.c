@@ -172,13 +172,11 @@ kwb_busybox_page_load (KwbProjectPage *page)
   show_busybox_mode (self, mode);
 }
 
-/* Checked once the page is built: a tree is saved back as an absolute path. */
+/* A tree is written back, as an absolute path. */
 static void
-kwb_busybox_page_constructed (GObject *object)
+kwb_busybox_page_check (KwbProjectPage *page)
 {
-  KwbBusyboxPage *self = KWB_BUSYBOX_PAGE (object);
-
-  G_OBJECT_CLASS (kwb_busybox_page_parent_class)->constructed (object);
+  KwbBusyboxPage *self = KWB_BUSYBOX_PAGE (page);
 
   if (adw_combo_row_get_selected (self->mode_row) == BUSYBOX_TREE)
     on_busybox_tree_apply (self);
@@ -225,10 +223,10 @@ kwb_busybox_page_class_init (KwbBusyboxPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   KwbProjectPageClass *page_class = KWB_PROJECT_PAGE_CLASS (klass);
 
-  object_class->constructed = kwb_busybox_page_constructed;
   object_class->dispose = kwb_busybox_page_dispose;
   object_class->finalize = kwb_busybox_page_finalize;
   page_class->load = kwb_busybox_page_load;
+  page_class->check = kwb_busybox_page_check;
   page_class->dup_summary = kwb_busybox_page_dup_summary;
 
   g_type_ensure (KWB_TYPE_PATH_ROW);

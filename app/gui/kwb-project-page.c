@@ -11,10 +11,11 @@
  * button follows that. What went wrong is shown on the page itself (never a
  * dialog: the user fixes it right there).
  *
- * Plain keys are edited by rows bound to them (KwbProjectSwitchRow,
- * KwbProjectSpinRow, KwbProjectEntryRow), whose "project" the page's .ui
- * binds to the page's own; choices that need checking first stay in the
- * page's code. Pages never spawn or parse anything themselves: they call the
+ * Plain keys are edited by rows bound to them (KwbProjectRow's
+ * subclasses, KwbProjectEntryRow), whose "project" the page's .ui binds to
+ * the page's own; choices that need checking first stay in the page's
+ * code: "load" fills the page without writing, then "check" checks what
+ * the project has as the user would see it. Pages never spawn or parse anything themselves: they call the
  * core (KwbGitRepo, KwbKernelBuild, KwbBusybox, kwb-setup).
  *
  * A page's widget name is its id ("source", "busybox", …): the wizard's
@@ -263,6 +264,8 @@ kwb_project_page_constructed (GObject *object)
   if (KWB_PROJECT_PAGE_GET_CLASS (self)->load)
     KWB_PROJECT_PAGE_GET_CLASS (self)->load (self);
   priv->loading = FALSE;
+  if (KWB_PROJECT_PAGE_GET_CLASS (self)->check)
+    KWB_PROJECT_PAGE_GET_CLASS (self)->check (self);
 }
 
 static void

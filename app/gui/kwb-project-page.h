@@ -29,6 +29,9 @@ struct _KwbProjectPageClass
 
   /* Fills the page from its project; nothing written meanwhile. */
   void   (*load)        (KwbProjectPage *self);
+  /* Then checks what the project has, as the user would see it (may write
+   * back what it accepted, an absolute path for one). */
+  void   (*check)       (KwbProjectPage *self);
   /* One line for the wizard's summary. */
   char  *(*dup_summary) (KwbProjectPage *self);
 };

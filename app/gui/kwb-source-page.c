@@ -325,17 +325,13 @@ kwb_source_page_load (KwbProjectPage *page)
   show_source_mode (self, mode);
 }
 
-/* Checked once the page is built, as the user would see it: the check may
- * write the tree it accepted back, as an absolute path. */
+/* The tree accepted is written back, as an absolute path. */
 static void
-kwb_source_page_constructed (GObject *object)
+kwb_source_page_check (KwbProjectPage *page)
 {
-  KwbSourcePage *self = KWB_SOURCE_PAGE (object);
-  g_autofree char *source = NULL;
+  KwbSourcePage *self = KWB_SOURCE_PAGE (page);
+  g_autofree char *source = kwb_project_dup_path (kwb_project_page_get_project (page), "kernel", "source");
 
-  G_OBJECT_CLASS (kwb_source_page_parent_class)->constructed (object);
-
-  source = kwb_project_dup_path (kwb_project_page_get_project (PAGE (self)), "kernel", "source");
   if (adw_combo_row_get_selected (self->mode_row) == SOURCE_FOLDER)
     apply_tree (self, source);
   else
@@ -375,10 +371,10 @@ kwb_source_page_class_init (KwbSourcePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   KwbProjectPageClass *page_class = KWB_PROJECT_PAGE_CLASS (klass);
 
-  object_class->constructed = kwb_source_page_constructed;
   object_class->dispose = kwb_source_page_dispose;
   object_class->finalize = kwb_source_page_finalize;
   page_class->load = kwb_source_page_load;
+  page_class->check = kwb_source_page_check;
   page_class->dup_summary = kwb_source_page_dup_summary;
 
   g_type_ensure (KWB_TYPE_PATH_ROW);
