@@ -9,7 +9,9 @@
  *
  * Without a project the main window shows New / Open / Recent (KwbWelcome);
  * a project whose setup is unfinished ([project] wizard-page) opens in the
- * wizard at that page. `--last` — what the desktop launcher runs — reopens
+ * wizard at that page. The application is the only one that knows the
+ * wizard: it opens the main window the wizard's "finished" and
+ * "location-activated" ask for. `--last` — what the desktop launcher runs — reopens
  * the project opened last (GSettings last-project), or starts as without it.
  */
 #include "config.h"
@@ -72,6 +74,26 @@ kwb_application_find_empty_window (KwbApplication *self)
   return NULL;
 }
 
+/* Opens @directory in a main window (an empty one if there is one), shows
+ * it and remembers it as the last and a recent project. Returns the window. */
+static GtkWindow *
+kwb_application_show_project (KwbApplication *self,
+                              const char     *directory)
+{
+  KwbWindow *window = kwb_application_find_empty_window (self);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l && window == NULL; l = l->next)
+    if (KWB_IS_WINDOW (l->data) && kwb_window_has_project (l->data) &&
+        g_str_equal (kwb_project_get_directory (kwb_window_get_project (l->data)), directory))
+      window = l->data;
+  if (window == NULL)
+    window = kwb_window_new (self);
+  if (kwb_window_open_project (window, directory, NULL))
+    kwb_recent_projects_add (directory);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
 static void
 on_wizard_finished (KwbWizard      *wizard,
                     KwbApplication *self)
@@ -128,30 +150,6 @@ kwb_application_resume_wizard (KwbApplication *self,
       }
   kwb_application_present_wizard (self, project);
   return TRUE;
-}
-
-/**
- * kwb_application_show_project:
- *
- * Opens @directory in a main window (an empty one if there is one), shows
- * it and remembers it as the last and a recent project. Returns the window.
- */
-GtkWindow *
-kwb_application_show_project (KwbApplication *self,
-                              const char     *directory)
-{
-  KwbWindow *window = kwb_application_find_empty_window (self);
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l && window == NULL; l = l->next)
-    if (KWB_IS_WINDOW (l->data) && kwb_window_has_project (l->data) &&
-        g_str_equal (kwb_project_get_directory (kwb_window_get_project (l->data)), directory))
-      window = l->data;
-  if (window == NULL)
-    window = kwb_window_new (self);
-  if (kwb_window_open_project (window, directory, NULL))
-    kwb_recent_projects_add (directory);
-  gtk_window_present (GTK_WINDOW (window));
-  return GTK_WINDOW (window);
 }
 
 static void
