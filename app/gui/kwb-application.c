@@ -9,7 +9,9 @@
  *
  * Without a project the main window shows New / Open / Recent (KwbWelcome);
  * a project whose setup is unfinished ([project] wizard-page) opens in the
- * wizard at that page. `--last` — what the desktop launcher runs — reopens
+ * wizard at that page. The application is the only one that knows the
+ * wizard: it opens the main window the wizard's "finished" and
+ * "location-activated" ask for. `--last` — what the desktop launcher runs — reopens
  * the project opened last (GSettings last-project), or starts as without it.
  */
 #include "config.h"
@@ -72,6 +74,63 @@ kwb_application_find_empty_window (KwbApplication *self)
   return NULL;
 }
 
+/* Opens @directory in a main window (an empty one if there is one), shows
+ * it and remembers it as the last and a recent project. Returns the window. */
+static GtkWindow *
+kwb_application_show_project (KwbApplication *self,
+                              const char     *directory)
+{
+  KwbWindow *window = kwb_application_find_empty_window (self);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l && window == NULL; l = l->next)
+    if (KWB_IS_WINDOW (l->data) && kwb_window_has_project (l->data) &&
+        g_str_equal (kwb_project_get_directory (kwb_window_get_project (l->data)), directory))
+      window = l->data;
+  if (window == NULL)
+    window = kwb_window_new (self);
+  if (kwb_window_open_project (window, directory, NULL))
+    kwb_recent_projects_add (directory);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+static void
+on_wizard_finished (KwbWizard      *wizard,
+                    KwbApplication *self)
+{
+  GtkWindow *window = kwb_application_show_project (self, kwb_project_get_directory (kwb_wizard_get_project (wizard)));
+
+  /* The session belongs to the main window: start it there if it can. */
+  if (!gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL))
+    g_debug ("The main window has no win.start action: opened without a session");
+}
+
+/* A build error in the wizard: its FILE:LINE opens in the project's main window. */
+static void
+on_wizard_location_activated (KwbWizard      *wizard,
+                              const char     *file,
+                              guint           line,
+                              KwbApplication *self)
+{
+  GtkWindow *window = kwb_application_show_project (self, kwb_project_get_directory (kwb_wizard_get_project (wizard)));
+  g_autofree char *location = g_strdup_printf ("%s:%u", file, line);
+
+  if (!gtk_widget_activate_action (GTK_WIDGET (window), "win.open-location", "s", location))
+    g_message ("The main window cannot open %s yet (no win.open-location action)", location);
+}
+
+/* Only the application knows the wizard: it opens the windows the wizard asks for. */
+static void
+kwb_application_present_wizard (KwbApplication *self,
+                                KwbProject     *project)
+{
+  KwbWizard *wizard = kwb_wizard_new (GTK_APPLICATION (self), project);
+
+  g_signal_connect_object (wizard, "finished", G_CALLBACK (on_wizard_finished), self, 0);
+  g_signal_connect_object (wizard, "location-activated", G_CALLBACK (on_wizard_location_activated), self, 0);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 /* A project the wizard has not finished opens in the wizard, at its page. */
 static gboolean
 kwb_application_resume_wizard (KwbApplication *self,
@@ -89,32 +148,8 @@ kwb_application_resume_wizard (KwbApplication *self,
         gtk_window_present (l->data);
         return TRUE;
       }
-  gtk_window_present (GTK_WINDOW (kwb_wizard_new (self, project)));
+  kwb_application_present_wizard (self, project);
   return TRUE;
-}
-
-/**
- * kwb_application_show_project:
- *
- * Opens @directory in a main window (an empty one if there is one), shows
- * it and remembers it as the last and a recent project. Returns the window.
- */
-GtkWindow *
-kwb_application_show_project (KwbApplication *self,
-                              const char     *directory)
-{
-  KwbWindow *window = kwb_application_find_empty_window (self);
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l && window == NULL; l = l->next)
-    if (KWB_IS_WINDOW (l->data) && kwb_window_has_project (l->data) &&
-        g_str_equal (kwb_project_get_directory (kwb_window_get_project (l->data)), directory))
-      window = l->data;
-  if (window == NULL)
-    window = kwb_window_new (self);
-  if (kwb_window_open_project (window, directory, NULL))
-    kwb_recent_projects_add (directory);
-  gtk_window_present (GTK_WINDOW (window));
-  return GTK_WINDOW (window);
 }
 
 static void
@@ -252,7 +287,7 @@ kwb_application_new_project_action (GSimpleAction *action,
                                     GVariant      *parameter,
                                     gpointer       user_data)
 {
-  gtk_window_present (GTK_WINDOW (kwb_wizard_new (KWB_APPLICATION (user_data), NULL)));
+  kwb_application_present_wizard (KWB_APPLICATION (user_data), NULL);
 }
 
 static void

@@ -12,7 +12,5 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KwbApplication, kwb_application, KWB, APPLICATION, AdwApplication)
 
 KwbApplication *kwb_application_new (void);
-GtkWindow      *kwb_application_show_project (KwbApplication *self,
-                                              const char     *directory);
 
 G_END_DECLS

@@ -97,7 +97,7 @@ kwb_project_settings_new (KwbProject *project,
   /* Translators: the window title, %s is the project's name. */
   title = g_strdup_printf (_("%s — Project Settings"), name);
   gtk_window_set_title (GTK_WINDOW (self), title);
-  for (guint i = KWB_PROJECT_PAGE_SOURCE; i <= KWB_PROJECT_PAGE_MACHINE; i++)
+  for (guint i = 0; i < KWB_N_PROJECT_PAGES; i++)
     adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                                 ADW_PREFERENCES_PAGE (kwb_project_page_new (project, i)));
   /* Connected after the pages are built: filling them writes nothing, and

@@ -7,10 +7,10 @@
  * they save the project on every change. The page shown is saved too, as
  * [project] wizard-page, so a wizard closed half-way reopens where it was
  * (KwbApplication opens a project with a wizard-page in the wizard). Start
- * Debugging clears it and opens the main window on the project, then asks
- * that window to start a session through its "win.start" action when it has
- * one. A build error row opens FILE:LINE through "win.open-location" (a
- * string "FILE:LINE") on the main window.
+ * Debugging clears it, emits "finished" and closes the wizard; a build
+ * error row emits "location-activated". The wizard opens no other window:
+ * whoever made it (KwbApplication) opens the main window on the project for
+ * those, so the wizard needs to know nothing of the application.
  */
 #include "config.h"
 
@@ -18,9 +18,9 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "kwb-build-panel.h"
 #include "kwb-project-page.h"
 #include "kwb-recent-projects.h"
+#include "kwb-summary-page.h"
 #include "kwb-welcome.h"
 #include "kwb-wizard.h"
 
@@ -33,11 +33,8 @@ struct _KwbWizard
   AdwApplicationWindow  parent_instance;
 
   KwbProject           *project;
-  KwbProjectPage       *pages[5];
-  KwbBuildPanel        *build_panel;
-  GtkWidget            *summary_rows;
-  GtkWidget            *start_button;
-  GtkWidget            *start_note;
+  KwbProjectPage       *pages[KWB_N_PROJECT_PAGES];
+  KwbSummaryPage       *summary;
 
   /* Template children */
   AdwWindowTitle       *window_title;
@@ -50,6 +47,14 @@ struct _KwbWizard
 };
 
 G_DEFINE_FINAL_TYPE (KwbWizard, kwb_wizard, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  FINISHED,
+  LOCATION_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static guint
 page_index (const char *id)
@@ -74,7 +79,7 @@ update_buttons (KwbWizard *self)
   const char *id = gtk_stack_get_visible_child_name (self->stack);
   guint i = page_index (id);
   KwbProjectPage *page = current_choice_page (self);
-  gboolean building = self->build_panel && kwb_build_panel_get_running (self->build_panel);
+  gboolean building = self->summary != NULL && kwb_summary_page_get_building (self->summary);
   g_autofree char *subtitle = NULL;
   const char *title;
 
@@ -97,28 +102,6 @@ update_buttons (KwbWizard *self)
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
-static void
-fill_summary (KwbWizard *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (self->summary_rows)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->summary_rows), child);
-  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
-    {
-      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
-      g_autofree char *summary = kwb_project_page_dup_summary (self->pages[i]);
-      g_autofree char *escaped = g_markup_escape_text (summary ? summary : "", -1);
-      g_autofree char *name = g_strdup_printf ("summary_%s", kwb_project_page_get_id (self->pages[i]));
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     adw_preferences_page_get_title (ADW_PREFERENCES_PAGE (self->pages[i])));
-      adw_action_row_set_subtitle (row, escaped);
-      gtk_widget_set_name (GTK_WIDGET (row), name);
-      gtk_list_box_append (GTK_LIST_BOX (self->summary_rows), GTK_WIDGET (row));
-    }
-}
-
 void
 kwb_wizard_set_page (KwbWizard  *self,
                      const char *page)
@@ -128,7 +111,7 @@ kwb_wizard_set_page (KwbWizard  *self,
   if (gtk_stack_get_child_by_name (self->stack, page) == NULL)
     page = self->project ? "source" : "welcome";
   if (g_str_equal (page, "summary"))
-    fill_summary (self);
+    kwb_summary_page_fill (self->summary, self->pages, G_N_ELEMENTS (self->pages));
   gtk_stack_set_visible_child_name (self->stack, page);
   if (self->project != NULL && !g_str_equal (page, "welcome"))
     {
@@ -172,107 +155,30 @@ on_page_complete (KwbProjectPage *page,
 }
 
 static void
-on_build_running (KwbBuildPanel *panel,
-                  GParamSpec    *pspec,
-                  KwbWizard     *self)
+on_building (KwbWizard *self)
 {
   update_buttons (self);
 }
 
 static void
-on_build_finished (KwbBuildPanel *panel,
-                   gboolean       succeeded,
-                   KwbWizard     *self)
+on_location_activated (KwbSummaryPage *summary,
+                       const char     *file,
+                       guint           line,
+                       KwbWizard      *self)
 {
-  gtk_widget_set_sensitive (self->start_button, succeeded);
-  update_buttons (self);
-}
-
-static GtkWindow *
-open_main_window (KwbWizard *self)
-{
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-  return kwb_application_show_project (KWB_APPLICATION (app), kwb_project_get_directory (self->project));
+  g_signal_emit (self, signals[LOCATION_ACTIVATED], 0, file, line);
 }
 
 static void
-on_location_activated (KwbBuildPanel *panel,
-                       const char    *file,
-                       guint          line,
-                       KwbWizard     *self)
-{
-  GtkWindow *window = open_main_window (self);
-  g_autofree char *location = g_strdup_printf ("%s:%u", file, line);
-
-  if (window == NULL || !gtk_widget_activate_action (GTK_WIDGET (window), "win.open-location", "s", location))
-    g_message ("The main window cannot open %s yet (no win.open-location action)", location);
-}
-
-static void
-on_start_clicked (GtkButton *button,
-                  KwbWizard *self)
+on_start_requested (KwbWizard *self)
 {
   g_autoptr(GError) error = NULL;
-  GtkWindow *window;
 
   kwb_project_set_string (self->project, "project", "wizard-page", "");
   if (!kwb_project_save (self->project, &error))
     g_warning ("Could not save the project: %s", error->message);
-  window = open_main_window (self);
-  /* The session belongs to the main window: start it there if it can. */
-  if (window != NULL && !gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL))
-    g_debug ("The main window has no win.start action: opened without a session");
+  g_signal_emit (self, signals[FINISHED], 0);
   gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static GtkWidget *
-build_summary_page (KwbWizard *self)
-{
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  GtkWidget *label;
-
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 640);
-  gtk_widget_set_margin_top (box, 24);
-  gtk_widget_set_margin_bottom (box, 24);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-
-  label = gtk_label_new (_("Your choices, then one button builds what they need: BusyBox when it comes from "
-                           "source, the kernel (a few minutes the first time, seconds when it is up to date) "
-                           "and the initramfs."));
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_box_append (GTK_BOX (box), label);
-
-  self->summary_rows = gtk_list_box_new ();
-  gtk_widget_set_name (self->summary_rows, "summary_rows");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->summary_rows), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->summary_rows, "boxed-list");
-  gtk_box_append (GTK_BOX (box), self->summary_rows);
-
-  self->build_panel = kwb_build_panel_new (self->project);
-  gtk_widget_set_name (GTK_WIDGET (self->build_panel), "build_panel");
-  g_signal_connect_object (self->build_panel, "notify::running", G_CALLBACK (on_build_running), self, 0);
-  g_signal_connect_object (self->build_panel, "finished", G_CALLBACK (on_build_finished), self, 0);
-  g_signal_connect_object (self->build_panel, "location-activated", G_CALLBACK (on_location_activated), self, 0);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->build_panel));
-
-  self->start_button = gtk_button_new_with_mnemonic (_("_Start Debugging"));
-  gtk_widget_set_name (self->start_button, "start_debugging_button");
-  gtk_widget_add_css_class (self->start_button, "pill");
-  gtk_widget_add_css_class (self->start_button, "suggested-action");
-  gtk_widget_set_halign (self->start_button, GTK_ALIGN_CENTER);
-  gtk_widget_set_sensitive (self->start_button, FALSE);
-  g_signal_connect_object (self->start_button, "clicked", G_CALLBACK (on_start_clicked), self, 0);
-  gtk_box_append (GTK_BOX (box), self->start_button);
-
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
-  return scrolled;
 }
 
 static void
@@ -289,7 +195,11 @@ kwb_wizard_set_project (KwbWizard  *self,
       g_signal_connect_object (self->pages[i], "notify::complete", G_CALLBACK (on_page_complete), self, 0);
       gtk_stack_add_named (self->stack, GTK_WIDGET (self->pages[i]), kwb_project_page_get_id (self->pages[i]));
     }
-  gtk_stack_add_named (self->stack, build_summary_page (self), "summary");
+  self->summary = kwb_summary_page_new (project);
+  g_signal_connect_object (self->summary, "notify::building", G_CALLBACK (on_building), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->summary, "start-requested", G_CALLBACK (on_start_requested), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->summary, "location-activated", G_CALLBACK (on_location_activated), self, 0);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->summary), "summary");
   name = kwb_project_dup_name (project);
   gtk_window_set_title (GTK_WINDOW (self), name);
   kwb_recent_projects_add (kwb_project_get_directory (project));
@@ -435,6 +345,24 @@ kwb_wizard_class_init (KwbWizardClass *klass)
   object_class->dispose = kwb_wizard_dispose;
   object_class->finalize = kwb_wizard_finalize;
 
+  /**
+   * KwbWizard::finished:
+   *
+   * Start Debugging was pressed: the project is set up and built. The
+   * wizard closes itself after this.
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KwbWizard::location-activated:
+   * @file: a source file a build error is in
+   * @line: its line
+   */
+  signals[LOCATION_ACTIVATED] =
+    g_signal_new ("location-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+
   g_type_ensure (KWB_TYPE_WELCOME);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kwb/KernelWorkbench/kwb-wizard.ui");
   gtk_widget_class_bind_template_child (widget_class, KwbWizard, window_title);
@@ -470,7 +398,7 @@ kwb_wizard_init (KwbWizard *self)
  *   start at the welcome page
  */
 KwbWizard *
-kwb_wizard_new (KwbApplication *application,
+kwb_wizard_new (GtkApplication *application,
                 KwbProject     *project)
 {
   KwbWizard *self = g_object_new (KWB_TYPE_WIZARD, "application", application, NULL);

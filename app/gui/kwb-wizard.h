@@ -6,7 +6,6 @@
 
 #include <adwaita.h>
 
-#include "kwb-application.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -14,7 +13,7 @@ G_BEGIN_DECLS
 #define KWB_TYPE_WIZARD (kwb_wizard_get_type ())
 G_DECLARE_FINAL_TYPE (KwbWizard, kwb_wizard, KWB, WIZARD, AdwApplicationWindow)
 
-KwbWizard  *kwb_wizard_new             (KwbApplication *application,
+KwbWizard  *kwb_wizard_new             (GtkApplication *application,
                                         KwbProject     *project);
 KwbProject *kwb_wizard_get_project     (KwbWizard      *self);
 gboolean    kwb_wizard_create_project  (KwbWizard      *self,
