@@ -38,7 +38,7 @@ for f in bin/kernel-workbench bin/kwb share/applications/$app_id.desktop \
          share/metainfo/$app_id.metainfo.xml share/icons/hicolor/scalable/apps/$app_id.svg \
          share/icons/hicolor/symbolic/apps/$app_id-symbolic.svg \
          share/glib-2.0/schemas/$app_id.gschema.xml share/glib-2.0/schemas/gschemas.compiled \
-         share/locale/zh_CN/LC_MESSAGES/kernel-workbench.mo share/man/man1/kwb.1 \
+         share/locale/zh_CN/LC_MESSAGES/kernel-workbench.mo share/man/man1/kwb.1 share/man/man1/kernel-workbench.1 \
          share/bash-completion/completions/kwb; do
   [ -e "$HOME/.local/$f" ] || missing="$missing $f"
 done

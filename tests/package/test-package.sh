@@ -35,6 +35,7 @@ for f in /usr/bin/kernel-workbench /usr/bin/kwb /usr/share/applications/$app_id.
          /usr/share/metainfo/$app_id.metainfo.xml /usr/share/glib-2.0/schemas/$app_id.gschema.xml \
          /usr/share/icons/hicolor/scalable/apps/$app_id.svg \
          /usr/share/locale/zh_CN/LC_MESSAGES/kernel-workbench.mo /usr/share/man/man1/kwb.1.gz \
+         /usr/share/man/man1/kernel-workbench.1.gz \
          /usr/share/bash-completion/completions/kwb /usr/share/doc/kernel-workbench/copyright; do
   grep -qx "$f" "$tmp/contents" || missing="$missing $f"
 done
