@@ -35,6 +35,8 @@ find_locale_dir (void)
     return g_strdup (LOCALEDIR);
   bindir = g_path_get_dirname (exe);
   relative = g_build_filename (bindir, KWB_LOCALEDIR_FROM_BINDIR, NULL);
+  if (!g_file_test (relative, G_FILE_TEST_IS_DIR))
+    return g_strdup (LOCALEDIR); /* a binary copied on its own */
   return g_canonicalize_filename (relative, NULL);
 }
 
