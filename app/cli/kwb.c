@@ -4,13 +4,13 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-i18n.h"
 
 static const KwbCommand commands[] = {
   { "init",    kwb_cmd_init,    "DIR",              N_("Create a project with defaults for this machine") },
@@ -93,10 +93,7 @@ main (int    argc,
 {
   const char *name;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  kwb_i18n_init ();
   g_set_prgname ("kwb");
 
   if (argc < 2)
