@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The seed's start_kernel script, but with the GDB stub on a private unix
- * socket instead of -s. The terminal is put in raw mode so that the guest's
+ * The hand-written start_kernel script of the manual way, but with the GDB
+ * stub on a private unix socket instead of -s, which would listen on every
+ * interface and let anyone on the network drive the guest. The terminal is put in raw mode so that the guest's
  * shell gets every key; Ctrl-A X quits, as in QEMU's own -nographic mode.
  */
 #include "config.h"

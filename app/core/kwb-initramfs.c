@@ -1,10 +1,10 @@
-/* kwb-initramfs.c — the project's initramfs: BusyBox, the seed's tree, the user's files
+/* kwb-initramfs.c — the project's initramfs: BusyBox, a classic root tree, the user's files
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The seed builds its root file system by hand: BusyBox's _install, a few
- * folders, rcS/fstab/inittab, and `sudo mknod` for /dev/console and /dev/null.
- * Here the same tree is described to KwbCpio and written as one newc archive,
+ * The manual way builds the root file system by hand: BusyBox's _install, a
+ * few folders, rcS/fstab/inittab, and `sudo mknod` for /dev/console and
+ * /dev/null. Here the same tree is described to KwbCpio and written as one newc archive,
  * so no root, no staging folder, and nothing to clean up.
  *
  * Assembling the entries (prepare) spawns `busybox --list-full` and so runs
@@ -44,10 +44,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The seed's rcS with two changes, both so that the seed's own steps work on
- * any kernel:
+/* The classic hand-written rcS with two changes, both so that it works on any
+ * kernel:
  *
- * /dev. The seed's fstab mounts an empty tmpfs over /dev, which hides the
+ * /dev. The classic fstab mounts an empty tmpfs over /dev, which hides the
  * archive's console and null until `mdev -s` recreates them from sysfs — and
  * the shell started by inittab opens /dev/console by name. We mount devtmpfs
  * instead when the kernel has it (CONFIG_DEVTMPFS): the kernel fills it with
@@ -57,8 +57,8 @@ static GParamSpec *properties[N_PROPS];
  * exist; the boot test checks `ls /dev` on the fixture kernel.
  *
  * hotplug. /proc/sys/kernel/hotplug exists only with CONFIG_UEVENT_HELPER;
- * writing it unconditionally printed the seed's "cannot create
- * /proc/sys/kernel/hotplug" on kernels without it. */
+ * writing it unconditionally prints "cannot create /proc/sys/kernel/hotplug"
+ * on kernels without it, an error the user did nothing to cause. */
 static const char default_rcs[] =
   "#!/bin/sh\n"
   "# etc/init.d/rcS — from Kernel Workbench; edit it in the project ([initramfs] rcs)\n"
@@ -101,7 +101,7 @@ static const char default_inittab[] =
   "::askfirst:-/bin/sh\n"
   "::ctrlaltdel:/bin/umount -a -r\n";
 
-/* The seed's folders (BusyBox's _install plus its mkdirs). */
+/* The folders of a hand-made root: BusyBox's _install plus the usual mkdirs. */
 static const char * const default_dirs[] = {
   "bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "etc/init.d",
   "dev", "mnt", "proc", "sys", "tmp",
@@ -494,7 +494,7 @@ assemble (KwbInitramfs         *self,
     if (!kwb_cpio_add_directory (cpio, default_dirs[i], 0755, error))
       return NULL;
 
-  /* What `sudo mknod` did in the seed: just two headers here. */
+  /* What `sudo mknod` does in the manual way: just two headers here. */
   if (!kwb_cpio_add_device (cpio, "dev/console", KWB_CPIO_ENTRY_CHAR_DEVICE, 0600, 5, 1, error) ||
       !kwb_cpio_add_device (cpio, "dev/null", KWB_CPIO_ENTRY_CHAR_DEVICE, 0666, 1, 3, error))
     return NULL;
@@ -510,8 +510,8 @@ assemble (KwbInitramfs         *self,
       if (!kwb_cpio_add_symlink (cpio, applets[i], target, error))
         return NULL;
     }
-  /* BusyBox's make install creates linuxrc; the seed boots with
-   * rdinit=/linuxrc. The kernel's own default for an initramfs is /init, so
+  /* BusyBox's make install creates linuxrc, and the classic command line
+   * boots with rdinit=/linuxrc. The kernel's own default for an initramfs is /init, so
    * that a boot without rdinit= finds BusyBox too. */
   if (!kwb_cpio_add_symlink (cpio, "linuxrc", "bin/busybox", error) ||
       !kwb_cpio_add_symlink (cpio, "init", "bin/busybox", error))

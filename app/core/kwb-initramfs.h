@@ -1,4 +1,4 @@
-/* kwb-initramfs.h — the project's initramfs: BusyBox, the seed's tree, the user's files
+/* kwb-initramfs.h — the project's initramfs: BusyBox, a classic root tree, the user's files
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The option lists here are section 2 of the seed page brought to Linux 6.x:
- * a bare DEBUG_INFO is dropped by olddefconfig since 5.18, so the debug layer
- * picks DEBUG_INFO_DWARF4 (the seed's choice); on x86 FRAME_POINTER only sticks
+ * The option lists here are the manual way's debug options brought to
+ * Linux 6.x: a bare DEBUG_INFO is dropped by olddefconfig since 5.18, so the
+ * debug layer picks DEBUG_INFO_DWARF4 (the DWARF version every GDB on the
+ * host reads); on x86 FRAME_POINTER only sticks
  * with UNWINDER_FRAME_POINTER; KASLR (RANDOMIZE_BASE) and RELOCATABLE go off so
  * vmlinux addresses are the running kernel's. Nothing here writes a .config:
  * the requests become a fragment that the kernel's own merge_config.sh and
@@ -64,7 +65,7 @@ static const Option boot_options[] = {
   { "KALLSYMS", "y" },   /* oopses with symbol names, not bare addresses */
 };
 
-/* The seed's debug layer, in today's Kconfig. */
+/* The options a kernel needs for source-level debugging under GDB. */
 static const Option debug_options[] = {
   { "DEBUG_KERNEL", "y" },
   { "DEBUG_INFO_DWARF4", "y" },
@@ -752,7 +753,7 @@ kwb_kconfig_check_requests (KwbKconfig     *self,
           f->advice = g_strdup (_("Request a value the option accepts"));
         }
 
-      /* The seed turns RELOCATABLE off only so that KASLR cannot be on. A
+      /* RELOCATABLE is requested off only so that KASLR cannot be on. A
        * distro config where EFI_STUB selects it is fine while KASLR is off. */
       if (g_str_equal (r->symbol, "RELOCATABLE") && g_str_equal (r->value, "n") &&
           !kwb_kconfig_is_enabled (self, "RANDOMIZE_BASE"))
