@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-# first-break.py — time to "stopped at start_kernel, source line read": kwb debug vs the seed's way.
+# first-break.py — time to "stopped at start_kernel, source line read": kwb debug vs the manual way.
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Benchmark of issue 6. Both sides boot the same bzImage + initramfs with the
+"""What kwb debug costs over the manual way. Both sides boot the same bzImage + initramfs with the
 same vmlinux, frozen, break at start_kernel, continue, and read the frame's
 source line; runs alternate in one process, medians and their ratio are
-printed. The seed's way is its own commands (qemu -S + gdb -batch), with the
+printed. The manual way is its usual commands (qemu -S + gdb -batch), with the
 stub on 127.0.0.1 instead of -s's every-interface listener.
 
 Two rounds: GDB's index cache cold for both (a fresh cache directory each
-run), then warm for both (the seed's gdb given the same `set index-cache on`).
+run), then warm for both (the manual way's gdb given the same `set index-cache on`).
 Prints figures only; never fails on time.
 
 usage: first-break.py KWB   (needs KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS)
@@ -31,7 +31,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def seed_way(bzimage, initramfs, vmlinux, cache_dir):
+def manual_way(bzimage, initramfs, vmlinux, cache_dir):
     port = free_port()
     start = time.monotonic()
     qemu = subprocess.Popen(
@@ -52,9 +52,9 @@ def seed_way(bzimage, initramfs, vmlinux, cache_dir):
             if "start_kernel" in out.stdout and "main.c" in out.stdout:
                 break
             if "Connection refused" not in out.stderr:
-                raise RuntimeError("seed way failed:\n" + out.stdout + out.stderr)
+                raise RuntimeError("manual way failed:\n" + out.stdout + out.stderr)
         else:
-            raise RuntimeError("seed way: QEMU never listened")
+            raise RuntimeError("manual way: QEMU never listened")
         return time.monotonic() - start
     finally:
         qemu.kill()
@@ -63,7 +63,7 @@ def seed_way(bzimage, initramfs, vmlinux, cache_dir):
 
 def ours(kwb, project, env):
     """Until kwb has printed the stop and its source line; the VM's shutdown
-    after that is not part of the figure (the seed's side is timed to gdb's
+    after that is not part of the figure (the manual side is timed to gdb's
     exit, which also leaves QEMU's shutdown out)."""
     start = time.monotonic()
     proc = subprocess.Popen([kwb, "debug", project, "--timeout", "120"], stdout=subprocess.PIPE,
@@ -98,28 +98,28 @@ def main():
             subprocess.run([kwb, "set", project, key, value], check=True)
 
         for warm in (False, True):
-            seed_times, our_times = [], []
+            manual_times, our_times = [], []
             for i in range(RUNS):
                 cache = os.path.join(work, "cache-warm" if warm else f"cache-cold-{i}")
                 env = dict(os.environ, XDG_CACHE_HOME=cache)
                 if warm and i == 0:  # fill both caches once
                     ours(kwb, project, env)
-                    seed_way(bzimage, initramfs, vmlinux, os.path.join(cache, "seed-index"))
+                    manual_way(bzimage, initramfs, vmlinux, os.path.join(cache, "manual-index"))
                 # alternate which side goes first, so neither always gets a warm page cache
                 if i % 2 == 0:
-                    seed_times.append(seed_way(bzimage, initramfs, vmlinux,
-                                               os.path.join(cache, "seed-index") if warm else None))
+                    manual_times.append(manual_way(bzimage, initramfs, vmlinux,
+                                                   os.path.join(cache, "manual-index") if warm else None))
                     our_times.append(ours(kwb, project, env))
                 else:
                     our_times.append(ours(kwb, project, env))
-                    seed_times.append(seed_way(bzimage, initramfs, vmlinux,
-                                               os.path.join(cache, "seed-index") if warm else None))
-            s, o = statistics.median(seed_times), statistics.median(our_times)
+                    manual_times.append(manual_way(bzimage, initramfs, vmlinux,
+                                                   os.path.join(cache, "manual-index") if warm else None))
+            m, o = statistics.median(manual_times), statistics.median(our_times)
             label = "warm index cache" if warm else "cold index cache"
             print(f"first-break ({label}, {RUNS} runs, TCG, {os.path.getsize(vmlinux) >> 20} MB vmlinux):")
-            print(f"  seed's way (qemu -S + gdb -batch): median {s:.3f} s")
+            print(f"  manual way (qemu -S + gdb -batch): median {m:.3f} s")
             print(f"  kwb debug:                         median {o:.3f} s")
-            print(f"  ratio kwb/seed: {o / s:.2f}")
+            print(f"  ratio kwb/manual: {o / m:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

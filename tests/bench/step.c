@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Benchmark of issue 6. Both sides stop at start_kernel on the fixture
- * kernel (TCG) and time N `next` commands, each from sending the command to
+ * What the session's operation queue costs on top of GDB. Both sides stop at
+ * start_kernel on the fixture kernel (TCG) and time N `next` commands, each from sending the command to
  * the *stopped record (bare: GDB's raw MI pipe, read with blocking reads; ours:
  * kwb_session_exec_async to the session's `stopped` signal). Prints medians
  * and the ratio; never fails on time.

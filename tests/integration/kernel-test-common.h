@@ -1,4 +1,4 @@
-/* kernel-test-common.h — helpers shared by the kernel integration tests (issue 5)
+/* kernel-test-common.h — helpers shared by the kernel integration tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -6,7 +6,7 @@
  * build-aux/test points it at the fixture kernel). The serial console is our
  * stdin/stdout. We press Enter for the askfirst console, run `ls /dev`
  * between two markers, and check that console and null are there and that
- * rcS did not print the seed's hotplug error. The transcript is saved to
+ * rcS did not print the hotplug error of the classic hand-written rcS. The transcript is saved to
  * $KWB_BUILD_ROOT/meson-logs/boot-initramfs-*.log for a person to read.
  */
 #include "config.h"
@@ -104,8 +104,9 @@ tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The seed's own rcS and fstab, byte for byte: tmpfs over /dev, then mdev -s. */
-static const char seed_rcs[] =
+/* The classic hand-written rcS and fstab of the manual way: tmpfs over
+ * /dev, then mdev -s. */
+static const char manual_rcs[] =
   "#!/bin/sh\n"
   "export PATH=/sbin:/usr/sbin:/bin:/usr/bin\n"
   "\n"
@@ -120,7 +121,7 @@ static const char seed_rcs[] =
   "\n"
   "echo /sbin/mdev > /proc/sys/kernel/hotplug\n"
   "mdev -s\n";
-static const char seed_fstab[] =
+static const char manual_fstab[] =
   "proc /proc proc defaults 0 0\n"
   "tmpfs /tmp tmpfs defaults 0 0\n"
   "sysfs /sys sysfs defaults 0 0\n"
@@ -130,7 +131,7 @@ static const char seed_fstab[] =
 static void
 boot (const char *append,
       const char *log_name,
-      gboolean    seed_files)
+      gboolean    manual_files)
 {
   const char *kernel = g_getenv ("KWB_FIXTURE_KERNEL");
   g_autoptr(GError) error = NULL;
@@ -160,14 +161,14 @@ boot (const char *append,
     }
 
   project = kwb_test_new_project (&dir);
-  if (seed_files)
+  if (manual_files)
     {
       /* Through the project's override keys, as a user would. */
       g_autofree char *rcs = g_build_filename (dir, "rcS", NULL);
       g_autofree char *fstab = g_build_filename (dir, "fstab", NULL);
 
-      g_assert_true (g_file_set_contents (rcs, seed_rcs, -1, NULL));
-      g_assert_true (g_file_set_contents (fstab, seed_fstab, -1, NULL));
+      g_assert_true (g_file_set_contents (rcs, manual_rcs, -1, NULL));
+      g_assert_true (g_file_set_contents (fstab, manual_fstab, -1, NULL));
       g_assert_true (kwb_project_set_value (project, "initramfs", "rcs", "rcS", &error));
       g_assert_true (kwb_project_set_value (project, "initramfs", "fstab", "fstab", &error));
       g_assert_no_error (error);
@@ -243,18 +244,18 @@ boot (const char *append,
     g_assert_true (g_regex_match (null, listing, 0, NULL));
   }
   /* Our rcS writes the hotplug helper only where the file exists. The
-   * seed's writes it always: on a kernel with the options the seed lists
-   * (CONFIG_UEVENT_HELPER, as the fixture kernel has) no error either. */
+   * classic rcS writes it always: on a kernel with CONFIG_UEVENT_HELPER (as
+   * the fixture kernel has) no error either. */
   /* BusyBox ash says "can't create /proc/sys/kernel/hotplug: nonexistent
    * directory"; match any wording of it. */
-  if (!seed_files || strstr (listing, "/sbin/mdev") != NULL)
+  if (!manual_files || strstr (listing, "/sbin/mdev") != NULL)
     g_assert_null (strstr (transcript->str, "create /proc/sys/kernel/hotplug"));
   else
-    /* The seed's rcS on a kernel without CONFIG_UEVENT_HELPER: the error
+    /* The classic rcS on a kernel without CONFIG_UEVENT_HELPER: the error
      * our rcS avoids really appears, so the check above can fail. */
     g_assert_nonnull (strstr (transcript->str, "create /proc/sys/kernel/hotplug"));
   g_assert_null (strstr (transcript->str, "Kernel panic"));
-  if (seed_files)
+  if (manual_files)
     g_assert_nonnull (strstr (listing, "tmpfs /dev tmpfs"));
   /* rcS ran (sysinit) before the shells. */
   g_assert_nonnull (strstr (transcript->str, "Please press Enter to activate this console"));
@@ -269,7 +270,7 @@ boot (const char *append,
 static void
 test_boot_linuxrc (void)
 {
-  /* The seed's command line. */
+  /* The classic command line of the manual way. */
   boot ("console=ttyS0 rdinit=/linuxrc loglevel=8", "boot-initramfs-linuxrc.log", FALSE);
 }
 
@@ -281,12 +282,12 @@ test_boot_default_init (void)
 }
 
 static void
-test_boot_seed_files (void)
+test_boot_manual_files (void)
 {
-  /* Why our rcS differs: with the seed's tmpfs over /dev, console and null
+  /* Why our rcS differs: with the classic tmpfs over /dev, console and null
    * exist only because mdev -s finds them in sysfs. They must still be
    * there, and the project's rcs/fstab overrides must reach the guest. */
-  boot ("console=ttyS0 rdinit=/linuxrc loglevel=8", "boot-initramfs-seed.log", TRUE);
+  boot ("console=ttyS0 rdinit=/linuxrc loglevel=8", "boot-initramfs-manual.log", TRUE);
 }
 
 int
@@ -297,7 +298,7 @@ main (int    argc,
 
   g_test_add_func ("/boot/default-initramfs-rdinit-linuxrc", test_boot_linuxrc);
   g_test_add_func ("/boot/default-initramfs-init", test_boot_default_init);
-  g_test_add_func ("/boot/seed-rcs-and-fstab-tmpfs-dev", test_boot_seed_files);
+  g_test_add_func ("/boot/manual-rcs-and-fstab-tmpfs-dev", test_boot_manual_files);
 
   return g_test_run ();
 }

@@ -97,7 +97,7 @@ kill -TERM $pid
 wait $pid
 check "SIGTERM ends kwb debug" [ $? -ne 137 ]
 
-# kwb boot: the console on stdin/stdout (a pipe here), like the seed's script.
+# kwb boot: the console on stdin/stdout (a pipe here), like the hand-written start_kernel script.
 rm -f "$tmp/boot.out"
 release=$(cat "$(dirname "$vmlinux")/include/config/kernel.release")
 mkfifo "$tmp/boot.in"
