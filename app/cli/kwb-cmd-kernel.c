@@ -12,16 +12,14 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-progress.h"
 #include "kwb-core.h"
 
 typedef struct {
   GMainLoop           *loop;
   GCancellable        *cancellable;
   GError              *error;
-  gboolean             terminal;
-  KwbKernelBuildStage  last_stage;
-  guint                last_percent;
-  gint64               last_print;
+  KwbCliProgress      *progress;
 } Run;
 
 static gboolean
@@ -35,55 +33,13 @@ on_interrupt (gpointer data)
 }
 
 static void
-print_progress (KwbKernelBuild *build,
-                Run            *run,
-                gboolean        force)
-{
-  KwbKernelBuildStage stage = kwb_kernel_build_get_stage (build);
-  guint done = kwb_kernel_build_get_objects_done (build);
-  guint expected = kwb_kernel_build_get_objects_expected (build);
-  guint percent = (guint) (kwb_kernel_build_get_fraction (build) * 100);
-  const char *unit = stage == KWB_KERNEL_BUILD_STAGE_EXTRACT ? "MB" : _("objects");
-
-  if (run->terminal)
-    {
-      char bar[31];
-      guint filled = percent * 30 / 100;
-      gint64 now = g_get_monotonic_time ();
-
-      if (!force && stage == run->last_stage && now - run->last_print < 100000)
-        return;
-      run->last_print = now;
-      run->last_stage = stage;
-      for (guint i = 0; i < 30; i++)
-        bar[i] = i < filled ? '#' : '.';
-      bar[30] = '\0';
-      printf ("\r\033[K[%s] %3u%% %-11s %u/%u %s", bar, percent,
-              kwb_kernel_build_stage_to_string (stage), done, expected, unit);
-      fflush (stdout);
-      return;
-    }
-
-  /* Not a terminal (CI logs): a line per stage and per 10%. */
-  if (force || stage != run->last_stage || percent / 10 != run->last_percent / 10)
-    {
-      if (expected == 0)
-        printf ("%s\n", kwb_kernel_build_stage_to_string (stage));
-      else
-        printf ("%s: %u/%u %s (%u%%)\n", kwb_kernel_build_stage_to_string (stage), done, expected,
-                unit, percent);
-      fflush (stdout);
-      run->last_stage = stage;
-      run->last_percent = percent;
-    }
-}
-
-static void
 on_progress (KwbKernelBuild *build,
-             GParamSpec     *pspec,
+             int             stage,
+             guint           done,
+             guint           total,
              Run            *run)
 {
-  print_progress (build, run, FALSE);
+  kwb_cli_progress_update (run->progress, NULL, stage, done, total);
 }
 
 static void
@@ -119,15 +75,13 @@ run_operation (KwbKernelBuild *build,
 
   run->loop = g_main_loop_new (NULL, FALSE);
   run->cancellable = g_cancellable_new ();
-  run->terminal = kwb_cli_stdout_is_terminal ();
-  run->last_stage = (KwbKernelBuildStage) -1;
+  run->progress = kwb_cli_progress_new ();
   /* tar or make dying while we write to its pipe must be an error, not our
    * death. */
   signal (SIGPIPE, SIG_IGN);
   sigint = g_unix_signal_add (SIGINT, on_interrupt, run);
   sigterm = g_unix_signal_add (SIGTERM, on_interrupt, run);
-  g_signal_connect (build, "notify::objects-done", G_CALLBACK (on_progress), run);
-  g_signal_connect (build, "notify::stage", G_CALLBACK (on_progress), run);
+  g_signal_connect (build, "progress-changed", G_CALLBACK (on_progress), run);
 
   if (do_build)
     kwb_kernel_build_build_async (build, run->cancellable, on_done, run);
@@ -138,8 +92,8 @@ run_operation (KwbKernelBuild *build,
   g_signal_handlers_disconnect_by_data (build, run);
   g_source_remove (sigint);
   g_source_remove (sigterm);
-  if (run->terminal)
-    printf ("\n");
+  kwb_cli_progress_end (run->progress);
+  g_clear_pointer (&run->progress, kwb_cli_progress_free);
   g_clear_pointer (&run->loop, g_main_loop_unref);
   g_clear_object (&run->cancellable);
 }
@@ -240,7 +194,7 @@ cmd_build (int    argc,
   int jobs = 0;
   int status;
   Run run = { 0 };
-  const KwbKernelBuildProblem *problem;
+  const KwbBuildProblem *problem;
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Parallel jobs (default: [kernel] jobs, or one per CPU)"), "N" },
     { "target", 't', 0, G_OPTION_ARG_STRING_ARRAY, &targets,
@@ -284,7 +238,7 @@ cmd_build (int    argc,
 
   {
     g_autofree char *dir = kwb_kernel_build_dup_build_dir (build);
-    g_autofree char *manifest = g_build_filename (dir, "kwb-manifest.ini", NULL);
+    g_autofree char *manifest = kwb_build_manifest_dup_path_for (dir);
 
     if (kwb_kernel_build_get_up_to_date (build))
       printf (_("Kernel up to date in %s\n"), dir);

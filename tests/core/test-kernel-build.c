@@ -15,62 +15,62 @@
 static void
 test_progress_lines (void)
 {
-  KwbKernelBuildStage stage;
+  KwbBuildStage stage;
 
-  g_assert_true (kwb_kernel_build_is_progress_line ("  CC      init/main.o", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_COMPILE);
-  g_assert_true (kwb_kernel_build_is_progress_line ("  AR      init/built-in.a", &stage));
-  g_assert_true (kwb_kernel_build_is_progress_line ("  HOSTCC  scripts/kconfig/conf.o", &stage));
-  g_assert_true (kwb_kernel_build_is_progress_line ("  CC [M]  fs/foo/foo.o", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_MODULES);
-  g_assert_true (kwb_kernel_build_is_progress_line ("  LD      vmlinux.o", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_LINK);
-  g_assert_true (kwb_kernel_build_is_progress_line ("  LD      .tmp_vmlinux.kallsyms1", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_LINK);
+  g_assert_true (kwb_build_runner_classify_line ("  CC      init/main.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  g_assert_true (kwb_build_runner_classify_line ("  AR      init/built-in.a", &stage));
+  g_assert_true (kwb_build_runner_classify_line ("  HOSTCC  scripts/kconfig/conf.o", &stage));
+  g_assert_true (kwb_build_runner_classify_line ("  CC [M]  fs/foo/foo.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_MODULES);
+  g_assert_true (kwb_build_runner_classify_line ("  LD      vmlinux.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_LINK);
+  g_assert_true (kwb_build_runner_classify_line ("  LD      .tmp_vmlinux.kallsyms1", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_LINK);
 
   /* Not objects, but they tell the stage. */
-  g_assert_false (kwb_kernel_build_is_progress_line ("  GEN     scripts/gdb/linux/constants.py", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS);
-  g_assert_false (kwb_kernel_build_is_progress_line ("  MODPOST modules-only.symvers", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_MODULES);
-  g_assert_false (kwb_kernel_build_is_progress_line ("  CALL    scripts/checksyscalls.sh", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("  GEN     scripts/gdb/linux/constants.py", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_GDB_SCRIPTS);
+  g_assert_false (kwb_build_runner_classify_line ("  MODPOST modules-only.symvers", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_MODULES);
+  g_assert_false (kwb_build_runner_classify_line ("  CALL    scripts/checksyscalls.sh", NULL));
 
   /* Compiler chatter is not kbuild's. */
-  g_assert_false (kwb_kernel_build_is_progress_line ("  941 |  kwb_broken();", NULL));
-  g_assert_false (kwb_kernel_build_is_progress_line ("   CC x", NULL));
-  g_assert_false (kwb_kernel_build_is_progress_line ("make[1]: Entering directory '/b'", NULL));
-  g_assert_false (kwb_kernel_build_is_progress_line ("", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("  941 |  kwb_broken();", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("   CC x", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("make[1]: Entering directory '/b'", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("", NULL));
 }
 
 static void
 test_parse_problem (void)
 {
-  g_autoptr(KwbKernelBuildProblem) p = NULL;
+  g_autoptr(KwbBuildProblem) p = NULL;
 
-  p = kwb_kernel_build_parse_problem ("../src/init/main.c:941:2: error: 'y' undeclared", "/work/build");
+  p = kwb_build_problem_parse ("../src/init/main.c:941:2: error: 'y' undeclared", "/work/build");
   g_assert_nonnull (p);
   g_assert_cmpstr (p->file, ==, "/work/src/init/main.c");
   g_assert_cmpuint (p->line, ==, 941);
   g_assert_cmpuint (p->column, ==, 2);
   g_assert_cmpstr (p->message, ==, "'y' undeclared");
-  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+  g_clear_pointer (&p, kwb_build_problem_free);
 
-  p = kwb_kernel_build_parse_problem ("/s/include/linux/x.h:12: fatal error: gelf.h: No such file or directory", NULL);
+  p = kwb_build_problem_parse ("/s/include/linux/x.h:12: fatal error: gelf.h: No such file or directory", NULL);
   g_assert_nonnull (p);
   g_assert_cmpstr (p->file, ==, "/s/include/linux/x.h");
   g_assert_cmpuint (p->line, ==, 12);
   g_assert_cmpuint (p->column, ==, 0);
   g_assert_cmpstr (p->message, ==, "gelf.h: No such file or directory");
-  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+  g_clear_pointer (&p, kwb_build_problem_free);
 
-  p = kwb_kernel_build_parse_problem ("ld: cannot find -lfoo: No such file or directory", NULL);
+  p = kwb_build_problem_parse ("ld: cannot find -lfoo: No such file or directory", NULL);
   g_assert_nonnull (p);
   g_assert_nonnull (strstr (p->message, "cannot find"));
-  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+  g_clear_pointer (&p, kwb_build_problem_free);
 
-  g_assert_null (kwb_kernel_build_parse_problem ("../src/init/do_mounts.c:612:9: warning: unused variable", NULL));
-  g_assert_null (kwb_kernel_build_parse_problem ("  CC      init/main.o", NULL));
-  g_assert_null (kwb_kernel_build_parse_problem ("cc1: some warnings being treated as errors", NULL));
+  g_assert_null (kwb_build_problem_parse ("../src/init/do_mounts.c:612:9: warning: unused variable", NULL));
+  g_assert_null (kwb_build_problem_parse ("  CC      init/main.o", NULL));
+  g_assert_null (kwb_build_problem_parse ("cc1: some warnings being treated as errors", NULL));
 }
 
 static void
@@ -80,11 +80,11 @@ test_problem_in_log (void)
   g_autofree char *link_path = g_test_build_filename (G_TEST_DIST, "data", "kconfig", "failed-link.log", NULL);
   g_autofree char *text = NULL;
   g_autofree char *link_text = NULL;
-  g_autoptr(KwbKernelBuildProblem) p = NULL;
-  g_autoptr(KwbKernelBuildProblem) l = NULL;
+  g_autoptr(KwbBuildProblem) p = NULL;
+  g_autoptr(KwbBuildProblem) l = NULL;
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  p = kwb_kernel_build_find_problem_in_log (text, "/work/build");
+  p = kwb_build_problem_find_in_log (text, "/work/build");
   /* The first error, not the warning before it nor the second error. */
   g_assert_nonnull (p);
   g_assert_cmpstr (p->file, ==, "/src/init/main.c");
@@ -93,7 +93,7 @@ test_problem_in_log (void)
   g_assert_nonnull (strstr (p->message, "kwb_broken"));
 
   g_assert_true (g_file_get_contents (link_path, &link_text, NULL, NULL));
-  l = kwb_kernel_build_find_problem_in_log (link_text, "/work/build");
+  l = kwb_build_problem_find_in_log (link_text, "/work/build");
   g_assert_nonnull (l);
   g_assert_cmpstr (l->file, ==, "/work/build/init/main.o");
   g_assert_nonnull (strstr (l->message, "start_kernel"));

@@ -149,7 +149,7 @@ test_compile_error (void)
   g_autoptr(KwbProject) project = kernel_test_project (tree, "fast");
   g_autoptr(KwbKernelBuild) build = NULL;
   g_autoptr(GError) error = build_with (project, &build);
-  const KwbKernelBuildProblem *problem = kwb_kernel_build_get_problem (build);
+  const KwbBuildProblem *problem = kwb_kernel_build_get_problem (build);
   g_autofree char *expected_file = g_build_filename (tree, "init", "main.c", NULL);
   g_autofree char *log = NULL;
 

@@ -1,0 +1,187 @@
+/* kwb-cmd-build.c — kwb build: BusyBox, the kernel, modules and the initramfs, in order
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The command-line face of KwbBuildPipeline, the same steps as the GUI's
+ * Build button with the same progress words (kwb_build_stage_format_progress),
+ * each line prefixed with the step: "kernel: compile: 345/1147 objects (30%)".
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "kwb-cli.h"
+#include "kwb-cli-progress.h"
+#include "kwb-core.h"
+
+typedef struct {
+  GMainLoop      *loop;
+  GCancellable   *cancellable;
+  GError         *error;
+  KwbCliProgress *progress;
+  gboolean        verbose;
+} Run;
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  Run *run = data;
+
+  /* The running build kills its make's whole group and returns once it is gone. */
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_step_started (KwbBuildPipeline *pipeline,
+                 int               step,
+                 Run              *run)
+{
+  if (!kwb_build_pipeline_get_step_shown (pipeline, step))
+    return;
+  kwb_cli_progress_end (run->progress);
+  printf ("%s: %s\n", kwb_build_pipeline_step_to_string (step), _("Starting…"));
+  fflush (stdout);
+}
+
+static void
+on_step_status (KwbBuildPipeline *pipeline,
+                int               step,
+                const char       *status,
+                Run              *run)
+{
+  kwb_cli_progress_end (run->progress);
+  printf ("%s: %s\n", kwb_build_pipeline_step_to_string (step), status);
+  fflush (stdout);
+}
+
+static void
+on_progress (KwbBuildPipeline *pipeline,
+             int               step,
+             int               stage,
+             guint             done,
+             guint             total,
+             Run              *run)
+{
+  kwb_cli_progress_update (run->progress, kwb_build_pipeline_step_to_string (step), stage, done, total);
+}
+
+static void
+on_line (KwbBuildPipeline *pipeline,
+         const char       *line,
+         Run              *run)
+{
+  if (run->verbose)
+    {
+      kwb_cli_progress_end (run->progress);
+      printf ("%s\n", line);
+    }
+}
+
+static void
+on_step_finished (KwbBuildPipeline *pipeline,
+                  int               step,
+                  const char       *status,
+                  Run              *run)
+{
+  if (!kwb_build_pipeline_get_step_shown (pipeline, step))
+    return;
+  kwb_cli_progress_end (run->progress);
+  printf ("%s: %s\n", kwb_build_pipeline_step_to_string (step), status);
+  fflush (stdout);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Run *run = data;
+
+  kwb_build_pipeline_run_finish (KWB_BUILD_PIPELINE (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+int
+kwb_cmd_build (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(KwbBuildPipeline) pipeline = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(KwbCliProgress) progress = NULL;
+  int jobs = 0;
+  gboolean verbose = FALSE;
+  int status;
+  guint sigint, sigterm;
+  Run run = { 0 };
+  const GOptionEntry entries[] = {
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Parallel jobs (default: [kernel] jobs, or one per CPU)"), "N" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Print every line of the builds’ output"), NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("PROJECT — build everything the project boots"));
+  g_option_context_set_summary (context,
+    _("Runs what the Build button of the application runs, in the same order: BusyBox\n"
+      "(when [busybox] source=tree), the kernel (configured when needed), the module\n"
+      "projects (when there are some), then the initramfs. Ctrl+C stops the running\n"
+      "build and every compiler it started."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return kwb_cli_usage_error (context, _("build takes one project folder"));
+  if (jobs < 0)
+    return kwb_cli_usage_error (context, _("--jobs must be a positive number"));
+  if ((project = kwb_project_load (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+
+  pipeline = kwb_build_pipeline_new (project);
+  kwb_build_pipeline_set_jobs (pipeline, (guint) jobs);
+  loop = g_main_loop_new (NULL, FALSE);
+  cancellable = g_cancellable_new ();
+  progress = kwb_cli_progress_new ();
+  run.loop = loop;
+  run.cancellable = cancellable;
+  run.progress = progress;
+  run.verbose = verbose;
+
+  /* make dying while we write to its pipe must be an error, not our death. */
+  signal (SIGPIPE, SIG_IGN);
+  sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
+  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &run);
+  g_signal_connect (pipeline, "step-started", G_CALLBACK (on_step_started), &run);
+  g_signal_connect (pipeline, "step-status", G_CALLBACK (on_step_status), &run);
+  g_signal_connect (pipeline, "step-finished", G_CALLBACK (on_step_finished), &run);
+  g_signal_connect (pipeline, "progress-changed", G_CALLBACK (on_progress), &run);
+  g_signal_connect (pipeline, "line-logged", G_CALLBACK (on_line), &run);
+  kwb_build_pipeline_run_async (pipeline, cancellable, on_done, &run);
+  g_main_loop_run (loop);
+  g_signal_handlers_disconnect_by_data (pipeline, &run);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  kwb_cli_progress_end (progress);
+
+  if (run.error != NULL)
+    {
+      const KwbBuildProblem *problem = kwb_build_pipeline_get_problem (pipeline);
+      KwbBuildStep step = kwb_build_pipeline_get_failed_step (pipeline);
+
+      if (step < KWB_BUILD_N_STEPS)
+        printf ("%s: %s\n", kwb_build_pipeline_step_to_string (step), _("Failed"));
+      if (problem != NULL && problem->file != NULL && problem->line > 0)
+        fprintf (stderr, "%s:%u:%u: error: %s\n", problem->file, problem->line, problem->column,
+                 problem->message);
+      return kwb_cli_fail (run.error);
+    }
+  printf (_("Everything is built: the kernel is ready to debug.\n"));
+  return KWB_EXIT_OK;
+}
