@@ -42,9 +42,16 @@ kwb_cli_progress_update (KwbCliProgress *self,
                          guint           done,
                          guint           total)
 {
-  g_autofree char *text = kwb_build_stage_format_progress (stage, done, total);
-  guint percent = kwb_build_stage_get_percent (stage, done, total);
-  gboolean same = (int) stage == self->last_stage && g_strcmp0 (prefix, self->last_prefix) == 0;
+  g_autofree char *text = NULL;
+  guint percent;
+  gboolean same;
+
+  /* A build starting over says nothing yet. */
+  if (stage == KWB_BUILD_STAGE_IDLE)
+    return;
+  text = kwb_build_stage_format_progress (stage, done, total);
+  percent = kwb_build_stage_get_percent (stage, done, total);
+  same = (int) stage == self->last_stage && g_strcmp0 (prefix, self->last_prefix) == 0;
 
   if (self->terminal)
     {

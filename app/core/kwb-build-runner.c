@@ -334,8 +334,9 @@ kwb_build_runner_log (KwbBuildRunner *self,
  * kbuild's quiet output, which the kernel, BusyBox and module builds all
  * print: "  CC      init/main.o", "  LD [M]  fs/x.ko". Counted: CC, AS, AR,
  * LD and their HOST and [M] forms — one per object. The link stage is the
- * final binary only (vmlinux, busybox): arch/x86/boot/ has objects of its
- * own that make builds early, in parallel with the rest.
+ * final binary only (vmlinux, busybox): OBJCOPY of the vDSO, objtool's
+ * LINK and arch/x86/boot/'s objects come early, in parallel with the
+ * compiling.
  */
 gboolean
 kwb_build_runner_classify_line (const char    *line,
@@ -366,7 +367,10 @@ kwb_build_runner_classify_line (const char    *line,
 
   if (stage != NULL)
     {
-      if (module || g_str_equal (word, "MODPOST"))
+      /* vmlinux.symvers is made while vmlinux links; the others are modules'. */
+      if (g_str_equal (word, "MODPOST") && g_str_equal (target, "vmlinux.symvers"))
+        *stage = KWB_BUILD_STAGE_LINK;
+      else if (module || g_str_equal (word, "MODPOST"))
         *stage = KWB_BUILD_STAGE_MODULES;
       else if (strstr (target, "scripts/gdb") != NULL || strstr (target, "vmlinux-gdb.py") != NULL)
         *stage = KWB_BUILD_STAGE_GDB_SCRIPTS;
@@ -374,7 +378,9 @@ kwb_build_runner_classify_line (const char    *line,
                                              g_str_equal (target, "vmlinux.o") ||
                                              g_str_has_prefix (target, ".tmp_vmlinux"))) ||
                g_str_equal (word, "KSYMS") || g_str_equal (word, "SORTTAB") ||
-               g_str_equal (word, "SYSMAP") || g_str_equal (word, "LINK"))
+               g_str_equal (word, "SYSMAP") ||
+               /* BusyBox's final link; the kernel's tools/ LINK paths. */
+               (g_str_equal (word, "LINK") && strchr (target, '/') == NULL))
         *stage = KWB_BUILD_STAGE_LINK;
       else
         *stage = KWB_BUILD_STAGE_COMPILE;

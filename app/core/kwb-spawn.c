@@ -144,10 +144,9 @@ child_setup_guarded (gpointer user_data)
   sigset_t chld, old;
   pid_t watchdog, command;
 
+  /* No PDEATHSIG here: the watchdog must outlive us to kill the group.
+   * If we died already, its read gets EOF at once. */
   setpgid (0, 0);
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () != guard->parent)
-    _exit (127);
 
   /* SIGCHLD stays blocked until ppoll, which unblocks it atomically: an
    * exit between waitpid and ppoll cannot be missed. */
