@@ -367,8 +367,9 @@ kwb_build_runner_classify_line (const char    *line,
 
   if (stage != NULL)
     {
-      /* vmlinux.symvers is made while vmlinux links; the others are modules'. */
-      if (g_str_equal (word, "MODPOST") && g_str_equal (target, "vmlinux.symvers"))
+      /* modpost of the kernel runs while vmlinux links; modules-only.symvers
+       * is an external module build's. */
+      if (g_str_equal (word, "MODPOST") && !g_str_equal (target, "modules-only.symvers"))
         *stage = KWB_BUILD_STAGE_LINK;
       else if (module || g_str_equal (word, "MODPOST"))
         *stage = KWB_BUILD_STAGE_MODULES;
