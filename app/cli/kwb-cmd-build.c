@@ -8,33 +8,19 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
 #include "kwb-cli-progress.h"
+#include "kwb-cli-run.h"
 #include "kwb-core.h"
 
 typedef struct {
-  GMainLoop      *loop;
-  GCancellable   *cancellable;
-  GError         *error;
   KwbCliProgress *progress;
   gboolean        verbose;
 } Run;
-
-static gboolean
-on_interrupt (gpointer data)
-{
-  Run *run = data;
-
-  /* The running build kills its make's whole group and returns once it is gone. */
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 on_step_started (KwbBuildPipeline *pipeline,
@@ -95,17 +81,6 @@ on_step_finished (KwbBuildPipeline *pipeline,
   fflush (stdout);
 }
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Run *run = data;
-
-  kwb_build_pipeline_run_finish (KWB_BUILD_PIPELINE (source), result, &run->error);
-  g_main_loop_quit (run->loop);
-}
-
 int
 kwb_cmd_build (int    argc,
                char **argv)
@@ -114,13 +89,12 @@ kwb_cmd_build (int    argc,
   g_autoptr(KwbProject) project = NULL;
   g_autoptr(KwbBuildPipeline) pipeline = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(KwbCliProgress) progress = NULL;
   int jobs = 0;
   gboolean verbose = FALSE;
   int status;
-  guint sigint, sigterm;
+  gboolean ok;
+  KwbCliRun wait = { 0 };
   Run run = { 0 };
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Parallel jobs (default: [kernel] jobs, or one per CPU)"), "N" },
@@ -146,31 +120,24 @@ kwb_cmd_build (int    argc,
 
   pipeline = kwb_build_pipeline_new (project);
   kwb_build_pipeline_set_jobs (pipeline, (guint) jobs);
-  loop = g_main_loop_new (NULL, FALSE);
-  cancellable = g_cancellable_new ();
   progress = kwb_cli_progress_new ();
-  run.loop = loop;
-  run.cancellable = cancellable;
   run.progress = progress;
   run.verbose = verbose;
 
-  /* make dying while we write to its pipe must be an error, not our death. */
-  signal (SIGPIPE, SIG_IGN);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
-  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &run);
+  kwb_cli_run_start (&wait);
   g_signal_connect (pipeline, "step-started", G_CALLBACK (on_step_started), &run);
   g_signal_connect (pipeline, "step-status", G_CALLBACK (on_step_status), &run);
   g_signal_connect (pipeline, "step-finished", G_CALLBACK (on_step_finished), &run);
   g_signal_connect (pipeline, "progress-changed", G_CALLBACK (on_progress), &run);
   g_signal_connect (pipeline, "line-logged", G_CALLBACK (on_line), &run);
-  kwb_build_pipeline_run_async (pipeline, cancellable, on_done, &run);
-  g_main_loop_run (loop);
+  kwb_build_pipeline_run_async (pipeline, wait.cancellable, kwb_cli_run_done, &wait);
+  kwb_cli_run_wait (&wait);
+  ok = kwb_build_pipeline_run_finish (pipeline, wait.result, &error);
+  kwb_cli_run_clear (&wait);
   g_signal_handlers_disconnect_by_data (pipeline, &run);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
   kwb_cli_progress_end (progress);
 
-  if (run.error != NULL)
+  if (!ok)
     {
       const KwbBuildProblem *problem = kwb_build_pipeline_get_problem (pipeline);
       KwbBuildStep step = kwb_build_pipeline_get_failed_step (pipeline);
@@ -180,7 +147,7 @@ kwb_cmd_build (int    argc,
       if (problem != NULL && problem->file != NULL && problem->line > 0)
         fprintf (stderr, "%s:%u:%u: error: %s\n", problem->file, problem->line, problem->column,
                  problem->message);
-      return kwb_cli_fail (run.error);
+      return kwb_cli_fail (error);
     }
   printf (_("Everything is built: the kernel is ready to debug.\n"));
   return KWB_EXIT_OK;

@@ -4,57 +4,30 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
 #include "kwb-cli-progress.h"
+#include "kwb-cli-run.h"
 #include "kwb-core.h"
 
 typedef struct {
-  GMainLoop           *loop;
-  GCancellable        *cancellable;
+  KwbCliRun            run;
   GError              *error;
   KwbCliProgress      *progress;
 } Run;
 
-static gboolean
-on_interrupt (gpointer data)
-{
-  Run *run = data;
-
-  /* The build kills make's whole group and returns once it is gone. */
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
-on_progress (KwbKernelBuild *build,
+on_progress (KwbBuildRunner *runner,
              int             stage,
              guint           done,
              guint           total,
              Run            *run)
 {
   kwb_cli_progress_update (run->progress, NULL, stage, done, total);
-}
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Run *run = data;
-  KwbKernelBuild *build = KWB_KERNEL_BUILD (source);
-
-  if (g_async_result_is_tagged (result, kwb_kernel_build_configure_async))
-    kwb_kernel_build_configure_finish (build, result, &run->error);
-  else
-    kwb_kernel_build_build_finish (build, result, &run->error);
-  g_main_loop_quit (run->loop);
 }
 
 static KwbKernelBuild *
@@ -71,31 +44,24 @@ run_operation (KwbKernelBuild *build,
                gboolean        do_build,
                Run            *run)
 {
-  guint sigint, sigterm;
-
-  run->loop = g_main_loop_new (NULL, FALSE);
-  run->cancellable = g_cancellable_new ();
   run->progress = kwb_cli_progress_new ();
-  /* tar or make dying while we write to its pipe must be an error, not our
-   * death. */
-  signal (SIGPIPE, SIG_IGN);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, run);
-  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, run);
-  g_signal_connect (build, "progress-changed", G_CALLBACK (on_progress), run);
+  kwb_cli_run_start (&run->run);
+  g_signal_connect (kwb_kernel_build_get_runner (build), "progress-changed", G_CALLBACK (on_progress), run);
 
   if (do_build)
-    kwb_kernel_build_build_async (build, run->cancellable, on_done, run);
+    kwb_kernel_build_build_async (build, run->run.cancellable, kwb_cli_run_done, &run->run);
   else
-    kwb_kernel_build_configure_async (build, run->cancellable, on_done, run);
-  g_main_loop_run (run->loop);
+    kwb_kernel_build_configure_async (build, run->run.cancellable, kwb_cli_run_done, &run->run);
+  kwb_cli_run_wait (&run->run);
+  if (do_build)
+    kwb_kernel_build_build_finish (build, run->run.result, &run->error);
+  else
+    kwb_kernel_build_configure_finish (build, run->run.result, &run->error);
 
-  g_signal_handlers_disconnect_by_data (build, run);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  g_signal_handlers_disconnect_by_data (kwb_kernel_build_get_runner (build), run);
+  kwb_cli_run_clear (&run->run);
   kwb_cli_progress_end (run->progress);
   g_clear_pointer (&run->progress, kwb_cli_progress_free);
-  g_clear_pointer (&run->loop, g_main_loop_unref);
-  g_clear_object (&run->cancellable);
 }
 
 static void

@@ -68,11 +68,17 @@ static void
 disconnect_all (KwbBuildPipeline *self)
 {
   if (self->busybox != NULL)
-    g_signal_handlers_disconnect_by_data (self->busybox, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->busybox, self);
+      g_signal_handlers_disconnect_by_data (kwb_busybox_get_runner (self->busybox), self);
+    }
   if (self->kernel != NULL)
-    g_signal_handlers_disconnect_by_data (self->kernel, self);
+    g_signal_handlers_disconnect_by_data (kwb_kernel_build_get_runner (self->kernel), self);
   if (self->modules != NULL)
-    g_signal_handlers_disconnect_by_data (self->modules, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->modules, self);
+      g_signal_handlers_disconnect_by_data (kwb_module_build_get_runner (self->modules), self);
+    }
 }
 
 static void
@@ -267,7 +273,7 @@ kwb_build_pipeline_get_kernel_up_to_date (KwbBuildPipeline *self)
 /* ---- forwarding ---- */
 
 static void
-on_line (GObject          *source,
+on_line (KwbBuildRunner   *runner,
          const char       *line,
          KwbBuildPipeline *self)
 {
@@ -275,13 +281,22 @@ on_line (GObject          *source,
 }
 
 static void
-on_progress (GObject          *source,
+on_progress (KwbBuildRunner   *runner,
              int               stage,
              guint             done,
              guint             total,
              KwbBuildPipeline *self)
 {
   g_signal_emit (self, signals[PROGRESS_CHANGED], 0, (int) self->step, stage, done, total);
+}
+
+/* Every build reports through its runner. */
+static void
+watch_runner (KwbBuildPipeline *self,
+              KwbBuildRunner   *runner)
+{
+  g_signal_connect_object (runner, "line-received", G_CALLBACK (on_line), self, 0);
+  g_signal_connect_object (runner, "progress-changed", G_CALLBACK (on_progress), self, 0);
 }
 
 static void
@@ -454,8 +469,7 @@ run_step (KwbBuildPipeline *self,
       g_clear_object (&self->busybox);
       self->busybox = kwb_busybox_new (self->project);
       g_signal_connect (self->busybox, "notify::phase", G_CALLBACK (on_busybox_phase), self);
-      g_signal_connect (self->busybox, "line-logged", G_CALLBACK (on_line), self);
-      g_signal_connect (self->busybox, "progress-changed", G_CALLBACK (on_progress), self);
+      watch_runner (self, kwb_busybox_get_runner (self->busybox));
       kwb_busybox_build_async (self->busybox, cancellable, on_busybox_built, g_object_ref (self));
       break;
 
@@ -468,8 +482,7 @@ run_step (KwbBuildPipeline *self,
       g_clear_object (&self->kernel);
       self->kernel = kwb_kernel_build_new (self->project);
       kwb_kernel_build_set_jobs (self->kernel, self->jobs);
-      g_signal_connect (self->kernel, "line-logged", G_CALLBACK (on_line), self);
-      g_signal_connect (self->kernel, "progress-changed", G_CALLBACK (on_progress), self);
+      watch_runner (self, kwb_kernel_build_get_runner (self->kernel));
       kwb_kernel_build_build_async (self->kernel, cancellable, on_kernel_built, g_object_ref (self));
       break;
 
@@ -483,8 +496,7 @@ run_step (KwbBuildPipeline *self,
       self->modules = kwb_module_build_new (self->project);
       kwb_module_build_set_jobs (self->modules, self->jobs);
       g_signal_connect (self->modules, "module-started", G_CALLBACK (on_module_started), self);
-      g_signal_connect (self->modules, "line", G_CALLBACK (on_line), self);
-      g_signal_connect (self->modules, "progress-changed", G_CALLBACK (on_progress), self);
+      watch_runner (self, kwb_module_build_get_runner (self->modules));
       kwb_module_build_build_async (self->modules, cancellable, on_modules_built, g_object_ref (self));
       break;
 

@@ -80,14 +80,7 @@ enum {
   N_PROPS
 };
 
-enum {
-  LINE_LOGGED,
-  PROGRESS_CHANGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------ ELF */
 
@@ -411,33 +404,9 @@ kwb_busybox_class_init (KwbBusyboxClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /**
-   * KwbBusybox::line-logged:
-   * @line: one line of the build's output, as written to the log
-   */
-  signals[LINE_LOGGED] =
-    g_signal_new ("line-logged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /**
-   * KwbBusybox::progress-changed:
-   * @stage: a #KwbBuildStage
-   * @done: files compiled
-   * @total: expected, 0 when unknown
-   */
-  signals[PROGRESS_CHANGED] =
-    g_signal_new ("progress-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void set_progress (KwbBusybox *self, const char *phase, double fraction);
-
-static void
-on_runner_line (KwbBuildRunner *runner,
-                const char     *line,
-                KwbBusybox     *self)
-{
-  g_signal_emit (self, signals[LINE_LOGGED], 0, line);
-}
 
 static void
 on_runner_progress (KwbBuildRunner *runner,
@@ -448,14 +417,12 @@ on_runner_progress (KwbBuildRunner *runner,
 {
   if ((stage == KWB_BUILD_STAGE_COMPILE || stage == KWB_BUILD_STAGE_LINK) && total > 0)
     set_progress (self, NULL, 0.05 + 0.92 * kwb_build_runner_get_fraction (runner));
-  g_signal_emit (self, signals[PROGRESS_CHANGED], 0, stage, done, total);
 }
 
 static void
 kwb_busybox_init (KwbBusybox *self)
 {
   self->runner = kwb_build_runner_new ();
-  g_signal_connect (self->runner, "line-received", G_CALLBACK (on_runner_line), self);
   g_signal_connect (self->runner, "progress-changed", G_CALLBACK (on_runner_progress), self);
 }
 
@@ -538,6 +505,15 @@ kwb_busybox_dup_binary_path (KwbBusybox  *self,
         binary = g_strdup ("/bin/busybox");
       return binary;
     }
+}
+
+/* Returns: (transfer none): what runs every make: its ::line-received and
+ * ::progress-changed are the build's. */
+KwbBuildRunner *
+kwb_busybox_get_runner (KwbBusybox *self)
+{
+  g_return_val_if_fail (KWB_IS_BUSYBOX (self), NULL);
+  return self->runner;
 }
 
 /* The first compiler or linker error of the last failed build. */

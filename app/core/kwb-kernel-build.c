@@ -104,14 +104,7 @@ enum {
   N_PROPS
 };
 
-enum {
-  LINE_LOGGED,
-  PROGRESS_CHANGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (KwbKernelBuild, kwb_kernel_build, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kwb-kernel-build-error-quark, kwb_kernel_build_error)
@@ -223,33 +216,6 @@ kwb_kernel_build_class_init (KwbKernelBuildClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /**
-   * KwbKernelBuild::line-logged:
-   * @line: one line of make's output, as written to the log
-   */
-  signals[LINE_LOGGED] =
-    g_signal_new ("line-logged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /**
-   * KwbKernelBuild::progress-changed:
-   * @stage: a #KwbBuildStage
-   * @done: objects (or MB while extracting) done in this stage
-   * @total: expected, 0 when unknown
-   *
-   * The runner's progress (see kwb-build-runner.c): the stage only moves
-   * forward, done only goes up.
-   */
-  signals[PROGRESS_CHANGED] =
-    g_signal_new ("progress-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT, G_TYPE_UINT);
-}
-
-static void
-on_runner_line (KwbBuildRunner *runner,
-                const char     *line,
-                KwbKernelBuild *self)
-{
-  g_signal_emit (self, signals[LINE_LOGGED], 0, line);
 }
 
 static void
@@ -280,14 +246,12 @@ on_runner_progress (KwbBuildRunner *runner,
         }
     }
   g_object_thaw_notify (G_OBJECT (self));
-  g_signal_emit (self, signals[PROGRESS_CHANGED], 0, stage, done, total);
 }
 
 static void
 kwb_kernel_build_init (KwbKernelBuild *self)
 {
   self->runner = kwb_build_runner_new ();
-  g_signal_connect (self->runner, "line-received", G_CALLBACK (on_runner_line), self);
   g_signal_connect (self->runner, "progress-changed", G_CALLBACK (on_runner_progress), self);
   self->targets = g_strdupv ((char **) default_targets);
 }
@@ -297,6 +261,19 @@ kwb_kernel_build_new (KwbProject *project)
 {
   g_return_val_if_fail (KWB_IS_PROJECT (project), NULL);
   return g_object_new (KWB_TYPE_KERNEL_BUILD, "project", project, NULL);
+}
+
+/**
+ * kwb_kernel_build_get_runner:
+ *
+ * Returns: (transfer none): what runs every command of this build: its
+ * ::line-received and ::progress-changed are the build's
+ */
+KwbBuildRunner *
+kwb_kernel_build_get_runner (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return self->runner;
 }
 
 KwbProject *

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "kwb-build-problem.h"
+#include "kwb-build-runner.h"
 #include "kwb-build-stage.h"
 #include "kwb-project.h"
 
@@ -33,6 +34,7 @@ GQuark                 kwb_kernel_build_error_quark      (void);
 
 KwbKernelBuild        *kwb_kernel_build_new              (KwbProject           *project);
 KwbProject            *kwb_kernel_build_get_project      (KwbKernelBuild       *self);
+KwbBuildRunner        *kwb_kernel_build_get_runner       (KwbKernelBuild       *self);
 void                   kwb_kernel_build_set_jobs         (KwbKernelBuild       *self,
                                                           guint                 jobs);
 void                   kwb_kernel_build_setenv           (KwbKernelBuild       *self,

@@ -50,9 +50,7 @@ G_DEFINE_FINAL_TYPE (KwbModuleBuild, kwb_module_build, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kwb-module-build-error-quark, kwb_module_build_error)
 
 enum {
-  LINE,
   MODULE_STARTED,
-  PROGRESS_CHANGED,
   N_SIGNALS
 };
 
@@ -66,7 +64,6 @@ kwb_module_build_finalize (GObject *object)
   KwbModuleBuild *self = (KwbModuleBuild *) object;
 
   g_clear_object (&self->project);
-  g_signal_handlers_disconnect_by_data (self->runner, self);
   g_clear_object (&self->runner);
   g_strfreev (self->sources);
   g_clear_object (&self->log);
@@ -88,46 +85,12 @@ kwb_module_build_class_init (KwbModuleBuildClass *klass)
   object_class->finalize = kwb_module_build_finalize;
 
   /**
-   * KwbModuleBuild::line:
-   * @line: one line of make's output
-   */
-  signals[LINE] =
-    g_signal_new ("line", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /**
    * KwbModuleBuild::module-started:
    * @source: the module project folder now being built
    */
   signals[MODULE_STARTED] =
     g_signal_new ("module-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /**
-   * KwbModuleBuild::progress-changed:
-   * @stage: a #KwbBuildStage
-   * @done: objects made
-   * @total: expected, 0 when unknown
-   */
-  signals[PROGRESS_CHANGED] =
-    g_signal_new ("progress-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT, G_TYPE_UINT);
-}
-
-static void
-on_runner_line (KwbBuildRunner *runner,
-                const char     *line,
-                KwbModuleBuild *self)
-{
-  g_signal_emit (self, signals[LINE], 0, line);
-}
-
-static void
-on_runner_progress (KwbBuildRunner *runner,
-                    int             stage,
-                    guint           done,
-                    guint           total,
-                    KwbModuleBuild *self)
-{
-  g_signal_emit (self, signals[PROGRESS_CHANGED], 0, stage, done, total);
 }
 
 static void
@@ -136,8 +99,6 @@ kwb_module_build_init (KwbModuleBuild *self)
   self->modules = g_ptr_array_new_with_free_func (g_free);
   self->runner = kwb_build_runner_new ();
   kwb_build_runner_set_counting (self->runner, TRUE);
-  g_signal_connect (self->runner, "line-received", G_CALLBACK (on_runner_line), self);
-  g_signal_connect (self->runner, "progress-changed", G_CALLBACK (on_runner_progress), self);
 }
 
 KwbModuleBuild *
@@ -149,6 +110,15 @@ kwb_module_build_new (KwbProject *project)
   self = g_object_new (KWB_TYPE_MODULE_BUILD, NULL);
   self->project = g_object_ref (project);
   return self;
+}
+
+/* Returns: (transfer none): what runs make: its ::line-received and
+ * ::progress-changed are the build's. */
+KwbBuildRunner *
+kwb_module_build_get_runner (KwbModuleBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_MODULE_BUILD (self), NULL);
+  return self->runner;
 }
 
 /* 0: the project's [kernel] jobs, or one per CPU. */

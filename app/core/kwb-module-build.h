@@ -32,9 +32,9 @@ GQuark           kwb_module_build_error_quark   (void);
 KwbModuleBuild  *kwb_module_build_new           (KwbProject          *project);
 void             kwb_module_build_set_jobs      (KwbModuleBuild      *self,
                                                  guint                jobs);
-/* Builds every [modules] projects folder in turn. Signals: `line` (make's
- * output), `module-started` (the folder), `progress-changed` (as
- * KwbBuildRunner's). */
+KwbBuildRunner  *kwb_module_build_get_runner    (KwbModuleBuild      *self);
+/* Builds every [modules] projects folder in turn. Signals: `module-started`
+ * (the folder); make's output and progress are the runner's. */
 void             kwb_module_build_build_async   (KwbModuleBuild      *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
