@@ -231,8 +231,10 @@ on_runner_progress (KwbBuildRunner *runner,
       self->stage = stage;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
     }
-  /* The object count is make's; it stays after make for the summary. */
-  if (stage >= KWB_BUILD_STAGE_COMPILE && stage <= KWB_BUILD_STAGE_GDB_SCRIPTS)
+  /* Objects made by make (MB fed to tar while extracting); the count
+   * stays after make, for the summary. */
+  if (stage == KWB_BUILD_STAGE_EXTRACT ||
+      (stage >= KWB_BUILD_STAGE_COMPILE && stage <= KWB_BUILD_STAGE_GDB_SCRIPTS))
     {
       if (self->objects_done != done)
         {

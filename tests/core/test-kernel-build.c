@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -34,6 +36,17 @@ test_progress_lines (void)
   g_assert_false (kwb_build_runner_classify_line ("  MODPOST modules-only.symvers", &stage));
   g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_MODULES);
   g_assert_false (kwb_build_runner_classify_line ("  CALL    scripts/checksyscalls.sh", NULL));
+
+  /* Early lines that are no final link: the vDSO, objtool, the setup code. */
+  kwb_build_runner_classify_line ("  OBJCOPY arch/x86/entry/vdso/vdso64.so", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  kwb_build_runner_classify_line ("  LINK    /b/tools/objtool/objtool", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  kwb_build_runner_classify_line ("  CC      arch/x86/boot/a20.o", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  /* BusyBox's final link. */
+  kwb_build_runner_classify_line ("  LINK    busybox_unstripped", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_LINK);
 
   /* Compiler chatter is not kbuild's. */
   g_assert_false (kwb_build_runner_classify_line ("  941 |  kwb_broken();", NULL));
@@ -311,6 +324,132 @@ test_shared_source_dir (void)
   remove_tree (tmp);
 }
 
+typedef struct {
+  int   stage;
+  guint done;
+  guint total;
+} Progress;
+
+static void
+on_progress (KwbBuildRunner *runner,
+             int             stage,
+             guint           done,
+             guint           total,
+             GArray         *events)
+{
+  Progress p = { stage, done, total };
+
+  g_array_append_val (events, p);
+}
+
+/* A whole kernel build as KwbKernelBuild runs it (extract, the config
+ * commands, make, gdb), fed from a recorded log: what a progress line
+ * shows must be true. The stage never goes back, the count never goes
+ * down within a stage, the configuration shows no count (it had
+ * "config: 131/131" then "config: 0/131"), and the link stage starts with
+ * vmlinux's link, not at an early OBJCOPY or objtool's LINK (it showed
+ * "link: 345/1147" while cc1 still compiled). */
+static void
+test_progress_recorded (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "build", "kernel-make.log", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(KwbBuildRunner) runner = kwb_build_runner_new ();
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (Progress));
+  int link_line = -1, vmlinux_o_line = -1;
+  guint counted = 0, compiled = 0;
+  gboolean in_make = FALSE;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_signal_connect (runner, "progress-changed", G_CALLBACK (on_progress), events);
+
+  kwb_build_runner_reset (runner);
+  kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_EXTRACT, 0);
+  kwb_build_runner_set_progress (runner, 131, 131);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "make -C ") && strstr (line, " bzImage") != NULL)
+        {
+          kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_COMPILE, 1150);
+          kwb_build_runner_set_counting (runner, TRUE);
+          in_make = TRUE;
+        }
+      else if (g_str_has_prefix (line, "make -C ") || g_str_has_prefix (line, "sh "))
+        kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_CONFIG, 0);
+      else if (g_str_has_prefix (line, "gdb "))
+        {
+          compiled = kwb_build_runner_get_done (runner);
+          kwb_build_runner_set_counting (runner, FALSE);
+          kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_INDEX, 0);
+          in_make = FALSE;
+        }
+      if (in_make && kwb_build_runner_classify_line (line, NULL))
+        counted++;
+      if (in_make && vmlinux_o_line < 0 && g_str_equal (line, "  LD      vmlinux.o"))
+        vmlinux_o_line = i;
+      kwb_build_runner_feed_line (runner, line);
+      if (link_line < 0 && kwb_build_runner_get_stage (runner) == KWB_BUILD_STAGE_LINK)
+        link_line = i;
+    }
+
+  g_assert_cmpint (vmlinux_o_line, >, 0);
+  g_assert_cmpint (link_line, ==, vmlinux_o_line);
+  g_assert_cmpuint (counted, >, 1000);
+  g_assert_cmpuint (compiled, ==, counted);
+  g_assert_cmpuint (events->len, >, counted);
+  for (guint i = 0; i < events->len; i++)
+    {
+      Progress *p = &g_array_index (events, Progress, i);
+      g_autofree char *shown = kwb_build_stage_format_progress (p->stage, p->done, p->total);
+
+      if (p->total > 0)
+        g_assert_cmpuint (p->done, <=, p->total);
+      if (p->stage == KWB_BUILD_STAGE_CONFIG)
+        g_assert_cmpstr (shown, ==, kwb_build_stage_to_string (KWB_BUILD_STAGE_CONFIG));
+      if (i == 0)
+        continue;
+      g_assert_cmpint (p->stage, >=, p[-1].stage);
+      if (p->stage == p[-1].stage)
+        g_assert_cmpuint (p->done, >=, p[-1].done);
+      /* make's count is one story from the first object to the last. */
+      if (p[-1].stage >= KWB_BUILD_STAGE_COMPILE && p->stage <= KWB_BUILD_STAGE_GDB_SCRIPTS)
+        g_assert_cmpuint (p->done, >=, p[-1].done);
+    }
+}
+
+/* An external module build (M=): its lines are the modules stage. */
+static void
+test_progress_module (void)
+{
+  const char *lines[] = {
+    "make -C /work/build M=/work/modules/hello -j2 modules",
+    "  CC [M]  /work/modules/hello/hello.o",
+    "  MODPOST /work/modules/hello/Module.symvers",
+    "  CC [M]  /work/modules/hello/hello.mod.o",
+    "  LD [M]  /work/modules/hello/hello.ko",
+    NULL
+  };
+  g_autoptr(KwbBuildRunner) runner = kwb_build_runner_new ();
+
+  kwb_build_runner_set_counting (runner, TRUE);
+  kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_MODULES, 0);
+  for (guint i = 0; lines[i] != NULL; i++)
+    kwb_build_runner_feed_line (runner, lines[i]);
+  g_assert_cmpint (kwb_build_runner_get_stage (runner), ==, KWB_BUILD_STAGE_MODULES);
+  g_assert_cmpuint (kwb_build_runner_get_done (runner), ==, 3);
+  g_assert_cmpuint (kwb_build_runner_get_total (runner), ==, 3);
+
+  /* A stage behind the current one is no progress. */
+  kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_COMPILE, 100);
+  g_assert_cmpint (kwb_build_runner_get_stage (runner), ==, KWB_BUILD_STAGE_MODULES);
+  kwb_build_runner_set_progress (runner, 1, 3);
+  g_assert_cmpuint (kwb_build_runner_get_done (runner), ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -318,6 +457,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/kernel-build/progress-lines", test_progress_lines);
+  g_test_add_func ("/kernel-build/progress-recorded", test_progress_recorded);
+  g_test_add_func ("/kernel-build/progress-module", test_progress_module);
   g_test_add_func ("/kernel-build/parse-problem", test_parse_problem);
   g_test_add_func ("/kernel-build/problem-in-log", test_problem_in_log);
   g_test_add_func ("/kernel-build/check-tree", test_check_tree);
