@@ -556,6 +556,7 @@ build_data_free (gpointer data)
   g_free (bd->obj_dir);
   g_free (bd->staging_dir);
   g_free (bd->log_path);
+  kwb_build_runner_set_log (bd->runner, NULL);
   if (bd->log != NULL)
     g_output_stream_close (bd->log, NULL, NULL);
   g_clear_object (&bd->log);
