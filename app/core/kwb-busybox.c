@@ -7,7 +7,7 @@
  * name or running `file`: a dynamic binary would boot to "Kernel panic: No
  * working init found" with no hint why.
  *
- * A source build does what the seed does by hand in menuconfig, but out of
+ * A source build does what the manual way does in menuconfig, but out of
  * tree (make O=) so the user's tree is never written: BusyBox's top Makefile
  * re-invokes itself in O= with KBUILD_SRC set, exactly like Linux 2.6, and
  * writes nothing into the source directory (the integration test checksums

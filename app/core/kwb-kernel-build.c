@@ -1293,8 +1293,8 @@ index_cache_dir (void)
   return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
 }
 
-/* GDB's index cache over gdb-add-index: both give the same load time (see
- * the figures in the report of issue 5), but gdb-add-index rewrites vmlinux,
+/* GDB's index cache over gdb-add-index: both give the same load time
+ * (measured with this kernel), but gdb-add-index rewrites vmlinux,
  * which makes the next make relink bzImage; the cache is keyed by build ID
  * and touches nothing. Warming it here moves the one slow load into the
  * build. */
