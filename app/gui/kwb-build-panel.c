@@ -238,8 +238,12 @@ on_progress (KwbBuildPipeline *pipeline,
              guint             total,
              KwbBuildPanel    *self)
 {
-  g_autofree char *status = kwb_build_stage_format_progress (stage, done, total);
+  g_autofree char *status = NULL;
 
+  /* A build starting over says nothing yet: "Starting…" stays. */
+  if (stage == KWB_BUILD_STAGE_IDLE)
+    return;
+  status = kwb_build_stage_format_progress (stage, done, total);
   if (total > 0)
     {
       stop_pulse (self);
