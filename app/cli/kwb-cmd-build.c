@@ -144,9 +144,12 @@ kwb_cmd_build (int    argc,
 
       if (step < KWB_BUILD_N_STEPS)
         printf ("%s: %s\n", kwb_build_pipeline_step_to_string (step), _("Failed"));
-      if (problem != NULL && problem->file != NULL && problem->line > 0)
-        fprintf (stderr, "%s:%u:%u: error: %s\n", problem->file, problem->line, problem->column,
-                 problem->message);
+      if (problem != NULL)
+        {
+          g_autofree char *shown = kwb_build_problem_to_string (problem);
+
+          fprintf (stderr, "%s\n", shown);
+        }
       return kwb_cli_fail (error);
     }
   printf (_("Everything is built: the kernel is ready to debug.\n"));

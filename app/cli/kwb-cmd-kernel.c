@@ -197,8 +197,11 @@ cmd_build (int    argc,
     {
       problem = kwb_kernel_build_get_problem (build);
       if (problem != NULL)
-        fprintf (stderr, "%s:%u:%u: error: %s\n", problem->file ? problem->file : "?",
-                 problem->line, problem->column, problem->message);
+        {
+          g_autofree char *shown = kwb_build_problem_to_string (problem);
+
+          fprintf (stderr, "%s\n", shown);
+        }
       return kwb_cli_fail (run.error);
     }
 

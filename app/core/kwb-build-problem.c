@@ -154,6 +154,22 @@ kwb_build_problem_find_in_log (const char *log_text,
 }
 
 /**
+ * kwb_build_problem_to_string:
+ *
+ * As gcc prints it, "FILE:LINE:COL: error: MSG" (what editors and
+ * terminals recognise), or the linker's message.
+ */
+char *
+kwb_build_problem_to_string (const KwbBuildProblem *problem)
+{
+  g_return_val_if_fail (problem != NULL, NULL);
+  if (problem->file != NULL && problem->line > 0)
+    return g_strdup_printf ("%s:%u:%u: error: %s", problem->file, problem->line, problem->column,
+                            problem->message ? problem->message : "");
+  return g_strdup (problem->message ? problem->message : "");
+}
+
+/**
  * kwb_build_problem_remap:
  *
  * A build of a copy (the module build copies the user's folder) reports

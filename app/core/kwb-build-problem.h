@@ -25,6 +25,7 @@ KwbBuildProblem *kwb_build_problem_parse       (const char            *line,
                                                 const char            *build_dir);
 KwbBuildProblem *kwb_build_problem_find_in_log (const char            *log_text,
                                                 const char            *build_dir);
+char            *kwb_build_problem_to_string   (const KwbBuildProblem *problem);
 gboolean         kwb_build_problem_remap       (KwbBuildProblem       *problem,
                                                 const char            *from_dir,
                                                 const char            *to_dir);

@@ -634,7 +634,12 @@ kwb_build_runner_run_async (KwbBuildRunner      *self,
   run->program = g_path_get_basename (argv[0]);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
 
-  shown = g_strjoinv (" ", (char **) argv);
+  /* As it could be typed, so that the log can be replayed by hand. */
+  {
+    g_autofree char *joined = g_strjoinv (" ", (char **) argv);
+
+    shown = cwd ? g_strdup_printf ("$ cd %s && %s", cwd, joined) : g_strdup_printf ("$ %s", joined);
+  }
   kwb_build_runner_log (self, shown);
 
   if (stdin_stream != NULL)

@@ -612,10 +612,7 @@ step_done_cb (GObject      *object,
 
       if (problem != NULL)
         {
-          g_autofree char *where = problem->line > 0
-                                   ? g_strdup_printf ("%s:%u: ", problem->file, problem->line)
-                                   : g_strdup (problem->file ? problem->file : "");
-          g_autofree char *first = g_strdup_printf ("%s%s", problem->line > 0 ? where : "", problem->message);
+          g_autofree char *first = kwb_build_problem_to_string (problem);
 
           g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
                                    _("%s: %s (full log: %s)"), what, first, bd->log_path);
@@ -654,9 +651,6 @@ spawn_step (GTask               *task,
 {
   KwbBusybox *self = g_task_get_source_object (task);
 
-  g_autofree char *where = g_strdup_printf ("$ cd %s", cwd);
-
-  kwb_build_runner_log (self->runner, where);
   kwb_build_runner_run_async (self->runner, argv, argv[0], cwd, stdin_path, NULL,
                               g_task_get_cancellable (task), step_done_cb, g_object_ref (task));
 }

@@ -375,14 +375,17 @@ replay (const char *name,
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
+      /* Our command lines (older logs lack the "$ "). */
+      const char *command = g_str_has_prefix (line, "$ ") ? line + 2 : line;
 
-      if (g_str_has_prefix (line, "make -C ") && strstr (line, " bzImage") != NULL)
+      if (g_str_has_prefix (command, "make -C ") && strstr (command, " bzImage") != NULL)
         {
           kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_COMPILE, 1150);
           kwb_build_runner_set_counting (runner, TRUE);
           in_make = TRUE;
         }
-      else if (g_str_has_prefix (line, "make -C ") || g_str_has_prefix (line, "sh "))
+      else if (g_str_has_prefix (command, "make -C ") || g_str_has_prefix (command, "sh ") ||
+               g_str_has_prefix (command, "cd "))
         kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_CONFIG, 0);
       if (in_make && kwb_build_runner_classify_line (line, NULL))
         out->counted++;

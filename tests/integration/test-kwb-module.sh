@@ -49,7 +49,7 @@ check "the initramfs was rebuilt" test -f "$tmp/p/build/initramfs.cpio.gz"
 "$kwb" set "$tmp/p" kernel.jobs 3 >/dev/null
 "$kwb" module build "$tmp/p" --verbose >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "an unchanged module is not recompiled" sh -c "[ $rc -eq 0 ] && ! grep -q 'CC \\[M\\]' '$tmp/out'"
-check "make runs with [kernel] jobs" grep -q '^make -C .* M=.* -j3 ' "$tmp/out"
+check "make runs with [kernel] jobs" grep -q '^\$ make -C .* M=.* -j3 ' "$tmp/out"
 
 # An edit recompiles only the module; the kernel is not relinked.
 sleep 1
