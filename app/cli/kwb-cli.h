@@ -36,6 +36,7 @@ int       kwb_cli_usage_error         (GOptionContext  *context,
 int       kwb_cli_fail                (GError          *error);
 gboolean  kwb_cli_stdout_is_terminal  (void);
 
+int       kwb_cmd_build               (int argc, char **argv);
 int       kwb_cmd_init                (int argc, char **argv);
 int       kwb_cmd_show                (int argc, char **argv);
 int       kwb_cmd_set                 (int argc, char **argv);

@@ -7,40 +7,17 @@
 #include <stdio.h>
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-run.h"
 #include "kwb-core.h"
 
 typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-  GCancellable *cancellable;
+  KwbCliRun     run;
   gboolean      terminal;
   int           last_percent;
   char         *last_phase;
 } Run;
-
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Run *run = user_data;
-
-  run->result = g_object_ref (result);
-  g_main_loop_quit (run->loop);
-}
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  Run *run = user_data;
-
-  /* Kills the make process group; the build then reports "cancelled". */
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 show_progress (KwbBusybox *busybox,
@@ -74,18 +51,18 @@ check_binary (KwbBusybox *busybox)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *binary = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_auto(GStrv) applets = NULL;
-  Run run = { .loop = loop };
+  KwbCliRun run = { 0 };
 
   if ((binary = kwb_busybox_dup_binary_path (busybox, &error)) == NULL ||
       !kwb_busybox_check_binary (binary, &error))
     return kwb_cli_fail (error);
 
-  kwb_busybox_list_applets_async (binary, NULL, got_result, &run);
-  g_main_loop_run (loop);
+  kwb_cli_run_start (&run);
+  kwb_busybox_list_applets_async (binary, run.cancellable, kwb_cli_run_done, &run);
+  kwb_cli_run_wait (&run);
   applets = kwb_busybox_list_applets_finish (run.result, &error);
-  g_clear_object (&run.result);
+  kwb_cli_run_clear (&run);
   if (applets == NULL)
     return kwb_cli_fail (error);
 
@@ -107,11 +84,8 @@ kwb_cmd_busybox (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(KwbProject) project = NULL;
   g_autoptr(KwbBusybox) busybox = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GCancellable) cancellable = NULL;
   g_autofree char *binary = NULL;
   Run run = { 0 };
-  guint sigint_id, sigterm_id;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -131,24 +105,16 @@ kwb_cmd_busybox (int    argc,
   if (check)
     return check_binary (busybox);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  cancellable = g_cancellable_new ();
-  run.loop = loop;
-  run.cancellable = cancellable;
   run.terminal = kwb_cli_stdout_is_terminal ();
   run.last_percent = -100;
 
   g_signal_connect (busybox, "notify::fraction", G_CALLBACK (show_progress), &run);
   g_signal_connect (busybox, "notify::phase", G_CALLBACK (show_progress), &run);
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &run);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &run);
-
-  kwb_busybox_build_async (busybox, cancellable, got_result, &run);
-  g_main_loop_run (loop);
-  binary = kwb_busybox_build_finish (busybox, run.result, &error);
-  g_clear_object (&run.result);
-  g_source_remove (sigint_id);
-  g_source_remove (sigterm_id);
+  kwb_cli_run_start (&run.run);
+  kwb_busybox_build_async (busybox, run.run.cancellable, kwb_cli_run_done, &run.run);
+  kwb_cli_run_wait (&run.run);
+  binary = kwb_busybox_build_finish (busybox, run.run.result, &error);
+  kwb_cli_run_clear (&run.run);
   g_signal_handlers_disconnect_by_data (busybox, &run);
   g_free (run.last_phase);
 

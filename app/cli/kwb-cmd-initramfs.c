@@ -57,7 +57,7 @@ kwb_cmd_initramfs (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
     _("Writes a newc cpio archive (gzip unless [initramfs] compression=none) holding BusyBox,\n"
-      "the seed’s folders, /dev/console and /dev/null, rcS, fstab, inittab, and the project’s\n"
+      "the usual folders, /dev/console and /dev/null, rcS, fstab, inittab, and the project’s\n"
       "extra files and modules. No root needed. The old archive is replaced only on success."));
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;

@@ -4,101 +4,30 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-progress.h"
+#include "kwb-cli-run.h"
 #include "kwb-core.h"
 
 typedef struct {
-  GMainLoop           *loop;
-  GCancellable        *cancellable;
+  KwbCliRun            run;
   GError              *error;
-  gboolean             terminal;
-  KwbKernelBuildStage  last_stage;
-  guint                last_percent;
-  gint64               last_print;
+  KwbCliProgress      *progress;
 } Run;
 
-static gboolean
-on_interrupt (gpointer data)
-{
-  Run *run = data;
-
-  /* The build kills make's whole group and returns once it is gone. */
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
-print_progress (KwbKernelBuild *build,
-                Run            *run,
-                gboolean        force)
-{
-  KwbKernelBuildStage stage = kwb_kernel_build_get_stage (build);
-  guint done = kwb_kernel_build_get_objects_done (build);
-  guint expected = kwb_kernel_build_get_objects_expected (build);
-  guint percent = (guint) (kwb_kernel_build_get_fraction (build) * 100);
-  const char *unit = stage == KWB_KERNEL_BUILD_STAGE_EXTRACT ? "MB" : _("objects");
-
-  if (run->terminal)
-    {
-      char bar[31];
-      guint filled = percent * 30 / 100;
-      gint64 now = g_get_monotonic_time ();
-
-      if (!force && stage == run->last_stage && now - run->last_print < 100000)
-        return;
-      run->last_print = now;
-      run->last_stage = stage;
-      for (guint i = 0; i < 30; i++)
-        bar[i] = i < filled ? '#' : '.';
-      bar[30] = '\0';
-      printf ("\r\033[K[%s] %3u%% %-11s %u/%u %s", bar, percent,
-              kwb_kernel_build_stage_to_string (stage), done, expected, unit);
-      fflush (stdout);
-      return;
-    }
-
-  /* Not a terminal (CI logs): a line per stage and per 10%. */
-  if (force || stage != run->last_stage || percent / 10 != run->last_percent / 10)
-    {
-      if (expected == 0)
-        printf ("%s\n", kwb_kernel_build_stage_to_string (stage));
-      else
-        printf ("%s: %u/%u %s (%u%%)\n", kwb_kernel_build_stage_to_string (stage), done, expected,
-                unit, percent);
-      fflush (stdout);
-      run->last_stage = stage;
-      run->last_percent = percent;
-    }
-}
-
-static void
-on_progress (KwbKernelBuild *build,
-             GParamSpec     *pspec,
+on_progress (KwbBuildRunner *runner,
+             int             stage,
+             guint           done,
+             guint           total,
              Run            *run)
 {
-  print_progress (build, run, FALSE);
-}
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Run *run = data;
-  KwbKernelBuild *build = KWB_KERNEL_BUILD (source);
-
-  if (g_async_result_is_tagged (result, kwb_kernel_build_configure_async))
-    kwb_kernel_build_configure_finish (build, result, &run->error);
-  else
-    kwb_kernel_build_build_finish (build, result, &run->error);
-  g_main_loop_quit (run->loop);
+  kwb_cli_progress_update (run->progress, NULL, stage, done, total);
 }
 
 static KwbKernelBuild *
@@ -115,33 +44,24 @@ run_operation (KwbKernelBuild *build,
                gboolean        do_build,
                Run            *run)
 {
-  guint sigint, sigterm;
-
-  run->loop = g_main_loop_new (NULL, FALSE);
-  run->cancellable = g_cancellable_new ();
-  run->terminal = kwb_cli_stdout_is_terminal ();
-  run->last_stage = (KwbKernelBuildStage) -1;
-  /* tar or make dying while we write to its pipe must be an error, not our
-   * death. */
-  signal (SIGPIPE, SIG_IGN);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, run);
-  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, run);
-  g_signal_connect (build, "notify::objects-done", G_CALLBACK (on_progress), run);
-  g_signal_connect (build, "notify::stage", G_CALLBACK (on_progress), run);
+  run->progress = kwb_cli_progress_new ();
+  kwb_cli_run_start (&run->run);
+  g_signal_connect (kwb_kernel_build_get_runner (build), "progress-changed", G_CALLBACK (on_progress), run);
 
   if (do_build)
-    kwb_kernel_build_build_async (build, run->cancellable, on_done, run);
+    kwb_kernel_build_build_async (build, run->run.cancellable, kwb_cli_run_done, &run->run);
   else
-    kwb_kernel_build_configure_async (build, run->cancellable, on_done, run);
-  g_main_loop_run (run->loop);
+    kwb_kernel_build_configure_async (build, run->run.cancellable, kwb_cli_run_done, &run->run);
+  kwb_cli_run_wait (&run->run);
+  if (do_build)
+    kwb_kernel_build_build_finish (build, run->run.result, &run->error);
+  else
+    kwb_kernel_build_configure_finish (build, run->run.result, &run->error);
 
-  g_signal_handlers_disconnect_by_data (build, run);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
-  if (run->terminal)
-    printf ("\n");
-  g_clear_pointer (&run->loop, g_main_loop_unref);
-  g_clear_object (&run->cancellable);
+  g_signal_handlers_disconnect_by_data (kwb_kernel_build_get_runner (build), run);
+  kwb_cli_run_clear (&run->run);
+  kwb_cli_progress_end (run->progress);
+  g_clear_pointer (&run->progress, kwb_cli_progress_free);
 }
 
 static void
@@ -240,7 +160,7 @@ cmd_build (int    argc,
   int jobs = 0;
   int status;
   Run run = { 0 };
-  const KwbKernelBuildProblem *problem;
+  const KwbBuildProblem *problem;
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Parallel jobs (default: [kernel] jobs, or one per CPU)"), "N" },
     { "target", 't', 0, G_OPTION_ARG_STRING_ARRAY, &targets,
@@ -277,14 +197,17 @@ cmd_build (int    argc,
     {
       problem = kwb_kernel_build_get_problem (build);
       if (problem != NULL)
-        fprintf (stderr, "%s:%u:%u: error: %s\n", problem->file ? problem->file : "?",
-                 problem->line, problem->column, problem->message);
+        {
+          g_autofree char *shown = kwb_build_problem_to_string (problem);
+
+          fprintf (stderr, "%s\n", shown);
+        }
       return kwb_cli_fail (run.error);
     }
 
   {
     g_autofree char *dir = kwb_kernel_build_dup_build_dir (build);
-    g_autofree char *manifest = g_build_filename (dir, "kwb-manifest.ini", NULL);
+    g_autofree char *manifest = kwb_build_manifest_dup_path_for (dir);
 
     if (kwb_kernel_build_get_up_to_date (build))
       printf (_("Kernel up to date in %s\n"), dir);

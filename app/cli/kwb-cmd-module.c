@@ -4,35 +4,23 @@
  */
 #include "config.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-run.h"
 #include "kwb-core.h"
 
 typedef struct {
-  GMainLoop    *loop;
-  GCancellable *cancellable;
-  GError       *error;
+  KwbCliRun     run;
   gboolean      terminal;
   gboolean      verbose;
 } Run;
 
-static gboolean
-on_interrupt (gpointer data)
-{
-  Run *run = data;
-
-  g_cancellable_cancel (run->cancellable);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
-on_line (KwbModuleBuild *build,
+on_line (KwbBuildRunner *runner,
          const char     *line,
          Run            *run)
 {
@@ -60,25 +48,6 @@ on_module_started (KwbModuleBuild *build,
   fflush (stdout);
 }
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Run *run = data;
-
-  kwb_module_build_build_finish (KWB_MODULE_BUILD (source), result, &run->error);
-  g_main_loop_quit (run->loop);
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      data)
-{
-  *(GAsyncResult **) data = g_object_ref (result);
-}
-
 static int
 cmd_build (int    argc,
            char **argv)
@@ -90,7 +59,7 @@ cmd_build (int    argc,
   gboolean no_initramfs = FALSE;
   gboolean verbose = FALSE;
   int status;
-  guint sigint, sigterm;
+  gboolean ok;
   GPtrArray *modules;
   Run run = { 0 };
   const GOptionEntry entries[] = {
@@ -116,26 +85,21 @@ cmd_build (int    argc,
     return kwb_cli_fail (g_steal_pointer (&error));
 
   build = kwb_module_build_new (project);
-  run.loop = g_main_loop_new (NULL, FALSE);
-  run.cancellable = g_cancellable_new ();
   run.terminal = kwb_cli_stdout_is_terminal ();
   run.verbose = verbose;
-  signal (SIGPIPE, SIG_IGN);
-  sigint = g_unix_signal_add (SIGINT, on_interrupt, &run);
-  sigterm = g_unix_signal_add (SIGTERM, on_interrupt, &run);
-  g_signal_connect (build, "line", G_CALLBACK (on_line), &run);
+  kwb_cli_run_start (&run.run);
+  g_signal_connect (kwb_module_build_get_runner (build), "line-received", G_CALLBACK (on_line), &run);
   g_signal_connect (build, "module-started", G_CALLBACK (on_module_started), &run);
-  kwb_module_build_build_async (build, run.cancellable, on_done, &run);
-  g_main_loop_run (run.loop);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  kwb_module_build_build_async (build, run.run.cancellable, kwb_cli_run_done, &run.run);
+  kwb_cli_run_wait (&run.run);
+  ok = kwb_module_build_build_finish (build, run.run.result, &error);
+  kwb_cli_run_clear (&run.run);
+  g_signal_handlers_disconnect_by_data (kwb_module_build_get_runner (build), &run);
   g_signal_handlers_disconnect_by_data (build, &run);
-  g_main_loop_unref (run.loop);
-  g_object_unref (run.cancellable);
   if (run.terminal)
     printf ("\r\033[K");
-  if (run.error != NULL)
-    return kwb_cli_fail (run.error);
+  if (!ok)
+    return kwb_cli_fail (error);
 
   modules = kwb_module_build_get_modules (build);
   for (guint i = 0; i < modules->len; i++)
@@ -146,14 +110,14 @@ cmd_build (int    argc,
   if (!no_initramfs && modules->len > 0)
     {
       g_autoptr(KwbInitramfs) initramfs = kwb_initramfs_new (project);
-      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-      g_autoptr(GAsyncResult) result = NULL;
       g_autofree char *written = NULL;
 
-      kwb_initramfs_build_async (initramfs, NULL, store_result_cb, &result);
-      while (result == NULL)
-        g_main_context_iteration (NULL, TRUE);
-      if ((written = kwb_initramfs_build_finish (initramfs, result, &error)) == NULL)
+      kwb_cli_run_start (&run.run);
+      kwb_initramfs_build_async (initramfs, run.run.cancellable, kwb_cli_run_done, &run.run);
+      kwb_cli_run_wait (&run.run);
+      written = kwb_initramfs_build_finish (initramfs, run.run.result, &error);
+      kwb_cli_run_clear (&run.run);
+      if (written == NULL)
         return kwb_cli_fail (g_steal_pointer (&error));
       printf (_("Initramfs %s updated\n"), written);
     }

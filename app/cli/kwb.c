@@ -16,6 +16,7 @@ static const KwbCommand commands[] = {
   { "init",    kwb_cmd_init,    "DIR",              N_("Create a project with defaults for this machine") },
   { "show",    kwb_cmd_show,    "DIR",              N_("Print a project's settings") },
   { "set",     kwb_cmd_set,     "DIR GROUP.KEY VALUE", N_("Change one setting of a project") },
+  { "build",   kwb_cmd_build,   "PROJECT",          N_("Build everything in order: BusyBox, the kernel, modules, the initramfs") },
   { "kernel",  kwb_cmd_kernel,  "configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
   { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
   { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },

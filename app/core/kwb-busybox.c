@@ -7,15 +7,16 @@
  * name or running `file`: a dynamic binary would boot to "Kernel panic: No
  * working init found" with no hint why.
  *
- * A source build does what the seed does by hand in menuconfig, but out of
+ * A source build does what the manual way does in menuconfig, but out of
  * tree (make O=) so the user's tree is never written: BusyBox's top Makefile
  * re-invokes itself in O= with KBUILD_SRC set, exactly like Linux 2.6, and
  * writes nothing into the source directory (the integration test checksums
  * the tree before and after to hold us to that).
  *
- * Every make runs in its own process group (kwb-spawn) and is read line by
- * line with read_line_async on the main thread: no worker thread ever forks,
- * so PR_SET_PDEATHSIG stays tied to a thread that lives as long as the build.
+ * Every make runs through a KwbBuildRunner, like the kernel and module
+ * builds (own process group, killed with us, SIGTERM then SIGKILL on
+ * cancel, output read on the main thread, the first compiler error kept as
+ * a KwbBuildProblem), with the project's -j.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "kwb-build-runner.h"
 #include "kwb-busybox.h"
 #include "kwb-spawn.h"
 
@@ -46,10 +48,11 @@ typedef enum {
 
 struct _KwbBusybox
 {
-  GObject     parent_instance;
-  KwbProject *project;
-  double      fraction;
-  char       *phase;
+  GObject         parent_instance;
+  KwbProject     *project;
+  KwbBuildRunner *runner;
+  double          fraction;
+  char           *phase;
 };
 
 typedef struct
@@ -62,14 +65,8 @@ typedef struct
   char             *staging_dir;
   char             *log_path;
   GOutputStream    *log;
-  GSubprocess      *process;
-  GDataInputStream *lines;
-  GCancellable     *cancellable;
-  gulong            cancel_id;
-  guint             cc_count;
+  KwbBuildRunner   *runner;      /* the object's, for the notes we log */
   guint             cc_estimate;
-  char             *first_error;
-  GQueue            tail;        /* last lines, for failures with no error line */
 } BuildData;
 
 G_DEFINE_FINAL_TYPE (KwbBusybox, kwb_busybox, G_TYPE_OBJECT)
@@ -338,6 +335,8 @@ kwb_busybox_finalize (GObject *object)
   KwbBusybox *self = (KwbBusybox *) object;
 
   g_clear_object (&self->project);
+  g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
   g_clear_pointer (&self->phase, g_free);
   G_OBJECT_CLASS (kwb_busybox_parent_class)->finalize (object);
 }
@@ -404,11 +403,27 @@ kwb_busybox_class_init (KwbBusyboxClass *klass)
     g_param_spec_string ("phase", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+}
+
+static void set_progress (KwbBusybox *self, const char *phase, double fraction);
+
+static void
+on_runner_progress (KwbBuildRunner *runner,
+                    int             stage,
+                    guint           done,
+                    guint           total,
+                    KwbBusybox      *self)
+{
+  if ((stage == KWB_BUILD_STAGE_COMPILE || stage == KWB_BUILD_STAGE_LINK) && total > 0)
+    set_progress (self, NULL, 0.05 + 0.92 * kwb_build_runner_get_fraction (runner));
 }
 
 static void
 kwb_busybox_init (KwbBusybox *self)
 {
+  self->runner = kwb_build_runner_new ();
+  g_signal_connect (self->runner, "progress-changed", G_CALLBACK (on_runner_progress), self);
 }
 
 KwbBusybox *
@@ -492,6 +507,23 @@ kwb_busybox_dup_binary_path (KwbBusybox  *self,
     }
 }
 
+/* Returns: (transfer none): what runs every make: its ::line-received and
+ * ::progress-changed are the build's. */
+KwbBuildRunner *
+kwb_busybox_get_runner (KwbBusybox *self)
+{
+  g_return_val_if_fail (KWB_IS_BUSYBOX (self), NULL);
+  return self->runner;
+}
+
+/* The first compiler or linker error of the last failed build. */
+const KwbBuildProblem *
+kwb_busybox_get_problem (KwbBusybox *self)
+{
+  g_return_val_if_fail (KWB_IS_BUSYBOX (self), NULL);
+  return kwb_build_runner_get_problem (self->runner);
+}
+
 static void
 set_progress (KwbBusybox *self,
               const char *phase,
@@ -518,22 +550,16 @@ build_data_free (gpointer data)
 {
   BuildData *bd = data;
 
-  if (bd->cancel_id != 0)
-    g_cancellable_disconnect (bd->cancellable, bd->cancel_id);
-  g_clear_object (&bd->cancellable);
   g_free (bd->source);
   g_free (bd->tarball);
   g_free (bd->build_dir);
   g_free (bd->obj_dir);
   g_free (bd->staging_dir);
   g_free (bd->log_path);
+  kwb_build_runner_set_log (bd->runner, NULL);
   if (bd->log != NULL)
     g_output_stream_close (bd->log, NULL, NULL);
   g_clear_object (&bd->log);
-  g_clear_object (&bd->process);
-  g_clear_object (&bd->lines);
-  g_free (bd->first_error);
-  g_queue_clear_full (&bd->tail, g_free);
   g_free (bd);
 }
 
@@ -543,32 +569,7 @@ static void
 log_line (BuildData  *bd,
           const char *line)
 {
-  if (bd->log != NULL)
-    {
-      g_output_stream_write_all (bd->log, line, strlen (line), NULL, NULL, NULL);
-      g_output_stream_write_all (bd->log, "\n", 1, NULL, NULL, NULL);
-    }
-}
-
-/* gcc prints "file.c:12:5: error: …", ld "…: undefined reference to …". */
-static gboolean
-is_error_line (const char *line)
-{
-  return strstr (line, ": error:") != NULL ||
-         strstr (line, ": fatal error:") != NULL ||
-         strstr (line, "undefined reference to") != NULL;
-}
-
-static void
-cancelled_cb (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  BuildData *bd = user_data;
-
-  /* May run in another thread: only a kill(2), which is safe anywhere. The
-   * group holds make and every cc1/as/ld it started. */
-  if (bd->process != NULL)
-    kwb_spawn_kill_group (bd->process, SIGKILL);
+  kwb_build_runner_log (bd->runner, line);
 }
 
 static char *
@@ -578,28 +579,26 @@ read_estimate (BuildData *bd)
 }
 
 static void
-step_waited_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+step_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  KwbBusybox *self = g_task_get_source_object (task);
   BuildData *bd = g_task_get_task_data (task);
-  GSubprocess *process = G_SUBPROCESS (object);
   g_autoptr(GError) error = NULL;
 
-  g_subprocess_wait_finish (process, result, &error);
-
-  if (g_task_return_error_if_cancelled (task))
-    return;
-
-  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+  if (!kwb_build_runner_run_finish (self->runner, result, &error))
     {
-      g_autoptr(GString) tail = g_string_new (NULL);
+      const KwbBuildProblem *problem = kwb_build_runner_get_problem (self->runner);
+      g_autofree char *tail = NULL;
       const char *what;
 
-      for (GList *l = bd->tail.head; l != NULL; l = l->next)
-        g_string_append_printf (tail, "\n  %s", (const char *) l->data);
-
+      if (!g_error_matches (error, KWB_BUILD_RUNNER_ERROR, KWB_BUILD_RUNNER_ERROR_FAILED))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
       switch (bd->step)
         {
         case STEP_EXTRACT:   what = _("Extracting the BusyBox source tarball failed"); break;
@@ -611,114 +610,49 @@ step_waited_cb (GObject      *object,
         default:             what = _("Building BusyBox failed"); break;
         }
 
-      if (bd->first_error != NULL)
-        g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
-                                 _("%s: %s (full log: %s)"), what, bd->first_error, bd->log_path);
+      if (problem != NULL)
+        {
+          g_autofree char *first = kwb_build_problem_to_string (problem);
+
+          g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
+                                   _("%s: %s (full log: %s)"), what, first, bd->log_path);
+        }
       else
-        g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
-                                 _("%s; the last lines were:%s\n(full log: %s)"),
-                                 what, tail->str, bd->log_path);
+        {
+          tail = kwb_build_runner_dup_tail (self->runner);
+          g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
+                                   _("%s; the last lines were:%s\n(full log: %s)"),
+                                   what, tail, bd->log_path);
+        }
       return;
     }
 
   if (bd->step == STEP_MAKE)
     {
       g_autofree char *path = read_estimate (bd);
-      g_autofree char *count = g_strdup_printf ("%u\n", bd->cc_count);
+      guint compiled = kwb_build_runner_get_done (self->runner);
+      g_autofree char *count = g_strdup_printf ("%u\n", compiled);
 
       /* Only a build that compiled everything is a good estimate. */
-      if (bd->cc_count > bd->cc_estimate / 2)
+      if (compiled > bd->cc_estimate / 2)
         g_file_set_contents (path, count, -1, NULL);
+      kwb_build_runner_set_counting (self->runner, FALSE);
     }
 
-  g_clear_object (&bd->process);
   bd->step++;
   run_step (task);
 }
 
 static void
-line_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  KwbBusybox *self = g_task_get_source_object (task);
-  BuildData *bd = g_task_get_task_data (task);
-  GDataInputStream *lines = G_DATA_INPUT_STREAM (object);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  gsize len;
-
-  /* Bytes, not UTF-8: a compiler message in another encoding must not end
-   * the reading (the log keeps it as it came). */
-  line = g_data_input_stream_read_line_finish (lines, result, &len, &error);
-
-  if (line == NULL)
-    {
-      /* EOF (or a read error, which ends the same way): wait for the exit
-       * status. Never cancellable: we killed the group and must reap it. */
-      g_subprocess_wait_async (bd->process, NULL, step_waited_cb, g_steal_pointer (&task));
-      return;
-    }
-
-  log_line (bd, line);
-  g_queue_push_tail (&bd->tail, g_strdup (line));
-  if (bd->tail.length > 8)
-    g_free (g_queue_pop_head (&bd->tail));
-
-  if (bd->first_error == NULL && is_error_line (line))
-    bd->first_error = g_strdup (line);
-
-  if (bd->step == STEP_MAKE)
-    {
-      const char *p = line;
-
-      while (*p == ' ')
-        p++;
-      if (p != line && g_str_has_prefix (p, "CC ") )
-        {
-          bd->cc_count++;
-          set_progress (self, NULL, 0.05 + 0.92 * MIN (0.99, (double) bd->cc_count / bd->cc_estimate));
-        }
-    }
-
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL,
-                                       line_read_cb, g_steal_pointer (&task));
-}
-
-static gboolean
 spawn_step (GTask               *task,
             const char * const  *argv,
             const char          *cwd,
-            const char          *stdin_path,
-            GError             **error)
+            const char          *stdin_path)
 {
-  BuildData *bd = g_task_get_task_data (task);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *cmdline = g_strjoinv (" ", (char **) argv);
-  g_autofree char *header = g_strdup_printf ("$ cd %s && %s", cwd, cmdline);
+  KwbBusybox *self = g_task_get_source_object (task);
 
-  log_line (bd, header);
-  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE |
-                                     (stdin_path ? 0 : G_SUBPROCESS_FLAGS_STDIN_INHERIT));
-  g_subprocess_launcher_set_cwd (launcher, cwd);
-  /* English messages so "error:" and "CC" can be recognised. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "MAKEFLAGS");
-  if (stdin_path != NULL)
-    g_subprocess_launcher_set_stdin_file_path (launcher, stdin_path);
-
-  g_clear_object (&bd->process);
-  g_clear_object (&bd->lines);
-  /* make and tar: the Debian packages have the programs' names. */
-  if ((bd->process = kwb_spawn (launcher, argv, argv[0], error)) == NULL)
-    return FALSE;
-
-  bd->lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bd->process));
-  g_data_input_stream_set_newline_type (bd->lines, G_DATA_STREAM_NEWLINE_TYPE_ANY);
-  g_data_input_stream_read_line_async (bd->lines, G_PRIORITY_DEFAULT, NULL,
-                                       line_read_cb, g_object_ref (task));
-  return TRUE;
+  kwb_build_runner_run_async (self->runner, argv, argv[0], cwd, stdin_path, NULL,
+                              g_task_get_cancellable (task), step_done_cb, g_object_ref (task));
 }
 
 /* Sets NAME=y in .config, replacing "# NAME is not set" or any NAME= line. */
@@ -866,8 +800,7 @@ run_step (GTask *task)
     return;
 
   /* Each step reports its own failure. */
-  g_queue_clear_full (&bd->tail, g_free);
-  g_clear_pointer (&bd->first_error, g_free);
+  kwb_build_runner_clear_problem (self->runner);
 
   switch (bd->step)
     {
@@ -895,12 +828,12 @@ run_step (GTask *task)
           }
 
         set_progress (self, _("Extracting the source"), 0.0);
+        kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_EXTRACT, 0);
         g_mkdir_with_parents (src_dir, 0755);
         {
           const char *argv[] = { "tar", "-xf", bd->tarball, "-C", src_dir, NULL };
 
-          if (!spawn_step (task, argv, bd->build_dir, NULL, &error))
-            g_task_return_error (task, g_steal_pointer (&error));
+          spawn_step (task, argv, bd->build_dir, NULL);
         }
         return;
       }
@@ -935,11 +868,11 @@ run_step (GTask *task)
             return;
           }
         set_progress (self, _("Configuring (defconfig)"), 0.01);
+        kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_CONFIG, 0);
         {
           const char *argv[] = { "make", o_arg, "defconfig", NULL };
 
-          if (!spawn_step (task, argv, bd->source, NULL, &error))
-            g_task_return_error (task, g_steal_pointer (&error));
+          spawn_step (task, argv, bd->source, NULL);
         }
         return;
       }
@@ -959,14 +892,14 @@ run_step (GTask *task)
          * Enter takes each default, like `yes "" | make oldconfig`. */
         g_file_set_contents (answers, newlines, -1, NULL);
         set_progress (self, _("Configuring (static, no /usr)"), 0.03);
-        if (!spawn_step (task, argv, bd->source, answers, &error))
-          g_task_return_error (task, g_steal_pointer (&error));
+        kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_CONFIG, 0);
+        spawn_step (task, argv, bd->source, answers);
         return;
       }
 
     case STEP_MAKE:
       {
-        g_autofree char *jobs = g_strdup_printf ("-j%u", MAX (1u, g_get_num_processors ()));
+        g_autofree char *jobs = g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, 0));
         g_autofree char *estimate_path = read_estimate (bd);
         g_autofree char *estimate = NULL;
         const char *argv[] = { "make", o_arg, jobs, NULL };
@@ -979,10 +912,10 @@ run_step (GTask *task)
         bd->cc_estimate = DEFAULT_CC_ESTIMATE;
         if (g_file_get_contents (estimate_path, &estimate, NULL, NULL))
           bd->cc_estimate = MAX (1, (guint) g_ascii_strtoull (estimate, NULL, 10));
-        bd->cc_count = 0;
         set_progress (self, _("Compiling"), 0.05);
-        if (!spawn_step (task, argv, bd->source, NULL, &error))
-          g_task_return_error (task, g_steal_pointer (&error));
+        kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_COMPILE, bd->cc_estimate);
+        kwb_build_runner_set_counting (self->runner, TRUE);
+        spawn_step (task, argv, bd->source, NULL);
         return;
       }
 
@@ -992,8 +925,8 @@ run_step (GTask *task)
         const char *argv[] = { "make", o_arg, "install", prefix, NULL };
 
         set_progress (self, _("Installing"), 0.97);
-        if (!spawn_step (task, argv, bd->source, NULL, &error))
-          g_task_return_error (task, g_steal_pointer (&error));
+        kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_INSTALL, 0);
+        spawn_step (task, argv, bd->source, NULL);
         return;
       }
 
@@ -1008,6 +941,7 @@ run_step (GTask *task)
             return;
           }
         set_progress (self, _("Done"), 1.0);
+        kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_DONE, 0);
         g_task_return_pointer (task, g_steal_pointer (&binary), g_free);
         return;
       }
@@ -1031,7 +965,7 @@ kwb_busybox_build_async (KwbBusybox          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kwb_busybox_build_async);
   bd = g_new0 (BuildData, 1);
-  g_queue_init (&bd->tail);
+  bd->runner = self->runner;
   g_task_set_task_data (task, bd, build_data_free);
 
   tree = kwb_project_dup_path (self->project, "busybox", "tree");
@@ -1075,19 +1009,12 @@ kwb_busybox_build_async (KwbBusybox          *self,
   bd->staging_dir = g_build_filename (bd->build_dir, "staging", NULL);
   bd->log_path = kwb_busybox_dup_log_path (self);
 
-  if (bd->source != NULL)
+  /* O= inside the tree would write into it. */
+  if (bd->source != NULL &&
+      !kwb_build_runner_check_out_of_tree (bd->source, bd->build_dir, "[busybox] build-dir", &error))
     {
-      g_autofree char *canon_src = g_canonicalize_filename (bd->source, NULL);
-
-      /* O= inside the tree would write into it. */
-      if (g_str_has_prefix (bd->obj_dir, canon_src) && bd->obj_dir[strlen (canon_src)] == '/')
-        {
-          g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NO_SOURCE,
-                                   _("The BusyBox build folder %s is inside the source tree %s, "
-                                     "which must stay untouched. Set [busybox] build-dir elsewhere."),
-                                   bd->build_dir, bd->source);
-          return;
-        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
 
   if (g_mkdir_with_parents (bd->obj_dir, 0755) != 0)
@@ -1110,10 +1037,10 @@ kwb_busybox_build_async (KwbBusybox          *self,
       return;
     }
 
-  if (cancellable != NULL)
-    bd->cancellable = g_object_ref (cancellable);
-  if (cancellable != NULL)
-    bd->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), bd, NULL);
+  kwb_build_runner_reset (self->runner);
+  kwb_build_runner_set_counting (self->runner, FALSE);
+  kwb_build_runner_set_problem_dir (self->runner, bd->obj_dir);
+  kwb_build_runner_set_log (self->runner, bd->log);
 
   set_progress (self, _("Starting"), 0.0);
   bd->step = STEP_EXTRACT;

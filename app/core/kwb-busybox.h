@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "kwb-build-problem.h"
+#include "kwb-build-runner.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -49,6 +51,8 @@ double       kwb_busybox_get_fraction         (KwbBusybox           *self);
 const char  *kwb_busybox_get_phase            (KwbBusybox           *self);
 char        *kwb_busybox_dup_build_dir        (KwbBusybox           *self);
 char        *kwb_busybox_dup_log_path         (KwbBusybox           *self);
+const KwbBuildProblem *kwb_busybox_get_problem (KwbBusybox          *self);
+KwbBuildRunner *kwb_busybox_get_runner        (KwbBusybox           *self);
 
 /* The binary the project's [busybox] source selects: the host's or the
  * user's static binary, or the one a source build installed. Not checked. */

@@ -5,6 +5,11 @@
 #pragma once
 
 #include "kwb-busybox.h"
+#include "kwb-build-manifest.h"
+#include "kwb-build-pipeline.h"
+#include "kwb-build-problem.h"
+#include "kwb-build-runner.h"
+#include "kwb-build-stage.h"
 #include "kwb-breakpoint.h"
 #include "kwb-breakpoints.h"
 #include "kwb-cpio.h"

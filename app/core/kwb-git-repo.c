@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
+#include "kwb-build-manifest.h"
 #include "kwb-git-repo.h"
 
 struct _KwbGitRepo
@@ -443,29 +444,27 @@ newest_change_after (const char *root,
  */
 gboolean
 kwb_git_repo_is_build_stale (KwbGitRepo  *self,
-                             const char  *manifest_path,
+                             const char  *build_dir,
                              char       **reason)
 {
-  g_autoptr(GKeyFile) manifest = g_key_file_new ();
+  g_autoptr(KwbBuildManifest) manifest = NULL;
   g_autofree char *built_commit = NULL;
   g_autoptr(KwbGitCommit) head = NULL;
   g_auto(GStrv) changed = NULL;
   gboolean built_dirty;
   gboolean dirty;
-  struct stat st;
 
   g_return_val_if_fail (KWB_IS_GIT_REPO (self), FALSE);
-  g_return_val_if_fail (manifest_path != NULL, FALSE);
+  g_return_val_if_fail (build_dir != NULL, FALSE);
 
   if (reason)
     *reason = NULL;
-  if (!g_key_file_load_from_file (manifest, manifest_path, G_KEY_FILE_NONE, NULL) ||
-      g_stat (manifest_path, &st) != 0)
+  if ((manifest = kwb_build_manifest_load (build_dir, NULL)) == NULL)
     return FALSE;
-  built_commit = g_key_file_get_string (manifest, "kernel", "source-commit", NULL);
+  built_commit = kwb_build_manifest_dup_source_commit (manifest);
   if (built_commit == NULL)
     return FALSE;
-  built_dirty = g_key_file_get_boolean (manifest, "kernel", "source-dirty", NULL);
+  built_dirty = kwb_build_manifest_get_source_dirty (manifest);
 
   head = kwb_git_repo_dup_head (self, NULL);
   if (head == NULL || !g_str_equal (head->id, built_commit))
@@ -497,7 +496,7 @@ kwb_git_repo_is_build_stale (KwbGitRepo  *self,
   if (dirty)
     {
       const char *which = NULL;
-      gint64 built = (gint64) st.st_mtime * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+      gint64 built = kwb_build_manifest_get_modified (manifest);
 
       if (newest_change_after (self->path, changed, built, &which))
         {

@@ -75,12 +75,12 @@ gboolean      kwb_git_repo_checkout         (KwbGitRepo              *self,
                                              const char              *revision,
                                              GError                 **error);
 
-/* Compares a kernel build manifest (BUILD/kwb-manifest.ini, written by
- * KwbKernelBuild) with the tree now. TRUE when the build is stale, with a
- * sentence in *reason. FALSE when it matches, or when the manifest has no
- * source commit (not built from a git tree; nothing to compare). */
+/* Compares the manifest of the kernel build in BUILD_DIR (KwbBuildManifest)
+ * with the tree now. TRUE when the build is stale, with a sentence in
+ * *reason. FALSE when it matches, or when the manifest has no source
+ * commit (not built from a git tree; nothing to compare). */
 gboolean      kwb_git_repo_is_build_stale   (KwbGitRepo              *self,
-                                             const char              *manifest_path,
+                                             const char              *build_dir,
                                              char                   **reason);
 
 void          kwb_git_repo_clone_async      (const char              *url,

@@ -16,12 +16,11 @@
  *   index    GDB's index cache warmed for vmlinux (see prewarm_index)
  *   manifest BUILD/kwb-manifest.ini
  *
- * Everything runs through kwb_spawn (own process group, PDEATHSIG), from the
- * main thread. A cancel sends SIGTERM to make's whole group (make deletes
- * half-written targets on SIGTERM, so the next build is correct), SIGKILL
- * five seconds later; the operation ends only when the output pipe reaches
- * EOF, that is when every process that held it — make, cc1, as, ld — is gone.
- * The source tree is only ever read.
+ * Every command runs through one KwbBuildRunner (own process group, a
+ * watchdog that kills the group if we die, SIGTERM then SIGKILL on cancel,
+ * progress and the first error parsed from the output), from the main
+ * thread. The source tree is only ever read: a build dir inside it is
+ * refused before anything runs.
  */
 #include "config.h"
 
@@ -34,11 +33,12 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "kwb-build-manifest.h"
+#include "kwb-build-runner.h"
 #include "kwb-kconfig.h"
 #include "kwb-kernel-build.h"
 #include "kwb-spawn.h"
 
-#define MANIFEST_NAME  "kwb-manifest.ini"
 #define LOG_NAME       "kwb-build.log"
 #define FRAGMENT_NAME  "kwb-debug.config"
 
@@ -59,7 +59,7 @@ struct _KwbKernelBuild
 
   KwbProject          *project;
   guint                jobs;
-  GHashTable          *env;        /* variable → value, NULL value = unset */
+  KwbBuildRunner      *runner;     /* every command of every operation */
   GStrv                targets;
 
   char                *source_dir;
@@ -67,13 +67,12 @@ struct _KwbKernelBuild
   char                *log_path;
   GOutputStream       *log;
 
-  KwbKernelBuildStage  stage;
+  KwbBuildStage        stage;
   guint                objects_done;
   guint                objects_expected;
   gboolean             up_to_date;
   gboolean             configured;  /* this operation ran the configuration */
   GPtrArray           *findings;
-  KwbKernelBuildProblem *problem;
 
   GTask               *task;       /* the running operation */
 };
@@ -82,10 +81,7 @@ typedef void (*StepFunc) (KwbKernelBuild *self);
 
 typedef struct {
   gboolean      build;       /* configure and build, or only configure */
-  GSubprocess  *process;
   StepFunc      next;
-  gulong        cancel_id;
-  guint         kill_source;
   gint64        started;
   char         *tarball;
   char         *extract_tmp;
@@ -108,48 +104,15 @@ enum {
   N_PROPS
 };
 
-enum {
-  LINE_LOGGED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (KwbKernelBuild, kwb_kernel_build, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kwb-kernel-build-error-quark, kwb_kernel_build_error)
-G_DEFINE_BOXED_TYPE (KwbKernelBuildProblem, kwb_kernel_build_problem,
-                     kwb_kernel_build_problem_copy, kwb_kernel_build_problem_free)
-
 static const char * const default_targets[] = { "bzImage", "modules", "scripts_gdb", NULL };
-
-KwbKernelBuildProblem *
-kwb_kernel_build_problem_copy (const KwbKernelBuildProblem *problem)
-{
-  KwbKernelBuildProblem *copy = g_new0 (KwbKernelBuildProblem, 1);
-
-  copy->file = g_strdup (problem->file);
-  copy->line = problem->line;
-  copy->column = problem->column;
-  copy->message = g_strdup (problem->message);
-  return copy;
-}
-
-void
-kwb_kernel_build_problem_free (KwbKernelBuildProblem *problem)
-{
-  if (problem == NULL)
-    return;
-  g_free (problem->file);
-  g_free (problem->message);
-  g_free (problem);
-}
 
 static void
 op_free (Op *op)
 {
-  g_clear_object (&op->process);
-  g_clear_handle_id (&op->kill_source, g_source_remove);
   g_clear_handle_id (&op->extract_poll, g_source_remove);
   g_clear_object (&op->tarball_in);
   g_free (op->tarball);
@@ -166,14 +129,15 @@ kwb_kernel_build_finalize (GObject *object)
   KwbKernelBuild *self = (KwbKernelBuild *) object;
 
   g_clear_object (&self->project);
-  g_clear_pointer (&self->env, g_hash_table_unref);
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
   g_clear_pointer (&self->targets, g_strfreev);
   g_clear_pointer (&self->source_dir, g_free);
   g_clear_pointer (&self->build_dir, g_free);
   g_clear_pointer (&self->log_path, g_free);
   g_clear_object (&self->log);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
-  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
 
   G_OBJECT_CLASS (kwb_kernel_build_parent_class)->finalize (object);
 }
@@ -239,7 +203,7 @@ kwb_kernel_build_class_init (KwbKernelBuildClass *klass)
     g_param_spec_object ("project", NULL, NULL, KWB_TYPE_PROJECT,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_STAGE] =
-    g_param_spec_int ("stage", NULL, NULL, 0, KWB_KERNEL_BUILD_STAGE_DONE, 0,
+    g_param_spec_int ("stage", NULL, NULL, 0, KWB_BUILD_STAGE_DONE, 0,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_OBJECTS_DONE] =
     g_param_spec_uint ("objects-done", NULL, NULL, 0, G_MAXUINT, 0,
@@ -252,19 +216,45 @@ kwb_kernel_build_class_init (KwbKernelBuildClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /**
-   * KwbKernelBuild::line-logged:
-   * @line: one line of make's output, as written to the log
-   */
-  signals[LINE_LOGGED] =
-    g_signal_new ("line-logged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+on_runner_progress (KwbBuildRunner *runner,
+                    int             stage,
+                    guint           done,
+                    guint           total,
+                    KwbKernelBuild *self)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->stage != (KwbBuildStage) stage)
+    {
+      self->stage = stage;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+    }
+  /* Objects made by make (MB fed to tar while extracting); the count
+   * stays after make, for the summary. */
+  if (stage == KWB_BUILD_STAGE_EXTRACT ||
+      (stage >= KWB_BUILD_STAGE_COMPILE && stage <= KWB_BUILD_STAGE_GDB_SCRIPTS))
+    {
+      if (self->objects_done != done)
+        {
+          self->objects_done = done;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_DONE]);
+        }
+      if (self->objects_expected != total)
+        {
+          self->objects_expected = total;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_EXPECTED]);
+        }
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static void
 kwb_kernel_build_init (KwbKernelBuild *self)
 {
-  self->env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->runner = kwb_build_runner_new ();
+  g_signal_connect (self->runner, "progress-changed", G_CALLBACK (on_runner_progress), self);
   self->targets = g_strdupv ((char **) default_targets);
 }
 
@@ -273,6 +263,19 @@ kwb_kernel_build_new (KwbProject *project)
 {
   g_return_val_if_fail (KWB_IS_PROJECT (project), NULL);
   return g_object_new (KWB_TYPE_KERNEL_BUILD, "project", project, NULL);
+}
+
+/**
+ * kwb_kernel_build_get_runner:
+ *
+ * Returns: (transfer none): what runs every command of this build: its
+ * ::line-received and ::progress-changed are the build's
+ */
+KwbBuildRunner *
+kwb_kernel_build_get_runner (KwbKernelBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
+  return self->runner;
 }
 
 KwbProject *
@@ -298,7 +301,7 @@ kwb_kernel_build_setenv (KwbKernelBuild *self,
                          const char     *value)
 {
   g_return_if_fail (KWB_IS_KERNEL_BUILD (self));
-  g_hash_table_replace (self->env, g_strdup (variable), g_strdup (value));
+  kwb_build_runner_setenv (self->runner, variable, value);
 }
 
 /* Default: bzImage modules scripts_gdb. Tests build one object. */
@@ -332,29 +335,11 @@ kwb_kernel_build_get_log_path (KwbKernelBuild *self)
   return self->log_path;
 }
 
-KwbKernelBuildStage
+KwbBuildStage
 kwb_kernel_build_get_stage (KwbKernelBuild *self)
 {
   g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), 0);
   return self->stage;
-}
-
-const char *
-kwb_kernel_build_stage_to_string (KwbKernelBuildStage stage)
-{
-  switch (stage)
-    {
-    case KWB_KERNEL_BUILD_STAGE_IDLE: return _("idle");
-    case KWB_KERNEL_BUILD_STAGE_EXTRACT: return _("extract");
-    case KWB_KERNEL_BUILD_STAGE_CONFIG: return _("config");
-    case KWB_KERNEL_BUILD_STAGE_COMPILE: return _("compile");
-    case KWB_KERNEL_BUILD_STAGE_LINK: return _("link");
-    case KWB_KERNEL_BUILD_STAGE_MODULES: return _("modules");
-    case KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS: return _("gdb scripts");
-    case KWB_KERNEL_BUILD_STAGE_INDEX: return _("gdb index");
-    case KWB_KERNEL_BUILD_STAGE_DONE: return _("done");
-    default: return "?";
-    }
 }
 
 guint
@@ -376,11 +361,7 @@ double
 kwb_kernel_build_get_fraction (KwbKernelBuild *self)
 {
   g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), 0);
-  if (self->stage == KWB_KERNEL_BUILD_STAGE_DONE)
-    return 1.0;
-  if (self->objects_expected == 0)
-    return 0.0;
-  return MIN (0.99, (double) self->objects_done / self->objects_expected);
+  return kwb_build_runner_get_fraction (self->runner);
 }
 
 gboolean
@@ -410,21 +391,18 @@ kwb_kernel_build_get_findings (KwbKernelBuild *self)
   return self->findings;
 }
 
-const KwbKernelBuildProblem *
+const KwbBuildProblem *
 kwb_kernel_build_get_problem (KwbKernelBuild *self)
 {
   g_return_val_if_fail (KWB_IS_KERNEL_BUILD (self), NULL);
-  return self->problem;
+  return kwb_build_runner_get_problem (self->runner);
 }
 
 static void
-set_stage (KwbKernelBuild      *self,
-           KwbKernelBuildStage  stage)
+set_stage (KwbKernelBuild *self,
+           KwbBuildStage   stage)
 {
-  if (self->stage == stage)
-    return;
-  self->stage = stage;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAGE]);
+  kwb_build_runner_set_stage (self->runner, stage, 0);
 }
 
 static void
@@ -432,16 +410,7 @@ set_progress (KwbKernelBuild *self,
               guint           done,
               guint           expected)
 {
-  if (self->objects_done != done)
-    {
-      self->objects_done = done;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_DONE]);
-    }
-  if (self->objects_expected != expected)
-    {
-      self->objects_expected = expected;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_EXPECTED]);
-    }
+  kwb_build_runner_set_progress (self->runner, done, expected);
 }
 
 /* ---- checks ---------------------------------------------------------------- */
@@ -696,193 +665,13 @@ kwb_kernel_build_dup_shared_source_dir (const char  *tarball,
   return g_strdup_printf ("%s/kernel-workbench/sources/%s-%s", g_get_user_cache_dir (), base, key);
 }
 
-/* ---- output parsing -------------------------------------------------------- */
-
-/**
- * kwb_kernel_build_is_progress_line:
- * @stage: (out) (optional): the stage this line belongs to
- *
- * kbuild's quiet output: "  CC      init/main.o", "  LD [M]  fs/x.ko".
- * Counted: CC, AS, AR, LD and their HOST and [M] forms — one per object.
- */
-gboolean
-kwb_kernel_build_is_progress_line (const char          *line,
-                                   KwbKernelBuildStage *stage)
-{
-  const char *p;
-  gsize n = 0;
-  g_autofree char *word = NULL;
-  gboolean module = FALSE;
-  const char *target;
-
-  if (!g_str_has_prefix (line, "  ") || line[2] == ' ')
-    return FALSE;
-  p = line + 2;
-  while (g_ascii_isupper (p[n]) || g_ascii_isdigit (p[n]) || p[n] == '_')
-    n++;
-  if (n == 0 || (p[n] != ' ' && p[n] != '\0'))
-    return FALSE;
-  word = g_strndup (p, n);
-  target = p + n;
-  if (g_str_has_prefix (target, " [M]"))
-    {
-      module = TRUE;
-      target += 4;
-    }
-  while (*target == ' ')
-    target++;
-
-  if (stage != NULL)
-    {
-      if (module || g_str_equal (word, "MODPOST"))
-        *stage = KWB_KERNEL_BUILD_STAGE_MODULES;
-      else if (strstr (target, "scripts/gdb") != NULL || strstr (target, "vmlinux-gdb.py") != NULL)
-        *stage = KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS;
-      else if ((g_str_equal (word, "LD") && (g_str_has_prefix (target, "vmlinux") ||
-                                             g_str_has_prefix (target, ".tmp_vmlinux"))) ||
-               g_str_equal (word, "KSYMS") || g_str_equal (word, "SORTTAB") ||
-               g_str_equal (word, "SYSMAP") || g_str_equal (word, "OBJCOPY") ||
-               g_str_has_prefix (target, "arch/x86/boot/"))
-        *stage = KWB_KERNEL_BUILD_STAGE_LINK;
-      else
-        *stage = KWB_KERNEL_BUILD_STAGE_COMPILE;
-    }
-
-  return g_str_equal (word, "CC") || g_str_equal (word, "AS") || g_str_equal (word, "AR") ||
-         g_str_equal (word, "LD") || g_str_equal (word, "HOSTCC") || g_str_equal (word, "HOSTLD");
-}
-
-static guint
-parse_uint (const char *s,
-            const char **end)
-{
-  guint64 v = g_ascii_strtoull (s, (char **) end, 10);
-
-  return (guint) MIN (v, G_MAXUINT);
-}
-
-/**
- * kwb_kernel_build_parse_problem:
- * @build_dir: (nullable): relative paths in messages are relative to it
- *
- * Returns: (nullable): a compiler error "FILE:LINE[:COL]: [fatal ]error: MSG"
- * or a linker error "ld: …: MSG" as structured data
- */
-KwbKernelBuildProblem *
-kwb_kernel_build_parse_problem (const char *line,
-                                const char *build_dir)
-{
-  const char *p;
-  const char *marker;
-
-  while (*line == ' ')
-    line++;
-
-  /* Compiler: search the ": error: " marker, then read back file:line:col. */
-  marker = strstr (line, ": error: ");
-  if (marker == NULL)
-    marker = strstr (line, ": fatal error: ");
-  if (marker != NULL)
-    {
-      g_autofree char *head = g_strndup (line, marker - line);
-      g_auto(GStrv) parts = g_strsplit (head, ":", -1);
-      guint n = g_strv_length (parts);
-      KwbKernelBuildProblem *problem;
-      const char *end;
-      guint first_num = 0;
-
-      /* head is FILE:LINE:COL or FILE:LINE (FILE may hold no colon here). */
-      for (guint i = 1; i < n; i++)
-        {
-          parse_uint (parts[i], &end);
-          if (*parts[i] != '\0' && *end == '\0')
-            {
-              first_num = i;
-              break;
-            }
-        }
-      if (first_num > 0)
-        {
-          GString *file = g_string_new (parts[0]);
-
-          for (guint i = 1; i < first_num; i++)
-            g_string_append_printf (file, ":%s", parts[i]);
-          problem = g_new0 (KwbKernelBuildProblem, 1);
-          problem->file = g_string_free (file, FALSE);
-          problem->line = parse_uint (parts[first_num], NULL);
-          problem->column = first_num + 1 < n ? parse_uint (parts[first_num + 1], NULL) : 0;
-          p = strstr (marker, "error: ") + strlen ("error: ");
-          problem->message = g_strdup (p);
-          if (build_dir != NULL && !g_path_is_absolute (problem->file))
-            {
-              char *abs = g_canonicalize_filename (problem->file, build_dir);
-
-              g_free (problem->file);
-              problem->file = abs;
-            }
-          return problem;
-        }
-    }
-
-  /* GNU ld: "ld: init/main.o: in function `x': main.c:(.text+0x1): undefined …"
-   * or "ld: cannot find …". */
-  if (g_str_has_prefix (line, "ld: ") || strstr (line, "/ld: ") != NULL ||
-      g_str_has_prefix (line, "ld.bfd: "))
-    {
-      KwbKernelBuildProblem *problem = g_new0 (KwbKernelBuildProblem, 1);
-      const char *msg = strstr (line, "ld: ");
-      const char *colon;
-
-      msg = msg ? msg + 4 : strchr (line, ' ') + 1;
-      colon = strstr (msg, ": ");
-      if (colon != NULL && strchr (msg, ' ') > colon)
-        problem->file = g_strndup (msg, colon - msg);
-      problem->message = g_strdup (msg);
-      if (problem->file && build_dir != NULL && !g_path_is_absolute (problem->file))
-        {
-          char *abs = g_canonicalize_filename (problem->file, build_dir);
-
-          g_free (problem->file);
-          problem->file = abs;
-        }
-      return problem;
-    }
-  return NULL;
-}
-
-/**
- * kwb_kernel_build_find_problem_in_log:
- *
- * Returns: (nullable): the first error of a build log
- */
-KwbKernelBuildProblem *
-kwb_kernel_build_find_problem_in_log (const char *log_text,
-                                      const char *build_dir)
-{
-  g_auto(GStrv) lines = g_strsplit (log_text, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      KwbKernelBuildProblem *problem = kwb_kernel_build_parse_problem (lines[i], build_dir);
-
-      if (problem != NULL)
-        return problem;
-    }
-  return NULL;
-}
-
 /* ---- running steps --------------------------------------------------------- */
 
 static void
 log_line (KwbKernelBuild *self,
           const char     *line)
 {
-  if (self->log != NULL)
-    {
-      g_output_stream_write_all (self->log, line, strlen (line), NULL, NULL, NULL);
-      g_output_stream_write_all (self->log, "\n", 1, NULL, NULL, NULL);
-    }
-  g_signal_emit (self, signals[LINE_LOGGED], 0, line);
+  kwb_build_runner_log (self->runner, line);
 }
 
 static Op *
@@ -896,25 +685,18 @@ op_finish (KwbKernelBuild *self,
            GError         *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
-  Op *op = g_task_get_task_data (task);
 
-  if (op->cancel_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), op->cancel_id);
-  op->cancel_id = 0;
+  kwb_build_runner_set_log (self->runner, NULL);
   if (self->log != NULL)
     {
       g_output_stream_close (self->log, NULL, NULL);
       g_clear_object (&self->log);
     }
   if (error != NULL)
-    {
-      if (self->stage != KWB_KERNEL_BUILD_STAGE_DONE)
-        set_stage (self, KWB_KERNEL_BUILD_STAGE_IDLE);
-      g_task_return_error (task, error);
-    }
+    g_task_return_error (task, error);
   else
     {
-      set_stage (self, KWB_KERNEL_BUILD_STAGE_DONE);
+      set_stage (self, KWB_BUILD_STAGE_DONE);
       g_task_return_boolean (task, TRUE);
     }
 }
@@ -922,154 +704,41 @@ op_finish (KwbKernelBuild *self,
 static gboolean
 op_check_cancelled (KwbKernelBuild *self)
 {
-  if (g_task_return_error_if_cancelled (self->task))
-    {
-      /* return_error_if_cancelled already returned: just clean up. */
-      g_autoptr(GTask) task = g_steal_pointer (&self->task);
-      Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
 
-      if (op->cancel_id != 0)
-        g_cancellable_disconnect (g_task_get_cancellable (task), op->cancel_id);
-      op->cancel_id = 0;
-      g_clear_object (&self->log);
-      set_stage (self, KWB_KERNEL_BUILD_STAGE_IDLE);
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (self->task), &error))
+    {
+      op_finish (self, error);
       return TRUE;
     }
   return FALSE;
 }
 
-static gboolean
-kill_hard (gpointer data)
-{
-  KwbKernelBuild *self = data;
-  Op *op = current_op (self);
-
-  if (op != NULL)
-    {
-      op->kill_source = 0;
-      if (op->process != NULL)
-        kwb_spawn_kill_group (op->process, SIGKILL);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_cancelled (GCancellable *cancellable,
-              gpointer      data)
-{
-  KwbKernelBuild *self = data;
-  Op *op = current_op (self);
-
-  if (op == NULL || op->process == NULL)
-    return;
-  /* SIGTERM first: make then deletes the targets it was writing. */
-  kwb_spawn_kill_group (op->process, SIGTERM);
-  if (op->kill_source == 0)
-    op->kill_source = g_timeout_add_seconds (5, kill_hard, self);
-}
-
-static GSubprocessLauncher *
-make_launcher (KwbKernelBuild   *self,
-               GSubprocessFlags  flags,
-               const char       *cwd)
-{
-  GSubprocessLauncher *launcher = kwb_spawn_launcher_new (flags);
-  GHashTableIter iter;
-  gpointer key, value;
-
-  /* A jobserver of an outer make (meson, a CI script) must not leak in. */
-  g_subprocess_launcher_unsetenv (launcher, "MAKEFLAGS");
-  g_subprocess_launcher_unsetenv (launcher, "MFLAGS");
-  g_subprocess_launcher_unsetenv (launcher, "MAKELEVEL");
-  /* Error lines are parsed: keep the compiler's messages in English. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_hash_table_iter_init (&iter, self->env);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      if (value == NULL)
-        g_subprocess_launcher_unsetenv (launcher, key);
-      else
-        g_subprocess_launcher_setenv (launcher, key, value, TRUE);
-    }
-  if (cwd != NULL)
-    g_subprocess_launcher_set_cwd (launcher, cwd);
-  return launcher;
-}
-
-static char **
-dup_environ (KwbKernelBuild *self)
-{
-  char **envp = g_get_environ ();
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, self->env);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    envp = value ? g_environ_setenv (envp, key, value, TRUE) : g_environ_unsetenv (envp, key);
-  return envp;
-}
-
-static void
-handle_output_line (KwbKernelBuild *self,
-                    const char     *line)
-{
-  KwbKernelBuildStage stage = KWB_KERNEL_BUILD_STAGE_COMPILE;
-
-  log_line (self, line);
-
-  if (self->problem == NULL)
-    self->problem = kwb_kernel_build_parse_problem (line, self->build_dir);
-
-  if (self->stage < KWB_KERNEL_BUILD_STAGE_COMPILE || self->stage > KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS)
-    return;
-  if (kwb_kernel_build_is_progress_line (line, &stage))
-    {
-      guint done = self->objects_done + 1;
-
-      set_progress (self, done, MAX (self->objects_expected, done));
-    }
-  /* Stages only move forward: kbuild interleaves, the user reads a story.
-   * Module objects and the GDB scripts are made alongside the built-in
-   * objects; they become the stage only once vmlinux is linking. */
-  if ((stage == KWB_KERNEL_BUILD_STAGE_MODULES || stage == KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS) &&
-      self->stage < KWB_KERNEL_BUILD_STAGE_LINK)
-    return;
-  if (stage > self->stage)
-    set_stage (self, stage);
-}
-
-static void on_step_line (GObject *source, GAsyncResult *result, gpointer data);
 static void remove_tree_quietly (const char *path);
 
 static void
-on_step_exited (GObject      *source,
-                GAsyncResult *result,
-                gpointer      data)
+on_step_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
 {
   g_autoptr(KwbKernelBuild) self = data;
   Op *op = current_op (self);
-  GSubprocess *process = G_SUBPROCESS (source);
   g_autoptr(GError) error = NULL;
+  gboolean cancelled = g_cancellable_is_cancelled (g_task_get_cancellable (self->task));
+  gboolean ok = kwb_build_runner_run_finish (self->runner, result, &error);
   StepFunc next;
 
-  g_subprocess_wait_finish (process, result, &error);
-  g_clear_handle_id (&op->kill_source, g_source_remove);
-
   /* A cancelled or failed extraction leaves nothing behind. */
-  if (self->stage == KWB_KERNEL_BUILD_STAGE_EXTRACT && op->extract_tmp != NULL &&
-      (error != NULL || !g_subprocess_get_successful (process) ||
-       g_cancellable_is_cancelled (g_task_get_cancellable (self->task))))
+  if (self->stage == KWB_BUILD_STAGE_EXTRACT && op->extract_tmp != NULL && (!ok || cancelled))
     {
       g_clear_handle_id (&op->extract_poll, g_source_remove);
       g_clear_object (&op->tarball_in);
       remove_tree_quietly (op->extract_tmp);
-      if (error == NULL && !g_cancellable_is_cancelled (g_task_get_cancellable (self->task)))
+      if (!cancelled && g_error_matches (error, KWB_BUILD_RUNNER_ERROR, KWB_BUILD_RUNNER_ERROR_FAILED))
         {
-          g_set_error (&error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
-                       _("Cannot extract %s (tar failed; see %s). Check the file, or set "
-                         "[kernel] source to an extracted tree"), op->tarball, self->log_path);
-          g_clear_object (&op->process);
-          op_finish (self, g_steal_pointer (&error));
+          op_finish (self, g_error_new (KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_EXTRACT,
+                                        _("Cannot extract %s (tar failed; see %s). Check the file, or set "
+                                          "[kernel] source to an extracted tree"), op->tarball, self->log_path));
           return;
         }
     }
@@ -1077,25 +746,26 @@ on_step_exited (GObject      *source,
   if (op_check_cancelled (self))
     return;
 
-  if (error == NULL && !g_subprocess_get_successful (process) && op->best_effort)
-    log_line (self, _("(this step is optional; its failure does not fail the build)"));
-  else if (error == NULL && !g_subprocess_get_successful (process))
+  if (g_error_matches (error, KWB_BUILD_RUNNER_ERROR, KWB_BUILD_RUNNER_ERROR_FAILED))
     {
-      int status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+      const KwbBuildProblem *problem = kwb_build_runner_get_problem (self->runner);
 
-      if (self->problem != NULL)
+      g_clear_error (&error);
+      if (op->best_effort)
+        log_line (self, _("(this step is optional; its failure does not fail the build)"));
+      else if (problem != NULL)
         g_set_error (&error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_COMPILE,
                      _("The kernel build failed at %s:%u:%u: %s (full log: %s)"),
-                     self->problem->file ? self->problem->file : "?", self->problem->line,
-                     self->problem->column, self->problem->message, self->log_path);
+                     problem->file ? problem->file : "?", problem->line,
+                     problem->column, problem->message, self->log_path);
       else
         g_set_error (&error, KWB_KERNEL_BUILD_ERROR,
-                     self->stage == KWB_KERNEL_BUILD_STAGE_CONFIG ? KWB_KERNEL_BUILD_ERROR_CONFIG
-                                                                  : KWB_KERNEL_BUILD_ERROR_COMPILE,
+                     self->stage == KWB_BUILD_STAGE_CONFIG ? KWB_KERNEL_BUILD_ERROR_CONFIG
+                                                           : KWB_KERNEL_BUILD_ERROR_COMPILE,
                      _("The %s step failed (exit status %d). The full log is %s"),
-                     kwb_kernel_build_stage_to_string (self->stage), status, self->log_path);
+                     kwb_build_stage_to_string (self->stage),
+                     kwb_build_runner_get_exit_status (self->runner), self->log_path);
     }
-  g_clear_object (&op->process);
   if (error != NULL)
     {
       op_finish (self, g_steal_pointer (&error));
@@ -1108,39 +778,20 @@ on_step_exited (GObject      *source,
 }
 
 static void
-read_next_line (KwbKernelBuild   *self,
-                GDataInputStream *lines)
+run_step_full (KwbKernelBuild      *self,
+               const char * const  *argv,
+               const char          *debian_package,
+               const char          *cwd,
+               GInputStream        *stdin_stream,
+               StepFunc             next)
 {
-  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_step_line,
-                                       g_object_ref (self));
-}
-
-static void
-on_step_line (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  g_autoptr(KwbKernelBuild) self = data;
-  GDataInputStream *lines = G_DATA_INPUT_STREAM (source);
   Op *op = current_op (self);
-  g_autofree char *raw = NULL;
-  g_autofree char *line = NULL;
-  gsize len;
 
-  /* Not _utf8: a stray byte must not end the reading while make still
-   * writes (it would block on a full pipe). */
-  raw = g_data_input_stream_read_line_finish (lines, result, &len, NULL);
-  if (raw != NULL)
-    line = g_utf8_make_valid (raw, len);
-  if (line == NULL)
-    {
-      /* EOF: every process holding the pipe has exited, cc1 included. */
-      g_object_unref (lines);
-      g_subprocess_wait_async (op->process, NULL, on_step_exited, g_object_ref (self));
-      return;
-    }
-  handle_output_line (self, line);
-  read_next_line (self, lines);
+  if (op_check_cancelled (self))
+    return;
+  op->next = next;
+  kwb_build_runner_run_async (self->runner, argv, debian_package, cwd, NULL, stdin_stream,
+                              g_task_get_cancellable (self->task), on_step_done, g_object_ref (self));
 }
 
 static void
@@ -1150,26 +801,7 @@ run_step (KwbKernelBuild      *self,
           const char          *cwd,
           StepFunc             next)
 {
-  Op *op = current_op (self);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *shown = g_strjoinv (" ", (char **) argv);
-  GDataInputStream *lines;
-
-  if (op_check_cancelled (self))
-    return;
-
-  log_line (self, shown);
-  launcher = make_launcher (self, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, cwd);
-  op->process = kwb_spawn (launcher, argv, debian_package, &error);
-  if (op->process == NULL)
-    {
-      op_finish (self, g_steal_pointer (&error));
-      return;
-    }
-  op->next = next;
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (op->process));
-  read_next_line (self, lines);
+  run_step_full (self, argv, debian_package, cwd, NULL, next);
 }
 
 /* ---- the operation --------------------------------------------------------- */
@@ -1256,20 +888,6 @@ extract_done (KwbKernelBuild *self)
 }
 
 static void
-on_tarball_spliced (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
-{
-  g_autoptr(KwbKernelBuild) self = data;
-  g_autoptr(GError) error = NULL;
-
-  /* Errors show up as tar's exit status; a cancel kills tar. */
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error);
-  if (error != NULL)
-    on_cancelled (NULL, self);
-}
-
-static void
 on_extract_exited (KwbKernelBuild *self)
 {
   extract_done (self);
@@ -1281,7 +899,6 @@ start_extract (KwbKernelBuild *self)
   Op *op = current_op (self);
   g_autoptr(GFile) file = g_file_new_for_path (op->tarball);
   g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *parent = g_path_get_dirname (op->extract_target);
   g_autofree char *tmpl = NULL;
@@ -1289,9 +906,8 @@ start_extract (KwbKernelBuild *self)
                    : g_str_has_suffix (op->tarball, "bz2") ? "-j"
                    : (g_str_has_suffix (op->tarball, "gz") || g_str_has_suffix (op->tarball, ".tgz")) ? "-z"
                    : NULL;
-  GDataInputStream *lines;
 
-  set_stage (self, KWB_KERNEL_BUILD_STAGE_EXTRACT);
+  set_stage (self, KWB_BUILD_STAGE_EXTRACT);
   if (g_mkdir_with_parents (parent, 0755) != 0)
     {
       int saved = errno;
@@ -1328,31 +944,13 @@ start_extract (KwbKernelBuild *self)
     }
   op->tarball_size = g_file_info_get_size (info);
 
+  op->extract_poll = g_timeout_add (250, poll_extract, self);
   {
     const char *argv[] = { "tar", "-x", "--no-same-owner", "-f", "-", "-C", op->extract_tmp, flag, NULL };
 
-    log_line (self, "tar -x -f - -C TMP");
-    launcher = make_launcher (self, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                    G_SUBPROCESS_FLAGS_STDERR_MERGE, NULL);
-    op->process = kwb_spawn (launcher, argv, "tar", &error);
+    /* tar reads from our pipe, so the bytes fed are the progress. */
+    run_step_full (self, argv, "tar", NULL, G_INPUT_STREAM (op->tarball_in), on_extract_exited);
   }
-  if (op->process == NULL)
-    {
-      g_rmdir (op->extract_tmp);
-      op_finish (self, g_steal_pointer (&error));
-      return;
-    }
-
-  /* tar reads from our pipe, so the bytes fed are the progress. */
-  g_output_stream_splice_async (g_subprocess_get_stdin_pipe (op->process),
-                                G_INPUT_STREAM (op->tarball_in),
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, g_task_get_cancellable (self->task),
-                                on_tarball_spliced, g_object_ref (self));
-  op->extract_poll = g_timeout_add (250, poll_extract, self);
-  op->next = on_extract_exited;
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (op->process));
-  read_next_line (self, lines);
 }
 
 static void
@@ -1404,10 +1002,11 @@ static void
 step_checks (KwbKernelBuild *self)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) envp = dup_environ (self);
+  g_auto(GStrv) envp = kwb_build_runner_dup_environ (self->runner);
   g_autoptr(GFile) log_file = NULL;
 
   if (!kwb_kernel_build_check_tree (self->source_dir, &error) ||
+      !kwb_build_runner_check_out_of_tree (self->source_dir, self->build_dir, "[kernel] build-dir", &error) ||
       !kwb_kernel_build_check_tools ((const char * const *) envp, &error) ||
       !kwb_kernel_build_check_build_dir (self->build_dir, &error))
     {
@@ -1424,6 +1023,7 @@ step_checks (KwbKernelBuild *self)
                                     _("Cannot write the build log %s: %s"), self->log_path, error->message));
       return;
     }
+  kwb_build_runner_set_log (self->runner, self->log);
 
   {
     Op *op = current_op (self);
@@ -1478,7 +1078,7 @@ step_checks (KwbKernelBuild *self)
         return;
       }
 
-    set_stage (self, KWB_KERNEL_BUILD_STAGE_CONFIG);
+    set_stage (self, KWB_BUILD_STAGE_CONFIG);
     self->configured = TRUE;
     {
       g_autofree char *fragment_path = g_build_filename (self->build_dir, FRAGMENT_NAME, NULL);
@@ -1622,18 +1222,6 @@ record_objects (KwbKernelBuild *self,
   g_key_file_save_to_file (counts, path, NULL);
 }
 
-static guint
-resolve_jobs (KwbKernelBuild *self)
-{
-  gint64 jobs = self->jobs;
-
-  if (jobs == 0)
-    jobs = kwb_project_get_int (self->project, "kernel", "jobs");
-  if (jobs <= 0)
-    jobs = g_get_num_processors ();
-  return (guint) CLAMP (jobs, 1, 1024);
-}
-
 static char *
 current_config_hash (KwbKernelBuild *self)
 {
@@ -1650,21 +1238,17 @@ step_make (KwbKernelBuild *self)
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *config_hash = current_config_hash (self);
   g_autofree char *ccache = g_find_program_in_path ("ccache");
-  g_autofree char *path_env = g_hash_table_lookup (self->env, "PATH") ?
-                              g_strdup (g_hash_table_lookup (self->env, "PATH")) : NULL;
+  g_auto(GStrv) envp = kwb_build_runner_dup_environ (self->runner);
+  const char *path_env = g_environ_getenv (envp, "PATH");
 
-  if (path_env != NULL)
-    {
-      g_free (ccache);
-      ccache = find_in_path ("ccache", path_env);
-    }
+  g_free (ccache);
+  ccache = find_in_path ("ccache", path_env);
 
   /* Module signing (sign-file) and the trusted keyring (extract-cert) are
    * host programs built against OpenSSL: distro configs have them. */
   {
     g_autofree char *config_path = g_build_filename (self->build_dir, ".config", NULL);
     g_autoptr(KwbKconfig) config = kwb_kconfig_new_from_file (config_path, NULL);
-    g_auto(GStrv) envp = dup_environ (self);
     g_autofree char *gcc = find_in_path ("gcc", g_environ_getenv (envp, "PATH"));
 
     if (config != NULL && gcc != NULL &&
@@ -1682,15 +1266,17 @@ step_make (KwbKernelBuild *self)
   }
 
   op->started = g_get_monotonic_time ();
-  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
-  set_progress (self, 0, expected_objects (self, config_hash));
-  set_stage (self, KWB_KERNEL_BUILD_STAGE_COMPILE);
+  kwb_build_runner_clear_problem (self->runner);
+  /* The stage and its total in one step: no line may show the new count
+   * under the old stage's name. */
+  kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_COMPILE, expected_objects (self, config_hash));
+  kwb_build_runner_set_counting (self->runner, TRUE);
 
   g_ptr_array_add (argv, g_strdup ("make"));
   g_ptr_array_add (argv, g_strdup ("-C"));
   g_ptr_array_add (argv, g_strdup (self->source_dir));
   g_ptr_array_add (argv, g_strdup_printf ("O=%s", self->build_dir));
-  g_ptr_array_add (argv, g_strdup_printf ("-j%u", resolve_jobs (self)));
+  g_ptr_array_add (argv, g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, self->jobs)));
   /* ccache turns a rebuild after `rm -rf build` into minutes saved. */
   if (ccache != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
     g_ptr_array_add (argv, g_strdup ("CC=ccache gcc"));
@@ -1707,8 +1293,8 @@ index_cache_dir (void)
   return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
 }
 
-/* GDB's index cache over gdb-add-index: both give the same load time (see
- * the figures in the report of issue 5), but gdb-add-index rewrites vmlinux,
+/* GDB's index cache over gdb-add-index: both give the same load time
+ * (measured with this kernel), but gdb-add-index rewrites vmlinux,
  * which makes the next make relink bzImage; the cache is keyed by build ID
  * and touches nothing. Warming it here moves the one slow load into the
  * build. */
@@ -1722,6 +1308,7 @@ step_index (KwbKernelBuild *self)
   const char *argv[] = { "gdb", "-batch", "-nx", "-iex", set_dir, "-iex", "set index-cache enabled on",
                          vmlinux, NULL };
 
+  kwb_build_runner_set_counting (self->runner, FALSE);
   self->up_to_date = (self->objects_done == 0 && !self->configured);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UP_TO_DATE]);
 
@@ -1732,7 +1319,7 @@ step_index (KwbKernelBuild *self)
       return;
     }
   g_mkdir_with_parents (dir, 0755);
-  set_stage (self, KWB_KERNEL_BUILD_STAGE_INDEX);
+  set_stage (self, KWB_BUILD_STAGE_INDEX);
   /* Only a speed-up: a GDB that cannot read this vmlinux fails later, in
    * the debug session, with its own message. */
   current_op (self)->best_effort = TRUE;
@@ -1800,15 +1387,12 @@ static void
 step_manifest (KwbKernelBuild *self)
 {
   Op *op = current_op (self);
-  g_autoptr(GKeyFile) manifest = g_key_file_new ();
-  g_autofree char *path = g_build_filename (self->build_dir, MANIFEST_NAME, NULL);
+  g_autoptr(KwbBuildManifest) manifest = kwb_build_manifest_new (self->build_dir);
   g_autofree char *release_path = g_build_filename (self->build_dir, "include", "config", "kernel.release", NULL);
   g_autofree char *release = NULL;
   g_autofree char *config_hash = current_config_hash (self);
   g_autofree char *commit = NULL;
   g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *when = g_date_time_format_iso8601 (now);
   gboolean dirty = FALSE;
   double seconds = (g_get_monotonic_time () - op->started) / (double) G_USEC_PER_SEC;
   const char *files[][2] = {
@@ -1819,49 +1403,31 @@ step_manifest (KwbKernelBuild *self)
     { "log", LOG_NAME },
   };
 
-  g_key_file_load_from_file (manifest, path, G_KEY_FILE_NONE, NULL);
   if (g_file_get_contents (release_path, &release, NULL, NULL))
-    g_key_file_set_string (manifest, "kernel", "release", g_strstrip (release));
-  g_key_file_set_string (manifest, "kernel", "config-hash", config_hash);
-  g_key_file_set_string (manifest, "kernel", "source", self->source_dir);
+    g_strstrip (release);
   git_state (self->source_dir, &commit, &dirty);
-  if (commit != NULL)
-    {
-      g_key_file_set_string (manifest, "kernel", "source-commit", commit);
-      g_key_file_set_boolean (manifest, "kernel", "source-dirty", dirty);
-    }
-  else
-    {
-      g_key_file_remove_key (manifest, "kernel", "source-commit", NULL);
-      g_key_file_remove_key (manifest, "kernel", "source-dirty", NULL);
-    }
+  kwb_build_manifest_set_kernel (manifest, release, config_hash, self->source_dir, commit, dirty);
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       g_autofree char *file = g_build_filename (self->build_dir, files[i][1], NULL);
 
-      if (g_file_test (file, G_FILE_TEST_EXISTS))
-        g_key_file_set_string (manifest, "files", files[i][0], file);
-      else
-        g_key_file_remove_key (manifest, "files", files[i][0], NULL);
+      kwb_build_manifest_set_file (manifest, files[i][0],
+                                   g_file_test (file, G_FILE_TEST_EXISTS) ? file : NULL);
     }
   collect_modules (self->build_dir, modules, 0);
-  g_key_file_set_string_list (manifest, "files", "modules",
-                              (const char * const *) modules->pdata, modules->len);
-  g_key_file_set_string (manifest, "build", "finished", when);
-  g_key_file_set_double (manifest, "build", "seconds", seconds);
-  g_key_file_set_boolean (manifest, "build", "up-to-date", self->up_to_date);
-  g_key_file_set_integer (manifest, "build", "objects", self->objects_done);
+  kwb_build_manifest_set_modules (manifest, (const char * const *) modules->pdata, modules->len);
+  kwb_build_manifest_set_build (manifest, seconds, self->up_to_date, self->objects_done);
 
   /* Only a build that compiled from scratch tells how many objects a
    * config has; a partial one would make the next estimate low. */
   if (!self->up_to_date && self->objects_done > 0 &&
-      (self->configured || !g_key_file_has_key (manifest, "build", "full-objects", NULL)) &&
+      (self->configured || kwb_build_manifest_get_full_objects (manifest) == 0) &&
       g_strv_contains ((const char * const *) self->targets, "bzImage"))
     {
-      g_key_file_set_integer (manifest, "build", "full-objects", self->objects_done);
+      kwb_build_manifest_set_full_objects (manifest, self->objects_done);
       record_objects (self, config_hash, self->objects_done);
     }
-  g_key_file_save_to_file (manifest, path, NULL);
+  kwb_build_manifest_save (manifest, NULL);
   op_finish (self, NULL);
 }
 
@@ -1894,11 +1460,16 @@ start_operation (KwbKernelBuild      *self,
   self->log_path = g_build_filename (self->build_dir, LOG_NAME, NULL);
   self->configured = FALSE;
   self->up_to_date = FALSE;
-  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
-  set_progress (self, 0, 0);
+  kwb_build_runner_set_counting (self->runner, FALSE);
+  kwb_build_runner_set_problem_dir (self->runner, self->build_dir);
+  kwb_build_runner_reset (self->runner);
+  if (self->objects_done != 0 || self->objects_expected != 0)
+    {
+      self->objects_done = self->objects_expected = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_DONE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OBJECTS_EXPECTED]);
+    }
 
-  if (cancellable != NULL)
-    op->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), self, NULL);
   step_source (self);
 }
 

@@ -6,6 +6,9 @@
 
 #include <gio/gio.h>
 
+#include "kwb-build-problem.h"
+#include "kwb-build-runner.h"
+#include "kwb-build-stage.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -24,33 +27,6 @@ typedef enum {
   KWB_KERNEL_BUILD_ERROR_BUSY,          /* a build of this object is running */
 } KwbKernelBuildErrorCode;
 
-typedef enum {
-  KWB_KERNEL_BUILD_STAGE_IDLE,
-  KWB_KERNEL_BUILD_STAGE_EXTRACT,
-  KWB_KERNEL_BUILD_STAGE_CONFIG,
-  KWB_KERNEL_BUILD_STAGE_COMPILE,
-  KWB_KERNEL_BUILD_STAGE_LINK,
-  KWB_KERNEL_BUILD_STAGE_MODULES,
-  KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS,
-  KWB_KERNEL_BUILD_STAGE_INDEX,
-  KWB_KERNEL_BUILD_STAGE_DONE,
-} KwbKernelBuildStage;
-
-/* The first compiler or linker error of a failed build: the GUI opens
- * file at line. file is absolute when it could be resolved. */
-typedef struct {
-  char *file;
-  guint line;
-  guint column;
-  char *message;
-} KwbKernelBuildProblem;
-
-#define KWB_TYPE_KERNEL_BUILD_PROBLEM (kwb_kernel_build_problem_get_type ())
-GType                  kwb_kernel_build_problem_get_type (void) G_GNUC_CONST;
-KwbKernelBuildProblem *kwb_kernel_build_problem_copy     (const KwbKernelBuildProblem *problem);
-void                   kwb_kernel_build_problem_free     (KwbKernelBuildProblem       *problem);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbKernelBuildProblem, kwb_kernel_build_problem_free)
-
 #define KWB_TYPE_KERNEL_BUILD (kwb_kernel_build_get_type ())
 G_DECLARE_FINAL_TYPE (KwbKernelBuild, kwb_kernel_build, KWB, KERNEL_BUILD, GObject)
 
@@ -58,6 +34,7 @@ GQuark                 kwb_kernel_build_error_quark      (void);
 
 KwbKernelBuild        *kwb_kernel_build_new              (KwbProject           *project);
 KwbProject            *kwb_kernel_build_get_project      (KwbKernelBuild       *self);
+KwbBuildRunner        *kwb_kernel_build_get_runner       (KwbKernelBuild       *self);
 void                   kwb_kernel_build_set_jobs         (KwbKernelBuild       *self,
                                                           guint                 jobs);
 void                   kwb_kernel_build_setenv           (KwbKernelBuild       *self,
@@ -69,15 +46,14 @@ void                   kwb_kernel_build_set_make_targets (KwbKernelBuild       *
 char                  *kwb_kernel_build_dup_build_dir    (KwbKernelBuild       *self);
 const char            *kwb_kernel_build_get_source_dir   (KwbKernelBuild       *self);
 const char            *kwb_kernel_build_get_log_path     (KwbKernelBuild       *self);
-KwbKernelBuildStage    kwb_kernel_build_get_stage        (KwbKernelBuild       *self);
-const char            *kwb_kernel_build_stage_to_string  (KwbKernelBuildStage   stage);
+KwbBuildStage          kwb_kernel_build_get_stage        (KwbKernelBuild       *self);
 guint                  kwb_kernel_build_get_objects_done (KwbKernelBuild       *self);
 guint                  kwb_kernel_build_get_objects_expected (KwbKernelBuild   *self);
 double                 kwb_kernel_build_get_fraction     (KwbKernelBuild       *self);
 gboolean               kwb_kernel_build_get_up_to_date   (KwbKernelBuild       *self);
 gboolean               kwb_kernel_build_get_configured   (KwbKernelBuild       *self);
 GPtrArray             *kwb_kernel_build_get_findings     (KwbKernelBuild       *self);
-const KwbKernelBuildProblem *kwb_kernel_build_get_problem (KwbKernelBuild      *self);
+const KwbBuildProblem *kwb_kernel_build_get_problem      (KwbKernelBuild       *self);
 
 void                   kwb_kernel_build_configure_async  (KwbKernelBuild       *self,
                                                           GCancellable         *cancellable,
@@ -103,11 +79,5 @@ gboolean               kwb_kernel_build_check_build_dir  (const char           *
                                                           GError              **error);
 char                  *kwb_kernel_build_dup_shared_source_dir (const char      *tarball,
                                                           GError              **error);
-KwbKernelBuildProblem *kwb_kernel_build_parse_problem    (const char           *line,
-                                                          const char           *build_dir);
-KwbKernelBuildProblem *kwb_kernel_build_find_problem_in_log (const char        *log_text,
-                                                          const char           *build_dir);
-gboolean               kwb_kernel_build_is_progress_line (const char           *line,
-                                                          KwbKernelBuildStage  *stage);
 
 G_END_DECLS

@@ -8,7 +8,9 @@
  * keeps each file's modification time and rewrites only files that changed,
  * so make's own dependency tracking rebuilds just what was edited: a one
  * line change is a few seconds, and the kernel is never relinked. Errors
- * are reported in the user's file, not the copy.
+ * are reported in the user's file, not the copy. make runs through a
+ * KwbBuildRunner, like the kernel and BusyBox builds, with the project's
+ * -j.
  */
 #include "config.h"
 
@@ -21,34 +23,33 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "kwb-build-manifest.h"
 #include "kwb-module-build.h"
-#include "kwb-spawn.h"
 
 struct _KwbModuleBuild
 {
   GObject                parent_instance;
 
   KwbProject            *project;
+  guint                  jobs;
+  KwbBuildRunner        *runner;
   GTask                 *task;
   GStrv                  sources;     /* absolute [modules] projects folders */
   guint                  next;
-  GSubprocess           *make;
-  GDataInputStream      *out;
-  GString               *log;         /* this module's make output */
+  GOutputStream         *log;         /* this module's make output */
   char                  *log_path;
   char                  *kernel_build;
+  char                  *kernel_source;
   char                  *current_source;
   char                  *current_build;
-  KwbKernelBuildProblem *problem;
+  KwbBuildProblem       *problem;
   GPtrArray             *modules;     /* char *: built .ko files */
-  gulong                 cancel_id;
 };
 
 G_DEFINE_FINAL_TYPE (KwbModuleBuild, kwb_module_build, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kwb-module-build-error-quark, kwb_module_build_error)
 
 enum {
-  LINE,
   MODULE_STARTED,
   N_SIGNALS
 };
@@ -63,16 +64,15 @@ kwb_module_build_finalize (GObject *object)
   KwbModuleBuild *self = (KwbModuleBuild *) object;
 
   g_clear_object (&self->project);
+  g_clear_object (&self->runner);
   g_strfreev (self->sources);
-  g_clear_object (&self->make);
-  g_clear_object (&self->out);
-  if (self->log != NULL)
-    g_string_free (self->log, TRUE);
+  g_clear_object (&self->log);
   g_free (self->log_path);
   g_free (self->kernel_build);
+  g_free (self->kernel_source);
   g_free (self->current_source);
   g_free (self->current_build);
-  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
+  g_clear_pointer (&self->problem, kwb_build_problem_free);
   g_ptr_array_unref (self->modules);
   G_OBJECT_CLASS (kwb_module_build_parent_class)->finalize (object);
 }
@@ -84,13 +84,6 @@ kwb_module_build_class_init (KwbModuleBuildClass *klass)
 
   object_class->finalize = kwb_module_build_finalize;
 
-  /**
-   * KwbModuleBuild::line:
-   * @line: one line of make's output
-   */
-  signals[LINE] =
-    g_signal_new ("line", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * KwbModuleBuild::module-started:
    * @source: the module project folder now being built
@@ -104,6 +97,8 @@ static void
 kwb_module_build_init (KwbModuleBuild *self)
 {
   self->modules = g_ptr_array_new_with_free_func (g_free);
+  self->runner = kwb_build_runner_new ();
+  kwb_build_runner_set_counting (self->runner, TRUE);
 }
 
 KwbModuleBuild *
@@ -117,7 +112,25 @@ kwb_module_build_new (KwbProject *project)
   return self;
 }
 
-const KwbKernelBuildProblem *kwb_module_build_get_problem (KwbModuleBuild *self) { return self->problem; }
+/* Returns: (transfer none): what runs make: its ::line-received and
+ * ::progress-changed are the build's. */
+KwbBuildRunner *
+kwb_module_build_get_runner (KwbModuleBuild *self)
+{
+  g_return_val_if_fail (KWB_IS_MODULE_BUILD (self), NULL);
+  return self->runner;
+}
+
+/* 0: the project's [kernel] jobs, or one per CPU. */
+void
+kwb_module_build_set_jobs (KwbModuleBuild *self,
+                           guint           jobs)
+{
+  g_return_if_fail (KWB_IS_MODULE_BUILD (self));
+  self->jobs = jobs;
+}
+
+const KwbBuildProblem *kwb_module_build_get_problem (KwbModuleBuild *self) { return self->problem; }
 GPtrArray *kwb_module_build_get_modules (KwbModuleBuild *self) { return self->modules; }
 const char *kwb_module_build_get_log_path (KwbModuleBuild *self) { return self->log_path; }
 
@@ -265,54 +278,47 @@ finish_error (KwbModuleBuild *self,
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
-  if (self->cancel_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), self->cancel_id);
-  self->cancel_id = 0;
+  kwb_build_runner_set_log (self->runner, NULL);
+  if (self->log != NULL)
+    g_output_stream_close (self->log, NULL, NULL);
+  g_clear_object (&self->log);
   g_task_return_error (task, error);
 }
 
-/* The problem's file is in our copy: show the user's. */
 static void
-map_problem (KwbModuleBuild *self)
-{
-  if (self->problem == NULL || self->problem->file == NULL)
-    return;
-  if (g_str_has_prefix (self->problem->file, self->current_build) &&
-      self->problem->file[strlen (self->current_build)] == '/')
-    {
-      char *mapped = g_build_filename (self->current_source,
-                                       self->problem->file + strlen (self->current_build) + 1, NULL);
-
-      g_free (self->problem->file);
-      self->problem->file = mapped;
-    }
-}
-
-static void
-make_waited_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+make_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(KwbModuleBuild) self = user_data;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable;
 
   if (self->task == NULL)
     return;
-  cancellable = g_task_get_cancellable (self->task);
-  g_file_set_contents (self->log_path, self->log->str, self->log->len, NULL);
-  if (!g_subprocess_wait_finish (G_SUBPROCESS (object), result, &error) ||
-      g_cancellable_is_cancelled (cancellable))
+  kwb_build_runner_set_log (self->runner, NULL);
+  if (self->log != NULL)
+    g_output_stream_close (self->log, NULL, NULL);
+  g_clear_object (&self->log);
+  if (!kwb_build_runner_run_finish (self->runner, result, &error))
     {
-      finish_error (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                       _("The module build was cancelled")));
-      return;
-    }
-  if (!g_subprocess_get_successful (G_SUBPROCESS (object)))
-    {
-      g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
-      self->problem = kwb_kernel_build_find_problem_in_log (self->log->str, self->current_build);
-      map_problem (self);
+      const KwbBuildProblem *problem = kwb_build_runner_get_problem (self->runner);
+
+      if (!g_error_matches (error, KWB_BUILD_RUNNER_ERROR, KWB_BUILD_RUNNER_ERROR_FAILED))
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            finish_error (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             _("The module build was cancelled")));
+          else
+            finish_error (self, g_steal_pointer (&error));
+          return;
+        }
+      g_clear_pointer (&self->problem, kwb_build_problem_free);
+      if (problem != NULL)
+        {
+          self->problem = kwb_build_problem_copy (problem);
+          /* The problem's file is in our copy: show the user's. */
+          kwb_build_problem_remap (self->problem, self->current_build, self->current_source);
+        }
       if (self->problem != NULL && self->problem->file != NULL)
         finish_error (self, g_error_new (KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COMPILE,
                                          _("Building the module in %s failed: %s:%u: %s (full log: %s)"),
@@ -340,40 +346,11 @@ make_waited_cb (GObject      *object,
 }
 
 static void
-read_line_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(KwbModuleBuild) self = user_data;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
-                                                                     result, NULL, NULL);
-
-  if (line == NULL)
-    {
-      /* EOF (or not UTF-8: keep reading would loop): wait for make. */
-      g_subprocess_wait_async (self->make, NULL, make_waited_cb, g_object_ref (self));
-      return;
-    }
-  g_string_append (self->log, line);
-  g_string_append_c (self->log, '\n');
-  g_signal_emit (self, signals[LINE], 0, line);
-  g_data_input_stream_read_line_async (self->out, G_PRIORITY_DEFAULT, NULL, read_line_cb, g_object_ref (self));
-}
-
-static void
-cancelled_cb (GCancellable   *cancellable,
-              KwbModuleBuild *self)
-{
-  if (self->make != NULL)
-    kwb_spawn_kill_group (self->make, SIGTERM);
-}
-
-static void
 build_next (KwbModuleBuild *self)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) log_file = NULL;
   g_autofree char *ccache = NULL;
   const char *source;
 
@@ -381,9 +358,7 @@ build_next (KwbModuleBuild *self)
     {
       g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
-      if (self->cancel_id != 0)
-        g_cancellable_disconnect (g_task_get_cancellable (task), self->cancel_id);
-      self->cancel_id = 0;
+      kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_DONE, 0);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -408,7 +383,11 @@ build_next (KwbModuleBuild *self)
         return;
       }
   }
-  if (!sync_tree (source, self->current_build, &error))
+  /* A copy inside the folder it copies would copy itself forever; one in
+   * the kernel tree would write into it. */
+  if (!kwb_build_runner_check_out_of_tree (source, self->current_build, "[modules] build-dir", &error) ||
+      !kwb_build_runner_check_out_of_tree (self->kernel_source, self->current_build, "[modules] build-dir", &error) ||
+      !sync_tree (source, self->current_build, &error))
     {
       finish_error (self, g_steal_pointer (&error));
       return;
@@ -416,14 +395,26 @@ build_next (KwbModuleBuild *self)
 
   g_free (self->log_path);
   self->log_path = g_build_filename (self->current_build, "kwb-build.log", NULL);
-  g_string_truncate (self->log, 0);
+  log_file = g_file_new_for_path (self->log_path);
+  g_clear_object (&self->log);
+  self->log = G_OUTPUT_STREAM (g_file_replace (log_file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+  if (self->log == NULL)
+    {
+      finish_error (self, g_error_new (KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COPY,
+                                       _("Cannot write the module build log %s: %s"),
+                                       self->log_path, error->message));
+      return;
+    }
+  kwb_build_runner_set_log (self->runner, self->log);
+  kwb_build_runner_set_problem_dir (self->runner, self->current_build);
+  kwb_build_runner_clear_problem (self->runner);
 
   argv = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (argv, g_strdup ("make"));
   g_ptr_array_add (argv, g_strdup ("-C"));
   g_ptr_array_add (argv, g_strdup (self->kernel_build));
   g_ptr_array_add (argv, g_strdup_printf ("M=%s", self->current_build));
-  g_ptr_array_add (argv, g_strdup ("-j2"));
+  g_ptr_array_add (argv, g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, self->jobs)));
   /* The kernel was built with ccache when it is there (kwb-kernel-build.c):
    * the same compiler line keeps kbuild from warning about a mismatch. */
   if ((ccache = g_find_program_in_path ("ccache")) != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
@@ -431,21 +422,8 @@ build_next (KwbModuleBuild *self)
   g_ptr_array_add (argv, g_strdup ("modules"));
   g_ptr_array_add (argv, NULL);
 
-  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_unsetenv (launcher, "MAKEFLAGS");
-  g_subprocess_launcher_unsetenv (launcher, "MFLAGS");
-  g_subprocess_launcher_unsetenv (launcher, "MAKELEVEL");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
-  g_clear_object (&self->make);
-  self->make = kwb_spawn (launcher, (const char * const *) argv->pdata, "make", &error);
-  if (self->make == NULL)
-    {
-      finish_error (self, g_steal_pointer (&error));
-      return;
-    }
-  g_clear_object (&self->out);
-  self->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->make));
-  g_data_input_stream_read_line_async (self->out, G_PRIORITY_DEFAULT, NULL, read_line_cb, g_object_ref (self));
+  kwb_build_runner_run_async (self->runner, (const char * const *) argv->pdata, "make", NULL, NULL, NULL,
+                              g_task_get_cancellable (self->task), make_done_cb, g_object_ref (self));
 }
 
 void
@@ -493,12 +471,16 @@ kwb_module_build_build_async (KwbModuleBuild      *self,
   self->sources = g_strv_builder_end (b);
   self->next = 0;
   g_ptr_array_set_size (self->modules, 0);
-  g_clear_pointer (&self->problem, kwb_kernel_build_problem_free);
-  if (self->log == NULL)
-    self->log = g_string_new (NULL);
+  g_clear_pointer (&self->problem, kwb_build_problem_free);
+  {
+    g_autoptr(KwbBuildManifest) manifest = kwb_build_manifest_new (self->kernel_build);
+
+    g_free (self->kernel_source);
+    self->kernel_source = kwb_build_manifest_dup_source (manifest);
+  }
+  kwb_build_runner_reset (self->runner);
+  kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_MODULES, 0);
   self->task = g_steal_pointer (&task);
-  if (cancellable != NULL)
-    self->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (cancelled_cb), self, NULL);
   build_next (self);
 }
 

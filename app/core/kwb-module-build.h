@@ -6,7 +6,8 @@
 
 #include <gio/gio.h>
 
-#include "kwb-kernel-build.h"
+#include "kwb-build-problem.h"
+#include "kwb-build-runner.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -29,8 +30,11 @@ G_DECLARE_FINAL_TYPE (KwbModuleBuild, kwb_module_build, KWB, MODULE_BUILD, GObje
 GQuark           kwb_module_build_error_quark   (void);
 
 KwbModuleBuild  *kwb_module_build_new           (KwbProject          *project);
-/* Builds every [modules] projects folder in turn. Signals: `line` (make's
- * output), `module-started` (the folder). */
+void             kwb_module_build_set_jobs      (KwbModuleBuild      *self,
+                                                 guint                jobs);
+KwbBuildRunner  *kwb_module_build_get_runner    (KwbModuleBuild      *self);
+/* Builds every [modules] projects folder in turn. Signals: `module-started`
+ * (the folder); make's output and progress are the runner's. */
 void             kwb_module_build_build_async   (KwbModuleBuild      *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
@@ -39,7 +43,7 @@ gboolean         kwb_module_build_build_finish  (KwbModuleBuild      *self,
                                                  GAsyncResult        *result,
                                                  GError             **error);
 /* The first compiler error of a failed build, its file in the user's folder. */
-const KwbKernelBuildProblem *kwb_module_build_get_problem (KwbModuleBuild *self);
+const KwbBuildProblem *kwb_module_build_get_problem (KwbModuleBuild   *self);
 /* The .ko files built (after a build). */
 GPtrArray       *kwb_module_build_get_modules   (KwbModuleBuild      *self);
 const char      *kwb_module_build_get_log_path  (KwbModuleBuild      *self);

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-kernel-build.h"
+#include "kwb-build-manifest.h"
 #include "kwb-session-config.h"
 
 struct _KwbSessionConfig
@@ -121,13 +122,10 @@ resolve_source_dir (KwbProject *project,
     return found;
   if (build_dir != NULL)
     {
-      g_autofree char *manifest = g_build_filename (build_dir, "kwb-manifest.ini", NULL);
-      g_autoptr(GKeyFile) kf = g_key_file_new ();
-      g_autofree char *built_from = NULL;
+      g_autoptr(KwbBuildManifest) manifest = kwb_build_manifest_new (build_dir);
+      g_autofree char *built_from = kwb_build_manifest_dup_source (manifest);
 
-      if (g_key_file_load_from_file (kf, manifest, G_KEY_FILE_NONE, NULL) &&
-          (built_from = g_key_file_get_string (kf, "kernel", "source", NULL)) != NULL &&
-          (found = tree_in (built_from)) != NULL)
+      if (built_from != NULL && (found = tree_in (built_from)) != NULL)
         return found;
     }
   if ((found = tree_in (extract)) != NULL)

@@ -9,12 +9,28 @@
  * PDEATHSIG fires when the *thread* that forked exits, not the process. Spawn
  * only from the main thread (or another thread that lives as long as the
  * child); never from a GTask worker thread, whose end would kill the child.
+ *
+ * PDEATHSIG reaches only our direct child. A build is a tree (make, sub-makes,
+ * cc1, as, ld) that outlives a SIGKILLed make, so a build is started guarded
+ * (kwb_spawn_launcher_new_guarded): the group leader is a tiny watchdog,
+ * forked from the child before exec, that runs the command as its own child
+ * and holds the read end of a pipe whose write end only we hold. When we die
+ * the kernel closes our end; the watchdog reads EOF and SIGKILLs its whole
+ * group. When the command exits, the watchdog exits with its status, so the
+ * caller sees the command's exit status. Chosen over PR_SET_CHILD_SUBREAPER:
+ * a subreaper must itself be alive to act, and we are the one being killed.
+ * The watchdog is the command's parent rather than its child because make
+ * (and gdb, and sh's `wait`) reap every child they have, known or not.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -34,6 +50,163 @@ child_setup (gpointer user_data)
    * ever send the signal. */
   if (getppid () != parent)
     _exit (127);
+}
+
+typedef struct {
+  pid_t parent;
+  int   guard_read;
+  int   guard_write;
+} GuardData;
+
+static void
+guard_data_free (gpointer data)
+{
+  GuardData *guard = data;
+
+  if (guard->guard_read >= 0)
+    close (guard->guard_read);
+  g_free (guard);
+}
+
+static void
+on_watchdog_signal (int signum)
+{
+}
+
+/* Only async-signal-safe calls from here on: we are a fork of a process
+ * that may have had threads. */
+G_GNUC_NORETURN static void
+watchdog_main (pid_t           command,
+               int             guard,
+               const sigset_t *unblocked)
+{
+  struct sigaction sa = { 0 };
+  int devnull = open ("/dev/null", O_RDWR);
+  int status;
+
+  /* Keep no pipe open: the caller's reader waits for EOF on the output. */
+  if (devnull >= 0)
+    {
+      dup2 (devnull, 0);
+      dup2 (devnull, 1);
+      dup2 (devnull, 2);
+    }
+  if (guard != 3)
+    {
+      dup2 (guard, 3);
+      guard = 3;
+    }
+  if (syscall (SYS_close_range, 4, ~0U, 0) != 0)
+    for (int fd = 4; fd < 4096; fd++)
+      close (fd);
+
+  /* A cancel sends SIGTERM to the group: the command handles it, and we
+   * report how it ended. */
+  sa.sa_handler = on_watchdog_signal;
+  sigaction (SIGCHLD, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = guard, .events = POLLIN };
+      pid_t r = waitpid (command, &status, WNOHANG);
+
+      if (r == command)
+        {
+          if (WIFEXITED (status))
+            _exit (WEXITSTATUS (status));
+          sa.sa_handler = SIG_DFL;
+          sigaction (WTERMSIG (status), &sa, NULL);
+          sigprocmask (SIG_SETMASK, unblocked, NULL);
+          kill (getpid (), WTERMSIG (status));
+          _exit (128 + WTERMSIG (status));
+        }
+      if (ppoll (&pfd, 1, NULL, unblocked) > 0)
+        {
+          char byte;
+
+          if (read (guard, &byte, 1) <= 0)
+            {
+              /* Our starter is gone: nothing of the build may stay. */
+              kill (0, SIGKILL);
+              _exit (137);
+            }
+        }
+    }
+}
+
+static void
+child_setup_guarded (gpointer user_data)
+{
+  GuardData *guard = user_data;
+  sigset_t chld, old;
+  pid_t watchdog, command;
+
+  /* No PDEATHSIG here: the watchdog must outlive us to kill the group.
+   * If we died already, its read gets EOF at once. */
+  setpgid (0, 0);
+
+  /* SIGCHLD stays blocked until ppoll, which unblocks it atomically: an
+   * exit between waitpid and ppoll cannot be missed. */
+  sigemptyset (&chld);
+  sigaddset (&chld, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &chld, &old);
+  watchdog = getpid ();
+  command = fork ();
+  if (command < 0)
+    _exit (127);
+  if (command == 0)
+    {
+      /* The command: execs when we return. Both guard ends are O_CLOEXEC. */
+      sigprocmask (SIG_SETMASK, &old, NULL);
+      prctl (PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid () != watchdog)
+        _exit (127);
+      return;
+    }
+  close (guard->guard_write);
+  sigdelset (&old, SIGCHLD);
+  watchdog_main (command, guard->guard_read, &old);
+}
+
+/**
+ * kwb_spawn_launcher_new_guarded:
+ * @guard_fd: (out): the pipe end to keep open while the process runs, and
+ *   to close once it has exited
+ *
+ * A launcher for a process tree that must die with us (see the design note).
+ * Use it for one kwb_spawn() only.
+ */
+GSubprocessLauncher *
+kwb_spawn_launcher_new_guarded (GSubprocessFlags   flags,
+                                int               *guard_fd,
+                                GError           **error)
+{
+  GSubprocessLauncher *launcher;
+  GuardData *guard;
+  int fds[2];
+
+  g_return_val_if_fail (guard_fd != NULL, NULL);
+
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, KWB_SPAWN_ERROR, KWB_SPAWN_ERROR_FAILED,
+                   _("Cannot create a pipe to start a build: %s"), g_strerror (saved));
+      return NULL;
+    }
+  guard = g_new0 (GuardData, 1);
+  guard->parent = getpid ();
+  guard->guard_read = fds[0];
+  guard->guard_write = fds[1];
+  *guard_fd = fds[1];
+  launcher = g_subprocess_launcher_new (flags);
+  /* The read end is closed here when the launcher goes: after the spawn. */
+  g_subprocess_launcher_set_child_setup (launcher, child_setup_guarded, guard, guard_data_free);
+  return launcher;
 }
 
 GSubprocessLauncher *

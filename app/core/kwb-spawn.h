@@ -18,6 +18,9 @@ typedef enum {
 GQuark                kwb_spawn_error_quark      (void);
 
 GSubprocessLauncher  *kwb_spawn_launcher_new     (GSubprocessFlags     flags);
+GSubprocessLauncher  *kwb_spawn_launcher_new_guarded (GSubprocessFlags flags,
+                                                  int                 *guard_fd,
+                                                  GError             **error);
 GSubprocess          *kwb_spawn                  (GSubprocessLauncher *launcher,
                                                   const char * const  *argv,
                                                   const char          *debian_package,

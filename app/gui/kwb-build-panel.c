@@ -2,12 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * One button runs the stages in order: BusyBox (only when built from
- * source), the kernel (configured when needed; make notices when it is up to
- * date), the project's out-of-tree modules (only when it has some: each
- * is rebuilt only when its sources changed, and the kernel is never
- * relinked for them), then the initramfs, which takes the kernel's release
- * and the modules. The first compiler error is a row; activating it emits
+ * One button runs KwbBuildPipeline, which owns the order of the stages
+ * (BusyBox, the kernel, modules, the initramfs) and is what `kwb build`
+ * runs too; this widget only shows its signals, with the same progress
+ * words as the command line. The first compiler error is a row; activating it emits
  * ::location-activated with the file and line, which the owner opens in the
  * source view (the wizard forwards it to the main window's
  * "win.open-location" action as "FILE:LINE").
@@ -17,35 +15,28 @@
 #include <glib/gi18n.h>
 
 #include "kwb-build-panel.h"
-#include "kwb-busybox.h"
-#include "kwb-initramfs.h"
-#include "kwb-kernel-build.h"
-#include "kwb-module-build.h"
+#include "kwb-build-pipeline.h"
 #include "kwb-setup.h"
 
-typedef enum {
-  STAGE_BUSYBOX,
-  STAGE_KERNEL,
-  STAGE_MODULES,
-  STAGE_INITRAMFS,
-  N_STAGES
-} Stage;
+typedef KwbBuildStep Stage;
+
+#define STAGE_BUSYBOX   KWB_BUILD_STEP_BUSYBOX
+#define STAGE_KERNEL    KWB_BUILD_STEP_KERNEL
+#define STAGE_MODULES   KWB_BUILD_STEP_MODULES
+#define STAGE_INITRAMFS KWB_BUILD_STEP_INITRAMFS
+#define N_STAGES        KWB_BUILD_N_STEPS
 
 struct _KwbBuildPanel
 {
   GtkBox          parent_instance;
 
-  KwbProject     *project;
-  GCancellable   *cancellable;
-  KwbBusybox     *busybox;
-  KwbKernelBuild *kernel;
-  KwbModuleBuild *modules;
-  KwbInitramfs   *initramfs;
-  gboolean        running;
-  gboolean        succeeded;
-  gboolean        disposed;   /* results arriving after dispose touch no widget */
-  gboolean        skip_kernel;
-  guint           pulse_id;
+  KwbProject       *project;
+  GCancellable     *cancellable;
+  KwbBuildPipeline *pipeline;
+  gboolean          running;
+  gboolean          succeeded;
+  gboolean          disposed;   /* results arriving after dispose touch no widget */
+  guint             pulse_id;
 
   AdwActionRow   *rows[N_STAGES];
   GtkProgressBar *bars[N_STAGES];
@@ -77,8 +68,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void run_stage (KwbBuildPanel *self, Stage stage);
 
 static void
 append_log (KwbBuildPanel *self,
@@ -147,14 +136,9 @@ finish (KwbBuildPanel *self,
   gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), "success");
   if (error == NULL)
     {
-      g_autoptr(GError) save_error = NULL;
-
       gtk_label_set_label (self->result_label, _("Everything is built: the kernel is ready to debug."));
       gtk_widget_add_css_class (GTK_WIDGET (self->result_label), "success");
       gtk_button_set_label (self->build_button, _("_Build Again"));
-      kwb_project_set_string (self->project, "project", "pending-rebuild", "none");
-      if (!kwb_project_save (self->project, &save_error))
-        g_warning ("Could not save %s: %s", kwb_project_get_directory (self->project), save_error->message);
     }
   else
     {
@@ -206,49 +190,10 @@ stage_failed (KwbBuildPanel *self,
   finish (self, error);
 }
 
-/* BusyBox */
-
-static void
-on_busybox_progress (KwbBusybox    *busybox,
-                     GParamSpec    *pspec,
-                     KwbBuildPanel *self)
-{
-  const char *phase = kwb_busybox_get_phase (busybox);
-
-  stop_pulse (self);
-  gtk_progress_bar_set_fraction (self->bars[STAGE_BUSYBOX], kwb_busybox_get_fraction (busybox));
-  if (phase)
-    set_stage_status (self, STAGE_BUSYBOX, phase);
-}
-
-static void
-on_busybox_built (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(KwbBuildPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *binary = kwb_busybox_build_finish (KWB_BUSYBOX (source), result, &error);
-
-  if (self->disposed)
-    return;
-  if (binary == NULL)
-    {
-      stage_failed (self, STAGE_BUSYBOX, error);
-      return;
-    }
-  {
-    g_autofree char *status = g_strdup_printf (_("Built: %s"), binary);
-
-    stage_done (self, STAGE_BUSYBOX, status);
-  }
-  run_stage (self, STAGE_KERNEL);
-}
-
 /* The first compiler or linker error, as a row that opens its line. */
 static void
-show_problem (KwbBuildPanel               *self,
-              const KwbKernelBuildProblem *problem)
+show_problem (KwbBuildPanel         *self,
+              const KwbBuildProblem *problem)
 {
   g_autofree char *title = NULL;
   g_autofree char *message = NULL;
@@ -265,225 +210,89 @@ show_problem (KwbBuildPanel               *self,
   gtk_widget_set_visible (self->problem_list, TRUE);
 }
 
-/* Kernel */
+/* The pipeline's signals */
 
 static void
-on_kernel_progress (KwbKernelBuild *build,
-                    GParamSpec     *pspec,
-                    KwbBuildPanel  *self)
+on_step_started (KwbBuildPipeline *pipeline,
+                 int               step,
+                 KwbBuildPanel    *self)
 {
-  KwbKernelBuildStage stage = kwb_kernel_build_get_stage (build);
-  guint done = kwb_kernel_build_get_objects_done (build);
-  guint expected = kwb_kernel_build_get_objects_expected (build);
+  set_stage_status (self, step, _("Starting…"));
+  start_pulse (self, step);
+}
+
+static void
+on_step_status (KwbBuildPipeline *pipeline,
+                int               step,
+                const char       *status,
+                KwbBuildPanel    *self)
+{
+  set_stage_status (self, step, status);
+}
+
+static void
+on_progress (KwbBuildPipeline *pipeline,
+             int               step,
+             int               stage,
+             guint             done,
+             guint             total,
+             KwbBuildPanel    *self)
+{
   g_autofree char *status = NULL;
 
-  if (stage == KWB_KERNEL_BUILD_STAGE_COMPILE && expected > 0)
+  /* A build starting over says nothing yet: "Starting…" stays. */
+  if (stage == KWB_BUILD_STAGE_IDLE)
+    return;
+  status = kwb_build_stage_format_progress (stage, done, total);
+  if (total > 0)
     {
       stop_pulse (self);
-      gtk_progress_bar_set_fraction (self->bars[STAGE_KERNEL], kwb_kernel_build_get_fraction (build));
-      status = g_strdup_printf (_("Compiling: %u of about %u files"), done, expected);
+      gtk_progress_bar_set_fraction (self->bars[step], kwb_build_stage_get_percent (stage, done, total) / 100.0);
     }
-  else
-    {
-      if (self->pulse_id == 0 && stage != KWB_KERNEL_BUILD_STAGE_DONE)
-        start_pulse (self, STAGE_KERNEL);
-      status = g_strdup (kwb_kernel_build_stage_to_string (stage));
-    }
-  set_stage_status (self, STAGE_KERNEL, status);
+  else if (self->pulse_id == 0 && stage != KWB_BUILD_STAGE_DONE)
+    start_pulse (self, step);
+  set_stage_status (self, step, status);
 }
 
 static void
-on_kernel_line (KwbKernelBuild *build,
-                const char     *line,
-                KwbBuildPanel  *self)
+on_line (KwbBuildPipeline *pipeline,
+         const char       *line,
+         KwbBuildPanel    *self)
 {
   append_log (self, line);
 }
 
 static void
-on_kernel_built (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_step_finished (KwbBuildPipeline *pipeline,
+                  int               step,
+                  const char       *status,
+                  KwbBuildPanel    *self)
 {
-  g_autoptr(KwbBuildPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  KwbKernelBuild *build = KWB_KERNEL_BUILD (source);
-  gboolean ok = kwb_kernel_build_build_finish (build, result, &error);
-
-  if (self->disposed)
-    return;
-  if (!ok)
-    {
-      show_problem (self, kwb_kernel_build_get_problem (build));
-      stage_failed (self, STAGE_KERNEL, error);
-      return;
-    }
-  stage_done (self, STAGE_KERNEL,
-              kwb_kernel_build_get_up_to_date (build) ? _("Up to date") : _("Built"));
-  run_stage (self, STAGE_MODULES);
-}
-
-/* Modules */
-
-
-static void
-on_module_started (KwbModuleBuild *build,
-                   const char     *source,
-                   KwbBuildPanel  *self)
-{
-  g_autofree char *name = g_path_get_basename (source);
-  g_autofree char *status = g_strdup_printf (_("Building %s"), name);
-
-  set_stage_status (self, STAGE_MODULES, status);
+  stage_done (self, step, status);
+  if (step == STAGE_INITRAMFS)
+    append_log (self, status);
 }
 
 static void
-on_module_line (KwbModuleBuild *build,
-                const char     *line,
-                KwbBuildPanel  *self)
-{
-  append_log (self, line);
-}
-
-static void
-on_modules_built (GObject      *source,
+on_pipeline_done (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   g_autoptr(KwbBuildPanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  KwbModuleBuild *build = KWB_MODULE_BUILD (source);
-  g_autofree char *status = NULL;
-  GPtrArray *built;
+  KwbBuildPipeline *pipeline = KWB_BUILD_PIPELINE (source);
 
   if (self->disposed)
     return;
-  if (!kwb_module_build_build_finish (build, result, &error))
+  if (!kwb_build_pipeline_run_finish (pipeline, result, &error))
     {
-      show_problem (self, kwb_module_build_get_problem (build));
-      stage_failed (self, STAGE_MODULES, error);
+      Stage failed = kwb_build_pipeline_get_failed_step (pipeline);
+
+      show_problem (self, kwb_build_pipeline_get_problem (pipeline));
+      stage_failed (self, failed < N_STAGES ? failed : STAGE_INITRAMFS, error);
       return;
     }
-  built = kwb_module_build_get_modules (build);
-  status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u module ready", "%u modules ready",
-                                         built ? built->len : 0),
-                            built ? built->len : 0);
-  stage_done (self, STAGE_MODULES, status);
-  run_stage (self, STAGE_INITRAMFS);
-}
-
-static gboolean
-has_module_projects (KwbBuildPanel *self)
-{
-  g_auto(GStrv) projects = kwb_project_dup_string_list (self->project, "modules", "projects");
-
-  return projects != NULL && projects[0] != NULL;
-}
-
-/* Initramfs */
-
-static void
-on_initramfs_built (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(KwbBuildPanel) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *output = kwb_initramfs_build_finish (KWB_INITRAMFS (source), result, &error);
-  g_autofree char *status = NULL;
-
-  if (self->disposed)
-    return;
-  if (output == NULL)
-    {
-      stage_failed (self, STAGE_INITRAMFS, error);
-      return;
-    }
-  status = g_strdup_printf (_("Written: %s"), output);
-  stage_done (self, STAGE_INITRAMFS, status);
-  append_log (self, status);
   finish (self, NULL);
-}
-
-static void
-run_stage (KwbBuildPanel *self,
-           Stage          stage)
-{
-  set_stage_status (self, stage, _("Starting…"));
-  switch (stage)
-    {
-    case STAGE_BUSYBOX:
-      g_clear_object (&self->busybox);
-      self->busybox = kwb_busybox_new (self->project);
-      g_signal_connect_object (self->busybox, "notify::fraction", G_CALLBACK (on_busybox_progress), self, 0);
-      g_signal_connect_object (self->busybox, "notify::phase", G_CALLBACK (on_busybox_progress), self, 0);
-      start_pulse (self, stage);
-      kwb_busybox_build_async (self->busybox, self->cancellable, on_busybox_built, g_object_ref (self));
-      break;
-
-    case STAGE_KERNEL:
-      if (self->skip_kernel)
-        {
-          stage_done (self, stage, _("Not needed: only the initramfs changed"));
-          run_stage (self, STAGE_MODULES);
-          return;
-        }
-      g_clear_object (&self->kernel);
-      self->kernel = kwb_kernel_build_new (self->project);
-      g_signal_connect_object (self->kernel, "notify::stage", G_CALLBACK (on_kernel_progress), self, 0);
-      g_signal_connect_object (self->kernel, "notify::objects-done", G_CALLBACK (on_kernel_progress), self, 0);
-      g_signal_connect_object (self->kernel, "line-logged", G_CALLBACK (on_kernel_line), self, 0);
-      start_pulse (self, stage);
-      kwb_kernel_build_build_async (self->kernel, self->cancellable, on_kernel_built, g_object_ref (self));
-      break;
-
-    case STAGE_MODULES:
-      if (!has_module_projects (self))
-        {
-          stage_done (self, stage, _("No module projects"));
-          run_stage (self, STAGE_INITRAMFS);
-          return;
-        }
-      g_clear_object (&self->modules);
-      self->modules = kwb_module_build_new (self->project);
-      g_signal_connect_object (self->modules, "module-started", G_CALLBACK (on_module_started), self, 0);
-      g_signal_connect_object (self->modules, "line", G_CALLBACK (on_module_line), self, 0);
-      start_pulse (self, stage);
-      kwb_module_build_build_async (self->modules, self->cancellable, on_modules_built, g_object_ref (self));
-      break;
-
-    case STAGE_INITRAMFS:
-      g_clear_object (&self->initramfs);
-      self->initramfs = kwb_initramfs_new (self->project);
-      start_pulse (self, stage);
-      kwb_initramfs_build_async (self->initramfs, self->cancellable, on_initramfs_built, g_object_ref (self));
-      break;
-
-    case N_STAGES:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static gboolean
-busybox_from_source (KwbBuildPanel *self)
-{
-  g_autofree char *source = kwb_project_dup_string (self->project, "busybox", "source");
-
-  return g_strcmp0 (source, "tree") == 0;
-}
-
-/* Only initramfs keys changed since a kernel build that finished (it wrote
- * its manifest): the kernel stage has nothing to do. */
-static gboolean
-initramfs_only (KwbBuildPanel *self)
-{
-  g_autofree char *word = kwb_project_dup_string (self->project, "project", "pending-rebuild");
-  g_autofree char *build_dir = kwb_project_dup_path (self->project, "kernel", "build-dir");
-  g_autofree char *manifest = build_dir ? g_build_filename (build_dir, "kwb-manifest.ini", NULL) : NULL;
-
-  return kwb_rebuild_from_string (word) == KWB_REBUILD_INITRAMFS &&
-         manifest != NULL && g_file_test (manifest, G_FILE_TEST_IS_REGULAR);
 }
 
 void
@@ -502,12 +311,12 @@ kwb_build_panel_start (KwbBuildPanel *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->bars[i]), "error");
       set_stage_status (self, i, _("Waiting"));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->rows[STAGE_BUSYBOX]), busybox_from_source (self));
-  self->skip_kernel = initramfs_only (self);
+  for (guint i = 0; i < N_STAGES; i++)
+    gtk_widget_set_visible (GTK_WIDGET (self->rows[i]), kwb_build_pipeline_get_step_shown (self->pipeline, i));
   self->succeeded = FALSE;
   self->cancellable = g_cancellable_new ();
   set_running (self, TRUE);
-  run_stage (self, busybox_from_source (self) ? STAGE_BUSYBOX : STAGE_KERNEL);
+  kwb_build_pipeline_run_async (self->pipeline, self->cancellable, on_pipeline_done, g_object_ref (self));
 }
 
 void
@@ -562,15 +371,10 @@ kwb_build_panel_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   stop_pulse (self);
   /* A cancelled build still reports until it has stopped. */
-  if (self->busybox)
-    g_signal_handlers_disconnect_by_data (self->busybox, self);
-  if (self->kernel)
-    g_signal_handlers_disconnect_by_data (self->kernel, self);
+  if (self->pipeline)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->busybox);
-  g_clear_object (&self->kernel);
-  g_clear_object (&self->modules);
-  g_clear_object (&self->initramfs);
+  g_clear_object (&self->pipeline);
   G_OBJECT_CLASS (kwb_build_panel_parent_class)->dispose (object);
 }
 
@@ -643,8 +447,6 @@ kwb_build_panel_class_init (KwbBuildPanelClass *klass)
 static void
 kwb_build_panel_init (KwbBuildPanel *self)
 {
-  static const char *titles[N_STAGES] = { N_("BusyBox"), N_("Kernel"), N_("Modules"), N_("Initramfs") };
-  static const char *names[N_STAGES] = { "busybox", "kernel", "modules", "initramfs" };
   GtkWidget *list, *buttons, *expander, *scrolled, *problems;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
@@ -655,11 +457,12 @@ kwb_build_panel_init (KwbBuildPanel *self)
   gtk_widget_add_css_class (list, "boxed-list");
   for (guint i = 0; i < N_STAGES; i++)
     {
-      g_autofree char *row_name = g_strdup_printf ("stage_%s", names[i]);
-      g_autofree char *bar_name = g_strdup_printf ("progress_%s", names[i]);
+      const char *name = kwb_build_pipeline_step_to_string (i);
+      g_autofree char *row_name = g_strdup_printf ("stage_%s", name);
+      g_autofree char *bar_name = g_strdup_printf ("progress_%s", name);
 
       self->rows[i] = ADW_ACTION_ROW (adw_action_row_new ());
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->rows[i]), _(titles[i]));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->rows[i]), kwb_build_pipeline_step_get_title (i));
       adw_action_row_set_subtitle (self->rows[i], _("Waiting"));
       gtk_widget_set_name (GTK_WIDGET (self->rows[i]), row_name);
       self->bars[i] = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
@@ -740,12 +543,18 @@ kwb_build_panel_new (KwbProject *project)
 
   self = g_object_new (KWB_TYPE_BUILD_PANEL, NULL);
   self->project = g_object_ref (project);
+  self->pipeline = kwb_build_pipeline_new (project);
+  g_signal_connect_object (self->pipeline, "step-started", G_CALLBACK (on_step_started), self, 0);
+  g_signal_connect_object (self->pipeline, "step-status", G_CALLBACK (on_step_status), self, 0);
+  g_signal_connect_object (self->pipeline, "step-finished", G_CALLBACK (on_step_finished), self, 0);
+  g_signal_connect_object (self->pipeline, "progress-changed", G_CALLBACK (on_progress), self, 0);
+  g_signal_connect_object (self->pipeline, "line-logged", G_CALLBACK (on_line), self, 0);
   word = kwb_project_dup_string (project, "project", "pending-rebuild");
   pending = kwb_rebuild_from_string (word);
   /* The button says what changed settings need (none: a plain Build). */
   gtk_button_set_label (self->build_button, kwb_rebuild_describe (pending));
-  gtk_widget_set_visible (GTK_WIDGET (self->rows[STAGE_BUSYBOX]), busybox_from_source (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->rows[STAGE_MODULES]), has_module_projects (self));
+  for (guint i = 0; i < N_STAGES; i++)
+    gtk_widget_set_visible (GTK_WIDGET (self->rows[i]), kwb_build_pipeline_get_step_shown (self->pipeline, i));
   return self;
 }
 

@@ -41,7 +41,6 @@ kwb_stale_banner_check (KwbStaleBanner *self)
 {
   g_autofree char *source = NULL;
   g_autofree char *build_dir = NULL;
-  g_autofree char *manifest = NULL;
   g_autofree char *reason = NULL;
   g_autoptr(KwbGitRepo) repo = NULL;
   gboolean stale = FALSE;
@@ -55,10 +54,7 @@ kwb_stale_banner_check (KwbStaleBanner *self)
       if (source && build_dir && g_file_test (source, G_FILE_TEST_IS_DIR))
         repo = kwb_git_repo_open (source, NULL);
       if (repo != NULL)
-        {
-          manifest = g_build_filename (build_dir, "kwb-manifest.ini", NULL);
-          stale = kwb_git_repo_is_build_stale (repo, manifest, &reason);
-        }
+        stale = kwb_git_repo_is_build_stale (repo, build_dir, &reason);
     }
   if (stale)
     {

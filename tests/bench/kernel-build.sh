@@ -50,7 +50,7 @@ fi
 "$kwb" kernel configure --print-fragment "$work/ours" > "$work/fragment.config"
 # Extract (once, shared) and learn the tree's path: not timed.
 "$kwb" kernel configure "$work/ours" >/dev/null
-src=$(sed -n 's/^make -C \([^ ]*\) O=.*/\1/p' "$work/ours/build/kernel/kwb-build.log" | head -n 1)
+src=$(sed -n 's/^\$ make -C \([^ ]*\) O=.*/\1/p' "$work/ours/build/kernel/kwb-build.log" | head -n 1)
 # Whichever side runs first on a fresh tree is slower (measured here: 37 s
 # vs 31 s for `prepare kernel/`, either order): warm up, untimed, with the
 # same config, so that the comparison is of the tools and not of the order.

@@ -564,16 +564,16 @@ test_build_stale (void)
   g_assert_no_error (error);
 
   /* No manifest, or one from a non-git tree: nothing to compare. */
-  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_false (kwb_git_repo_is_build_stale (repo, build, &reason));
   g_assert_null (reason);
 
   write_manifest (manifest, head->id, FALSE);
-  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_false (kwb_git_repo_is_build_stale (repo, build, &reason));
   g_assert_null (reason);
 
   /* Touch a source file: stale, and the reason names it. */
   write_file (dir, "init/main.c", "void start_kernel(void) { /* touched */ }\n");
-  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_true (kwb_git_repo_is_build_stale (repo, build, &reason));
   g_assert_nonnull (strstr (reason, "init/main.c"));
   g_clear_pointer (&reason, g_free);
 
@@ -581,28 +581,28 @@ test_build_stale (void)
   write_manifest (manifest, head->id, TRUE);
   set_mtime (manifest, now);
   set_mtime (main_c, now - 60);
-  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_false (kwb_git_repo_is_build_stale (repo, build, &reason));
   set_mtime (main_c, now + 60);
-  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_true (kwb_git_repo_is_build_stale (repo, build, &reason));
   g_assert_nonnull (strstr (reason, "init/main.c"));
   g_clear_pointer (&reason, g_free);
 
   /* Built dirty, now clean. */
   git (dir, "checkout -q -- .");
-  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_true (kwb_git_repo_is_build_stale (repo, build, &reason));
   g_clear_pointer (&reason, g_free);
 
   /* A new commit since the build. */
   write_manifest (manifest, head->id, FALSE);
   write_file (dir, "README", "four\n");
   git (dir, "commit -q -a -m 'Fourth'");
-  g_assert_true (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_true (kwb_git_repo_is_build_stale (repo, build, &reason));
   g_assert_nonnull (strstr (reason, "commit"));
   g_clear_pointer (&reason, g_free);
 
   /* A manifest without source-commit (a tarball build) is never stale here. */
   g_assert_true (g_file_set_contents (manifest, "[kernel]\nsource=/x\n", -1, NULL));
-  g_assert_false (kwb_git_repo_is_build_stale (repo, manifest, &reason));
+  g_assert_false (kwb_git_repo_is_build_stale (repo, build, &reason));
   rm_rf (dir);
   rm_rf (build);
 }

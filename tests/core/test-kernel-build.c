@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <unistd.h>
 
@@ -15,62 +17,73 @@
 static void
 test_progress_lines (void)
 {
-  KwbKernelBuildStage stage;
+  KwbBuildStage stage;
 
-  g_assert_true (kwb_kernel_build_is_progress_line ("  CC      init/main.o", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_COMPILE);
-  g_assert_true (kwb_kernel_build_is_progress_line ("  AR      init/built-in.a", &stage));
-  g_assert_true (kwb_kernel_build_is_progress_line ("  HOSTCC  scripts/kconfig/conf.o", &stage));
-  g_assert_true (kwb_kernel_build_is_progress_line ("  CC [M]  fs/foo/foo.o", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_MODULES);
-  g_assert_true (kwb_kernel_build_is_progress_line ("  LD      vmlinux.o", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_LINK);
-  g_assert_true (kwb_kernel_build_is_progress_line ("  LD      .tmp_vmlinux.kallsyms1", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_LINK);
+  g_assert_true (kwb_build_runner_classify_line ("  CC      init/main.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  g_assert_true (kwb_build_runner_classify_line ("  AR      init/built-in.a", &stage));
+  g_assert_true (kwb_build_runner_classify_line ("  HOSTCC  scripts/kconfig/conf.o", &stage));
+  g_assert_true (kwb_build_runner_classify_line ("  CC [M]  fs/foo/foo.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_MODULES);
+  g_assert_true (kwb_build_runner_classify_line ("  LD      vmlinux.o", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_LINK);
+  g_assert_true (kwb_build_runner_classify_line ("  LD      .tmp_vmlinux.kallsyms1", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_LINK);
 
   /* Not objects, but they tell the stage. */
-  g_assert_false (kwb_kernel_build_is_progress_line ("  GEN     scripts/gdb/linux/constants.py", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_GDB_SCRIPTS);
-  g_assert_false (kwb_kernel_build_is_progress_line ("  MODPOST modules-only.symvers", &stage));
-  g_assert_cmpint (stage, ==, KWB_KERNEL_BUILD_STAGE_MODULES);
-  g_assert_false (kwb_kernel_build_is_progress_line ("  CALL    scripts/checksyscalls.sh", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("  GEN     scripts/gdb/linux/constants.py", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_GDB_SCRIPTS);
+  g_assert_false (kwb_build_runner_classify_line ("  MODPOST modules-only.symvers", &stage));
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_MODULES);
+  g_assert_false (kwb_build_runner_classify_line ("  CALL    scripts/checksyscalls.sh", NULL));
+
+  /* Early lines that are no final link: the vDSO, objtool, the setup code. */
+  kwb_build_runner_classify_line ("  OBJCOPY arch/x86/entry/vdso/vdso64.so", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  kwb_build_runner_classify_line ("  LINK    /b/tools/objtool/objtool", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  kwb_build_runner_classify_line ("  CC      arch/x86/boot/a20.o", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_COMPILE);
+  /* BusyBox's final link. */
+  kwb_build_runner_classify_line ("  LINK    busybox_unstripped", &stage);
+  g_assert_cmpint (stage, ==, KWB_BUILD_STAGE_LINK);
 
   /* Compiler chatter is not kbuild's. */
-  g_assert_false (kwb_kernel_build_is_progress_line ("  941 |  kwb_broken();", NULL));
-  g_assert_false (kwb_kernel_build_is_progress_line ("   CC x", NULL));
-  g_assert_false (kwb_kernel_build_is_progress_line ("make[1]: Entering directory '/b'", NULL));
-  g_assert_false (kwb_kernel_build_is_progress_line ("", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("  941 |  kwb_broken();", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("   CC x", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("make[1]: Entering directory '/b'", NULL));
+  g_assert_false (kwb_build_runner_classify_line ("", NULL));
 }
 
 static void
 test_parse_problem (void)
 {
-  g_autoptr(KwbKernelBuildProblem) p = NULL;
+  g_autoptr(KwbBuildProblem) p = NULL;
 
-  p = kwb_kernel_build_parse_problem ("../src/init/main.c:941:2: error: 'y' undeclared", "/work/build");
+  p = kwb_build_problem_parse ("../src/init/main.c:941:2: error: 'y' undeclared", "/work/build");
   g_assert_nonnull (p);
   g_assert_cmpstr (p->file, ==, "/work/src/init/main.c");
   g_assert_cmpuint (p->line, ==, 941);
   g_assert_cmpuint (p->column, ==, 2);
   g_assert_cmpstr (p->message, ==, "'y' undeclared");
-  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+  g_clear_pointer (&p, kwb_build_problem_free);
 
-  p = kwb_kernel_build_parse_problem ("/s/include/linux/x.h:12: fatal error: gelf.h: No such file or directory", NULL);
+  p = kwb_build_problem_parse ("/s/include/linux/x.h:12: fatal error: gelf.h: No such file or directory", NULL);
   g_assert_nonnull (p);
   g_assert_cmpstr (p->file, ==, "/s/include/linux/x.h");
   g_assert_cmpuint (p->line, ==, 12);
   g_assert_cmpuint (p->column, ==, 0);
   g_assert_cmpstr (p->message, ==, "gelf.h: No such file or directory");
-  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+  g_clear_pointer (&p, kwb_build_problem_free);
 
-  p = kwb_kernel_build_parse_problem ("ld: cannot find -lfoo: No such file or directory", NULL);
+  p = kwb_build_problem_parse ("ld: cannot find -lfoo: No such file or directory", NULL);
   g_assert_nonnull (p);
   g_assert_nonnull (strstr (p->message, "cannot find"));
-  g_clear_pointer (&p, kwb_kernel_build_problem_free);
+  g_clear_pointer (&p, kwb_build_problem_free);
 
-  g_assert_null (kwb_kernel_build_parse_problem ("../src/init/do_mounts.c:612:9: warning: unused variable", NULL));
-  g_assert_null (kwb_kernel_build_parse_problem ("  CC      init/main.o", NULL));
-  g_assert_null (kwb_kernel_build_parse_problem ("cc1: some warnings being treated as errors", NULL));
+  g_assert_null (kwb_build_problem_parse ("../src/init/do_mounts.c:612:9: warning: unused variable", NULL));
+  g_assert_null (kwb_build_problem_parse ("  CC      init/main.o", NULL));
+  g_assert_null (kwb_build_problem_parse ("cc1: some warnings being treated as errors", NULL));
 }
 
 static void
@@ -80,11 +93,11 @@ test_problem_in_log (void)
   g_autofree char *link_path = g_test_build_filename (G_TEST_DIST, "data", "kconfig", "failed-link.log", NULL);
   g_autofree char *text = NULL;
   g_autofree char *link_text = NULL;
-  g_autoptr(KwbKernelBuildProblem) p = NULL;
-  g_autoptr(KwbKernelBuildProblem) l = NULL;
+  g_autoptr(KwbBuildProblem) p = NULL;
+  g_autoptr(KwbBuildProblem) l = NULL;
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  p = kwb_kernel_build_find_problem_in_log (text, "/work/build");
+  p = kwb_build_problem_find_in_log (text, "/work/build");
   /* The first error, not the warning before it nor the second error. */
   g_assert_nonnull (p);
   g_assert_cmpstr (p->file, ==, "/src/init/main.c");
@@ -93,7 +106,7 @@ test_problem_in_log (void)
   g_assert_nonnull (strstr (p->message, "kwb_broken"));
 
   g_assert_true (g_file_get_contents (link_path, &link_text, NULL, NULL));
-  l = kwb_kernel_build_find_problem_in_log (link_text, "/work/build");
+  l = kwb_build_problem_find_in_log (link_text, "/work/build");
   g_assert_nonnull (l);
   g_assert_cmpstr (l->file, ==, "/work/build/init/main.o");
   g_assert_nonnull (strstr (l->message, "start_kernel"));
@@ -311,6 +324,168 @@ test_shared_source_dir (void)
   remove_tree (tmp);
 }
 
+typedef struct {
+  int   stage;
+  guint done;
+  guint total;
+} Progress;
+
+static void
+on_progress (KwbBuildRunner *runner,
+             int             stage,
+             guint           done,
+             guint           total,
+             GArray         *events)
+{
+  Progress p = { stage, done, total };
+
+  g_array_append_val (events, p);
+}
+
+typedef struct {
+  GArray *events;       /* Progress, every ::progress-changed */
+  guint   counted;      /* object lines make printed */
+  guint   made;         /* the runner's count when make ended */
+  int     link_line;    /* where the stage became LINK, -1: never */
+} Replay;
+
+/* Feeds a recorded kwb-build.log to a runner the way KwbKernelBuild runs
+ * its steps: our own command lines start the stages. */
+static void
+replay (const char *name,
+        Replay     *out)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "build", name, NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(KwbBuildRunner) runner = kwb_build_runner_new ();
+  gboolean in_make = FALSE;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  out->events = g_array_new (FALSE, FALSE, sizeof (Progress));
+  out->counted = 0;
+  out->link_line = -1;
+  g_signal_connect (runner, "progress-changed", G_CALLBACK (on_progress), out->events);
+
+  kwb_build_runner_reset (runner);
+  /* The tarball, in MB: what printed "config: 131/131" before. */
+  kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_EXTRACT, 0);
+  kwb_build_runner_set_progress (runner, 131, 131);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+      /* Our command lines (older logs lack the "$ "). */
+      const char *command = g_str_has_prefix (line, "$ ") ? line + 2 : line;
+
+      if (g_str_has_prefix (command, "make -C ") && strstr (command, " bzImage") != NULL)
+        {
+          kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_COMPILE, 1150);
+          kwb_build_runner_set_counting (runner, TRUE);
+          in_make = TRUE;
+        }
+      else if (g_str_has_prefix (command, "make -C ") || g_str_has_prefix (command, "sh ") ||
+               g_str_has_prefix (command, "cd "))
+        kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_CONFIG, 0);
+      if (in_make && kwb_build_runner_classify_line (line, NULL))
+        out->counted++;
+      kwb_build_runner_feed_line (runner, line);
+      if (out->link_line < 0 && kwb_build_runner_get_stage (runner) == KWB_BUILD_STAGE_LINK)
+        out->link_line = i;
+    }
+  out->made = kwb_build_runner_get_done (runner);
+}
+
+/* What a progress line shows must be true: the stage never goes back,
+ * the count never goes down within a stage nor during make, it never
+ * passes the total, and the configuration shows no count. */
+static void
+assert_truthful (Replay *r)
+{
+  for (guint i = 0; i < r->events->len; i++)
+    {
+      Progress *p = &g_array_index (r->events, Progress, i);
+      g_autofree char *shown = kwb_build_stage_format_progress (p->stage, p->done, p->total);
+
+      if (p->total > 0)
+        g_assert_cmpuint (p->done, <=, p->total);
+      if (p->stage == KWB_BUILD_STAGE_CONFIG)
+        g_assert_cmpstr (shown, ==, kwb_build_stage_to_string (KWB_BUILD_STAGE_CONFIG));
+      if (i == 0)
+        continue;
+      g_assert_cmpint (p->stage, >=, p[-1].stage);
+      if (p->stage == p[-1].stage)
+        g_assert_cmpuint (p->done, >=, p[-1].done);
+      if (p[-1].stage >= KWB_BUILD_STAGE_COMPILE && p->stage <= KWB_BUILD_STAGE_GDB_SCRIPTS)
+        g_assert_cmpuint (p->done, >=, p[-1].done);
+    }
+  g_assert_cmpuint (r->made, ==, r->counted);
+}
+
+/* Recorded: a kwb kernel build of linux 6.12 on a fresh machine, from
+ * tinyconfig to the first few hundred objects. It printed "config:
+ * 131/131 (99%)" then "config: 0/131 (0%)", and "link: …" from the vDSO's
+ * OBJCOPY on, while cc1 compiled for minutes. */
+static void
+test_progress_configure_and_compile (void)
+{
+  Replay r;
+
+  replay ("kernel-6.12-configure-and-compile.log", &r);
+  assert_truthful (&r);
+  g_assert_cmpuint (r.counted, >, 400);
+  g_assert_cmpint (r.link_line, ==, -1);
+  g_array_unref (r.events);
+}
+
+/* Recorded: linux 6.1's make after a few objects were removed: the
+ * compile, then vmlinux's link. The link stage starts with vmlinux.o. */
+static void
+test_progress_relink (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "build", "kernel-6.1-relink.log", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  Replay r;
+
+  replay ("kernel-6.1-relink.log", &r);
+  assert_truthful (&r);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpint (r.link_line, >, 0);
+  g_assert_cmpstr (lines[r.link_line], ==, "  LD      vmlinux.o");
+  g_array_unref (r.events);
+}
+
+/* An external module build (M=): its lines are the modules stage. */
+static void
+test_progress_module (void)
+{
+  const char *lines[] = {
+    "make -C /work/build M=/work/modules/hello -j2 modules",
+    "  CC [M]  /work/modules/hello/hello.o",
+    "  MODPOST /work/modules/hello/Module.symvers",
+    "  CC [M]  /work/modules/hello/hello.mod.o",
+    "  LD [M]  /work/modules/hello/hello.ko",
+    NULL
+  };
+  g_autoptr(KwbBuildRunner) runner = kwb_build_runner_new ();
+
+  kwb_build_runner_set_counting (runner, TRUE);
+  kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_MODULES, 0);
+  for (guint i = 0; lines[i] != NULL; i++)
+    kwb_build_runner_feed_line (runner, lines[i]);
+  g_assert_cmpint (kwb_build_runner_get_stage (runner), ==, KWB_BUILD_STAGE_MODULES);
+  g_assert_cmpuint (kwb_build_runner_get_done (runner), ==, 3);
+  g_assert_cmpuint (kwb_build_runner_get_total (runner), ==, 3);
+
+  /* A stage behind the current one is no progress. */
+  kwb_build_runner_set_stage (runner, KWB_BUILD_STAGE_COMPILE, 100);
+  g_assert_cmpint (kwb_build_runner_get_stage (runner), ==, KWB_BUILD_STAGE_MODULES);
+  kwb_build_runner_set_progress (runner, 1, 3);
+  g_assert_cmpuint (kwb_build_runner_get_done (runner), ==, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -318,6 +493,9 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/kernel-build/progress-lines", test_progress_lines);
+  g_test_add_func ("/kernel-build/progress-configure-and-compile", test_progress_configure_and_compile);
+  g_test_add_func ("/kernel-build/progress-relink", test_progress_relink);
+  g_test_add_func ("/kernel-build/progress-module", test_progress_module);
   g_test_add_func ("/kernel-build/parse-problem", test_parse_problem);
   g_test_add_func ("/kernel-build/problem-in-log", test_problem_in_log);
   g_test_add_func ("/kernel-build/check-tree", test_check_tree);

@@ -149,7 +149,7 @@ test_compile_error (void)
   g_autoptr(KwbProject) project = kernel_test_project (tree, "fast");
   g_autoptr(KwbKernelBuild) build = NULL;
   g_autoptr(GError) error = build_with (project, &build);
-  const KwbKernelBuildProblem *problem = kwb_kernel_build_get_problem (build);
+  const KwbBuildProblem *problem = kwb_kernel_build_get_problem (build);
   g_autofree char *expected_file = g_build_filename (tree, "init", "main.c", NULL);
   g_autofree char *log = NULL;
 
@@ -292,6 +292,12 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *cache = g_dir_make_tmp ("kwb-kernel-bad-input-cache-XXXXXX", NULL);
+  int status;
+
+  /* Before GLib reads it: the fake builds' object counts and extracted
+   * trees must not become the real builds' estimates. */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/kernel-bad-input/no-source", test_no_source);
@@ -303,5 +309,7 @@ main (int    argc,
   g_test_add_func ("/kernel-bad-input/tarball", test_tarball);
   g_test_add_func ("/kernel-build/manifest-git", test_manifest_git);
 
-  return g_test_run ();
+  status = g_test_run ();
+  kernel_test_remove (cache);
+  return status;
 }

@@ -69,7 +69,7 @@ test_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpuint (kwb_kernel_build_get_objects_done (build), >=, 150);
-  g_assert_cmpint (kwb_kernel_build_get_stage (build), !=, KWB_KERNEL_BUILD_STAGE_DONE);
+  g_assert_cmpint (kwb_kernel_build_get_stage (build), !=, KWB_BUILD_STAGE_DONE);
 
   {
     g_autofree char *log = NULL;

@@ -123,7 +123,7 @@ test_up_to_date (void)
   g_assert_true (kwb_kernel_build_get_up_to_date (build));
   g_assert_false (kwb_kernel_build_get_configured (build));
   g_assert_cmpuint (kwb_kernel_build_get_objects_done (build), ==, 0);
-  g_assert_cmpint (kwb_kernel_build_get_stage (build), ==, KWB_KERNEL_BUILD_STAGE_DONE);
+  g_assert_cmpint (kwb_kernel_build_get_stage (build), ==, KWB_BUILD_STAGE_DONE);
   g_assert_cmpint (g_stat (bzimage, &after), ==, 0);
   g_assert_cmpint (before.st_mtime, ==, after.st_mtime);
 }

@@ -45,9 +45,11 @@ check "the user's folder stays clean" sh -c "! ls '$src' | grep -Eq '\\.(o|ko|mo
 check "the initramfs carries it under /lib/modules/RELEASE" sh -c "'$kwb' initramfs --list '$tmp/p' | grep -q '/lib/modules/$release/hello_kwb.ko'"
 check "the initramfs was rebuilt" test -f "$tmp/p/build/initramfs.cpio.gz"
 
-# Nothing changed: nothing recompiled.
+# Nothing changed: nothing recompiled. make runs with the project's jobs.
+"$kwb" set "$tmp/p" kernel.jobs 3 >/dev/null
 "$kwb" module build "$tmp/p" --verbose >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "an unchanged module is not recompiled" sh -c "[ $rc -eq 0 ] && ! grep -q 'CC \\[M\\]' '$tmp/out'"
+check "make runs with [kernel] jobs" grep -q '^\$ make -C .* M=.* -j3 ' "$tmp/out"
 
 # An edit recompiles only the module; the kernel is not relinked.
 sleep 1
