@@ -27,6 +27,7 @@
 #include "kwb-build-manifest.h"
 #include "kwb-build-pipeline.h"
 #include "kwb-busybox.h"
+#include "kwb-enums.h"
 #include "kwb-initramfs.h"
 #include "kwb-kernel-build.h"
 #include "kwb-module-build.h"
@@ -109,7 +110,7 @@ kwb_build_pipeline_class_init (KwbBuildPipelineClass *klass)
    */
   signals[STEP_STARTED] =
     g_signal_new ("step-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, KWB_TYPE_BUILD_STEP);
   /**
    * KwbBuildPipeline::step-status:
    * @step: a #KwbBuildStep
@@ -117,7 +118,7 @@ kwb_build_pipeline_class_init (KwbBuildPipelineClass *klass)
    */
   signals[STEP_STATUS] =
     g_signal_new ("step-status", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, KWB_TYPE_BUILD_STEP, G_TYPE_STRING);
   /**
    * KwbBuildPipeline::step-finished:
    * @step: a #KwbBuildStep
@@ -125,7 +126,7 @@ kwb_build_pipeline_class_init (KwbBuildPipelineClass *klass)
    */
   signals[STEP_FINISHED] =
     g_signal_new ("step-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, KWB_TYPE_BUILD_STEP, G_TYPE_STRING);
   /**
    * KwbBuildPipeline::progress-changed:
    * @step: a #KwbBuildStep
@@ -135,7 +136,7 @@ kwb_build_pipeline_class_init (KwbBuildPipelineClass *klass)
    */
   signals[PROGRESS_CHANGED] =
     g_signal_new ("progress-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_INT, G_TYPE_INT, G_TYPE_UINT, G_TYPE_UINT);
+                  NULL, NULL, NULL, G_TYPE_NONE, 4, KWB_TYPE_BUILD_STEP, KWB_TYPE_BUILD_STAGE, G_TYPE_UINT, G_TYPE_UINT);
   /**
    * KwbBuildPipeline::line-logged:
    * @line: a line of a build's output

@@ -33,6 +33,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-build-runner.h"
+#include "kwb-enums.h"
 #include "kwb-spawn.h"
 
 #define KILL_GRACE_SECONDS 5
@@ -111,7 +112,7 @@ kwb_build_runner_class_init (KwbBuildRunnerClass *klass)
    */
   signals[PROGRESS_CHANGED] =
     g_signal_new ("progress-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_UINT, G_TYPE_UINT);
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, KWB_TYPE_BUILD_STAGE, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
