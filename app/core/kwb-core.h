@@ -22,6 +22,7 @@
 #include "kwb-git-repo.h"
 #include "kwb-session.h"
 #include "kwb-session-config.h"
+#include "kwb-elf.h"
 #include "kwb-module.h"
 #include "kwb-modules.h"
 #include "kwb-module-build.h"
