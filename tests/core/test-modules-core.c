@@ -128,6 +128,75 @@ test_add_symbol_file_command (void)
   g_assert_true (g_str_has_prefix (quoted, "add-symbol-file \"/my modules/\\\"x\\\".ko\" 0x"));
 }
 
+/* Names come from guest memory: anything outside [A-Za-z0-9_.-] (or
+ * leading '-', or too long, or empty) is shown escaped and never reaches a
+ * GDB command. */
+static void
+test_hostile_names (void)
+{
+  static const char * const hostile[] = {
+    "evil\nshell rm -rf ~",          /* a newline ends a GDB command */
+    "a;b",
+    "x\" -s .text 0",
+    "$(reboot)",
+    "-readnow",                     /* an option, not a section */
+    "caf\xc3\xa9",                   /* valid UTF-8, still not a module name */
+    "bad\xff\xfeutf8",
+    "tab\there",
+    "",
+  };
+  g_autofree char *long_name = g_strnfill (KWB_MODULE_NAME_MAX + 1, 'a');
+  g_autofree char *longest = g_strnfill (KWB_MODULE_NAME_MAX, 'a');
+  g_autoptr(KwbModule) module = NULL;
+  g_autofree char *command = NULL;
+
+  g_assert_true (kwb_module_name_is_safe ("kwb_test_mod"));
+  g_assert_true (kwb_module_name_is_safe (".note.gnu.build-id"));
+  g_assert_true (kwb_module_name_is_safe ("__ksymtab_gpl"));
+  g_assert_true (kwb_module_name_is_safe (longest));
+  g_assert_false (kwb_module_name_is_safe (long_name));
+  g_assert_false (kwb_module_name_is_safe (NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      g_autoptr(KwbModule) evil = kwb_module_new (hostile[i], 0x1000 + i);
+      const char *shown = kwb_module_get_name (evil);
+
+      g_assert_false (kwb_module_name_is_safe (hostile[i]));
+      g_assert_false (kwb_module_get_name_is_safe (evil));
+      /* Shown as printable ASCII, one line, and still not a valid name. */
+      g_assert_true (g_utf8_validate (shown, -1, NULL));
+      for (const char *c = shown; *c != '\0'; c++)
+        g_assert_true (g_ascii_isprint (*c));
+      g_assert_false (kwb_module_name_is_safe (shown));
+    }
+  {
+    g_autoptr(KwbModule) evil = kwb_module_new ("evil\nshell", 1);
+
+    g_assert_cmpstr (kwb_module_get_name (evil), ==, "evil\\x0ashell");
+  }
+  {
+    g_autoptr(KwbModule) evil = kwb_module_new (long_name, 1);
+
+    g_assert_true (g_str_has_suffix (kwb_module_get_name (evil), "…"));
+    g_assert_cmpuint (strlen (kwb_module_get_name (evil)), <=, KWB_MODULE_NAME_MAX + strlen ("…"));
+  }
+
+  /* Sections: a hostile name is kept (escaped) but left out of
+   * add-symbol-file, and never found by its raw name. */
+  module = kwb_module_new ("hello", 0xffffffffa0002000);
+  kwb_module_add_section (module, ".text", 0xffffffffa0000000);
+  kwb_module_add_section (module, ".data", 0xffffffffa0001000);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    kwb_module_add_section (module, hostile[i], 0xffffffffa0009000 + i);
+  kwb_module_add_section (module, ".text\nshell id", 0xffffffffa000f000);
+  g_assert_cmpuint (kwb_module_get_n_sections (module), ==, 3 + G_N_ELEMENTS (hostile));
+  g_assert_false (kwb_module_lookup_section (module, "a;b", NULL));
+  g_assert_cmpstr (kwb_module_get_section (module, 3, NULL), ==, "a\\x3bb");
+  command = kwb_module_dup_add_symbol_file_command (module, "/b/hello.ko");
+  g_assert_cmpstr (command, ==, "add-symbol-file /b/hello.ko 0xffffffffa0000000 -s .data 0xffffffffa0001000");
+}
+
 static void
 count_cb (GObject    *object,
           GParamSpec *pspec,
@@ -310,6 +379,7 @@ main (int    argc,
   g_test_add_func ("/modules/find-ko", test_find_ko);
   g_test_add_func ("/modules/add-symbol-file-command", test_add_symbol_file_command);
   g_test_add_func ("/modules/module-properties", test_module_properties);
+  g_test_add_func ("/modules/hostile-names", test_hostile_names);
   g_test_add_func ("/modules/gdb-readable-ko", test_gdb_readable_ko);
   g_test_add_func ("/modules/template", test_template);
   return g_test_run ();
