@@ -24,6 +24,8 @@
 #include "kwb-session-config.h"
 #include "kwb-elf.h"
 #include "kwb-module.h"
+#include "kwb-module-files.h"
+#include "kwb-module-reader.h"
 #include "kwb-modules.h"
 #include "kwb-module-build.h"
 #include "kwb-setup.h"

@@ -121,8 +121,18 @@ kwb_elf_dup_program_headers (KwbElf  *self,
 {
   g_autoptr(GArray) headers = NULL;
   size_t n = 0;
+  GElf_Ehdr ehdr;
 
-  if (elf_getphdrnum (self->elf, &n) != 0 || n == 0)
+  /* libelf clamps the count to what the file holds: more in the header
+   * than that is a cut-off file. */
+  if (elf_getphdrnum (self->elf, &n) != 0 || gelf_getehdr (self->elf, &ehdr) == NULL ||
+      (ehdr.e_phnum != PN_XNUM && ehdr.e_phnum > n))
+    {
+      g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED,
+                   _("The program headers of %s cannot be read: the file ends before them"), self->path);
+      return NULL;
+    }
+  if (n == 0)
     {
       g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NO_PROGRAM_HEADERS,
                    _("%s has no program headers"), self->path);

@@ -65,32 +65,66 @@ test_find_ko (void)
   touch (user, "a/b/deep-module.ko");
   touch (user, "a/b/c/too_deep.ko");
 
-  found = kwb_modules_find_ko_in (dirs, "dummy");
+  found = kwb_module_files_find_in (dirs, "dummy");
   expected = g_build_filename (kernel, "drivers/net/dummy.ko", NULL);
   g_assert_cmpstr (found, ==, expected);
   g_clear_pointer (&found, g_free);
   g_clear_pointer (&expected, g_free);
 
-  found = kwb_modules_find_ko_in (dirs, "vfat");
+  found = kwb_module_files_find_in (dirs, "vfat");
   g_assert_nonnull (found);
   g_assert_true (g_str_has_suffix (found, "fs/fat/vfat.ko"));
   g_clear_pointer (&found, g_free);
 
-  g_assert_null (kwb_modules_find_ko_in (dirs, "not_listed"));
+  g_assert_null (kwb_module_files_find_in (dirs, "not_listed"));
 
   /* The kernel says hello_kwb; a user may have named the file hello-kwb. */
-  found = kwb_modules_find_ko_in (dirs, "hello-kwb");
+  found = kwb_module_files_find_in (dirs, "hello-kwb");
   g_assert_nonnull (found);
   g_assert_true (g_str_has_suffix (found, "hello_kwb/hello_kwb.ko"));
   g_clear_pointer (&found, g_free);
-  found = kwb_modules_find_ko_in (dirs, "deep_module");
+  found = kwb_module_files_find_in (dirs, "deep_module");
   g_assert_nonnull (found);
   g_assert_true (g_str_has_suffix (found, "a/b/deep-module.ko"));
   g_clear_pointer (&found, g_free);
 
-  g_assert_null (kwb_modules_find_ko_in (dirs, "too_deep"));
-  g_assert_null (kwb_modules_find_ko_in (dirs, "nowhere"));
-  g_assert_null (kwb_modules_find_ko_in (NULL, "dummy"));
+  g_assert_null (kwb_module_files_find_in (dirs, "too_deep"));
+  g_assert_null (kwb_module_files_find_in (dirs, "nowhere"));
+  g_assert_null (kwb_module_files_find_in (NULL, "dummy"));
+  rm_rf (tmp);
+}
+
+/* The search path of a project, in order, without repeats. */
+static void
+test_module_files (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autoptr(KwbProject) project = kwb_project_new (tmp);
+  g_autoptr(KwbModuleFiles) files = NULL;
+  g_autofree char *kernel = g_build_filename (tmp, "kernel", NULL);
+  g_autofree char *extra = g_build_filename (tmp, "extra", NULL);
+  g_autofree char *found = NULL;
+  const char *search[] = { "extra", "/elsewhere", NULL };
+  const char * const *path;
+  guint n;
+
+  kwb_project_set_string_list (project, "modules", "search-path", search);
+  files = kwb_module_files_new_for_project (project, kernel);
+  kwb_module_files_add_dir (files, kernel);
+  kwb_module_files_add_dir (files, NULL);
+  path = kwb_module_files_get_search_path (files);
+  n = g_strv_length ((char **) path);
+  g_assert_cmpstr (path[0], ==, kernel);
+  g_assert_cmpstr (path[n - 2], ==, extra);
+  g_assert_cmpstr (path[n - 1], ==, "/elsewhere");
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      g_assert_cmpstr (path[i], !=, path[j]);
+
+  g_assert_null (kwb_module_files_find (files, "hello"));
+  touch (extra, "sub/hello.ko");
+  found = kwb_module_files_find (files, "hello");
+  g_assert_true (g_str_has_suffix (found, "/extra/sub/hello.ko"));
   rm_rf (tmp);
 }
 
@@ -279,37 +313,46 @@ test_gdb_readable_ko (void)
   g_autofree char *contents = NULL;
   g_autofree char *original = NULL;
   g_autoptr(GError) error = NULL;
-  gsize len;
+  gsize len, original_len;
   const Elf64_Shdr *shdr;
 
   g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
 
-  result = kwb_modules_dup_gdb_readable_ko (clean, &error);
+  result = kwb_module_files_dup_gdb_readable (clean, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (result, ==, clean);
   g_clear_pointer (&result, g_free);
 
-  result = kwb_modules_dup_gdb_readable_ko (placed, &error);
+  result = kwb_module_files_dup_gdb_readable (placed, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (result, !=, placed);
   g_assert_true (g_str_has_suffix (result, "-placed.ko"));
   g_assert_true (g_file_get_contents (result, &contents, &len, NULL));
   shdr = (const Elf64_Shdr *) (contents + sizeof (Elf64_Ehdr));
   g_assert_cmphex (shdr[2].sh_addr, ==, 0);
-  g_assert_true (g_file_get_contents (placed, &original, NULL, NULL));
+  g_assert_true (g_file_get_contents (placed, &original, &original_len, NULL));
   shdr = (const Elf64_Shdr *) (original + sizeof (Elf64_Ehdr));
   g_assert_cmphex (shdr[2].sh_addr, ==, 0x30);
+  /* Every other byte as it was: GDB reads the same file otherwise. */
+  g_assert_cmpuint (len, ==, original_len);
+  {
+    gsize addr_at = sizeof (Elf64_Ehdr) + 2 * sizeof (Elf64_Shdr) + G_STRUCT_OFFSET (Elf64_Shdr, sh_addr);
+
+    for (gsize i = 0; i < len; i++)
+      if (i < addr_at || i >= addr_at + sizeof (Elf64_Addr))
+        g_assert_cmpint (contents[i], ==, original[i]);
+  }
   /* Cached: the same copy next time. */
-  again = kwb_modules_dup_gdb_readable_ko (placed, &error);
+  again = kwb_module_files_dup_gdb_readable (placed, &error);
   g_assert_cmpstr (again, ==, result);
 
   /* Not ELF: handed to GDB as it is (GDB says what is wrong). */
   g_assert_true (g_file_set_contents (junk, "not an ELF file", -1, NULL));
   g_clear_pointer (&result, g_free);
-  result = kwb_modules_dup_gdb_readable_ko (junk, &error);
+  result = kwb_module_files_dup_gdb_readable (junk, &error);
   g_assert_cmpstr (result, ==, junk);
   g_clear_pointer (&result, g_free);
-  result = kwb_modules_dup_gdb_readable_ko ("/nonexistent/x.ko", &error);
+  result = kwb_module_files_dup_gdb_readable ("/nonexistent/x.ko", &error);
   g_assert_null (result);
   g_assert_nonnull (error);
   rm_rf (tmp);
@@ -377,6 +420,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/modules/find-ko", test_find_ko);
+  g_test_add_func ("/modules/module-files", test_module_files);
   g_test_add_func ("/modules/add-symbol-file-command", test_add_symbol_file_command);
   g_test_add_func ("/modules/module-properties", test_module_properties);
   g_test_add_func ("/modules/hostile-names", test_hostile_names);
