@@ -385,17 +385,6 @@ kwb_module_reader_probe_finish (KwbModuleReader  *self,
 
 /* ---- the module list ---- */
 
-typedef struct {
-  GArray  *addresses;  /* guint64 */
-  guint64  node;
-} Walk;
-
-static void
-walk_free (Walk *walk)
-{
-  g_array_unref (walk->addresses);
-  g_free (walk);
-}
 
 static void
 walk_cb (GObject      *object,
@@ -404,7 +393,7 @@ walk_cb (GObject      *object,
 {
   GTask *task = user_data;
   KwbModuleReader *self = g_task_get_source_object (task);
-  Walk *walk = g_task_get_task_data (task);
+  GArray *addresses = g_task_get_task_data (task);
   g_autofree char *value = kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL);
   g_autofree char *expr = NULL;
   guint64 next, address;
@@ -415,15 +404,14 @@ walk_cb (GObject      *object,
       g_object_unref (task);
       return;
     }
-  if (next == self->modules_head || walk->addresses->len >= MAX_MODULES)
+  if (next == self->modules_head || addresses->len >= MAX_MODULES)
     {
-      g_task_return_pointer (task, g_array_ref (walk->addresses), (GDestroyNotify) g_array_unref);
+      g_task_return_pointer (task, g_array_ref (addresses), (GDestroyNotify) g_array_unref);
       g_object_unref (task);
       return;
     }
   address = next - self->list_offset;
-  g_array_append_val (walk->addresses, address);
-  walk->node = next;
+  g_array_append_val (addresses, address);
   expr = g_strdup_printf ("(unsigned long)((struct list_head *)0x%" G_GINT64_MODIFIER "x)->next", next);
   kwb_gdb_evaluate_async (KWB_GDB (object), expr, NULL, walk_cb, task);
 }
@@ -435,7 +423,6 @@ kwb_module_reader_list_async (KwbModuleReader     *self,
                               gpointer             user_data)
 {
   GTask *task;
-  Walk *walk;
 
   g_return_if_fail (KWB_IS_MODULE_READER (self));
 
@@ -447,10 +434,7 @@ kwb_module_reader_list_async (KwbModuleReader     *self,
       g_object_unref (task);
       return;
     }
-  walk = g_new0 (Walk, 1);
-  walk->addresses = g_array_new (FALSE, FALSE, sizeof (guint64));
-  walk->node = self->modules_head;
-  g_task_set_task_data (task, walk, (GDestroyNotify) walk_free);
+  g_task_set_task_data (task, g_array_new (FALSE, FALSE, sizeof (guint64)), (GDestroyNotify) g_array_unref);
   kwb_gdb_evaluate_async (get_gdb (self), "(unsigned long)modules.next", NULL, walk_cb, task);
 }
 

@@ -42,6 +42,7 @@ typedef enum {
 
 typedef struct _Job Job;
 typedef void (*DoneFunc) (Job *job);
+typedef void (*MergedFunc) (Job *job, KwbModule *module, gboolean is_new);
 
 struct _Job
 {
@@ -55,6 +56,7 @@ struct _Job
   guint       next;          /* ATTACH, REFRESH: index in addresses */
   guint64     address;       /* INIT, RETURN: the guest's struct module */
   GError     *error;         /* LOAD: why the symbols did not load */
+  MergedFunc  merged;        /* INIT, REFRESH: after read_into_model */
 };
 
 struct _KwbModules
@@ -315,6 +317,37 @@ merge_module (KwbModules *self,
   g_list_store_append (self->store, fresh);
   *is_new = TRUE;
   return fresh;
+}
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbModule) fresh = kwb_module_reader_read_finish (KWB_MODULE_READER (object), result, &error);
+  KwbModule *module = NULL;
+  gboolean is_new = FALSE;
+
+  if (fresh == NULL)
+    g_debug ("modules: %s", error->message);
+  /* Not formed yet (a user stop inside load_module): do_init_module will
+   * come for it. */
+  else if (kwb_module_get_state (fresh) != KWB_MODULE_STATE_UNFORMED)
+    module = merge_module (job->self, fresh, &is_new);
+  job->merged (job, module, is_new);
+}
+
+/* Reads the struct module EXPR points to into the model, then FUNC with
+ * the module there (NULL: unreadable, or not formed yet). */
+static void
+read_into_model (Job        *job,
+                 const char *expr,
+                 MergedFunc  func)
+{
+  job->merged = func;
+  kwb_module_reader_read_async (job->self->reader, expr, NULL, read_cb, job);
 }
 
 /* ---- the job queue ---- */
@@ -662,23 +695,15 @@ init_symbols_done (Job *job)
 }
 
 static void
-init_read_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+init_merged (Job       *job,
+             KwbModule *module,
+             gboolean   is_new)
 {
-  Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KwbModule) fresh = kwb_module_reader_read_finish (KWB_MODULE_READER (object), result, &error);
-  KwbModule *module;
-  gboolean is_new;
-
-  if (fresh == NULL)
+  if (module == NULL)
     {
-      g_debug ("modules: %s", error->message);
       job_finish (job);
       return;
     }
-  module = merge_module (job->self, fresh, &is_new);
   g_set_object (&job->module, module);
   if (kwb_module_get_symbols_loaded (module))
     init_symbols_done (job);
@@ -735,36 +760,16 @@ refresh_symbols_done (Job *job)
 }
 
 static void
-refresh_read_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+refresh_merged (Job       *job,
+                KwbModule *module,
+                gboolean   is_new)
 {
-  Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KwbModule) fresh = kwb_module_reader_read_finish (KWB_MODULE_READER (object), result, &error);
-  KwbModule *module;
-  gboolean is_new;
-
-  if (fresh == NULL)
+  if (module == NULL && !session_live (job->self))
     {
-      g_debug ("modules: %s", error->message);
-      if (!session_live (job->self))
-        {
-          job_finish (job);
-          return;
-        }
-      refresh_next_module (job);
+      job_finish (job);
       return;
     }
-  /* Not formed yet (a user stop inside load_module): do_init_module will
-   * come for it. */
-  if (kwb_module_get_state (fresh) == KWB_MODULE_STATE_UNFORMED)
-    {
-      refresh_next_module (job);
-      return;
-    }
-  module = merge_module (job->self, fresh, &is_new);
-  if (!is_new)
+  if (module == NULL || !is_new)
     {
       refresh_next_module (job);
       return;
@@ -786,7 +791,7 @@ refresh_next_module (Job *job)
       return;
     }
   expr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", g_array_index (job->addresses, guint64, job->next++));
-  kwb_module_reader_read_async (job->self->reader, expr, NULL, refresh_read_cb, job);
+  read_into_model (job, expr, refresh_merged);
 }
 
 static void
@@ -960,7 +965,7 @@ run_job (KwbModules *self,
       break;
     case JOB_INIT:
       g_debug ("modules: do_init_module");
-      kwb_module_reader_read_async (self->reader, "mod", NULL, init_read_cb, job);
+      read_into_model (job, "mod", init_merged);
       break;
     case JOB_RETURN:
       {
