@@ -55,6 +55,7 @@ struct _Job
   GArray     *addresses;     /* ATTACH, REFRESH: guint64 struct module addresses */
   guint       next;          /* ATTACH, REFRESH: index in addresses */
   guint64     address;       /* INIT, RETURN: the guest's struct module */
+  gboolean    loaded;        /* LOAD: GDB took the symbols */
   GError     *error;         /* LOAD: why the symbols did not load */
   MergedFunc  merged;        /* INIT, REFRESH: after read_into_model */
 };
@@ -406,7 +407,7 @@ job_finish (Job *job)
         kwb_session_setup_done (self->session);
       break;
     case JOB_LOAD:
-      if (job->module != NULL && kwb_module_get_symbols_loaded (job->module) && job->error == NULL)
+      if (job->loaded)
         g_task_return_boolean (job->task, TRUE);
       else if (job->error != NULL)
         g_task_return_error (job->task, g_steal_pointer (&job->error));
@@ -494,7 +495,10 @@ add_symbol_file_cb (GObject      *object,
       symbols_failed (op->job, op->module, problem, NULL);
     }
   else
-    kwb_module_set_symbols (op->module, op->ko_path);
+    {
+      kwb_module_set_symbols (op->module, op->ko_path);
+      op->job->loaded = TRUE;
+    }
   op->done (op->job);
   symbols_op_free (op);
 }
