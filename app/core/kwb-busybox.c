@@ -31,6 +31,7 @@
 
 #include "kwb-build-runner.h"
 #include "kwb-busybox.h"
+#include "kwb-elf.h"
 #include "kwb-spawn.h"
 
 /* Files a defconfig + static build of BusyBox 1.35 compiles (566 counted); only for the
@@ -88,73 +89,54 @@ gboolean
 kwb_busybox_check_binary (const char  *path,
                           GError     **error)
 {
-  g_autofree guint8 *phdrs = NULL;
-  Elf64_Ehdr eh;
-  gboolean has_dynamic = FALSE;
-  Elf64_Phdr dyn = { 0 };
-  gssize n;
-  int fd;
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GArray) headers = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
+  if ((elf = kwb_elf_open (path, &local_error)) == NULL)
     {
-      int errsv = errno;
-
-      g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_FOUND,
-                   _("BusyBox binary %s: %s. Install busybox-static (sudo apt-get install "
-                     "busybox-static) or set [busybox] binary to a static BusyBox."),
-                   path, g_strerror (errsv));
+      if (local_error->domain == G_FILE_ERROR)
+        g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_FOUND,
+                     _("BusyBox binary %s: %s. Install busybox-static (sudo apt-get install "
+                       "busybox-static) or set [busybox] binary to a static BusyBox."),
+                     path, local_error->message);
+      else
+        g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF,
+                     _("%s is not an ELF executable, so it cannot be the initramfs’s BusyBox. "
+                       "Choose a static BusyBox binary."), path);
       return FALSE;
     }
 
-  n = pread (fd, &eh, sizeof eh, 0);
-  if (n != sizeof eh || memcmp (eh.e_ident, ELFMAG, SELFMAG) != 0)
+  if (kwb_elf_get_class (elf) != ELFCLASS64 || !kwb_elf_is_little_endian (elf) ||
+      kwb_elf_get_machine (elf) != EM_X86_64)
     {
-      close (fd);
-      g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF,
-                   _("%s is not an ELF executable, so it cannot be the initramfs’s BusyBox. "
-                     "Choose a static BusyBox binary."), path);
-      return FALSE;
-    }
-
-  if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-      eh.e_machine != EM_X86_64)
-    {
-      close (fd);
       g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_WRONG_ARCH,
                    _("%s is not an x86-64 program (ELF machine %u), but the guest is "
                      "qemu-system-x86_64. Choose an x86-64 static BusyBox."),
-                   path, (guint) eh.e_machine);
+                   path, kwb_elf_get_machine (elf));
       return FALSE;
     }
 
-  if (eh.e_phentsize != sizeof (Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > 256)
+  if ((headers = kwb_elf_dup_program_headers (elf, &local_error)) == NULL)
     {
-      close (fd);
-      g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF,
-                   _("%s has no usable program headers: it is not a program that can run. "
-                     "Choose a static BusyBox binary."), path);
+      if (g_error_matches (local_error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED))
+        g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF,
+                     _("%s is truncated: its program headers cannot be read."), path);
+      else
+        g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF,
+                     _("%s has no usable program headers: it is not a program that can run. "
+                       "Choose a static BusyBox binary."), path);
       return FALSE;
     }
 
-  phdrs = g_malloc (eh.e_phnum * sizeof (Elf64_Phdr));
-  if (pread (fd, phdrs, eh.e_phnum * sizeof (Elf64_Phdr), eh.e_phoff) !=
-      (gssize) (eh.e_phnum * sizeof (Elf64_Phdr)))
+  for (guint i = 0; i < headers->len; i++)
     {
-      close (fd);
-      g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF,
-                   _("%s is truncated: its program headers cannot be read."), path);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < eh.e_phnum; i++)
-    {
-      Elf64_Phdr *ph = (Elf64_Phdr *) (phdrs + i * sizeof (Elf64_Phdr));
+      const GElf_Phdr *ph = &g_array_index (headers, GElf_Phdr, i);
 
       if (ph->p_type == PT_INTERP)
         {
-          close (fd);
           g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_DYNAMIC,
                        _("%s is dynamically linked (it asks for a program interpreter), but "
                          "the initramfs has no C library for it to load, so it could not run. "
@@ -162,35 +144,23 @@ kwb_busybox_check_binary (const char  *path,
                          "from source (kwb busybox) which sets CONFIG_STATIC=y."), path);
           return FALSE;
         }
-      if (ph->p_type == PT_DYNAMIC)
-        {
-          has_dynamic = TRUE;
-          dyn = *ph;
-        }
     }
-
   /* A static-pie binary has a PT_DYNAMIC for its own relocations but needs no
    * library: only DT_NEEDED entries make it unusable. */
-  if (has_dynamic && dyn.p_filesz > 0 && dyn.p_filesz < 1024 * 1024)
+  for (guint i = 0; i < headers->len; i++)
     {
-      g_autofree Elf64_Dyn *entries = g_malloc (dyn.p_filesz);
-      gsize count = dyn.p_filesz / sizeof (Elf64_Dyn);
+      const GElf_Phdr *ph = &g_array_index (headers, GElf_Phdr, i);
 
-      if (pread (fd, entries, dyn.p_filesz, dyn.p_offset) == (gssize) dyn.p_filesz)
-        for (gsize i = 0; i < count && entries[i].d_tag != DT_NULL; i++)
-          if (entries[i].d_tag == DT_NEEDED)
-            {
-              close (fd);
-              g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_DYNAMIC,
-                           _("%s is dynamically linked (it needs shared libraries), but the "
-                             "initramfs has no C library, so it could not run. Use a static "
-                             "BusyBox: install busybox-static, or build BusyBox from source "
-                             "(kwb busybox) which sets CONFIG_STATIC=y."), path);
-              return FALSE;
-            }
+      if (ph->p_type == PT_DYNAMIC && kwb_elf_segment_needs_libraries (elf, ph))
+        {
+          g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_DYNAMIC,
+                       _("%s is dynamically linked (it needs shared libraries), but the "
+                         "initramfs has no C library, so it could not run. Use a static "
+                         "BusyBox: install busybox-static, or build BusyBox from source "
+                         "(kwb busybox) which sets CONFIG_STATIC=y."), path);
+          return FALSE;
+        }
     }
-
-  close (fd);
   return TRUE;
 }
 

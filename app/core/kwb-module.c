@@ -4,6 +4,15 @@
  *
  * A plain observable record filled in by KwbModules: every property
  * notifies, so a list row can bind to it.
+ *
+ * Its module and section names come from guest memory, which a buggy or
+ * hostile kernel controls. They go into GDB commands and widgets, so each is
+ * checked here, once, when it enters: a name outside [A-Za-z0-9_.-] (not
+ * starting with '-', which GDB would take for an option), not UTF-8, empty
+ * or longer than KWB_MODULE_NAME_MAX is kept only in an escaped form
+ * (`\xNN` for each other byte) that is shown as text and never given to
+ * GDB: such a module gets no automatic symbols, such a section is left out
+ * of add-symbol-file.
  */
 #include "config.h"
 
@@ -14,15 +23,17 @@
 #include "kwb-module.h"
 
 typedef struct {
-  char    *name;
-  guint64  address;
+  char     *name;     /* escaped when !safe */
+  guint64   address;
+  gboolean  safe;
 } Section;
 
 struct _KwbModule
 {
   GObject         parent_instance;
 
-  char           *name;
+  char           *name;       /* escaped when !name_safe */
+  gboolean        name_safe;
   guint64         address;
   KwbModuleState  state;
   guint64         text_address;
@@ -132,18 +143,62 @@ kwb_module_init (KwbModule *self)
   g_array_set_clear_func (self->sections, section_clear);
 }
 
+static gboolean
+name_char_ok (guchar c,
+              gsize  position)
+{
+  return g_ascii_isalnum (c) || c == '_' || c == '.' || (c == '-' && position > 0);
+}
+
+gboolean
+kwb_module_name_is_safe (const char *name)
+{
+  gsize len;
+
+  if (name == NULL || (len = strlen (name)) == 0 || len > KWB_MODULE_NAME_MAX)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!name_char_ok (name[i], i))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+kwb_module_escape_name (const char *name)
+{
+  GString *escaped = g_string_new (NULL);
+  gsize len = name != NULL ? strlen (name) : 0;
+
+  if (len == 0)
+    return g_string_free (g_string_append (escaped, "\"\""), FALSE);
+  for (gsize i = 0; i < MIN (len, KWB_MODULE_NAME_MAX); i++)
+    {
+      guchar c = name[i];
+
+      if (name_char_ok (c, i))
+        g_string_append_c (escaped, c);
+      else
+        g_string_append_printf (escaped, "\\x%02x", c);
+    }
+  if (len > KWB_MODULE_NAME_MAX)
+    g_string_append (escaped, "…");
+  return g_string_free (escaped, FALSE);
+}
+
 KwbModule *
 kwb_module_new (const char *name,
                 guint64     address)
 {
   KwbModule *self = g_object_new (KWB_TYPE_MODULE, NULL);
 
-  self->name = g_strdup (name);
+  self->name_safe = kwb_module_name_is_safe (name);
+  self->name = self->name_safe ? g_strdup (name) : kwb_module_escape_name (name);
   self->address = address;
   return self;
 }
 
 const char *kwb_module_get_name (KwbModule *self) { return self->name; }
+gboolean kwb_module_get_name_is_safe (KwbModule *self) { return self->name_safe; }
 guint64 kwb_module_get_address (KwbModule *self) { return self->address; }
 KwbModuleState kwb_module_get_state (KwbModule *self) { return self->state; }
 guint64 kwb_module_get_text_address (KwbModule *self) { return self->text_address; }
@@ -196,9 +251,10 @@ kwb_module_add_section (KwbModule  *self,
                         const char *name,
                         guint64     address)
 {
-  Section section = { g_strdup (name), address };
+  Section section = { NULL, address, kwb_module_name_is_safe (name) };
 
   g_return_if_fail (KWB_IS_MODULE (self));
+  section.name = section.safe ? g_strdup (name) : kwb_module_escape_name (name);
   g_array_append_val (self->sections, section);
 }
 
@@ -231,7 +287,7 @@ kwb_module_lookup_section (KwbModule  *self,
     {
       Section *section = &g_array_index (self->sections, Section, i);
 
-      if (g_strcmp0 (section->name, name) == 0)
+      if (section->safe && g_strcmp0 (section->name, name) == 0)
         {
           if (address != NULL)
             *address = section->address;
@@ -316,8 +372,8 @@ kwb_module_dup_add_symbol_file_command (KwbModule  *self,
     {
       Section *section = &g_array_index (self->sections, Section, i);
 
-      if (g_str_equal (section->name, ".text") || g_str_equal (section->name, ".symtab") ||
-          g_str_equal (section->name, ".strtab") || strpbrk (section->name, " \t\"'") != NULL)
+      if (!section->safe || g_str_equal (section->name, ".text") ||
+          g_str_equal (section->name, ".symtab") || g_str_equal (section->name, ".strtab"))
         continue;
       g_string_append_printf (command, " -s %s 0x%" G_GINT64_MODIFIER "x", section->name, section->address);
     }

@@ -16,15 +16,27 @@ typedef enum {
   KWB_MODULE_STATE_UNFORMED,
 } KwbModuleState;
 
+/* Longest module or section name taken from the guest as it is. */
+#define KWB_MODULE_NAME_MAX 128
+
 #define KWB_TYPE_MODULE (kwb_module_get_type ())
 G_DECLARE_FINAL_TYPE (KwbModule, kwb_module, KWB, MODULE, GObject)
 
 const char     *kwb_module_state_to_string      (KwbModuleState  state);
 
-/* ADDRESS: the guest's struct module. */
+/* TRUE for a name fit for GDB commands: [A-Za-z0-9_.-], not starting with
+ * '-', 1 to KWB_MODULE_NAME_MAX bytes. */
+gboolean        kwb_module_name_is_safe         (const char     *name);
+/* NAME for display: every byte outside that set as \xNN, cut at the limit. */
+char           *kwb_module_escape_name          (const char     *name);
+
+/* NAME as read from the guest (escaped unless safe); ADDRESS: the guest's
+ * struct module. */
 KwbModule      *kwb_module_new                  (const char     *name,
                                                  guint64         address);
 const char     *kwb_module_get_name             (KwbModule      *self);
+/* FALSE: the name is shown escaped and no .ko is looked for by it. */
+gboolean        kwb_module_get_name_is_safe     (KwbModule      *self);
 guint64         kwb_module_get_address          (KwbModule      *self);
 KwbModuleState  kwb_module_get_state            (KwbModule      *self);
 void            kwb_module_set_state            (KwbModule      *self,
@@ -36,7 +48,9 @@ guint64         kwb_module_get_size             (KwbModule      *self);
 void            kwb_module_set_size             (KwbModule      *self,
                                                  guint64         size);
 
-/* Allocated sections and their guest addresses, from mod->sect_attrs. */
+/* Allocated sections and their guest addresses, from mod->sect_attrs. A
+ * section whose NAME is not safe is kept escaped, never looked up and never
+ * passed to GDB. */
 void            kwb_module_add_section          (KwbModule      *self,
                                                  const char     *name,
                                                  guint64         address);

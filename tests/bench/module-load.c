@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Benchmark of issue 9. The test module (tests/data/modules/kwb_test_mod)
- * is built against the fixture kernel; the same guest (TCG) boots three
- * ways and its shell runs `insmod kwb_test_mod.ko; echo MARK` RUNS times
+ * The test module (tests/data/modules/kwb_test_mod) is built against the
+ * fixture kernel; the same guest (TCG) boots three ways and its shell runs
+ * `insmod kwb_test_mod.ko; echo MARK` RUNS times
  * (rmmod in between, not timed), timed from the keystrokes to the marker
  * on the console:
  *   bare        QEMU alone, no debugger attached

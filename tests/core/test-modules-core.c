@@ -65,32 +65,66 @@ test_find_ko (void)
   touch (user, "a/b/deep-module.ko");
   touch (user, "a/b/c/too_deep.ko");
 
-  found = kwb_modules_find_ko_in (dirs, "dummy");
+  found = kwb_module_files_find_in (dirs, "dummy");
   expected = g_build_filename (kernel, "drivers/net/dummy.ko", NULL);
   g_assert_cmpstr (found, ==, expected);
   g_clear_pointer (&found, g_free);
   g_clear_pointer (&expected, g_free);
 
-  found = kwb_modules_find_ko_in (dirs, "vfat");
+  found = kwb_module_files_find_in (dirs, "vfat");
   g_assert_nonnull (found);
   g_assert_true (g_str_has_suffix (found, "fs/fat/vfat.ko"));
   g_clear_pointer (&found, g_free);
 
-  g_assert_null (kwb_modules_find_ko_in (dirs, "not_listed"));
+  g_assert_null (kwb_module_files_find_in (dirs, "not_listed"));
 
   /* The kernel says hello_kwb; a user may have named the file hello-kwb. */
-  found = kwb_modules_find_ko_in (dirs, "hello-kwb");
+  found = kwb_module_files_find_in (dirs, "hello-kwb");
   g_assert_nonnull (found);
   g_assert_true (g_str_has_suffix (found, "hello_kwb/hello_kwb.ko"));
   g_clear_pointer (&found, g_free);
-  found = kwb_modules_find_ko_in (dirs, "deep_module");
+  found = kwb_module_files_find_in (dirs, "deep_module");
   g_assert_nonnull (found);
   g_assert_true (g_str_has_suffix (found, "a/b/deep-module.ko"));
   g_clear_pointer (&found, g_free);
 
-  g_assert_null (kwb_modules_find_ko_in (dirs, "too_deep"));
-  g_assert_null (kwb_modules_find_ko_in (dirs, "nowhere"));
-  g_assert_null (kwb_modules_find_ko_in (NULL, "dummy"));
+  g_assert_null (kwb_module_files_find_in (dirs, "too_deep"));
+  g_assert_null (kwb_module_files_find_in (dirs, "nowhere"));
+  g_assert_null (kwb_module_files_find_in (NULL, "dummy"));
+  rm_rf (tmp);
+}
+
+/* The search path of a project, in order, without repeats. */
+static void
+test_module_files (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autoptr(KwbProject) project = kwb_project_new (tmp);
+  g_autoptr(KwbModuleFiles) files = NULL;
+  g_autofree char *kernel = g_build_filename (tmp, "kernel", NULL);
+  g_autofree char *extra = g_build_filename (tmp, "extra", NULL);
+  g_autofree char *found = NULL;
+  const char *search[] = { "extra", "/elsewhere", NULL };
+  const char * const *path;
+  guint n;
+
+  kwb_project_set_string_list (project, "modules", "search-path", search);
+  files = kwb_module_files_new_for_project (project, kernel);
+  kwb_module_files_add_dir (files, kernel);
+  kwb_module_files_add_dir (files, NULL);
+  path = kwb_module_files_get_search_path (files);
+  n = g_strv_length ((char **) path);
+  g_assert_cmpstr (path[0], ==, kernel);
+  g_assert_cmpstr (path[n - 2], ==, extra);
+  g_assert_cmpstr (path[n - 1], ==, "/elsewhere");
+  for (guint i = 0; i < n; i++)
+    for (guint j = i + 1; j < n; j++)
+      g_assert_cmpstr (path[i], !=, path[j]);
+
+  g_assert_null (kwb_module_files_find (files, "hello"));
+  touch (extra, "sub/hello.ko");
+  found = kwb_module_files_find (files, "hello");
+  g_assert_true (g_str_has_suffix (found, "/extra/sub/hello.ko"));
   rm_rf (tmp);
 }
 
@@ -126,6 +160,75 @@ test_add_symbol_file_command (void)
                    " -s .bss 0xffffffffa00022c0");
   quoted = kwb_module_dup_add_symbol_file_command (module, "/my modules/\"x\".ko");
   g_assert_true (g_str_has_prefix (quoted, "add-symbol-file \"/my modules/\\\"x\\\".ko\" 0x"));
+}
+
+/* Names come from guest memory: anything outside [A-Za-z0-9_.-] (or
+ * leading '-', or too long, or empty) is shown escaped and never reaches a
+ * GDB command. */
+static void
+test_hostile_names (void)
+{
+  static const char * const hostile[] = {
+    "evil\nshell rm -rf ~",          /* a newline ends a GDB command */
+    "a;b",
+    "x\" -s .text 0",
+    "$(reboot)",
+    "-readnow",                     /* an option, not a section */
+    "caf\xc3\xa9",                   /* valid UTF-8, still not a module name */
+    "bad\xff\xfeutf8",
+    "tab\there",
+    "",
+  };
+  g_autofree char *long_name = g_strnfill (KWB_MODULE_NAME_MAX + 1, 'a');
+  g_autofree char *longest = g_strnfill (KWB_MODULE_NAME_MAX, 'a');
+  g_autoptr(KwbModule) module = NULL;
+  g_autofree char *command = NULL;
+
+  g_assert_true (kwb_module_name_is_safe ("kwb_test_mod"));
+  g_assert_true (kwb_module_name_is_safe (".note.gnu.build-id"));
+  g_assert_true (kwb_module_name_is_safe ("__ksymtab_gpl"));
+  g_assert_true (kwb_module_name_is_safe (longest));
+  g_assert_false (kwb_module_name_is_safe (long_name));
+  g_assert_false (kwb_module_name_is_safe (NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      g_autoptr(KwbModule) evil = kwb_module_new (hostile[i], 0x1000 + i);
+      const char *shown = kwb_module_get_name (evil);
+
+      g_assert_false (kwb_module_name_is_safe (hostile[i]));
+      g_assert_false (kwb_module_get_name_is_safe (evil));
+      /* Shown as printable ASCII, one line, and still not a valid name. */
+      g_assert_true (g_utf8_validate (shown, -1, NULL));
+      for (const char *c = shown; *c != '\0'; c++)
+        g_assert_true (g_ascii_isprint (*c));
+      g_assert_false (kwb_module_name_is_safe (shown));
+    }
+  {
+    g_autoptr(KwbModule) evil = kwb_module_new ("evil\nshell", 1);
+
+    g_assert_cmpstr (kwb_module_get_name (evil), ==, "evil\\x0ashell");
+  }
+  {
+    g_autoptr(KwbModule) evil = kwb_module_new (long_name, 1);
+
+    g_assert_true (g_str_has_suffix (kwb_module_get_name (evil), "…"));
+    g_assert_cmpuint (strlen (kwb_module_get_name (evil)), <=, KWB_MODULE_NAME_MAX + strlen ("…"));
+  }
+
+  /* Sections: a hostile name is kept (escaped) but left out of
+   * add-symbol-file, and never found by its raw name. */
+  module = kwb_module_new ("hello", 0xffffffffa0002000);
+  kwb_module_add_section (module, ".text", 0xffffffffa0000000);
+  kwb_module_add_section (module, ".data", 0xffffffffa0001000);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    kwb_module_add_section (module, hostile[i], 0xffffffffa0009000 + i);
+  kwb_module_add_section (module, ".text\nshell id", 0xffffffffa000f000);
+  g_assert_cmpuint (kwb_module_get_n_sections (module), ==, 3 + G_N_ELEMENTS (hostile));
+  g_assert_false (kwb_module_lookup_section (module, "a;b", NULL));
+  g_assert_cmpstr (kwb_module_get_section (module, 3, NULL), ==, "a\\x3bb");
+  command = kwb_module_dup_add_symbol_file_command (module, "/b/hello.ko");
+  g_assert_cmpstr (command, ==, "add-symbol-file /b/hello.ko 0xffffffffa0000000 -s .data 0xffffffffa0001000");
 }
 
 static void
@@ -210,37 +313,46 @@ test_gdb_readable_ko (void)
   g_autofree char *contents = NULL;
   g_autofree char *original = NULL;
   g_autoptr(GError) error = NULL;
-  gsize len;
+  gsize len, original_len;
   const Elf64_Shdr *shdr;
 
   g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
 
-  result = kwb_modules_dup_gdb_readable_ko (clean, &error);
+  result = kwb_module_files_dup_gdb_readable (clean, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (result, ==, clean);
   g_clear_pointer (&result, g_free);
 
-  result = kwb_modules_dup_gdb_readable_ko (placed, &error);
+  result = kwb_module_files_dup_gdb_readable (placed, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (result, !=, placed);
   g_assert_true (g_str_has_suffix (result, "-placed.ko"));
   g_assert_true (g_file_get_contents (result, &contents, &len, NULL));
   shdr = (const Elf64_Shdr *) (contents + sizeof (Elf64_Ehdr));
   g_assert_cmphex (shdr[2].sh_addr, ==, 0);
-  g_assert_true (g_file_get_contents (placed, &original, NULL, NULL));
+  g_assert_true (g_file_get_contents (placed, &original, &original_len, NULL));
   shdr = (const Elf64_Shdr *) (original + sizeof (Elf64_Ehdr));
   g_assert_cmphex (shdr[2].sh_addr, ==, 0x30);
+  /* Every other byte as it was: GDB reads the same file otherwise. */
+  g_assert_cmpuint (len, ==, original_len);
+  {
+    gsize addr_at = sizeof (Elf64_Ehdr) + 2 * sizeof (Elf64_Shdr) + G_STRUCT_OFFSET (Elf64_Shdr, sh_addr);
+
+    for (gsize i = 0; i < len; i++)
+      if (i < addr_at || i >= addr_at + sizeof (Elf64_Addr))
+        g_assert_cmpint (contents[i], ==, original[i]);
+  }
   /* Cached: the same copy next time. */
-  again = kwb_modules_dup_gdb_readable_ko (placed, &error);
+  again = kwb_module_files_dup_gdb_readable (placed, &error);
   g_assert_cmpstr (again, ==, result);
 
   /* Not ELF: handed to GDB as it is (GDB says what is wrong). */
   g_assert_true (g_file_set_contents (junk, "not an ELF file", -1, NULL));
   g_clear_pointer (&result, g_free);
-  result = kwb_modules_dup_gdb_readable_ko (junk, &error);
+  result = kwb_module_files_dup_gdb_readable (junk, &error);
   g_assert_cmpstr (result, ==, junk);
   g_clear_pointer (&result, g_free);
-  result = kwb_modules_dup_gdb_readable_ko ("/nonexistent/x.ko", &error);
+  result = kwb_module_files_dup_gdb_readable ("/nonexistent/x.ko", &error);
   g_assert_null (result);
   g_assert_nonnull (error);
   rm_rf (tmp);
@@ -308,8 +420,10 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/modules/find-ko", test_find_ko);
+  g_test_add_func ("/modules/module-files", test_module_files);
   g_test_add_func ("/modules/add-symbol-file-command", test_add_symbol_file_command);
   g_test_add_func ("/modules/module-properties", test_module_properties);
+  g_test_add_func ("/modules/hostile-names", test_hostile_names);
   g_test_add_func ("/modules/gdb-readable-ko", test_gdb_readable_ko);
   g_test_add_func ("/modules/template", test_template);
   return g_test_run ();

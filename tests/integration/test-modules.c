@@ -515,6 +515,21 @@ test_load_break_unload (void)
   g_assert_cmpuint (ctx->stops->len, ==, n);
   g_assert_cmpint (kwb_session_get_state (ctx->session), ==, KWB_SESSION_STATE_RUNNING);
 
+  /* "Load symbols from…" a file GDB refuses: the error says why, the
+   * module keeps no symbols, and the guest runs on. */
+  {
+    g_autofree char *junk = g_build_filename (tmp, "junk.ko", NULL);
+
+    g_assert_true (g_file_set_contents (junk, "not an ELF file", -1, NULL));
+    CALL (ctx, kwb_modules_load_symbols_async (ctx->modules, module, junk, NULL, done_cb, ctx));
+    g_test_message ("junk: %s", ctx->error ? ctx->error->message : "(no error)");
+    g_assert_error (ctx->error, KWB_MODULES_ERROR, KWB_MODULES_ERROR_SYMBOLS);
+    g_assert_nonnull (strstr (ctx->error->message, junk));
+    g_assert_false (kwb_module_get_symbols_loaded (module));
+    g_assert_cmpstr (kwb_module_get_symbols_problem (module), ==, ctx->error->message);
+    WAIT (ctx, cond_state, GINT_TO_POINTER (KWB_SESSION_STATE_RUNNING));
+  }
+
   /* "Load symbols from…" a chosen file works while the guest runs. */
   CALL (ctx, kwb_modules_load_symbols_async (ctx->modules, module, lost_ko, NULL, done_cb, ctx));
   g_assert_no_error (ctx->error);
@@ -524,7 +539,7 @@ test_load_break_unload (void)
   g_assert_nonnull (strstr (ctx->text, "kwb_lost_mod_init"));
   WAIT (ctx, cond_state, GINT_TO_POINTER (KWB_SESSION_STATE_RUNNING));
 
-  /* The seed's manual way: a user breakpoint on load_module stops there. */
+  /* The manual way: a user breakpoint on load_module stops there. */
   shell (ctx, "rmmod kwb_lost_mod");
   WAIT (ctx, cond_no_module, "kwb_lost_mod");
   CALL (ctx, kwb_session_break_insert_async (ctx->session, "load_module", 0, NULL, NULL, done_cb, ctx));

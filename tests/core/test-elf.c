@@ -1,0 +1,253 @@
+/* test-elf.c — kwb-elf on hand-made files: good, truncated, lying and missing ones
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each file is built here field by field, so every case differs from a good
+ * file in one way. Hostile headers (counts and offsets past the end) must
+ * give an error or a safe answer, never a read out of bounds.
+ */
+#include "config.h"
+
+#include <elf.h>
+
+#include <glib/gstdio.h>
+
+#include "kwb-core.h"
+
+typedef struct {
+  Elf64_Ehdr ehdr;
+  Elf64_Phdr phdr[2];
+  Elf64_Dyn  dyn[3];
+  Elf64_Shdr shdr[3];
+} Image;
+
+static char *tmp;
+
+static void
+image_init (Image *image)
+{
+  memset (image, 0, sizeof *image);
+  memcpy (image->ehdr.e_ident, ELFMAG, SELFMAG);
+  image->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+  image->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+  image->ehdr.e_ident[EI_VERSION] = EV_CURRENT;
+  image->ehdr.e_type = ET_EXEC;
+  image->ehdr.e_machine = EM_X86_64;
+  image->ehdr.e_version = EV_CURRENT;
+  image->ehdr.e_ehsize = sizeof (Elf64_Ehdr);
+  image->ehdr.e_phoff = G_STRUCT_OFFSET (Image, phdr);
+  image->ehdr.e_phentsize = sizeof (Elf64_Phdr);
+  image->ehdr.e_phnum = 2;
+  image->phdr[0].p_type = PT_LOAD;
+  image->phdr[1].p_type = PT_DYNAMIC;
+  image->phdr[1].p_offset = G_STRUCT_OFFSET (Image, dyn);
+  image->phdr[1].p_filesz = sizeof image->dyn;
+  image->dyn[0].d_tag = DT_FLAGS_1;
+  image->dyn[1].d_tag = DT_NULL;
+  image->ehdr.e_shoff = G_STRUCT_OFFSET (Image, shdr);
+  image->ehdr.e_shentsize = sizeof (Elf64_Shdr);
+  image->ehdr.e_shnum = 3;
+  image->shdr[1].sh_type = SHT_PROGBITS;
+  image->shdr[2].sh_type = SHT_PROGBITS;
+}
+
+static char *
+write_image (const char *name,
+             const void *data,
+             gsize       len)
+{
+  char *path = g_build_filename (tmp, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, data, len, NULL));
+  return path;
+}
+
+static KwbElf *
+open_image (const char  *name,
+            const Image *image,
+            gsize        len)
+{
+  g_autofree char *path = write_image (name, image, len);
+  g_autoptr(GError) error = NULL;
+  KwbElf *elf = kwb_elf_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (elf);
+  return elf;
+}
+
+static void
+test_good (void)
+{
+  Image image;
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GArray) headers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  image_init (&image);
+  elf = open_image ("good", &image, sizeof image);
+  g_assert_cmpuint (kwb_elf_get_class (elf), ==, ELFCLASS64);
+  g_assert_true (kwb_elf_is_little_endian (elf));
+  g_assert_cmpuint (kwb_elf_get_machine (elf), ==, EM_X86_64);
+  g_assert_cmpuint (kwb_elf_get_file_type (elf), ==, ET_EXEC);
+  headers = kwb_elf_dup_program_headers (elf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (headers->len, ==, 2);
+  g_assert_cmpuint (g_array_index (headers, GElf_Phdr, 1).p_type, ==, PT_DYNAMIC);
+  g_assert_false (kwb_elf_segment_needs_libraries (elf, &g_array_index (headers, GElf_Phdr, 1)));
+  /* Only a PT_DYNAMIC segment is read as one. */
+  g_assert_false (kwb_elf_segment_needs_libraries (elf, &g_array_index (headers, GElf_Phdr, 0)));
+  g_assert_false (kwb_elf_has_section_addresses (elf));
+
+  g_clear_pointer (&elf, kwb_elf_free);
+  g_clear_pointer (&headers, g_array_unref);
+  image.dyn[1].d_tag = DT_NEEDED;
+  image.dyn[2].d_tag = DT_NULL;
+  image.shdr[1].sh_addr = 0x1000;
+  elf = open_image ("needed", &image, sizeof image);
+  headers = kwb_elf_dup_program_headers (elf, NULL);
+  g_assert_true (kwb_elf_segment_needs_libraries (elf, &g_array_index (headers, GElf_Phdr, 1)));
+  g_assert_true (kwb_elf_has_section_addresses (elf));
+}
+
+static void
+test_not_elf (void)
+{
+  g_autofree char *text = write_image ("text", "#!/bin/sh\n", 10);
+  g_autofree char *empty = write_image ("empty", "", 0);
+  g_autofree char *missing = g_build_filename (tmp, "missing", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (kwb_elf_open (text, &error));
+  g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF);
+  g_assert_nonnull (strstr (error->message, text));
+  g_clear_error (&error);
+  g_assert_null (kwb_elf_open (empty, &error));
+  g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF);
+  g_clear_error (&error);
+  /* The bare reason: callers say which file, and why they wanted it. */
+  g_assert_null (kwb_elf_open (missing, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_cmpstr (error->message, ==, g_strerror (ENOENT));
+}
+
+/* Headers that point past the end of the file, or claim absurd counts. */
+static void
+test_lying_headers (void)
+{
+  Image image;
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GArray) headers = NULL;
+  g_autoptr(GError) error = NULL;
+  GElf_Phdr dynamic = { 0 };
+
+  /* Program headers cut off by the end of the file. */
+  image_init (&image);
+  elf = open_image ("cut", &image, G_STRUCT_OFFSET (Image, phdr) + sizeof (Elf64_Phdr) / 2);
+  g_assert_null (kwb_elf_dup_program_headers (elf, &error));
+  g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED);
+  g_clear_error (&error);
+  g_clear_pointer (&elf, kwb_elf_free);
+
+  /* No program headers at all. */
+  image_init (&image);
+  image.ehdr.e_phnum = 0;
+  image.ehdr.e_phoff = 0;
+  elf = open_image ("none", &image, sizeof image);
+  g_assert_null (kwb_elf_dup_program_headers (elf, &error));
+  g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NO_PROGRAM_HEADERS);
+  g_clear_error (&error);
+  g_clear_pointer (&elf, kwb_elf_free);
+
+  /* 65535 program headers, far more than the file holds. */
+  image_init (&image);
+  image.ehdr.e_phnum = 0xffff;
+  elf = open_image ("many", &image, sizeof image);
+  headers = kwb_elf_dup_program_headers (elf, &error);
+  g_assert_null (headers);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_pointer (&elf, kwb_elf_free);
+
+  /* A PT_DYNAMIC segment past the end, and one of absurd size. */
+  image_init (&image);
+  elf = open_image ("dynamic", &image, sizeof image);
+  dynamic.p_type = PT_DYNAMIC;
+  dynamic.p_offset = 1 << 30;
+  dynamic.p_filesz = sizeof (Elf64_Dyn);
+  g_assert_false (kwb_elf_segment_needs_libraries (elf, &dynamic));
+  dynamic.p_offset = G_STRUCT_OFFSET (Image, dyn);
+  dynamic.p_filesz = G_MAXUINT64 - 8;
+  g_assert_false (kwb_elf_segment_needs_libraries (elf, &dynamic));
+  g_clear_pointer (&elf, kwb_elf_free);
+
+  /* Section headers past the end: no addresses to find, nothing read. */
+  image_init (&image);
+  image.ehdr.e_shoff = 1 << 30;
+  image.ehdr.e_shnum = 0xff00;
+  {
+    g_autofree char *path = write_image ("sections", &image, sizeof image);
+
+    elf = kwb_elf_open (path, &error);
+    if (elf != NULL)
+      g_assert_false (kwb_elf_has_section_addresses (elf));
+    else
+      g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF);
+  }
+}
+
+/* The copy differs from the file only in the sh_addr fields. */
+static void
+test_unplaced_copy (void)
+{
+  Image image;
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(KwbElf) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dest = g_build_filename (tmp, "copy.ko", NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  image_init (&image);
+  image.ehdr.e_type = ET_REL;
+  image.shdr[1].sh_addr = 0x40;
+  image.shdr[2].sh_addr = 0x80;
+  elf = open_image ("placed.ko", &image, sizeof image);
+  g_assert_true (kwb_elf_write_unplaced_copy (elf, dest, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (dest, &contents, &len, NULL));
+  g_assert_cmpuint (len, ==, sizeof image);
+  image.shdr[1].sh_addr = 0;
+  image.shdr[2].sh_addr = 0;
+  g_assert_cmpmem (contents, len, &image, sizeof image);
+  again = kwb_elf_open (dest, &error);
+  g_assert_false (kwb_elf_has_section_addresses (again));
+
+  /* A folder that does not exist: an error, and nothing left behind. */
+  {
+    g_autofree char *nowhere = g_build_filename (tmp, "no", "such", "copy.ko", NULL);
+
+    g_assert_false (kwb_elf_write_unplaced_copy (elf, nowhere, &error));
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+  g_autofree char *command = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp = g_dir_make_tmp ("kwb-test-elf-XXXXXX", NULL);
+  g_test_add_func ("/elf/good", test_good);
+  g_test_add_func ("/elf/not-elf", test_not_elf);
+  g_test_add_func ("/elf/lying-headers", test_lying_headers);
+  g_test_add_func ("/elf/unplaced-copy", test_unplaced_copy);
+  status = g_test_run ();
+  command = g_strdup_printf ("rm -rf '%s'", tmp);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  g_free (tmp);
+  return status;
+}
