@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The initramfs has no C library, so the BusyBox in it must be a static
- * x86-64 binary. We read the ELF header ourselves rather than trusting a file
- * name or running `file`: a dynamic binary would boot to "Kernel panic: No
+ * x86-64 binary. We read its ELF headers (kwb-elf, libelf) rather than trust
+ * a file name or run `file`: a dynamic binary would boot to "Kernel panic: No
  * working init found" with no hint why.
  *
  * A source build does what the manual way does in menuconfig, but out of

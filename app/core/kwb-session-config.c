@@ -6,7 +6,7 @@
  * kwb boot, kwb debug and the window: the bzImage and vmlinux of the build
  * (or of a prebuilt kernel), the initramfs when it is passed with -initrd,
  * the source tree for path mapping, and the kernel command line: the serial
- * console, the seed's rdinit=/linuxrc and loglevel=8, panic=-1 (a panic ends
+ * console, the manual way's rdinit=/linuxrc and loglevel=8, panic=-1 (a panic ends
  * the VM, which runs with -no-reboot, instead of hanging it), nokaslr when
  * the kernel can relocate itself, then the user's own arguments (the kernel
  * takes the last of a repeated option, so the user's win).

@@ -225,7 +225,7 @@ test_impossible (void)
   kernel_test_remove (kwb_project_get_directory (project));
 }
 
-/* The seed's way: the initramfs linked into the kernel. */
+/* The manual way's other option: the initramfs linked into the kernel. */
 static void
 test_builtin_initramfs (void)
 {
