@@ -157,13 +157,8 @@ flow_body (KwbApplication *app,
   const char *vmlinux = g_getenv ("KWB_FIXTURE_VMLINUX");
   g_autofree char *fixture_build = g_path_get_dirname (vmlinux);
   g_autofree char *dir = g_build_filename (tmp, "my project", NULL);
-  g_autofree char *not_kernel = g_build_filename (tmp, "not-a-kernel", NULL);
-  g_autofree char *busy = g_build_filename (tmp, "busy", NULL);
-  g_autofree char *busy_file = g_build_filename (busy, "keep.txt", NULL);
-  g_autofree char *repo = make_kernel_repo (tmp);
   g_autofree char *rcs = NULL;
   g_autofree char *value = NULL;
-  g_autofree char *keep = NULL;
   g_auto(GStrv) recent = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APP_BASE_ID);
   KwbWindow *main_window;
@@ -195,52 +190,8 @@ flow_body (KwbApplication *app,
   g_assert_cmpstr (value, ==, "source");
   g_clear_pointer (&value, g_free);
 
-  /* 2 Kernel source: the refusals first, on the page, nothing destroyed. */
+  /* 2 Kernel source (its refusals and clones: /gui/wizard/source-page) */
   page = kwb_wizard_get_page_widget (wizard, "source");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 1);
-  g_assert_cmpint (g_mkdir (not_kernel, 0755), ==, 0);
-  type_and_apply (kwb_test_require_widget (page, "folder_entry"), not_kernel);
-  g_assert_nonnull (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
-  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not a Linux kernel source tree"));
-  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (page, "page_error")));
-  g_assert_false (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
-  g_assert_false (gtk_widget_is_sensitive (kwb_test_require_widget (wizard, "next_button")));
-  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-not-a-kernel.png");
-
-  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 2);
-  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_url_entry")), "http://127.0.0.1:9/linux.git");
-  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
-  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone to fail");
-  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "Could not clone"));
-  g_assert_false (g_file_test (gtk_editable_get_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry"))),
-                               G_FILE_TEST_EXISTS));
-  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-unreachable.png");
-
-  g_assert_cmpint (g_mkdir (busy, 0755), ==, 0);
-  g_assert_true (g_file_set_contents (busy_file, "mine\n", -1, NULL));
-  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_url_entry")), repo);
-  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry")), busy);
-  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
-  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone to be refused");
-  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not an empty folder"));
-  g_assert_true (g_file_get_contents (busy_file, &keep, NULL, NULL));
-  g_assert_cmpstr (keep, ==, "mine\n");
-
-  /* A clone that works: what was found is shown (version, branch, commit). */
-  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry")), "linux");
-  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_branch_entry")), "v6.1");
-  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
-  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone");
-  kwb_test_wait_until (page_complete, page, "the cloned tree to be accepted");
-  g_assert_null (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
-  g_assert_nonnull (strstr (subtitle (page, "commit_row"), "Linux fake: the test tree"));
-  g_assert_nonnull (strstr (subtitle (page, "branch_row"), "detached"));
-  g_assert_nonnull (strstr (subtitle (page, "state_row"), "Clean"));
-  value = read_key (dir, "kernel", "source");
-  g_assert_true (g_str_has_suffix (value, "/my project/linux"));
-  g_clear_pointer (&value, g_free);
-  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-git.png");
-
   /* The fixture's choice: Debian's linux-source-6.1. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 0);
   model = adw_combo_row_get_model (ADW_COMBO_ROW (kwb_test_require_widget (page, "debian_package")));
@@ -409,6 +360,92 @@ test_flow (void)
   tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
   g_assert_no_error (error);
   kwb_test_run_app (NULL, flow_body, tmp);
+}
+
+/* ---- the source page: refusals, clones ---- */
+
+/* The refusals first, on the page, nothing destroyed; then a clone that
+ * works shows what it found. */
+static void
+source_page_body (KwbApplication *app,
+                  gpointer        data)
+{
+  const char *tmp = data;
+  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *not_kernel = g_build_filename (tmp, "not-a-kernel", NULL);
+  g_autofree char *busy = g_build_filename (tmp, "busy", NULL);
+  g_autofree char *busy_file = g_build_filename (busy, "keep.txt", NULL);
+  g_autofree char *repo = make_kernel_repo (tmp);
+  g_autofree char *keep = NULL;
+  g_autofree char *value = NULL;
+  KwbWizard *wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard on the source page");
+  GtkWidget *page = kwb_wizard_get_page_widget (wizard, "source");
+
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "source");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 1);
+  g_assert_cmpint (g_mkdir (not_kernel, 0755), ==, 0);
+  type_and_apply (kwb_test_require_widget (page, "folder_entry"), not_kernel);
+  g_assert_nonnull (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not a Linux kernel source tree"));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (page, "page_error")));
+  g_assert_false (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
+  g_assert_false (gtk_widget_is_sensitive (kwb_test_require_widget (wizard, "next_button")));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-not-a-kernel.png");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 2);
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_url_entry")), "http://127.0.0.1:9/linux.git");
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
+  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone to fail");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "Could not clone"));
+  g_assert_false (g_file_test (gtk_editable_get_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry"))),
+                               G_FILE_TEST_EXISTS));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-unreachable.png");
+
+  g_assert_cmpint (g_mkdir (busy, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (busy_file, "mine\n", -1, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_url_entry")), repo);
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry")), busy);
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
+  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone to be refused");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not an empty folder"));
+  g_assert_true (g_file_get_contents (busy_file, &keep, NULL, NULL));
+  g_assert_cmpstr (keep, ==, "mine\n");
+
+  /* A clone that works: what was found is shown (version, branch, commit). */
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry")), "linux");
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_branch_entry")), "v6.1");
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
+  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone");
+  kwb_test_wait_until (page_complete, page, "the cloned tree to be accepted");
+  g_assert_null (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
+  g_assert_nonnull (strstr (subtitle (page, "commit_row"), "Linux fake: the test tree"));
+  g_assert_nonnull (strstr (subtitle (page, "branch_row"), "detached"));
+  g_assert_nonnull (strstr (subtitle (page, "state_row"), "Clean"));
+  value = read_key (dir, "kernel", "source");
+  g_assert_true (g_str_has_suffix (value, "/p/linux"));
+  g_clear_pointer (&value, g_free);
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-git.png");
+
+}
+
+static void
+test_source_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+
+  KWB_TEST_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (tmp, "p", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  kwb_project_set_string (project, "project", "wizard-page", "source");
+  g_assert_true (kwb_project_save (project, NULL));
+  kwb_test_run_app ((const char *[]) { dir, NULL }, source_page_body, tmp);
 }
 
 /* ---- closing half-way and coming back ---- */
@@ -974,6 +1011,7 @@ main (int   argc,
   kwb_test_gtk_init ();
 
   g_test_add_func ("/gui/wizard/resume", test_resume);
+  g_test_add_func ("/gui/wizard/source-page", test_source_page);
   g_test_add_func ("/gui/wizard/settings-rebuild", test_settings);
   g_test_add_func ("/gui/wizard/stale-banner", test_stale);
   g_test_add_func ("/gui/wizard/build-error", test_build_error);

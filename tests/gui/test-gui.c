@@ -123,7 +123,22 @@ check_structure (KwbApplication *app,
   g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"), ==, DEVELOPMENT_BUILD);
 
   kwb_test_save_screenshot (GTK_WIDGET (window), "main-window.png");
+}
 
+static void
+test_window_structure (void)
+{
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_run_app_with_window (NULL, check_structure, NULL);
+}
+
+/* With a session the run controls come alive, and go again without. */
+static void
+check_run_controls (KwbApplication *app,
+                    KwbWindow      *window,
+                    gpointer        data)
+{
+  assert_run_controls_sensitive (window, FALSE);
   kwb_window_set_session_active (window, TRUE);
   assert_run_controls_sensitive (window, TRUE);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (window, "status_label"))), !=,
@@ -133,18 +148,31 @@ check_structure (KwbApplication *app,
   assert_run_controls_sensitive (window, FALSE);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (window, "status_label"))), ==,
                    "No session");
+}
 
-  /* The dark style keeps everything readable: look at this one too. */
+static void
+test_window_run_controls (void)
+{
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_run_app_with_window (NULL, check_run_controls, NULL);
+}
+
+/* The dark style keeps everything readable: look at this one too. */
+static void
+check_dark_style (KwbApplication *app,
+                  KwbWindow      *window,
+                  gpointer        data)
+{
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   kwb_test_save_screenshot (GTK_WIDGET (window), "main-window-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
 static void
-test_window_structure (void)
+test_window_dark_style (void)
 {
   KWB_TEST_IN_SUBPROCESS ();
-  kwb_test_run_app_with_window (NULL, check_structure, NULL);
+  kwb_test_run_app_with_window (NULL, check_dark_style, NULL);
 }
 
 static void
@@ -365,6 +393,8 @@ main (int   argc,
   kwb_test_gtk_init ();
 
   g_test_add_func ("/gui/window/structure", test_window_structure);
+  g_test_add_func ("/gui/window/run-controls", test_window_run_controls);
+  g_test_add_func ("/gui/window/dark-style", test_window_dark_style);
   g_test_add_func ("/gui/window/state", test_window_state);
   g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/about-window", test_about_window);
