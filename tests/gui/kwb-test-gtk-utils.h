@@ -74,6 +74,8 @@ void       kwb_test_run_app_with_window (const char * const *args,
                                          gpointer            data);
 
 void       kwb_test_gtk_init          (void);
+gboolean   kwb_test_init              (int               *argc,
+                                       char            ***argv);
 
 /* Each case in a process of its own: a fresh GTK, GSettings memory backend
  * and application, and a crash that fails one case, not the run. */

@@ -297,25 +297,14 @@ test_modules_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
-    {
-      g_test_add_func ("/gui/modules/skipped", test_skip);
-      return g_test_run ();
-    }
-  kwb_test_gtk_init ();
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
   console = g_string_new (NULL);
   tmp = g_dir_make_tmp ("kwb-gui-modules-XXXXXX", NULL);
   g_test_add_func ("/gui/modules/page", test_modules_page);

@@ -724,14 +724,15 @@ check_session (KwbApplication *app,
   g_assert_true (button_sensitive (window, "start_button"));
 }
 
+/* Each case on a project of its own, in a process of its own. */
 static void
-test_session_debug (void)
+test_on_project (gconstpointer check)
 {
   g_autofree char *project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
   project = make_project ();
-  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, check_session, NULL);
+  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
 }
 
 /* ---- before a session: quick open, breakpoints kept for the start ---- */
@@ -844,35 +845,13 @@ check_before_session (KwbApplication *app,
   wait_state (&w, KWB_SESSION_STATE_EXITED);
 }
 
-static void
-test_before_session (void)
-{
-  g_autofree char *project = NULL;
-
-  KWB_TEST_IN_SUBPROCESS ();
-  project = make_project ();
-  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, check_before_session, NULL);
-}
-
-static void
-test_skip (void)
-{
-  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
-    {
-      g_test_add_func ("/gui/session/skipped", test_skip);
-      return g_test_run ();
-    }
-  kwb_test_gtk_init ();
-  g_test_add_func ("/gui/session/debug", test_session_debug);
-  g_test_add_func ("/gui/session/before-start", test_before_session);
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
+  g_test_add_data_func ("/gui/session/debug", check_session, test_on_project);
+  g_test_add_data_func ("/gui/session/before-start", check_before_session, test_on_project);
   return g_test_run ();
 }

@@ -990,25 +990,14 @@ test_last (void)
   kwb_test_run_app ((const char *[]) { "--last", NULL }, last_body, dir);
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_setenv ("GIT_CONFIG_NOSYSTEM", "1", TRUE);
   g_setenv ("GIT_CONFIG_GLOBAL", "/dev/null", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
-    {
-      g_test_add_func ("/gui/wizard/skipped", test_skip);
-      return g_test_run ();
-    }
-  kwb_test_gtk_init ();
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add_func ("/gui/wizard/resume", test_resume);
   g_test_add_func ("/gui/wizard/source-page", test_source_page);

@@ -371,26 +371,12 @@ test_project_missing (void)
   kwb_test_run_app_with_window ((const char *[]) { dir, NULL }, check_project_missing, NULL);
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  /* meson sets this when xvfb-run or dbus-run-session is missing: a GUI test
-   * never opens windows on the developer's own display. */
-  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
-    {
-      g_test_add_func ("/gui/skipped", test_skip);
-      return g_test_run ();
-    }
-  kwb_test_gtk_init ();
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add_func ("/gui/window/structure", test_window_structure);
   g_test_add_func ("/gui/window/run-controls", test_window_run_controls);
