@@ -80,6 +80,24 @@ make_kernel_repo (const char *parent)
   return dir;
 }
 
+/* A project in a new folder NAME inside a new temporary folder (TMP). */
+static KwbProject *
+new_project (char       **tmp,
+             const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  KwbProject *project;
+
+  *tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (*tmp, name, NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  return project;
+}
+
 static char *
 read_key (const char *dir,
           const char *group,
@@ -437,12 +455,8 @@ test_source_page (void)
   g_autofree char *dir = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  g_assert_no_error (error);
-  dir = g_build_filename (tmp, "p", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  project = new_project (&tmp, "p");
+  dir = g_strdup (kwb_project_get_directory (project));
   kwb_project_set_string (project, "project", "wizard-page", "source");
   g_assert_true (kwb_project_save (project, NULL));
   kwb_test_run_app ((const char *[]) { dir, NULL }, source_page_body, tmp);
@@ -473,11 +487,8 @@ test_resume (void)
   g_autoptr(KwbProject) project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "p", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  project = new_project (&tmp, "p");
+  dir = g_strdup (kwb_project_get_directory (project));
   /* As a wizard closed on the initramfs page leaves it. */
   kwb_project_set_string (project, "project", "wizard-page", "initramfs");
   g_assert_true (kwb_project_save (project, NULL));
@@ -606,11 +617,8 @@ test_settings (void)
   g_autoptr(KwbProject) project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "p", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  project = new_project (&tmp, "p");
+  dir = g_strdup (kwb_project_get_directory (project));
   /* A kernel built before (its manifest is what counts here). */
   {
     g_autofree char *build = g_build_filename (dir, "build", "kernel", NULL);
@@ -950,11 +958,8 @@ test_open_project (void)
   g_autoptr(KwbProject) project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "opened", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  project = new_project (&tmp, "opened");
+  dir = g_strdup (kwb_project_get_directory (project));
   kwb_test_run_app (NULL, open_project_body, dir);
 }
 
@@ -980,11 +985,8 @@ test_last (void)
   g_autoptr(KwbProject) project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "last one", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  project = new_project (&tmp, "last one");
+  dir = g_strdup (kwb_project_get_directory (project));
   settings = g_settings_new (APP_BASE_ID);
   g_settings_set_string (settings, "last-project", dir);
   kwb_test_run_app ((const char *[]) { "--last", NULL }, last_body, dir);
