@@ -428,7 +428,7 @@ check_session (KwbApplication *app,
   g_test_message ("step %s", "1");
   /* 1. Start from the window; the project breaks at start_kernel. */
   g_assert_true (button_sensitive (window, "start_button"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   w.session = kwb_window_get_session (window);
   g_assert_nonnull (w.session);
   /* Each boot has a terminal of its own. */
@@ -499,7 +499,7 @@ check_session (KwbApplication *app,
     guint target = find_line (kwb_source_view_get_path (main_c), "setup_arch(&command_line);");
 
     kwb_source_view_scroll_to_line (main_c, target);
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-cursor", NULL);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.run-to-cursor", NULL);
     w.count = target;
     kwb_test_wait_until (stopped_at_line, &w, "run to cursor to reach setup_arch's line");
     w.suffix = "/init/main.c";
@@ -519,7 +519,7 @@ check_session (KwbApplication *app,
     g_autofree char *info = NULL;
 
     /* What its "Add Conditional Breakpoint…" item activates. */
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.breakpoint-condition", "u", target);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.breakpoint-condition", g_variant_new_uint32 (target));
     for (GList *l = gtk_window_list_toplevels (); l; l = g_list_delete_link (l, l))
       if (ADW_IS_MESSAGE_DIALOG (l->data))
         dialog = l->data;
@@ -532,7 +532,7 @@ check_session (KwbApplication *app,
     info = gdb_says (&w, "info breakpoints");
     g_assert_nonnull (strstr (info, "stop only if 1 == 1"));
     g_assert_cmpint (kwb_source_view_get_breakpoint_mark (main_c, target), ==, KWB_BREAKPOINT_MARK_ENABLED);
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.breakpoint-delete", "u", target);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.breakpoint-delete", g_variant_new_uint32 (target));
     kwb_test_wait_until (model_lacks_condition, &w, "the conditional breakpoint deleted");
     g_assert_cmpint (kwb_source_view_get_breakpoint_mark (main_c, target), ==, KWB_BREAKPOINT_MARK_NONE);
   }
@@ -572,7 +572,7 @@ check_session (KwbApplication *app,
   w.flag = FALSE;
   kwb_session_break_insert_async (w.session, "*int3_magic", KWB_GDB_BREAK_NONE, NULL, NULL, insert_cb, &w);
   kwb_test_wait_until (kwb_test_flag_set, &w.flag, "the int3_magic breakpoint");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_stopped_in (&w, "int3_magic");
   w.suffix = "";
   kwb_test_wait_until (current_in, &w, "the disassembly with the stop mark");
@@ -592,7 +592,7 @@ check_session (KwbApplication *app,
 
   g_test_message ("step %s", "4");
   /* 4. F5 on to the shell. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_state (&w, KWB_SESSION_STATE_RUNNING);
   kwb_test_wait_until (shell_ready, &w, "the BusyBox shell in the console");
   {
@@ -654,7 +654,7 @@ check_session (KwbApplication *app,
 
   g_test_message ("step %s", "7");
   /* 7. F5 continues: uname prints the release. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_state (&w, KWB_SESSION_STATE_RUNNING);
   w.text = "6.1";
   kwb_test_wait_until (terminal_has, &w, "uname’s output");
@@ -705,7 +705,7 @@ check_session (KwbApplication *app,
   {
     KwbGdbConsole *gdb_console = kwb_console_get_gdb_console (console);
 
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.gdb-console", NULL);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.gdb-console", NULL);
     kwb_gdb_console_run (gdb_console, "p 40+2");
     w.text = "= 42";
     kwb_test_wait_until (gdb_console_has, &w, "the GDB console’s answer");
@@ -718,7 +718,7 @@ check_session (KwbApplication *app,
 
   g_test_message ("step %s", "10");
   /* 10. Stop: the VM goes, the controls follow. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
   g_assert_false (button_sensitive (window, "stop_button"));
   g_assert_true (button_sensitive (window, "start_button"));
@@ -801,13 +801,13 @@ check_before_session (KwbApplication *app,
   /* F9 on a line before booting: kept, marked, applied at start. */
   line = find_line (fork_c, "pid_t kernel_clone(struct kernel_clone_args *args)");
   kwb_source_view_scroll_to_line (view, line + 2); /* a line inside the body */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-breakpoint", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.toggle-breakpoint", NULL);
   g_assert_cmpint (kwb_source_view_get_breakpoint_mark (view, line + 2), ==, KWB_BREAKPOINT_MARK_ENABLED);
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (kwb_test_require_widget (GTK_WIDGET (window), "breakpoints_page"))),
                    ==, "1 Breakpoint Waiting");
   kwb_test_save_screenshot (GTK_WIDGET (window), "before-session-breakpoint.png");
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   w.session = kwb_window_get_session (window);
   wait_stopped_in (&w, "start_kernel");
   kwb_test_wait_until (sidebar_has_fork, &w, "the breakpoint set before the session, in GDB");
@@ -818,7 +818,7 @@ check_before_session (KwbApplication *app,
     KwbSession *first = w.session;
 
     g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.restart", NULL);
     w.old = first;
     kwb_test_wait_until (session_replaced, &w, "a new session");
     w.session = kwb_window_get_session (window);
@@ -828,20 +828,20 @@ check_before_session (KwbApplication *app,
   wait_stopped_in (&w, "start_kernel");
   kwb_test_wait_until (sidebar_has_fork, &w, "the breakpoint carried into the new session");
   g_assert_true (kwb_console_get_attached (kwb_window_get_console (window)));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
 
   /* Start again after a stop: the same, from win.start. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   w.session = kwb_window_get_session (window);
   wait_stopped_in (&w, "start_kernel");
   kwb_test_wait_until (sidebar_has_fork, &w, "the breakpoint in the third session");
   /* The kernel's messages reach the new terminal; then init's fork hits. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_stopped_in (&w, "kernel_clone");
   w.text = "Linux version";
   kwb_test_wait_until (terminal_has, &w, "the kernel's messages in the terminal after a restart");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
 }
 

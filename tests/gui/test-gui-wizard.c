@@ -163,7 +163,7 @@ static void
 set_next (KwbWizard  *wizard,
           const char *expect)
 {
-  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  kwb_test_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, expect);
 }
 
@@ -194,7 +194,7 @@ flow_body (KwbApplication *app,
   kwb_test_save_screenshot (GTK_WIDGET (main_window), "wizard-0-main-window-no-project.png");
 
   /* 1 Welcome */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "new-project", NULL);
+  kwb_test_activate_app_action (G_APPLICATION (app), "new-project", NULL);
   wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "welcome");
   g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (wizard, "next_button")));
@@ -472,7 +472,7 @@ resume_body (KwbApplication *app,
 
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "initramfs");
   g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (wizard, "back_button")));
-  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  kwb_test_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "busybox");
   kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-resumed.png");
 }
@@ -518,7 +518,7 @@ settings_body (KwbApplication *app,
 
   g_assert_true (kwb_window_has_project (window));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Build");
-  g_action_group_activate_action (G_ACTION_GROUP (app), "project-settings", NULL);
+  kwb_test_activate_app_action (G_APPLICATION (app), "project-settings", NULL);
   settings = kwb_test_wait_toplevel (KWB_TYPE_PROJECT_SETTINGS, "Project Settings");
   /* Looking changes nothing. */
   pending = read_key (dir, "project", "pending-rebuild");
@@ -913,7 +913,7 @@ open_project_body (KwbApplication *app,
   GtkFileChooser *chooser;
 
   g_assert_false (kwb_window_has_project (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project", NULL);
+  kwb_test_activate_app_action (G_APPLICATION (app), "open-project", NULL);
   /* Without a portal, GtkFileChooserNative shows GTK's own dialog. */
   chooser = kwb_test_wait_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, "the folder chooser");
   g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
@@ -930,9 +930,9 @@ open_project_body (KwbApplication *app,
     KwbWizard *wizard;
     GtkWidget *row;
 
-    g_action_group_activate_action (G_ACTION_GROUP (app), "new-project", NULL);
+    kwb_test_activate_app_action (G_APPLICATION (app), "new-project", NULL);
     wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
-    row = gtk_widget_get_first_child (kwb_test_require_widget (wizard, "recent_list"));
+    row = kwb_test_find_by_type (kwb_test_require_widget (wizard, "recent_list"), GTK_TYPE_LIST_BOX_ROW);
     g_assert_nonnull (row);
     kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-1-welcome-recent.png");
     gtk_widget_activate (row);

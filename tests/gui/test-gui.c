@@ -80,6 +80,7 @@ check_structure (KwbApplication *app,
                      adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "modules"))),
                    ==, "Modules");
   g_assert_true (ADW_IS_STATUS_PAGE (kwb_test_require_widget (window, "modules_page")));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Modules")));
 
   /* Empty states say what to do next. */
   page = ADW_STATUS_PAGE (kwb_test_require_widget (window, "breakpoints_page"));
@@ -183,7 +184,7 @@ check_shortcuts_window (KwbApplication *app,
   GtkWindow *shortcuts;
 
   g_assert_null (kwb_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  kwb_test_activate_app_action (G_APPLICATION (app), "shortcuts", NULL);
 
   shortcuts = kwb_test_wait_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, "the shortcuts window");
   g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
@@ -206,7 +207,7 @@ check_about_window (KwbApplication *app,
 {
   AdwAboutWindow *about;
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  kwb_test_activate_app_action (G_APPLICATION (app), "about", NULL);
 
   about = kwb_test_wait_toplevel (ADW_TYPE_ABOUT_WINDOW, "the about window");
   g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Kernel Workbench");
