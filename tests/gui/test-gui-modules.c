@@ -14,94 +14,12 @@
 
 #include "kwb-core.h"
 #include "kwb-modules-page.h"
-
-#define DEADLINE_S 180
-
-typedef gboolean (*CondFunc) (gpointer data);
+#include "kwb-test-gtk-utils.h"
 
 static char *tmp;
 static KwbSession *session;
 static KwbModules *modules;
 static GString *console;
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (CondFunc    cond,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_S * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (50, tick_cb, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-static gboolean
-frame_cb (GtkWidget     *widget,
-          GdkFrameClock *clock,
-          gpointer       data)
-{
-  (*(guint *) data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "tests", "gui", "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, frame_cb, &frames, NULL);
-  int width, height;
-
-  wait_until (enough_frames, &frames, "the window to draw");
-  gtk_widget_remove_tick_callback (widget, id);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
-static void
-find_all (GtkWidget  *root,
-          const char *name,
-          GPtrArray  *found)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    g_ptr_array_add (found, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    find_all (child, name, found);
-}
 
 /* The label named NAME in the row whose title is MODULE (NULL: none shown). */
 static const char *
@@ -109,19 +27,16 @@ row_label (GtkWidget  *root,
            const char *module,
            const char *name)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-  find_all (root, "module_row", rows);
+  g_autoptr(GPtrArray) rows = kwb_test_find_all (root, "module_row");
   for (guint i = 0; i < rows->len; i++)
     {
-      g_autoptr(GPtrArray) titles = g_ptr_array_new ();
-      g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+      g_autoptr(GPtrArray) titles = kwb_test_find_all (g_ptr_array_index (rows, i), "module_title");
+      g_autoptr(GPtrArray) labels = NULL;
 
-      find_all (g_ptr_array_index (rows, i), "module_title", titles);
       if (titles->len == 0 || !gtk_widget_get_mapped (g_ptr_array_index (rows, i)) ||
           g_strcmp0 (gtk_label_get_label (g_ptr_array_index (titles, 0)), module) != 0)
         continue;
-      find_all (g_ptr_array_index (rows, i), name, labels);
+      labels = kwb_test_find_all (g_ptr_array_index (rows, i), name);
       return labels->len ? gtk_label_get_label (g_ptr_array_index (labels, 0)) : NULL;
     }
   return NULL;
@@ -130,9 +45,7 @@ row_label (GtkWidget  *root,
 static GtkWidget *
 page_entry (GtkWidget *page)
 {
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  find_all (page, "modules_filter", found);
+  g_autoptr(GPtrArray) found = kwb_test_find_all (page, "modules_filter");
   g_assert_cmpuint (found->len, ==, 1);
   return g_ptr_array_index (found, 0);
 }
@@ -144,8 +57,6 @@ typedef struct {
   GError   *error;
   char     *text;
 } Call;
-
-static gboolean flag_set (gpointer data) { return *(gboolean *) data; }
 
 static void
 call_cb (GObject      *object,
@@ -169,7 +80,7 @@ call_cb (GObject      *object,
 static void
 run (Call *call)
 {
-  wait_until (flag_set, &call->done, "a call to finish");
+  kwb_test_wait_until (kwb_test_flag_set, &call->done, "a call to finish");
   g_assert_no_error (call->error);
   g_free (call->text);
 }
@@ -229,6 +140,18 @@ symbols_loaded (gpointer data)
   return module != NULL && kwb_module_get_symbols_loaded (module);
 }
 
+static gboolean
+one_module_shown (gpointer page)
+{
+  return g_list_model_get_n_items (kwb_modules_page_get_model (page)) == 1;
+}
+
+static gboolean
+module_gone (gpointer name)
+{
+  return kwb_modules_lookup (modules, name) == NULL;
+}
+
 typedef struct {
   GtkWidget  *root;
   const char *module;
@@ -252,7 +175,7 @@ shell (const char *command,
   g_autofree char *line = g_strdup_printf ("%s\r", command);
 
   kwb_qemu_console_write (kwb_session_get_qemu (session), line, -1, NULL);
-  wait_until (console_has, (gpointer) marker, marker);
+  kwb_test_wait_until (console_has, (gpointer) marker, marker);
 }
 
 static void
@@ -304,12 +227,12 @@ test_modules_page (void)
   kwb_session_start_async (session, NULL, call_cb, &call);
   run (&call);
   g_signal_connect (kwb_session_get_qemu (session), "console-output", G_CALLBACK (on_console), NULL);
-  wait_until (modules_ready, NULL, "the module breakpoints");
-  wait_until (console_has, (gpointer) "Please press Enter", "the shell");
+  kwb_test_wait_until (modules_ready, NULL, "the module breakpoints");
+  kwb_test_wait_until (console_has, (gpointer) "Please press Enter", "the shell");
   shell ("", "/ # ");
   shell ("insmod /lib/modules/$(uname -r)/kwb_test_mod.ko", "kwb_test_mod: loaded");
   shell ("insmod /lib/modules/$(uname -r)/kwb_lost_mod.ko", "kwb_lost_mod: loaded");
-  wait_until (module_tried, (gpointer) "kwb_lost_mod", "the lost module");
+  kwb_test_wait_until (module_tried, (gpointer) "kwb_lost_mod", "the lost module");
 
   /* Both rows: name, state, address; symbols or why not. */
   module = kwb_modules_lookup (modules, "kwb_test_mod");
@@ -317,17 +240,17 @@ test_modules_page (void)
   {
     RowWait w = { window, "kwb_test_mod", "module_subtitle", address };
 
-    wait_until (row_shows, &w, "the test module's row");
+    kwb_test_wait_until (row_shows, &w, "the test module's row");
   }
   {
     RowWait w = { window, "kwb_lost_mod", "module_subtitle", "live" };
 
-    wait_until (row_shows, &w, "the lost module to be live");
+    kwb_test_wait_until (row_shows, &w, "the lost module to be live");
   }
   g_assert_nonnull (strstr (row_label (window, "kwb_test_mod", "module_symbols"), "kwb_test_mod.ko"));
   g_assert_nonnull (strstr (row_label (window, "kwb_lost_mod", "module_symbols"), "not found"));
   g_assert_cmpuint (g_list_model_get_n_items (kwb_modules_page_get_model (KWB_MODULES_PAGE (page))), ==, 2);
-  save_screenshot (window, "modules-page.png");
+  kwb_test_save_screenshot (window, "modules-page.png");
 
   /* The filter: by name, `-` and `_` alike. */
   kwb_modules_page_set_filter_text (KWB_MODULES_PAGE (page), "lost");
@@ -341,8 +264,7 @@ test_modules_page (void)
   }
   /* Typed in the entry, as a user does. */
   gtk_editable_set_text (GTK_EDITABLE (page_entry (page)), "lost_m");
-  while (g_list_model_get_n_items (kwb_modules_page_get_model (KWB_MODULES_PAGE (page))) != 1)
-    g_main_context_iteration (NULL, TRUE);
+  kwb_test_wait_until (one_module_shown, page, "the typed filter");
   kwb_modules_page_set_filter_text (KWB_MODULES_PAGE (page), "");
   g_assert_cmpuint (g_list_model_get_n_items (kwb_modules_page_get_model (KWB_MODULES_PAGE (page))), ==, 2);
 
@@ -352,8 +274,8 @@ test_modules_page (void)
     RowWait w = { window, "kwb_lost_mod", "module_symbols", "kwb_lost_mod.ko" };
 
     kwb_modules_page_load_symbols_from (KWB_MODULES_PAGE (page), kwb_modules_lookup (modules, "kwb_lost_mod"), ko);
-    wait_until (symbols_loaded, (gpointer) "kwb_lost_mod", "symbols from the chosen file");
-    wait_until (row_shows, &w, "the lost module's row to show its symbols");
+    kwb_test_wait_until (symbols_loaded, (gpointer) "kwb_lost_mod", "symbols from the chosen file");
+    kwb_test_wait_until (row_shows, &w, "the lost module's row to show its symbols");
   }
 
   /* rmmod: the row goes. */
@@ -361,10 +283,9 @@ test_modules_page (void)
   {
     RowWait w = { window, "kwb_lost_mod", "module_title", "kwb_lost_mod" };
 
-    wait_until (row_shows, &w, "the list to settle");
+    kwb_test_wait_until (row_shows, &w, "the list to settle");
   }
-  while (kwb_modules_lookup (modules, "kwb_test_mod") != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  kwb_test_wait_until (module_gone, (gpointer) "kwb_test_mod", "the removed module to leave the list");
   g_assert_cmpuint (g_list_model_get_n_items (kwb_modules_page_get_model (KWB_MODULES_PAGE (page))), ==, 1);
 
   memset (&call, 0, sizeof call);
@@ -376,26 +297,14 @@ test_modules_page (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-test_skip (void)
-{
-  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   int status;
 
-  g_test_init (&argc, &argv, NULL);
-  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
-    {
-      g_test_add_func ("/gui/modules/skipped", test_skip);
-      return g_test_run ();
-    }
-  gtk_init ();
-  adw_init ();
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
   console = g_string_new (NULL);
   tmp = g_dir_make_tmp ("kwb-gui-modules-XXXXXX", NULL);
   g_test_add_func ("/gui/modules/page", test_modules_page);

@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -18,109 +17,17 @@
 #include "kwb-application.h"
 #include "kwb-window.h"
 #include "kwb-modules-page.h"
+#include "kwb-test-gtk-utils.h"
 
-/* A hang guard, not a timing assertion: fail with what was awaited. */
-#define WAIT_LIMIT_US (180 * G_USEC_PER_SEC)
-
-typedef gboolean (*CondFunc) (gpointer data);
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (CondFunc    cond,
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-static gboolean
-frame_cb (GtkWidget     *widget,
-          GdkFrameClock *clock,
-          gpointer       data)
-{
-  (*(guint *) data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, frame_cb, &frames, NULL);
-
-  wait_until (enough_frames, &frames, "the window to draw");
-  gtk_widget_remove_tick_callback (widget, id);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "tests", "gui",
-                                           "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  wait_for_frames (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
+/* Into FOUND, which may hold widgets already. */
 static void
 find_all (GtkWidget  *root,
           const char *name,
           GPtrArray  *found)
 {
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    g_ptr_array_add (found, root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    find_all (child, name, found);
-}
+  g_autoptr(GPtrArray) all = kwb_test_find_all (root, name);
 
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             const char *name)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  find_all (root, name, found);
-  if (found->len == 0)
-    g_error ("No widget named “%s”", name);
-  return g_ptr_array_index (found, 0);
+  g_ptr_array_extend (found, all, NULL, NULL);
 }
 
 /* ---- the project ---- */
@@ -208,7 +115,7 @@ wait_state (Wait            *w,
   g_autofree char *what = g_strdup_printf ("the session to be %s", kwb_session_state_to_string (state));
 
   w->state = state;
-  wait_until (state_is, w, what);
+  kwb_test_wait_until (state_is, w, what);
 }
 
 static gboolean
@@ -230,7 +137,7 @@ wait_stopped_in (Wait       *w,
   g_autofree char *what = g_strdup_printf ("a stop in %s", func);
 
   w->func = func;
-  wait_until (stopped_in, w, what);
+  kwb_test_wait_until (stopped_in, w, what);
 }
 
 static gboolean
@@ -303,11 +210,6 @@ console_cb (GObject      *object,
   w->flag = TRUE;
 }
 
-static gboolean
-flag_set (gpointer data)
-{
-  return ((Wait *) data)->flag;
-}
 
 /* What GDB itself says, not what our model says. */
 static char *
@@ -317,7 +219,7 @@ gdb_says (Wait       *w,
   w->flag = FALSE;
   w->out = NULL;
   kwb_session_console_async (w->session, command, NULL, console_cb, w);
-  wait_until (flag_set, w, command);
+  kwb_test_wait_until (kwb_test_flag_set, &w->flag, command);
   return g_steal_pointer (&w->out);
 }
 
@@ -468,7 +370,7 @@ static gboolean
 button_sensitive (KwbWindow  *window,
                   const char *name)
 {
-  return gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), name));
+  return gtk_widget_is_sensitive (kwb_test_require_widget (GTK_WIDGET (window), name));
 }
 
 /* The cell centre of column COL on the row ROWS_UP above the cursor. */
@@ -526,7 +428,7 @@ check_session (KwbApplication *app,
   g_test_message ("step %s", "1");
   /* 1. Start from the window; the project breaks at start_kernel. */
   g_assert_true (button_sensitive (window, "start_button"));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   w.session = kwb_window_get_session (window);
   g_assert_nonnull (w.session);
   /* Each boot has a terminal of its own. */
@@ -534,7 +436,7 @@ check_session (KwbApplication *app,
   wait_stopped_in (&w, "start_kernel");
   stop = kwb_session_get_last_stop (w.session);
   w.suffix = "/init/main.c";
-  wait_until (current_in, &w, "init/main.c with the stop mark");
+  kwb_test_wait_until (current_in, &w, "init/main.c with the stop mark");
   kwb_window_get_current_location (window, &line);
   g_assert_cmpuint (line, ==, (guint) stop->line);
   view = kwb_window_get_visible_source (window);
@@ -542,18 +444,18 @@ check_session (KwbApplication *app,
   g_assert_cmpuint (kwb_source_view_get_current_line (view), ==, line);
   g_assert_cmpstr (kwb_source_view_get_language_id (view), ==, "c");
   w.count = line;
-  wait_until (current_line_visible, &w, "the stop line scrolled into view");
-  wait_until (frames_listed, &w, "the backtrace");
+  kwb_test_wait_until (current_line_visible, &w, "the stop line scrolled into view");
+  kwb_test_wait_until (frames_listed, &w, "the backtrace");
   frame = g_list_model_get_item (kwb_session_get_frames (w.session), 0);
   g_assert_cmpstr (kwb_frame_get_function (frame), ==, "start_kernel");
-  wait_for_frames (GTK_WIDGET (window));
-  find_all (find_widget (GTK_WIDGET (window), "backtrace_list"), "frame_row", rows);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  find_all (kwb_test_require_widget (GTK_WIDGET (window), "backtrace_list"), "frame_row", rows);
   g_assert_cmpuint (rows->len, >=, 1);
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (rows->pdata[0]))),
                             "start_kernel"));
   w.window = window;
-  wait_until (locals_shown, &w, "the registers of the frame");
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find_widget (GTK_WIDGET (window), "status_label"))),
+  kwb_test_wait_until (locals_shown, &w, "the registers of the frame");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (GTK_WIDGET (window), "status_label"))),
                             "start_kernel"));
   g_assert_true (button_sensitive (window, "continue_button"));
   g_assert_false (button_sensitive (window, "interrupt_button"));
@@ -561,14 +463,14 @@ check_session (KwbApplication *app,
   g_assert_true (kwb_console_get_attached (console));
   /* The Modules page follows this session's module list. */
   {
-    KwbModulesPage *modules_page = KWB_MODULES_PAGE (find_widget (GTK_WIDGET (window), "modules_sidebar"));
+    KwbModulesPage *modules_page = KWB_MODULES_PAGE (kwb_test_require_widget (GTK_WIDGET (window), "modules_sidebar"));
 
     g_assert_nonnull (kwb_modules_page_get_modules (modules_page));
     g_assert_true (G_LIST_MODEL (kwb_modules_page_get_modules (modules_page)) != NULL);
   }
   w.text = "command_line";
-  wait_until (locals_have, &w, "start_kernel's locals");
-  save_screenshot (GTK_WIDGET (window), "session-stopped-start-kernel.png");
+  kwb_test_wait_until (locals_have, &w, "start_kernel's locals");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "session-stopped-start-kernel.png");
 
   /* Activating a frame: the source jumps to it, locals follow. */
   {
@@ -577,16 +479,16 @@ check_session (KwbApplication *app,
 
     kwb_frames_panel_select_frame (panel, 1);
     w.suffix = "/arch/x86/kernel/head64.c";
-    wait_until (current_in, &w, "the caller's frame in head64.c");
+    kwb_test_wait_until (current_in, &w, "the caller's frame in head64.c");
     kwb_window_get_current_location (window, &line);
     g_assert_cmpuint (line, ==, kwb_frame_get_line (caller));
     w.text = "real_mode_data (argument) = ";
-    wait_until (locals_have, &w, "the caller's argument in the locals");
+    kwb_test_wait_until (locals_have, &w, "the caller's argument in the locals");
     kwb_frames_panel_select_frame (panel, 0);
     w.suffix = "/init/main.c";
-    wait_until (current_in, &w, "back to start_kernel");
+    kwb_test_wait_until (current_in, &w, "back to start_kernel");
     w.text = "command_line";
-    wait_until (locals_have, &w, "start_kernel's locals again");
+    kwb_test_wait_until (locals_have, &w, "start_kernel's locals again");
     kwb_window_get_current_location (window, &line);
   }
 
@@ -597,11 +499,11 @@ check_session (KwbApplication *app,
     guint target = find_line (kwb_source_view_get_path (main_c), "setup_arch(&command_line);");
 
     kwb_source_view_scroll_to_line (main_c, target);
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.run-to-cursor", NULL);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.run-to-cursor", NULL);
     w.count = target;
-    wait_until (stopped_at_line, &w, "run to cursor to reach setup_arch's line");
+    kwb_test_wait_until (stopped_at_line, &w, "run to cursor to reach setup_arch's line");
     w.suffix = "/init/main.c";
-    wait_until (current_in, &w, "the stop mark on setup_arch's line");
+    kwb_test_wait_until (current_in, &w, "the stop mark on setup_arch's line");
     kwb_window_get_current_location (window, &line);
     g_assert_cmpuint (line, ==, target);
   }
@@ -617,7 +519,7 @@ check_session (KwbApplication *app,
     g_autofree char *info = NULL;
 
     /* What its "Add Conditional Breakpoint…" item activates. */
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.breakpoint-condition", "u", target);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.breakpoint-condition", g_variant_new_uint32 (target));
     for (GList *l = gtk_window_list_toplevels (); l; l = g_list_delete_link (l, l))
       if (ADW_IS_MESSAGE_DIALOG (l->data))
         dialog = l->data;
@@ -626,26 +528,26 @@ check_session (KwbApplication *app,
     adw_message_dialog_response (dialog, "set");
     gtk_window_destroy (GTK_WINDOW (dialog));
     w.text = "trap_init";
-    wait_until (model_has_condition, &w, "the conditional breakpoint");
+    kwb_test_wait_until (model_has_condition, &w, "the conditional breakpoint");
     info = gdb_says (&w, "info breakpoints");
     g_assert_nonnull (strstr (info, "stop only if 1 == 1"));
     g_assert_cmpint (kwb_source_view_get_breakpoint_mark (main_c, target), ==, KWB_BREAKPOINT_MARK_ENABLED);
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.breakpoint-delete", "u", target);
-    wait_until (model_lacks_condition, &w, "the conditional breakpoint deleted");
+    kwb_test_activate_action (GTK_WIDGET (window), "win.breakpoint-delete", g_variant_new_uint32 (target));
+    kwb_test_wait_until (model_lacks_condition, &w, "the conditional breakpoint deleted");
     g_assert_cmpint (kwb_source_view_get_breakpoint_mark (main_c, target), ==, KWB_BREAKPOINT_MARK_NONE);
   }
 
   /* 2. An oops line in the console is a link to its source line. */
   vte_terminal_feed (terminal, "\r\n[    1.234567] RIP: 0010:__do_sys_newuname+0x1a/0xd0\r\n", -1);
   w.count = 22;
-  wait_until (link_under_point, &w, "the oops line to be a link");
+  kwb_test_wait_until (link_under_point, &w, "the oops line to be a link");
   terminal_point (terminal, 22, 1, &x, &y);
   link = kwb_console_dup_link_at (console, x, y);
   g_assert_nonnull (link);
   g_assert_nonnull (strstr (link, "__do_sys_newuname+0x1a/0xd0"));
   g_assert_true (kwb_console_activate_link (console, link));
   w.suffix = "/kernel/sys.c";
-  wait_until (visible_in, &w, "the oops link to open kernel/sys.c");
+  kwb_test_wait_until (visible_in, &w, "the oops link to open kernel/sys.c");
   view = kwb_window_get_visible_source (window);
   sys_c = g_strdup (kwb_source_view_get_path (view));
   syscall_line = find_line (sys_c, "SYSCALL_DEFINE1(newuname");
@@ -654,14 +556,14 @@ check_session (KwbApplication *app,
   /* A call-trace line ("? func+off/size") too, and the stop mark stays. */
   vte_terminal_feed (terminal, " ? start_kernel+0x1a/0x30\r\n", -1);
   w.count = 5;
-  wait_until (link_under_point, &w, "the call-trace line to be a link");
+  kwb_test_wait_until (link_under_point, &w, "the call-trace line to be a link");
   g_clear_pointer (&link, g_free);
   terminal_point (terminal, 5, 1, &x, &y);
   link = kwb_console_dup_link_at (console, x, y);
   g_assert_nonnull (link);
   g_assert_true (kwb_console_activate_link (console, link));
   w.suffix = "/init/main.c";
-  wait_until (visible_in, &w, "the call-trace link to open init/main.c");
+  kwb_test_wait_until (visible_in, &w, "the call-trace link to open init/main.c");
   g_assert_cmpuint (kwb_source_view_get_current_line (kwb_window_get_visible_source (window)), ==, line);
 
   g_test_message ("step %s", "3");
@@ -669,11 +571,11 @@ check_session (KwbApplication *app,
    * without line information that boot runs (the int3 self-test). */
   w.flag = FALSE;
   kwb_session_break_insert_async (w.session, "*int3_magic", KWB_GDB_BREAK_NONE, NULL, NULL, insert_cb, &w);
-  wait_until (flag_set, &w, "the int3_magic breakpoint");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_wait_until (kwb_test_flag_set, &w.flag, "the int3_magic breakpoint");
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_stopped_in (&w, "int3_magic");
   w.suffix = "";
-  wait_until (current_in, &w, "the disassembly with the stop mark");
+  kwb_test_wait_until (current_in, &w, "the disassembly with the stop mark");
   view = kwb_window_get_visible_source (window);
   g_assert_null (kwb_source_view_get_path (view));
   g_assert_cmpstr (kwb_source_view_get_title (view), ==, "Disassembly");
@@ -682,17 +584,17 @@ check_session (KwbApplication *app,
 
     g_assert_nonnull (strstr (text, "<int3_magic+0>"));
   }
-  save_screenshot (GTK_WIDGET (window), "session-disassembly.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "session-disassembly.png");
   w.flag = FALSE;
   kwb_session_break_delete_async (w.session, kwb_breakpoint_get_number (w.bp), NULL, change_cb, &w);
-  wait_until (flag_set, &w, "deleting the int3_magic breakpoint");
+  kwb_test_wait_until (kwb_test_flag_set, &w.flag, "deleting the int3_magic breakpoint");
   g_clear_object (&w.bp);
 
   g_test_message ("step %s", "4");
   /* 4. F5 on to the shell. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_state (&w, KWB_SESSION_STATE_RUNNING);
-  wait_until (shell_ready, &w, "the BusyBox shell in the console");
+  kwb_test_wait_until (shell_ready, &w, "the BusyBox shell in the console");
   {
     g_autofree char *text = terminal_text (window);
 
@@ -700,16 +602,16 @@ check_session (KwbApplication *app,
       {
         vte_terminal_feed_child (terminal, "\n", -1);
         w.text = "/ # ";
-        wait_until (terminal_has, &w, "the shell prompt");
+        kwb_test_wait_until (terminal_has, &w, "the shell prompt");
       }
   }
   g_assert_null (kwb_window_get_current_location (window, NULL));
   g_assert_false (button_sensitive (window, "continue_button"));
   g_assert_true (button_sensitive (window, "interrupt_button"));
   g_assert_true (button_sensitive (window, "stop_button"));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find_widget (GTK_WIDGET (window), "status_label"))),
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (GTK_WIDGET (window), "status_label"))),
                             "Running"));
-  save_screenshot (GTK_WIDGET (window), "session-running-shell.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "session-running-shell.png");
 
   g_test_message ("step %s", "5");
   /* 5. A gutter click on SYSCALL_DEFINE1(newuname while the guest runs. */
@@ -717,7 +619,7 @@ check_session (KwbApplication *app,
   g_assert_nonnull (view);
   kwb_source_view_activate_line (view, syscall_line, GDK_BUTTON_PRIMARY);
   w.flag = FALSE;
-  wait_until (sidebar_has_newuname, &w, "the new breakpoint in the sidebar");
+  kwb_test_wait_until (sidebar_has_newuname, &w, "the new breakpoint in the sidebar");
   bp = find_model_breakpoint (kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (window)), "newuname");
   bp_line = kwb_breakpoint_get_line (bp);
   g_assert_cmpuint (bp_line, >=, syscall_line);
@@ -737,25 +639,25 @@ check_session (KwbApplication *app,
    * (__x64_sys_newuname) with __do_sys_newuname inlined. */
   wait_stopped_in (&w, "sys_newuname");
   w.suffix = "/kernel/sys.c";
-  wait_until (current_in, &w, "kernel/sys.c with the stop mark");
+  kwb_test_wait_until (current_in, &w, "kernel/sys.c with the stop mark");
   view = kwb_window_get_visible_source (window);
   kwb_window_get_current_location (window, &line);
   g_assert_cmpuint (line, ==, (guint) kwb_session_get_last_stop (w.session)->line);
   g_assert_true (kwb_source_view_get_hit_mark (view));
   g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 1);
-  wait_until (frames_listed, &w, "the backtrace at the hit");
-  save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit.png");
+  kwb_test_wait_until (frames_listed, &w, "the backtrace at the hit");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit.png");
   /* Dark style: the source scheme and the terminal follow. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit-dark.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   g_test_message ("step %s", "7");
   /* 7. F5 continues: uname prints the release. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_state (&w, KWB_SESSION_STATE_RUNNING);
   w.text = "6.1";
-  wait_until (terminal_has, &w, "uname’s output");
+  kwb_test_wait_until (terminal_has, &w, "uname’s output");
 
   g_test_message ("step %s", "8");
   /* 8. The sidebar's switch and delete button act in GDB. */
@@ -770,14 +672,14 @@ check_session (KwbApplication *app,
 
         if (!GTK_IS_BOX (r))
           continue;
-        if (strstr (gtk_label_get_label (GTK_LABEL (find_widget (r, "breakpoint_title"))), "newuname"))
+        if (strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (r, "breakpoint_title"))), "newuname"))
           row = r;
       }
     g_assert_nonnull (row);
-    g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_widget (row, "breakpoint_switch"))));
-    gtk_switch_set_active (GTK_SWITCH (find_widget (row, "breakpoint_switch")), FALSE);
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (kwb_test_require_widget (row, "breakpoint_switch"))));
+    gtk_switch_set_active (GTK_SWITCH (kwb_test_require_widget (row, "breakpoint_switch")), FALSE);
     w.flag = TRUE; /* wait for it disabled */
-    wait_until (sidebar_has_newuname, &w, "the breakpoint disabled");
+    kwb_test_wait_until (sidebar_has_newuname, &w, "the breakpoint disabled");
     wait_state (&w, KWB_SESSION_STATE_RUNNING);
     out = gdb_says (&w, "info breakpoints");
     {
@@ -789,8 +691,8 @@ check_session (KwbApplication *app,
     g_assert_cmpint (kwb_source_view_get_breakpoint_mark (kwb_window_open_source (window, sys_c), bp_line), ==,
                      KWB_BREAKPOINT_MARK_DISABLED);
     wait_state (&w, KWB_SESSION_STATE_RUNNING);
-    g_signal_emit_by_name (find_widget (row, "breakpoint_delete"), "clicked");
-    wait_until (sidebar_lacks_newuname, &w, "the breakpoint deleted");
+    g_signal_emit_by_name (kwb_test_require_widget (row, "breakpoint_delete"), "clicked");
+    kwb_test_wait_until (sidebar_lacks_newuname, &w, "the breakpoint deleted");
     out = gdb_says (&w, "info breakpoints");
     g_assert_null (strstr (out, expect));
     g_clear_pointer (&out, g_free);
@@ -803,10 +705,10 @@ check_session (KwbApplication *app,
   {
     KwbGdbConsole *gdb_console = kwb_console_get_gdb_console (console);
 
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.gdb-console", NULL);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.gdb-console", NULL);
     kwb_gdb_console_run (gdb_console, "p 40+2");
     w.text = "= 42";
-    wait_until (gdb_console_has, &w, "the GDB console’s answer");
+    kwb_test_wait_until (gdb_console_has, &w, "the GDB console’s answer");
     kwb_gdb_console_history_move (gdb_console, -1);
     g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kwb_gdb_console_get_entry (gdb_console))), ==, "p 40+2");
     kwb_gdb_console_history_move (gdb_console, +1);
@@ -816,123 +718,21 @@ check_session (KwbApplication *app,
 
   g_test_message ("step %s", "10");
   /* 10. Stop: the VM goes, the controls follow. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
   g_assert_false (button_sensitive (window, "stop_button"));
   g_assert_true (button_sensitive (window, "start_button"));
 }
 
-/* ---- running the application ---- */
-
-typedef struct {
-  KwbApplication *app;
-  void          (*check) (KwbApplication *, KwbWindow *, gpointer);
-  gpointer        data;
-  gboolean        checked;
-} RunState;
-
-static KwbWindow *
-find_main_window (KwbApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
-    if (KWB_IS_WINDOW (l->data))
-      return l->data;
-  return NULL;
-}
-
-static gboolean
-poll_main_window (gpointer data)
-{
-  RunState *state = data;
-  KwbWindow *window = find_main_window (state->app);
-
-  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
-    return G_SOURCE_CONTINUE;
-  wait_for_frames (GTK_WIDGET (window));
-  state->check (state->app, window, state->data);
-  state->checked = TRUE;
-  g_action_group_activate_action (G_ACTION_GROUP (state->app), "quit", NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/* Warnings that GTK 4.8 itself emits, on its own timing, when a test
- * switches pages faster than a person would on a loaded machine (fixed in
- * later GTK): an adjustment's scroll animation cleaned up after its widget
- * was unmapped (two messages), and a tab/stack child snapshotted between
- * allocations. They
- * are printed but do not fail the test; every other warning or critical —
- * ours, GTK's, VTE's — still aborts it, as G_DEBUG=fatal-warnings would. */
-static gboolean
-is_known_gtk48_bug (const char *domain,
-                    const char *message)
-{
-  /* The animation clean-up, twice over: its tick handler, then the clock. */
-  if (g_strcmp0 (domain, "GLib-GObject") == 0 &&
-      g_str_has_prefix (message, "g_signal_handler_disconnect: assertion 'handler_id > 0' failed"))
-    return TRUE;
-  if (g_strcmp0 (domain, "Gdk") == 0 &&
-      g_str_has_prefix (message, "gdk_frame_clock_idle_end_updating: assertion 'priv->updating_count > 0' failed"))
-    return TRUE;
-  return g_strcmp0 (domain, "Gtk") == 0 && g_str_has_prefix (message, "Trying to snapshot ") &&
-         g_str_has_suffix (message, " without a current allocation");
-}
-
-static GLogWriterOutput
-strict_writer (GLogLevelFlags   log_level,
-               const GLogField *fields,
-               gsize            n_fields,
-               gpointer         user_data)
-{
-  const char *domain = NULL, *message = NULL;
-
-  for (gsize i = 0; i < n_fields; i++)
-    {
-      if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
-        domain = fields[i].value;
-      else if (g_str_equal (fields[i].key, "MESSAGE"))
-        message = fields[i].value;
-    }
-  g_log_writer_default (log_level & ~G_LOG_FLAG_FATAL, fields, n_fields, user_data);
-  if ((log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)) &&
-      !is_known_gtk48_bug (domain, message ? message : ""))
-    abort ();
-  return G_LOG_WRITER_HANDLED;
-}
-
+/* Each case on a project of its own, in a process of its own. */
 static void
-run_app (const char *project,
-         void      (*check) (KwbApplication *, KwbWindow *, gpointer),
-         gpointer    data)
-{
-  g_autoptr(KwbApplication) app = kwb_application_new ();
-  RunState state = { app, check, data, FALSE };
-  char *argv[] = { (char *) "kernel-workbench", (char *) project, NULL };
-
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_timeout_add (10, poll_main_window, &state);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), project ? 2 : 1, argv), ==, 0);
-  g_assert_true (state.checked);
-}
-
-#define RUN_IN_SUBPROCESS()                                                   \
-  G_STMT_START {                                                              \
-    if (!g_test_subprocess ())                                                \
-      {                                                                       \
-        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);   \
-        g_test_trap_assert_passed ();                                         \
-        return;                                                               \
-      }                                                                       \
-  } G_STMT_END
-
-static void
-test_session_debug (void)
+test_on_project (gconstpointer check)
 {
   g_autofree char *project = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   project = make_project ();
-  run_app (project, check_session, NULL);
+  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
 }
 
 /* ---- before a session: quick open, breakpoints kept for the start ---- */
@@ -978,7 +778,7 @@ check_before_session (KwbApplication *app,
 
   /* Ctrl+O lists the tree once, in a thread, and then filters it. */
   quick_open = kwb_window_quick_open (window);
-  wait_until (quick_open_ready, quick_open, "the source tree listing");
+  kwb_test_wait_until (quick_open_ready, quick_open, "the source tree listing");
   g_assert_cmpuint (kwb_quick_open_get_n_files (quick_open), >, 50000);
   kwb_quick_open_set_query (quick_open, "kernel/fork");
   results = kwb_quick_open_get_results (quick_open);
@@ -990,7 +790,7 @@ check_before_session (KwbApplication *app,
   g_assert_cmpuint (g_list_model_get_n_items (results), ==, 0);
   kwb_quick_open_set_query (quick_open, "fork.c");
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (results), 0), ==, "kernel/fork.c");
-  save_screenshot (GTK_WIDGET (quick_open), "quick-open.png");
+  kwb_test_save_screenshot (GTK_WIDGET (quick_open), "quick-open.png");
   kwb_quick_open_activate (quick_open, 0);
 
   view = kwb_window_get_visible_source (window);
@@ -1001,16 +801,16 @@ check_before_session (KwbApplication *app,
   /* F9 on a line before booting: kept, marked, applied at start. */
   line = find_line (fork_c, "pid_t kernel_clone(struct kernel_clone_args *args)");
   kwb_source_view_scroll_to_line (view, line + 2); /* a line inside the body */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-breakpoint", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.toggle-breakpoint", NULL);
   g_assert_cmpint (kwb_source_view_get_breakpoint_mark (view, line + 2), ==, KWB_BREAKPOINT_MARK_ENABLED);
-  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (find_widget (GTK_WIDGET (window), "breakpoints_page"))),
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (kwb_test_require_widget (GTK_WIDGET (window), "breakpoints_page"))),
                    ==, "1 Breakpoint Waiting");
-  save_screenshot (GTK_WIDGET (window), "before-session-breakpoint.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "before-session-breakpoint.png");
 
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   w.session = kwb_window_get_session (window);
   wait_stopped_in (&w, "start_kernel");
-  wait_until (sidebar_has_fork, &w, "the breakpoint set before the session, in GDB");
+  kwb_test_wait_until (sidebar_has_fork, &w, "the breakpoint set before the session, in GDB");
 
   /* Restart (Ctrl+Shift+F5): a new boot with the same breakpoints, the
    * terminal on the new serial console. */
@@ -1018,64 +818,40 @@ check_before_session (KwbApplication *app,
     KwbSession *first = w.session;
 
     g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.restart", NULL);
+    kwb_test_activate_action (GTK_WIDGET (window), "win.restart", NULL);
     w.old = first;
-    wait_until (session_replaced, &w, "a new session");
+    kwb_test_wait_until (session_replaced, &w, "a new session");
     w.session = kwb_window_get_session (window);
     if (first != NULL)
       g_object_remove_weak_pointer (G_OBJECT (first), (gpointer *) &first);
   }
   wait_stopped_in (&w, "start_kernel");
-  wait_until (sidebar_has_fork, &w, "the breakpoint carried into the new session");
+  kwb_test_wait_until (sidebar_has_fork, &w, "the breakpoint carried into the new session");
   g_assert_true (kwb_console_get_attached (kwb_window_get_console (window)));
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
 
   /* Start again after a stop: the same, from win.start. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   w.session = kwb_window_get_session (window);
   wait_stopped_in (&w, "start_kernel");
-  wait_until (sidebar_has_fork, &w, "the breakpoint in the third session");
+  kwb_test_wait_until (sidebar_has_fork, &w, "the breakpoint in the third session");
   /* The kernel's messages reach the new terminal; then init's fork hits. */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_stopped_in (&w, "kernel_clone");
   w.text = "Linux version";
-  wait_until (terminal_has, &w, "the kernel's messages in the terminal after a restart");
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  kwb_test_wait_until (terminal_has, &w, "the kernel's messages in the terminal after a restart");
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
-}
-
-static void
-test_before_session (void)
-{
-  g_autofree char *project = NULL;
-
-  RUN_IN_SUBPROCESS ();
-  project = make_project ();
-  run_app (project, check_before_session, NULL);
-}
-
-static void
-test_skip (void)
-{
-  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  /* Fatal warnings through our writer, which knows GTK 4.8's two. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  g_log_set_writer_func (strict_writer, NULL, NULL);
-
-  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
-    {
-      g_test_add_func ("/gui/session/skipped", test_skip);
-      return g_test_run ();
-    }
-  g_test_add_func ("/gui/session/debug", test_session_debug);
-  g_test_add_func ("/gui/session/before-start", test_before_session);
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
+  g_test_add_data_func ("/gui/session/debug", check_session, test_on_project);
+  g_test_add_data_func ("/gui/session/before-start", check_before_session, test_on_project);
   return g_test_run ();
 }

@@ -27,155 +27,9 @@
 #include "kwb-window.h"
 #include "kwb-module-build.h"
 #include "kwb-wizard.h"
+#include "kwb-test-gtk-utils.h"
 
-/* ---- waiting and looking ---- */
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Counts iterations, not time: a 10 ms tick keeps the loop turning. */
-static void
-wait_until_n (gboolean  (*cond) (gpointer),
-              gpointer    data,
-              const char *what,
-              guint       max_iterations)
-{
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-
-  for (guint i = 0; !cond (data); i++)
-    {
-      if (i > max_iterations)
-        g_error ("Gave up waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-static void
-wait_until (gboolean  (*cond) (gpointer),
-            gpointer    data,
-            const char *what)
-{
-  wait_until_n (cond, data, what, 3000);
-}
-
-static gboolean
-frame_cb (GtkWidget     *widget,
-          GdkFrameClock *clock,
-          gpointer       data)
-{
-  (*(guint *) data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, frame_cb, &frames, NULL);
-
-  wait_until (enough_frames, &frames, "the window to draw");
-  gtk_widget_remove_tick_callback (widget, id);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "tests", "gui", "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  wait_for_frames (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, name);
-
-      if (found)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-require (gpointer    root,
-         const char *name)
-{
-  GtkWidget *w = find_widget (GTK_WIDGET (root), name);
-
-  if (w == NULL)
-    g_error ("No widget named “%s”", name);
-  return w;
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_mapped (GTK_WIDGET (item)))
-        return item;
-    }
-  return NULL;
-}
-
-static gboolean
-toplevel_shown (gpointer data)
-{
-  return find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
-}
-
-static gpointer
-wait_toplevel (GType       type,
-               const char *what)
-{
-  wait_until (toplevel_shown, GSIZE_TO_POINTER (type), what);
-  return find_toplevel (type);
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
+/* ---- acting on the pages ---- */
 
 static void
 type_and_apply (GtkWidget  *entry,
@@ -186,10 +40,10 @@ type_and_apply (GtkWidget  *entry,
 }
 
 static const char *
-subtitle (gpointer root,
+subtitle (gpointer    root,
           const char *name)
 {
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (require (root, name)));
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (kwb_test_require_widget (root, name)));
 }
 
 static void
@@ -226,6 +80,24 @@ make_kernel_repo (const char *parent)
   return dir;
 }
 
+/* A project in a new folder NAME inside a new temporary folder (TMP). */
+static KwbProject *
+new_project (char       **tmp,
+             const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  KwbProject *project;
+
+  *tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  g_assert_no_error (error);
+  dir = g_build_filename (*tmp, name, NULL);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  return project;
+}
+
 static char *
 read_key (const char *dir,
           const char *group,
@@ -237,60 +109,6 @@ read_key (const char *dir,
   g_assert_no_error (error);
   return kwb_project_dup_string (p, group, key);
 }
-
-/* ---- running the application ---- */
-
-typedef void (*BodyFunc) (KwbApplication *app,
-                          gpointer        data);
-
-typedef struct {
-  KwbApplication *app;
-  BodyFunc        body;
-  gpointer        data;
-  gboolean        done;
-} Run;
-
-static gboolean
-run_body (gpointer data)
-{
-  Run *run = data;
-
-  run->body (run->app, run->data);
-  run->done = TRUE;
-  g_action_group_activate_action (G_ACTION_GROUP (run->app), "quit", NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_app (const char * const *args,
-         BodyFunc            body,
-         gpointer            data)
-{
-  g_autoptr(KwbApplication) app = kwb_application_new ();
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  Run run = { app, body, data, FALSE };
-
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-  g_ptr_array_add (argv, (char *) "kernel-workbench");
-  for (guint i = 0; args && args[i]; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  /* Runs once the command line is handled (activate or open), in the loop. */
-  g_idle_add (run_body, &run);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), argv->len - 1, (char **) argv->pdata), ==, 0);
-  g_assert_true (run.done);
-}
-
-#define RUN_IN_SUBPROCESS()                                                   \
-  G_STMT_START {                                                              \
-    if (!g_test_subprocess ())                                                \
-      {                                                                       \
-        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);   \
-        g_test_trap_assert_passed ();                                         \
-        return;                                                               \
-      }                                                                       \
-  } G_STMT_END
 
 /* ---- the wizard, Welcome to Start Debugging ---- */
 
@@ -317,14 +135,14 @@ busybox_version_shown (gpointer data)
 static gboolean
 build_finished (gpointer data)
 {
-  return !gtk_widget_get_visible (find_widget (data, "build_cancel_button")) &&
-         gtk_widget_get_visible (find_widget (data, "build_result"));
+  return !gtk_widget_get_visible (kwb_test_find_widget (data, "build_cancel_button")) &&
+         gtk_widget_get_visible (kwb_test_find_widget (data, "build_result"));
 }
 
 static gboolean
 main_window_with_project (gpointer data)
 {
-  KwbWindow *w = find_toplevel (KWB_TYPE_WINDOW);
+  KwbWindow *w = kwb_test_find_toplevel (KWB_TYPE_WINDOW);
 
   return w && kwb_window_has_project (w);
 }
@@ -345,7 +163,7 @@ static void
 set_next (KwbWizard  *wizard,
           const char *expect)
 {
-  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
+  kwb_test_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, expect);
 }
 
@@ -357,13 +175,8 @@ flow_body (KwbApplication *app,
   const char *vmlinux = g_getenv ("KWB_FIXTURE_VMLINUX");
   g_autofree char *fixture_build = g_path_get_dirname (vmlinux);
   g_autofree char *dir = g_build_filename (tmp, "my project", NULL);
-  g_autofree char *not_kernel = g_build_filename (tmp, "not-a-kernel", NULL);
-  g_autofree char *busy = g_build_filename (tmp, "busy", NULL);
-  g_autofree char *busy_file = g_build_filename (busy, "keep.txt", NULL);
-  g_autofree char *repo = make_kernel_repo (tmp);
   g_autofree char *rcs = NULL;
   g_autofree char *value = NULL;
-  g_autofree char *keep = NULL;
   g_auto(GStrv) recent = NULL;
   g_autoptr(GSettings) settings = g_settings_new (APP_BASE_ID);
   KwbWindow *main_window;
@@ -374,20 +187,20 @@ flow_body (KwbApplication *app,
   guint debian_index = G_MAXUINT;
 
   /* No project: the main window's empty state has New / Open / Recent. */
-  main_window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
-  wait_for_frames (GTK_WIDGET (main_window));
-  g_assert_true (gtk_widget_get_mapped (require (main_window, "new_project_button")));
-  g_assert_true (gtk_widget_get_mapped (require (main_window, "open_project_button")));
-  save_screenshot (GTK_WIDGET (main_window), "wizard-0-main-window-no-project.png");
+  main_window = kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  kwb_test_wait_for_draw (GTK_WIDGET (main_window));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (main_window, "new_project_button")));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (main_window, "open_project_button")));
+  kwb_test_save_screenshot (GTK_WIDGET (main_window), "wizard-0-main-window-no-project.png");
 
   /* 1 Welcome */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "new-project", NULL);
-  wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+  kwb_test_activate_app_action (G_APPLICATION (app), "new-project", NULL);
+  wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "welcome");
-  g_assert_false (gtk_widget_get_visible (require (wizard, "next_button")));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-1-welcome.png");
-  gtk_editable_set_text (GTK_EDITABLE (require (wizard, "project_folder_entry")), dir);
-  click (require (wizard, "create_project_button"));
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (wizard, "next_button")));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-1-welcome.png");
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (wizard, "project_folder_entry")), dir);
+  kwb_test_click (kwb_test_require_widget (wizard, "create_project_button"));
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "source");
   project = kwb_wizard_get_project (wizard);
   g_assert_nonnull (project);
@@ -395,66 +208,22 @@ flow_body (KwbApplication *app,
   g_assert_cmpstr (value, ==, "source");
   g_clear_pointer (&value, g_free);
 
-  /* 2 Kernel source: the refusals first, on the page, nothing destroyed. */
+  /* 2 Kernel source (its refusals and clones: /gui/wizard/source-page) */
   page = kwb_wizard_get_page_widget (wizard, "source");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 1);
-  g_assert_cmpint (g_mkdir (not_kernel, 0755), ==, 0);
-  type_and_apply (require (page, "folder_entry"), not_kernel);
-  g_assert_nonnull (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
-  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not a Linux kernel source tree"));
-  g_assert_true (gtk_widget_get_mapped (require (page, "page_error")));
-  g_assert_false (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
-  g_assert_false (gtk_widget_is_sensitive (require (wizard, "next_button")));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-not-a-kernel.png");
-
-  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 2);
-  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_url_entry")), "http://127.0.0.1:9/linux.git");
-  click (require (page, "clone_button"));
-  wait_until (clone_idle, require (page, "clone_button"), "the clone to fail");
-  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "Could not clone"));
-  g_assert_false (g_file_test (gtk_editable_get_text (GTK_EDITABLE (require (page, "git_dest_entry"))),
-                               G_FILE_TEST_EXISTS));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-unreachable.png");
-
-  g_assert_cmpint (g_mkdir (busy, 0755), ==, 0);
-  g_assert_true (g_file_set_contents (busy_file, "mine\n", -1, NULL));
-  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_url_entry")), repo);
-  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_dest_entry")), busy);
-  click (require (page, "clone_button"));
-  wait_until (clone_idle, require (page, "clone_button"), "the clone to be refused");
-  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not an empty folder"));
-  g_assert_true (g_file_get_contents (busy_file, &keep, NULL, NULL));
-  g_assert_cmpstr (keep, ==, "mine\n");
-
-  /* A clone that works: what was found is shown (version, branch, commit). */
-  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_dest_entry")), "linux");
-  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_branch_entry")), "v6.1");
-  click (require (page, "clone_button"));
-  wait_until (clone_idle, require (page, "clone_button"), "the clone");
-  wait_until (page_complete, page, "the cloned tree to be accepted");
-  g_assert_null (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
-  g_assert_nonnull (strstr (subtitle (page, "commit_row"), "Linux fake: the test tree"));
-  g_assert_nonnull (strstr (subtitle (page, "branch_row"), "detached"));
-  g_assert_nonnull (strstr (subtitle (page, "state_row"), "Clean"));
-  value = read_key (dir, "kernel", "source");
-  g_assert_true (g_str_has_suffix (value, "/my project/linux"));
-  g_clear_pointer (&value, g_free);
-  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-git.png");
-
   /* The fixture's choice: Debian's linux-source-6.1. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 0);
-  model = adw_combo_row_get_model (ADW_COMBO_ROW (require (page, "debian_package")));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 0);
+  model = adw_combo_row_get_model (ADW_COMBO_ROW (kwb_test_require_widget (page, "debian_package")));
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), "linux-source-6.1.tar.xz"))
       debian_index = i;
   g_assert_cmpuint (debian_index, !=, G_MAXUINT);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "debian_package")), debian_index);
-  wait_until (page_complete, page, "the Debian source to be accepted");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "debian_package")), debian_index);
+  kwb_test_wait_until (page_complete, page, "the Debian source to be accepted");
   g_assert_nonnull (strstr (subtitle (page, "version_row"), "6.1"));
   value = read_key (dir, "kernel", "source");
   g_assert_cmpstr (value, ==, "/usr/src/linux-source-6.1.tar.xz");
   g_clear_pointer (&value, g_free);
-  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-debian.png");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-debian.png");
 
   /* Not on a page: the fixture's build, so the build is up to date. */
   kwb_project_set_string (project, "kernel", "build-dir", fixture_build);
@@ -464,15 +233,15 @@ flow_body (KwbApplication *app,
 
   /* 3 BusyBox: the host's, found with its version. */
   page = kwb_wizard_get_page_widget (wizard, "busybox");
-  wait_until (busybox_version_shown, page, "BusyBox's version");
+  kwb_test_wait_until (busybox_version_shown, page, "BusyBox's version");
   g_assert_true (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-3-busybox.png");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "busybox_mode")), 1);
-  g_assert_true (gtk_widget_get_mapped (require (page, "busybox_static_switch")));
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (require (page, "busybox_static_switch"))));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-3-busybox-tree.png");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "busybox_mode")), 0);
-  wait_until (page_complete, page, "the host BusyBox again");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-3-busybox.png");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "busybox_mode")), 1);
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (page, "busybox_static_switch")));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (kwb_test_require_widget (page, "busybox_static_switch"))));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-3-busybox-tree.png");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "busybox_mode")), 0);
+  kwb_test_wait_until (page_complete, page, "the host BusyBox again");
   value = read_key (dir, "busybox", "source");
   g_assert_cmpstr (value, ==, "host");
   g_clear_pointer (&value, g_free);
@@ -480,8 +249,8 @@ flow_body (KwbApplication *app,
 
   /* 4 Initramfs: an edit is saved as the project's rcS; Reset drops it. */
   page = kwb_wizard_get_page_widget (wizard, "initramfs");
-  save_screenshot (GTK_WIDGET (wizard), "wizard-4-initramfs.png");
-  buffer_view = require (page, "rcs_editor");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-4-initramfs.png");
+  buffer_view = kwb_test_require_widget (page, "rcs_editor");
   {
     GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (buffer_view));
     GtkTextIter end;
@@ -495,44 +264,44 @@ flow_body (KwbApplication *app,
     g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
     g_assert_true (g_str_has_prefix (text, kwb_initramfs_get_default_file ("rcS")));
     g_assert_nonnull (strstr (text, "echo hello from the wizard test"));
-    click (require (page, "reset_boot_file"));
+    kwb_test_click (kwb_test_require_widget (page, "reset_boot_file"));
     rcs = read_key (dir, "initramfs", "rcs");
     g_assert_cmpstr (rcs, ==, "");
   }
-  type_and_apply (require (page, "module_entry"), "not-a-module.txt");
+  type_and_apply (kwb_test_require_widget (page, "module_entry"), "not-a-module.txt");
   g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), ".ko"));
-  gtk_editable_set_text (GTK_EDITABLE (require (page, "module_entry")), "");
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "module_entry")), "");
   set_next (wizard, "kernel");
 
   /* 5 Kernel configuration: switches explain; turning one off is saved. */
   page = kwb_wizard_get_page_widget (wizard, "kernel");
-  save_screenshot (GTK_WIDGET (wizard), "wizard-5-kernel.png");
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (require (page, "debug_RANDOMIZE_BASE"))));
-  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_RANDOMIZE_BASE")), FALSE);
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-5-kernel.png");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (kwb_test_require_widget (page, "debug_RANDOMIZE_BASE"))));
+  gtk_switch_set_active (GTK_SWITCH (kwb_test_require_widget (page, "debug_RANDOMIZE_BASE")), FALSE);
   value = read_key (dir, "kernel", "extra-config");
   g_assert_cmpstr (value, ==, "CONFIG_RANDOMIZE_BASE=y;");
   g_clear_pointer (&value, g_free);
-  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_RANDOMIZE_BASE")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (kwb_test_require_widget (page, "debug_RANDOMIZE_BASE")), TRUE);
   value = read_key (dir, "kernel", "extra-config");
   g_assert_cmpstr (value, ==, "");
   g_clear_pointer (&value, g_free);
   /* The fixture's build is configured: the doctor's result is there. */
-  g_assert_nonnull (gtk_widget_get_first_child (require (page, "doctor_rows")));
+  g_assert_nonnull (gtk_widget_get_first_child (kwb_test_require_widget (page, "doctor_rows")));
   g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
-                      gtk_widget_get_ancestor (require (page, "doctor_rows"), ADW_TYPE_PREFERENCES_GROUP))),
+                      gtk_widget_get_ancestor (kwb_test_require_widget (page, "doctor_rows"), ADW_TYPE_PREFERENCES_GROUP))),
                     "requested options set"));
-  gtk_widget_grab_focus (require (page, "configure_button"));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-5-kernel-doctor.png");
+  gtk_widget_grab_focus (kwb_test_require_widget (page, "configure_button"));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-5-kernel-doctor.png");
   set_next (wizard, "machine");
 
   /* 6 Virtual machine */
   page = kwb_wizard_get_page_widget (wizard, "machine");
   g_assert_nonnull (strstr (subtitle (page, "kvm_row"), kwb_qemu_kvm_usable () ? "KVM is available" : "KVM is not available"));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (require (page, "memory_spin")), 256);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (kwb_test_require_widget (page, "memory_spin")), 256);
   value = read_key (dir, "qemu", "memory");
   g_assert_cmpstr (value, ==, "256");
   g_clear_pointer (&value, g_free);
-  save_screenshot (GTK_WIDGET (wizard), "wizard-6-machine.png");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-6-machine.png");
   set_next (wizard, "summary");
 
   /* 7 Summary and build */
@@ -540,8 +309,8 @@ flow_body (KwbApplication *app,
   g_assert_nonnull (strstr (subtitle (page, "summary_source"), "linux-source-6.1"));
   g_assert_nonnull (strstr (subtitle (page, "summary_machine"), "256 MiB"));
   g_assert_nonnull (strstr (subtitle (page, "summary_initramfs"), "0 of 3 boot files edited"));
-  g_assert_false (gtk_widget_is_sensitive (require (page, "start_debugging_button")));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-7-summary.png");
+  g_assert_false (gtk_widget_is_sensitive (kwb_test_require_widget (page, "start_debugging_button")));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-7-summary.png");
 
   /* The file on disk has every choice. */
   {
@@ -558,35 +327,35 @@ flow_body (KwbApplication *app,
     g_assert_cmpint (kwb_project_get_int (saved, "qemu", "memory"), ==, 256);
   }
 
-  gtk_expander_set_expanded (GTK_EXPANDER (require (page, "log_expander")), TRUE);
-  click (require (page, "build_button"));
-  g_assert_true (gtk_widget_get_visible (require (page, "build_cancel_button")));
+  gtk_expander_set_expanded (GTK_EXPANDER (kwb_test_require_widget (page, "log_expander")), TRUE);
+  kwb_test_click (kwb_test_require_widget (page, "build_button"));
+  g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (page, "build_cancel_button")));
   /* The fixture kernel is up to date: make only checks (a minute at most). */
-  wait_until_n (build_finished, page, "the build", 60000);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require (page, "build_result"))), ==,
+  kwb_test_wait_until_full (build_finished, page, 600, "the build");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (page, "build_result"))), ==,
                    "Everything is built: the kernel is ready to debug.");
   g_assert_nonnull (strstr (subtitle (page, "stage_kernel"), "Up to date"));
   g_assert_nonnull (strstr (subtitle (page, "stage_initramfs"), "initramfs.cpio.gz"));
-  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (require (page, "progress_kernel"))), ==, 1.0);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (kwb_test_require_widget (page, "progress_kernel"))), ==, 1.0);
   {
     g_autofree char *initramfs = g_build_filename (dir, "build", "initramfs.cpio.gz", NULL);
 
     g_assert_true (g_file_test (initramfs, G_FILE_TEST_IS_REGULAR));
   }
-  save_screenshot (GTK_WIDGET (wizard), "wizard-7-built.png");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-7-built.png");
 
   /* Start Debugging: the main window on the project, stopped at start_kernel. */
-  click (require (page, "start_debugging_button"));
-  wait_until (main_window_with_project, NULL, "the main window with the project");
-  main_window = find_toplevel (KWB_TYPE_WINDOW);
+  kwb_test_click (kwb_test_require_widget (page, "start_debugging_button"));
+  kwb_test_wait_until (main_window_with_project, NULL, "the main window with the project");
+  main_window = kwb_test_find_toplevel (KWB_TYPE_WINDOW);
   g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (main_window)), ==, dir);
-  g_assert_null (find_toplevel (KWB_TYPE_WIZARD));
+  g_assert_null (kwb_test_find_toplevel (KWB_TYPE_WIZARD));
   value = read_key (dir, "project", "wizard-page");
   g_assert_cmpstr (value, ==, "");
   g_clear_pointer (&value, g_free);
-  g_assert_false (gtk_widget_get_visible (require (main_window, "welcome")));
-  wait_until_n (stopped_at_start_kernel, main_window, "a stop at start_kernel", 30000);
-  save_screenshot (GTK_WIDGET (main_window), "wizard-8-main-window-started.png");
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (main_window, "welcome")));
+  kwb_test_wait_until_full (stopped_at_start_kernel, main_window, 300, "a stop at start_kernel");
+  kwb_test_save_screenshot (GTK_WIDGET (main_window), "wizard-8-main-window-started.png");
   recent = g_settings_get_strv (settings, "recent-projects");
   g_assert_cmpstr (recent[0], ==, dir);
   value = g_settings_get_string (settings, "last-project");
@@ -602,13 +371,95 @@ test_flow (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *tmp = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   if (g_getenv ("KWB_FIXTURE_VMLINUX") == NULL)
     g_error ("KWB_FIXTURE_VMLINUX is not set: run the GUI tests through build-aux/test, which builds the "
              "fixture kernel and exports it");
   tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
   g_assert_no_error (error);
-  run_app (NULL, flow_body, tmp);
+  kwb_test_run_app (NULL, flow_body, tmp);
+}
+
+/* ---- the source page: refusals, clones ---- */
+
+/* The refusals first, on the page, nothing destroyed; then a clone that
+ * works shows what it found. */
+static void
+source_page_body (KwbApplication *app,
+                  gpointer        data)
+{
+  const char *tmp = data;
+  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *not_kernel = g_build_filename (tmp, "not-a-kernel", NULL);
+  g_autofree char *busy = g_build_filename (tmp, "busy", NULL);
+  g_autofree char *busy_file = g_build_filename (busy, "keep.txt", NULL);
+  g_autofree char *repo = make_kernel_repo (tmp);
+  g_autofree char *keep = NULL;
+  g_autofree char *value = NULL;
+  KwbWizard *wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard on the source page");
+  GtkWidget *page = kwb_wizard_get_page_widget (wizard, "source");
+
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "source");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 1);
+  g_assert_cmpint (g_mkdir (not_kernel, 0755), ==, 0);
+  type_and_apply (kwb_test_require_widget (page, "folder_entry"), not_kernel);
+  g_assert_nonnull (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not a Linux kernel source tree"));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (page, "page_error")));
+  g_assert_false (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
+  g_assert_false (gtk_widget_is_sensitive (kwb_test_require_widget (wizard, "next_button")));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-not-a-kernel.png");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 2);
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_url_entry")), "http://127.0.0.1:9/linux.git");
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
+  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone to fail");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "Could not clone"));
+  g_assert_false (g_file_test (gtk_editable_get_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry"))),
+                               G_FILE_TEST_EXISTS));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-unreachable.png");
+
+  g_assert_cmpint (g_mkdir (busy, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (busy_file, "mine\n", -1, NULL));
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_url_entry")), repo);
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry")), busy);
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
+  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone to be refused");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "not an empty folder"));
+  g_assert_true (g_file_get_contents (busy_file, &keep, NULL, NULL));
+  g_assert_cmpstr (keep, ==, "mine\n");
+
+  /* A clone that works: what was found is shown (version, branch, commit). */
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry")), "linux");
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_branch_entry")), "v6.1");
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
+  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone");
+  kwb_test_wait_until (page_complete, page, "the cloned tree to be accepted");
+  g_assert_null (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
+  g_assert_nonnull (strstr (subtitle (page, "commit_row"), "Linux fake: the test tree"));
+  g_assert_nonnull (strstr (subtitle (page, "branch_row"), "detached"));
+  g_assert_nonnull (strstr (subtitle (page, "state_row"), "Clean"));
+  value = read_key (dir, "kernel", "source");
+  g_assert_true (g_str_has_suffix (value, "/p/linux"));
+  g_clear_pointer (&value, g_free);
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-git.png");
+
+}
+
+static void
+test_source_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *dir = NULL;
+
+  KWB_TEST_IN_SUBPROCESS ();
+  project = new_project (&tmp, "p");
+  dir = g_strdup (kwb_project_get_directory (project));
+  kwb_project_set_string (project, "project", "wizard-page", "source");
+  g_assert_true (kwb_project_save (project, NULL));
+  kwb_test_run_app ((const char *[]) { dir, NULL }, source_page_body, tmp);
 }
 
 /* ---- closing half-way and coming back ---- */
@@ -617,13 +468,13 @@ static void
 resume_body (KwbApplication *app,
              gpointer        data)
 {
-  KwbWizard *wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard, resumed");
+  KwbWizard *wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard, resumed");
 
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "initramfs");
-  g_assert_true (gtk_widget_get_visible (require (wizard, "back_button")));
-  gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (wizard, "back_button")));
+  kwb_test_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "busybox");
-  save_screenshot (GTK_WIDGET (wizard), "wizard-resumed.png");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-resumed.png");
 }
 
 static void
@@ -635,17 +486,14 @@ test_resume (void)
   g_autofree char *page = NULL;
   g_autoptr(KwbProject) project = NULL;
 
-  RUN_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "p", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  KWB_TEST_IN_SUBPROCESS ();
+  project = new_project (&tmp, "p");
+  dir = g_strdup (kwb_project_get_directory (project));
   /* As a wizard closed on the initramfs page leaves it. */
   kwb_project_set_string (project, "project", "wizard-page", "initramfs");
   g_assert_true (kwb_project_save (project, NULL));
 
-  run_app ((const char *[]) { dir, NULL }, resume_body, NULL);
+  kwb_test_run_app ((const char *[]) { dir, NULL }, resume_body, NULL);
   page = read_key (dir, "project", "wizard-page");
   g_assert_cmpstr (page, ==, "busybox");
 }
@@ -660,9 +508,9 @@ settings_body (KwbApplication *app,
                gpointer        data)
 {
   const char *dir = data;
-  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  KwbWindow *window = kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
   KwbProjectSettings *settings;
-  GtkWidget *build_button = require (window, "header_build_button");
+  GtkWidget *build_button = kwb_test_require_widget (window, "header_build_button");
   GtkWidget *page;
   GtkTextBuffer *buffer;
   GtkTextIter end;
@@ -670,23 +518,23 @@ settings_body (KwbApplication *app,
 
   g_assert_true (kwb_window_has_project (window));
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Build");
-  g_action_group_activate_action (G_ACTION_GROUP (app), "project-settings", NULL);
-  settings = wait_toplevel (KWB_TYPE_PROJECT_SETTINGS, "Project Settings");
+  kwb_test_activate_app_action (G_APPLICATION (app), "project-settings", NULL);
+  settings = kwb_test_wait_toplevel (KWB_TYPE_PROJECT_SETTINGS, "Project Settings");
   /* Looking changes nothing. */
   pending = read_key (dir, "project", "pending-rebuild");
   g_assert_cmpstr (pending, ==, "none");
   g_clear_pointer (&pending, g_free);
 
   /* The VM's memory: nothing to rebuild. */
-  page = require (settings, "machine");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (require (page, "memory_spin")), 512);
+  page = kwb_test_require_widget (settings, "machine");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (kwb_test_require_widget (page, "memory_spin")), 512);
   pending = read_key (dir, "project", "pending-rebuild");
   g_assert_cmpstr (pending, ==, "none");
   g_clear_pointer (&pending, g_free);
 
   /* A boot file: the initramfs only. */
-  page = require (settings, "initramfs");
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (require (page, "fstab_editor")));
+  page = kwb_test_require_widget (settings, "initramfs");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (kwb_test_require_widget (page, "fstab_editor")));
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_text_buffer_insert (buffer, &end, "# edited\n", -1);
   pending = read_key (dir, "project", "pending-rebuild");
@@ -695,22 +543,22 @@ settings_body (KwbApplication *app,
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Rebuild Initramfs");
 
   /* A debug option: the kernel configuration. */
-  page = require (settings, "kernel");
+  page = kwb_test_require_widget (settings, "kernel");
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (settings), ADW_PREFERENCES_PAGE (page));
-  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_DEBUG_FS")), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (kwb_test_require_widget (page, "debug_DEBUG_FS")), FALSE);
   pending = read_key (dir, "project", "pending-rebuild");
   g_assert_cmpstr (pending, ==, "config");
   g_clear_pointer (&pending, g_free);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Reconfigure and Build Kernel");
-  save_screenshot (GTK_WIDGET (settings), "settings-kernel.png");
+  kwb_test_save_screenshot (GTK_WIDGET (settings), "settings-kernel.png");
 
   /* Undo the option: still "config" (levels only go up until a build). */
-  gtk_switch_set_active (GTK_SWITCH (require (page, "debug_DEBUG_FS")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (kwb_test_require_widget (page, "debug_DEBUG_FS")), TRUE);
   pending = read_key (dir, "project", "pending-rebuild");
   g_assert_cmpstr (pending, ==, "config");
   g_clear_pointer (&pending, g_free);
   gtk_window_destroy (GTK_WINDOW (settings));
-  save_screenshot (GTK_WIDGET (window), "settings-main-window-build-button.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "settings-main-window-build-button.png");
 
   /* Initramfs only: the Build button skips the kernel (its build finished
    * before: there is a manifest), writes the initramfs, and clears the mark. */
@@ -735,14 +583,14 @@ settings_body (KwbApplication *app,
     kwb_project_set_string (kwb_window_get_project (window), "project", "pending-rebuild", "initramfs");
     g_assert_true (kwb_project_save (kwb_window_get_project (window), NULL));
     g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (build_button)), ==, "Rebuild Initramfs");
-    click (build_button);
-    wait_until (build_window_shown, NULL, "the build window");
+    kwb_test_click (build_button);
+    kwb_test_wait_until (build_window_shown, NULL, "the build window");
     build_window = find_build_window ();
-    wait_until_n (build_finished, build_window, "the initramfs build", 120000);
+    kwb_test_wait_until_full (build_finished, build_window, 1200, "the initramfs build");
     g_assert_cmpstr (subtitle (build_window, "stage_kernel"), ==, "Not needed: only the initramfs changed");
     if (g_strcmp0 (subtitle (build_window, "stage_modules"), "1 module ready") != 0)
-      g_error ("modules stage: %s", gtk_label_get_label (GTK_LABEL (require (GTK_WIDGET (build_window), "build_result"))));
-    g_assert_true (gtk_widget_get_visible (require (GTK_WIDGET (build_window), "stage_modules")));
+      g_error ("modules stage: %s", gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (GTK_WIDGET (build_window), "build_result"))));
+    g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (GTK_WIDGET (build_window), "stage_modules")));
     g_assert_cmpstr (subtitle (build_window, "stage_modules"), ==, "1 module ready");
     g_assert_nonnull (strstr (subtitle (build_window, "stage_initramfs"), "initramfs.cpio.gz"));
     {
@@ -752,7 +600,7 @@ settings_body (KwbApplication *app,
                                    &listing, NULL, NULL, NULL));
       g_assert_nonnull (strstr (listing, "kwb_hello.ko"));
     }
-    save_screenshot (GTK_WIDGET (build_window), "build-window-initramfs-only.png");
+    kwb_test_save_screenshot (GTK_WIDGET (build_window), "build-window-initramfs-only.png");
     gtk_window_destroy (build_window);
     pending = read_key (dir, "project", "pending-rebuild");
     g_assert_cmpstr (pending, ==, "none");
@@ -768,12 +616,9 @@ test_settings (void)
   g_autofree char *dir = NULL;
   g_autoptr(KwbProject) project = NULL;
 
-  RUN_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "p", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  KWB_TEST_IN_SUBPROCESS ();
+  project = new_project (&tmp, "p");
+  dir = g_strdup (kwb_project_get_directory (project));
   /* A kernel built before (its manifest is what counts here). */
   {
     g_autofree char *build = g_build_filename (dir, "build", "kernel", NULL);
@@ -782,7 +627,7 @@ test_settings (void)
     g_assert_cmpint (g_mkdir_with_parents (build, 0755), ==, 0);
     g_assert_true (g_file_set_contents (manifest, "[build]\nup-to-date=true\n", -1, NULL));
   }
-  run_app ((const char *[]) { dir, NULL }, settings_body, dir);
+  kwb_test_run_app ((const char *[]) { dir, NULL }, settings_body, dir);
 }
 
 /* ---- the header's source state and the stale banner ---- */
@@ -792,21 +637,21 @@ stale_body (KwbApplication *app,
             gpointer        data)
 {
   const char *repo = data;
-  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
-  GtkWidget *label = require (window, "source_tree_label");
-  GtkWidget *banner = require (window, "stale_banner");
+  KwbWindow *window = kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  GtkWidget *label = kwb_test_require_widget (window, "source_tree_label");
+  GtkWidget *banner = kwb_test_require_widget (window, "stale_banner");
   g_autoptr(KwbGitRepo) git_repo = kwb_git_repo_open (repo, NULL);
   g_autoptr(KwbGitCommit) head = kwb_git_repo_dup_head (git_repo, NULL);
   g_autofree char *expect = g_strdup_printf ("main · %s •", head->short_id);
 
-  wait_for_frames (GTK_WIDGET (window));
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (gtk_widget_get_visible (label));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==, expect);
   g_assert_true (gtk_widget_get_visible (banner));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (require (window, "stale_label"))),
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (window, "stale_label"))),
                             "The vmlinux is older than the source"));
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (require (window, "stale_label"))), "init/main.c"));
-  save_screenshot (GTK_WIDGET (window), "main-window-stale-banner.png");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (window, "stale_label"))), "init/main.c"));
+  kwb_test_save_screenshot (GTK_WIDGET (window), "main-window-stale-banner.png");
 }
 
 static void
@@ -824,7 +669,7 @@ test_stale (void)
   g_autoptr(KwbGitCommit) head = NULL;
   g_autoptr(GKeyFile) kf = g_key_file_new ();
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
   repo = make_kernel_repo (tmp);
   build = g_build_filename (tmp, "build", NULL);
@@ -848,7 +693,7 @@ test_stale (void)
   kwb_project_set_string (project, "kernel", "source", repo);
   kwb_project_set_string (project, "kernel", "build-dir", build);
   g_assert_true (kwb_project_save (project, NULL));
-  run_app ((const char *[]) { dir, NULL }, stale_body, repo);
+  kwb_test_run_app ((const char *[]) { dir, NULL }, stale_body, repo);
 }
 
 /* ---- a failing build: the first error opens in the source view ---- */
@@ -862,7 +707,7 @@ find_build_window (void)
     {
       g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
 
-      if (!KWB_IS_WINDOW (w) && gtk_widget_get_mapped (GTK_WIDGET (w)) && find_widget (GTK_WIDGET (w), "build_panel"))
+      if (!KWB_IS_WINDOW (w) && gtk_widget_get_mapped (GTK_WIDGET (w)) && kwb_test_find_widget (GTK_WIDGET (w), "build_panel"))
         return w;
     }
   return NULL;
@@ -886,29 +731,29 @@ static void
 build_error_body (KwbApplication *app,
                   gpointer        data)
 {
-  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  KwbWindow *window = kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
   GtkWindow *build_window;
   GtkWidget *row;
 
   g_assert_true (kwb_window_has_project (window));
-  click (require (window, "header_build_button"));
-  wait_until (build_window_shown, NULL, "the build window");
+  kwb_test_click (kwb_test_require_widget (window, "header_build_button"));
+  kwb_test_wait_until (build_window_shown, NULL, "the build window");
   build_window = find_build_window ();
   g_assert_true (gtk_window_get_transient_for (build_window) == GTK_WINDOW (window));
-  wait_until_n (build_finished, build_window, "the build to fail", 30000);
-  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (require (build_window, "build_result"))), "init/main.c"));
-  row = require (build_window, "problem_row");
+  kwb_test_wait_until_full (build_finished, build_window, 300, "the build to fail");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (build_window, "build_result"))), "init/main.c"));
+  row = kwb_test_require_widget (build_window, "problem_row");
   g_assert_true (gtk_widget_get_mapped (row));
   g_assert_true (g_str_has_suffix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "/init/main.c:12"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "kwb_undefined"));
   g_assert_cmpstr (subtitle (build_window, "stage_kernel"), ==, "Failed");
-  save_screenshot (GTK_WIDGET (build_window), "build-window-error.png");
+  kwb_test_save_screenshot (GTK_WIDGET (build_window), "build-window-error.png");
 
   /* Activating the row opens FILE:LINE in the main window. */
   g_signal_emit_by_name (row, "activated");
-  wait_until (source_shown, window, "init/main.c in the source view");
+  kwb_test_wait_until (source_shown, window, "init/main.c in the source view");
   gtk_window_destroy (build_window);
-  save_screenshot (GTK_WIDGET (window), "build-error-in-source-view.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "build-error-in-source-view.png");
 }
 
 static void
@@ -921,7 +766,7 @@ test_build_error (void)
   g_autofree char *build = NULL;
   g_autoptr(KwbProject) project = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
   tree = make_kernel_repo (tmp);
   build = g_build_filename (tmp, "build", NULL);
@@ -932,7 +777,7 @@ test_build_error (void)
   kwb_project_set_string (project, "kernel", "source", tree);
   kwb_project_set_string (project, "kernel", "build-dir", build);
   g_assert_true (kwb_project_save (project, NULL));
-  run_app ((const char *[]) { dir, NULL }, build_error_body, NULL);
+  kwb_test_run_app ((const char *[]) { dir, NULL }, build_error_body, NULL);
 }
 
 /* ---- cloning: progress, then Cancel leaves nothing ---- */
@@ -962,29 +807,29 @@ clone_cancel_body (KwbApplication *app,
                    gpointer        data)
 {
   const char *origin = data;
-  KwbWizard *wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+  KwbWizard *wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
   GtkWidget *page = kwb_wizard_get_page_widget (wizard, "source");
-  GtkWidget *bar = require (page, "clone_progress");
+  GtkWidget *bar = kwb_test_require_widget (page, "clone_progress");
   g_autofree char *url = g_strdup_printf ("file://%s", origin);
   g_autofree char *dest = NULL;
   g_autofree char *parent = NULL;
   const char *text;
 
-  adw_combo_row_set_selected (ADW_COMBO_ROW (require (page, "source_mode")), 2);
-  gtk_editable_set_text (GTK_EDITABLE (require (page, "git_url_entry")), url);
-  dest = g_strdup (gtk_editable_get_text (GTK_EDITABLE (require (page, "git_dest_entry"))));
-  click (require (page, "clone_button"));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 2);
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_url_entry")), url);
+  dest = g_strdup (gtk_editable_get_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry"))));
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
   g_assert_true (gtk_widget_get_visible (bar));
-  g_assert_true (gtk_widget_get_visible (require (page, "clone_cancel_button")));
-  wait_until (clone_progress_shown, bar, "clone progress");
+  g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (page, "clone_cancel_button")));
+  kwb_test_wait_until (clone_progress_shown, bar, "clone progress");
   text = gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar));
   /* "Objects: 12 of 403, 1.2 MB, 3.4 MB/s" */
   g_assert_nonnull (strstr (text, " of 403, "));
   g_assert_true (g_str_has_suffix (text, "/s"));
-  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-cloning.png");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-cloning.png");
 
-  click (require (page, "clone_cancel_button"));
-  wait_until (clone_idle, require (page, "clone_button"), "the clone to stop");
+  kwb_test_click (kwb_test_require_widget (page, "clone_cancel_button"));
+  kwb_test_wait_until (clone_idle, kwb_test_require_widget (page, "clone_button"), "the clone to stop");
   g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "cancelled"));
   g_assert_false (gtk_widget_get_visible (bar));
   /* Nothing kept: no clone, no hidden staging folder next to it. */
@@ -997,14 +842,14 @@ clone_cancel_body (KwbApplication *app,
     while ((name = g_dir_read_name (d)) != NULL)
       g_assert_false (strstr (name, "clone-") != NULL);
   }
-  save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-clone-cancelled.png");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-clone-cancelled.png");
 
   /* Closing the wizard half-way through a clone: the clone stops, nothing
    * is left, nothing crashes when its last report arrives. */
-  click (require (page, "clone_button"));
-  wait_until (clone_progress_shown, bar, "clone progress again");
+  kwb_test_click (kwb_test_require_widget (page, "clone_button"));
+  kwb_test_wait_until (clone_progress_shown, bar, "clone progress again");
   gtk_window_destroy (GTK_WINDOW (wizard));
-  wait_until (no_staging_left, parent, "the half-made clone to be removed");
+  kwb_test_wait_until (no_staging_left, parent, "the half-made clone to be removed");
   g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
 }
 
@@ -1018,7 +863,7 @@ test_clone_cancel (void)
   g_autofree char *origin = NULL;
   g_autofree char *dir = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
   origin = g_build_filename (tmp, "big", NULL);
   /* 400 files of random data: enough objects for progress to show. */
@@ -1044,7 +889,7 @@ test_clone_cancel (void)
   g_assert_no_error (error);
   kwb_project_set_string (project, "project", "wizard-page", "source");
   g_assert_true (kwb_project_save (project, NULL));
-  run_app ((const char *[]) { dir, NULL }, clone_cancel_body, origin);
+  kwb_test_run_app ((const char *[]) { dir, NULL }, clone_cancel_body, origin);
 }
 
 /* ---- File → Open Project… (a folder chooser) ---- */
@@ -1062,22 +907,22 @@ static void
 open_project_body (KwbApplication *app,
                    gpointer        data)
 {
-  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  KwbWindow *window = kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
   g_autoptr(GFile) folder = g_file_new_for_path (data);
   g_autoptr(GError) error = NULL;
   GtkFileChooser *chooser;
 
   g_assert_false (kwb_window_has_project (window));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "open-project", NULL);
+  kwb_test_activate_app_action (G_APPLICATION (app), "open-project", NULL);
   /* Without a portal, GtkFileChooserNative shows GTK's own dialog. */
-  chooser = wait_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, "the folder chooser");
+  chooser = kwb_test_wait_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG, "the folder chooser");
   g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==, GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
   g_assert_true (gtk_file_chooser_set_file (chooser, folder, &error));
   g_assert_no_error (error);
   /* The selection lands once the parent folder is listed. */
-  wait_until (chooser_has_folder, chooser, "the folder to be selected");
+  kwb_test_wait_until (chooser_has_folder, chooser, "the folder to be selected");
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-  wait_until (main_window_with_project, NULL, "the opened project");
+  kwb_test_wait_until (main_window_with_project, NULL, "the opened project");
   g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
   /* From a new wizard's welcome page, the recent project reopens and that
    * wizard goes away. */
@@ -1085,13 +930,13 @@ open_project_body (KwbApplication *app,
     KwbWizard *wizard;
     GtkWidget *row;
 
-    g_action_group_activate_action (G_ACTION_GROUP (app), "new-project", NULL);
-    wizard = wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
-    row = gtk_widget_get_first_child (require (wizard, "recent_list"));
+    kwb_test_activate_app_action (G_APPLICATION (app), "new-project", NULL);
+    wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+    row = kwb_test_find_by_type (kwb_test_require_widget (wizard, "recent_list"), GTK_TYPE_LIST_BOX_ROW);
     g_assert_nonnull (row);
-    save_screenshot (GTK_WIDGET (wizard), "wizard-1-welcome-recent.png");
+    kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-1-welcome-recent.png");
     gtk_widget_activate (row);
-    g_assert_null (find_toplevel (KWB_TYPE_WIZARD));
+    g_assert_null (kwb_test_find_toplevel (KWB_TYPE_WIZARD));
   }
   /* Now a recent project, in the primary menu's Recent Projects. */
   {
@@ -1112,13 +957,10 @@ test_open_project (void)
   g_autofree char *dir = NULL;
   g_autoptr(KwbProject) project = NULL;
 
-  RUN_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "opened", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
-  run_app (NULL, open_project_body, dir);
+  KWB_TEST_IN_SUBPROCESS ();
+  project = new_project (&tmp, "opened");
+  dir = g_strdup (kwb_project_get_directory (project));
+  kwb_test_run_app (NULL, open_project_body, dir);
 }
 
 /* ---- the desktop launcher: --last ---- */
@@ -1127,7 +969,7 @@ static void
 last_body (KwbApplication *app,
            gpointer        data)
 {
-  KwbWindow *window = wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  KwbWindow *window = kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
 
   g_assert_true (kwb_window_has_project (window));
   g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
@@ -1142,15 +984,12 @@ test_last (void)
   g_autofree char *dir = NULL;
   g_autoptr(KwbProject) project = NULL;
 
-  RUN_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
-  dir = g_build_filename (tmp, "last one", NULL);
-  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  project = kwb_project_init_directory (dir, &error);
-  g_assert_no_error (error);
+  KWB_TEST_IN_SUBPROCESS ();
+  project = new_project (&tmp, "last one");
+  dir = g_strdup (kwb_project_get_directory (project));
   settings = g_settings_new (APP_BASE_ID);
   g_settings_set_string (settings, "last-project", dir);
-  run_app ((const char *[]) { "--last", NULL }, last_body, dir);
+  kwb_test_run_app ((const char *[]) { "--last", NULL }, last_body, dir);
 }
 
 int
@@ -1159,13 +998,11 @@ main (int   argc,
 {
   g_setenv ("GIT_CONFIG_NOSYSTEM", "1", TRUE);
   g_setenv ("GIT_CONFIG_GLOBAL", "/dev/null", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  gtk_source_init ();
-  /* Screenshots of the page itself, not of a slide between two pages. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add_func ("/gui/wizard/resume", test_resume);
+  g_test_add_func ("/gui/wizard/source-page", test_source_page);
   g_test_add_func ("/gui/wizard/settings-rebuild", test_settings);
   g_test_add_func ("/gui/wizard/stale-banner", test_stale);
   g_test_add_func ("/gui/wizard/build-error", test_build_error);

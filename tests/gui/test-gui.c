@@ -4,7 +4,7 @@
  *
  * Each case runs KernelWorkbench in a subprocess of its own (fresh GSettings
  * memory backend, fresh GTK state), waits for its window to be drawn, checks
- * widgets found by name, and quits through app.quit. Screenshots go to
+ * widgets found by name, and quits through app.quit (kwb-test-gtk-utils). Screenshots go to
  * $KWB_BUILD_ROOT/tests/gui/screenshots/ for a person to look at.
  */
 #include "config.h"
@@ -14,203 +14,8 @@
 #include <glib/gstdio.h>
 
 #include "kwb-application.h"
+#include "kwb-test-gtk-utils.h"
 #include "kwb-window.h"
-
-typedef void (*CheckFunc) (KwbApplication *app,
-                           KwbWindow      *window,
-                           gpointer        data);
-
-typedef struct {
-  KwbApplication *app;
-  CheckFunc       check;
-  gpointer        data;
-  gboolean        checked;
-} RunState;
-
-/* Waits count loop iterations, not time: a hang fails with what it waited for
- * (meson's timeout is the last resort). A 10 ms tick keeps the loop turning. */
-#define MAX_ITERATIONS 3000
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (gboolean  (*cond) (gpointer),
-            gpointer    data,
-            const char *what)
-{
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-
-  for (guint i = 0; !cond (data); i++)
-    {
-      if (i > MAX_ITERATIONS)
-        g_error ("Gave up waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-static gboolean
-frame_cb (GtkWidget     *widget,
-          GdkFrameClock *clock,
-          gpointer       data)
-{
-  guint *frames = data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
-/* A few drawn frames: layout has settled and the contents are on screen. */
-static void
-wait_for_frames (GtkWidget *widget)
-{
-  guint frames = 0;
-  guint id = gtk_widget_add_tick_callback (widget, frame_cb, &frames, NULL);
-
-  wait_until (enough_frames, &frames, "the window to draw");
-  gtk_widget_remove_tick_callback (widget, id);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "tests", "gui",
-                                           "screenshots", NULL);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  wait_for_frames (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("Screenshot: %s", path);
-}
-
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-require_widget (KwbWindow  *window,
-                const char *name)
-{
-  GtkWidget *widget = find_widget (GTK_WIDGET (window), name);
-
-  if (widget == NULL)
-    g_error ("No widget named “%s” in the window", name);
-  return widget;
-}
-
-static KwbWindow *
-find_main_window (KwbApplication *app)
-{
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l; l = l->next)
-    {
-      if (KWB_IS_WINDOW (l->data))
-        return l->data;
-    }
-  return NULL;
-}
-
-static gboolean
-poll_main_window (gpointer data)
-{
-  RunState *state = data;
-  KwbWindow *window = find_main_window (state->app);
-
-  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)))
-    return G_SOURCE_CONTINUE;
-
-  wait_for_frames (GTK_WIDGET (window));
-  state->check (state->app, window, state->data);
-  state->checked = TRUE;
-
-  /* Quit the way a user would, which also saves the window state. */
-  g_action_group_activate_action (G_ACTION_GROUP (state->app), "quit", NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the application with args (NULL-terminated, may be NULL) as its
- * command line and calls check once its main window is on screen. */
-static void
-run_app (const char * const *args,
-         CheckFunc           check,
-         gpointer            data)
-{
-  g_autoptr(KwbApplication) app = kwb_application_new ();
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  RunState state = { app, check, data, FALSE };
-  int status;
-
-  /* The test session bus is shared by the cases: never forward to another
-   * instance. */
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) | G_APPLICATION_NON_UNIQUE);
-
-  g_ptr_array_add (argv, (char *) "kernel-workbench");
-  for (guint i = 0; args != NULL && args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_timeout_add (10, poll_main_window, &state);
-  status = g_application_run (G_APPLICATION (app), argv->len - 1, (char **) argv->pdata);
-
-  g_assert_cmpint (status, ==, 0);
-  g_assert_true (state.checked);
-  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
-}
-
-#define RUN_IN_SUBPROCESS()                                                   \
-  G_STMT_START {                                                              \
-    if (!g_test_subprocess ())                                                \
-      {                                                                       \
-        g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);   \
-        g_test_trap_assert_passed ();                                         \
-        return;                                                               \
-      }                                                                       \
-  } G_STMT_END
 
 /* The run controls: button name, action, shortcut shown in its tooltip. */
 static const struct {
@@ -233,7 +38,7 @@ assert_run_controls_sensitive (KwbWindow *window,
 {
   for (guint i = 0; i < G_N_ELEMENTS (run_controls); i++)
     {
-      GtkWidget *button = require_widget (window, run_controls[i].button);
+      GtkWidget *button = kwb_test_require_widget (window, run_controls[i].button);
 
       if (gtk_widget_is_sensitive (button) != sensitive)
         g_error ("%s is %s, expected %s", run_controls[i].button,
@@ -260,13 +65,13 @@ check_structure (KwbApplication *app,
 
   for (guint i = 0; i < G_N_ELEMENTS (mapped); i++)
     {
-      widget = require_widget (window, mapped[i]);
+      widget = kwb_test_require_widget (window, mapped[i]);
       if (!gtk_widget_get_mapped (widget))
         g_error ("“%s” is in the window but not on screen", mapped[i]);
     }
 
   /* Sidebar: two pages, Breakpoints shown first. */
-  stack = ADW_VIEW_STACK (require_widget (window, "sidebar_stack"));
+  stack = ADW_VIEW_STACK (kwb_test_require_widget (window, "sidebar_stack"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "breakpoints");
   g_assert_cmpstr (adw_view_stack_page_get_title (
                      adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "breakpoints"))),
@@ -274,19 +79,20 @@ check_structure (KwbApplication *app,
   g_assert_cmpstr (adw_view_stack_page_get_title (
                      adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "modules"))),
                    ==, "Modules");
-  g_assert_true (ADW_IS_STATUS_PAGE (require_widget (window, "modules_page")));
+  g_assert_true (ADW_IS_STATUS_PAGE (kwb_test_require_widget (window, "modules_page")));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Modules")));
 
   /* Empty states say what to do next. */
-  page = ADW_STATUS_PAGE (require_widget (window, "breakpoints_page"));
+  page = ADW_STATUS_PAGE (kwb_test_require_widget (window, "breakpoints_page"));
   g_assert_nonnull (strstr (adw_status_page_get_description (page), "F9"));
-  page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+  page = ADW_STATUS_PAGE (kwb_test_require_widget (window, "source_status"));
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Project Open");
   g_assert_nonnull (strstr (adw_status_page_get_description (page), "kernel-workbench PROJECT_DIR"));
   g_assert_nonnull (strstr (adw_status_page_get_description (page), "kwb init PROJECT_DIR"));
-  widget = require_widget (window, "console_description");
+  widget = kwb_test_require_widget (window, "console_description");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (widget)), "console appears here"));
 
-  widget = require_widget (window, "status_label");
+  widget = kwb_test_require_widget (window, "status_label");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (widget)), ==, "No session");
 
   /* Run controls: named shortcut, bound key, insensitive without a session. */
@@ -295,7 +101,7 @@ check_structure (KwbApplication *app,
       g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
                                                                    run_controls[i].action);
 
-      widget = require_widget (window, run_controls[i].button);
+      widget = kwb_test_require_widget (window, run_controls[i].button);
       g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), ==,
                        run_controls[i].action);
       g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (widget), run_controls[i].key_in_tooltip));
@@ -317,50 +123,57 @@ check_structure (KwbApplication *app,
                    ADW_COLOR_SCHEME_DEFAULT);
   g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"), ==, DEVELOPMENT_BUILD);
 
-  save_screenshot (GTK_WIDGET (window), "main-window.png");
-
-  kwb_window_set_session_active (window, TRUE);
-  assert_run_controls_sensitive (window, TRUE);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require_widget (window, "status_label"))), !=,
-                   "No session");
-  save_screenshot (GTK_WIDGET (window), "main-window-session.png");
-  kwb_window_set_session_active (window, FALSE);
-  assert_run_controls_sensitive (window, FALSE);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (require_widget (window, "status_label"))), ==,
-                   "No session");
-
-  /* The dark style keeps everything readable: look at this one too. */
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  save_screenshot (GTK_WIDGET (window), "main-window-dark.png");
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "main-window.png");
 }
 
 static void
 test_window_structure (void)
 {
-  RUN_IN_SUBPROCESS ();
-  run_app (NULL, check_structure, NULL);
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_run_app_with_window (NULL, check_structure, NULL);
 }
 
-static gpointer
-find_toplevel (GType type)
+/* With a session the run controls come alive, and go again without. */
+static void
+check_run_controls (KwbApplication *app,
+                    KwbWindow      *window,
+                    gpointer        data)
 {
-  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type) && gtk_widget_get_mapped (GTK_WIDGET (item)))
-        return item;
-    }
-  return NULL;
+  assert_run_controls_sensitive (window, FALSE);
+  kwb_window_set_session_active (window, TRUE);
+  assert_run_controls_sensitive (window, TRUE);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (window, "status_label"))), !=,
+                   "No session");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "main-window-session.png");
+  kwb_window_set_session_active (window, FALSE);
+  assert_run_controls_sensitive (window, FALSE);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (window, "status_label"))), ==,
+                   "No session");
 }
 
-static gboolean
-shortcuts_window_shown (gpointer data)
+static void
+test_window_run_controls (void)
 {
-  return find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW) != NULL;
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_run_app_with_window (NULL, check_run_controls, NULL);
+}
+
+/* The dark style keeps everything readable: look at this one too. */
+static void
+check_dark_style (KwbApplication *app,
+                  KwbWindow      *window,
+                  gpointer        data)
+{
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "main-window-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_window_dark_style (void)
+{
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_run_app_with_window (NULL, check_dark_style, NULL);
 }
 
 static void
@@ -370,28 +183,21 @@ check_shortcuts_window (KwbApplication *app,
 {
   GtkWindow *shortcuts;
 
-  g_assert_null (find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
-  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  wait_until (shortcuts_window_shown, NULL, "the shortcuts window");
+  g_assert_null (kwb_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
+  kwb_test_activate_app_action (G_APPLICATION (app), "shortcuts", NULL);
 
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = kwb_test_wait_toplevel (GTK_TYPE_SHORTCUTS_WINDOW, "the shortcuts window");
   g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
   g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) ==
                  GTK_SHORTCUTS_WINDOW (shortcuts));
-  save_screenshot (GTK_WIDGET (shortcuts), "shortcuts-window.png");
+  kwb_test_save_screenshot (GTK_WIDGET (shortcuts), "shortcuts-window.png");
 }
 
 static void
 test_shortcuts_window (void)
 {
-  RUN_IN_SUBPROCESS ();
-  run_app (NULL, check_shortcuts_window, NULL);
-}
-
-static gboolean
-about_window_shown (gpointer data)
-{
-  return find_toplevel (ADW_TYPE_ABOUT_WINDOW) != NULL;
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_run_app_with_window (NULL, check_shortcuts_window, NULL);
 }
 
 static void
@@ -401,10 +207,9 @@ check_about_window (KwbApplication *app,
 {
   AdwAboutWindow *about;
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  wait_until (about_window_shown, NULL, "the about window");
+  kwb_test_activate_app_action (G_APPLICATION (app), "about", NULL);
 
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  about = kwb_test_wait_toplevel (ADW_TYPE_ABOUT_WINDOW, "the about window");
   g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Kernel Workbench");
   g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
   g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APP_ID);
@@ -412,14 +217,14 @@ check_about_window (KwbApplication *app,
   g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (about))),
                                           APP_ID));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
-  save_screenshot (GTK_WIDGET (about), "about-window.png");
+  kwb_test_save_screenshot (GTK_WIDGET (about), "about-window.png");
 }
 
 static void
 test_about_window (void)
 {
-  RUN_IN_SUBPROCESS ();
-  run_app (NULL, check_about_window, NULL);
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_run_app_with_window (NULL, check_about_window, NULL);
 }
 
 static gboolean
@@ -433,7 +238,7 @@ check_restored_size (KwbApplication *app,
                      KwbWindow      *window,
                      gpointer        data)
 {
-  GtkPaned *paned = GTK_PANED (require_widget (window, "main_paned"));
+  GtkPaned *paned = GTK_PANED (kwb_test_require_widget (window, "main_paned"));
   int width, height;
 
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
@@ -441,7 +246,7 @@ check_restored_size (KwbApplication *app,
   g_assert_cmpint (height, ==, 640);
   /* The surface, which includes the client-side decoration's resize borders,
    * is what the default size sizes (and what the desktop shows). */
-  wait_until (has_width_900, window, "the window to be 900 pixels wide");
+  kwb_test_wait_until (has_width_900, window, "the window to be 900 pixels wide");
   g_assert_cmpint (gdk_surface_get_height (gtk_native_get_surface (GTK_NATIVE (window))), ==, 640);
   g_assert_cmpint (gtk_paned_get_position (paned), ==, 320);
 
@@ -455,14 +260,14 @@ test_window_state (void)
 {
   g_autoptr(GSettings) settings = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
 
   settings = g_settings_new (APP_BASE_ID);
   g_settings_set_int (settings, "window-width", 900);
   g_settings_set_int (settings, "window-height", 640);
   g_settings_set_int (settings, "sidebar-width", 320);
 
-  run_app (NULL, check_restored_size, NULL);
+  kwb_test_run_app_with_window (NULL, check_restored_size, NULL);
 
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
@@ -496,16 +301,16 @@ check_project_open (KwbApplication *app,
                     KwbWindow      *window,
                     gpointer        data)
 {
-  AdwStatusPage *page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+  AdwStatusPage *page = ADW_STATUS_PAGE (kwb_test_require_widget (window, "source_status"));
 
   g_assert_true (kwb_window_has_project (window));
   g_assert_cmpstr (kwb_project_get_directory (kwb_window_get_project (window)), ==, data);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Demo Kernel");
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Source Open");
   g_assert_true (g_str_has_suffix (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (
-                   adw_header_bar_get_title_widget (ADW_HEADER_BAR (require_widget (window, "header_bar"))))),
+                   adw_header_bar_get_title_widget (ADW_HEADER_BAR (kwb_test_require_widget (window, "header_bar"))))),
                    "/demo & <kernel>"));
-  save_screenshot (GTK_WIDGET (window), "project-window.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "project-window.png");
 }
 
 static void
@@ -513,10 +318,10 @@ test_project_open (void)
 {
   g_autofree char *dir = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   /* “&” and “<” in the folder: nothing that shows it may parse it as markup. */
   dir = make_project_dir ("demo & <kernel>", "[project]\nversion=1\nname=Demo Kernel\n");
-  run_app ((const char *[]) { dir, NULL }, check_project_open, dir);
+  kwb_test_run_app_with_window ((const char *[]) { dir, NULL }, check_project_open, dir);
 }
 
 static void
@@ -524,7 +329,7 @@ check_project_malformed (KwbApplication *app,
                          KwbWindow      *window,
                          gpointer        data)
 {
-  AdwStatusPage *page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+  AdwStatusPage *page = ADW_STATUS_PAGE (kwb_test_require_widget (window, "source_status"));
   const char *description = adw_status_page_get_description (page);
 
   g_assert_false (kwb_window_has_project (window));
@@ -532,7 +337,7 @@ check_project_malformed (KwbApplication *app,
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "Could Not Open the Project");
   /* The file and line, with the folder's “&” and “<” escaped for markup. */
   g_assert_nonnull (strstr (description, "bad &amp; &lt;project&gt;/kernel-workbench.ini:1"));
-  save_screenshot (GTK_WIDGET (window), "project-error.png");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "project-error.png");
 }
 
 static void
@@ -540,9 +345,9 @@ test_project_malformed (void)
 {
   g_autofree char *dir = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   dir = make_project_dir ("bad & <project>", "[project\nversion=1\n");
-  run_app ((const char *[]) { dir, NULL }, check_project_malformed, NULL);
+  kwb_test_run_app_with_window ((const char *[]) { dir, NULL }, check_project_malformed, NULL);
 }
 
 static void
@@ -550,7 +355,7 @@ check_project_missing (KwbApplication *app,
                        KwbWindow      *window,
                        gpointer        data)
 {
-  AdwStatusPage *page = ADW_STATUS_PAGE (require_widget (window, "source_status"));
+  AdwStatusPage *page = ADW_STATUS_PAGE (kwb_test_require_widget (window, "source_status"));
 
   g_assert_false (kwb_window_has_project (window));
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "Could Not Open the Project");
@@ -562,32 +367,21 @@ test_project_missing (void)
 {
   g_autofree char *dir = NULL;
 
-  RUN_IN_SUBPROCESS ();
+  KWB_TEST_IN_SUBPROCESS ();
   dir = make_project_dir ("empty", NULL);
-  run_app ((const char *[]) { dir, NULL }, check_project_missing, NULL);
-}
-
-static void
-test_skip (void)
-{
-  g_test_skip (g_getenv ("KWB_GUI_TEST_SKIP"));
+  kwb_test_run_app_with_window ((const char *[]) { dir, NULL }, check_project_missing, NULL);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-
-  /* meson sets this when xvfb-run or dbus-run-session is missing: a GUI test
-   * never opens windows on the developer's own display. */
-  if (g_getenv ("KWB_GUI_TEST_SKIP") != NULL)
-    {
-      g_test_add_func ("/gui/skipped", test_skip);
-      return g_test_run ();
-    }
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
 
   g_test_add_func ("/gui/window/structure", test_window_structure);
+  g_test_add_func ("/gui/window/run-controls", test_window_run_controls);
+  g_test_add_func ("/gui/window/dark-style", test_window_dark_style);
   g_test_add_func ("/gui/window/state", test_window_state);
   g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/about-window", test_about_window);
