@@ -23,6 +23,10 @@
  * progress and the first error parsed from the output), from the main
  * thread. The source tree is only ever read: a build dir inside it is
  * refused before anything runs.
+ *
+ * The steps share one operation's state (the runner, the stage, the
+ * counts), so the chain stays in this one file of about 1200 lines; what
+ * takes plain arguments lives beside it.
  */
 #include "config.h"
 

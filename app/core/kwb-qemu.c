@@ -6,6 +6,7 @@
  * interface and lets anyone on the network drive the guest. We put the GDB
  * stub and QMP on unix sockets inside a fresh 0700 directory instead. Only
  * when asked (expose-tcp) is the stub offered on 127.0.0.1 at a free port.
+ * The folder and the port come from kwb-qemu-sockets.c.
  *
  * The serial console is a PTY we create (posix_openpt) and hand to QEMU by
  * its slave path: the GUI hosts the master in a VTE terminal, tests and kwb
@@ -17,6 +18,10 @@
  * stops answering is killed with a reason instead of leaving GDB waiting for
  * a stop that never comes. The KVM probe lives in kwb-kvm-probe.c.
  *
+ * At about 1200 lines this is one GObject whose parts (process, PTY,
+ * start with its TCG fallback, stop) share the running state; splitting
+ * it further would mean passing that state around.
+ *
  * Stopping is polite first: QMP "quit", then SIGTERM, then SIGKILL to the
  * whole process group. QEMU also dies with us (PR_SET_PDEATHSIG, kwb-spawn).
  */
@@ -26,10 +31,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -38,6 +40,7 @@
 
 #include "kwb-kvm-probe.h"
 #include "kwb-qemu.h"
+#include "kwb-qemu-private.h"
 #include "kwb-qmp.h"
 #include "kwb-spawn.h"
 
@@ -695,71 +698,12 @@ wait_for_sockets (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static guint
-find_free_tcp_port (void)
-{
-  struct sockaddr_in addr = { 0 };
-  socklen_t len = sizeof addr;
-  guint port = 0;
-  int fd;
-
-  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return 0;
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0 &&
-      getsockname (fd, (struct sockaddr *) &addr, &len) == 0)
-    port = ntohs (addr.sin_port);
-  close (fd);
-  return port;
-}
-
-/* A unix socket path must fit sockaddr_un.sun_path (108 bytes with its NUL). */
-static gboolean
-socket_dir_fits (const char *base)
-{
-  struct sockaddr_un addr;
-
-  return base != NULL && g_file_test (base, G_FILE_TEST_IS_DIR) &&
-         strlen (base) + strlen ("/kwb-XXXXXX/qmp.sock") < sizeof addr.sun_path;
-}
-
 static gboolean
 make_runtime_dir (KwbQemu  *self,
                   GError  **error)
 {
-  /* XDG_RUNTIME_DIR is per user and 0700 already; g_mkdtemp creates ours 0700
-   * too, so the sockets inside are reachable by this user only. A base whose
-   * socket paths would not fit sun_path (a long XDG_RUNTIME_DIR or TMPDIR)
-   * gives way to a shorter one: the folder is as private anywhere. */
-  const char *bases[] = { g_get_user_runtime_dir (), g_get_tmp_dir (), "/tmp" };
-  const char *base = NULL;
-  g_autofree char *template = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (bases) && base == NULL; i++)
-    if (socket_dir_fits (bases[i]))
-      base = bases[i];
-  if (base == NULL)
-    {
-      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
-                   _("No folder for QEMU's sockets: %s is too long for a socket path and /tmp "
-                     "cannot be used; set TMPDIR to a short folder"),
-                   bases[0]);
-      return FALSE;
-    }
-  template = g_build_filename (base, "kwb-XXXXXX", NULL);
-  if (g_mkdtemp_full (template, 0700) == NULL)
-    {
-      int errsv = errno;
-
-      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
-                   _("Cannot create a private folder for QEMU's sockets in %s: %s"),
-                   base, g_strerror (errsv));
-      return FALSE;
-    }
-  chmod (template, 0700);
-  self->runtime_dir = g_steal_pointer (&template);
+  if ((self->runtime_dir = kwb_qemu_make_socket_dir (error)) == NULL)
+    return FALSE;
   self->qmp_path = g_build_filename (self->runtime_dir, "qmp.sock", NULL);
   self->gdb_path = g_build_filename (self->runtime_dir, "gdb.sock", NULL);
   return TRUE;
@@ -830,7 +774,7 @@ spawn_qemu (KwbQemu  *self,
 
   if (!make_runtime_dir (self, error) || !open_pty (self, error))
     return FALSE;
-  if (self->expose_tcp && (self->tcp_port = find_free_tcp_port ()) == 0)
+  if (self->expose_tcp && (self->tcp_port = kwb_qemu_find_free_tcp_port ()) == 0)
     {
       g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
                    _("No free TCP port on 127.0.0.1 for the GDB stub"));

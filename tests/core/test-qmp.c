@@ -174,6 +174,25 @@ wait_done (Fixture *f)
   f->done = FALSE;
 }
 
+/* Sends EXECUTE without arguments, has the server answer with the lines of
+ * REPLIES, and returns what the command finished with. */
+static JsonNode *
+request (Fixture            *f,
+         const char         *execute,
+         const char * const *replies,
+         GError            **error)
+{
+  g_autoptr(JsonObject) command = NULL;
+
+  kwb_qmp_command_async (f->qmp, execute, NULL, NULL, done_cb, f);
+  command = server_expect_command (f, execute);
+  g_assert_false (json_object_has_member (command, "arguments"));
+  for (guint i = 0; replies[i] != NULL; i++)
+    server_send (f, replies[i]);
+  wait_done (f);
+  return kwb_qmp_command_finish (f->qmp, f->result, error);
+}
+
 static void
 handshake (Fixture *f)
 {
@@ -241,50 +260,49 @@ test_reply (Fixture       *f,
 
 /* Replies come in the order commands were sent. */
 static void
+in_order_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GPtrArray *replies = user_data;
+
+  g_ptr_array_add (replies, kwb_qmp_command_finish (KWB_QMP (object), result, NULL));
+}
+
+static void
 test_replies_in_order (Fixture       *f,
                        gconstpointer  data)
 {
+  g_autoptr(GPtrArray) replies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(JsonObject) first = NULL;
   g_autoptr(JsonObject) second = NULL;
-  g_autoptr(GAsyncResult) first_result = NULL;
-  g_autoptr(JsonNode) ret = NULL;
-  g_autoptr(GError) error = NULL;
 
   handshake (f);
-  kwb_qmp_command_async (f->qmp, "stop", NULL, NULL, done_cb, f);
+  kwb_qmp_command_async (f->qmp, "stop", NULL, NULL, in_order_cb, replies);
+  kwb_qmp_command_async (f->qmp, "cont", NULL, NULL, in_order_cb, replies);
   first = server_expect_command (f, "stop");
-  g_assert_false (json_object_has_member (first, "arguments"));
-  server_send (f, "{\"return\": 1}");
-  wait_done (f);
-  first_result = g_steal_pointer (&f->result);
-  kwb_qmp_command_async (f->qmp, "cont", NULL, NULL, done_cb, f);
   second = server_expect_command (f, "cont");
+  server_send (f, "{\"return\": 1}");
   server_send (f, "{\"return\": 2}");
-  wait_done (f);
-
-  ret = kwb_qmp_command_finish (f->qmp, first_result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (json_node_get_int (ret), ==, 1);
-  g_clear_pointer (&ret, json_node_unref);
-  ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (json_node_get_int (ret), ==, 2);
+  while (replies->len < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (json_node_get_int (g_ptr_array_index (replies, 0)), ==, 1);
+  g_assert_cmpint (json_node_get_int (g_ptr_array_index (replies, 1)), ==, 2);
 }
 
 static void
 test_error_reply (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(JsonObject) command = NULL;
+  const char *replies[] = {
+    "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command no-such-command has not been found\"}}",
+    NULL
+  };
   g_autoptr(JsonNode) ret = NULL;
   g_autoptr(GError) error = NULL;
 
   handshake (f);
-  kwb_qmp_command_async (f->qmp, "no-such-command", NULL, NULL, done_cb, f);
-  command = server_expect_command (f, "no-such-command");
-  server_send (f, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"The command no-such-command has not been found\"}}");
-  wait_done (f);
-  ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
+  ret = request (f, "no-such-command", replies, &error);
   g_assert_null (ret);
   g_assert_error (error, KWB_QMP_ERROR, KWB_QMP_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "has not been found"));
@@ -295,18 +313,18 @@ static void
 test_event (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr(JsonObject) command = NULL;
+  const char *replies[] = {
+    "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"STOP\", \"data\": {\"reason\": \"pause\"}}",
+    "{\"return\": {}}",
+    NULL
+  };
   g_autoptr(JsonNode) ret = NULL;
   g_autoptr(GError) error = NULL;
 
   handshake (f);
-  kwb_qmp_command_async (f->qmp, "stop", NULL, NULL, done_cb, f);
-  command = server_expect_command (f, "stop");
-  server_send (f, "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"STOP\", \"data\": {\"reason\": \"pause\"}}");
-  server_send (f, "{\"return\": {}}");
-  wait_done (f);
-  ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
+  ret = request (f, "stop", replies, &error);
   g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (ret));
   g_assert_cmpstr (f->event, ==, "STOP");
   g_assert_true (JSON_NODE_HOLDS_OBJECT (f->event_data));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (f->event_data), "reason"), ==, "pause");
@@ -318,22 +336,21 @@ static void
 test_malformed_line (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(JsonObject) command = NULL;
+  const char *replies[] = {
+    "{\"return\": {\"status\": ",
+    "[\"not\", \"an\", \"object\"]",
+    "{\"event\": 42}",
+    "{\"return\": {\"status\": \"paused\"}}",
+    NULL
+  };
   g_autoptr(JsonNode) ret = NULL;
   g_autoptr(GError) error = NULL;
 
   handshake (f);
-  kwb_qmp_command_async (f->qmp, "query-status", NULL, NULL, done_cb, f);
-  command = server_expect_command (f, "query-status");
   not_json_warnings = 0;
-  server_send (f, "{\"return\": {\"status\": ");
-  server_send (f, "[\"not\", \"an\", \"object\"]");
-  server_send (f, "{\"event\": 42}");
-  server_send (f, "{\"return\": {\"status\": \"paused\"}}");
-  wait_done (f);
-  g_assert_cmpuint (not_json_warnings, ==, 1);
-  ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
+  ret = request (f, "query-status", replies, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (not_json_warnings, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (ret), "status"), ==, "paused");
   g_assert_null (f->event);
 }
