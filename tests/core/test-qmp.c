@@ -355,49 +355,50 @@ test_malformed_line (Fixture       *f,
   g_assert_null (f->event);
 }
 
-/* The server going away fails the waiting command and every later one. */
+/* Closing fails the waiting command and every later one; BY_SERVER: the
+ * server hangs up, else the owner closes with a reason of its own. */
+static void
+check_close (Fixture  *f,
+             gboolean  by_server)
+{
+  g_autoptr(JsonObject) command = NULL;
+
+  handshake (f);
+  kwb_qmp_command_async (f->qmp, "query-status", NULL, NULL, done_cb, f);
+  command = server_expect_command (f, "query-status");
+  if (by_server)
+    g_io_stream_close (G_IO_STREAM (f->server), NULL, NULL);
+  else
+    kwb_qmp_close (f->qmp, "QEMU exited with status 1");
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(JsonNode) ret = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (i == 1)
+        kwb_qmp_command_async (f->qmp, "query-status", NULL, NULL, done_cb, f);
+      wait_done (f);
+      ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
+      g_assert_null (ret);
+      g_assert_error (error, KWB_QMP_ERROR, KWB_QMP_ERROR_CLOSED);
+      if (!by_server)
+        g_assert_cmpstr (error->message, ==, "QEMU exited with status 1");
+    }
+}
+
 static void
 test_closed (Fixture       *f,
              gconstpointer  data)
 {
-  g_autoptr(JsonObject) command = NULL;
-  g_autoptr(JsonNode) ret = NULL;
-  g_autoptr(GError) error = NULL;
-
-  handshake (f);
-  kwb_qmp_command_async (f->qmp, "query-status", NULL, NULL, done_cb, f);
-  command = server_expect_command (f, "query-status");
-  g_io_stream_close (G_IO_STREAM (f->server), NULL, NULL);
-  wait_done (f);
-  ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
-  g_assert_null (ret);
-  g_assert_error (error, KWB_QMP_ERROR, KWB_QMP_ERROR_CLOSED);
-  g_clear_error (&error);
-
-  kwb_qmp_command_async (f->qmp, "query-status", NULL, NULL, done_cb, f);
-  wait_done (f);
-  ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
-  g_assert_null (ret);
-  g_assert_error (error, KWB_QMP_ERROR, KWB_QMP_ERROR_CLOSED);
+  check_close (f, TRUE);
 }
 
-/* kwb_qmp_close() fails the waiting command with the reason given. */
 static void
 test_close_reason (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(JsonObject) command = NULL;
-  g_autoptr(JsonNode) ret = NULL;
-  g_autoptr(GError) error = NULL;
-
-  handshake (f);
-  kwb_qmp_command_async (f->qmp, "query-status", NULL, NULL, done_cb, f);
-  command = server_expect_command (f, "query-status");
-  kwb_qmp_close (f->qmp, "QEMU exited with status 1");
-  wait_done (f);
-  ret = kwb_qmp_command_finish (f->qmp, f->result, &error);
-  g_assert_error (error, KWB_QMP_ERROR, KWB_QMP_ERROR_CLOSED);
-  g_assert_cmpstr (error->message, ==, "QEMU exited with status 1");
+  check_close (f, FALSE);
 }
 
 /* A server that reads commands but never answers: the watchdog asks
