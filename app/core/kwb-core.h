@@ -24,6 +24,7 @@
 #include "kwb-kernel-build.h"
 #include "kwb-project.h"
 #include "kwb-qemu.h"
+#include "kwb-qmp.h"
 #include "kwb-frame.h"
 #include "kwb-instruction.h"
 #include "kwb-register.h"

@@ -6,15 +6,21 @@
  * interface and lets anyone on the network drive the guest. We put the GDB
  * stub and QMP on unix sockets inside a fresh 0700 directory instead. Only
  * when asked (expose-tcp) is the stub offered on 127.0.0.1 at a free port.
+ * The folder and the port come from kwb-qemu-sockets.c.
  *
  * The serial console is a PTY we create (posix_openpt) and hand to QEMU by
  * its slave path: the GUI hosts the master in a VTE terminal, tests and kwb
  * read and write it (watch-console).
  *
- * QMP is JSON (json-glib): replies and events parsed with JsonParser,
- * commands built with JsonBuilder. A watchdog keeps a QMP command in flight
- * while the guest lives: a QEMU that stops answering is killed with a reason
- * instead of leaving GDB waiting for a stop that never comes.
+ * QMP is spoken by KwbQmp (kwb-qmp.c); this file only waits for the sockets,
+ * forwards commands and events, and turns QMP errors into KwbQemu ones. The
+ * QMP watchdog keeps a command in flight while the guest lives: a QEMU that
+ * stops answering is killed with a reason instead of leaving GDB waiting for
+ * a stop that never comes. The KVM probe lives in kwb-kvm-probe.c.
+ *
+ * At about 1200 lines this is one GObject whose parts (process, PTY,
+ * start with its TCG fallback, stop) share the running state; splitting
+ * it further would mean passing that state around.
  *
  * Stopping is polite first: QMP "quit", then SIGTERM, then SIGKILL to the
  * whole process group. QEMU also dies with us (PR_SET_PDEATHSIG, kwb-spawn).
@@ -23,22 +29,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
-#include <gio/gunixsocketaddress.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "kwb-kvm-probe.h"
 #include "kwb-qemu.h"
+#include "kwb-qemu-private.h"
+#include "kwb-qmp.h"
 #include "kwb-spawn.h"
 
 #define CONSOLE_TAIL_BYTES  8192
@@ -80,17 +83,14 @@ struct _KwbQemu
   GCancellable  *io_cancellable;
   GByteArray    *console_tail;
   GQueue        *stderr_tail;
-  GSocketConnection *qmp;
-  GDataInputStream  *qmp_in;
-  GQueue        *qmp_pending;  /* GTask, answered in order */
+  KwbQmp        *qmp;
+  GCancellable  *qmp_cancellable;  /* the connect; cancelled when QEMU goes */
   GTask         *start_task;
   GQueue        *stop_tasks;
   char          *binary_path;
   char          *accel_note;
   guint          connect_id;
   gint64         connect_deadline; /* monotonic µs: QMP and stub sockets by then */
-  guint          watchdog_id;
-  gint64         watchdog_last;    /* monotonic µs of the previous tick */
   char          *hang_reason;      /* set when we killed it for not answering */
   gboolean       term_sent;        /* stopping: quit ignored, SIGTERM sent */
   guint          stop_timeout_id;
@@ -120,10 +120,9 @@ static guint signals[N_SIGNALS];
 
 static gboolean kvm_failed_here;
 
-static void qmp_read_next (KwbQemu *self);
 static void process_exited_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 static void stderr_line_cb (GObject *object, GAsyncResult *result, gpointer user_data);
-static gboolean try_connect_qmp (gpointer user_data);
+static gboolean wait_for_sockets (gpointer user_data);
 static gboolean retry_with_tcg (KwbQemu *self, const char *reason);
 
 gboolean
@@ -135,141 +134,6 @@ kwb_qemu_kvm_usable (void)
     return FALSE;
   close (fd);
   return TRUE;
-}
-
-/* Whether a guest makes progress under KVM here. /dev/kvm opening is not
- * enough: under some nested hypervisors QEMU aborts on an MSR, and under
- * others the vCPU stalls silently inside the firmware (SeaBIOS stops after
- * "Scan for VGA option rom"), so a kernel never reaches start_kernel. The
- * probe boots the firmware alone with its debug port on stdout and waits
- * for it to finish POST; the answer is kept per host boot and QEMU binary,
- * so only the first session after a reboot pays for it (well under a second
- * where KVM works). */
-#define KVM_PROBE_TIMEOUT_MS 4000
-
-static char *
-kvm_probe_cache_key (const char *qemu_path)
-{
-  g_autofree char *boot_id = NULL;
-  struct stat st;
-
-  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL) ||
-      stat (qemu_path, &st) != 0)
-    return NULL;
-  return g_strdup_printf ("%s %s %lld", g_strstrip (boot_id), qemu_path, (long long) st.st_mtime);
-}
-
-static char *
-kvm_probe_cache_path (void)
-{
-  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "kvm-probe", NULL);
-}
-
-static gboolean
-kvm_probe_run (const char  *qemu_path,
-               char       **why)
-{
-  const char *argv[] = { qemu_path, "-nodefaults", "-no-user-config", "-display", "none",
-                         "-no-reboot", "-accel", "kvm", "-cpu", "host", "-m", "32",
-                         "-chardev", "stdio,id=probe", "-device", "isa-debugcon,iobase=0x402,chardev=probe",
-                         NULL };
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GString) seen = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
-  gint64 deadline = g_get_monotonic_time () + KVM_PROBE_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  GInputStream *out;
-  gboolean done = FALSE;
-  int fd;
-
-  launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                     G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  if ((process = kwb_spawn (launcher, argv, "qemu-system-x86", &error)) == NULL)
-    {
-      *why = g_strdup (error->message);
-      return FALSE;
-    }
-  out = g_subprocess_get_stdout_pipe (process);
-  fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (out));
-
-  /* SeaBIOS ends POST with its boot attempts; with no disk it says which
-   * device it tries. Any of those lines means the vCPU ran the firmware. */
-  while (!done)
-    {
-      gint64 left = (deadline - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
-      struct pollfd pfd = { .fd = fd, .events = POLLIN };
-      char buf[4096];
-      gssize n;
-
-      if (left <= 0 || poll (&pfd, 1, (int) left) <= 0)
-        break;
-      if ((n = read (fd, buf, sizeof buf)) <= 0)
-        break;
-      g_string_append_len (seen, buf, n);
-      done = strstr (seen->str, "Booting from") != NULL || strstr (seen->str, "No bootable device") != NULL;
-      if (seen->len > 1024 * 1024)
-        break;
-    }
-
-  kwb_spawn_kill_group (process, SIGKILL);
-  g_subprocess_wait (process, NULL, NULL);
-  if (!done)
-    *why = g_strdup (seen->len == 0 ? _("QEMU ended or printed nothing under KVM")
-                                    : _("the guest's firmware stalled under KVM"));
-  return done;
-}
-
-static gboolean
-kvm_runs_guests (const char  *qemu_path,
-                 char       **why)
-{
-  g_autofree char *key = kvm_probe_cache_key (qemu_path);
-  g_autofree char *cache = kvm_probe_cache_path ();
-  g_autofree char *contents = NULL;
-  g_autofree char *reason = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *line = NULL;
-  gboolean works;
-
-  if (key != NULL && g_file_get_contents (cache, &contents, NULL, NULL))
-    {
-      g_auto(GStrv) lines = g_strsplit (contents, "\n", 3);
-
-      if (g_strv_length (lines) >= 2 && g_str_equal (lines[0], key))
-        {
-          works = g_str_equal (lines[1], "yes");
-          if (!works)
-            *why = g_strdup (lines[2] && *lines[2] ? lines[2] : lines[1]);
-          return works;
-        }
-    }
-
-  works = kvm_probe_run (qemu_path, &reason);
-  if (key != NULL)
-    {
-      dir = g_path_get_dirname (cache);
-      line = g_strdup_printf ("%s\n%s\n%s\n", key, works ? "yes" : "no", reason ? reason : "");
-      if (g_mkdir_with_parents (dir, 0700) == 0)
-        g_file_set_contents (cache, line, -1, NULL);
-    }
-  if (!works)
-    *why = g_steal_pointer (&reason);
-  return works;
-}
-
-static void
-kvm_probe_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  char *why = NULL;
-
-  if (kvm_runs_guests (task_data, &why))
-    g_task_return_pointer (task, NULL, NULL);
-  else
-    g_task_return_pointer (task, why, g_free);
 }
 
 static void
@@ -288,16 +152,14 @@ cleanup_runtime_dir (KwbQemu *self)
 }
 
 static void
-fail_pending (KwbQemu    *self,
-              const char *why)
+close_qmp (KwbQemu    *self,
+           const char *why)
 {
-  GTask *task;
-
-  while (self->qmp_pending && (task = g_queue_pop_head (self->qmp_pending)) != NULL)
-    {
-      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING, "%s", why);
-      g_object_unref (task);
-    }
+  if (self->qmp_cancellable != NULL)
+    g_cancellable_cancel (self->qmp_cancellable);
+  g_clear_object (&self->qmp_cancellable);
+  if (self->qmp != NULL)
+    kwb_qmp_close (self->qmp, why);
 }
 
 static void
@@ -313,9 +175,7 @@ kwb_qemu_dispose (GObject *object)
     g_cancellable_cancel (self->io_cancellable);
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
   g_clear_handle_id (&self->connect_id, g_source_remove);
-  g_clear_handle_id (&self->watchdog_id, g_source_remove);
-  fail_pending (self, _("QEMU session closed"));
-  g_clear_object (&self->qmp_in);
+  close_qmp (self, _("QEMU session closed"));
   g_clear_object (&self->qmp);
   g_clear_object (&self->console_stream);
   g_clear_object (&self->process);
@@ -347,7 +207,6 @@ kwb_qemu_finalize (GObject *object)
   g_clear_object (&self->io_cancellable);
   g_byte_array_unref (self->console_tail);
   g_queue_free_full (self->stderr_tail, g_free);
-  g_queue_free (self->qmp_pending);
   g_queue_free (self->stop_tasks);
 
   G_OBJECT_CLASS (kwb_qemu_parent_class)->finalize (object);
@@ -433,7 +292,6 @@ kwb_qemu_init (KwbQemu *self)
   self->pty_master = -1;
   self->console_tail = g_byte_array_new ();
   self->stderr_tail = g_queue_new ();
-  self->qmp_pending = g_queue_new ();
   self->stop_tasks = g_queue_new ();
 }
 
@@ -593,149 +451,32 @@ open_pty (KwbQemu  *self,
 
 /* ---- QMP ---- */
 
-/* MEMBER of OBJECT if it is a string, else NULL (QMP is outside input: a
- * member of another type must not trip json-glib's type checks). */
-static const char *
-member_string (JsonObject *object,
-               const char *member)
+/* KwbQemu's callers see KwbQemu errors: a refusal stays a refusal, and
+ * anything else means QEMU is not there to answer. */
+static GError *
+qemu_error_from_qmp (const GError *error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  if (g_error_matches (error, KWB_QMP_ERROR, KWB_QMP_ERROR_REFUSED))
+    return g_error_new_literal (KWB_QEMU_ERROR, KWB_QEMU_ERROR_QMP, error->message);
+  if (error->domain == KWB_QMP_ERROR)
+    return g_error_new_literal (KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING, error->message);
+  return g_error_copy (error);
 }
 
 static void
-qmp_handle_line (KwbQemu    *self,
-                 const char *line)
+qmp_command_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  JsonObject *msg;
   JsonNode *ret;
-  JsonNode *err;
-  const char *event;
 
-  if (!json_parser_load_from_data (parser, line, -1, &error))
-    {
-      g_warning ("QMP sent something that is not JSON: %s", error->message);
-      return;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return;
-  msg = json_node_get_object (json_parser_get_root (parser));
-
-  if ((event = member_string (msg, "event")) != NULL)
-    {
-      g_signal_emit (self, signals[QMP_EVENT], 0, event, json_object_get_member (msg, "data"));
-      return;
-    }
-  if (json_object_has_member (msg, "QMP"))
-    return; /* greeting, handled by the capabilities negotiation queued first */
-
-  ret = json_object_get_member (msg, "return");
-  err = json_object_get_member (msg, "error");
-  if (ret != NULL || err != NULL)
-    {
-      g_autoptr(GTask) task = g_queue_pop_head (self->qmp_pending);
-
-      if (task == NULL)
-        return;
-      if (err != NULL)
-        {
-          const char *desc = JSON_NODE_HOLDS_OBJECT (err) ? member_string (json_node_get_object (err), "desc") : NULL;
-
-          g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_QMP,
-                                   _("QEMU refused the command: %s"), desc ? desc : "?");
-        }
-      else
-        g_task_return_pointer (task, json_node_copy (ret), (GDestroyNotify) json_node_unref);
-    }
-}
-
-static void
-qmp_line_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(KwbQemu) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-
-  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL, &error);
-  if (line == NULL)
-    {
-      fail_pending (self, _("QEMU closed its QMP connection"));
-      return;
-    }
-  qmp_handle_line (self, line);
-  qmp_read_next (self);
-}
-
-static void
-qmp_read_next (KwbQemu *self)
-{
-  if (self->qmp_in == NULL || g_cancellable_is_cancelled (self->io_cancellable))
-    return;
-  g_data_input_stream_read_line_async (self->qmp_in, G_PRIORITY_DEFAULT, self->io_cancellable,
-                                       qmp_line_cb, g_object_ref (self));
-}
-
-static void
-qmp_send (KwbQemu    *self,
-          const char *command,
-          JsonObject *arguments,
-          GTask      *task)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  gint64 *sent;
-  GOutputStream *out;
-  gsize len;
-
-  if (self->qmp == NULL || self->exited)
-    {
-      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING,
-                               _("QEMU is not running"));
-      g_object_unref (task);
-      return;
-    }
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "execute");
-  json_builder_add_string_value (builder, command);
-  if (arguments != NULL)
-    {
-      JsonNode *node = json_node_init_object (json_node_alloc (), arguments);
-
-      json_builder_set_member_name (builder, "arguments");
-      json_builder_add_value (builder, node);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &len);
-
-  /* QMP commands are tiny; a blocking write to a local socket is fine and
-   * keeps requests in the order they were made. */
-  out = g_io_stream_get_output_stream (G_IO_STREAM (self->qmp));
-  if (!g_output_stream_write_all (out, text, len, NULL, NULL, &error) ||
-      !g_output_stream_write_all (out, "\n", 1, NULL, NULL, &error))
-    {
-      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING,
-                               _("Cannot talk to QEMU: %s"), error->message);
-      g_object_unref (task);
-      return;
-    }
-  /* When it was sent, for the watchdog. */
-  sent = g_new (gint64, 1);
-  *sent = g_get_monotonic_time ();
-  g_task_set_task_data (task, sent, g_free);
-  g_queue_push_tail (self->qmp_pending, task);
+  ret = kwb_qmp_command_finish (KWB_QMP (object), result, &error);
+  if (ret == NULL)
+    g_task_return_error (task, qemu_error_from_qmp (error));
+  else
+    g_task_return_pointer (task, ret, (GDestroyNotify) json_node_unref);
 }
 
 /**
@@ -753,14 +494,20 @@ kwb_qemu_qmp_async (KwbQemu             *self,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
-  GTask *task;
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (KWB_IS_QEMU (self));
   g_return_if_fail (command != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kwb_qemu_qmp_async);
-  qmp_send (self, command, arguments, task);
+  if (self->qmp == NULL || self->exited)
+    {
+      g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_RUNNING,
+                               _("QEMU is not running"));
+      return;
+    }
+  kwb_qmp_command_async (self->qmp, command, arguments, cancellable, qmp_command_cb, g_steal_pointer (&task));
 }
 
 /* The reply's "return" member (an object for most commands). */
@@ -773,51 +520,25 @@ kwb_qemu_qmp_finish (KwbQemu       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* ---- watchdog ---- */
-
 static void
-ping_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+qmp_event_cb (KwbQmp     *qmp,
+              const char *name,
+              JsonNode   *data,
+              KwbQemu    *self)
 {
-  g_autoptr(JsonNode) ret = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+  g_signal_emit (self, signals[QMP_EVENT], 0, name, data);
 }
 
-/* A QEMU that is stopped (SIGSTOP) or stuck answers neither QMP nor GDB, and
- * GDB would wait for its stop reply for ever. QMP is answered by QEMU's main
- * loop whether the guest runs or not, so a command left unanswered for
- * QMP_REPLY_TIMEOUT_MS means QEMU is gone for practical purposes: kill it and
- * say why, which ends the session like any other death of QEMU. When nothing
- * is pending, ask something cheap so there is a reply to wait for. (A slow
- * command, e.g. a synchronous dump-guest-memory, would need its async form.) */
-static gboolean
-watchdog_tick (gpointer user_data)
+/* A QEMU that is stopped (SIGSTOP) or stuck answers neither QMP nor GDB,
+ * and GDB would wait for its stop reply for ever: kill it and say why,
+ * which ends the session like any other death of QEMU. (A slow command,
+ * e.g. a synchronous dump-guest-memory, would need its async form.) */
+static void
+qmp_stopped_responding_cb (KwbQmp  *qmp,
+                           KwbQemu *self)
 {
-  KwbQemu *self = user_data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 last = self->watchdog_last;
-  gint64 *sent;
-  GTask *oldest;
-
-  if (self->exited || self->stop_requested || self->qmp == NULL)
-    {
-      self->watchdog_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  self->watchdog_last = now;
-  if ((oldest = g_queue_peek_head (self->qmp_pending)) == NULL)
-    {
-      kwb_qemu_qmp_async (self, "query-status", NULL, NULL, ping_cb, NULL);
-      return G_SOURCE_CONTINUE;
-    }
-  /* A late tick means we did not run (stopped ourselves, or starved): the
-   * answer may be waiting unread, so QEMU gets a fresh delay. */
-  sent = g_task_get_task_data (oldest);
-  if (last != 0 && now - last > 2 * WATCHDOG_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
-    *sent = now;
-  if (now - *sent < QMP_REPLY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
-    return G_SOURCE_CONTINUE;
-
+  if (self->exited || self->stop_requested)
+    return;
   g_free (self->hang_reason);
   self->hang_reason = g_strdup_printf (_("QEMU stopped responding: no answer on its control socket "
                                          "for %d s (was it stopped with SIGSTOP, or is it stuck?), "
@@ -825,8 +546,6 @@ watchdog_tick (gpointer user_data)
                                        QMP_REPLY_TIMEOUT_MS / 1000);
   g_debug ("%s", self->hang_reason);
   kwb_spawn_kill_group (self->process, SIGKILL);
-  self->watchdog_id = 0;
-  return G_SOURCE_REMOVE;
 }
 
 /* ---- start ---- */
@@ -872,8 +591,7 @@ process_exited_cb (GObject      *object,
   g_debug ("%s", reason);
 
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->watchdog_id, g_source_remove);
-  fail_pending (self, reason);
+  close_qmp (self, reason);
   cleanup_runtime_dir (self);
 
   if (self->start_task != NULL && retry_with_tcg (self, reason))
@@ -917,157 +635,75 @@ stderr_line_cb (GObject      *object,
 }
 
 static void
-capabilities_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+qmp_connected_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(KwbQemu) self = user_data;
-  g_autoptr(JsonNode) ret = NULL;
+  g_autoptr(KwbQmp) qmp = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) start = NULL;
 
-  ret = kwb_qemu_qmp_finish (self, result, &error);
-  if (self->start_task == NULL)
-    return; /* the process exit already failed it */
+  qmp = kwb_qmp_connect_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->start_task == NULL)
+    return; /* QEMU went away meanwhile; its exit handled the start */
   start = g_steal_pointer (&self->start_task);
-  if (ret == NULL)
+  if (qmp == NULL)
     {
       kwb_qemu_kill (self);
-      g_task_return_error (start, g_steal_pointer (&error));
+      if (g_error_matches (error, KWB_QMP_ERROR, KWB_QMP_ERROR_CONNECT))
+        g_task_return_new_error (start, KWB_QEMU_ERROR, KWB_QEMU_ERROR_START_FAILED,
+                                 _("QEMU did not open its control socket within %d s: %s"),
+                                 QMP_CONNECT_TIMEOUT_MS / 1000, error->message);
+      else
+        g_task_return_error (start, qemu_error_from_qmp (error));
       return;
     }
 
+  self->qmp = g_steal_pointer (&qmp);
+  g_signal_connect_object (self->qmp, "event-received", G_CALLBACK (qmp_event_cb), self, 0);
+  g_signal_connect_object (self->qmp, "stopped-responding", G_CALLBACK (qmp_stopped_responding_cb), self, 0);
   if (self->watch_console)
     {
       self->console_stream = g_unix_input_stream_new (self->pty_master, FALSE);
       g_input_stream_read_bytes_async (self->console_stream, 4096, G_PRIORITY_DEFAULT,
                                        self->io_cancellable, console_read_cb, g_object_ref (self));
     }
-  g_clear_handle_id (&self->watchdog_id, g_source_remove);
-  self->watchdog_last = 0;
-  self->watchdog_id = g_timeout_add (WATCHDOG_INTERVAL_MS, watchdog_tick, self);
+  kwb_qmp_start_watchdog (self->qmp, WATCHDOG_INTERVAL_MS, QMP_REPLY_TIMEOUT_MS);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_task_return_boolean (start, TRUE);
 }
 
+/* QEMU opens the QMP socket early and the GDB stub's later: ready means
+ * both are there, so wait for the stub's before connecting. */
 static gboolean
-try_connect_qmp (gpointer user_data)
+wait_for_sockets (gpointer user_data)
 {
   KwbQemu *self = user_data;
-  g_autoptr(GSocketClient) client = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GError) error = NULL;
-  GSocketConnection *connection;
-  GTask *task;
 
   if (self->start_task == NULL)
     {
       self->connect_id = 0;
       return G_SOURCE_REMOVE;
     }
-
-  /* QEMU opens the QMP socket early and the GDB stub's later: ready means
-   * both are there. */
   if (!self->expose_tcp && !g_file_test (self->gdb_path, G_FILE_TEST_EXISTS) &&
       g_get_monotonic_time () < self->connect_deadline)
     return G_SOURCE_CONTINUE;
 
-  client = g_socket_client_new ();
-  address = g_unix_socket_address_new (self->qmp_path);
-  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (address), NULL, &error);
-  if (connection == NULL)
-    {
-      if (g_get_monotonic_time () < self->connect_deadline)
-        return G_SOURCE_CONTINUE;
-      {
-        g_autoptr(GTask) start = g_steal_pointer (&self->start_task);
-
-        kwb_qemu_kill (self);
-        g_task_return_new_error (start, KWB_QEMU_ERROR, KWB_QEMU_ERROR_START_FAILED,
-                                 _("QEMU did not open its control socket within %d s: %s"),
-                                 QMP_CONNECT_TIMEOUT_MS / 1000, error->message);
-      }
-      self->connect_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-
-  self->qmp = connection;
-  self->qmp_in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
-  g_data_input_stream_set_newline_type (self->qmp_in, G_DATA_STREAM_NEWLINE_TYPE_ANY);
-  qmp_read_next (self);
-
-  task = g_task_new (self, NULL, capabilities_cb, g_object_ref (self));
-  g_task_set_source_tag (task, kwb_qemu_qmp_async);
-  qmp_send (self, "qmp_capabilities", NULL, task);
+  g_clear_object (&self->qmp_cancellable);
+  self->qmp_cancellable = g_cancellable_new ();
+  kwb_qmp_connect_async (self->qmp_path, self->connect_deadline, self->qmp_cancellable,
+                         qmp_connected_cb, g_object_ref (self));
   self->connect_id = 0;
   return G_SOURCE_REMOVE;
-}
-
-static guint
-find_free_tcp_port (void)
-{
-  struct sockaddr_in addr = { 0 };
-  socklen_t len = sizeof addr;
-  guint port = 0;
-  int fd;
-
-  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return 0;
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0 &&
-      getsockname (fd, (struct sockaddr *) &addr, &len) == 0)
-    port = ntohs (addr.sin_port);
-  close (fd);
-  return port;
-}
-
-/* A unix socket path must fit sockaddr_un.sun_path (108 bytes with its NUL). */
-static gboolean
-socket_dir_fits (const char *base)
-{
-  struct sockaddr_un addr;
-
-  return base != NULL && g_file_test (base, G_FILE_TEST_IS_DIR) &&
-         strlen (base) + strlen ("/kwb-XXXXXX/qmp.sock") < sizeof addr.sun_path;
 }
 
 static gboolean
 make_runtime_dir (KwbQemu  *self,
                   GError  **error)
 {
-  /* XDG_RUNTIME_DIR is per user and 0700 already; g_mkdtemp creates ours 0700
-   * too, so the sockets inside are reachable by this user only. A base whose
-   * socket paths would not fit sun_path (a long XDG_RUNTIME_DIR or TMPDIR)
-   * gives way to a shorter one: the folder is as private anywhere. */
-  const char *bases[] = { g_get_user_runtime_dir (), g_get_tmp_dir (), "/tmp" };
-  const char *base = NULL;
-  g_autofree char *template = NULL;
-
-  for (guint i = 0; i < G_N_ELEMENTS (bases) && base == NULL; i++)
-    if (socket_dir_fits (bases[i]))
-      base = bases[i];
-  if (base == NULL)
-    {
-      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
-                   _("No folder for QEMU's sockets: %s is too long for a socket path and /tmp "
-                     "cannot be used; set TMPDIR to a short folder"),
-                   bases[0]);
-      return FALSE;
-    }
-  template = g_build_filename (base, "kwb-XXXXXX", NULL);
-  if (g_mkdtemp_full (template, 0700) == NULL)
-    {
-      int errsv = errno;
-
-      g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
-                   _("Cannot create a private folder for QEMU's sockets in %s: %s"),
-                   base, g_strerror (errsv));
-      return FALSE;
-    }
-  chmod (template, 0700);
-  self->runtime_dir = g_steal_pointer (&template);
+  if ((self->runtime_dir = kwb_qemu_make_socket_dir (error)) == NULL)
+    return FALSE;
   self->qmp_path = g_build_filename (self->runtime_dir, "qmp.sock", NULL);
   self->gdb_path = g_build_filename (self->runtime_dir, "gdb.sock", NULL);
   return TRUE;
@@ -1138,7 +774,7 @@ spawn_qemu (KwbQemu  *self,
 
   if (!make_runtime_dir (self, error) || !open_pty (self, error))
     return FALSE;
-  if (self->expose_tcp && (self->tcp_port = find_free_tcp_port ()) == 0)
+  if (self->expose_tcp && (self->tcp_port = kwb_qemu_find_free_tcp_port ()) == 0)
     {
       g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
                    _("No free TCP port on 127.0.0.1 for the GDB stub"));
@@ -1166,7 +802,7 @@ spawn_qemu (KwbQemu  *self,
 
   self->connect_deadline = g_get_monotonic_time () + QMP_CONNECT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   g_clear_handle_id (&self->connect_id, g_source_remove);
-  self->connect_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 5, try_connect_qmp, g_object_ref (self), g_object_unref);
+  self->connect_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 5, wait_for_sockets, g_object_ref (self), g_object_unref);
   return TRUE;
 }
 
@@ -1191,6 +827,7 @@ retry_with_tcg (KwbQemu    *self,
   if (self->io_cancellable)
     g_cancellable_cancel (self->io_cancellable);
   g_clear_object (&self->io_cancellable);
+  g_clear_object (&self->qmp);
   g_clear_object (&self->process);
   if (self->pty_master >= 0)
     close (self->pty_master);
@@ -1232,9 +869,11 @@ kvm_probe_done_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  KwbQemu *self = KWB_QEMU (object);
   GTask *task = user_data;
-  g_autofree char *why = g_task_propagate_pointer (G_TASK (result), NULL);
+  KwbQemu *self = g_task_get_source_object (task);
+  g_autofree char *why = NULL;
+
+  kwb_kvm_probe_finish (result, &why);
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -1321,12 +960,8 @@ kwb_qemu_start_async (KwbQemu             *self,
     default:
       if (kwb_qemu_kvm_usable () && !kvm_failed_here)
         {
-          g_autoptr(GTask) probe = g_task_new (self, cancellable, kvm_probe_done_cb, g_steal_pointer (&task));
-
-          g_task_set_source_tag (probe, kwb_qemu_start_async);
-          g_task_set_task_data (probe, g_strdup (found), g_free);
+          kwb_kvm_probe_async (found, cancellable, kvm_probe_done_cb, g_steal_pointer (&task));
           self->binary_path = g_steal_pointer (&found);
-          g_task_run_in_thread (probe, kvm_probe_thread);
           return;
         }
       self->accelerator = g_strdup ("tcg");
