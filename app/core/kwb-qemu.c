@@ -548,6 +548,13 @@ qmp_stopped_responding_cb (KwbQmp  *qmp,
   kwb_spawn_kill_group (self->process, SIGKILL);
 }
 
+gboolean
+kwb_qemu_get_killed_for_hang (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), FALSE);
+  return self->hang_reason != NULL && !self->exited;
+}
+
 /* ---- start ---- */
 
 static char *

@@ -88,6 +88,10 @@ gboolean     kwb_qemu_stop_finish          (KwbQemu             *self,
 void         kwb_qemu_kill                 (KwbQemu             *self);
 
 gboolean     kwb_qemu_get_running          (KwbQemu             *self);
+/* TRUE from the moment QEMU is killed for not answering until its exit is
+ * seen: whatever else breaks meanwhile (GDB's connection) is a consequence,
+ * and the `exited` signal that follows says why. */
+gboolean     kwb_qemu_get_killed_for_hang  (KwbQemu             *self);
 const char  *kwb_qemu_get_accelerator      (KwbQemu             *self);
 const char  *kwb_qemu_get_accel_note       (KwbQemu             *self);
 const char  *kwb_qemu_get_runtime_dir      (KwbQemu             *self);

@@ -718,8 +718,11 @@ start_continue_cb (GObject      *object,
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   if (record == NULL)
     {
-      g_autofree char *reason = g_strdup_printf (_("Cannot start the guest: %s"), error->message);
+      g_autofree char *reason = NULL;
 
+      if (kwb_qemu_get_killed_for_hang (self->qemu))
+        return;
+      reason = g_strdup_printf (_("Cannot start the guest: %s"), error->message);
       session_fail (self, reason);
       return;
     }
@@ -833,6 +836,10 @@ target_remote_cb (GObject      *object,
           kwb_gdb_command_async (self->gdb, NULL, disconnect_cb, g_object_ref (self), "-target-disconnect");
           return;
         }
+      /* GDB's connection broke because QEMU is being killed for hanging:
+       * QEMU's exit, which is on its way, fails the session with the cause. */
+      if (kwb_qemu_get_killed_for_hang (self->qemu))
+        return;
       {
         g_autofree char *reason = g_strdup_printf (_("GDB could not attach to the guest: %s"), error->message);
 
@@ -925,8 +932,12 @@ gdb_extra_args (KwbSession *self)
   g_autofree char *vmlinux_dir = g_path_get_dirname (kwb_session_config_get_vmlinux (self->config));
   g_autofree char *safe = g_strdup_printf ("add-auto-load-safe-path %s", build_dir ? build_dir : vmlinux_dir);
 
+  /* remotetimeout: whether QEMU hangs is KwbQemu's watchdog's call (at most
+   * 7.5 s), and it names the cause; GDB's own 2 s default could give up
+   * first, on a stub that is only slow under a busy TCG guest, with a
+   * vaguer message. */
   g_strv_builder_add_many (b, "-iex", "set pagination off", "-iex", "set confirm off",
-                           "-iex", "set width 0", "-iex", safe, NULL);
+                           "-iex", "set width 0", "-iex", "set remotetimeout 20", "-iex", safe, NULL);
   if (kwb_project_get_boolean (project, "debug", "index-cache"))
     {
       g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
