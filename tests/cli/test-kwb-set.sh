@@ -4,13 +4,7 @@
 # TAP output. Argument: the kwb binary. Every kwb runs under timeout, so a
 # command that blocks (on a FIFO) fails here instead of hanging the suite.
 kwb=${1:?usage: test-kwb-set.sh KWB}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ -f "$tmp/err" ] && sed 's/^/# /' "$tmp/err"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
+. "$(dirname "$0")/tap-lib.sh"
 run() { timeout 20 "$kwb" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
 
 p=$tmp/proj
@@ -118,5 +112,4 @@ mkfifo "$tmp/lone-fifo"
 run show "$tmp/lone-fifo"
 check "show on a FIFO given as the folder exits 1 at once" sh -c "[ $rc -eq 1 ] && grep -q 'FIFO' '$tmp/err'"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done
