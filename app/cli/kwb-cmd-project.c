@@ -136,6 +136,27 @@ kwb_cmd_show (int    argc,
   return KWB_EXIT_OK;
 }
 
+/* The value of "kwb set DIR GROUP.KEY -VALUE", which GOption would report as
+ * an unknown option without saying what to do. */
+static const char *
+find_dash_value (int    argc,
+                 char **argv)
+{
+  int positional = 0;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return NULL;
+      if (argv[i][0] != '-' || argv[i][1] == '\0')
+        positional++;
+      else if (positional == 2 && !g_str_has_prefix (argv[i], "--help") &&
+               !g_str_equal (argv[i], "-h") && !g_str_equal (argv[i], "-?"))
+        return argv[i];
+    }
+  return NULL;
+}
+
 int
 kwb_cmd_set (int    argc,
              char **argv)
@@ -144,6 +165,7 @@ kwb_cmd_set (int    argc,
   g_autoptr(KwbProject) project = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) parts = NULL;
+  const char *dash_value;
   int status;
 
   context = g_option_context_new (_("DIR GROUP.KEY [--] VALUE — change one setting"));
@@ -153,6 +175,14 @@ kwb_cmd_set (int    argc,
       "A value that begins with '-' goes after --: kwb set myproject qemu.extra-args -- -nographic\n"
       "Values are one line: newlines and other control characters are refused.\n"
       "Other keys and comments in the file are kept."));
+  if ((dash_value = find_dash_value (argc, argv)) != NULL)
+    {
+      g_autofree char *quoted = g_shell_quote (dash_value);
+
+      g_set_prgname ("kwb set");
+      return kwb_cli_usage_error (context, _("the value “%s” begins with '-': put -- before it "
+                                             "(kwb set DIR GROUP.KEY -- %s)"), dash_value, quoted);
+    }
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
   /* GOption keeps "--" when what follows it begins with '-': drop it here,

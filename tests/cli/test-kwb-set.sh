@@ -60,10 +60,16 @@ check "set P qemu.extra-args -- -nographic exits 0" [ $rc -eq 0 ]
 run show "$p"
 check "the value is -nographic" grep -Eq '^  extra-args +\= -nographic$' "$tmp/out"
 run set "$p" qemu.extra-args '-nographic;-m;1G'
-check "a list starting with - given as one argument is a usage error" [ $rc -eq 2 ]
-check "whose usage says where -- goes" grep -q -- 'qemu.extra-args -- -nographic' "$tmp/err"
+check "a value starting with - without -- is a usage error" [ $rc -eq 2 ]
+check "whose first line says to put -- before it" sh -c "head -1 '$tmp/err' | grep -Fq -- \"put -- before it (kwb set DIR GROUP.KEY -- '-nographic;-m;1G')\""
+check "under kwb set's usage" grep -q 'kwb set \[OPTION' "$tmp/err"
+check "and whose usage shows an example" grep -q -- 'qemu.extra-args -- -nographic' "$tmp/err"
 run set --help
 check "set --help shows [--] VALUE" grep -q -- '\[--\] VALUE' "$tmp/out"
+run set "$p" -h
+check "set DIR -h is still help" sh -c "[ $rc -eq 0 ] && grep -q 'kwb set' '$tmp/out'"
+run set "$p" debug.start-function -- --
+check "set P KEY -- -- sets the value --" sh -c "[ $rc -eq 0 ] && grep -qx 'start-function=--' '$ini'"
 
 # Misspelled keys get the nearest one.
 cp "$ini" "$tmp/before"
