@@ -1017,7 +1017,7 @@ kwb_project_init_directory (const char  *directory,
 
   tarball = find_linux_source_tarball ();
   if (tarball != NULL)
-    g_key_file_set_value (self->keyfile, "kernel", "source", tarball);
+    g_key_file_set_string (self->keyfile, "kernel", "source", tarball);
 
   g_key_file_set_comment (self->keyfile, NULL, NULL,
                           " Kernel Workbench project. Edit here or in the application;\n"
