@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -67,7 +68,8 @@ print_key (KwbProject          *project,
     {
       g_auto(GStrv) list = kwb_project_dup_string_list (project, k->group, k->key);
 
-      value = g_strjoinv (";", list);
+      /* Printed as kwb set reads it back. */
+      value = kwb_project_format_list ((const char * const *) list);
     }
   else
     value = kwb_project_dup_string (project, k->group, k->key);
@@ -134,6 +136,27 @@ kwb_cmd_show (int    argc,
   return KWB_EXIT_OK;
 }
 
+/* The value of "kwb set DIR GROUP.KEY -VALUE", which GOption would report as
+ * an unknown option without saying what to do. */
+static const char *
+find_dash_value (int    argc,
+                 char **argv)
+{
+  int positional = 0;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--"))
+        return NULL;
+      if (argv[i][0] != '-' || argv[i][1] == '\0')
+        positional++;
+      else if (positional == 2 && !g_str_has_prefix (argv[i], "--help") &&
+               !g_str_equal (argv[i], "-h") && !g_str_equal (argv[i], "-?"))
+        return argv[i];
+    }
+  return NULL;
+}
+
 int
 kwb_cmd_set (int    argc,
              char **argv)
@@ -142,20 +165,48 @@ kwb_cmd_set (int    argc,
   g_autoptr(KwbProject) project = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) parts = NULL;
+  const char *dash_value;
   int status;
 
-  context = g_option_context_new (_("DIR GROUP.KEY VALUE — change one setting"));
+  context = g_option_context_new (_("DIR GROUP.KEY [--] VALUE — change one setting"));
   g_option_context_set_summary (context,
     _("Example: kwb set myproject qemu.memory 2048\n"
-      "Lists take ';' between items. Other keys and comments in the file are kept."));
+      "Lists take ';' between items; inside an item write \\; for ';' and \\\\ for '\\'.\n"
+      "A value that begins with '-' goes after --: kwb set myproject qemu.extra-args -- -nographic\n"
+      "Values are one line: newlines and other control characters are refused.\n"
+      "Other keys and comments in the file are kept."));
+  if ((dash_value = find_dash_value (argc, argv)) != NULL)
+    {
+      g_autofree char *quoted = g_shell_quote (dash_value);
+
+      g_set_prgname ("kwb set");
+      return kwb_cli_usage_error (context, _("the value “%s” begins with '-': put -- before it "
+                                             "(kwb set DIR GROUP.KEY -- %s)"), dash_value, quoted);
+    }
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
+  /* GOption keeps "--" when what follows it begins with '-': drop it here,
+   * so "kwb set P qemu.extra-args -- -nographic" sets -nographic. */
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--"))
+      {
+        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof *argv);
+        argc--;
+        break;
+      }
   if (argc != 4)
     return kwb_cli_usage_error (context, _("set takes a folder, GROUP.KEY and a value"));
 
   parts = g_strsplit (argv[2], ".", 2);
   if (g_strv_length (parts) != 2)
-    return kwb_cli_usage_error (context, _("“%s” is not GROUP.KEY (e.g. qemu.memory)"), argv[2]);
+    {
+      const KwbProjectKey *near = kwb_project_suggest_key (argv[2]);
+
+      if (near != NULL)
+        return kwb_cli_usage_error (context, _("“%s” is not GROUP.KEY; did you mean %s.%s?"),
+                                    argv[2], near->group, near->key);
+      return kwb_cli_usage_error (context, _("“%s” is not GROUP.KEY (e.g. qemu.memory)"), argv[2]);
+    }
 
   project = kwb_project_load (argv[1], &error);
   if (project == NULL)

@@ -7,10 +7,20 @@
  * notes) and comments survive a save. Loading validates every known key
  * against the schema below; any error names the file, the line and the key,
  * and nothing is ever written back over a file that failed to load.
+ *
+ * Every value is checked before it is stored (no line breaks or other control
+ * characters, valid UTF-8), so a setter can never add groups or keys to the
+ * file. Lists are real GKeyFile lists: an item may hold ';' or '\', escaped.
+ * Only regular files are read (a FIFO would block the reader forever), and a
+ * save goes through a symlink to its target and keeps the target's mode.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -144,6 +154,145 @@ kwb_project_lookup_key (const char *group,
   return NULL;
 }
 
+/* Optimal string alignment distance: Levenshtein plus swapping two
+ * neighbours, the most common typing slip ("memroy"). */
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize la = strlen (a);
+  gsize lb = strlen (b);
+  g_autofree guint *d = g_new (guint, (la + 1) * (lb + 1));
+
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+  for (gsize i = 0; i <= la; i++)
+    D (i, 0) = i;
+  for (gsize j = 0; j <= lb; j++)
+    D (0, j) = j;
+  for (gsize i = 1; i <= la; i++)
+    for (gsize j = 1; j <= lb; j++)
+      {
+        guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        guint best = MIN (D (i - 1, j) + 1, D (i, j - 1) + 1);
+
+        best = MIN (best, D (i - 1, j - 1) + cost);
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          best = MIN (best, D (i - 2, j - 2) + 1);
+        D (i, j) = best;
+      }
+  return D (la, lb);
+#undef D
+}
+
+/**
+ * kwb_project_suggest_key:
+ * @name: what the user typed, GROUP.KEY or a bare KEY
+ *
+ * Returns: (nullable): the schema key closest to @name, or %NULL when
+ *   nothing is close enough to be a likely typo.
+ */
+const KwbProjectKey *
+kwb_project_suggest_key (const char *name)
+{
+  g_autofree char *lower = NULL;
+  const KwbProjectKey *best = NULL;
+  const KwbProjectKey *same_key = NULL;
+  const char *dot;
+  const char *key_part;
+  guint best_distance = G_MAXUINT;
+  guint n_same_key = 0;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  lower = g_ascii_strdown (name, -1);
+  dot = strchr (lower, '.');
+  key_part = dot ? dot + 1 : lower;
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    {
+      g_autofree char *full = g_strconcat (schema[i].group, ".", schema[i].key, NULL);
+      guint distance = edit_distance (lower, full);
+
+      if (dot == NULL)
+        distance = MIN (distance, edit_distance (lower, schema[i].key));
+      if (distance < best_distance)
+        {
+          best_distance = distance;
+          best = &schema[i];
+        }
+      if (g_str_equal (key_part, schema[i].key))
+        {
+          same_key = &schema[i];
+          n_same_key++;
+        }
+    }
+
+  /* A typo inside GROUP.KEY first; then the right key under the wrong group. */
+  if (best_distance <= 1)
+    return best;
+  if (n_same_key == 1)
+    return same_key;
+  if (best_distance <= MAX (2, strlen (lower) / 4))
+    return best;
+  return NULL;
+}
+
+/**
+ * kwb_project_parse_list:
+ * @text: a list as typed: items separated by ';', with "\;" for a ';' and
+ *   "\\" for a backslash inside an item (GKeyFile's own list syntax)
+ * @error: set when an escape is broken
+ *
+ * Returns: (transfer full): the items
+ */
+char **
+kwb_project_parse_list (const char  *text,
+                        GError     **error)
+{
+  g_autoptr(GKeyFile) parser = g_key_file_new ();
+  char **items;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  /* The same parser that reads the file, so what kwb set accepts is exactly
+   * what the file will hold. */
+  g_key_file_set_value (parser, "list", "list", text);
+  items = g_key_file_get_string_list (parser, "list", "list", NULL, NULL);
+  if (items == NULL)
+    g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_INVALID_VALUE,
+                 _("“%s” is not a list: a backslash must be followed by ';' (a ';' inside an item), "
+                   "'\\' (a backslash), s, n, t or r"), text);
+  return items;
+}
+
+/**
+ * kwb_project_format_list:
+ * @items: the items
+ *
+ * Returns: (transfer full): @items as kwb_project_parse_list() reads them back
+ */
+char *
+kwb_project_format_list (const char * const *items)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, ';');
+      for (const char *p = items[i]; *p != '\0'; p++)
+        {
+          if (*p == ';' || *p == '\\')
+            g_string_append_c (text, '\\');
+          g_string_append_c (text, *p);
+        }
+    }
+  /* A last empty item needs its separator, or it would read back as nothing. */
+  if (items[0] != NULL && *items[g_strv_length ((char **) items) - 1] == '\0')
+    g_string_append_c (text, ';');
+  return g_string_free (text, FALSE);
+}
+
 static const KwbProjectKey *
 lookup_or_warn (const char *group,
                 const char *key)
@@ -235,11 +384,54 @@ find_bad_line (const char *text,
   return 0;
 }
 
+/* What a value may hold, whatever its type: GKeyFile escapes only \n, \r and
+ * \t, and a value with a line break typed where one line is expected (a
+ * pasted command line) is a mistake, never a wish. */
+static gboolean
+check_text (const char  *value,
+            char       **why)
+{
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      *why = g_strdup (_("the value is not valid UTF-8 text"));
+      return FALSE;
+    }
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '\n' || c == '\r')
+        {
+          *why = g_strdup (_("a value cannot contain a line break (newline or carriage return)"));
+          return FALSE;
+        }
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        {
+          *why = g_strdup_printf (_("a value cannot contain the control character U+%04X"), c);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_list (const char * const  *items,
+            char               **why)
+{
+  for (guint i = 0; items[i] != NULL; i++)
+    if (!check_text (items[i], why))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 validate_value (const KwbProjectKey  *k,
                 const char           *value,
                 char                **why)
 {
+  if (!check_text (value, why))
+    return FALSE;
+
   switch (k->type)
     {
     case KWB_PROJECT_VALUE_INT:
@@ -383,6 +575,149 @@ kwb_project_new (const char *directory)
   return g_object_new (KWB_TYPE_PROJECT, "directory", directory, NULL);
 }
 
+/* What a non-regular file is, for messages. */
+static const char *
+describe_file_type (mode_t mode)
+{
+  if (S_ISFIFO (mode))
+    return _("a FIFO (named pipe)");
+  if (S_ISSOCK (mode))
+    return _("a socket");
+  if (S_ISCHR (mode))
+    return _("a character device");
+  if (S_ISBLK (mode))
+    return _("a block device");
+  if (S_ISDIR (mode))
+    return _("a folder");
+  if (S_ISREG (mode))
+    return _("a file");
+  return _("a special file");
+}
+
+/* Reads the project file, refusing anything but a regular file before it is
+ * opened: opening a FIFO blocks until a writer comes, which may be never. The
+ * type is checked again on the open descriptor, in case the name was swapped
+ * in between. */
+static gboolean
+read_project_file (const char  *directory,
+                   const char  *path,
+                   char       **text,
+                   gsize       *len,
+                   GError     **error)
+{
+  g_autoptr(GString) data = NULL;
+  GStatBuf st;
+  struct stat fst;
+  int fd;
+  int errsv;
+
+  if (g_stat (directory, &st) == 0 && !S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
+                   _("%s is %s, not a project folder. Give the folder that holds %s."),
+                   directory, describe_file_type (st.st_mode), KWB_PROJECT_FILE_NAME);
+      return FALSE;
+    }
+
+  if (g_stat (path, &st) != 0)
+    {
+      errsv = errno;
+      if (errsv == ENOENT)
+        g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_NOT_FOUND,
+                     _("%s: no Kernel Workbench project here. Create one with “kwb init %s”."),
+                     path, directory);
+      else
+        g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
+                     _("%s: cannot read the project file: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    goto not_regular;
+
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
+                   _("%s: cannot read the project file: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+  if (fstat (fd, &fst) != 0 || !S_ISREG (fst.st_mode))
+    {
+      st.st_mode = fst.st_mode;
+      close (fd);
+      goto not_regular;
+    }
+
+  data = g_string_sized_new (fst.st_size + 1);
+  for (;;)
+    {
+      char buf[8192];
+      gssize n = read (fd, buf, sizeof buf);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          errsv = errno;
+          close (fd);
+          g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
+                       _("%s: cannot read the project file: %s"), path, g_strerror (errsv));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (data, buf, n);
+    }
+  close (fd);
+
+  *len = data->len;
+  *text = g_string_free (g_steal_pointer (&data), FALSE);
+  return TRUE;
+
+not_regular:
+  g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
+               _("%s is %s, not a project file; it was not opened. "
+                 "A project file must be a regular file (kwb init writes one)."),
+               path, describe_file_type (st.st_mode));
+  return FALSE;
+}
+
+/* A known key whose text GKeyFile cannot decode (a broken escape) or that
+ * holds what no setter would store. */
+static gboolean
+check_stored_value (GKeyFile             *keyfile,
+                    const KwbProjectKey  *k,
+                    char                **why)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (k->type == KWB_PROJECT_VALUE_STRING_LIST)
+    {
+      g_auto(GStrv) items = g_key_file_get_string_list (keyfile, k->group, k->key, NULL, &local_error);
+
+      if (items == NULL)
+        {
+          *why = g_strdup (_("cannot read the list: a backslash must be followed by ';' "
+                             "(a ';' inside an item), '\\' (a backslash), s, n, t or r"));
+          return FALSE;
+        }
+      return check_list ((const char * const *) items, why);
+    }
+  else
+    {
+      g_autofree char *value = g_key_file_get_string (keyfile, k->group, k->key, &local_error);
+
+      if (local_error != NULL)
+        {
+          *why = g_strdup (_("cannot read the value: a backslash must be followed by "
+                             "'\\' (a backslash), s, n, t or r"));
+          return FALSE;
+        }
+      return check_text (value, why);
+    }
+}
+
 KwbProject *
 kwb_project_load (const char  *directory,
                   GError     **error)
@@ -399,17 +734,8 @@ kwb_project_load (const char  *directory,
   self = kwb_project_new (directory);
   path = kwb_project_dup_file_path (self);
 
-  if (!g_file_get_contents (path, &text, &len, &local_error))
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_NOT_FOUND,
-                     _("%s: no Kernel Workbench project here. Create one with “kwb init %s”."),
-                     path, directory);
-      else
-        g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
-                     _("%s: cannot read the project file: %s"), path, local_error->message);
-      return NULL;
-    }
+  if (!read_project_file (directory, path, &text, &len, error))
+    return NULL;
 
   if (!g_utf8_validate (text, len, NULL) || memchr (text, '\0', len) != NULL)
     {
@@ -457,7 +783,7 @@ kwb_project_load (const char  *directory,
       if (k->type != KWB_PROJECT_VALUE_STRING_LIST && k->type != KWB_PROJECT_VALUE_STRING &&
           k->type != KWB_PROJECT_VALUE_PATH)
         g_strstrip (value);
-      if (!validate_value (k, value, &why))
+      if (!validate_value (k, value, &why) || !check_stored_value (self->keyfile, k, &why))
         {
           g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_INVALID_VALUE,
                        _("%s:%u: [%s] %s: %s. The file was left untouched."),
@@ -481,12 +807,125 @@ kwb_project_load (const char  *directory,
   return g_steal_pointer (&self);
 }
 
+/* The file a save replaces: the project file, or what its symlinks lead to,
+ * so a link the user made (say, into a dotfiles repository) stays a link. */
+static char *
+resolve_save_target (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *current = g_strdup (path);
+
+  for (guint hops = 0; hops < 40; hops++)
+    {
+      g_autofree char *target = NULL;
+      g_autofree char *dir = NULL;
+      GStatBuf st;
+
+      if (g_lstat (current, &st) != 0 || !S_ISLNK (st.st_mode))
+        return g_steal_pointer (&current);
+      target = g_file_read_link (current, error);
+      if (target == NULL)
+        return NULL;
+      if (g_path_is_absolute (target))
+        {
+          g_free (current);
+          current = g_steal_pointer (&target);
+        }
+      else
+        {
+          dir = g_path_get_dirname (current);
+          g_free (current);
+          current = g_build_filename (dir, target, NULL);
+        }
+    }
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_LOOP,
+               _("%s: too many levels of symbolic links"), path);
+  return NULL;
+}
+
+/* Writes a temporary file next to TARGET, syncs it and renames it over
+ * TARGET: a crash leaves the old file or the new one, never half of each. An
+ * existing TARGET keeps its mode and, where allowed, its owner. */
+static gboolean
+write_atomically (const char  *target,
+                  const char  *data,
+                  gsize        len,
+                  GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (target, ".XXXXXX", NULL);
+  GStatBuf st;
+  gboolean exists;
+  gsize done = 0;
+  int fd;
+  int errsv;
+
+  exists = g_lstat (target, &st) == 0;
+  if (exists && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%s is %s, not a regular file"), target, describe_file_type (st.st_mode));
+      return FALSE;
+    }
+
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, exists ? (st.st_mode & 07777) : 0644);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+                   _("cannot create a temporary file next to %s: %s"), target, g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (exists)
+    {
+      /* Owner first: chown may clear set-id bits that the chmod restores.
+       * Only root may give the file away; for others this is a no-op or fails
+       * harmlessly, and the file is then theirs as it would be anyway. */
+      if (st.st_uid != geteuid () || st.st_gid != getegid ())
+        (void) !fchown (fd, st.st_uid, st.st_gid);
+      if (fchmod (fd, st.st_mode & 07777) != 0)
+        goto failed;
+    }
+
+  while (done < len)
+    {
+      gssize n = write (fd, data + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        goto failed;
+      done += n;
+    }
+  if (fsync (fd) != 0)
+    goto failed;
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto failed;
+    }
+  fd = -1;
+  if (g_rename (tmp, target) != 0)
+    goto failed;
+  return TRUE;
+
+failed:
+  errsv = errno;
+  if (fd >= 0)
+    close (fd);
+  g_unlink (tmp);
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+               _("cannot write %s: %s"), tmp, g_strerror (errsv));
+  return FALSE;
+}
+
 gboolean
 kwb_project_save (KwbProject  *self,
                   GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *target = NULL;
   g_autofree char *data = NULL;
   gsize len;
 
@@ -504,10 +943,8 @@ kwb_project_save (KwbProject  *self,
       return FALSE;
     }
 
-  /* g_file_set_contents writes a temporary file, fsyncs it and renames it over
-   * the old one: a crash leaves either the old file or the new, never half. */
-  if (!g_file_set_contents_full (path, data, len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local_error))
+  target = resolve_save_target (path, &local_error);
+  if (target == NULL || !write_atomically (target, data, len, &local_error))
     {
       g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_WRITE,
                    _("%s: cannot save the project: %s. The previous file is unchanged."),
@@ -580,7 +1017,7 @@ kwb_project_init_directory (const char  *directory,
 
   tarball = find_linux_source_tarball ();
   if (tarball != NULL)
-    g_key_file_set_value (self->keyfile, "kernel", "source", tarball);
+    g_key_file_set_string (self->keyfile, "kernel", "source", tarball);
 
   g_key_file_set_comment (self->keyfile, NULL, NULL,
                           " Kernel Workbench project. Edit here or in the application;\n"
@@ -629,7 +1066,12 @@ kwb_project_dup_string (KwbProject *self,
   if ((k = lookup_or_warn (group, key)) == NULL)
     return NULL;
   value = g_key_file_get_string (self->keyfile, group, key, NULL);
-  return value ? value : g_strdup (k->default_value);
+  if (value == NULL)
+    return g_strdup (k->default_value);
+  /* Loading accepted "fast  " as the word fast; callers compare words. */
+  if (k->type != KWB_PROJECT_VALUE_STRING && k->type != KWB_PROJECT_VALUE_PATH)
+    g_strstrip (value);
+  return value;
 }
 
 char *
@@ -698,6 +1140,22 @@ mark_changed (KwbProject *self,
   g_signal_emit (self, signals[CHANGED], 0, group, key);
 }
 
+/* Stores a checked list; the one place lists are written, so every item is
+ * escaped the GKeyFile way (';' and '\\' inside an item survive). */
+static void
+store_list (KwbProject         *self,
+            const char         *group,
+            const char         *key,
+            const char * const *items)
+{
+  g_auto(GStrv) old = kwb_project_dup_string_list (self, group, key);
+
+  if (g_strv_equal ((const char * const *) old, items))
+    return;
+  g_key_file_set_string_list (self->keyfile, group, key, items, g_strv_length ((char **) items));
+  mark_changed (self, group, key);
+}
+
 gboolean
 kwb_project_set_value (KwbProject  *self,
                        const char  *group,
@@ -714,10 +1172,40 @@ kwb_project_set_value (KwbProject  *self,
 
   if ((k = kwb_project_lookup_key (group, key)) == NULL)
     {
-      g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNKNOWN_KEY,
-                   _("Projects have no key [%s] %s; “kwb show --keys” lists them"), group, key);
+      g_autofree char *typed = g_strconcat (group, ".", key, NULL);
+      const KwbProjectKey *near = kwb_project_suggest_key (typed);
+
+      if (near != NULL)
+        g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNKNOWN_KEY,
+                     _("Projects have no key [%s] %s; did you mean %s.%s? "
+                       "“kwb show --keys” lists them"), group, key, near->group, near->key);
+      else
+        g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNKNOWN_KEY,
+                     _("Projects have no key [%s] %s; “kwb show --keys” lists them"), group, key);
       return FALSE;
     }
+
+  if (k->type == KWB_PROJECT_VALUE_STRING_LIST)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_auto(GStrv) items = kwb_project_parse_list (value, &local_error);
+
+      if (items == NULL)
+        {
+          g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_INVALID_VALUE,
+                       "[%s] %s: %s", group, key, local_error->message);
+          return FALSE;
+        }
+      if (!check_list ((const char * const *) items, &why))
+        {
+          g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_INVALID_VALUE,
+                       "[%s] %s: %s", group, key, why);
+          return FALSE;
+        }
+      store_list (self, group, key, (const char * const *) items);
+      return TRUE;
+    }
+
   if (!validate_value (k, value, &why))
     {
       g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_INVALID_VALUE,
@@ -725,34 +1213,51 @@ kwb_project_set_value (KwbProject  *self,
       return FALSE;
     }
 
-  old = g_key_file_get_value (self->keyfile, group, key, NULL);
-  if (g_strcmp0 (old, value) == 0)
-    return TRUE;
-
   if (k->type == KWB_PROJECT_VALUE_STRING || k->type == KWB_PROJECT_VALUE_PATH)
-    g_key_file_set_string (self->keyfile, group, key, value);
+    {
+      old = g_key_file_get_string (self->keyfile, group, key, NULL);
+      if (g_strcmp0 (old, value) == 0)
+        return TRUE;
+      g_key_file_set_string (self->keyfile, group, key, value);
+    }
   else
-    g_key_file_set_value (self->keyfile, group, key, value);
+    {
+      old = g_key_file_get_value (self->keyfile, group, key, NULL);
+      if (g_strcmp0 (old, value) == 0)
+        return TRUE;
+      g_key_file_set_value (self->keyfile, group, key, value);
+    }
   mark_changed (self, group, key);
   return TRUE;
 }
 
+/* The setters without a GError take values from code, not from a user; a
+ * value they refuse is a bug in the caller, reported and not stored. */
 void
 kwb_project_set_string (KwbProject *self,
                         const char *group,
                         const char *key,
                         const char *value)
 {
+  const KwbProjectKey *k;
+  g_autofree char *why = NULL;
   g_autofree char *old = NULL;
 
   g_return_if_fail (KWB_IS_PROJECT (self));
 
-  if (lookup_or_warn (group, key) == NULL)
+  if ((k = lookup_or_warn (group, key)) == NULL)
     return;
+  if (value == NULL)
+    value = "";
+  if (!validate_value (k, value, &why))
+    {
+      g_warning ("Not setting [%s] %s: %s", group, key, why);
+      return;
+    }
   old = g_key_file_get_string (self->keyfile, group, key, NULL);
-  if (g_strcmp0 (old, value ? value : "") == 0)
+  if (g_strcmp0 (old, value) == 0)
     return;
-  g_key_file_set_string (self->keyfile, group, key, value ? value : "");
+  g_key_file_set_string (self->keyfile, group, key, value);
   mark_changed (self, group, key);
 }
 
@@ -787,8 +1292,8 @@ kwb_project_set_string_list (KwbProject         *self,
                              const char         *key,
                              const char * const *value)
 {
-  g_auto(GStrv) old = NULL;
   static const char * const empty[] = { NULL };
+  g_autofree char *why = NULL;
 
   g_return_if_fail (KWB_IS_PROJECT (self));
 
@@ -796,11 +1301,12 @@ kwb_project_set_string_list (KwbProject         *self,
     return;
   if (value == NULL)
     value = empty;
-  old = kwb_project_dup_string_list (self, group, key);
-  if (g_strv_equal ((const char * const *) old, value))
-    return;
-  g_key_file_set_string_list (self->keyfile, group, key, value, g_strv_length ((char **) value));
-  mark_changed (self, group, key);
+  if (!check_list (value, &why))
+    {
+      g_warning ("Not setting [%s] %s: %s", group, key, why);
+      return;
+    }
+  store_list (self, group, key, value);
 }
 
 gboolean

@@ -30,7 +30,7 @@ typedef enum {
   KWB_PROJECT_VALUE_INT,
   KWB_PROJECT_VALUE_BOOLEAN,
   KWB_PROJECT_VALUE_CHOICE,      /* one of a fixed set of words */
-  KWB_PROJECT_VALUE_STRING_LIST, /* ';'-separated, as GKeyFile writes lists */
+  KWB_PROJECT_VALUE_STRING_LIST, /* ';'-separated, as GKeyFile writes lists; "\;" is a ';' in an item */
 } KwbProjectValueType;
 
 /* One known key. The table of these is the project file format's documentation
@@ -53,6 +53,10 @@ GQuark               kwb_project_error_quark        (void);
 const KwbProjectKey *kwb_project_get_schema         (guint             *n_keys);
 const KwbProjectKey *kwb_project_lookup_key         (const char        *group,
                                                      const char        *key);
+const KwbProjectKey *kwb_project_suggest_key        (const char        *name);
+char               **kwb_project_parse_list         (const char        *text,
+                                                     GError           **error);
+char                *kwb_project_format_list        (const char * const *items);
 
 KwbProject          *kwb_project_new                (const char        *directory);
 KwbProject          *kwb_project_load               (const char        *directory,

@@ -3,13 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # TAP output. Argument: the kwb binary.
 kwb=${1:?usage: test-kwb-cli.sh KWB}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; [ -f "$tmp/err" ] && sed 's/^/# /' "$tmp/err"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
+. "$(dirname "$0")/tap-lib.sh"
 
 # --help lists every command and exits 0
 "$kwb" --help >"$tmp/out" 2>"$tmp/err"; rc=$?
@@ -82,5 +76,4 @@ check "set on a malformed file does not overwrite it" cmp -s "$tmp/before" "$tmp
 "$kwb" show "$tmp/nothing-here" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "show on a folder without a project says to run kwb init" sh -c "[ $rc -eq 1 ] && grep -q 'kwb init' '$tmp/err'"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done
