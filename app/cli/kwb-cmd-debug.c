@@ -38,7 +38,7 @@ typedef struct {
   int          continues_left;
   int          status;
   guint        timeout_id;
-  GString     *console;
+  KwbConsoleWindow *console; /* the newest output, where the prompt is looked for */
   gboolean     console_sent;
   gboolean     finishing;
   guint        pending_exec;
@@ -273,8 +273,9 @@ on_console_output (KwbQemu *qemu,
 
   if (debug->console_send == NULL || debug->console_sent)
     return;
-  g_string_append_len (debug->console, data, len);
-  if (strstr (debug->console->str, "Please press Enter") != NULL || strstr (debug->console->str, "/ # ") != NULL)
+  kwb_console_window_append (debug->console, data, len);
+  if (kwb_console_window_contains (debug->console, "Please press Enter") ||
+      kwb_console_window_contains (debug->console, "/ # "))
     {
       g_autofree char *text = g_strcompress (debug->console_send);
 
@@ -434,7 +435,7 @@ kwb_cmd_debug (int    argc,
   debug.json = json;
   debug.continues_left = continues;
   debug.console_send = console_send;
-  debug.console = g_string_new (NULL);
+  debug.console = kwb_console_window_new (KWB_CONSOLE_WINDOW_DEFAULT_BYTES);
   debug.status = KWB_EXIT_OK;
   debug.timeout = timeout > 0 ? timeout : 300;
 
@@ -449,6 +450,6 @@ kwb_cmd_debug (int    argc,
   g_main_loop_run (loop);
 
   g_clear_handle_id (&debug.timeout_id, g_source_remove);
-  g_string_free (debug.console, TRUE);
+  kwb_console_window_free (debug.console);
   return debug.status;
 }

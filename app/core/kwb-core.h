@@ -12,6 +12,7 @@
 #include "kwb-build-stage.h"
 #include "kwb-breakpoint.h"
 #include "kwb-breakpoints.h"
+#include "kwb-console-window.h"
 #include "kwb-cpio.h"
 #include "kwb-enums.h"
 #include "kwb-initramfs.h"

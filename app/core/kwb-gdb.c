@@ -626,6 +626,48 @@ kwb_gdb_quote (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* Bytes buildargv never treats specially. */
+#define PLAIN_CLI_ARGUMENT G_CSET_a_2_z G_CSET_A_2_Z G_CSET_DIGITS "/._+-:@%="
+
+char *
+kwb_gdb_quote_cli_argument (const char *text)
+{
+  GString *out;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  /* A plain path reads better in logs as it is. */
+  if (text[0] != '\0' && strspn (text, PLAIN_CLI_ARGUMENT) == strlen (text))
+    return g_strdup (text);
+
+  out = g_string_sized_new (strlen (text) + 2);
+  /* buildargv keeps every byte between double quotes but a backslash,
+   * which takes the next byte literally: escaping \ and " is enough. */
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+char *
+kwb_gdb_dup_substitute_path_command (const char *from,
+                                     const char *to)
+{
+  g_autofree char *quoted_from = NULL;
+  g_autofree char *quoted_to = NULL;
+
+  g_return_val_if_fail (from != NULL && to != NULL, NULL);
+
+  quoted_from = kwb_gdb_quote_cli_argument (from);
+  quoted_to = kwb_gdb_quote_cli_argument (to);
+  return g_strdup_printf ("set substitute-path %s %s", quoted_from, quoted_to);
+}
+
 /* Helpers ------------------------------------------------------------------ */
 
 static void

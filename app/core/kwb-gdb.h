@@ -96,6 +96,29 @@ char         *kwb_gdb_dup_stderr_log       (KwbGdb              *self);
  * Paths with spaces, quotes, backslashes and UTF-8 all survive. */
 char         *kwb_gdb_quote                (const char          *text);
 
+/* One argument of a GDB CLI command whose arguments GDB splits with
+ * gdb_buildargv (libiberty's buildargv: blanks separate, '…' and "…" group,
+ * a backslash takes the next byte as it is): `set substitute-path FROM TO`,
+ * `add-symbol-file FILE ADDR …`, `file FILE`, `directory DIR`. The result
+ * is TEXT itself when it holds only letters, digits and /._+-:@%=, else
+ * "…" with only \ and " escaped, so every byte survives: spaces, both
+ * quotes, backslashes, commas, UTF-8, even tabs and newlines. It is not for
+ * commands that take the rest of the line verbatim (`target remote`,
+ * `add-auto-load-safe-path`, `set index-cache directory`): there the quotes
+ * would become part of the value. A FILE that begins with "-" or "~" is
+ * still read as an option or expanded: pass absolute paths.
+ *
+ * Sending the command through kwb_gdb_console_async() (MI's
+ * `-interpreter-exec console "…"`) quotes the whole line once more, as an
+ * MI c-string: the caller builds the CLI line with this helper and leaves
+ * that outer quoting to kwb_gdb_console_async(). MI commands such as
+ * -file-exec-and-symbols take a c-string: use kwb_gdb_quote() for those. */
+char         *kwb_gdb_quote_cli_argument   (const char          *text);
+/* `set substitute-path FROM TO`, both quoted with kwb_gdb_quote_cli_argument(),
+ * for kwb_gdb_console_async(). */
+char         *kwb_gdb_dup_substitute_path_command (const char   *from,
+                                                   const char   *to);
+
 /* Sends "TOKEN" + the formatted MI command (e.g. "-break-insert %s" with a
  * kwb_gdb_quote()d location). The result is the ^done/^running/^connected/
  * ^exit record, or a KWB_GDB_ERROR with GDB's msg. Cancelling completes

@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kwb-gdb.h"
 #include "kwb-module.h"
 
 typedef struct {
@@ -353,19 +354,13 @@ kwb_module_dup_add_symbol_file_command (KwbModule  *self,
                                         const char *ko_path)
 {
   g_autoptr(GString) command = g_string_new ("add-symbol-file ");
+  g_autofree char *quoted = NULL;
   guint64 text = self->text_address;
 
   g_return_val_if_fail (KWB_IS_MODULE (self), NULL);
 
-  /* GDB's CLI splits on blanks and honours quotes. */
-  if (strpbrk (ko_path, " \t\"'\\") != NULL)
-    {
-      g_autofree char *quoted = g_strescape (ko_path, NULL);
-
-      g_string_append_printf (command, "\"%s\"", quoted);
-    }
-  else
-    g_string_append (command, ko_path);
+  quoted = kwb_gdb_quote_cli_argument (ko_path);
+  g_string_append (command, quoted);
   kwb_module_lookup_section (self, ".text", &text);
   g_string_append_printf (command, " 0x%" G_GINT64_MODIFIER "x", text);
   for (guint i = 0; i < self->sections->len; i++)

@@ -925,7 +925,7 @@ add_substitute_paths (KwbModules *self)
     {
       g_autofree char *source = g_canonicalize_filename (sources[i], kwb_project_get_directory (project));
       g_autofree char *copy = kwb_module_build_dup_build_dir (project, sources[i]);
-      g_autofree char *command = g_strdup_printf ("set substitute-path %s %s", copy, source);
+      g_autofree char *command = kwb_gdb_dup_substitute_path_command (copy, source);
 
       kwb_gdb_console_async (kwb_session_get_gdb (self->session), command, NULL, NULL, NULL);
     }

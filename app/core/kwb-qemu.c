@@ -38,6 +38,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "kwb-console-window.h"
 #include "kwb-kvm-probe.h"
 #include "kwb-qemu.h"
 #include "kwb-qemu-private.h"
@@ -81,7 +82,7 @@ struct _KwbQemu
   char          *pty_path;
   GInputStream  *console_stream;
   GCancellable  *io_cancellable;
-  GByteArray    *console_tail;
+  KwbConsoleWindow *console_tail;
   GQueue        *stderr_tail;
   KwbQmp        *qmp;
   GCancellable  *qmp_cancellable;  /* the connect; cancelled when QEMU goes */
@@ -205,7 +206,7 @@ kwb_qemu_finalize (GObject *object)
   g_free (self->pty_path);
   g_free (self->hang_reason);
   g_clear_object (&self->io_cancellable);
-  g_byte_array_unref (self->console_tail);
+  kwb_console_window_free (self->console_tail);
   g_queue_free_full (self->stderr_tail, g_free);
   g_queue_free (self->stop_tasks);
 
@@ -290,7 +291,7 @@ kwb_qemu_init (KwbQemu *self)
   self->freeze = TRUE;
   self->watch_console = TRUE;
   self->pty_master = -1;
-  self->console_tail = g_byte_array_new ();
+  self->console_tail = kwb_console_window_new (CONSOLE_TAIL_BYTES);
   self->stderr_tail = g_queue_new ();
   self->stop_tasks = g_queue_new ();
 }
@@ -396,16 +397,6 @@ kwb_qemu_set_watch_console (KwbQemu  *self,
 /* ---- the serial console ---- */
 
 static void
-append_console_tail (KwbQemu      *self,
-                     const guint8 *data,
-                     gsize         len)
-{
-  g_byte_array_append (self->console_tail, data, len);
-  if (self->console_tail->len > CONSOLE_TAIL_BYTES)
-    g_byte_array_remove_range (self->console_tail, 0, self->console_tail->len - CONSOLE_TAIL_BYTES);
-}
-
-static void
 console_read_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -418,7 +409,7 @@ console_read_cb (GObject      *object,
   if (bytes == NULL || g_bytes_get_size (bytes) == 0)
     return; /* cancelled, or EIO once QEMU closed the slave */
 
-  append_console_tail (self, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  kwb_console_window_append (self->console_tail, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_signal_emit (self, signals[CONSOLE_OUTPUT], 0, bytes);
 
   if (self->console_stream != NULL && !g_cancellable_is_cancelled (self->io_cancellable))
@@ -1185,29 +1176,9 @@ char *
 kwb_qemu_dup_console_tail (KwbQemu *self,
                            guint    max_lines)
 {
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  guint n, first;
-
   g_return_val_if_fail (KWB_IS_QEMU (self), NULL);
 
-  if (self->console_tail->len == 0)
-    return g_strdup ("");
-  text = g_utf8_make_valid ((const char *) self->console_tail->data, self->console_tail->len);
-  lines = g_strsplit (text, "\n", -1);
-  n = g_strv_length (lines);
-  while (n > 0 && g_strstrip (lines[n - 1])[0] == '\0')
-    n--;
-  first = n > max_lines ? n - max_lines : 0;
-  for (guint i = first; i < n; i++)
-    {
-      g_strchomp (lines[i]);
-      g_string_append (out, lines[i]);
-      if (i + 1 < n)
-        g_string_append_c (out, '\n');
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  return kwb_console_window_dup_last_lines (self->console_tail, max_lines);
 }
 
 char *

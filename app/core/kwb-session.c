@@ -499,9 +499,11 @@ kwb_session_map_source_path (KwbSession *self,
           session_log (self, _("Source paths under %s are mapped to %s"), prefix, source_dir);
 
           /* Tell GDB too, so `list` and breakpoints by file work. */
-          command = g_strdup_printf ("set substitute-path %s %s", prefix, source_dir);
           if (state_is_live (self->state))
-            kwb_session_console_async (self, command, NULL, ignore_console_cb, NULL);
+            {
+              command = kwb_gdb_dup_substitute_path_command (prefix, source_dir);
+              kwb_session_console_async (self, command, NULL, ignore_console_cb, NULL);
+            }
           return g_steal_pointer (&candidate);
         }
     }
@@ -864,7 +866,7 @@ start_step_connect (KwbSession *self)
 
       if (g_strv_length (pair) == 2)
         {
-          g_autofree char *command = g_strdup_printf ("set substitute-path %s %s", pair[0], pair[1]);
+          g_autofree char *command = kwb_gdb_dup_substitute_path_command (pair[0], pair[1]);
 
           g_ptr_array_add (self->path_maps, g_strdup (pair[0]));
           g_ptr_array_add (self->path_maps, g_strdup (pair[1]));
@@ -930,6 +932,9 @@ gdb_extra_args (KwbSession *self)
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   const char *build_dir = kwb_session_config_get_build_dir (self->config);
   g_autofree char *vmlinux_dir = g_path_get_dirname (kwb_session_config_get_vmlinux (self->config));
+  /* Not kwb_gdb_quote_cli_argument(): add-auto-load-safe-path and
+   * `set index-cache directory` take the rest of the line verbatim, so
+   * quotes would become part of the folder's name. */
   g_autofree char *safe = g_strdup_printf ("add-auto-load-safe-path %s", build_dir ? build_dir : vmlinux_dir);
 
   /* remotetimeout: whether QEMU hangs is KwbQemu's watchdog's call (at most

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -731,6 +732,105 @@ test_quote (void)
 }
 
 static void
+test_quote_cli_argument (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "/plain/linux-6.1_x+y/a.ko", "/plain/linux-6.1_x+y/a.ko" },
+    { "/a b", "\"/a b\"" },
+    { "/a'b", "\"/a'b\"" },
+    { "/a\"b", "\"/a\\\"b\"" },
+    { "/a\\b", "\"/a\\\\b\"" },
+    { "/a,b", "\"/a,b\"" },
+    { "/d\xc3\xa9j\xc3\xa0", "\"/d\xc3\xa9j\xc3\xa0\"" },
+    { "/a\tb\nc", "\"/a\tb\nc\"" },
+    { "", "\"\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *quoted = kwb_gdb_quote_cli_argument (cases[i].in);
+
+      g_assert_cmpstr (quoted, ==, cases[i].out);
+    }
+  {
+    g_autofree char *command = kwb_gdb_dup_substitute_path_command ("/from a", "/to\\b");
+
+    g_assert_cmpstr (command, ==, "set substitute-path \"/from a\" \"/to\\\\b\"");
+  }
+}
+
+static char *
+console_ok (Fixture    *f,
+            const char *command)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out;
+
+  kwb_gdb_console_async (f->gdb, command, NULL, result_cb, f);
+  result = wait_result (f, command);
+  out = kwb_gdb_console_finish (f->gdb, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (out);
+  return out;
+}
+
+/* The real GDB reads each path back byte for byte from the CLI commands
+ * that take one: set substitute-path, add-symbol-file, file, directory. */
+static void
+test_cli_path_arguments (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const char * const names[] = {
+    "a b", "a'b", "a\"b", "a\\b", "a,b", "d\xc3\xa9j\xc3\xa0",
+    "dir a'b\"c\\d,\xc3\xa9",
+  };
+
+  if (f->gdb == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *dir = g_build_filename (f->dir, names[i], NULL);
+      g_autofree char *program = g_build_filename (dir, "prog", NULL);
+      g_autofree char *to = g_build_filename (dir, "to", names[i], NULL);
+      g_autofree char *quoted = kwb_gdb_quote_cli_argument (program);
+      g_autofree char *quoted_dir = kwb_gdb_quote_cli_argument (dir);
+      g_autofree char *set = kwb_gdb_dup_substitute_path_command (dir, to);
+      g_autofree char *rule = g_strdup_printf ("`%s' -> `%s'.", dir, to);
+      g_autofree char *reading = g_strdup_printf ("Reading symbols from %s...", program);
+      g_autofree char *add = g_strdup_printf ("add-symbol-file %s 0x1000", quoted);
+      g_autofree char *file = g_strdup_printf ("file %s", quoted);
+      g_autofree char *directory = g_strdup_printf ("directory %s", quoted_dir);
+      g_autofree char *out = NULL;
+
+      g_test_message ("path %s", dir);
+      g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+      g_assert_cmpint (symlink (f->program, program), ==, 0);
+
+      g_free (console_ok (f, set));
+      out = console_ok (f, "show substitute-path");
+      g_assert_nonnull (strstr (out, rule));
+      g_clear_pointer (&out, g_free);
+      g_free (console_ok (f, "unset substitute-path"));
+
+      out = console_ok (f, add);
+      g_assert_nonnull (strstr (out, reading));
+      g_clear_pointer (&out, g_free);
+
+      out = console_ok (f, file);
+      g_assert_nonnull (strstr (out, reading));
+      g_clear_pointer (&out, g_free);
+
+      g_free (console_ok (f, directory));
+      out = console_ok (f, "show directories");
+      g_assert_nonnull (strstr (out, dir));
+      g_clear_pointer (&out, g_free);
+      g_free (console_ok (f, "directory"));
+    }
+}
+
+static void
 test_missing_gdb (void)
 {
   g_autoptr(KwbGdb) gdb = kwb_gdb_new ("/nonexistent/gdb", NULL);
@@ -777,9 +877,11 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/gdb/quote", test_quote);
+  g_test_add_func ("/gdb/quote-cli-argument", test_quote_cli_argument);
   g_test_add_func ("/gdb/enum-types", test_enum_types);
   g_test_add_func ("/gdb/missing-gdb", test_missing_gdb);
   g_test_add ("/gdb/debug-session", Fixture, NULL, fixture_set_up, test_debug_session, fixture_tear_down);
+  g_test_add ("/gdb/cli-path-arguments", Fixture, NULL, fixture_set_up, test_cli_path_arguments, fixture_tear_down);
   g_test_add ("/gdb/target-remote-path", Fixture, NULL, fixture_set_up, test_target_remote_path, fixture_tear_down);
   g_test_add ("/gdb/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   g_test_add ("/gdb/killed-mid-command", Fixture, NULL, fixture_set_up, test_killed_mid_command, fixture_tear_down);

@@ -25,6 +25,9 @@ static char *tmp;
 static char *project_dir;
 static char *lost_ko;
 static char *test_mod_source;
+/* A folder name GDB's command line must be given quoted: a space, both
+ * quotes, a backslash, a comma and UTF-8. */
+static char *odd_dir;
 
 typedef struct {
   KwbSession *session;
@@ -246,7 +249,19 @@ prepare_projects (void)
   test_mod_source = g_test_build_filename (G_TEST_DIST, "data", "modules", "kwb_test_mod", NULL);
   test_abs = g_canonicalize_filename (test_mod_source, NULL);
   g_free (test_mod_source);
-  test_mod_source = g_steal_pointer (&test_abs);
+  /* The user's module folder has an odd name (kbuild builds the copy, whose
+   * name is plain): GDB maps the copy's file names to it. */
+  odd_dir = g_build_filename (tmp, "dir a'b\"c\\d,\xc3\xa9", NULL);
+  g_assert_cmpint (g_mkdir (odd_dir, 0700), ==, 0);
+  {
+    const char *argv[] = { "cp", "-R", test_abs, odd_dir, NULL };
+    int status = -1;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                 NULL, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  test_mod_source = g_build_filename (odd_dir, "kwb_test_mod", NULL);
 
   /* A module whose .ko is in nobody's search path. */
   lost = make_project (lost_dir, lost_abs);
@@ -530,10 +545,20 @@ test_load_break_unload (void)
     WAIT (ctx, cond_state, GINT_TO_POINTER (KWB_SESSION_STATE_RUNNING));
   }
 
-  /* "Load symbols from…" a chosen file works while the guest runs. */
-  CALL (ctx, kwb_modules_load_symbols_async (ctx->modules, module, lost_ko, NULL, done_cb, ctx));
-  g_assert_no_error (ctx->error);
-  g_assert_true (kwb_module_get_symbols_loaded (module));
+  /* "Load symbols from…" a chosen file works while the guest runs, from
+   * a path add-symbol-file must be given quoted. */
+  {
+    g_autofree char *odd_ko = g_build_filename (odd_dir, "kwb lost'mod\"\\,\xc3\xa9.ko", NULL);
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (lost_ko, &contents, &len, NULL));
+    g_assert_true (g_file_set_contents (odd_ko, contents, (gssize) len, NULL));
+    CALL (ctx, kwb_modules_load_symbols_async (ctx->modules, module, odd_ko, NULL, done_cb, ctx));
+    g_assert_no_error (ctx->error);
+    g_assert_true (kwb_module_get_symbols_loaded (module));
+    g_assert_cmpstr (kwb_module_get_ko_path (module), ==, odd_ko);
+  }
   CALL (ctx, kwb_session_console_async (ctx->session, "info address kwb_lost_mod_init", NULL, done_cb, ctx));
   g_assert_no_error (ctx->error);
   g_assert_nonnull (strstr (ctx->text, "kwb_lost_mod_init"));

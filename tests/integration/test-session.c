@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -713,6 +714,113 @@ test_source_path_mapping (void)
   ctx_free (ctx);
 }
 
+/* Paths with a space, both quotes, a backslash, a comma and UTF-8 reach
+ * GDB whole: the vmlinux (-file-exec-and-symbols), the project's
+ * substitute-path rules, and the rule the session makes for a tree found
+ * by its tail (set substitute-path). One boot, to the first stop. */
+static void
+test_odd_paths (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  g_autofree char *tmp = g_dir_make_tmp ("kwb-session-XXXXXX", NULL);
+  g_autofree char *odd = g_build_filename (tmp, "dir a'b\"c\\d,\xc3\xa9", NULL);
+  g_autofree char *build_link = g_build_filename (odd, "build", NULL);
+  g_autofree char *source_copy = g_build_filename (odd, "source", NULL);
+  g_autofree char *main_c = NULL;
+  g_autofree char *main_copy = g_build_filename (source_copy, "init", "main.c", NULL);
+  g_autofree char *from = g_build_filename (odd, "from here", NULL);
+  g_autofree char *to = g_build_filename (odd, "to\\there", NULL);
+  g_autofree char *source_dir = NULL;
+  g_autofree char *build_dir = kwb_project_dup_path (project, "kernel", "build-dir");
+  g_autofree char *map_source = NULL;
+  g_autofree char *map_other = NULL;
+  g_autofree char *distro_tree = g_build_filename (odd, "build machine", "linux-6.1", NULL);
+  g_autofree char *distro_file = g_build_filename (distro_tree, "init", "main.c", NULL);
+  g_autofree char *expected_file = NULL;
+  g_autofree char *mapped = NULL;
+  g_autofree char *rule = NULL;
+  g_autofree char *located = NULL;
+  const KwbGdbStop *stop;
+  Ctx *ctx;
+
+  {
+    g_autoptr(KwbSessionConfig) config = kwb_session_config_new_for_project (project, NULL);
+
+    g_assert_nonnull (config);
+    source_dir = g_strdup (kwb_session_config_get_source_dir (config));
+    g_assert_nonnull (source_dir);
+  }
+  g_assert_cmpint (g_mkdir_with_parents (odd, 0700), ==, 0);
+  g_assert_cmpint (symlink (build_dir, build_link), ==, 0);
+  /* A copy, not a link: GDB names a source file by its real path. */
+  main_c = g_build_filename (source_dir, "init", "main.c", NULL);
+  {
+    g_autofree char *init = g_path_get_dirname (main_copy);
+    g_autofree char *text = NULL;
+    gsize len;
+
+    g_assert_cmpint (g_mkdir_with_parents (init, 0700), ==, 0);
+
+    g_assert_true (g_file_get_contents (main_c, &text, &len, NULL));
+    g_assert_true (g_file_set_contents (main_copy, text, (gssize) len, NULL));
+  }
+
+  /* The kernel build seen through the odd folder; the tree's init/main.c
+   * mapped into it, and a rule whose two sides are odd. */
+  kwb_project_set_string (project, "kernel", "build-dir", build_link);
+  map_source = g_strdup_printf ("%s=%s", source_dir, source_copy);
+  map_other = g_strdup_printf ("%s=%s", from, to);
+  {
+    const char * const maps[] = { map_source, map_other, NULL };
+
+    kwb_project_set_string_list (project, "debug", "substitute-path", maps);
+  }
+  ctx = ctx_new (project);
+  g_assert_true (g_str_has_prefix (kwb_session_config_get_vmlinux (kwb_session_get_config (ctx->session)), odd));
+  ctx_start (ctx);
+  g_assert_true (wait_state (ctx, KWB_SESSION_STATE_STOPPED, DEADLINE_S));
+  stop = g_ptr_array_index (ctx->stops, 0);
+  g_assert_cmpstr (stop->func, ==, "start_kernel");
+  /* GDB rewrote the file name with the project's rule. */
+  expected_file = g_strdup (main_copy);
+  g_test_message ("stop in %s", stop->fullname);
+  g_assert_cmpstr (stop->fullname, ==, expected_file);
+  CALL (ctx, kwb_session_console_async (ctx->session, "info source", NULL, done_bool_cb, ctx));
+  g_assert_no_error (ctx->error);
+  located = g_strdup_printf ("Located in %s", expected_file);
+  g_assert_nonnull (strstr (ctx->text, located));
+
+  /* A distro kernel's tree, here under the odd folder: the session finds
+   * the file in its own tree and tells GDB the prefix. */
+  mapped = kwb_session_map_source_path (ctx->session, distro_file);
+  g_assert_nonnull (mapped);
+  g_assert_true (g_str_has_suffix (mapped, "/init/main.c"));
+
+  CALL (ctx, kwb_session_console_async (ctx->session, "show substitute-path", NULL, done_bool_cb, ctx));
+  g_assert_no_error (ctx->error);
+  g_test_message ("%s", ctx->text);
+  rule = g_strdup_printf ("`%s' -> `%s'.", source_dir, source_copy);
+  g_assert_nonnull (strstr (ctx->text, rule));
+  g_free (rule);
+  rule = g_strdup_printf ("`%s' -> `%s'.", from, to);
+  g_assert_nonnull (strstr (ctx->text, rule));
+  g_free (rule);
+  rule = g_strdup_printf ("`%s' -> `%s'.", distro_tree, source_dir);
+  g_assert_nonnull (strstr (ctx->text, rule));
+  ctx_free (ctx);
+
+  g_unlink (build_link);
+  g_unlink (main_copy);
+  {
+    g_autofree char *init = g_path_get_dirname (main_copy);
+
+    g_rmdir (init);
+  }
+  g_rmdir (source_copy);
+  g_rmdir (odd);
+  g_rmdir (tmp);
+}
+
 static void
 test_bad_input (void)
 {
@@ -791,6 +899,7 @@ main (int    argc,
   g_test_add_func ("/session/guest-reboots", test_guest_reboots);
   g_test_add_func ("/session/accel-auto", test_accel_auto);
   g_test_add_func ("/session/source-path-mapping", test_source_path_mapping);
+  g_test_add_func ("/session/odd-paths", test_odd_paths);
   g_test_add_func ("/session/bad-input", test_bad_input);
   return g_test_run ();
 }
