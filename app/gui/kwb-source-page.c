@@ -306,8 +306,8 @@ on_clone_auth (KwbGitAuthRequest *request,
       kwb_git_auth_request_cancel (request);
       return;
     }
-  /* Translators: %s is a host name, like “git.kernel.org”. */
   dialog = adw_message_dialog_new (GTK_WINDOW (root), NULL, NULL);
+  /* Translators: %s is a host name, like “git.kernel.org”. */
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Sign In to %s"),
                                      kwb_git_auth_request_get_host (request));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),

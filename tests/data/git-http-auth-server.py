@@ -92,8 +92,16 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = handle_any
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    # A client that cancels its clone drops its connection: not an error.
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+server = Server(("127.0.0.1", 0), Handler)
 timer = threading.Timer(max_seconds, server.shutdown)
 timer.daemon = True
 timer.start()
