@@ -264,29 +264,37 @@ on_cloned (GObject      *source,
   apply_tree (self, kwb_git_repo_get_path (repo));
 }
 
-/* Replies or cancels the request: the dialog's response, or its end
- * without one (its window destroyed) cancels; the later call is a no-op. */
-static void
-on_auth_response (AdwMessageDialog  *dialog,
-                  const char        *response,
-                  KwbGitAuthRequest *request)
-{
-  GtkWidget *user = g_object_get_data (G_OBJECT (dialog), "kwb-auth-user");
-  GtkWidget *password = g_object_get_data (G_OBJECT (dialog), "kwb-auth-password");
+/* What the sign-in dialog answers through. */
+typedef struct {
+  KwbGitAuthRequest *request;
+  GtkEditable       *user;
+  GtkEditable       *password;
+} AuthDialog;
 
+/* Replies or cancels the request. */
+static void
+on_auth_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  AuthDialog       *auth)
+{
   if (g_str_equal (response, "sign-in"))
-    kwb_git_auth_request_reply (request, gtk_editable_get_text (GTK_EDITABLE (user)),
-                                gtk_editable_get_text (GTK_EDITABLE (password)));
+    kwb_git_auth_request_reply (auth->request, gtk_editable_get_text (auth->user),
+                                gtk_editable_get_text (auth->password));
   else
-    kwb_git_auth_request_cancel (request);
+    kwb_git_auth_request_cancel (auth->request);
 }
 
+/* The dialog's end without a response (its window destroyed) cancels; after
+ * a response this is a no-op. */
 static void
-finish_auth_request (gpointer  request,
-                     GClosure *closure)
+auth_dialog_free (gpointer  data,
+                  GClosure *closure)
 {
-  kwb_git_auth_request_cancel (request);
-  g_object_unref (request);
+  AuthDialog *auth = data;
+
+  kwb_git_auth_request_cancel (auth->request);
+  g_object_unref (auth->request);
+  g_free (auth);
 }
 
 static void
@@ -299,6 +307,7 @@ on_clone_auth (KwbGitAuthRequest *request,
   GtkWidget *box;
   GtkWidget *user;
   GtkWidget *password;
+  AuthDialog *auth;
   const char *username = kwb_git_auth_request_get_username (request);
 
   if (kwb_project_page_is_disposed (PAGE (self)) || (root = gtk_widget_get_root (GTK_WIDGET (self))) == NULL)
@@ -329,8 +338,10 @@ on_clone_auth (KwbGitAuthRequest *request,
   gtk_box_append (GTK_BOX (box), user);
   gtk_box_append (GTK_BOX (box), password);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  g_object_set_data (G_OBJECT (dialog), "kwb-auth-user", user);
-  g_object_set_data (G_OBJECT (dialog), "kwb-auth-password", password);
+  auth = g_new0 (AuthDialog, 1);
+  auth->request = g_object_ref (request);
+  auth->user = GTK_EDITABLE (user);
+  auth->password = GTK_EDITABLE (password);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
@@ -339,8 +350,7 @@ on_clone_auth (KwbGitAuthRequest *request,
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-in", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_auth_response),
-                         g_object_ref (request), finish_auth_request, 0);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_auth_response), auth, auth_dialog_free, 0);
   gtk_widget_grab_focus (username && *username ? password : user);
   gtk_window_present (GTK_WINDOW (dialog));
 }
