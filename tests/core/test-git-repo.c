@@ -729,6 +729,16 @@ test_clone_auth (void)
   g_clear_error (&error);
   g_assert_cmpuint (count_entries (parent), ==, 0);
 
+  /* An unreachable server: libgit2's own message, the address without
+   * its credentials. */
+  repo = clone_sync ("http://kwb-user:s3cr3t-Pa55@127.0.0.1:9/linux.git", dest, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CLONE);
+  g_assert_nonnull (strstr (error->message, "“http://127.0.0.1:9/linux.git”"));
+  g_assert_null (strstr (error->message, "s3cr3t"));
+  g_assert_null (strstr (error->message, "kwb-user"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (parent), ==, 0);
+
   /* A provider that knows them: asked once, with the address shown clean. */
   repo = clone_sync_full (plain, dest, NULL, provide, &right, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
