@@ -1,4 +1,4 @@
-/* kwb-cmd-kernel.c — kwb kernel configure|build|doctor
+/* kwb-cmd-kernel.c — kwb kernel clone|configure|build|doctor
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -313,6 +313,96 @@ cmd_doctor (int    argc,
   return kwb_kconfig_findings_ok (findings) ? KWB_EXIT_OK : KWB_EXIT_FAILED;
 }
 
+static void
+on_clone_progress (const KwbGitCloneProgress *p,
+                   gpointer                   user_data)
+{
+  /* On a terminal only: a log gets the result line, not a stream of counts. */
+  if (!kwb_cli_stdout_is_terminal ())
+    return;
+  printf ("\r\033[K");
+  if (p->checkout_total > 0 && p->received_objects == p->total_objects)
+    printf (_("Checking out files: %u of %u"), p->checkout_done, p->checkout_total);
+  else if (p->total_objects > 0)
+    {
+      g_autofree char *size = g_format_size (p->received_bytes);
+
+      printf (_("Objects: %u of %u, "), p->received_objects, p->total_objects);
+      fputs (size, stdout);
+    }
+  fflush (stdout);
+}
+
+/* No one to ask for credentials: a server that wants them fails the clone
+ * at once (KWB_GIT_REPO_ERROR_AUTH_REQUIRED), with what to do instead. A
+ * user name and password in the address are used once, and neither shown
+ * nor saved: the project keeps the folder, the clone's origin the address
+ * without them. */
+static int
+cmd_clone (int    argc,
+           char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autoptr(KwbGitRepo) repo = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *branch = NULL;
+  g_autofree char *into = NULL;
+  g_autofree char *dest = NULL;
+  g_autofree char *shown = NULL;
+  int status;
+  KwbCliRun run = { 0 };
+  const GOptionEntry entries[] = {
+    { "branch", 'b', 0, G_OPTION_ARG_STRING, &branch, N_("Check out this branch or tag (default: the remote’s)"), "NAME" },
+    { "into", 0, 0, G_OPTION_ARG_FILENAME, &into, N_("Clone into this new folder (default: PROJECT/linux)"), "DIR" },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("PROJECT URL — clone a kernel tree and make it the project’s source"));
+  g_option_context_set_summary (context,
+    _("Clones URL (or a local path) into a new folder and sets [kernel] source to it.\n"
+      "A failed or cancelled clone leaves nothing behind. kwb does not ask for a user\n"
+      "name or password: for a repository that needs them, clone it with git and run\n"
+      "“kwb set PROJECT kernel.source FOLDER”."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!kwb_cli_parse (context, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return kwb_cli_usage_error (context, _("clone takes a project folder and an address"));
+
+  if ((project = kwb_project_load (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+  dest = into ? g_canonicalize_filename (into, NULL)
+              : g_build_filename (kwb_project_get_directory (project), "linux", NULL);
+  shown = kwb_git_repo_redact_url (argv[2]);
+  fprintf (stderr, _("kwb: cloning %s into %s\n"), shown, dest);
+
+  kwb_cli_run_start (&run);
+  kwb_git_repo_clone_async (argv[2], dest, branch, on_clone_progress, NULL, NULL, NULL, NULL,
+                            run.cancellable, kwb_cli_run_done, &run);
+  kwb_cli_run_wait (&run);
+  repo = kwb_git_repo_clone_finish (run.result, &error);
+  kwb_cli_run_clear (&run);
+  if (kwb_cli_stdout_is_terminal ())
+    printf ("\r\033[K");
+  if (repo == NULL)
+    {
+      int code = kwb_cli_fail (error);
+
+      if (g_error_matches (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_AUTH_REQUIRED))
+        fprintf (stderr, _("kwb: for example: git clone %s FOLDER && kwb set %s kernel.source FOLDER\n"),
+                 shown, argv[1]);
+      return code;
+    }
+  if (!kwb_kernel_build_check_tree (kwb_git_repo_get_path (repo), &error))
+    return kwb_cli_fail (error);
+  kwb_project_set_string (project, "kernel", "source", kwb_git_repo_get_path (repo));
+  if (!kwb_project_save (project, &error))
+    return kwb_cli_fail (error);
+  printf (_("Cloned into %s; it is the project’s kernel source now\n"), kwb_git_repo_get_path (repo));
+  return KWB_EXIT_OK;
+}
+
 int
 kwb_cmd_kernel (int    argc,
                 char **argv)
@@ -323,12 +413,18 @@ kwb_cmd_kernel (int    argc,
     {
       FILE *out = sub ? stdout : stderr;
 
-      fprintf (out, "%s\n  kwb kernel configure PROJECT\n  kwb kernel build PROJECT [-j N]\n"
+      fprintf (out, "%s\n  kwb kernel clone PROJECT URL [--branch NAME]\n"
+               "  kwb kernel configure PROJECT\n  kwb kernel build PROJECT [-j N]\n"
                "  kwb kernel doctor PROJECT|CONFIG\n\n%s\n", _("Usage:"),
-               _("Configure, build and check the debug kernel. “kwb kernel SUBCOMMAND --help” for details."));
+               _("Clone, configure, build and check the debug kernel. “kwb kernel SUBCOMMAND --help” for details."));
       return sub ? KWB_EXIT_OK : KWB_EXIT_USAGE;
     }
   /* kwb_cli_parse names the command after argv[0]: "kwb kernel build". */
+  if (g_str_equal (sub, "clone"))
+    {
+      argv[1] = (char *) "kernel clone";
+      return cmd_clone (argc - 1, argv + 1);
+    }
   if (g_str_equal (sub, "configure"))
     {
       argv[1] = (char *) "kernel configure";
@@ -344,6 +440,6 @@ kwb_cmd_kernel (int    argc,
       argv[1] = (char *) "kernel doctor";
       return cmd_doctor (argc - 1, argv + 1);
     }
-  fprintf (stderr, _("kwb kernel: no subcommand “%s”; use configure, build or doctor\n"), sub);
+  fprintf (stderr, _("kwb kernel: no subcommand “%s”; use clone, configure, build or doctor\n"), sub);
   return KWB_EXIT_USAGE;
 }

@@ -17,7 +17,7 @@ static const KwbCommand commands[] = {
   { "show",    kwb_cmd_show,    "DIR",              N_("Print a project's settings") },
   { "set",     kwb_cmd_set,     "DIR GROUP.KEY VALUE", N_("Change one setting of a project") },
   { "build",   kwb_cmd_build,   "PROJECT",          N_("Build everything in order: BusyBox, the kernel, modules, the initramfs") },
-  { "kernel",  kwb_cmd_kernel,  "configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
+  { "kernel",  kwb_cmd_kernel,  "clone|configure|build|doctor PROJECT", N_("Configure, build and check the debug kernel") },
   { "busybox", kwb_cmd_busybox, "PROJECT",          N_("Build BusyBox from source, or check the binary") },
   { "initramfs", kwb_cmd_initramfs, "PROJECT",        N_("Build the initramfs (or list its entries)") },
   { "module",  kwb_cmd_module,  "new|build PROJECT", N_("Start and build out-of-tree kernel modules") },

@@ -29,6 +29,7 @@
 #include "kwb-frame.h"
 #include "kwb-instruction.h"
 #include "kwb-register.h"
+#include "kwb-git-auth-request.h"
 #include "kwb-git-repo.h"
 #include "kwb-session.h"
 #include "kwb-session-config.h"

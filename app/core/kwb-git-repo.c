@@ -10,6 +10,18 @@
  * updates per frame). A clone goes into a hidden folder next to the target
  * and is renamed into place only when complete, so a failed or cancelled
  * clone leaves nothing behind.
+ *
+ * Credentials: an address may carry them (https://user:token@host/…). They
+ * are never shown and never written: every message names the address
+ * through kwb_git_repo_redact_url(), and the clone's "origin" is created
+ * with that redacted address, so the clone's .git/config holds no secret
+ * (libgit2 would otherwise store the address as typed). The user name and
+ * password from the address are handed to libgit2 once, from the
+ * credential callback; with none there, the caller's KwbGitAuthFunc is
+ * asked once. A second request means the server refused them: the clone
+ * ends with AUTH_FAILED instead of asking again (libgit2 would call back
+ * up to 15 times). Without a KwbGitAuthFunc (the CLI) the clone fails at
+ * once with AUTH_REQUIRED.
  */
 #include "config.h"
 
@@ -20,6 +32,7 @@
 #include <sys/stat.h>
 
 #include "kwb-build-manifest.h"
+#include "kwb-git-auth-request-private.h"
 #include "kwb-git-repo.h"
 
 struct _KwbGitRepo
@@ -508,7 +521,141 @@ kwb_git_repo_is_build_stale (KwbGitRepo  *self,
   return FALSE;
 }
 
+/* --- addresses -------------------------------------------------------- */
+
+/* Where the userinfo of URL is, if it has one: URL[auth, at) is the
+ * userinfo, URL[at + 1, host_end) the host (and port). Two shapes carry one:
+ * "scheme://userinfo@host/…" (the authority ends at the first '/', '?' or
+ * '#', and its userinfo at the last '@' in it, since a password may hold an
+ * '@'), and scp-like "user@host:path". In the ssh shapes the user name is
+ * a login name, not a secret, and is kept (ssh and git print it too); only
+ * a ":password" after it is. Elsewhere a lone name is redacted as well: a
+ * token is often given as the user name (https://TOKEN@host/…). */
+typedef struct {
+  gsize    auth;
+  gsize    at;
+  gsize    host_end;
+  gboolean keep_user;
+} UrlParts;
+
+static gboolean
+url_parts (const char *url,
+           UrlParts   *p)
+{
+  const char *sep = strstr (url, "://");
+  const char *auth;
+  const char *end;
+  const char *at = NULL;
+
+  if (sep != NULL)
+    {
+      g_autofree char *scheme = g_ascii_strdown (url, sep - url);
+
+      if (sep == url)
+        return FALSE;
+      for (const char *c = url; c < sep; c++)
+        if (!g_ascii_isalnum (*c) && *c != '+' && *c != '-' && *c != '.')
+          return FALSE;
+      auth = sep + 3;
+      end = auth + strcspn (auth, "/?#");
+      p->keep_user = g_str_equal (scheme, "ssh") || g_str_equal (scheme, "git+ssh") ||
+                     g_str_equal (scheme, "ssh+git");
+    }
+  else
+    {
+      auth = url;
+      end = url + strcspn (url, "/");
+      p->keep_user = TRUE;
+    }
+  for (const char *c = auth; c < end; c++)
+    if (*c == '@')
+      at = c;
+  if (at == NULL)
+    return FALSE;
+  if (sep == NULL)
+    {
+      /* scp-like only when "host:path" follows; "a@b/c" is a local path. */
+      const char *colon = strchr (at, ':');
+
+      if (colon == NULL || colon >= end)
+        return FALSE;
+      end = colon;
+    }
+  p->auth = auth - url;
+  p->at = at - url;
+  p->host_end = end - url;
+  return TRUE;
+}
+
+/**
+ * kwb_git_repo_redact_url:
+ * @url: an address as the user typed it, or a local path
+ *
+ * @url without the secrets of its userinfo: what may be printed, shown,
+ * logged or stored. https://user:token@host/r.git and https://token@host/r.git
+ * become https://host/r.git; ssh://user:pw@host/r.git becomes
+ * ssh://user@host/r.git; git@host:r.git and local paths are unchanged.
+ */
+char *
+kwb_git_repo_redact_url (const char *url)
+{
+  UrlParts p;
+  const char *colon;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  if (!url_parts (url, &p))
+    return g_strdup (url);
+  if (!p.keep_user)
+    return g_strdup_printf ("%.*s%s", (int) p.auth, url, url + p.at + 1);
+  colon = memchr (url + p.auth, ':', p.at - p.auth);
+  if (colon == NULL)
+    return g_strdup (url);
+  return g_strdup_printf ("%.*s%s", (int) (colon - url), url, url + p.at);
+}
+
+/* The user name and password of URL's userinfo, percent-decoded (either
+ * may be NULL), and its host. */
+static void
+url_credentials (const char  *url,
+                 char       **user,
+                 char       **password,
+                 char       **host)
+{
+  UrlParts p;
+  const char *colon;
+
+  *user = *password = *host = NULL;
+  if (!url_parts (url, &p))
+    {
+      if (strstr (url, "://") != NULL)
+        {
+          const char *auth = strstr (url, "://") + 3;
+
+          *host = g_strndup (auth, strcspn (auth, "/?#"));
+        }
+      return;
+    }
+  *host = g_strndup (url + p.at + 1, p.host_end - p.at - 1);
+  colon = memchr (url + p.auth, ':', p.at - p.auth);
+  *user = g_uri_unescape_segment (url + p.auth, colon ? colon : url + p.at, NULL);
+  if (colon != NULL)
+    *password = g_uri_unescape_segment (colon + 1, url + p.at, NULL);
+  /* Not valid percent-encoding: use it as typed. */
+  if (*user == NULL)
+    *user = g_strndup (url + p.auth, (colon ? colon : url + p.at) - (url + p.auth));
+  if (colon != NULL && *password == NULL)
+    *password = g_strndup (colon + 1, url + p.at - colon - 1);
+}
+
 /* --- clone ------------------------------------------------------------ */
+
+typedef enum {
+  AUTH_OK,
+  AUTH_REQUIRED,    /* asked, and there was no one to ask */
+  AUTH_REJECTED,    /* asked again: the credentials given were refused */
+  AUTH_CANCELLED,   /* the user cancelled the question */
+} AuthState;
 
 typedef struct {
   gatomicrefcount      ref;
@@ -522,6 +669,16 @@ typedef struct {
   gboolean             finished;   /* main thread only */
   gint64               started;
   GCancellable        *cancellable;
+
+  /* Credentials; all but auth_state are read-only once the thread runs. */
+  KwbGitAuthFunc       auth_func;
+  gpointer             auth_data;
+  char                *display_url;
+  char                *host;
+  char                *url_user;
+  char                *url_password;
+  gboolean             auth_tried;   /* clone thread only */
+  AuthState            auth_state;   /* clone thread only, read after it */
 } CloneShared;
 
 typedef struct {
@@ -549,6 +706,12 @@ clone_shared_unref (CloneShared *s)
   g_mutex_clear (&s->lock);
   g_main_context_unref (s->context);
   g_clear_object (&s->cancellable);
+  g_free (s->display_url);
+  g_free (s->host);
+  g_free (s->url_user);
+  if (s->url_password != NULL)
+    explicit_bzero (s->url_password, strlen (s->url_password));
+  g_free (s->url_password);
   g_free (s);
 }
 
@@ -658,6 +821,135 @@ on_checkout_notify (git_checkout_notify_t    why,
   return g_cancellable_is_cancelled (s->cancellable) ? -1 : 0;
 }
 
+typedef struct {
+  CloneShared       *shared;
+  KwbGitAuthRequest *request;
+} AuthCall;
+
+static void
+auth_call_free (AuthCall *call)
+{
+  clone_shared_unref (call->shared);
+  g_object_unref (call->request);
+  g_free (call);
+}
+
+static gboolean
+deliver_auth (gpointer user_data)
+{
+  AuthCall *call = user_data;
+
+  call->shared->auth_func (call->request, call->shared->auth_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Clone thread: ask the caller in its main context, and wait. */
+static gboolean
+ask_credentials (CloneShared  *s,
+                 char        **user,
+                 char        **password)
+{
+  g_autoptr(KwbGitAuthRequest) request = kwb_git_auth_request_new (s->display_url, s->host, s->url_user);
+  AuthCall *call = g_new0 (AuthCall, 1);
+
+  call->shared = clone_shared_ref (s);
+  call->request = g_object_ref (request);
+  g_main_context_invoke_full (s->context, G_PRIORITY_DEFAULT, deliver_auth, call,
+                              (GDestroyNotify) auth_call_free);
+  return kwb_git_auth_request_wait (request, s->cancellable, user, password);
+}
+
+static int
+on_credentials (git_credential **out,
+                const char      *url,
+                const char      *username_from_url,
+                unsigned int     allowed_types,
+                void            *payload)
+{
+  CloneShared *s = payload;
+
+  if (g_cancellable_is_cancelled (s->cancellable))
+    return GIT_EUSER;
+  /* Called again: what was given was refused. Asking again would loop. */
+  if (s->auth_tried)
+    {
+      s->auth_state = AUTH_REJECTED;
+      git_error_set_str (GIT_ERROR_NET, "authentication failed");
+      return GIT_EAUTH;
+    }
+  if (allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT)
+    {
+      g_autofree char *user = NULL;
+      g_autofree char *password = NULL;
+      int rc;
+
+      s->auth_tried = TRUE;
+      if (s->url_password != NULL)
+        return git_credential_userpass_plaintext_new (out, s->url_user ? s->url_user : "", s->url_password);
+      if (s->auth_func == NULL)
+        {
+          s->auth_state = AUTH_REQUIRED;
+          git_error_set_str (GIT_ERROR_NET, "authentication required");
+          return GIT_EAUTH;
+        }
+      if (!ask_credentials (s, &user, &password))
+        {
+          s->auth_state = AUTH_CANCELLED;
+          return GIT_EUSER;
+        }
+      rc = git_credential_userpass_plaintext_new (out, user, password);
+      explicit_bzero (password, strlen (password));
+      return rc;
+    }
+  /* SSH: the agent's keys, once, as ssh itself would try them. */
+  if ((allowed_types & GIT_CREDENTIAL_SSH_KEY) && username_from_url != NULL)
+    {
+      s->auth_tried = TRUE;
+      return git_credential_ssh_key_from_agent (out, username_from_url);
+    }
+  if (allowed_types & GIT_CREDENTIAL_USERNAME)
+    return git_credential_username_new (out, s->url_user ? s->url_user : g_get_user_name ());
+  s->auth_state = AUTH_REQUIRED;
+  git_error_set_str (GIT_ERROR_NET, "authentication required");
+  return GIT_EAUTH;
+}
+
+/* "origin" gets the address without secrets: libgit2 writes it to the
+ * clone's .git/config. The credentials reach the server through
+ * on_credentials instead. */
+static int
+create_origin (git_remote     **out,
+               git_repository  *repo,
+               const char      *name,
+               const char      *url,
+               void            *payload)
+{
+  CloneShared *s = payload;
+
+  return git_remote_create (out, repo, name, s->display_url);
+}
+
+/* libgit2's own words, with the address as typed replaced by the shown
+ * one and any password masked, should libgit2 ever quote them. */
+static char *
+scrub_message (CloneShared *s,
+               const char  *url,
+               const char  *message)
+{
+  g_autoptr(GString) text = g_string_new (message);
+
+  if (!g_str_equal (url, s->display_url))
+    g_string_replace (text, url, s->display_url, 0);
+  if (s->url_password != NULL && *s->url_password != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (s->url_password, NULL, FALSE);
+
+      g_string_replace (text, s->url_password, "***", 0);
+      g_string_replace (text, escaped, "***", 0);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -752,7 +1044,10 @@ clone_thread (GTask        *task,
 
   opts.fetch_opts.callbacks.transfer_progress = on_transfer;
   opts.fetch_opts.callbacks.sideband_progress = on_sideband;
+  opts.fetch_opts.callbacks.credentials = on_credentials;
   opts.fetch_opts.callbacks.payload = d->shared;
+  opts.remote_cb = create_origin;
+  opts.remote_cb_payload = d->shared;
   opts.checkout_opts.progress_cb = on_checkout_progress;
   opts.checkout_opts.progress_payload = d->shared;
   opts.checkout_opts.notify_cb = on_checkout_notify;
@@ -775,20 +1070,34 @@ clone_thread (GTask        *task,
     rc = GIT_EUSER;
   if (rc != 0)
     {
-      g_autofree char *message = g_strdup (last_git_message ());
+      CloneShared *s = d->shared;
+      g_autofree char *message = scrub_message (s, d->url, last_git_message ());
+      const char *shown = s->display_url;
 
       remove_tree (d->staging);
-      if (rc == GIT_EUSER || g_cancellable_is_cancelled (cancellable))
+      if (rc == GIT_EUSER || s->auth_state == AUTH_CANCELLED || g_cancellable_is_cancelled (cancellable))
         g_task_return_new_error (task, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CANCELLED,
-                                 _("Cloning “%s” was cancelled; nothing was kept"), d->url);
+                                 _("Cloning “%s” was cancelled; nothing was kept"), shown);
+      else if (s->auth_state == AUTH_REQUIRED)
+        g_task_return_new_error (task, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_AUTH_REQUIRED,
+                                 _("Could not clone “%s”: the server %s asks for a user name and a password or "
+                                   "token, and none was given. Clone it with git, which can use your credential "
+                                   "helper, then choose the cloned folder as the kernel source"),
+                                 shown, s->host ? s->host : shown);
+      else if (s->auth_state == AUTH_REJECTED)
+        g_task_return_new_error (task, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_AUTH_FAILED,
+                                 _("Could not clone “%s”: authentication failed: the server %s refused the user "
+                                   "name and password or token. Check them (a token may have expired or lack read "
+                                   "access) and clone again"),
+                                 shown, s->host ? s->host : shown);
       else if (d->branch != NULL && rc == GIT_ENOTFOUND)
         g_task_return_new_error (task, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_UNKNOWN_REVISION,
                                  _("Could not clone “%s”: it has no branch or tag “%s” (%s)"),
-                                 d->url, d->branch, message);
+                                 shown, d->branch, message);
       else
         g_task_return_new_error (task, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CLONE,
                                  _("Could not clone “%s”: %s. Check the address and that the repository is reachable"),
-                                 d->url, message);
+                                 shown, message);
       return;
     }
 
@@ -812,6 +1121,9 @@ clone_thread (GTask        *task,
  * @destination: a folder that does not exist, or is empty
  * @branch: (nullable): a branch or tag to check out, or %NULL for the remote's HEAD
  * @progress: (nullable): called in this thread's main context as objects arrive
+ * @auth: (nullable): asked for credentials the server wants and @url lacks;
+ *   without it such a clone fails with %KWB_GIT_REPO_ERROR_AUTH_REQUIRED
+ * @auth_data: for @auth; kept valid by the caller until @callback
  *
  * Cancelling @cancellable stops the transfer or the checkout at the next
  * callback; the half-made clone is removed.
@@ -823,6 +1135,8 @@ kwb_git_repo_clone_async (const char              *url,
                           KwbGitCloneProgressFunc  progress,
                           gpointer                 progress_data,
                           GDestroyNotify           progress_destroy,
+                          KwbGitAuthFunc           auth,
+                          gpointer                 auth_data,
                           GCancellable            *cancellable,
                           GAsyncReadyCallback      callback,
                           gpointer                 user_data)
@@ -894,6 +1208,10 @@ kwb_git_repo_clone_async (const char              *url,
   d->shared->func_destroy = progress_destroy;
   /* The thread needs a cancellable to poll even when the caller gave none. */
   d->shared->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+  d->shared->auth_func = auth;
+  d->shared->auth_data = auth_data;
+  d->shared->display_url = kwb_git_repo_redact_url (url);
+  url_credentials (url, &d->shared->url_user, &d->shared->url_password, &d->shared->host);
   g_task_set_task_data (task, d, (GDestroyNotify) clone_data_free);
   g_task_run_in_thread (task, clone_thread);
 }

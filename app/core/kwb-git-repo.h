@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "kwb-git-auth-request.h"
+
 G_BEGIN_DECLS
 
 #define KWB_GIT_REPO_ERROR (kwb_git_repo_error_quark ())
@@ -18,6 +20,8 @@ typedef enum {
   KWB_GIT_REPO_ERROR_DIRTY,            /* checkout refused: local changes; the message lists them */
   KWB_GIT_REPO_ERROR_UNKNOWN_REVISION, /* no branch, tag or commit of that name */
   KWB_GIT_REPO_ERROR_FAILED,           /* any other libgit2 failure (its message is kept) */
+  KWB_GIT_REPO_ERROR_AUTH_REQUIRED,    /* the server wants credentials and nobody could give them */
+  KWB_GIT_REPO_ERROR_AUTH_FAILED,      /* the server refused the credentials given (tried once) */
 } KwbGitRepoError;
 
 /* A commit, for the window header and the wizard. */
@@ -52,10 +56,21 @@ typedef struct {
 typedef void (*KwbGitCloneProgressFunc) (const KwbGitCloneProgress *progress,
                                          gpointer                   user_data);
 
+/* Called in the main context that was the thread-default one when the
+ * clone started, when the server asks for a user name and a password or
+ * token. The clone waits until kwb_git_auth_request_reply() or
+ * kwb_git_auth_request_cancel() (or its cancellable); called at most once a
+ * clone: credentials the server refuses end the clone with
+ * KWB_GIT_REPO_ERROR_AUTH_FAILED, they are not asked for again. */
+typedef void (*KwbGitAuthFunc) (KwbGitAuthRequest *request,
+                                gpointer           user_data);
+
 #define KWB_TYPE_GIT_REPO (kwb_git_repo_get_type ())
 G_DECLARE_FINAL_TYPE (KwbGitRepo, kwb_git_repo, KWB, GIT_REPO, GObject)
 
 GQuark        kwb_git_repo_error_quark      (void);
+
+char         *kwb_git_repo_redact_url       (const char              *url);
 
 KwbGitRepo   *kwb_git_repo_open             (const char              *path,
                                              GError                 **error);
@@ -89,6 +104,8 @@ void          kwb_git_repo_clone_async      (const char              *url,
                                              KwbGitCloneProgressFunc  progress,
                                              gpointer                 progress_data,
                                              GDestroyNotify           progress_destroy,
+                                             KwbGitAuthFunc           auth,
+                                             gpointer                 auth_data,
                                              GCancellable            *cancellable,
                                              GAsyncReadyCallback      callback,
                                              gpointer                 user_data);

@@ -7,7 +7,10 @@
  * (kwb_kernel_build_check_tree) before it is saved, and what was found is
  * shown: the kernel version and, for a git tree, branch, commit and local
  * changes. A clone runs in the background with its progress on the page;
- * leaving the page's window cancels it.
+ * leaving the page's window cancels it. When the server asks for a user
+ * name and a password or token, a dialog asks for them for this clone
+ * only: they are neither shown again nor saved, and Cancel cancels the
+ * clone. Messages name the address without its credentials.
  */
 #include "config.h"
 
@@ -261,6 +264,97 @@ on_cloned (GObject      *source,
   apply_tree (self, kwb_git_repo_get_path (repo));
 }
 
+/* What the sign-in dialog answers through. */
+typedef struct {
+  KwbGitAuthRequest *request;
+  GtkEditable       *user;
+  GtkEditable       *password;
+} AuthDialog;
+
+/* Replies or cancels the request. */
+static void
+on_auth_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  AuthDialog       *auth)
+{
+  if (g_str_equal (response, "sign-in"))
+    kwb_git_auth_request_reply (auth->request, gtk_editable_get_text (auth->user),
+                                gtk_editable_get_text (auth->password));
+  else
+    kwb_git_auth_request_cancel (auth->request);
+}
+
+/* The dialog's end without a response (its window destroyed) cancels; after
+ * a response this is a no-op. */
+static void
+auth_dialog_free (gpointer  data,
+                  GClosure *closure)
+{
+  AuthDialog *auth = data;
+
+  kwb_git_auth_request_cancel (auth->request);
+  g_object_unref (auth->request);
+  g_free (auth);
+}
+
+static void
+on_clone_auth (KwbGitAuthRequest *request,
+               gpointer           user_data)
+{
+  KwbSourcePage *self = user_data;
+  GtkRoot *root;
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *user;
+  GtkWidget *password;
+  AuthDialog *auth;
+  const char *username = kwb_git_auth_request_get_username (request);
+
+  if (kwb_project_page_is_disposed (PAGE (self)) || (root = gtk_widget_get_root (GTK_WIDGET (self))) == NULL)
+    {
+      kwb_git_auth_request_cancel (request);
+      return;
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (root), NULL, NULL);
+  /* Translators: %s is a host name, like “git.kernel.org”. */
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Sign In to %s"),
+                                     kwb_git_auth_request_get_host (request));
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Cloning %s needs a user name and a password or access token. "
+                                    "They are used for this clone only and are not saved."),
+                                  kwb_git_auth_request_get_url (request));
+  gtk_widget_set_name (dialog, "clone_auth_dialog");
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  user = gtk_entry_new ();
+  gtk_widget_set_name (user, "clone_auth_user");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (user), _("User name"));
+  gtk_editable_set_text (GTK_EDITABLE (user), username ? username : "");
+  password = gtk_password_entry_new ();
+  gtk_widget_set_name (password, "clone_auth_password");
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (password), TRUE);
+  g_object_set (password, "placeholder-text", _("Password or token"), "activates-default", TRUE, NULL);
+  gtk_box_append (GTK_BOX (box), user);
+  gtk_box_append (GTK_BOX (box), password);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  auth = g_new0 (AuthDialog, 1);
+  auth->request = g_object_ref (request);
+  auth->user = GTK_EDITABLE (user);
+  auth->password = GTK_EDITABLE (password);
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "sign-in", _("_Sign In"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "sign-in", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "sign-in");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_auth_response), auth, auth_dialog_free, 0);
+  gtk_widget_grab_focus (username && *username ? password : user);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_clone_clicked (KwbSourcePage *self)
 {
@@ -283,7 +377,7 @@ on_clone_clicked (KwbSourcePage *self)
   gtk_progress_bar_set_text (self->clone_progress, _("Connecting…"));
   kwb_git_repo_clone_async (url, dest, *branch ? branch : NULL,
                             on_clone_progress, g_object_ref (self), g_object_unref,
-                            kwb_project_page_renew_cancellable (PAGE (self)), on_cloned, g_object_ref (self));
+                            on_clone_auth, self, kwb_project_page_renew_cancellable (PAGE (self)), on_cloned, g_object_ref (self));
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-core.h"
+#include "kwb-test-git-server.h"
 
 /* libgit2 1.5 (Debian 12) leaks a PCRE2 match block on every regex that does
  * not match (git_regexp_match; fixed upstream in libgit2/libgit2#6382, 1.6),
@@ -190,12 +191,15 @@ on_cloned (GObject      *source,
 }
 
 static KwbGitRepo *
-clone_sync (const char    *url,
-            const char    *dest,
-            const char    *branch,
-            GCancellable  *cancel_on_progress,
-            GPtrArray    **progress,
-            GError       **error)
+clone_sync_full (const char      *url,
+                 const char      *dest,
+                 const char      *branch,
+                 KwbGitAuthFunc   auth,
+                 gpointer         auth_data,
+                 GCancellable    *cancellable,
+                 GCancellable    *cancel_on_progress,
+                 GPtrArray      **progress,
+                 GError         **error)
 {
   CloneWait w = { 0 };
   KwbGitRepo *repo;
@@ -203,8 +207,8 @@ clone_sync (const char    *url,
   w.loop = g_main_loop_new (NULL, FALSE);
   w.progress = g_ptr_array_new_with_free_func (g_free);
   w.cancel_on_progress = cancel_on_progress;
-  kwb_git_repo_clone_async (url, dest, branch, on_progress, &w, on_destroy,
-                            cancel_on_progress, on_cloned, &w);
+  kwb_git_repo_clone_async (url, dest, branch, on_progress, &w, on_destroy, auth, auth_data,
+                            cancellable ? cancellable : cancel_on_progress, on_cloned, &w);
   g_main_loop_run (w.loop);
   repo = kwb_git_repo_clone_finish (w.result, error);
   w.finished = TRUE;
@@ -227,6 +231,17 @@ clone_sync (const char    *url,
     }
   g_assert_true (w.destroyed);
   return repo;
+}
+
+static KwbGitRepo *
+clone_sync (const char    *url,
+            const char    *dest,
+            const char    *branch,
+            GCancellable  *cancel_on_progress,
+            GPtrArray    **progress,
+            GError       **error)
+{
+  return clone_sync_full (url, dest, branch, NULL, NULL, NULL, cancel_on_progress, progress, error);
 }
 
 static void
@@ -525,6 +540,268 @@ test_clone_errors (void)
   rm_rf (src);
 }
 
+
+/* ---- credentials ---- */
+
+static void
+test_redact_url (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    /* A user name and password, or a lone token, go. */
+    { "https://user:secret@git.example.org/linux.git", "https://git.example.org/linux.git" },
+    { "http://user:secret@127.0.0.1:8080/r.git", "http://127.0.0.1:8080/r.git" },
+    { "https://ghp_TOKEN123@github.com/torvalds/linux.git", "https://github.com/torvalds/linux.git" },
+    { "https://oauth2:glpat-xyz@gitlab.com/a/b.git", "https://gitlab.com/a/b.git" },
+    { "HTTPS://u:p@host/x", "HTTPS://host/x" },
+    { "https://u:p@host", "https://host" },
+    { "https://u:p@host?x=1", "https://host?x=1" },
+    { "https://u:p@host#frag", "https://host#frag" },
+    { "https://:secret@host/r", "https://host/r" },
+    { "https://user:@host/r", "https://host/r" },
+    { "https://user@host/r", "https://host/r" },
+    /* Percent-encoded, or a raw '@' or ':' in the password: the last '@'
+     * of the authority ends the userinfo. */
+    { "https://us%40er:p%3Ass@host/r", "https://host/r" },
+    { "https://user:p@ss:w@rd@host/r", "https://host/r" },
+    { "https://user:pw@[::1]:8443/r.git", "https://[::1]:8443/r.git" },
+    { "git://user:secret@host/r.git", "git://host/r.git" },
+    { "ftp://user:secret@host/r.git", "ftp://host/r.git" },
+    { "file://user:secret@localhost/srv/r.git", "file://localhost/srv/r.git" },
+    /* SSH: the login name stays, a password goes. */
+    { "ssh://git@host/r.git", "ssh://git@host/r.git" },
+    { "ssh://user:secret@host:2222/r.git", "ssh://user@host:2222/r.git" },
+    { "git+ssh://user:secret@host/r.git", "git+ssh://user@host/r.git" },
+    { "ssh+git://user:secret@host/r.git", "ssh+git://user@host/r.git" },
+    { "git@github.com:torvalds/linux.git", "git@github.com:torvalds/linux.git" },
+    { "user:secret@host:r.git", "user@host:r.git" },
+    /* No userinfo: unchanged, an '@' in the path included. */
+    { "https://host/r.git", "https://host/r.git" },
+    { "https://host/@scope/r.git", "https://host/@scope/r.git" },
+    { "https://host/r.git?u=a@b", "https://host/r.git?u=a@b" },
+    { "/srv/git/linux@v6.git", "/srv/git/linux@v6.git" },
+    { "./a@b:c/d", "./a@b:c/d" },
+    { "linux", "linux" },
+    { "", "" },
+    { "://user:secret@host", "://user:secret@host" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = kwb_git_repo_redact_url (cases[i].in);
+
+      g_test_message ("%s", cases[i].in);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
+/* The Basic-auth server on a copy of make_repo (tagged v6.1) in a new
+ * folder, which the caller removes. */
+static char *
+auth_server_start (KwbTestGitServer *server,
+                   const char       *user,
+                   const char       *password)
+{
+  g_autofree char *src = make_repo ();
+  char *root = make_tmpdir ();
+  g_autofree char *bare = g_build_filename (root, "linux.git", NULL);
+  g_autofree char *cmd = g_strdup_printf ("git clone -q --bare '%s' '%s'", src, bare);
+  g_autoptr(GError) error = NULL;
+
+  git (src, "tag v6.1");
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  rm_rf (src);
+  kwb_test_git_server_start (server, root, user, password);
+  return root;
+}
+
+typedef struct {
+  guint         calls;
+  const char   *user;        /* NULL: cancel the request */
+  const char   *password;
+  GCancellable *cancel_clone; /* set: cancel the clone instead of answering */
+  char         *seen_url;
+  char         *seen_host;
+  char         *seen_user;
+} Provider;
+
+static void
+provide (KwbGitAuthRequest *request,
+         gpointer           user_data)
+{
+  Provider *p = user_data;
+
+  p->calls++;
+  g_free (p->seen_url);
+  g_free (p->seen_host);
+  g_free (p->seen_user);
+  p->seen_url = g_strdup (kwb_git_auth_request_get_url (request));
+  p->seen_host = g_strdup (kwb_git_auth_request_get_host (request));
+  p->seen_user = g_strdup (kwb_git_auth_request_get_username (request));
+  if (p->cancel_clone != NULL)
+    g_cancellable_cancel (p->cancel_clone);
+  else if (p->user == NULL)
+    kwb_git_auth_request_cancel (request);
+  else
+    kwb_git_auth_request_reply (request, p->user, p->password);
+}
+
+static void
+provider_clear (Provider *p)
+{
+  g_clear_pointer (&p->seen_url, g_free);
+  g_clear_pointer (&p->seen_host, g_free);
+  g_clear_pointer (&p->seen_user, g_free);
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, needle) != NULL;
+}
+
+/* A server that asks for Basic auth: the credentials of the address are
+ * used once and appear nowhere; without them the caller's provider is
+ * asked once; refused credentials end the clone instead of a retry loop;
+ * with nobody to ask the clone fails at once. Nothing is left behind by a
+ * failure. */
+static void
+test_clone_auth (void)
+{
+  KwbTestGitServer server = { 0 };
+  g_autofree char *root = NULL;
+  g_autofree char *parent = make_tmpdir ();
+  g_autofree char *dest = g_build_filename (parent, "linux", NULL);
+  g_autofree char *config = g_build_filename (dest, ".git", "config", NULL);
+  g_autofree char *plain = NULL;
+  g_autofree char *with_secret = NULL;
+  g_autofree char *with_wrong = NULL;
+  g_autofree char *with_user = NULL;
+  g_autofree char *host = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbGitRepo) repo = NULL;
+  g_autoptr(KwbGitCommit) head = NULL;
+  Provider right = { .user = "kwb-user", .password = "s3cr3t-Pa55" };
+  Provider wrong = { .user = "kwb-user", .password = "not-the-Pa55" };
+  Provider cancels = { 0 };
+  Provider asked = { .user = "kwb-user", .password = "s3cr3t-Pa55" };
+
+  root = auth_server_start (&server, "kwb-user", "s3cr3t-Pa55");
+  host = g_strdup_printf ("127.0.0.1:%u", server.port);
+  plain = g_strdup_printf ("http://%s/linux.git", host);
+  with_secret = g_strdup_printf ("http://kwb-user:s3cr3t-Pa55@%s/linux.git", host);
+  with_wrong = g_strdup_printf ("http://kwb-user:not-the-Pa55@%s/linux.git", host);
+  with_user = g_strdup_printf ("http://kwb-user@%s/linux.git", host);
+
+  /* Nobody to ask (the CLI): fails at the first 401, saying what to do. */
+  repo = clone_sync (plain, dest, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_AUTH_REQUIRED);
+  g_assert_nonnull (strstr (error->message, "user name and a password or token"));
+  g_assert_nonnull (strstr (error->message, host));
+  g_assert_cmpuint (kwb_test_git_server_take_refusals (&server), ==, 1);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (parent), ==, 0);
+
+  /* Credentials in the address: used, then shown and stored nowhere. */
+  repo = clone_sync (with_secret, dest, "v6.1", NULL, NULL, &error);
+  g_assert_no_error (error);
+  head = kwb_git_repo_dup_head (repo, NULL);
+  g_assert_cmpstr (head->subject, ==, "Third commit: add a README");
+  g_assert_true (file_contains (config, plain));
+  g_assert_false (file_contains (config, "s3cr3t"));
+  g_assert_false (file_contains (config, "kwb-user"));
+  g_clear_object (&repo);
+  rm_rf (dest);
+
+  /* Wrong ones in the address: one try, a clear error, no secret in it. */
+  kwb_test_git_server_take_refusals (&server);
+  repo = clone_sync (with_wrong, dest, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_AUTH_FAILED);
+  g_assert_nonnull (strstr (error->message, "authentication failed"));
+  g_assert_nonnull (strstr (error->message, plain));
+  g_assert_null (strstr (error->message, "not-the-Pa55"));
+  g_assert_null (strstr (error->message, "kwb-user"));
+  /* The anonymous probe and the one refused try; no loop. */
+  g_assert_cmpuint (kwb_test_git_server_take_refusals (&server), ==, 2);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (parent), ==, 0);
+
+  /* An unreachable server: libgit2's own message, the address without
+   * its credentials. */
+  repo = clone_sync ("http://kwb-user:s3cr3t-Pa55@127.0.0.1:9/linux.git", dest, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CLONE);
+  g_assert_nonnull (strstr (error->message, "“http://127.0.0.1:9/linux.git”"));
+  g_assert_null (strstr (error->message, "s3cr3t"));
+  g_assert_null (strstr (error->message, "kwb-user"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (parent), ==, 0);
+
+  /* A provider that knows them: asked once, with the address shown clean. */
+  repo = clone_sync_full (plain, dest, NULL, provide, &right, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (repo);
+  g_assert_cmpuint (right.calls, ==, 1);
+  g_assert_cmpstr (right.seen_url, ==, plain);
+  g_assert_cmpstr (right.seen_host, ==, host);
+  g_assert_null (right.seen_user);
+  g_assert_false (file_contains (config, "s3cr3t"));
+  g_clear_object (&repo);
+  rm_rf (dest);
+
+  /* A provider that is wrong: asked once, then "authentication failed". */
+  kwb_test_git_server_take_refusals (&server);
+  repo = clone_sync_full (plain, dest, NULL, provide, &wrong, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_AUTH_FAILED);
+  g_assert_nonnull (strstr (error->message, "authentication failed"));
+  g_assert_null (strstr (error->message, "not-the-Pa55"));
+  g_assert_cmpuint (wrong.calls, ==, 1);
+  g_assert_cmpuint (kwb_test_git_server_take_refusals (&server), ==, 2);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (parent), ==, 0);
+
+  /* A user name alone in the address is offered to the provider, and the
+   * address it shows has none. */
+  repo = clone_sync_full (with_user, dest, NULL, provide, &asked, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (asked.calls, ==, 1);
+  g_assert_cmpstr (asked.seen_user, ==, "kwb-user");
+  g_assert_cmpstr (asked.seen_url, ==, plain);
+  g_clear_object (&repo);
+  rm_rf (dest);
+
+  /* The user cancels the question: a cancelled clone, nothing kept. */
+  repo = clone_sync_full (plain, dest, NULL, provide, &cancels, NULL, NULL, NULL, &error);
+  g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CANCELLED);
+  g_assert_cmpuint (cancels.calls, ==, 1);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_entries (parent), ==, 0);
+
+  /* The clone is cancelled while its question is open (the window
+   * closed): the waiting thread wakes, nothing kept. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    Provider unanswered = { .cancel_clone = cancellable };
+
+    repo = clone_sync_full (plain, dest, NULL, provide, &unanswered, cancellable, NULL, NULL, &error);
+    g_assert_error (error, KWB_GIT_REPO_ERROR, KWB_GIT_REPO_ERROR_CANCELLED);
+    g_assert_cmpuint (unanswered.calls, ==, 1);
+    g_clear_error (&error);
+    g_assert_cmpuint (count_entries (parent), ==, 0);
+    provider_clear (&unanswered);
+  }
+
+  provider_clear (&right);
+  provider_clear (&wrong);
+  provider_clear (&cancels);
+  provider_clear (&asked);
+  kwb_test_git_server_stop (&server);
+  rm_rf (root);
+  rm_rf (parent);
+}
+
 static void
 write_manifest (const char *path,
                 const char *commit,
@@ -631,5 +908,7 @@ main (int   argc,
   g_test_add_func ("/git-repo/clone-cancel", test_clone_cancel);
   g_test_add_func ("/git-repo/clone-errors", test_clone_errors);
   g_test_add_func ("/git-repo/build-stale", test_build_stale);
+  g_test_add_func ("/git-repo/redact-url", test_redact_url);
+  g_test_add_func ("/git-repo/clone-auth", test_clone_auth);
   return g_test_run ();
 }

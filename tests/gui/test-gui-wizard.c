@@ -28,6 +28,7 @@
 #include "kwb-module-build.h"
 #include "kwb-wizard.h"
 #include "kwb-test-gtk-utils.h"
+#include "kwb-test-git-server.h"
 
 /* ---- acting on the pages ---- */
 
@@ -892,6 +893,144 @@ test_clone_cancel (void)
   kwb_test_run_app ((const char *[]) { dir, NULL }, clone_cancel_body, origin);
 }
 
+/* ---- a clone from a server that asks for a password ---- */
+
+typedef struct {
+  const char *tmp;
+  guint       port;
+} AuthCloneData;
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return kwb_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+static gboolean
+dialog_gone (gpointer data)
+{
+  return kwb_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL;
+}
+
+/* As a user would: the dialog's own button, which also closes it. */
+static void
+click_response (AdwMessageDialog *dialog,
+                const char       *label)
+{
+  GtkWidget *button = kwb_test_find_by_label (dialog, label);
+
+  g_assert_true (GTK_IS_BUTTON (button));
+  kwb_test_click (button);
+}
+
+static void
+clone_auth_body (KwbApplication *app,
+                 gpointer        data)
+{
+  AuthCloneData *d = data;
+  KwbWizard *wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+  GtkWidget *page = kwb_wizard_get_page_widget (wizard, "source");
+  GtkWidget *button = kwb_test_require_widget (page, "clone_button");
+  GtkWidget *url_entry = kwb_test_require_widget (page, "git_url_entry");
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", d->port);
+  g_autofree char *url = g_strdup_printf ("http://%s/linux.git", host);
+  g_autofree char *wrong = g_strdup_printf ("http://kwb-user:Wr0ng-Tok3n@%s/linux.git", host);
+  g_autofree char *dest = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *project_file = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *value = NULL;
+  AdwMessageDialog *dialog;
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 2);
+  dest = g_strdup (gtk_editable_get_text (GTK_EDITABLE (kwb_test_require_widget (page, "git_dest_entry"))));
+  parent = g_path_get_dirname (dest);
+
+  /* The server answers 401: a dialog asks, naming the host and the address. */
+  gtk_editable_set_text (GTK_EDITABLE (url_entry), url);
+  kwb_test_click (button);
+  kwb_test_wait_until (dialog_shown, NULL, "the sign-in dialog");
+  dialog = kwb_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), host));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), url));
+  g_assert_true (GTK_IS_PASSWORD_ENTRY (kwb_test_require_widget (dialog, "clone_auth_password")));
+  g_assert_false (gtk_widget_get_sensitive (button));
+  kwb_test_save_screenshot (GTK_WIDGET (dialog), "wizard-2-source-clone-sign-in.png");
+
+  /* Cancel: the clone ends cancelled, nothing kept. */
+  click_response (dialog, "_Cancel");
+  kwb_test_wait_until (clone_idle, button, "the clone to stop");
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "cancelled"));
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  g_assert_true (no_staging_left (parent));
+  kwb_test_wait_until (dialog_gone, NULL, "the dialog to close");
+
+  /* A wrong password in the address: tried once (no dialog), and the
+   * message shows the address without it. */
+  gtk_editable_set_text (GTK_EDITABLE (url_entry), wrong);
+  kwb_test_click (button);
+  kwb_test_wait_until (clone_idle, button, "the clone to fail");
+  g_assert_null (kwb_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "authentication failed"));
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), url));
+  g_assert_null (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "Wr0ng"));
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+
+  /* The right ones typed in the dialog: the clone completes and is the source. */
+  gtk_editable_set_text (GTK_EDITABLE (url_entry), url);
+  kwb_test_click (button);
+  kwb_test_wait_until (dialog_shown, NULL, "the sign-in dialog again");
+  dialog = kwb_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (dialog, "clone_auth_user")), "kwb-user");
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (dialog, "clone_auth_password")), "S3cret-Tok3n");
+  click_response (dialog, "_Sign In");
+  kwb_test_wait_until (clone_idle, button, "the clone");
+  kwb_test_wait_until (page_complete, page, "the cloned tree to be accepted");
+  g_assert_null (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)));
+  value = read_key (d->tmp, "kernel", "source");
+  g_assert_cmpstr (value, ==, dest);
+  project_file = g_build_filename (d->tmp, "kernel-workbench.ini", NULL);
+  g_assert_true (g_file_get_contents (project_file, &text, NULL, NULL));
+  g_assert_null (strstr (text, "S3cret"));
+  g_clear_pointer (&text, g_free);
+  {
+    g_autofree char *config = g_build_filename (dest, ".git", "config", NULL);
+
+    g_assert_true (g_file_get_contents (config, &text, NULL, NULL));
+    g_assert_null (strstr (text, "S3cret"));
+  }
+}
+
+static void
+test_clone_auth (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbProject) project = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *repo = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *bare = NULL;
+  g_autofree char *cmd = NULL;
+  KwbTestGitServer server = { 0 };
+  AuthCloneData d;
+
+  KWB_TEST_IN_SUBPROCESS ();
+  project = new_project (&tmp, "p");
+  kwb_project_set_string (project, "project", "wizard-page", "source");
+  g_assert_true (kwb_project_save (project, NULL));
+  repo = make_kernel_repo (tmp);
+  root = g_build_filename (tmp, "served", NULL);
+  bare = g_build_filename (root, "linux.git", NULL);
+  cmd = g_strdup_printf ("git clone -q --bare '%s' '%s'", repo, bare);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  kwb_test_git_server_start (&server, root, "kwb-user", "S3cret-Tok3n");
+  d.tmp = kwb_project_get_directory (project);
+  d.port = server.port;
+  kwb_test_run_app ((const char *[]) { d.tmp, NULL }, clone_auth_body, &d);
+  kwb_test_git_server_stop (&server);
+}
+
 /* ---- File → Open Project… (a folder chooser) ---- */
 
 static gboolean
@@ -1008,6 +1147,7 @@ main (int   argc,
   g_test_add_func ("/gui/wizard/build-error", test_build_error);
   g_test_add_func ("/gui/wizard/last-project", test_last);
   g_test_add_func ("/gui/wizard/clone-cancel", test_clone_cancel);
+  g_test_add_func ("/gui/wizard/clone-auth", test_clone_auth);
   g_test_add_func ("/gui/wizard/open-project", test_open_project);
   g_test_add_func ("/gui/wizard/flow", test_flow);
   return g_test_run ();

@@ -35,7 +35,7 @@ echo "1..9"
 commands=$(LC_ALL=C.UTF-8 "$kwb" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
 check "every command of kwb --help" "$(printf '%s\n' $commands help | sort | tr '\n' ' ' | sed 's/ $//')" ""
 check "a command from its start" "init initramfs" "ini"
-check "kernel's subcommands" "build configure doctor" kernel ""
+check "kernel's subcommands" "build clone configure doctor" kernel ""
 check "module's subcommands" "build new" module ""
 check "debug's long options" "--break" debug --br
 check "a subcommand's own options" "--help --jobs --target" kernel build "$tmp" --
