@@ -8,16 +8,10 @@
 set -u
 KWB=${1:?usage: test-kwb-build.sh KWB}
 DATA="$KWB_SOURCE_ROOT/tests/data"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/tap-lib.sh"
+T=$tmp
 # The fake builds must not teach the real ones their object counts.
 export XDG_CACHE_HOME="$T/cache"
-n=0
-fail=0
-ok()     { n=$((n+1)); echo "ok $n - $1"; }
-not_ok() { n=$((n+1)); echo "not ok $n - $1"; fail=1
-           for f in "$T/out" "$T/err"; do [ -f "$f" ] && tail -n 20 "$f" | sed 's/^/# /'; done; }
-check()  { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 
 "$KWB" --help >"$T/out" 2>&1
 check "kwb --help lists build" grep -q '^  build ' "$T/out"
@@ -90,5 +84,4 @@ while pgrep -f "$pattern" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1));
 check "5 s after SIGKILL of kwb, no process of its build is left" sh -c "! pgrep -f '$pattern' >/dev/null"
 pkill -9 -f "$pattern" 2>/dev/null
 
-echo "1..$n"
-exit $fail
+tap_done

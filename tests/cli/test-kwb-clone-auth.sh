@@ -11,17 +11,11 @@
 set -u
 KWB=${1:?usage: test-kwb-clone-auth.sh KWB}
 DATA="$KWB_SOURCE_ROOT/tests/data"
-T=$(mktemp -d)
+. "$(dirname "$0")/tap-lib.sh"
+T=$tmp
 server=
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
+at_exit() { [ -n "$server" ] && kill "$server" 2>/dev/null; }
 export XDG_CACHE_HOME="$T/cache" GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
-n=0
-fail=0
-ok()     { n=$((n+1)); echo "ok $n - $1"; }
-not_ok() { n=$((n+1)); echo "not ok $n - $1"; fail=1
-           for f in "$T/out" "$T/err"; do [ -f "$f" ] && tail -n 20 "$f" | sed 's/^/# /'; done; }
-check()  { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 refusals() { c=$(grep -c '^401$' "$T/requests.log" 2>/dev/null); : >"$T/requests.log"; echo "${c:-0}"; }
 # Only the project file in the project folder: no clone, no hidden staging folder.
 only_project_file() { [ "$(ls -A "$T/p")" = "kernel-workbench.ini" ]; }
@@ -75,5 +69,4 @@ check "… and the kernel builds from it" sh -c "[ $rc -eq 0 ] && [ -s '$T/kb/kw
 check "the secret is in no output, project file, clone file or build log" \
   sh -c "! grep -rq 'S3cret' '$T/out' '$T/err' '$T/p' '$T/kb'"
 
-echo "1..$n"
-exit $fail
+tap_done

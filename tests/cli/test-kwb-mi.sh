@@ -5,45 +5,37 @@
 set -u
 kwb=$1
 data=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok () { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok () { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-check () { if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
+. "$(dirname "$0")/tap-lib.sh"
 
 for name in userspace userspace-mi2 kernel malformed; do
   desc="mi parse $name.mi matches $name.json"
   "$kwb" mi parse < "$data/$name.mi" > "$tmp/$name.json" 2> "$tmp/err"
-  check cmp -s "$tmp/$name.json" "$data/$name.json"
+  check "$desc" cmp -s "$tmp/$name.json" "$data/$name.json"
   [ -s "$tmp/err" ] && sed 's/^/# stderr: /' "$tmp/err"
 done
 
 desc="mi parse --strict fails on a transcript with bad lines"
 "$kwb" mi parse --strict < "$data/malformed.mi" > /dev/null
-check test $? -eq 1
+check "$desc" test $? -eq 1
 
 desc="mi parse --strict passes a clean GDB transcript"
 "$kwb" mi parse --strict < "$data/userspace.mi" > /dev/null
-check test $? -eq 0
+check "$desc" test $? -eq 0
 
 desc="a record split over reads and a missing final newline still parse"
 printf '12^done,value="h\\303\\251"' | "$kwb" mi parse > "$tmp/one"
-check grep -qx '{"type":"result","token":12,"class":"done","results":\[\["value","hé"\]\]}' "$tmp/one"
+check "$desc" grep -qx '{"type":"result","token":12,"class":"done","results":\[\["value","hé"\]\]}' "$tmp/one"
 
 desc="mi parse --help explains the output"
 "$kwb" mi parse --help > "$tmp/help"
-check grep -q 'tuple' "$tmp/help"
+check "$desc" grep -q 'tuple' "$tmp/help"
 
 desc="mi without a subcommand is a usage error (exit 2)"
 "$kwb" mi > /dev/null 2>&1
-check test $? -eq 2
+check "$desc" test $? -eq 2
 
 desc="mi parse with an argument is a usage error (exit 2)"
 "$kwb" mi parse extra < /dev/null > /dev/null 2>&1
-check test $? -eq 2
+check "$desc" test $? -eq 2
 
-echo "1..$n"
-exit $failed
+tap_done
