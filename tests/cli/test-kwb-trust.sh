@@ -44,7 +44,7 @@ check "it says the project changed outside Kernel Workbench" grep -q 'changed ou
 check "it names the QEMU it would run" grep -q "QEMU: $tmp/their-qemu" "$tmp/err"
 check "it says how to go on" grep -q 'run again with --trust' "$tmp/err"
 check "QEMU was not started" [ ! -e "$tmp/qemu-ran" ]
-"$kwb" debug "$p" </dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
+"$kwb" debug "$p" --timeout 20 </dev/null >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "debug refuses it too" sh -c "[ $rc -eq 1 ] && grep -q 'run again with --trust' '$tmp/err'"
 check "debug started no QEMU" [ ! -e "$tmp/qemu-ran" ]
 "$kwb" show "$p" >"$tmp/out" 2>"$tmp/err"
@@ -72,8 +72,11 @@ cp "$p/kernel-workbench.ini" "$tmp/copy/"
 check "a copied project is not trusted" sh -c "[ $rc -eq 1 ] && grep -q 'not trusted on this computer' '$tmp/err'"
 
 # A project written by someone else: its BusyBox is not run to list applets.
+# (Its kernel source does not exist: were the check missing, the builds
+# below would fail at once rather than extract a kernel.)
 mkdir "$tmp/theirs"
-printf '[project]\nversion=1\n[busybox]\nsource=binary\nbinary=%s\n' "$tmp/their-busybox" >"$tmp/theirs/kernel-workbench.ini"
+printf '[project]\nversion=1\n[kernel]\nsource=%s\n[busybox]\nsource=binary\nbinary=%s\n' \
+  "$tmp/their-linux" "$tmp/their-busybox" >"$tmp/theirs/kernel-workbench.ini"
 "$kwb" initramfs "$tmp/theirs" -o "$tmp/theirs.cpio.gz" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "initramfs of a project written elsewhere exits 1" [ $rc -eq 1 ]
 check "it names the BusyBox it would run" grep -q "BusyBox, run here to list its applets: $tmp/their-busybox" "$tmp/err"
