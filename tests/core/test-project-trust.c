@@ -15,14 +15,11 @@
 
 #include "kwb-core.h"
 
-/* Inside the case's isolated folders, which the test framework removes. */
+/* @name inside the case's isolated folders, which the test framework removes. */
 static char *
-make_tmpdir (void)
+case_path (const char *name)
 {
-  char *dir = g_build_filename (g_get_user_cache_dir (), "projects", NULL);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  return dir;
+  return g_build_filename (g_get_user_cache_dir (), "projects", name, NULL);
 }
 
 static char *
@@ -96,8 +93,7 @@ runs_mention (KwbProject *project,
 static void
 test_created_is_trusted (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *dir = case_path ("p");
   g_autofree char *store = kwb_project_trust_dup_store_path ();
   g_autoptr(KwbProject) created = create (dir);
   g_autoptr(KwbProject) loaded = NULL;
@@ -117,8 +113,7 @@ test_created_is_trusted (void)
 static void
 test_hand_edit_untrusts (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *dir = case_path ("p");
   g_autoptr(KwbProject) created = create (dir);
   g_autoptr(KwbProject) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -146,9 +141,8 @@ test_each_program_setting (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (edits); i++)
     {
-      g_autofree char *tmp = make_tmpdir ();
       g_autofree char *name = g_strdup_printf ("p%u", i);
-      g_autofree char *dir = g_build_filename (tmp, name, NULL);
+      g_autofree char *dir = case_path (name);
       g_autoptr(KwbProject) created = create (dir);
       g_autoptr(KwbProject) loaded = NULL;
 
@@ -163,8 +157,7 @@ test_each_program_setting (void)
 static void
 test_kernel_source_edit (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *dir = case_path ("p");
   g_autoptr(KwbProject) created = create (dir);
   g_autofree char *source = kwb_project_dup_string (created, "kernel", "source");
   g_autofree char *from = g_strdup_printf ("\nsource=%s", source);
@@ -180,8 +173,7 @@ test_kernel_source_edit (void)
 static void
 test_harmless_edit_keeps_trust (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *dir = case_path ("p");
   g_autoptr(KwbProject) created = create (dir);
   g_autoptr(KwbProject) loaded = NULL;
 
@@ -194,8 +186,7 @@ test_harmless_edit_keeps_trust (void)
 static void
 test_set_and_save_keeps_trust (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *dir = case_path ("p");
   g_autoptr(KwbProject) created = create (dir);
   g_autoptr(KwbProject) loaded = load (dir);
   g_autoptr(KwbProject) again = NULL;
@@ -215,8 +206,7 @@ test_set_and_save_keeps_trust (void)
 static void
 test_no_laundering (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *dir = case_path ("p");
   g_autoptr(KwbProject) created = create (dir);
   g_autoptr(KwbProject) loaded = NULL;
   g_autoptr(KwbProject) again = NULL;
@@ -250,9 +240,8 @@ copy_project (const char *from,
 static void
 test_copy_is_untrusted (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
-  g_autofree char *copy = g_build_filename (tmp, "copy", NULL);
+  g_autofree char *dir = case_path ("p");
+  g_autofree char *copy = case_path ("copy");
   g_autoptr(KwbProject) created = create (dir);
   g_autoptr(KwbProject) loaded = NULL;
   g_autoptr(GError) error = NULL;
@@ -267,9 +256,8 @@ test_copy_is_untrusted (void)
 static void
 test_symlinked_folder_is_the_same (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
-  g_autofree char *link = g_build_filename (tmp, "link", NULL);
+  g_autofree char *dir = case_path ("p");
+  g_autofree char *link = case_path ("link");
   g_autoptr(KwbProject) created = create (dir);
   g_autoptr(KwbProject) loaded = NULL;
 
@@ -281,8 +269,7 @@ test_symlinked_folder_is_the_same (void)
 static void
 test_grant (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
+  g_autofree char *dir = case_path ("p");
   g_autofree char *file = g_build_filename (dir, KWB_PROJECT_FILE_NAME, NULL);
   g_autoptr(KwbProject) loaded = NULL;
   g_autoptr(KwbProject) again = NULL;
@@ -306,9 +293,8 @@ test_grant (void)
 static void
 test_unparsable_store (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *dir = g_build_filename (tmp, "p", NULL);
-  g_autofree char *other = g_build_filename (tmp, "other", NULL);
+  g_autofree char *dir = case_path ("p");
+  g_autofree char *other = case_path ("other");
   g_autofree char *store = kwb_project_trust_dup_store_path ();
   const char *garbage = "this is not [a key file\n";
   g_autoptr(KwbProject) created = create (dir);
@@ -339,10 +325,9 @@ test_unparsable_store (void)
 static void
 test_gone_projects_are_dropped (void)
 {
-  g_autofree char *tmp = make_tmpdir ();
-  g_autofree char *gone = g_build_filename (tmp, "gone", NULL);
+  g_autofree char *gone = case_path ("gone");
   g_autofree char *gone_file = g_build_filename (gone, KWB_PROJECT_FILE_NAME, NULL);
-  g_autofree char *kept = g_build_filename (tmp, "kept", NULL);
+  g_autofree char *kept = case_path ("kept");
   g_autofree char *store = kwb_project_trust_dup_store_path ();
   g_autoptr(KwbProject) a = create (gone);
   g_autoptr(KwbProject) b = NULL;
