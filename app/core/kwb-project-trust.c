@@ -12,9 +12,15 @@
  * What is trusted is the list of those settings, not the file: the record
  * ($XDG_DATA_HOME/kernel-workbench/trusted-projects.ini, mode 0600) holds,
  * per project file (its real path), a SHA-256 of the settings in effect —
- * exactly what kwb_project_trust_dup_runs() shows the user. Memory size,
- * breakpoints or the kernel command line change nothing; editing qemu.binary
- * by hand, or copying the project elsewhere, makes it untrusted again.
+ * exactly what kwb_project_trust_dup_runs() shows the user: qemu.binary,
+ * qemu.extra-args, debug.gdb, kernel.build-dir, kernel.source and
+ * kernel.source-dir (kernel.vmlinux for a prebuilt kernel), busybox.tree or
+ * busybox.binary, modules.projects. Editing one of them by hand, or copying
+ * the project elsewhere, makes it untrusted again. Left out, as they run
+ * nothing on this computer: memory, CPUs, the kernel command line, the
+ * initramfs files and scripts (they run in the guest), the breakpoints and
+ * start function (GDB gets each as one quoted -break-insert location, never
+ * as a command), substitute-path and the search paths (read, not run).
  *
  * A project is trusted when it was created by this program (kwb init, the
  * wizard: a KwbProject that was never loaded), when its settings match the
