@@ -18,6 +18,7 @@
 #include <glib-unix.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-trust.h"
 #include "kwb-core.h"
 
 typedef struct {
@@ -175,6 +176,7 @@ kwb_cmd_boot (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(KwbQemu) qemu = NULL;
   Boot boot = { 0 };
+  gboolean trust = FALSE;
   int status;
   GOptionEntry entries[] = {
     { NULL }
@@ -182,6 +184,7 @@ kwb_cmd_boot (int    argc,
 
   context = g_option_context_new (_("PROJECT — boot the project's kernel with its console here"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   g_option_context_set_summary (context,
     _("Boots the built kernel and initramfs under QEMU with the serial console on this\n"
       "terminal. The GDB stub listens on a private unix socket only (never -s).\n"
@@ -191,8 +194,11 @@ kwb_cmd_boot (int    argc,
   if (argc != 2)
     return kwb_cli_usage_error (context, _("boot takes one project folder"));
 
-  if ((project = kwb_project_load (argv[1], &error)) == NULL ||
-      (config = kwb_session_config_new_for_project (project, &error)) == NULL)
+  if ((project = kwb_project_load (argv[1], &error)) == NULL)
+    return kwb_cli_fail (error);
+  if ((status = kwb_cli_check_trust (project, trust)) != KWB_EXIT_OK)
+    return status;
+  if ((config = kwb_session_config_new_for_project (project, &error)) == NULL)
     return kwb_cli_fail (error);
 
   qemu = kwb_session_config_create_qemu (config);

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-trust.h"
 #include "kwb-cli-progress.h"
 #include "kwb-cli-run.h"
 #include "kwb-core.h"
@@ -92,6 +93,7 @@ kwb_cmd_build (int    argc,
   g_autoptr(KwbCliProgress) progress = NULL;
   int jobs = 0;
   gboolean verbose = FALSE;
+  gboolean trust = FALSE;
   int status;
   gboolean ok;
   KwbCliRun wait = { 0 };
@@ -109,6 +111,7 @@ kwb_cmd_build (int    argc,
       "projects (when there are some), then the initramfs. Ctrl+C stops the running\n"
       "build and every compiler it started."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 2)
@@ -117,6 +120,8 @@ kwb_cmd_build (int    argc,
     return kwb_cli_usage_error (context, _("--jobs must be a positive number"));
   if ((project = kwb_project_load (argv[1], &error)) == NULL)
     return kwb_cli_fail (error);
+  if ((status = kwb_cli_check_trust (project, trust)) != KWB_EXIT_OK)
+    return status;
 
   pipeline = kwb_build_pipeline_new (project);
   kwb_build_pipeline_set_jobs (pipeline, (guint) jobs);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-trust.h"
 #include "kwb-cli-run.h"
 #include "kwb-core.h"
 
@@ -75,6 +76,7 @@ kwb_cmd_busybox (int    argc,
                  char **argv)
 {
   gboolean check = FALSE;
+  gboolean trust = FALSE;
   const GOptionEntry entries[] = {
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
       N_("Only check the project’s BusyBox binary (static, x86-64, applets)"), NULL },
@@ -89,6 +91,7 @@ kwb_cmd_busybox (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   g_option_context_set_summary (context,
     _("Builds the project’s [busybox] tree out of tree (make O=) with CONFIG_STATIC=y and\n"
       "CONFIG_INSTALL_NO_USR=y, installing into BUILD-DIR/staging. The source tree is\n"
@@ -100,6 +103,8 @@ kwb_cmd_busybox (int    argc,
 
   if ((project = kwb_project_load (argv[1], &error)) == NULL)
     return kwb_cli_fail (error);
+  if ((status = kwb_cli_check_trust (project, trust)) != KWB_EXIT_OK)
+    return status;
   busybox = kwb_busybox_new (project);
 
   if (check)

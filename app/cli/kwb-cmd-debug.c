@@ -27,6 +27,7 @@
 #include <glib-unix.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-trust.h"
 #include "kwb-core.h"
 
 typedef struct {
@@ -375,6 +376,7 @@ kwb_cmd_debug (int    argc,
   int timeout = 0;
   gboolean json = FALSE;
   gboolean tcp = FALSE;
+  gboolean trust = FALSE;
   Debug debug = { 0 };
   int status;
   GOptionEntry entries[] = {
@@ -396,6 +398,7 @@ kwb_cmd_debug (int    argc,
 
   context = g_option_context_new (_("PROJECT — debug the project's kernel"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   g_option_context_set_summary (context,
     _("Boots the kernel frozen under QEMU, attaches GDB (stub on a private unix socket),\n"
       "sets the breakpoints, continues and prints each stop with its source line.\n"
@@ -409,6 +412,8 @@ kwb_cmd_debug (int    argc,
 
   if ((project = kwb_project_load (argv[1], &error)) == NULL)
     return kwb_cli_fail (error);
+  if ((status = kwb_cli_check_trust (project, trust)) != KWB_EXIT_OK)
+    return status;
   if (tcp)
     kwb_project_set_boolean (project, "qemu", "expose-tcp", TRUE);
   if (breaks != NULL)

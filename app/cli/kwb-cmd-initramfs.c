@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-trust.h"
 #include "kwb-core.h"
 
 typedef struct {
@@ -35,6 +36,7 @@ kwb_cmd_initramfs (int    argc,
   g_autofree char *release = NULL;
   g_autofree char *busybox = NULL;
   gboolean list = FALSE;
+  gboolean trust = FALSE;
   const GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Write the archive to FILE instead of [initramfs] output"), N_("FILE") },
@@ -55,6 +57,7 @@ kwb_cmd_initramfs (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   g_option_context_set_summary (context,
     _("Writes a newc cpio archive (gzip unless [initramfs] compression=none) holding BusyBox,\n"
       "the usual folders, /dev/console and /dev/null, rcS, fstab, inittab, and the project’s\n"
@@ -66,6 +69,8 @@ kwb_cmd_initramfs (int    argc,
 
   if ((project = kwb_project_load (argv[1], &error)) == NULL)
     return kwb_cli_fail (error);
+  if ((status = kwb_cli_check_trust (project, trust)) != KWB_EXIT_OK)
+    return status;
 
   initramfs = kwb_initramfs_new (project);
   if (output != NULL)

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-trust.h"
 #include "kwb-cli-progress.h"
 #include "kwb-cli-run.h"
 #include "kwb-core.h"
@@ -30,13 +31,23 @@ on_progress (KwbBuildRunner *runner,
   kwb_cli_progress_update (run->progress, NULL, stage, done, total);
 }
 
+/* NULL with *status set when the project cannot be loaded or is not trusted. */
 static KwbKernelBuild *
-open_build (const char  *directory,
-            GError     **error)
+open_build (const char *directory,
+            gboolean    trust,
+            int        *status)
 {
-  g_autoptr(KwbProject) project = kwb_project_load (directory, error);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbProject) project = kwb_project_load (directory, &error);
 
-  return project ? kwb_kernel_build_new (project) : NULL;
+  if (project == NULL)
+    {
+      *status = kwb_cli_fail (error);
+      return NULL;
+    }
+  if ((*status = kwb_cli_check_trust (project, trust)) != KWB_EXIT_OK)
+    return NULL;
+  return kwb_kernel_build_new (project);
 }
 
 static void
@@ -85,6 +96,7 @@ cmd_configure (int    argc,
   g_autoptr(GError) error = NULL;
   gboolean print_fragment = FALSE;
   gboolean quiet = FALSE;
+  gboolean trust = FALSE;
   int status;
   Run run = { 0 };
   const GOptionEntry entries[] = {
@@ -102,6 +114,7 @@ cmd_configure (int    argc,
       "requested option and why one did not stick. The source tree is not written to.\n"
       "Exit status 1 when a requested option did not stick."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 2)
@@ -135,8 +148,8 @@ cmd_configure (int    argc,
       return KWB_EXIT_OK;
     }
 
-  if ((build = open_build (argv[1], &error)) == NULL)
-    return kwb_cli_fail (error);
+  if ((build = open_build (argv[1], trust, &status)) == NULL)
+    return status;
   run_operation (build, FALSE, &run);
   if (run.error != NULL)
     return kwb_cli_fail (run.error);
@@ -158,6 +171,7 @@ cmd_build (int    argc,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) targets = NULL;
   int jobs = 0;
+  gboolean trust = FALSE;
   int status;
   Run run = { 0 };
   const KwbBuildProblem *problem;
@@ -175,6 +189,7 @@ cmd_build (int    argc,
       "and every compiler it started. The full log is BUILD/kwb-build.log, the results\n"
       "are listed in BUILD/kwb-manifest.ini."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 2)
@@ -182,8 +197,8 @@ cmd_build (int    argc,
   if (jobs < 0)
     return kwb_cli_usage_error (context, _("--jobs must be a positive number"));
 
-  if ((build = open_build (argv[1], &error)) == NULL)
-    return kwb_cli_fail (error);
+  if ((build = open_build (argv[1], trust, &status)) == NULL)
+    return status;
   kwb_kernel_build_set_jobs (build, (guint) jobs);
   if (targets != NULL)
     kwb_kernel_build_set_make_targets (build, (const char * const *) targets);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-trust.h"
 #include "kwb-cli-run.h"
 #include "kwb-core.h"
 
@@ -58,6 +59,7 @@ cmd_build (int    argc,
   g_autoptr(GError) error = NULL;
   gboolean no_initramfs = FALSE;
   gboolean verbose = FALSE;
+  gboolean trust = FALSE;
   int status;
   gboolean ok;
   GPtrArray *modules;
@@ -76,6 +78,7 @@ cmd_build (int    argc,
       "relinked. Then rebuilds the initramfs, which picks the .ko files up into\n"
       "/lib/modules/RELEASE/. Errors name the line in your file."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  kwb_cli_add_trust_option (context, &trust);
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
   if (argc != 2)
@@ -83,6 +86,8 @@ cmd_build (int    argc,
 
   if ((project = kwb_project_load (argv[1], &error)) == NULL)
     return kwb_cli_fail (g_steal_pointer (&error));
+  if ((status = kwb_cli_check_trust (project, trust)) != KWB_EXIT_OK)
+    return status;
 
   build = kwb_module_build_new (project);
   run.terminal = kwb_cli_stdout_is_terminal ();

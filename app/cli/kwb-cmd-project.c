@@ -89,6 +89,21 @@ print_key (KwbProject          *project,
     printf ("  %-16s   %s\n", "", _(k->summary));
 }
 
+/* Whether kwb build, boot, debug, … will run it without --trust, and what it runs. */
+static void
+print_trust (KwbProject *project)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) runs = kwb_project_trust_dup_runs (project);
+
+  if (kwb_project_trust_check (project, &error))
+    printf ("%s\n", _("Trusted on this computer to run:"));
+  else
+    printf (_("Not trusted: %s Commands that run it need --trust. It would run:\n"), error->message);
+  for (guint i = 0; runs[i] != NULL; i++)
+    printf ("  %s\n", runs[i]);
+}
+
 int
 kwb_cmd_show (int    argc,
               char **argv)
@@ -122,6 +137,7 @@ kwb_cmd_show (int    argc,
   path = kwb_project_dup_file_path (project);
   name = kwb_project_dup_name (project);
   printf (_("Project %s (%s)\n"), name, path);
+  print_trust (project);
 
   schema = kwb_project_get_schema (&n_keys);
   for (guint i = 0; i < n_keys; i++)

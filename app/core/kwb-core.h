@@ -24,6 +24,7 @@
 #include "kwb-kconfig-tree.h"
 #include "kwb-kernel-build.h"
 #include "kwb-project.h"
+#include "kwb-project-trust.h"
 #include "kwb-qemu.h"
 #include "kwb-qmp.h"
 #include "kwb-frame.h"

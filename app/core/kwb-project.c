@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-project.h"
+#include "kwb-project-trust-private.h"
 
 struct _KwbProject
 {
@@ -804,6 +805,7 @@ kwb_project_load (const char  *directory,
       return NULL;
     }
 
+  _kwb_project_trust_loaded (self);
   return g_steal_pointer (&self);
 }
 
@@ -952,6 +954,7 @@ kwb_project_save (KwbProject  *self,
       return FALSE;
     }
 
+  _kwb_project_trust_saved (self);
   if (self->modified)
     {
       self->modified = FALSE;

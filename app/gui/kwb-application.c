@@ -13,6 +13,9 @@
  * wizard: it opens the main window the wizard's "finished" and
  * "location-activated" ask for. `--last` — what the desktop launcher runs — reopens
  * the project opened last (GSettings last-project), or starts as without it.
+ * Every way in (command line, Open, Recent, --last) goes through the window
+ * or the wizard's resume, and both ask before a project not trusted on this
+ * computer runs anything (KwbTrustDialog).
  */
 #include "config.h"
 
@@ -23,7 +26,9 @@
 #include "kwb-application.h"
 #include "kwb-source-view.h"
 #include "kwb-project-settings.h"
+#include "kwb-project-trust.h"
 #include "kwb-recent-projects.h"
+#include "kwb-trust-dialog.h"
 #include "kwb-window.h"
 #include "kwb-wizard.h"
 
@@ -131,7 +136,18 @@ kwb_application_present_wizard (KwbApplication *self,
   gtk_window_present (GTK_WINDOW (wizard));
 }
 
-/* A project the wizard has not finished opens in the wizard, at its page. */
+static void
+on_wizard_trust_decided (KwbTrustDialog *dialog,
+                         gboolean        trusted,
+                         KwbApplication *self)
+{
+  if (trusted)
+    kwb_application_present_wizard (self, kwb_trust_dialog_get_project (dialog));
+}
+
+/* A project the wizard has not finished opens in the wizard, at its page.
+ * The wizard builds and boots: a project not trusted here is asked about
+ * first, over a main window, as the window asks before it opens one. */
 static gboolean
 kwb_application_resume_wizard (KwbApplication *self,
                                const char     *directory)
@@ -148,6 +164,19 @@ kwb_application_resume_wizard (KwbApplication *self,
         gtk_window_present (l->data);
         return TRUE;
       }
+  if (!kwb_project_trust_is_trusted (project))
+    {
+      KwbWindow *window = kwb_application_find_empty_window (self);
+      KwbTrustDialog *dialog;
+
+      if (window == NULL)
+        window = kwb_window_new (self);
+      gtk_window_present (GTK_WINDOW (window));
+      dialog = kwb_trust_dialog_new (GTK_WINDOW (window), project);
+      g_signal_connect_object (dialog, "decided", G_CALLBACK (on_wizard_trust_decided), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
+    }
   kwb_application_present_wizard (self, project);
   return TRUE;
 }

@@ -17,8 +17,11 @@
 #include <glib/gi18n.h>
 
 #include "kwb-window-private.h"
+#include "kwb-project-trust.h"
+#include "kwb-recent-projects.h"
 #include "kwb-source-status.h"
 #include "kwb-stale-banner.h"
+#include "kwb-trust-dialog.h"
 #include "kwb-welcome.h"
 
 G_DEFINE_FINAL_TYPE (KwbWindow, kwb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -144,12 +147,36 @@ kwb_window_set_project (KwbWindow  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
 
+static void
+on_trust_decided (KwbTrustDialog *dialog,
+                  gboolean        trusted,
+                  KwbWindow      *self)
+{
+  KwbProject *project = kwb_trust_dialog_get_project (dialog);
+  g_autoptr(GError) error = NULL;
+
+  if (trusted)
+    {
+      kwb_window_set_project (self, project);
+      kwb_recent_projects_add (kwb_project_get_directory (project));
+      return;
+    }
+  error = g_error_new (KWB_PROJECT_TRUST_ERROR, KWB_PROJECT_TRUST_ERROR_UNKNOWN,
+                       _("%s was not opened: you did not trust it to run its programs. "
+                         "Open it again to see what it runs."),
+                       kwb_project_get_directory (project));
+  kwb_window_show_project_error (self, error);
+}
+
 /**
  * kwb_window_open_project:
  * @directory: a project folder (holding kernel-workbench.ini)
  *
  * Loads the project and shows it. On failure the window keeps no project and
- * shows the error, which says what to do, in its source area.
+ * shows the error, which says what to do, in its source area. A project not
+ * trusted on this computer is not shown yet: the window asks (KwbTrustDialog)
+ * and shows it once trusted; this returns FALSE with the
+ * KWB_PROJECT_TRUST_ERROR saying why it asks.
  */
 gboolean
 kwb_window_open_project (KwbWindow   *self,
@@ -167,6 +194,16 @@ kwb_window_open_project (KwbWindow   *self,
     {
       g_debug ("Cannot open project %s: %s", directory, local_error->message);
       kwb_window_show_project_error (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (!kwb_project_trust_check (project, &local_error))
+    {
+      KwbTrustDialog *dialog = kwb_trust_dialog_new (GTK_WINDOW (self), project);
+
+      g_signal_connect_object (dialog, "decided", G_CALLBACK (on_trust_decided), self, 0);
+      gtk_window_present (GTK_WINDOW (dialog));
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }

@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-project-page.h"
+#include "kwb-project-trust.h"
 #include "kwb-recent-projects.h"
 #include "kwb-summary-page.h"
 #include "kwb-welcome.h"
@@ -223,7 +224,20 @@ kwb_wizard_create_project (KwbWizard   *self,
 
   file = g_build_filename (directory, KWB_PROJECT_FILE_NAME, NULL);
   if (g_file_test (file, G_FILE_TEST_EXISTS))
-    project = kwb_project_load (directory, error);
+    {
+      /* The wizard builds and boots: a project from elsewhere is opened
+       * the way that asks whether to trust it first. */
+      g_autoptr(GError) untrusted = NULL;
+
+      project = kwb_project_load (directory, error);
+      if (project != NULL && !kwb_project_trust_check (project, &untrusted))
+        {
+          g_set_error (error, KWB_PROJECT_TRUST_ERROR, untrusted->code,
+                       _("%s Open it with “Open Project” to see what it runs and trust it."),
+                       untrusted->message);
+          return FALSE;
+        }
+    }
   else if (g_mkdir_with_parents (directory, 0755) != 0)
     {
       int saved = errno;

@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-application.h"
+#include "kwb-project-trust.h"
 #include "kwb-test-gtk-utils.h"
 #include "kwb-window.h"
 
@@ -321,6 +322,16 @@ test_project_open (void)
   KWB_TEST_IN_SUBPROCESS ();
   /* “&” and “<” in the folder: nothing that shows it may parse it as markup. */
   dir = make_project_dir ("demo & <kernel>", "[project]\nversion=1\nname=Demo Kernel\n");
+  /* Written by hand, so trusted the way a user would trust it (test-gui-trust
+   * covers the question itself). */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KwbProject) project = kwb_project_load (dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (kwb_project_trust_grant (project, &error));
+    g_assert_no_error (error);
+  }
   kwb_test_run_app_with_window ((const char *[]) { dir, NULL }, check_project_open, dir);
 }
 

@@ -38,7 +38,7 @@ check "a command from its start" "init initramfs" "ini"
 check "kernel's subcommands" "build clone configure doctor" kernel ""
 check "module's subcommands" "build new" module ""
 check "debug's long options" "--break" debug --br
-check "a subcommand's own options" "--help --jobs --target" kernel build "$tmp" --
+check "a subcommand's own options" "--help --jobs --target --trust" kernel build "$tmp" --
 mkdir "$tmp/proj-a" "$tmp/proj-b"
 touch "$tmp/proj-file"
 check "project folders, not files" "$tmp/proj-a $tmp/proj-b" debug "$tmp/proj"
