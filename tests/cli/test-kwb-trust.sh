@@ -8,14 +8,9 @@
 # they run: a command refused for trust must leave none. The record of
 # trusted projects lives in a private XDG_DATA_HOME.
 kwb=${1:?usage: test-kwb-trust.sh KWB}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tap-lib.sh"
 export XDG_DATA_HOME="$tmp/data"
 store="$XDG_DATA_HOME/kernel-workbench/trusted-projects.ini"
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; [ -f "$tmp/err" ] && sed 's/^/# /' "$tmp/err"; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
 
 p="$tmp/p"
 "$kwb" init "$p" >/dev/null 2>&1
@@ -106,4 +101,4 @@ check "an unreadable record is reported" sh -c "[ $rc -eq 1 ] && grep -q 'truste
 check "--trust warns that it could not record" grep -q 'warning:.*trusted-projects.ini cannot be read' "$tmp/err"
 check "and the record was not written over" cmp -s "$store" "$tmp/store-before"
 
-echo "1..$n"
+tap_done
