@@ -40,7 +40,7 @@ describe_kind (mode_t mode)
     return _("a block device");
   if (S_ISDIR (mode))
     return _("a folder");
-  return _("not a regular file");
+  return _("an unknown kind of file");
 }
 
 static void
