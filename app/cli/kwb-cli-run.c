@@ -15,6 +15,9 @@
  * The signals are watched from a thread of their own so that they are seen
  * even while the main thread runs no main loop; the cancel itself is made on
  * the main context, where the operations' cancel handlers expect to run.
+ * That thread also ends us when the command has not stopped GRACE_SECONDS
+ * after the signal: a call that never returns (a read from a pipe or a
+ * stuck file system) must not make kwb unstoppable.
  *
  * Use:
  *
@@ -80,12 +83,42 @@ record_signal (int        signo,
     glib->sa_handler (signo);
 }
 
+/* In the signal thread, when the command has not ended GRACE_SECONDS after
+ * the signal: something does not see the cancel (a read that never
+ * returns), and a signal must still end us. Longer than the build runner's
+ * and QEMU's own graces, so a cancel that works is never cut short. */
+G_GNUC_NORETURN static void
+stop_now (const char *why)
+{
+  int signo = kwb_cli_get_signal ();
+
+  fprintf (stderr, "kwb: %s\n", why);
+  _exit (128 + signo);
+}
+
+#define GRACE_SECONDS 10
+
+static gboolean
+on_grace_over (gpointer data)
+{
+  stop_now (_("the command did not stop after the signal; stopping it now"));
+}
+
 /* In the signal thread. */
 static gboolean
 on_signal (gpointer data)
 {
+  static gboolean grace_started;
   g_autoptr(GSource) idle = g_idle_source_new ();
 
+  if (!grace_started)
+    {
+      g_autoptr(GSource) grace = g_timeout_source_new_seconds (GRACE_SECONDS);
+
+      g_source_set_callback (grace, on_grace_over, NULL, NULL);
+      g_source_attach (grace, g_main_context_get_thread_default ());
+      grace_started = TRUE;
+    }
   /* Attached rather than invoked: g_main_context_invoke() would run the
    * cancel here when the main thread happens to be between loops. */
   g_source_set_priority (idle, G_PRIORITY_HIGH);
@@ -100,6 +133,7 @@ signal_thread (gpointer data)
   g_autoptr(GMainContext) context = data;
   g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
 
+  g_main_context_push_thread_default (context);
   g_main_loop_run (loop);
   return NULL;
 }

@@ -155,6 +155,21 @@ check "kwb set with SIGTERM at 0–21 ms: exit 0 or 143, the file whole, no temp
   sh -c "[ $rc -eq 0 ] || [ $rc -eq 143 ]"
 check "… and nothing left after the loop" [ -z "$(temps "$P")" ]
 
+# --- a writing command stuck where no cancel reaches still ends --------------
+# Its project file is a named pipe: reading it waits for a writer. Either the
+# pipe is refused at once (exit 1), or the read blocks and the signal must
+# still end kwb after its grace period (exit 143), never leave it hanging.
+mkdir "$T/stuck" && mkfifo "$T/stuck/kernel-workbench.ini"
+"$KWB" set "$T/stuck" qemu.memory 512 >"$T/out" 2>"$T/err" &
+pid=$!
+sleep 0.5
+kill -TERM $pid 2>/dev/null
+bounded_wait $pid
+check "SIGTERM ends a kwb set blocked reading a pipe (exit $rc)" sh -c "[ $rc -eq 143 ] || [ $rc -eq 1 ]"
+if [ $rc -eq 143 ]; then
+  check "… with one line saying why" sh -c "[ \$(wc -l < '$T/err') -eq 1 ] && grep -q 'did not stop after the signal' '$T/err'"
+fi
+
 # --- a command that writes nothing still dies at once on Ctrl+C -------------
 mkfifo "$T/stdin"
 sleep 60 > "$T/stdin" &

@@ -28,7 +28,7 @@ check()  { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
 # naming PATH, what it is and SETTING.
 refused() {
   desc=$1 kind=$2 setting=$3 path=$4; shift 4
-  timeout 20 "$KWB" "$@" </dev/null >"$T/out" 2>"$T/err"; rc=$?
+  timeout -k 5 10 "$KWB" "$@" </dev/null >"$T/out" 2>"$T/err"; rc=$?
   check "$desc: refused with exit 1 (not a hang: exit $rc)" [ $rc -eq 1 ]
   check "… the message names $path, $kind and $setting" \
     grep -qF "$path is $kind, not a regular file, so it cannot be used. Set $setting to a regular file." "$T/err"
