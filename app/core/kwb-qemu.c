@@ -146,7 +146,7 @@ cleanup_runtime_dir (KwbQemu *self)
     g_unlink (self->qmp_path);
   if (self->gdb_path)
     g_unlink (self->gdb_path);
-  g_rmdir (self->runtime_dir);
+  kwb_qemu_remove_socket_dir (self->runtime_dir);
   g_clear_pointer (&self->runtime_dir, g_free);
   g_clear_pointer (&self->qmp_path, g_free);
   g_clear_pointer (&self->gdb_path, g_free);
