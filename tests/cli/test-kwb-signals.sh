@@ -22,12 +22,8 @@ set -m
 KWB=${1:?usage: test-kwb-signals.sh KWB}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-fail=0
-ok()     { n=$((n+1)); echo "ok $n - $1"; }
-not_ok() { n=$((n+1)); echo "not ok $n - $1"; fail=1
-           for f in "$T/out" "$T/err" "$T/gdb.out"; do [ -f "$f" ] && tail -n 15 "$f" | sed 's/^/# /'; done; }
-check()  { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
+TAP_LOGS="$T/out $T/err $T/gdb.out"
+. "$KWB_SOURCE_ROOT/tests/cli/tap-helpers.sh"
 
 signo() { case $1 in INT) echo 2 ;; TERM) echo 15 ;; esac; }
 

@@ -11,12 +11,8 @@ set -u
 KWB=${1:?usage: test-kwb-socket-dirs.sh KWB}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-n=0
-fail=0
-ok()     { n=$((n+1)); echo "ok $n - $1"; }
-not_ok() { n=$((n+1)); echo "not ok $n - $1"; fail=1
-           for f in "$T"/err*; do [ -f "$f" ] && tail -n 10 "$f" | sed 's/^/# /'; done; }
-check()  { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
+TAP_LOGS="$T/err.1 $T/err.2 $T/err.3"
+. "$KWB_SOURCE_ROOT/tests/cli/tap-helpers.sh"
 
 P="$T/p"
 "$KWB" init "$P" >/dev/null 2>&1 || { echo "Bail out! kwb init failed"; exit 1; }

@@ -17,12 +17,8 @@ T=$(mktemp -d)
 mounted=
 cleanup() { [ -n "$mounted" ] && umount "$mounted" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-n=0
-fail=0
-ok()     { n=$((n+1)); echo "ok $n - $1"; }
-not_ok() { n=$((n+1)); echo "not ok $n - $1"; fail=1
-           for f in "$T/out" "$T/err"; do [ -f "$f" ] && tail -n 10 "$f" | sed 's/^/# /'; done; }
-check()  { desc=$1; shift; if "$@"; then ok "$desc"; else not_ok "$desc"; fi; }
+TAP_LOGS="$T/out $T/err"
+. "$KWB_SOURCE_ROOT/tests/cli/tap-helpers.sh"
 
 # refused DESC KIND SETTING PATH KWB-ARGS…: exit 1 at once, one message
 # naming PATH, what it is and SETTING.
