@@ -110,6 +110,12 @@ kwb_path_open_regular_file (const char  *path,
     {
       int errsv = errno;
 
+      /* A socket cannot be opened at all (ENXIO): say what it is. */
+      if (g_stat (path, &st) == 0 && !S_ISREG (st.st_mode))
+        {
+          set_not_regular_error (error, path, st.st_mode, setting);
+          return -1;
+        }
       g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errsv), g_strerror (errsv));
       return -1;
     }
