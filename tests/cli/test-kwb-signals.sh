@@ -20,10 +20,8 @@ set -u
 # with SIGINT ignored, which the read-only kwb mi parse would keep.
 set -m
 KWB=${1:?usage: test-kwb-signals.sh KWB}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-TAP_LOGS="$T/out $T/err $T/gdb.out"
-. "$KWB_SOURCE_ROOT/tests/cli/tap-helpers.sh"
+. "$(dirname "$0")/tap-lib.sh"
+T=$tmp
 
 signo() { case $1 in INT) echo 2 ;; TERM) echo 15 ;; esac; }
 
@@ -178,5 +176,4 @@ bounded_wait $pid
 kill $writer 2>/dev/null
 check "SIGINT ends kwb mi parse while it waits on its input (exit $rc)" [ $rc -eq 130 ]
 
-echo "1..$n"
-exit $fail
+tap_done

@@ -9,10 +9,8 @@
 # a SIGTERM must remove the folder on the way out.
 set -u
 KWB=${1:?usage: test-kwb-socket-dirs.sh KWB}
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-TAP_LOGS="$T/err.1 $T/err.2 $T/err.3"
-. "$KWB_SOURCE_ROOT/tests/cli/tap-helpers.sh"
+. "$(dirname "$0")/tap-lib.sh"
+T=$tmp
 
 P="$T/p"
 "$KWB" init "$P" >/dev/null 2>&1 || { echo "Bail out! kwb init failed"; exit 1; }
@@ -28,7 +26,7 @@ mkdir -m 700 "$XDG_RUNTIME_DIR"
 # Starts kwb boot; sets $pid and $dir (the socket folder it made).
 start_boot() {
   before=$(ls "$XDG_RUNTIME_DIR")
-  "$KWB" boot "$P" </dev/null >/dev/null 2>"$T/err.$1" &
+  "$KWB" boot "$P" </dev/null >/dev/null 2>"$T/err" &
   pid=$!
   dir=
   i=0
@@ -62,5 +60,4 @@ while kill -0 $live_pid 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)
 wait $live_pid 2>/dev/null
 check "SIGTERM: kwb boot removes its own folder on the way out" [ ! -e "$live_dir" ]
 
-echo "1..$n"
-exit $fail
+tap_done

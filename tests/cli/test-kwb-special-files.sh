@@ -13,12 +13,10 @@
 # mount (which no path comparison sees) leads there.
 set -u
 KWB=${1:?usage: test-kwb-special-files.sh KWB}
-T=$(mktemp -d)
+. "$(dirname "$0")/tap-lib.sh"
+T=$tmp
 mounted=
-cleanup() { [ -n "$mounted" ] && umount "$mounted" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT
-TAP_LOGS="$T/out $T/err"
-. "$KWB_SOURCE_ROOT/tests/cli/tap-helpers.sh"
+at_exit() { [ -z "$mounted" ] || umount "$mounted" 2>/dev/null; }
 
 # refused DESC KIND SETTING PATH KWB-ARGS…: exit 1 at once, one message
 # naming PATH, what it is and SETTING.
@@ -120,5 +118,4 @@ else
   ok "# SKIP bind mounts are not permitted here"
 fi
 
-echo "1..$n"
-exit $fail
+tap_done
