@@ -9,8 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
-#include "kwb-cli-run.h"
 #include "kwb-core.h"
+#include "kwb-cli-run.h"
 
 int
 kwb_cmd_initramfs (int    argc,
