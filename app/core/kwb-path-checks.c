@@ -27,20 +27,21 @@
 
 #include "kwb-path-checks.h"
 
+/* With a context: the words stand in a sentence of their own here. */
 static const char *
 describe_kind (mode_t mode)
 {
   if (S_ISFIFO (mode))
-    return _("a named pipe (FIFO)");
+    return C_("file kind", "a named pipe (FIFO)");
   if (S_ISSOCK (mode))
-    return _("a socket");
+    return C_("file kind", "a socket");
   if (S_ISCHR (mode))
-    return _("a character device");
+    return C_("file kind", "a character device");
   if (S_ISBLK (mode))
-    return _("a block device");
+    return C_("file kind", "a block device");
   if (S_ISDIR (mode))
-    return _("a folder");
-  return _("an unknown kind of file");
+    return C_("file kind", "a folder");
+  return C_("file kind", "an unknown kind of file");
 }
 
 static void
