@@ -20,6 +20,8 @@
 #include "kwb-core.h"
 
 static char *dir;
+/* Everything the tests make in it. */
+static const char * const made[] = { "fifo", "link-to-fifo", "sock", "file", "fifo2" };
 
 static char *
 path_in_dir (const char *name)
@@ -120,11 +122,12 @@ main (int    argc,
   g_test_add_func ("/path-checks/kinds", test_kinds);
   g_test_add_func ("/path-checks/readers", test_readers);
   status = g_test_run ();
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  for (guint i = 0; i < G_N_ELEMENTS (made); i++)
+    {
+      g_autofree char *path = path_in_dir (made[i]);
 
-    if (system (cmd) != 0)
-      g_printerr ("could not remove %s\n", dir);
-  }
+      g_unlink (path);
+    }
+  g_rmdir (dir);
   return status;
 }
