@@ -168,6 +168,11 @@ kwb_cli_catch_signals (void)
           sigaction (signals[i], &action, NULL);
         }
     }
+  /* GLib makes the C locale of its number parsing on first use, under the
+   * lock that every g_once section shares. Waiting for that lock while our
+   * thread holds it can set errno inside g_ascii_string_to_signed(), which
+   * then reads errno and calls "1" not a number: make it before the thread. */
+  g_ascii_strtoll ("0", NULL, 10);
   g_thread_unref (g_thread_new ("kwb-signals", signal_thread, context));
 }
 

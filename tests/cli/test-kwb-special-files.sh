@@ -28,6 +28,11 @@ refused() {
     grep -qF "$path is $kind, not a regular file, so it cannot be used. Set $setting to a regular file." "$T/err"
 }
 
+# kwb set, which must work: its own error is shown when it does not.
+set_key() {
+  "$KWB" set "$@" >/dev/null 2>"$T/set.err" || notok "kwb set $*: $(cat "$T/set.err")"
+}
+
 P="$T/p"
 "$KWB" init "$P" >/dev/null 2>&1 || { echo "Bail out! kwb init failed"; exit 1; }
 mkfifo "$T/fifo"
@@ -35,14 +40,14 @@ ln -s "$T/fifo" "$T/link-to-fifo"
 python3 -c "import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])" "$T/sock"
 
 # --- the BusyBox binary -----------------------------------------------------
-"$KWB" set "$P" busybox.binary "$T/fifo" >/dev/null
+set_key "$P" busybox.binary "$T/fifo"
 refused "busybox.binary a FIFO, kwb busybox --check" "a named pipe (FIFO)" busybox.binary "$T/fifo" busybox --check "$P"
 refused "busybox.binary a FIFO, kwb initramfs" "a named pipe (FIFO)" busybox.binary "$T/fifo" initramfs "$P"
-"$KWB" set "$P" busybox.binary "$T/link-to-fifo" >/dev/null
+set_key "$P" busybox.binary "$T/link-to-fifo"
 refused "busybox.binary a symlink to a FIFO" "a named pipe (FIFO)" busybox.binary "$T/link-to-fifo" busybox --check "$P"
-"$KWB" set "$P" busybox.binary "$T/sock" >/dev/null
+set_key "$P" busybox.binary "$T/sock"
 refused "busybox.binary a socket" "a socket" busybox.binary "$T/sock" busybox --check "$P"
-"$KWB" set "$P" busybox.binary /bin/busybox >/dev/null
+set_key "$P" busybox.binary /bin/busybox
 refused "kwb initramfs --busybox a character device" "a character device" --busybox /dev/null \
   initramfs --busybox /dev/null "$P"
 check "… and no archive was written" [ ! -e "$P/build/initramfs.cpio.gz" ]
@@ -51,23 +56,23 @@ check "… and no archive was written" [ ! -e "$P/build/initramfs.cpio.gz" ]
 printf 'not a kernel' > "$T/bzImage"
 printf 'not a vmlinux' > "$T/vmlinux"
 printf 'not an initramfs' > "$T/initramfs.cpio.gz"
-"$KWB" set "$P" kernel.profile prebuilt >/dev/null
-"$KWB" set "$P" kernel.image "$T/fifo" >/dev/null
-"$KWB" set "$P" kernel.vmlinux "$T/vmlinux" >/dev/null
-"$KWB" set "$P" initramfs.output "$T/initramfs.cpio.gz" >/dev/null
+set_key "$P" kernel.profile prebuilt
+set_key "$P" kernel.image "$T/fifo"
+set_key "$P" kernel.vmlinux "$T/vmlinux"
+set_key "$P" initramfs.output "$T/initramfs.cpio.gz"
 refused "kernel.image a FIFO, kwb boot" "a named pipe (FIFO)" kernel.image "$T/fifo" boot "$P"
 refused "kernel.image a FIFO, kwb debug" "a named pipe (FIFO)" kernel.image "$T/fifo" debug "$P"
-"$KWB" set "$P" kernel.image /dev/zero >/dev/null
+set_key "$P" kernel.image /dev/zero
 refused "kernel.image a character device, kwb boot" "a character device" kernel.image /dev/zero boot "$P"
-"$KWB" set "$P" kernel.image "$T/bzImage" >/dev/null
-"$KWB" set "$P" kernel.vmlinux "$T/fifo" >/dev/null
+set_key "$P" kernel.image "$T/bzImage"
+set_key "$P" kernel.vmlinux "$T/fifo"
 refused "kernel.vmlinux a FIFO, kwb debug" "a named pipe (FIFO)" kernel.vmlinux "$T/fifo" debug "$P"
-"$KWB" set "$P" kernel.vmlinux "$T/vmlinux" >/dev/null
-"$KWB" set "$P" initramfs.output "$T/fifo" >/dev/null
+set_key "$P" kernel.vmlinux "$T/vmlinux"
+set_key "$P" initramfs.output "$T/fifo"
 refused "initramfs.output a FIFO, kwb boot" "a named pipe (FIFO)" initramfs.output "$T/fifo" boot "$P"
 # The build profile: the files are under the build folder, which is the setting.
-"$KWB" set "$P" kernel.profile fast >/dev/null && "$KWB" set "$P" initramfs.output "$T/initramfs.cpio.gz" >/dev/null
-"$KWB" set "$P" kernel.build-dir "$T/kb" >/dev/null
+set_key "$P" kernel.profile fast && set_key "$P" initramfs.output "$T/initramfs.cpio.gz"
+set_key "$P" kernel.build-dir "$T/kb"
 mkdir -p "$T/kb/arch/x86/boot" && mkfifo "$T/kb/arch/x86/boot/bzImage"
 refused "a FIFO as the built bzImage, kwb boot" "a named pipe (FIFO)" kernel.build-dir \
   "$T/kb/arch/x86/boot/bzImage" boot "$P"
@@ -79,14 +84,14 @@ M="$T/m"
 mkdir -p "$M/build/kernel/scripts/mod" && printf '#!/bin/sh\n' > "$M/build/kernel/scripts/mod/modpost" &&
   chmod +x "$M/build/kernel/scripts/mod/modpost"
 echo 'obj-m += hello.o' > "$M/Kbuild"
-"$KWB" set "$M" modules.projects . >/dev/null
+set_key "$M" modules.projects .
 timeout 60 "$KWB" module build "$M" >"$T/out" 2>"$T/err"; rc=$?
 check "modules.projects=. is refused (exit $rc)" [ $rc -eq 1 ]
 check "… naming the project, the build folder and modules.projects" \
   grep -q "The module project $M contains the build folder $M/build/kernel (\[kernel\] build-dir).*Set \[modules\] projects" "$T/err"
 check "… before anything is copied" [ ! -e "$M/build/modules" ]
 # The copy outside the project: the kernel's build would still be copied.
-"$KWB" set "$M" modules.build-dir "$T/elsewhere" >/dev/null
+set_key "$M" modules.build-dir "$T/elsewhere"
 timeout 60 "$KWB" module build "$M" >"$T/out" 2>"$T/err"; rc=$?
 check "modules.projects=. with [modules] build-dir outside it is refused too (exit $rc)" [ $rc -eq 1 ]
 check "… naming [kernel] build-dir" grep -q "contains the build folder $M/build/kernel (\[kernel\] build-dir)" "$T/err"
@@ -95,8 +100,8 @@ check "… before anything is copied" [ ! -e "$T/elsewhere" ]
 # A parent of the build folder, reached through a symlink.
 mkdir -p "$T/outer/src" && echo 'obj-m += hello.o' > "$T/outer/src/Kbuild"
 ln -s "$T/outer" "$T/outer-link"
-"$KWB" set "$M" modules.projects "$T/outer-link" >/dev/null
-"$KWB" set "$M" modules.build-dir "$T/outer/src/../mods" >/dev/null
+set_key "$M" modules.projects "$T/outer-link"
+set_key "$M" modules.build-dir "$T/outer/src/../mods"
 timeout 60 "$KWB" module build "$M" >"$T/out" 2>"$T/err"; rc=$?
 check "a module project holding [modules] build-dir through a symlink is refused (exit $rc)" [ $rc -eq 1 ]
 check "… naming [modules] build-dir" grep -q "contains the build folder .*(\[modules\] build-dir)" "$T/err"
@@ -106,8 +111,8 @@ check "… before anything is copied" [ ! -e "$T/outer/mods" ]
 mkdir -p "$T/bind/src/sub" "$T/bind/mods" && echo 'obj-m += hello.o' > "$T/bind/src/Kbuild"
 if mount --bind "$T/bind/mods" "$T/bind/src/sub" 2>/dev/null; then
   mounted="$T/bind/src/sub"
-  "$KWB" set "$M" modules.projects "$T/bind/src" >/dev/null
-  "$KWB" set "$M" modules.build-dir "$T/bind/mods" >/dev/null
+  set_key "$M" modules.projects "$T/bind/src"
+  set_key "$M" modules.build-dir "$T/bind/mods"
   timeout 60 "$KWB" module build "$M" >"$T/out" 2>"$T/err"; rc=$?
   check "a bind mount leading to the copy: the copy is made (Kbuild copied)" test -f "$T/bind/mods/src/Kbuild"
   check "… and never entered: no copy of the copy" [ ! -e "$T/bind/mods/src/sub/src" ]
