@@ -12,15 +12,18 @@ typedef struct {
   GMainLoop    *loop;
   GCancellable *cancellable;
   GAsyncResult *result;
-  guint         sigint;
-  guint         sigterm;
 } KwbCliRun;
 
-void kwb_cli_run_start (KwbCliRun    *run);
-void kwb_cli_run_done  (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      run);
-void kwb_cli_run_wait  (KwbCliRun    *run);
-void kwb_cli_run_clear (KwbCliRun    *run);
+void          kwb_cli_run_start          (KwbCliRun    *run);
+void          kwb_cli_run_done           (GObject      *source,
+                                          GAsyncResult *result,
+                                          gpointer      run);
+void          kwb_cli_run_wait           (KwbCliRun    *run);
+void          kwb_cli_run_clear          (KwbCliRun    *run);
+
+void          kwb_cli_catch_signals      (void);
+int           kwb_cli_get_signal         (void);
+GCancellable *kwb_cli_get_cancellable    (void);
+int           kwb_cli_exit_status        (int           status);
 
 G_END_DECLS

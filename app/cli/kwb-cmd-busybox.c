@@ -126,14 +126,7 @@ kwb_cmd_busybox (int    argc,
   if (run.terminal)
     printf ("\n");
   if (binary == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          fprintf (stderr, _("kwb: BusyBox build cancelled\n"));
-          return KWB_EXIT_FAILED;
-        }
-      return kwb_cli_fail (error);
-    }
+    return kwb_cli_fail (error);
 
   printf (_("BusyBox built: %s\n"), binary);
   {

@@ -11,22 +11,7 @@
 #include "kwb-cli.h"
 #include "kwb-cli-trust.h"
 #include "kwb-core.h"
-
-typedef struct {
-  GMainLoop    *loop;
-  GAsyncResult *result;
-} Run;
-
-static void
-got_result (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Run *run = user_data;
-
-  run->result = g_object_ref (result);
-  g_main_loop_quit (run->loop);
-}
+#include "kwb-cli-run.h"
 
 int
 kwb_cmd_initramfs (int    argc,
@@ -52,8 +37,7 @@ kwb_cmd_initramfs (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(KwbProject) project = NULL;
   g_autoptr(KwbInitramfs) initramfs = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  Run run = { 0 };
+  KwbCliRun run = { 0 };
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -80,18 +64,18 @@ kwb_cmd_initramfs (int    argc,
   if (busybox != NULL)
     kwb_initramfs_set_busybox (initramfs, busybox);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  run.loop = loop;
-
+  /* The archive is written under a temporary name and renamed when whole: a
+   * signal cancels the write, which then deletes that file. */
+  kwb_cli_run_start (&run);
   if (list)
     {
       g_autoptr(KwbCpio) cpio = NULL;
       g_autofree char *listing = NULL;
 
-      kwb_initramfs_prepare_async (initramfs, NULL, got_result, &run);
-      g_main_loop_run (loop);
+      kwb_initramfs_prepare_async (initramfs, run.cancellable, kwb_cli_run_done, &run);
+      kwb_cli_run_wait (&run);
       cpio = kwb_initramfs_prepare_finish (initramfs, run.result, &error);
-      g_clear_object (&run.result);
+      kwb_cli_run_clear (&run);
       if (cpio == NULL)
         return kwb_cli_fail (error);
       listing = kwb_cpio_dup_listing (cpio);
@@ -102,10 +86,10 @@ kwb_cmd_initramfs (int    argc,
     {
       g_autofree char *written = NULL;
 
-      kwb_initramfs_build_async (initramfs, NULL, got_result, &run);
-      g_main_loop_run (loop);
+      kwb_initramfs_build_async (initramfs, run.cancellable, kwb_cli_run_done, &run);
+      kwb_cli_run_wait (&run);
       written = kwb_initramfs_build_finish (initramfs, run.result, &error);
-      g_clear_object (&run.result);
+      kwb_cli_run_clear (&run);
       if (written == NULL)
         return kwb_cli_fail (error);
       printf (_("Initramfs written: %s\n"), written);

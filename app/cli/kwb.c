@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-run.h"
 #include "kwb-i18n.h"
 
 static const KwbCommand commands[] = {
@@ -26,6 +27,10 @@ static const KwbCommand commands[] = {
   { "mi",      kwb_cmd_mi,      "parse",            N_("Parse GDB/MI output on stdin into JSON lines") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
 };
+
+/* Killed by a signal as any program: they write nothing, and a Ctrl+C must
+ * stop `kwb mi parse` even while it waits on its input. */
+static const char * const read_only_commands[] = { "show", "mi", "version", NULL };
 
 static void
 print_usage (FILE *stream)
@@ -84,6 +89,9 @@ kwb_cli_usage_error (GOptionContext *context,
 int
 kwb_cli_fail (GError *error)
 {
+  /* Cancelled by a signal: kwb_cli_exit_status() says so in one line. */
+  if (kwb_cli_get_signal () != 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return KWB_EXIT_FAILED;
   fprintf (stderr, "kwb: %s\n", error->message);
   return KWB_EXIT_FAILED;
 }
@@ -125,7 +133,13 @@ main (int    argc,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (commands[i].name, name))
-      return commands[i].func (argc - 1, argv + 1);
+      {
+        /* A command that writes must never die half-way through a write:
+         * signals cancel it instead, and it ends with 128 + the signal. */
+        if (!g_strv_contains (read_only_commands, name))
+          kwb_cli_catch_signals ();
+        return kwb_cli_exit_status (commands[i].func (argc - 1, argv + 1));
+      }
 
   if (name[0] == '-')
     fprintf (stderr, _("kwb: unknown option “%s”\n\n"), name);

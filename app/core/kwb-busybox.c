@@ -32,6 +32,7 @@
 #include "kwb-build-runner.h"
 #include "kwb-busybox.h"
 #include "kwb-elf.h"
+#include "kwb-path-checks.h"
 #include "kwb-spawn.h"
 
 /* Files a defconfig + static build of BusyBox 1.35 compiles (566 counted); only for the
@@ -95,8 +96,15 @@ kwb_busybox_check_binary (const char  *path,
 
   g_return_val_if_fail (path != NULL, FALSE);
 
+  if (!kwb_path_check_regular_file (path, "busybox.binary", error))
+    return FALSE;
   if ((elf = kwb_elf_open (path, &local_error)) == NULL)
     {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       if (local_error->domain == G_FILE_ERROR)
         g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_FOUND,
                      _("BusyBox binary %s: %s. Install busybox-static (sudo apt-get install "

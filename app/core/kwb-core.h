@@ -40,6 +40,7 @@
 #include "kwb-module-reader.h"
 #include "kwb-modules.h"
 #include "kwb-module-build.h"
+#include "kwb-path-checks.h"
 #include "kwb-setup.h"
 #include "kwb-spawn.h"
 #include "kwb-variable.h"

@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-elf.h"
+#include "kwb-path-checks.h"
 
 struct _KwbElf
 {
@@ -52,13 +53,9 @@ kwb_elf_open (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   ensure_libelf ();
-  if ((fd = g_open (path, O_RDONLY | O_CLOEXEC, 0)) < 0)
-    {
-      int errsv = errno;
-
-      g_set_error_literal (error, G_FILE_ERROR, g_file_error_from_errno (errsv), g_strerror (errsv));
-      return NULL;
-    }
+  /* Never waits on a pipe given where an ELF file should be. */
+  if ((fd = kwb_path_open_regular_file (path, NULL, error)) < 0)
+    return NULL;
   self = g_new0 (KwbElf, 1);
   self->path = g_strdup (path);
   self->fd = fd;

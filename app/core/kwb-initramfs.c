@@ -23,6 +23,7 @@
 #include "kwb-busybox.h"
 #include "kwb-initramfs.h"
 #include "kwb-module-build.h"
+#include "kwb-path-checks.h"
 
 struct _KwbInitramfs
 {
@@ -426,6 +427,8 @@ add_modules (KwbInitramfs  *self,
       g_autofree char *name = g_path_get_basename (host);
       g_autofree char *guest = g_build_filename ("/lib/modules", release, name, NULL);
 
+      if (!kwb_path_check_regular_file (host, "initramfs.modules", error))
+        return FALSE;
       if (!g_file_test (host, G_FILE_TEST_IS_REGULAR))
         {
           g_set_error (error, KWB_INITRAMFS_ERROR, KWB_INITRAMFS_ERROR_FILE_MISSING,
@@ -449,10 +452,14 @@ add_etc_file (KwbInitramfs  *self,
               GError       **error)
 {
   g_autofree char *path = kwb_project_dup_path (self->project, "initramfs", key);
+  g_autofree char *setting = NULL;
 
   if (path == NULL)
     return kwb_cpio_add_file_from_data (cpio, guest, mode, builtin, error);
 
+  setting = g_strconcat ("initramfs.", key, NULL);
+  if (!kwb_path_check_regular_file (path, setting, error))
+    return FALSE;
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, KWB_INITRAMFS_ERROR, KWB_INITRAMFS_ERROR_FILE_MISSING,
@@ -591,7 +598,15 @@ kwb_initramfs_prepare_async (KwbInitramfs        *self,
   g_task_set_task_data (task, pd, prepare_data_free);
 
   if (self->busybox != NULL)
-    pd->busybox = g_strdup (self->busybox);
+    {
+      /* Chosen on the command line: name that, not the project's key. */
+      if (!kwb_path_check_regular_file (self->busybox, "--busybox", &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      pd->busybox = g_strdup (self->busybox);
+    }
   else
     {
       g_autoptr(KwbBusybox) bb = kwb_busybox_new (self->project);

@@ -205,11 +205,15 @@ is_build_product (const char *name)
 }
 
 /* Mirrors SRC into DST: changed files rewritten with SRC's mtime (make sees
- * the edit), unchanged ones left alone (make sees nothing to do). */
+ * the edit), unchanged ones left alone (make sees nothing to do). ROOT is
+ * the copy's top folder: a folder of SRC that is ROOT itself (reached
+ * through a bind mount, which no path comparison sees) is never entered, or
+ * the copy would copy itself forever. */
 static gboolean
-sync_tree (const char  *src,
-           const char  *dst,
-           GError     **error)
+sync_tree (const char      *src,
+           const char      *dst,
+           const GStatBuf  *root,
+           GError         **error)
 {
   g_autoptr(GDir) d = NULL;
   const char *entry;
@@ -235,7 +239,9 @@ sync_tree (const char  *src,
         continue;
       if (S_ISDIR (sst.st_mode))
         {
-          if (!sync_tree (from, to, error))
+          if (sst.st_dev == root->st_dev && sst.st_ino == root->st_ino)
+            continue;
+          if (!sync_tree (from, to, root, error))
             return FALSE;
           continue;
         }
@@ -266,6 +272,61 @@ sync_tree (const char  *src,
         times[1] = sst.st_mtim;
         utimensat (AT_FDCWD, to, times, 0);
       }
+    }
+  return TRUE;
+}
+
+static gboolean
+sync_tree_into (const char  *src,
+                const char  *dst,
+                GError     **error)
+{
+  GStatBuf root;
+
+  if (g_mkdir_with_parents (dst, 0755) != 0 || g_stat (dst, &root) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_COPY,
+                   _("Cannot create the module build folder %s: %s. Check [modules] build-dir."),
+                   dst, g_strerror (saved));
+      return FALSE;
+    }
+  return sync_tree (src, dst, &root, error);
+}
+
+/* The project's build folders, each with the key that sets it. */
+static const struct {
+  const char *group;
+  const char *key;
+} build_folders[] = {
+  { "kernel", "build-dir" },
+  { "busybox", "build-dir" },
+  { "modules", "build-dir" },
+};
+
+/* A module project is copied whole before it is built: one that holds a
+ * build folder (modules.projects=. holds them all) would be copied with the
+ * kernel's build in it, and into its own copy. Refused before anything is
+ * copied. Compared as real paths, so a symlink on either side counts. */
+static gboolean
+check_holds_no_build (KwbProject  *project,
+                      const char  *source,
+                      GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (build_folders); i++)
+    {
+      g_autofree char *build = kwb_project_dup_path (project, build_folders[i].group, build_folders[i].key);
+
+      if (build == NULL || kwb_build_runner_check_out_of_tree (source, build, "", NULL))
+        continue;
+      g_set_error (error, KWB_MODULE_BUILD_ERROR, KWB_MODULE_BUILD_ERROR_HOLDS_BUILD,
+                   _("The module project %s contains the build folder %s ([%s] build-dir), and "
+                     "building a module copies its whole folder: the build would be copied with it. "
+                     "Set [modules] projects to the module’s own folder (e.g. modules/NAME), or "
+                     "move the build folder out of it."),
+                   source, build, build_folders[i].group);
+      return FALSE;
     }
   return TRUE;
 }
@@ -387,7 +448,7 @@ build_next (KwbModuleBuild *self)
    * the kernel tree would write into it. */
   if (!kwb_build_runner_check_out_of_tree (source, self->current_build, "[modules] build-dir", &error) ||
       !kwb_build_runner_check_out_of_tree (self->kernel_source, self->current_build, "[modules] build-dir", &error) ||
-      !sync_tree (source, self->current_build, &error))
+      !sync_tree_into (source, self->current_build, &error))
     {
       finish_error (self, g_steal_pointer (&error));
       return;
@@ -469,6 +530,16 @@ kwb_module_build_build_async (KwbModuleBuild      *self,
     }
   g_strfreev (self->sources);
   self->sources = g_strv_builder_end (b);
+  for (guint i = 0; self->sources[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!check_holds_no_build (self->project, self->sources[i], &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
   self->next = 0;
   g_ptr_array_set_size (self->modules, 0);
   g_clear_pointer (&self->problem, kwb_build_problem_free);

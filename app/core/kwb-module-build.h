@@ -22,6 +22,7 @@ typedef enum {
   KWB_MODULE_BUILD_ERROR_NO_MODULES,  /* make succeeded but wrote no .ko */
   KWB_MODULE_BUILD_ERROR_EXISTS,      /* kwb module new: the folder exists */
   KWB_MODULE_BUILD_ERROR_INVALID,     /* kwb module new: not a C identifier */
+  KWB_MODULE_BUILD_ERROR_HOLDS_BUILD, /* a [modules] projects folder contains a build folder */
 } KwbModuleBuildError;
 
 #define KWB_TYPE_MODULE_BUILD (kwb_module_build_get_type ())

@@ -41,6 +41,7 @@
 #include "kwb-console-window.h"
 #include "kwb-kvm-probe.h"
 #include "kwb-qemu.h"
+#include "kwb-path-checks.h"
 #include "kwb-qemu-private.h"
 #include "kwb-qmp.h"
 #include "kwb-spawn.h"
@@ -146,7 +147,7 @@ cleanup_runtime_dir (KwbQemu *self)
     g_unlink (self->qmp_path);
   if (self->gdb_path)
     g_unlink (self->gdb_path);
-  g_rmdir (self->runtime_dir);
+  kwb_qemu_remove_socket_dir (self->runtime_dir);
   g_clear_pointer (&self->runtime_dir, g_free);
   g_clear_pointer (&self->qmp_path, g_free);
   g_clear_pointer (&self->gdb_path, g_free);
@@ -922,6 +923,13 @@ kwb_qemu_start_async (KwbQemu             *self,
   if ((found = kwb_spawn_find_program (self->binary, "qemu-system-x86", &error)) == NULL)
     {
       g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_INSTALLED, "%s", error->message);
+      return;
+    }
+  /* QEMU would wait forever reading a pipe given as either file. */
+  if ((self->kernel != NULL && !kwb_path_check_regular_file (self->kernel, NULL, &error)) ||
+      (self->initrd != NULL && !kwb_path_check_regular_file (self->initrd, NULL, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   if (self->kernel == NULL || !g_file_test (self->kernel, G_FILE_TEST_IS_REGULAR))

@@ -19,6 +19,7 @@
 
 #include "kwb-kernel-build.h"
 #include "kwb-build-manifest.h"
+#include "kwb-path-checks.h"
 #include "kwb-session-config.h"
 
 struct _KwbSessionConfig
@@ -135,6 +136,14 @@ resolve_source_dir (KwbProject *project,
   return NULL;
 }
 
+static gboolean
+check_file_setting (const char  *path,
+                    const char  *setting,
+                    GError     **error)
+{
+  return path == NULL || kwb_path_check_regular_file (path, setting, error);
+}
+
 KwbSessionConfig *
 kwb_session_config_new_for_project (KwbProject  *project,
                                     GError     **error)
@@ -167,6 +176,11 @@ kwb_session_config_new_for_project (KwbProject  *project,
     }
   self->source_dir = resolve_source_dir (project, self->build_dir);
 
+  /* QEMU would wait forever on a pipe given as the kernel or the initramfs,
+   * GDB on one given as the vmlinux. */
+  if (!check_file_setting (self->kernel, self->build_dir ? "kernel.build-dir" : "kernel.image", error) ||
+      !check_file_setting (self->vmlinux, self->build_dir ? "kernel.build-dir" : "kernel.vmlinux", error))
+    return NULL;
   if (self->kernel == NULL || !g_file_test (self->kernel, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_NO_KERNEL,
@@ -188,6 +202,8 @@ kwb_session_config_new_for_project (KwbProject  *project,
   if (g_strcmp0 (initramfs_mode, "builtin") != 0)
     {
       self->initrd = kwb_project_dup_path (project, "initramfs", "output");
+      if (!check_file_setting (self->initrd, "initramfs.output", error))
+        return NULL;
       if (self->initrd == NULL || !g_file_test (self->initrd, G_FILE_TEST_IS_REGULAR))
         {
           g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_NO_INITRAMFS,

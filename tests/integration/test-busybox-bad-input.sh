@@ -127,7 +127,7 @@ pgrep -f kwb-fake-busybox-hang >/dev/null && ok "hanging build is running" || no
 kill -INT $kwb_pid
 wait $kwb_pid
 status=$?
-[ $status = 1 ] && grep -q cancelled "$T/cancel.err" && ok "SIGINT cancels the build" || not_ok "SIGINT cancels the build (exit $status)"
+[ $status = 130 ] && grep -q "cancelled by SIGINT" "$T/cancel.err" && ok "SIGINT cancels the build (exit 130)" || not_ok "SIGINT cancels the build (exit $status)"
 sleep 0.3
 if pgrep -f kwb-fake-busybox-hang >/dev/null; then
   not_ok "no make or child left after cancel"

@@ -1,0 +1,18 @@
+/* kwb-path-checks.h — refuse a pipe, socket or device where a file is read
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+gboolean  kwb_path_check_regular_file  (const char  *path,
+                                        const char  *setting,
+                                        GError     **error);
+int       kwb_path_open_regular_file   (const char  *path,
+                                        const char  *setting,
+                                        GError     **error);
+
+G_END_DECLS
