@@ -41,6 +41,7 @@
 #include "kwb-modules.h"
 #include "kwb-module-build.h"
 #include "kwb-path-checks.h"
+#include "kwb-atomic-file.h"
 #include "kwb-setup.h"
 #include "kwb-spawn.h"
 #include "kwb-variable.h"

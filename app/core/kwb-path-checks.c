@@ -27,9 +27,15 @@
 
 #include "kwb-path-checks.h"
 
-/* With a context: the words stand in a sentence of their own here. */
-static const char *
-describe_kind (mode_t mode)
+/**
+ * kwb_path_describe_kind:
+ * @mode: st_mode of a file that is not a regular one
+ *
+ * Returns: what it is, for a sentence ("a named pipe (FIFO)"). With a
+ * context: the words stand in a sentence of their own in translations.
+ */
+const char *
+kwb_path_describe_kind (mode_t mode)
 {
   if (S_ISFIFO (mode))
     return C_("file kind", "a named pipe (FIFO)");
@@ -53,11 +59,11 @@ set_not_regular_error (GError     **error,
   if (setting != NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
                  _("%s is %s, not a regular file, so it cannot be used. Set %s to a regular file."),
-                 path, describe_kind (mode), setting);
+                 path, kwb_path_describe_kind (mode), setting);
   else
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
                  _("%s is %s, not a regular file, so it cannot be used."),
-                 path, describe_kind (mode));
+                 path, kwb_path_describe_kind (mode));
 }
 
 /**

@@ -24,6 +24,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "kwb-atomic-file.h"
+#include "kwb-path-checks.h"
 #include "kwb-project.h"
 #include "kwb-project-trust-private.h"
 
@@ -576,25 +578,6 @@ kwb_project_new (const char *directory)
   return g_object_new (KWB_TYPE_PROJECT, "directory", directory, NULL);
 }
 
-/* What a non-regular file is, for messages. */
-static const char *
-describe_file_type (mode_t mode)
-{
-  if (S_ISFIFO (mode))
-    return _("a FIFO (named pipe)");
-  if (S_ISSOCK (mode))
-    return _("a socket");
-  if (S_ISCHR (mode))
-    return _("a character device");
-  if (S_ISBLK (mode))
-    return _("a block device");
-  if (S_ISDIR (mode))
-    return _("a folder");
-  if (S_ISREG (mode))
-    return _("a file");
-  return _("a special file");
-}
-
 /* Reads the project file, refusing anything but a regular file before it is
  * opened: opening a FIFO blocks until a writer comes, which may be never. The
  * type is checked again on the open descriptor, in case the name was swapped
@@ -616,7 +599,7 @@ read_project_file (const char  *directory,
     {
       g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
                    _("%s is %s, not a project folder. Give the folder that holds %s."),
-                   directory, describe_file_type (st.st_mode), KWB_PROJECT_FILE_NAME);
+                   directory, kwb_path_describe_kind (st.st_mode), KWB_PROJECT_FILE_NAME);
       return FALSE;
     }
 
@@ -680,7 +663,7 @@ not_regular:
   g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
                _("%s is %s, not a project file; it was not opened. "
                  "A project file must be a regular file (kwb init writes one)."),
-               path, describe_file_type (st.st_mode));
+               path, kwb_path_describe_kind (st.st_mode));
   return FALSE;
 }
 
@@ -809,125 +792,12 @@ kwb_project_load (const char  *directory,
   return g_steal_pointer (&self);
 }
 
-/* The file a save replaces: the project file, or what its symlinks lead to,
- * so a link the user made (say, into a dotfiles repository) stays a link. */
-static char *
-resolve_save_target (const char  *path,
-                     GError     **error)
-{
-  g_autofree char *current = g_strdup (path);
-
-  for (guint hops = 0; hops < 40; hops++)
-    {
-      g_autofree char *target = NULL;
-      g_autofree char *dir = NULL;
-      GStatBuf st;
-
-      if (g_lstat (current, &st) != 0 || !S_ISLNK (st.st_mode))
-        return g_steal_pointer (&current);
-      target = g_file_read_link (current, error);
-      if (target == NULL)
-        return NULL;
-      if (g_path_is_absolute (target))
-        {
-          g_free (current);
-          current = g_steal_pointer (&target);
-        }
-      else
-        {
-          dir = g_path_get_dirname (current);
-          g_free (current);
-          current = g_build_filename (dir, target, NULL);
-        }
-    }
-  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_LOOP,
-               _("%s: too many levels of symbolic links"), path);
-  return NULL;
-}
-
-/* Writes a temporary file next to TARGET, syncs it and renames it over
- * TARGET: a crash leaves the old file or the new one, never half of each. An
- * existing TARGET keeps its mode and, where allowed, its owner. */
-static gboolean
-write_atomically (const char  *target,
-                  const char  *data,
-                  gsize        len,
-                  GError     **error)
-{
-  g_autofree char *tmp = g_strconcat (target, ".XXXXXX", NULL);
-  GStatBuf st;
-  gboolean exists;
-  gsize done = 0;
-  int fd;
-  int errsv;
-
-  exists = g_lstat (target, &st) == 0;
-  if (exists && !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("%s is %s, not a regular file"), target, describe_file_type (st.st_mode));
-      return FALSE;
-    }
-
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, exists ? (st.st_mode & 07777) : 0644);
-  if (fd < 0)
-    {
-      errsv = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("cannot create a temporary file next to %s: %s"), target, g_strerror (errsv));
-      return FALSE;
-    }
-
-  if (exists)
-    {
-      /* Owner first: chown may clear set-id bits that the chmod restores.
-       * Only root may give the file away; for others this is a no-op or fails
-       * harmlessly, and the file is then theirs as it would be anyway. */
-      if (st.st_uid != geteuid () || st.st_gid != getegid ())
-        (void) !fchown (fd, st.st_uid, st.st_gid);
-      if (fchmod (fd, st.st_mode & 07777) != 0)
-        goto failed;
-    }
-
-  while (done < len)
-    {
-      gssize n = write (fd, data + done, len - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        goto failed;
-      done += n;
-    }
-  if (fsync (fd) != 0)
-    goto failed;
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto failed;
-    }
-  fd = -1;
-  if (g_rename (tmp, target) != 0)
-    goto failed;
-  return TRUE;
-
-failed:
-  errsv = errno;
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp);
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-               _("cannot write %s: %s"), tmp, g_strerror (errsv));
-  return FALSE;
-}
-
 gboolean
 kwb_project_save (KwbProject  *self,
                   GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *target = NULL;
   g_autofree char *data = NULL;
   gsize len;
 
@@ -945,8 +815,7 @@ kwb_project_save (KwbProject  *self,
       return FALSE;
     }
 
-  target = resolve_save_target (path, &local_error);
-  if (target == NULL || !write_atomically (target, data, len, &local_error))
+  if (!kwb_atomic_file_replace (path, data, len, &local_error))
     {
       g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_WRITE,
                    _("%s: cannot save the project: %s. The previous file is unchanged."),
