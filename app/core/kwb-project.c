@@ -1158,27 +1158,59 @@ kwb_project_set_boolean (KwbProject *self,
     g_critical ("%s", error->message);
 }
 
+/**
+ * kwb_project_try_set_string_list:
+ * @value: (nullable): the items; %NULL for none
+ *
+ * Like kwb_project_set_string_list(), for items the user typed: an item
+ * with a line break or another control character is refused with
+ * %KWB_PROJECT_ERROR_INVALID_VALUE and nothing is stored.
+ */
+gboolean
+kwb_project_try_set_string_list (KwbProject         *self,
+                                 const char         *group,
+                                 const char         *key,
+                                 const char * const *value,
+                                 GError            **error)
+{
+  static const char * const empty[] = { NULL };
+  g_autofree char *why = NULL;
+
+  g_return_val_if_fail (KWB_IS_PROJECT (self), FALSE);
+
+  if (kwb_project_lookup_key (group, key) == NULL)
+    {
+      g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNKNOWN_KEY,
+                   _("Projects have no key [%s] %s; “kwb show --keys” lists them"), group, key);
+      return FALSE;
+    }
+  if (value == NULL)
+    value = empty;
+  if (!check_list (value, &why))
+    {
+      g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_INVALID_VALUE,
+                   "[%s] %s: %s", group, key, why);
+      return FALSE;
+    }
+  store_list (self, group, key, value);
+  return TRUE;
+}
+
+/* For lists the program made: a bad one is a programming error. */
 void
 kwb_project_set_string_list (KwbProject         *self,
                              const char         *group,
                              const char         *key,
                              const char * const *value)
 {
-  static const char * const empty[] = { NULL };
-  g_autofree char *why = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (KWB_IS_PROJECT (self));
 
   if (lookup_or_warn (group, key) == NULL)
     return;
-  if (value == NULL)
-    value = empty;
-  if (!check_list (value, &why))
-    {
-      g_warning ("Not setting [%s] %s: %s", group, key, why);
-      return;
-    }
-  store_list (self, group, key, value);
+  if (!kwb_project_try_set_string_list (self, group, key, value, &error))
+    g_warning ("Not set: %s", error->message);
 }
 
 gboolean

@@ -107,6 +107,11 @@ void                 kwb_project_set_string_list    (KwbProject        *self,
                                                      const char        *group,
                                                      const char        *key,
                                                      const char * const *value);
+gboolean             kwb_project_try_set_string_list (KwbProject       *self,
+                                                     const char        *group,
+                                                     const char        *key,
+                                                     const char * const *value,
+                                                     GError           **error);
 gboolean             kwb_project_is_set             (KwbProject        *self,
                                                      const char        *group,
                                                      const char        *key);

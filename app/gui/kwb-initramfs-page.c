@@ -181,7 +181,9 @@ on_add_item (AdwEntryRow      *entry,
     g_strv_builder_addv (all, (const char **) items);
   g_strv_builder_add (all, text);
   result = g_strv_builder_end (all);
-  kwb_project_page_set_string_list (PAGE (self), "initramfs", key, (const char * const *) result);
+  /* Refused (a pasted line break): the text stays for the user to fix. */
+  if (!kwb_project_page_set_string_list (PAGE (self), "initramfs", key, (const char * const *) result))
+    return;
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   fill_list (self, list);
 }

@@ -19,7 +19,7 @@ void          kwb_project_page_set_value          (KwbProjectPage *self,
                                                    const char     *group,
                                                    const char     *key,
                                                    const char     *value);
-void          kwb_project_page_set_string_list    (KwbProjectPage     *self,
+gboolean      kwb_project_page_set_string_list    (KwbProjectPage     *self,
                                                    const char         *group,
                                                    const char         *key,
                                                    const char * const *items);

@@ -136,18 +136,24 @@ kwb_project_page_set_value (KwbProjectPage *self,
   kwb_project_page_save (self);
 }
 
-void
+/* FALSE, with the reason shown on the page, when the items were refused. */
+gboolean
 kwb_project_page_set_string_list (KwbProjectPage     *self,
                                   const char         *group,
                                   const char         *key,
                                   const char * const *items)
 {
   KwbProjectPagePrivate *priv = kwb_project_page_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
 
   if (priv->loading)
-    return;
-  kwb_project_set_string_list (priv->project, group, key, items);
-  kwb_project_page_save (self);
+    return TRUE;
+  if (!kwb_project_try_set_string_list (priv->project, group, key, items, &error))
+    {
+      kwb_project_page_show_error (self, error->message);
+      return FALSE;
+    }
+  return kwb_project_page_save (self);
 }
 
 /* What the user typed as a path: ~ expanded, relative to the project. */
@@ -224,8 +230,7 @@ kwb_project_row_write_list (GtkWidget          *row,
       kwb_project_page_set_string_list (KWB_PROJECT_PAGE (page), group, key, items);
       return;
     }
-  kwb_project_set_string_list (project, group, key, items);
-  if (!kwb_project_save (project, &error))
+  if (!kwb_project_try_set_string_list (project, group, key, items, &error) || !kwb_project_save (project, &error))
     g_warning ("Could not save %s.%s: %s", group, key, error->message);
 }
 

@@ -441,6 +441,18 @@ test_list_escapes (void)
   read_back = kwb_project_dup_string_list (again, "modules", "projects");
   g_assert_cmpstrv (read_back, items);
 
+  /* An item with a line break is refused with a reason, nothing stored. */
+  {
+    const char *bad[] = { "ok", "x\n[qemu]\nbinary=/tmp/evil", NULL };
+    g_autoptr(GError) bad_error = NULL;
+    g_auto(GStrv) unchanged = NULL;
+
+    g_assert_false (kwb_project_try_set_string_list (again, "modules", "projects", bad, &bad_error));
+    g_assert_error (bad_error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_INVALID_VALUE);
+    unchanged = kwb_project_dup_string_list (again, "modules", "projects");
+    g_assert_cmpstrv (unchanged, items);
+  }
+
   /* What kwb show prints, kwb set reads back. */
   formatted = kwb_project_format_list (items);
   parsed = kwb_project_parse_list (formatted, &error);

@@ -272,6 +272,20 @@ flow_body (KwbApplication *app,
   type_and_apply (kwb_test_require_widget (page, "module_entry"), "not-a-module.txt");
   g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), ".ko"));
   gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "module_entry")), "");
+  /* A pasted line break would add keys to the project file: refused on the
+   * page, the text kept to fix, the file as it was. */
+  {
+    g_autofree char *before = read_key (dir, "initramfs", "extra-files");
+    g_autofree char *after = NULL;
+    GtkWidget *extra = kwb_test_require_widget (page, "extra_file_entry");
+
+    type_and_apply (extra, "/bin/true:/bin/t\n[qemu]\nbinary=/tmp/evil");
+    g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "line break"));
+    g_assert_nonnull (strchr (gtk_editable_get_text (GTK_EDITABLE (extra)), '\n'));
+    after = read_key (dir, "initramfs", "extra-files");
+    g_assert_cmpstr (after, ==, before);
+    gtk_editable_set_text (GTK_EDITABLE (extra), "");
+  }
   set_next (wizard, "kernel");
 
   /* 5 Kernel configuration: switches explain; turning one off is saved. */
