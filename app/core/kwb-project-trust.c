@@ -15,12 +15,15 @@
  * exactly what kwb_project_trust_dup_runs() shows the user: qemu.binary,
  * qemu.extra-args, debug.gdb, kernel.build-dir, kernel.source and
  * kernel.source-dir (kernel.vmlinux for a prebuilt kernel), busybox.tree or
- * busybox.binary, modules.projects. Editing one of them by hand, or copying
- * the project elsewhere, makes it untrusted again. Left out, as they run
- * nothing on this computer: memory, CPUs, the kernel command line, the
- * initramfs files and scripts (they run in the guest), the breakpoints and
- * start function (GDB gets each as one quoted -break-insert location, never
- * as a command), substitute-path and the search paths (read, not run).
+ * busybox.binary, modules.projects; and two that are no program but must
+ * not be chosen unseen either: initramfs.output (a file we write over) and
+ * qemu.expose-tcp (the GDB stub open to local users). Editing one of them by
+ * hand, or copying the project elsewhere, makes it untrusted again. Left
+ * out, as they run nothing on this computer: memory, CPUs, the kernel
+ * command line, the initramfs files and scripts (they run in the guest), the
+ * breakpoints and start function (GDB gets each as one quoted -break-insert
+ * location, never as a command), substitute-path and the search paths (read,
+ * not run).
  *
  * A project is trusted when it was created by this program (kwb init, the
  * wizard: a KwbProject that was never loaded), when its settings match the
@@ -56,7 +59,7 @@ G_DEFINE_QUARK (kwb-project-trust-error-quark, kwb_project_trust_error)
 #define UNTRUSTED_KEY "kwb-project-trust-untrusted"
 #define STORE_NAME "trusted-projects.ini"
 /* Changing what is hashed changes every hash: all projects are asked again. */
-#define HASH_VERSION "kwb-trust-1"
+#define HASH_VERSION "kwb-trust-2"
 
 char *
 kwb_project_trust_dup_store_path (void)
@@ -239,6 +242,20 @@ collect_runs (KwbProject *project,
       hash_key (runs, project, "busybox", "binary");
       add_line (runs, _("BusyBox, run here to list its applets"), binary ? binary : "/bin/busybox");
     }
+
+  /* Not a program, but written over whatever file it names: a project must
+   * not choose, say, ~/.bashrc unseen. */
+  hash_key (runs, project, "initramfs", "output");
+  {
+    g_autofree char *output = dup_path_or_unset (project, "initramfs", "output");
+
+    add_line (runs, _("The initramfs archive, written over"), output);
+  }
+  /* Off by default: the stub on a TCP port lets any local user drive the
+   * guest and read its memory. */
+  hash_key (runs, project, "qemu", "expose-tcp");
+  if (kwb_project_get_boolean (project, "qemu", "expose-tcp"))
+    add_line (runs, _("QEMU’s GDB stub"), _("on a TCP port of 127.0.0.1, open to every local user"));
 
   hash_key (runs, project, "modules", "projects");
   for (guint i = 0; modules[i] != NULL; i++)

@@ -137,6 +137,8 @@ test_each_program_setting (void)
     { "\nbuild-dir=build/kernel", "\nbuild-dir=/opt/evil/build" },
     { "\nsource=host", "\nsource=tree\n# (the tree below)" },
     { "\nprojects=", "\nprojects=/opt/evil/module;" },
+    { "\noutput=build/initramfs.cpio.gz", "\noutput=/opt/evil/.bashrc" },
+    { "\nexpose-tcp=false", "\nexpose-tcp=true" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (edits); i++)
