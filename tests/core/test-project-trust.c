@@ -342,6 +342,26 @@ test_gone_projects_are_dropped (void)
   g_assert_nonnull (strstr (text, kept));
 }
 
+/* Read by the sanitizer build (build-aux/test's _build-asan) only.
+ * G_TEST_OPTION_ISOLATE_DIRS gives each case its own folders through
+ * g_set_user_dirs(), which never frees the previous folder names on purpose
+ * (g_get_user_data_dir() hands them out without a copy): not a leak of ours.
+ * Full malloc stacks, so that the suppression can see that frame. */
+const char *__asan_default_options (void);
+const char *__lsan_default_suppressions (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:g_set_user_dirs\n";
+}
+
 int
 main (int    argc,
       char **argv)

@@ -471,7 +471,11 @@ test_list_escapes (void)
   }
   g_assert_true (kwb_project_save (again, &error));
   g_assert_no_error (error);
-  text = read_file (kwb_project_dup_file_path (again));
+  {
+    g_autofree char *path = kwb_project_dup_file_path (again);
+
+    text = read_file (path);
+  }
   g_assert_nonnull (strstr (text, "\nextra-args=-m;1 2\\;3;C:\\\\x;\n"));
 
   /* A broken escape typed by the user is an error, not a guess. */
