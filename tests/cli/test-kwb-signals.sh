@@ -45,6 +45,18 @@ bounded_wait() {
   fi
 }
 
+# Waits (at most 10 s) until pid $1 runs kwb itself, or has ended. A signal
+# sent earlier would hit the shell's child before its exec, still opening a
+# redirection (a FIFO blocks that open): the shell then reports the
+# interrupted open with exit 1, and kwb is never tested.
+KWB_EXE=$(readlink -f "$KWB")
+wait_running() {
+  i=0
+  while kill -0 "$1" 2>/dev/null && [ "$(readlink "/proc/$1/exe" 2>/dev/null)" != "$KWB_EXE" ] && [ $i -lt 1000 ]; do
+    sleep 0.01; i=$((i + 1))
+  done
+}
+
 [ -x /bin/busybox ] || { echo "1..0 # SKIP no /bin/busybox (busybox-static)"; exit 0; }
 
 P="$T/p"
@@ -156,6 +168,7 @@ check "… and nothing left after the loop" [ -z "$(temps "$P")" ]
 mkdir "$T/stuck" && mkfifo "$T/stuck/kernel-workbench.ini"
 "$KWB" set "$T/stuck" qemu.memory 512 >"$T/out" 2>"$T/err" &
 pid=$!
+wait_running $pid
 sleep 0.5
 kill -TERM $pid 2>/dev/null
 bounded_wait $pid
@@ -170,6 +183,7 @@ sleep 60 > "$T/stdin" &
 writer=$!
 "$KWB" mi parse < "$T/stdin" >/dev/null 2>&1 &
 pid=$!
+wait_running $pid
 sleep 0.3
 kill -INT $pid
 bounded_wait $pid
