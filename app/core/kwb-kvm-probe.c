@@ -26,10 +26,12 @@
  * others the vCPU stalls silently inside the firmware (SeaBIOS stops after
  * "Scan for VGA option rom"), so a kernel never reaches start_kernel. The
  * probe boots the firmware alone with its debug port on stdout and waits
- * for it to finish POST; the answer is kept per host boot and QEMU binary,
+ * for it to finish POST, three times in a row (a stalling host sometimes
+ * lets one through); the answer is kept per host boot and QEMU binary,
  * so only the first session after a reboot pays for it (well under a second
  * where KVM works). */
 #define KVM_PROBE_TIMEOUT_MS 4000
+#define KVM_PROBE_RUNS 3
 
 static char *
 kvm_probe_cache_key (const char *qemu_path)
@@ -129,7 +131,13 @@ kvm_runs_guests (const char  *qemu_path,
         }
     }
 
-  works = kvm_probe_run (qemu_path, &reason);
+  /* On some hosts the firmware finishes under KVM only now and then, and a
+   * kernel then stalls all the same: one lucky boot must not make every
+   * session of this host boot hang. Where KVM works each run takes well
+   * under a second. */
+  works = TRUE;
+  for (guint i = 0; i < KVM_PROBE_RUNS && works; i++)
+    works = kvm_probe_run (qemu_path, &reason);
   if (key != NULL)
     {
       dir = g_path_get_dirname (cache);
