@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -583,9 +582,7 @@ kwb_project_new (const char *directory)
 }
 
 /* Reads the project file, refusing anything but a regular file before it is
- * opened: opening a FIFO blocks until a writer comes, which may be never. The
- * type is checked again on the open descriptor, in case the name was swapped
- * in between. */
+ * opened: opening a FIFO blocks until a writer comes, which may be never. */
 static gboolean
 read_project_file (const char  *directory,
                    const char  *path,
@@ -594,8 +591,8 @@ read_project_file (const char  *directory,
                    GError     **error)
 {
   g_autoptr(GString) data = NULL;
+  g_autoptr(GError) local_error = NULL;
   GStatBuf st;
-  struct stat fst;
   int fd;
   int errsv;
 
@@ -622,22 +619,19 @@ read_project_file (const char  *directory,
   if (!S_ISREG (st.st_mode))
     goto not_regular;
 
-  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-  if (fd < 0)
+  /* Checked again on the open file, in case the name was swapped for a
+   * pipe in between. */
+  if ((fd = kwb_path_open_regular_file (path, NULL, &local_error)) < 0)
     {
-      errsv = errno;
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE) &&
+          g_stat (path, &st) == 0)
+        goto not_regular;
       g_set_error (error, KWB_PROJECT_ERROR, KWB_PROJECT_ERROR_UNREADABLE,
-                   _("%s: cannot read the project file: %s"), path, g_strerror (errsv));
+                   _("%s: cannot read the project file: %s"), path, local_error->message);
       return FALSE;
     }
-  if (fstat (fd, &fst) != 0 || !S_ISREG (fst.st_mode))
-    {
-      st.st_mode = fst.st_mode;
-      close (fd);
-      goto not_regular;
-    }
 
-  data = g_string_sized_new (fst.st_size + 1);
+  data = g_string_sized_new (st.st_size + 1);
   for (;;)
     {
       char buf[8192];
