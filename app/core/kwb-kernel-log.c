@@ -700,6 +700,7 @@ pointer_cb (GObject      *object,
   KwbKernelLog *self = g_task_get_source_object (task);
   GError *error = NULL;
   g_autoptr(GBytes) bytes = kwb_session_read_memory_finish (KWB_SESSION (object), result, &error);
+  GCancellable *cancellable;
   guint64 address;
 
   if (bytes == NULL)
@@ -714,7 +715,8 @@ pointer_cb (GObject      *object,
                                _("The kernel's printk ring buffer pointer is NULL"));
       return;
     }
-  kwb_session_read_memory_async (self->session, address, self->layout.rb_size, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  kwb_session_read_memory_async (self->session, address, self->layout.rb_size, cancellable,
                                  header_cb, g_steal_pointer (&task));
 }
 
@@ -765,7 +767,7 @@ layout_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  kwb_session_console_async (self->session, "ptype/o struct printk_info", g_task_get_cancellable (task),
+  kwb_session_console_async (self->session, "ptype/o struct printk_info", NULL,
                              ptype_cb, g_steal_pointer (&task));
 }
 
