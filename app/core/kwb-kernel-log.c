@@ -375,7 +375,9 @@ kwb_prb_parse (const KwbPrbLayout *layout,
   return records;
 }
 
-/* ---- snapshots (recorded reads, for the tests) ---- */
+/* ---- snapshots (recorded reads, for the tests) ----
+ * layout.ini holds the layout; header.bin, descs.bin, infos.bin and
+ * text.bin the four reads, each as is or gzipped (.bin.gz). */
 
 static const char * const snapshot_files[] = { "header.bin", "descs.bin", "infos.bin", "text.bin" };
 
@@ -412,6 +414,37 @@ kwb_prb_snapshot_save (const char          *dir,
   return TRUE;
 }
 
+/* NAME, or NAME.gz (how tests/data keeps them small). */
+static GBytes *
+load_part (const char  *dir,
+           const char  *name,
+           GError     **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *gz_path = g_strconcat (path, ".gz", NULL);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GInputStream) raw = NULL;
+  g_autoptr(GConverter) gunzip = NULL;
+  g_autoptr(GInputStream) in = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  char *data;
+  gsize len;
+
+  if (!g_file_test (gz_path, G_FILE_TEST_EXISTS))
+    return g_file_get_contents (path, &data, &len, error) ? g_bytes_new_take (data, len) : NULL;
+
+  file = g_file_new_for_path (gz_path);
+  if ((raw = G_INPUT_STREAM (g_file_read (file, NULL, error))) == NULL)
+    return NULL;
+  gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+  in = g_converter_input_stream_new (raw, gunzip);
+  out = g_memory_output_stream_new_resizable ();
+  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                              NULL, error) < 0)
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
 gboolean
 kwb_prb_snapshot_load (const char    *dir,
                        KwbPrbLayout  *layout,
@@ -443,15 +476,8 @@ kwb_prb_snapshot_load (const char    *dir,
   if (!kwb_prb_layout_check (layout, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, snapshot_files[i], NULL);
-      char *data;
-      gsize len;
-
-      if (!g_file_get_contents (path, &data, &len, error))
-        return FALSE;
-      *parts[i] = g_bytes_new_take (data, len);
-    }
+    if ((*parts[i] = load_part (dir, snapshot_files[i], error)) == NULL)
+      return FALSE;
   return TRUE;
 }
 
