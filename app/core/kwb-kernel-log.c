@@ -308,6 +308,30 @@ block_text (const KwbPrbLayout *layout,
   return TRUE;
 }
 
+/* The ids in use, TAIL … TAIL + N - 1 (modulo the id space). A ring never
+ * holds more than its COUNT descriptors; a wilder span means a corrupt
+ * tail: the newest COUNT are taken. */
+static void
+prb_span (const KwbPrbLayout *layout,
+          const KwbPrbRing   *ring,
+          guint64            *tail_out,
+          guint64            *n_out)
+{
+  guint64 id_mask = (layout->long_size == 8 ? G_MAXUINT64 : G_MAXUINT32) >> 2;
+  guint64 count = G_GUINT64_CONSTANT (1) << ring->count_bits;
+  guint64 head = ring->head_id & id_mask;
+  guint64 tail = ring->tail_id & id_mask;
+  guint64 n = ((head - tail) & id_mask) + 1;
+
+  if (n > count)
+    {
+      n = count;
+      tail = (head - count + 1) & id_mask;
+    }
+  *tail_out = tail;
+  *n_out = n;
+}
+
 GPtrArray *
 kwb_prb_parse (const KwbPrbLayout *layout,
                const KwbPrbRing   *ring,
@@ -325,22 +349,13 @@ kwb_prb_parse (const KwbPrbLayout *layout,
   guint sv_bits = ls * 8;
   guint64 id_mask = (ls == 8 ? G_MAXUINT64 : G_MAXUINT32) >> 2;
   guint64 count = G_GUINT64_CONSTANT (1) << ring->count_bits;
-  guint64 head = ring->head_id & id_mask;
-  guint64 tail = ring->tail_id & id_mask;
-  guint64 n;
+  guint64 tail, n;
 
   if (descs_len != count * layout->desc_size || infos_len != count * layout->info_size ||
       text_len != (G_GUINT64_CONSTANT (1) << ring->size_bits))
     return records;
 
-  /* A ring never holds more than COUNT descriptors; a wilder span is a
-   * corrupt tail: read the newest COUNT. */
-  n = ((head - tail) & id_mask) + 1;
-  if (n > count)
-    {
-      n = count;
-      tail = (head - count + 1) & id_mask;
-    }
+  prb_span (layout, ring, &tail, &n);
 
   for (guint64 k = 0; k < n; k++)
     {
@@ -585,13 +600,16 @@ kwb_kernel_log_get_n_new (KwbKernelLog *self)
 /* ---- refresh ---- */
 
 typedef struct {
-  guint    serial;
-  char    *printf_output;
+  guint      serial;
+  char      *printf_output;
   KwbPrbRing ring;
-  GBytes  *header;
-  GBytes  *parts[3]; /* descs, infos, text */
-  guint    pending;
-  GError  *error;
+  GBytes    *header;
+  /* descs, infos, text: whole arrays, filled where the reads land (the
+   * rest stays zero, which no descriptor state accepts). */
+  guint8    *buffers[3];
+  gsize      sizes[3];
+  guint      pending;
+  GError    *error;
 } Refresh;
 
 static void
@@ -601,8 +619,8 @@ refresh_free (gpointer data)
 
   g_free (r->printf_output);
   g_clear_pointer (&r->header, g_bytes_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (r->parts); i++)
-    g_clear_pointer (&r->parts[i], g_bytes_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (r->buffers); i++)
+    g_free (r->buffers[i]);
   g_clear_error (&r->error);
   g_free (r);
 }
@@ -622,8 +640,11 @@ apply (GTask *task)
       g_task_return_boolean (task, TRUE);
       return;
     }
-  records = kwb_prb_parse (&self->layout, &r->ring, r->parts[0], r->parts[1], r->parts[2],
-                           self->first_new_seq);
+  g_autoptr(GBytes) descs = g_bytes_new_take (g_steal_pointer (&r->buffers[0]), r->sizes[0]);
+  g_autoptr(GBytes) infos = g_bytes_new_take (g_steal_pointer (&r->buffers[1]), r->sizes[1]);
+  g_autoptr(GBytes) text = g_bytes_new_take (g_steal_pointer (&r->buffers[2]), r->sizes[2]);
+
+  records = kwb_prb_parse (&self->layout, &r->ring, descs, infos, text, self->first_new_seq);
   self->n_new = 0;
   for (guint i = 0; i < records->len; i++)
     {
@@ -640,9 +661,9 @@ apply (GTask *task)
   g_clear_pointer (&self->last_infos, g_bytes_unref);
   g_clear_pointer (&self->last_text, g_bytes_unref);
   self->last_header = g_steal_pointer (&r->header);
-  self->last_descs = g_steal_pointer (&r->parts[0]);
-  self->last_infos = g_steal_pointer (&r->parts[1]);
-  self->last_text = g_steal_pointer (&r->parts[2]);
+  self->last_descs = g_steal_pointer (&descs);
+  self->last_infos = g_steal_pointer (&infos);
+  self->last_text = g_steal_pointer (&text);
 
   g_ptr_array_unref (self->records);
   self->records = g_steal_pointer (&records);
@@ -652,7 +673,8 @@ apply (GTask *task)
 
 typedef struct {
   GTask *task;
-  guint  index;
+  guint  buffer;
+  gsize  offset;
 } PartRead;
 
 static void
@@ -664,8 +686,17 @@ part_cb (GObject      *object,
   g_autoptr(GTask) task = part->task;
   Refresh *r = g_task_get_task_data (task);
   GError *error = NULL;
+  g_autoptr(GBytes) bytes = kwb_session_read_memory_finish (KWB_SESSION (object), result, &error);
 
-  r->parts[part->index] = kwb_session_read_memory_finish (KWB_SESSION (object), result, &error);
+  if (bytes != NULL)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+
+      /* The session returns exactly what was asked, which fits. */
+      g_assert (part->offset + len <= r->sizes[part->buffer]);
+      memcpy (r->buffers[part->buffer] + part->offset, data, len);
+    }
   g_free (part);
   if (error != NULL && r->error == NULL)
     r->error = error;
@@ -681,6 +712,43 @@ part_cb (GObject      *object,
 }
 
 static void
+read_part (GTask   *task,
+           guint    buffer,
+           guint64  address,
+           gsize    offset,
+           gsize    length)
+{
+  KwbKernelLog *self = g_task_get_source_object (task);
+  Refresh *r = g_task_get_task_data (task);
+  PartRead *part = g_new0 (PartRead, 1);
+
+  part->task = g_object_ref (task);
+  part->buffer = buffer;
+  part->offset = offset;
+  r->pending++;
+  kwb_session_read_memory_async (self->session, address + offset, length, g_task_get_cancellable (task),
+                                 part_cb, part);
+}
+
+/* Elements FIRST … FIRST + N - 1 of a ring array of COUNT, in one read or
+ * two where the span wraps past the end. */
+static void
+read_span (GTask   *task,
+           guint    buffer,
+           guint64  address,
+           gsize    element,
+           guint64  count,
+           guint64  first,
+           guint64  n)
+{
+  guint64 until_end = MIN (n, count - first);
+
+  read_part (task, buffer, address, first * element, until_end * element);
+  if (n > until_end)
+    read_part (task, buffer, address, 0, (n - until_end) * element);
+}
+
+static void
 header_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -689,8 +757,7 @@ header_cb (GObject      *object,
   KwbKernelLog *self = g_task_get_source_object (task);
   Refresh *r = g_task_get_task_data (task);
   GError *error = NULL;
-  guint64 sizes[3];
-  guint64 addresses[3];
+  guint64 count, tail, n;
 
   r->header = kwb_session_read_memory_finish (KWB_SESSION (object), result, &error);
   if (r->header == NULL || !kwb_prb_ring_read (&self->layout, r->header, &r->ring, &error))
@@ -698,23 +765,19 @@ header_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  addresses[0] = r->ring.descs;
-  sizes[0] = (guint64) self->layout.desc_size << r->ring.count_bits;
-  addresses[1] = r->ring.infos;
-  sizes[1] = (guint64) self->layout.info_size << r->ring.count_bits;
-  addresses[2] = r->ring.data;
-  sizes[2] = G_GUINT64_CONSTANT (1) << r->ring.size_bits;
-  /* All three are queued at once: the session sends them back to back. */
-  r->pending = 3;
+  count = G_GUINT64_CONSTANT (1) << r->ring.count_bits;
+  r->sizes[0] = self->layout.desc_size * count;
+  r->sizes[1] = self->layout.info_size * count;
+  r->sizes[2] = G_GUINT64_CONSTANT (1) << r->ring.size_bits;
   for (guint i = 0; i < 3; i++)
-    {
-      PartRead *part = g_new0 (PartRead, 1);
+    r->buffers[i] = g_malloc0 (r->sizes[i]);
 
-      part->task = g_object_ref (task);
-      part->index = i;
-      kwb_session_read_memory_async (self->session, addresses[i], sizes[i], g_task_get_cancellable (task),
-                                     part_cb, part);
-    }
+  /* Only the descriptors and infos in use: a young log fills a fraction
+   * of the ring. All reads are queued at once and go back to back. */
+  prb_span (&self->layout, &r->ring, &tail, &n);
+  read_span (task, 0, r->ring.descs, self->layout.desc_size, count, tail & (count - 1), n);
+  read_span (task, 1, r->ring.infos, self->layout.info_size, count, tail & (count - 1), n);
+  read_part (task, 2, r->ring.data, 0, r->sizes[2]);
 }
 
 static void
