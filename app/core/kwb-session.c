@@ -1288,9 +1288,8 @@ return_memory (GTask       *task,
       hex_len != length * 2 || kwb_mi_value_get_n_children (kwb_mi_record_get (record, "memory")) != 1)
     {
       g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED,
-                               _("Could not read %" G_GUINT64_FORMAT " bytes of guest memory at 0x%"
-                                 G_GINT64_MODIFIER "x: part of it is not mapped"),
-                               length, address);
+                               _("Could not read %llu bytes of guest memory at 0x%llx: part of it is not mapped"),
+                               (unsigned long long) length, (unsigned long long) address);
       return;
     }
   data = g_malloc (length > 0 ? length : 1);
@@ -1822,8 +1821,8 @@ kwb_session_read_memory_async (KwbSession          *self,
   if (length == 0 || length > KWB_SESSION_READ_MEMORY_MAX || address + length < address)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("Cannot read %" G_GSIZE_FORMAT " bytes of guest memory at 0x%"
-                                 G_GINT64_MODIFIER "x"), length, address);
+                               _("Cannot read %llu bytes of guest memory at 0x%llx"),
+                               (unsigned long long) length, (unsigned long long) address);
       g_object_unref (task);
       return;
     }
