@@ -1736,6 +1736,26 @@ kwb_session_list_registers_finish (KwbSession    *self,
   return propagate_op_pointer (self, result, kwb_session_list_registers_async, error);
 }
 
+/* An op on a range of guest addresses: [START, END) for disassembly,
+ * START and a length for memory reads. */
+static GTask *
+new_range_op_task (KwbSession          *self,
+                   OpKind               kind,
+                   guint64              start,
+                   guint64              end,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data,
+                   gpointer             source_tag)
+{
+  GTask *task = new_op_task (self, kind, NULL, cancellable, callback, user_data, source_tag);
+  Op *op = g_task_get_task_data (task);
+
+  op->start = start;
+  op->end = end;
+  return task;
+}
+
 void
 kwb_session_disassemble_async (KwbSession          *self,
                                guint64              start,
@@ -1744,16 +1764,9 @@ kwb_session_disassemble_async (KwbSession          *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GTask *task;
-  Op *op;
-
   g_return_if_fail (KWB_IS_SESSION (self));
-  task = new_op_task (self, OP_DISASSEMBLE, NULL, cancellable, callback, user_data,
-                      kwb_session_disassemble_async);
-  op = g_task_get_task_data (task);
-  op->start = start;
-  op->end = end;
-  queue_op (self, task);
+  queue_op (self, new_range_op_task (self, OP_DISASSEMBLE, start, end, cancellable, callback, user_data,
+                                     kwb_session_disassemble_async));
 }
 
 void
@@ -1810,14 +1823,10 @@ kwb_session_read_memory_async (KwbSession          *self,
                                gpointer             user_data)
 {
   GTask *task;
-  Op *op;
 
   g_return_if_fail (KWB_IS_SESSION (self));
-  task = new_op_task (self, OP_READ_MEMORY, NULL, cancellable, callback, user_data,
-                      kwb_session_read_memory_async);
-  op = g_task_get_task_data (task);
-  op->start = address;
-  op->end = length;
+  task = new_range_op_task (self, OP_READ_MEMORY, address, length, cancellable, callback, user_data,
+                            kwb_session_read_memory_async);
   if (length == 0 || length > KWB_SESSION_READ_MEMORY_MAX || address + length < address)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

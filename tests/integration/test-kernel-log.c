@@ -18,100 +18,11 @@
 
 #include "kwb-core.h"
 #include "kwb-kernel-log-private.h"
+#include "kwb-test-guest.h"
 
-#define DEADLINE_S 240
 #define N_FILL 1100
 
-static const char *fixture;
 static const char *kernel_name = "6.1";
-
-typedef struct {
-  KwbSession   *session;
-  KwbKernelLog *log;
-  GString      *console;
-  guint         n_stops;
-  gboolean      done;
-  GError       *error;
-  char         *text;
-} Ctx;
-
-static gboolean
-deadline_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*CondFunc) (Ctx *ctx, gconstpointer data);
-
-static gboolean
-wait_until (Ctx *ctx, CondFunc cond, gconstpointer data)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (DEADLINE_S, deadline_cb, &expired);
-
-  while (!cond (ctx, data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  return cond (ctx, data);
-}
-
-static gboolean cond_done (Ctx *ctx, gconstpointer data) { return ctx->done; }
-static gboolean cond_console (Ctx *ctx, gconstpointer data) { return strstr (ctx->console->str, data) != NULL; }
-static gboolean cond_stops (Ctx *ctx, gconstpointer data)
-{
-  return ctx->n_stops >= GPOINTER_TO_UINT (data) && kwb_session_get_state (ctx->session) == KWB_SESSION_STATE_STOPPED;
-}
-
-#define WAIT(ctx, cond, data) g_assert_true (wait_until ((ctx), (cond), (data)))
-
-static void
-done_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Ctx *ctx = user_data;
-  gpointer tag = g_task_get_source_tag (G_TASK (result));
-
-  g_clear_error (&ctx->error);
-  g_clear_pointer (&ctx->text, g_free);
-  if (tag == kwb_session_start_async)
-    kwb_session_start_finish (KWB_SESSION (object), result, &ctx->error);
-  else if (tag == kwb_session_stop_async)
-    kwb_session_stop_finish (KWB_SESSION (object), result, &ctx->error);
-  else if (tag == kwb_session_console_async)
-    ctx->text = kwb_session_console_finish (KWB_SESSION (object), result, &ctx->error);
-  else if (tag == kwb_session_exec_async)
-    kwb_session_exec_finish (KWB_SESSION (object), result, &ctx->error);
-  else if (tag == kwb_kernel_log_refresh_async)
-    kwb_kernel_log_refresh_finish (KWB_KERNEL_LOG (object), result, &ctx->error);
-  else
-    g_assert_not_reached ();
-  ctx->done = TRUE;
-}
-
-#define CALL(ctx, expr) \
-  G_STMT_START { (ctx)->done = FALSE; expr; WAIT ((ctx), cond_done, NULL); g_assert_no_error ((ctx)->error); } G_STMT_END
-
-static void
-on_console (KwbQemu *qemu, GBytes *bytes, Ctx *ctx)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-
-  g_string_append_len (ctx->console, data, len);
-}
-
-static void
-on_stopped (KwbSession *session, KwbGdbStop *stop, Ctx *ctx)
-{
-  ctx->n_stops++;
-}
-
-static void
-type (Ctx *ctx, const char *line)
-{
-  kwb_qemu_console_write (kwb_session_get_qemu (ctx->session), line, -1, NULL);
-}
 
 static KwbLogRecord *
 find_record (KwbKernelLog *log, const char *text)
@@ -151,14 +62,16 @@ our_lines (KwbKernelLog *log)
 /* Same lines, same order; lx-dmesg prints the seconds as a rounded float,
  * so times agree to the microsecond. */
 static void
-compare_with_lx_dmesg (Ctx *ctx)
+compare_with_lx_dmesg (KwbTestGuest *guest,
+                       KwbKernelLog *log)
 {
-  g_autoptr(GPtrArray) ours = our_lines (ctx->log);
+  g_autoptr(GPtrArray) ours = our_lines (log);
   g_auto(GStrv) theirs = NULL;
   guint n_theirs;
 
-  CALL (ctx, kwb_session_console_async (ctx->session, "lx-dmesg", NULL, done_cb, ctx));
-  theirs = g_strsplit (ctx->text, "\n", -1);
+  KWB_TEST_GUEST_CALL (guest, kwb_session_console_async (guest->session, "lx-dmesg", NULL,
+                                                         kwb_test_guest_done_cb, guest));
+  theirs = g_strsplit (guest->text, "\n", -1);
   n_theirs = g_strv_length (theirs);
   if (n_theirs > 0 && theirs[n_theirs - 1][0] == '\0')
     n_theirs--;
@@ -179,70 +92,109 @@ compare_with_lx_dmesg (Ctx *ctx)
     }
 }
 
+typedef struct {
+  gboolean  done;
+  GBytes   *bytes;
+  GError   *error;
+} Read;
+
+static void
+read_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Read *read = user_data;
+
+  read->bytes = kwb_session_read_memory_finish (KWB_SESSION (object), result, &read->error);
+  read->done = TRUE;
+}
+
+/* The session's memory read: all of it, or an error, never a part. */
+static void
+check_read_memory (KwbTestGuest *guest)
+{
+  const guint64 bad[][2] = {
+    { 0, 64 },                                       /* the NULL page: not mapped */
+    { 0xffffffff81000000 - 32, 64 },                 /* half below the kernel's text */
+  };
+  Read read = { 0 };
+  g_autofree char *value = NULL;
+  guint64 address;
+
+  /* linux_banner, read directly, says what the log's first record says. */
+  KWB_TEST_GUEST_CALL (guest, kwb_session_evaluate_async (guest->session, "(unsigned long) linux_banner", NULL,
+                                                          kwb_test_guest_done_cb, guest));
+  address = g_ascii_strtoull (guest->text, NULL, 10);
+  kwb_session_read_memory_async (guest->session, address, 14, NULL, read_cb, &read);
+  while (!read.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (read.error);
+  g_assert_cmpmem (g_bytes_get_data (read.bytes, NULL), g_bytes_get_size (read.bytes), "Linux version ", 14);
+  g_bytes_unref (read.bytes);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      memset (&read, 0, sizeof read);
+      kwb_session_read_memory_async (guest->session, bad[i][0], bad[i][1], NULL, read_cb, &read);
+      while (!read.done)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_null (read.bytes);
+      g_assert_nonnull (read.error);
+      g_clear_error (&read.error);
+    }
+
+  memset (&read, 0, sizeof read);
+  kwb_session_read_memory_async (guest->session, address, 0, NULL, read_cb, &read);
+  while (!read.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (read.error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&read.error);
+}
+
 static void
 test_log (void)
 {
+  KwbTestGuest *guest = kwb_test_guest_new (kernel_name, "printk.devkmsg=on", "__do_sys_sync");
+  g_autoptr(KwbKernelLog) log = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(KwbProject) project = kwb_project_load (fixture, &error);
-  g_autoptr(KwbSessionConfig) config = NULL;
   g_autofree char *fill = NULL;
   const char *record_dir = g_getenv ("KWB_TEST_RECORD_KERNEL_LOG");
-  Ctx ctx = { 0 };
   KwbLogRecord *marker, *banner;
   guint n;
   guint64 last_seq = 0, last_time = 0;
 
-  g_assert_no_error (error);
-  kwb_project_set_string (project, "qemu", "accel", "tcg");
-  kwb_project_set_int (project, "qemu", "memory", 256);
-  kwb_project_set_string (project, "qemu", "cmdline", "printk.devkmsg=on");
-  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
-  /* The 6.12 fixture has no initramfs of its own; BusyBox's runs on both. */
-  g_assert_nonnull (g_getenv ("KWB_FIXTURE_INITRAMFS"));
-  kwb_project_set_string (project, "initramfs", "output", g_getenv ("KWB_FIXTURE_INITRAMFS"));
-  config = kwb_session_config_new_for_project (project, &error);
-  g_assert_no_error (error);
-
-  ctx.session = kwb_session_new (config);
-  ctx.log = kwb_kernel_log_new (ctx.session);
-  ctx.console = g_string_new (NULL);
-  kwb_session_add_initial_breakpoint (ctx.session, "__do_sys_sync");
-  g_signal_connect (ctx.session, "stopped", G_CALLBACK (on_stopped), &ctx);
-  CALL (&ctx, kwb_session_start_async (ctx.session, NULL, done_cb, &ctx));
-  g_signal_connect (kwb_session_get_qemu (ctx.session), "console-output", G_CALLBACK (on_console), &ctx);
-
-  WAIT (&ctx, cond_console, "Please press Enter");
-  type (&ctx, "\r");
-  WAIT (&ctx, cond_console, "/ # ");
+  g_assert_nonnull (guest);
+  log = kwb_kernel_log_new (guest->session);
+  kwb_test_guest_boot_to_shell (guest);
   fill = g_strdup_printf ("i=0; while [ $i -lt %d ]; do echo kwb-fill-$i > /dev/kmsg; i=$((i+1)); done; "
                           "echo kwb-marker > /dev/kmsg; sync\r", N_FILL);
-  type (&ctx, fill);
-  WAIT (&ctx, cond_stops, GUINT_TO_POINTER (1));
+  kwb_test_guest_type (guest, fill);
+  kwb_test_guest_wait_stops (guest, 1);
 
   /* First stop: the whole log, everything new. */
-  CALL (&ctx, kwb_kernel_log_refresh_async (ctx.log, NULL, done_cb, &ctx));
+  KWB_TEST_GUEST_CALL (guest, kwb_kernel_log_refresh_async (log, NULL, kwb_test_guest_done_cb, guest));
   if (record_dir != NULL)
     {
-      kwb_kernel_log_save_snapshot (ctx.log, record_dir, &error);
+      kwb_kernel_log_save_snapshot (log, record_dir, &error);
       g_assert_no_error (error);
     }
-  n = g_list_model_get_n_items (G_LIST_MODEL (ctx.log));
+  n = g_list_model_get_n_items (G_LIST_MODEL (log));
   g_assert_cmpuint (n, >=, 1000);
-  banner = find_record (ctx.log, "Linux version ");
+  banner = find_record (log, "Linux version ");
   g_assert_nonnull (banner);
   g_assert_cmpuint (kwb_log_record_get_level (banner), ==, 5); /* KERN_NOTICE */
-  g_assert_nonnull (find_record (ctx.log, "kwb-fill-0"));
-  g_assert_nonnull (find_record (ctx.log, "kwb-fill-1099"));
-  marker = find_record (ctx.log, "kwb-marker");
+  g_assert_nonnull (find_record (log, "kwb-fill-0"));
+  g_assert_nonnull (find_record (log, "kwb-fill-1099"));
+  marker = find_record (log, "kwb-marker");
   g_assert_nonnull (marker);
   g_assert_cmpstr (kwb_log_record_get_text (marker), ==, "kwb-marker");
   g_assert_true (kwb_log_record_get_is_new (marker));
   g_assert_cmpuint (kwb_log_record_get_level (marker), ==, 4);    /* /dev/kmsg's default */
   g_assert_cmpuint (kwb_log_record_get_facility (marker), ==, 1); /* LOG_USER */
-  g_assert_cmpuint (kwb_kernel_log_get_n_new (ctx.log), ==, n);
+  g_assert_cmpuint (kwb_kernel_log_get_n_new (log), ==, n);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(KwbLogRecord) record = g_list_model_get_item (G_LIST_MODEL (ctx.log), i);
+      g_autoptr(KwbLogRecord) record = g_list_model_get_item (G_LIST_MODEL (log), i);
 
       if (i > 0)
         {
@@ -254,47 +206,36 @@ test_log (void)
       last_seq = kwb_log_record_get_seq (record);
       last_time = kwb_log_record_get_time_ns (record);
     }
-  /* The marker came last but one: sync itself logs nothing. */
+  /* The marker came last: sync itself logs nothing. */
   g_assert_cmpuint (kwb_log_record_get_seq (marker), ==, last_seq);
-  compare_with_lx_dmesg (&ctx);
+  compare_with_lx_dmesg (guest, log);
+  check_read_memory (guest);
 
   /* Next stop: the marker is still there but no longer new. */
-  CALL (&ctx, kwb_session_exec_async (ctx.session, KWB_GDB_EXEC_CONTINUE, NULL, done_cb, &ctx));
-  type (&ctx, "echo kwb-second > /dev/kmsg; sync\r");
-  WAIT (&ctx, cond_stops, GUINT_TO_POINTER (2));
-  CALL (&ctx, kwb_kernel_log_refresh_async (ctx.log, NULL, done_cb, &ctx));
-  marker = find_record (ctx.log, "kwb-marker");
+  KWB_TEST_GUEST_CALL (guest, kwb_session_exec_async (guest->session, KWB_GDB_EXEC_CONTINUE, NULL,
+                                                      kwb_test_guest_done_cb, guest));
+  kwb_test_guest_type (guest, "echo kwb-second > /dev/kmsg; sync\r");
+  kwb_test_guest_wait_stops (guest, 2);
+  KWB_TEST_GUEST_CALL (guest, kwb_kernel_log_refresh_async (log, NULL, kwb_test_guest_done_cb, guest));
+  marker = find_record (log, "kwb-marker");
   g_assert_nonnull (marker);
   g_assert_false (kwb_log_record_get_is_new (marker));
-  g_assert_true (kwb_log_record_get_is_new (find_record (ctx.log, "kwb-second")));
-  g_assert_cmpuint (kwb_kernel_log_get_n_new (ctx.log), >=, 1);
-  g_assert_cmpuint (kwb_kernel_log_get_n_new (ctx.log), <, n);
-  compare_with_lx_dmesg (&ctx);
+  g_assert_true (kwb_log_record_get_is_new (find_record (log, "kwb-second")));
+  g_assert_cmpuint (kwb_kernel_log_get_n_new (log), >=, 1);
+  g_assert_cmpuint (kwb_kernel_log_get_n_new (log), <, n);
+  compare_with_lx_dmesg (guest, log);
 
-  CALL (&ctx, kwb_session_stop_async (ctx.session, NULL, done_cb, &ctx));
-  g_object_unref (ctx.log);
-  g_object_unref (ctx.session);
-  g_string_free (ctx.console, TRUE);
-  g_free (ctx.text);
+  kwb_test_guest_free (guest);
 }
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
-  const char *variable;
-
   g_test_init (&argc, &argv, NULL);
   for (int i = 1; i < argc; i++)
     if (g_str_has_prefix (argv[i], "--kernel="))
       kernel_name = argv[i] + strlen ("--kernel=");
-  variable = g_str_equal (kernel_name, "6.12") ? "KWB_FIXTURE_612_PROJECT" : "KWB_FIXTURE_PROJECT";
-  fixture = g_getenv (variable);
-  if (fixture == NULL || !g_file_test (fixture, G_FILE_TEST_IS_DIR))
-    {
-      g_printerr ("%s is not set: run build-aux/test, or export what build-aux/fixtures "
-                  "_build/app/cli/kwb prints\n", variable);
-      return 1;
-    }
   g_test_add_func ("/kernel-log/stops", test_log);
   return g_test_run ();
 }
