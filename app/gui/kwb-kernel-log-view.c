@@ -6,7 +6,10 @@
  * window gives it its KwbKernelLog); the records new since the previous
  * stop stand out in the accent colour, errors and warnings in theirs, so a
  * glance after a stop shows what just happened. The search filters as
- * typed. The view never talks to the session: the model's owner refreshes
+ * typed. Code locations in a message (func+0x1a/0x30 as in a call trace,
+ * FILE.c:LINE as in a WARNING) are links; ::link-activated hands their
+ * text to the window, which resolves them as it does the serial console's
+ * (kwb_console_activate_link). The view never talks to the session: the model's owner refreshes
  * it at each stop, and the view follows the model's changes.
  */
 #include "config.h"
@@ -35,6 +38,20 @@ struct _KwbKernelLogView
 
 G_DEFINE_FINAL_TYPE (KwbKernelLogView, kwb_kernel_log_view, GTK_TYPE_WIDGET)
 
+enum {
+  LINK_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The serial console's call-trace patterns (RIP and "? " prefixes kept, so
+ * the resolver knows a return address from a faulting one), and a source
+ * position as WARNING and BUG lines print it. */
+#define LINK_PATTERN "(RIP: [0-9a-f]{4}:|\\? )?[A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+/0x[0-9a-f]+" \
+                     "|\\[<[0-9a-f]{8,16}>\\] [A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+" \
+                     "|[A-Za-z0-9_./-]+\\.[chS]:[0-9]+"
+
 /* The kernel's names for the levels (as `dmesg --level` takes them). */
 static const char * const level_names[] = {
   "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
@@ -55,16 +72,71 @@ match_record (gpointer item,
 
 /* ---- cells ---- */
 
+/* TEXT as Pango markup with each code location a link whose URI is the
+ * location's text; NULL when there is none (the label stays plain). */
+static char *
+link_markup (const char *text)
+{
+  static GRegex *regex;
+  g_autoptr(GMatchInfo) match = NULL;
+  GString *out = NULL;
+  int last = 0;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new (LINK_PATTERN, G_REGEX_OPTIMIZE, 0, NULL));
+
+  for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      int start, end;
+      g_autofree char *before = NULL;
+      g_autofree char *link = NULL;
+
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      if (out == NULL)
+        out = g_string_new (NULL);
+      before = g_markup_escape_text (text + last, start - last);
+      link = g_markup_escape_text (text + start, end - start);
+      g_string_append_printf (out, "%s<a href=\"%s\">%s</a>", before, link, link);
+      last = end;
+    }
+  if (out == NULL)
+    return NULL;
+  {
+    g_autofree char *rest = g_markup_escape_text (text + last, -1);
+
+    g_string_append (out, rest);
+  }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+on_activate_link (GtkLabel         *label,
+                  const char       *uri,
+                  KwbKernelLogView *self)
+{
+  g_signal_emit (self, signals[LINK_ACTIVATED], 0, uri);
+  return TRUE;
+}
+
 typedef enum { COLUMN_TIME, COLUMN_LEVEL, COLUMN_TEXT } Column;
+
+/* What a column's factory callbacks get. */
+typedef struct {
+  KwbKernelLogView *view;
+  Column            column;
+} Cell;
 
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
+  const Cell *cell = user_data;
   GtkWidget *label = gtk_label_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (user_data) == COLUMN_TIME ? 1.0 : 0.0);
+  if (cell->column == COLUMN_TEXT)
+    g_signal_connect_object (label, "activate-link", G_CALLBACK (on_activate_link), cell->view, 0);
+  gtk_label_set_xalign (GTK_LABEL (label), cell->column == COLUMN_TIME ? 1.0 : 0.0);
   gtk_widget_add_css_class (label, "monospace");
   gtk_list_item_set_child (item, label);
 }
@@ -79,8 +151,9 @@ bind_cell (GtkSignalListItemFactory *factory,
   guint level = kwb_log_record_get_level (record);
   guint64 usec = kwb_log_record_get_time_ns (record) / 1000;
   g_autofree char *time = NULL;
+  g_autofree char *markup = NULL;
 
-  switch ((Column) GPOINTER_TO_INT (user_data))
+  switch (((const Cell *) user_data)->column)
     {
     case COLUMN_TIME:
       time = g_strdup_printf ("%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT, usec / 1000000, usec % 1000000);
@@ -91,7 +164,11 @@ bind_cell (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_TEXT:
     default:
-      gtk_label_set_text (GTK_LABEL (label), kwb_log_record_get_text (record));
+      markup = link_markup (kwb_log_record_get_text (record));
+      if (markup != NULL)
+        gtk_label_set_markup (GTK_LABEL (label), markup);
+      else
+        gtk_label_set_text (GTK_LABEL (label), kwb_log_record_get_text (record));
       break;
     }
 
@@ -119,8 +196,13 @@ add_column (KwbKernelLogView *self,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) col = NULL;
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+  Cell *cell = g_new0 (Cell, 1);
+
+  /* The view outlives its columns' factories. */
+  cell->view = self;
+  cell->column = column;
+  g_signal_connect_data (factory, "setup", G_CALLBACK (setup_cell), cell, (GClosureNotify) g_free, 0);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), cell);
   col = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (col, expand);
   gtk_column_view_column_set_resizable (col, TRUE);
@@ -238,6 +320,15 @@ kwb_kernel_log_view_class_init (KwbKernelLogViewClass *klass)
 
   object_class->dispose = kwb_kernel_log_view_dispose;
   object_class->finalize = kwb_kernel_log_view_finalize;
+
+  /**
+   * KwbKernelLogView::link-activated:
+   * @text: the location as the message has it ("func+0x1a/0x30",
+   *   "RIP: 0010:func+0x1a/0x30", "kernel/sched/core.c:123")
+   */
+  signals[LINK_ACTIVATED] =
+    g_signal_new ("link-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, 
                                                "/io/github/kwb/KernelWorkbench/kwb-kernel-log-view.ui");
