@@ -251,6 +251,20 @@ print_log (Debug *debug)
   fflush (stdout);
 }
 
+/* The --exec commands of this stop, after the views: their output comes
+ * in the order the options say, whatever each takes. */
+static void
+run_exec (Debug *debug)
+{
+  for (guint i = 0; debug->exec != NULL && debug->exec[i] != NULL; i++)
+    {
+      debug->pending_exec++;
+      kwb_session_console_async (debug->session, debug->exec[i], NULL, exec_cb, debug);
+    }
+  if (debug->pending_exec == 0 && !debug->finishing)
+    after_stop (debug);
+}
+
 static void
 log_cb (GObject      *object,
         GAsyncResult *result,
@@ -266,9 +280,7 @@ log_cb (GObject      *object,
     }
   else
     print_log (debug);
-
-  if (--debug->pending_exec == 0 && !debug->finishing)
-    after_stop (debug);
+  run_exec (debug);
 }
 
 static void
@@ -279,20 +291,9 @@ on_stopped (KwbSession *session,
   debug->n_stops++;
   print_stop (debug, stop);
   if (debug->kernel_log != NULL)
-    {
-      debug->pending_exec++;
-      kwb_kernel_log_refresh_async (debug->kernel_log, NULL, log_cb, debug);
-    }
-  if (debug->exec != NULL && debug->exec[0] != NULL)
-    {
-      for (guint i = 0; debug->exec[i] != NULL; i++)
-        {
-          debug->pending_exec++;
-          kwb_session_console_async (session, debug->exec[i], NULL, exec_cb, debug);
-        }
-    }
-  if (debug->pending_exec == 0)
-    after_stop (debug);
+    kwb_kernel_log_refresh_async (debug->kernel_log, NULL, log_cb, debug);
+  else
+    run_exec (debug);
 }
 
 static void

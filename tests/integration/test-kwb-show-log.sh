@@ -24,9 +24,12 @@ check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
 
 send='echo kwb-marker > /dev/kmsg; sync; echo kwb-second > /dev/kmsg; sync\n'
 
-"$kwb" debug "$tmp/p" --break __do_sys_sync --console-send "$send" --show log --continue 1 --timeout 240 \
-  >"$tmp/out" 2>"$tmp/err"; rc=$?
+"$kwb" debug "$tmp/p" --break __do_sys_sync --console-send "$send" --show log --exec 'p 6*7' --continue 1 \
+  --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "--show log exits 0" [ $rc -eq 0 ]
+marker_at=$(grep -n 'kwb-marker$' "$tmp/out" | head -n 1 | cut -d: -f1)
+exec_at=$(grep -n '^\$1 = 42$' "$tmp/out" | head -n 1 | cut -d: -f1)
+check "the log comes before the --exec output of the same stop" [ "${marker_at:-9999}" -lt "${exec_at:-0}" ]
 # The lines between the first and the second stop, and after the second.
 sed -n '/^stopped: /{x;s/^/x/;x};x;/^x$/{x;p;d};x' "$tmp/out" >"$tmp/first"
 sed -n '/^stopped: /{x;s/^/x/;x};x;/^xx$/{x;p;d};x' "$tmp/out" >"$tmp/second"
