@@ -59,31 +59,39 @@ typedef struct {
   gsize       offset;     /* in KwbPrbLayout */
 } LayoutField;
 
-#define OFFSETOF(type, member) "(unsigned long)&((struct " type " *) 0)->" member
+/* Every type is reached from printk.c's `prb` pointer (typeof, sizeof:
+ * GDB reads no memory for them): looking a struct up by its tag searches
+ * the whole vmlinux each time, a hundred times slower. */
+#define PRB "'printk.c'::prb"
+#define DESC_RING "&" PRB "->desc_ring"
+#define TEXT_RING "&" PRB "->text_data_ring"
+#define DESCS PRB "->desc_ring.descs"
+#define INFOS PRB "->desc_ring.infos"
+#define OFFSETOF(pointer, member) "(unsigned long)&((typeof (" pointer ")) 0)->" member
 #define FIELD(name, expression) { #name, expression, G_STRUCT_OFFSET (KwbPrbLayout, name) }
 
 static const LayoutField layout_fields[] = {
   FIELD (long_size, "sizeof (long)"),
-  FIELD (rb_size, "sizeof (struct printk_ringbuffer)"),
-  FIELD (rb_desc_ring, OFFSETOF ("printk_ringbuffer", "desc_ring")),
-  FIELD (rb_text_data_ring, OFFSETOF ("printk_ringbuffer", "text_data_ring")),
-  FIELD (dr_count_bits, OFFSETOF ("prb_desc_ring", "count_bits")),
-  FIELD (dr_descs, OFFSETOF ("prb_desc_ring", "descs")),
-  FIELD (dr_infos, OFFSETOF ("prb_desc_ring", "infos")),
-  FIELD (dr_head_id, OFFSETOF ("prb_desc_ring", "head_id")),
-  FIELD (dr_tail_id, OFFSETOF ("prb_desc_ring", "tail_id")),
-  FIELD (tr_size_bits, OFFSETOF ("prb_data_ring", "size_bits")),
-  FIELD (tr_data, OFFSETOF ("prb_data_ring", "data")),
-  FIELD (desc_size, "sizeof (struct prb_desc)"),
-  FIELD (desc_state_var, OFFSETOF ("prb_desc", "state_var")),
-  FIELD (desc_begin, OFFSETOF ("prb_desc", "text_blk_lpos.begin")),
-  FIELD (desc_next, OFFSETOF ("prb_desc", "text_blk_lpos.next")),
-  FIELD (info_size, "sizeof (struct printk_info)"),
-  FIELD (info_seq, OFFSETOF ("printk_info", "seq")),
-  FIELD (info_ts_nsec, OFFSETOF ("printk_info", "ts_nsec")),
-  FIELD (info_text_len, OFFSETOF ("printk_info", "text_len")),
-  FIELD (info_facility, OFFSETOF ("printk_info", "facility")),
-  FIELD (info_caller_id, OFFSETOF ("printk_info", "caller_id")),
+  FIELD (rb_size, "sizeof (*" PRB ")"),
+  FIELD (rb_desc_ring, OFFSETOF (PRB, "desc_ring")),
+  FIELD (rb_text_data_ring, OFFSETOF (PRB, "text_data_ring")),
+  FIELD (dr_count_bits, OFFSETOF (DESC_RING, "count_bits")),
+  FIELD (dr_descs, OFFSETOF (DESC_RING, "descs")),
+  FIELD (dr_infos, OFFSETOF (DESC_RING, "infos")),
+  FIELD (dr_head_id, OFFSETOF (DESC_RING, "head_id")),
+  FIELD (dr_tail_id, OFFSETOF (DESC_RING, "tail_id")),
+  FIELD (tr_size_bits, OFFSETOF (TEXT_RING, "size_bits")),
+  FIELD (tr_data, OFFSETOF (TEXT_RING, "data")),
+  FIELD (desc_size, "sizeof (*" DESCS ")"),
+  FIELD (desc_state_var, OFFSETOF (DESCS, "state_var")),
+  FIELD (desc_begin, OFFSETOF (DESCS, "text_blk_lpos.begin")),
+  FIELD (desc_next, OFFSETOF (DESCS, "text_blk_lpos.next")),
+  FIELD (info_size, "sizeof (*" INFOS ")"),
+  FIELD (info_seq, OFFSETOF (INFOS, "seq")),
+  FIELD (info_ts_nsec, OFFSETOF (INFOS, "ts_nsec")),
+  FIELD (info_text_len, OFFSETOF (INFOS, "text_len")),
+  FIELD (info_facility, OFFSETOF (INFOS, "facility")),
+  FIELD (info_caller_id, OFFSETOF (INFOS, "caller_id")),
   /* The level is a bit-field: its place comes from ptype/o. */
   { "info_level_byte", NULL, G_STRUCT_OFFSET (KwbPrbLayout, info_level_byte) },
   { "info_level_shift", NULL, G_STRUCT_OFFSET (KwbPrbLayout, info_level_shift) },
@@ -110,7 +118,7 @@ kwb_prb_layout_command (void)
       /* printk.c's own `prb`: a pointer that moves from the static ring to
        * the one setup_log_buf() allocates. */
       g_string_append (format, "%lu\\n\"");
-      g_string_append (args, ", (unsigned long) &'printk.c'::prb");
+      g_string_append (args, ", (unsigned long) &" PRB);
       g_string_append (format, args->str);
       g_string_free (args, TRUE);
       g_once_init_leave (&command, g_string_free (format, FALSE));
@@ -856,7 +864,7 @@ layout_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  kwb_session_console_async (self->session, "ptype/o struct printk_info", NULL,
+  kwb_session_console_async (self->session, "ptype/o typeof (*" INFOS ")", NULL,
                              ptype_cb, g_steal_pointer (&task));
 }
 
