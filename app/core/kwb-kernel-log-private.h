@@ -1,4 +1,4 @@
-/* kwb-kernel-log-private.h — the printk ring buffer parser behind KwbKernelLog
+/* kwb-kernel-log-private.h — the printk ring buffer parser behind KwbKernelLog (kwb-prb.c)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -11,6 +11,9 @@
 #include "kwb-kernel-log.h"
 
 G_BEGIN_DECLS
+
+/* The largest array the parser accepts (and KwbKernelLog reads at once). */
+#define KWB_PRB_ARRAY_MAX (64u * 1024 * 1024)
 
 /* Offsets and sizes in bytes, of the kernel's structures of the same name. */
 typedef struct {
@@ -55,16 +58,27 @@ gboolean   kwb_prb_layout_check      (const KwbPrbLayout  *layout,
 /* The GDB command whose output kwb_prb_layout_parse() reads (a printf of
  * every sizeof/offsetof and the address of the kernel's `prb` pointer). */
 const char *kwb_prb_layout_command   (void);
+/* The GDB command whose output has the level bit-field's place (ptype/o). */
+const char *kwb_prb_level_command    (void);
 gboolean   kwb_prb_layout_parse      (KwbPrbLayout        *layout,
                                       guint64             *prb_pointer,
                                       const char          *printf_output,
                                       const char          *ptype_output,
                                       GError             **error);
+/* The guest pointer at the start of BYTES (0 when too short). */
+guint64    kwb_prb_read_pointer      (const KwbPrbLayout  *layout,
+                                      GBytes              *bytes);
 /* HEADER: sizeof (struct printk_ringbuffer) bytes. */
 gboolean   kwb_prb_ring_read         (const KwbPrbLayout  *layout,
                                       GBytes              *header,
                                       KwbPrbRing          *ring,
                                       GError             **error);
+/* The descriptor ids in use: N from TAIL (modulo the id space), at most
+ * the ring's count however corrupt its head and tail are. */
+void       kwb_prb_span              (const KwbPrbLayout  *layout,
+                                      const KwbPrbRing    *ring,
+                                      guint64             *tail,
+                                      guint64             *n);
 /* KwbLogRecord items, oldest first, from the three arrays of RING; those
  * with seq ≥ FIRST_NEW_SEQ are flagged new. Records not committed, reused
  * or pointing outside the arrays are skipped: guest memory is not trusted. */
