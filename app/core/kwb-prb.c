@@ -169,7 +169,8 @@ kwb_prb_layout_parse (KwbPrbLayout  *layout,
                       const char    *ptype_output,
                       GError       **error)
 {
-  g_auto(GStrv) words = g_strsplit_set (g_strstrip (g_strdup (printf_output ? printf_output : "")), " \n", -1);
+  g_autofree char *copy = g_strdup (printf_output ? printf_output : "");
+  g_auto(GStrv) words = g_strsplit_set (g_strstrip (copy), " \n", -1);
   guint n = 0;
 
   memset (layout, 0, sizeof *layout);
