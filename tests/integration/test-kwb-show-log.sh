@@ -58,6 +58,13 @@ assert seen.get("kwb-marker") == 1 and seen.get("kwb-second") == 2, seen
 assert any(t.startswith("Linux version ") and s == 1 for t, s in seen.items())
 ' "$tmp/out"
 
+# Before any console exists (setup_log_buf runs long before the serial
+# console registers): the log is read from memory all the same.
+"$kwb" debug "$tmp/p" --break setup_log_buf --show log --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a stop before the console: exit 0" [ $rc -eq 0 ]
+check "the console has printed nothing of the kernel's yet" sh -c "! grep -q 'Linux version' '$tmp/err'"
+check "but --show log prints the banner from memory" grep -Eq '^\[ +0\.000000\] <5> Linux version ' "$tmp/out"
+
 "$kwb" debug "$tmp/p" --show tasks >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "an unknown view is a usage error (exit 2) naming it" sh -c "[ $rc -eq 2 ] && grep -q 'unknown view “tasks”' '$tmp/err'"
 "$kwb" debug "$tmp/p" --show log:all >"$tmp/out" 2>"$tmp/err"; rc=$?
