@@ -26,7 +26,13 @@ struct _KwbKernelLog
   KwbSession   *session;
   GPtrArray    *records;
   guint         n_new;
+  /* "New" means since the previous stop, however often the log is
+   * refreshed at one stop: records from FIRST_NEW_SEQ on are new, and it
+   * moves to NEXT_SEQ (past the last record seen) when a stop comes. */
   guint64       first_new_seq;
+  guint64       next_seq;
+  guint         n_stops;
+  guint         n_stops_applied;
   guint         serial;
 
   gboolean      have_layout;
@@ -120,6 +126,12 @@ kwb_kernel_log_init (KwbKernelLog *self)
   self->records = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
+static void
+on_stopped (KwbKernelLog *self)
+{
+  self->n_stops++;
+}
+
 KwbKernelLog *
 kwb_kernel_log_new (KwbSession *session)
 {
@@ -129,6 +141,7 @@ kwb_kernel_log_new (KwbSession *session)
 
   self = g_object_new (KWB_TYPE_KERNEL_LOG, NULL);
   self->session = g_object_ref (session);
+  g_signal_connect_object (session, "stopped", G_CALLBACK (on_stopped), self, G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -181,7 +194,6 @@ apply (GTask *task)
   Refresh *r = g_task_get_task_data (task);
   g_autoptr(GPtrArray) records = NULL;
   guint old_len = self->records->len;
-  guint64 next_new_seq = self->first_new_seq;
 
   if (r->serial != self->serial)
     {
@@ -193,6 +205,11 @@ apply (GTask *task)
   g_autoptr(GBytes) infos = g_bytes_new_take (g_steal_pointer (&r->buffers[1]), r->sizes[1]);
   g_autoptr(GBytes) text = g_bytes_new_take (g_steal_pointer (&r->buffers[2]), r->sizes[2]);
 
+  if (self->n_stops != self->n_stops_applied)
+    {
+      self->first_new_seq = self->next_seq;
+      self->n_stops_applied = self->n_stops;
+    }
   records = kwb_prb_parse (&self->layout, &r->ring, descs, infos, text, self->first_new_seq);
   self->n_new = 0;
   for (guint i = 0; i < records->len; i++)
@@ -201,9 +218,8 @@ apply (GTask *task)
 
       if (kwb_log_record_get_is_new (record))
         self->n_new++;
-      next_new_seq = MAX (next_new_seq, kwb_log_record_get_seq (record) + 1);
+      self->next_seq = MAX (self->next_seq, kwb_log_record_get_seq (record) + 1);
     }
-  self->first_new_seq = next_new_seq;
 
   g_clear_pointer (&self->last_header, g_bytes_unref);
   g_clear_pointer (&self->last_descs, g_bytes_unref);

@@ -6,8 +6,9 @@
  * the kernel's lockless printk ring buffer (5.10+) straight out of guest
  * memory through the session, so it works when the console is dead (before
  * the console driver, after a hang). A record is "new" when it arrived since
- * the previous refresh: refresh once per stop and that is "since the
- * previous stop". The GUI's log view and `kwb debug --show log` both use it.
+ * the previous stop (the session's ::stopped), however often the log is
+ * refreshed at one stop; before any stop, everything is. The GUI's log
+ * view and `kwb debug --show log` both use it.
  */
 #pragma once
 

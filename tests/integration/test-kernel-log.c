@@ -216,13 +216,18 @@ test_log (void)
                                                       kwb_test_guest_done_cb, guest));
   kwb_test_guest_type (guest, "echo kwb-second > /dev/kmsg; sync\r");
   kwb_test_guest_wait_stops (guest, 2);
-  KWB_TEST_GUEST_CALL (guest, kwb_kernel_log_refresh_async (log, NULL, kwb_test_guest_done_cb, guest));
-  marker = find_record (log, "kwb-marker");
-  g_assert_nonnull (marker);
-  g_assert_false (kwb_log_record_get_is_new (marker));
-  g_assert_true (kwb_log_record_get_is_new (find_record (log, "kwb-second")));
-  g_assert_cmpuint (kwb_kernel_log_get_n_new (log), >=, 1);
-  g_assert_cmpuint (kwb_kernel_log_get_n_new (log), <, n);
+  /* Refreshed twice at that stop (a view shown again): the same records
+   * are new both times. */
+  for (guint round = 0; round < 2; round++)
+    {
+      KWB_TEST_GUEST_CALL (guest, kwb_kernel_log_refresh_async (log, NULL, kwb_test_guest_done_cb, guest));
+      marker = find_record (log, "kwb-marker");
+      g_assert_nonnull (marker);
+      g_assert_false (kwb_log_record_get_is_new (marker));
+      g_assert_true (kwb_log_record_get_is_new (find_record (log, "kwb-second")));
+      g_assert_cmpuint (kwb_kernel_log_get_n_new (log), >=, 1);
+      g_assert_cmpuint (kwb_kernel_log_get_n_new (log), <, n);
+    }
   compare_with_lx_dmesg (guest, log);
 
   kwb_test_guest_free (guest);
