@@ -82,10 +82,11 @@ kwb_log_record_new (guint64     seq,
                     gssize      length,
                     gboolean    is_new)
 {
-  KwbLogRecord *self = g_object_new (KWB_TYPE_LOG_RECORD, NULL);
+  KwbLogRecord *self;
 
   g_return_val_if_fail (text != NULL || length == 0, NULL);
 
+  self = g_object_new (KWB_TYPE_LOG_RECORD, NULL);
   self->seq = seq;
   self->level = MIN (level, 7);
   self->facility = MIN (facility, 255);
