@@ -3,12 +3,14 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   kwb debug PROJECT [--break LOC]… [--continue N] [--exec CMD]…
- *             [--console-send TEXT] [--timeout S] [--json]
+ *             [--console-send TEXT] [--show KIND[:ARG]]… [--timeout S] [--json]
  *
  * Starts the guest frozen, sets the breakpoints, continues, and prints every
  * stop as "stopped: FUNC at FILE:LINE (reason)" with the source line. After
  * each stop the --exec commands run (GDB CLI commands, e.g. lx-dmesg); then
- * the guest continues while --continue allows. --console-send types TEXT
+ * the guest continues while --continue allows. --show prints a kernel view
+ * at each stop from the same core model the GUI uses; `log` prints the
+ * printk records new since the previous stop, read from guest memory. --console-send types TEXT
  * into the serial console once the BusyBox shell is up. The VM always ends
  * with the command; it never outlives kwb (process group + PDEATHSIG).
  *
@@ -34,6 +36,7 @@ typedef struct {
   GMainLoop   *loop;
   KwbSession  *session;
   char       **exec;
+  KwbKernelLog *kernel_log; /* --show log */
   char        *console_send;
   gboolean     json;
   int          continues_left;
@@ -212,22 +215,85 @@ exec_cb (GObject      *object,
 }
 
 static void
+print_log (Debug *debug)
+{
+  GListModel *model = G_LIST_MODEL (debug->kernel_log);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KwbLogRecord) record = g_list_model_get_item (model, i);
+
+      if (!kwb_log_record_get_is_new (record))
+        continue;
+      if (debug->json)
+        {
+          g_autoptr(JsonBuilder) b = json_event_begin ("log");
+
+          json_builder_set_member_name (b, "seq");
+          json_builder_add_int_value (b, (gint64) kwb_log_record_get_seq (record));
+          json_builder_set_member_name (b, "level");
+          json_builder_add_int_value (b, kwb_log_record_get_level (record));
+          json_builder_set_member_name (b, "time_ns");
+          json_builder_add_int_value (b, (gint64) kwb_log_record_get_time_ns (record));
+          json_member_text (b, "text", kwb_log_record_get_text (record), -1);
+          json_builder_set_member_name (b, "new");
+          json_builder_add_boolean_value (b, TRUE);
+          json_event_print (b);
+        }
+      else
+        {
+          g_autofree char *line = kwb_log_record_format (record);
+
+          printf ("%s\n", line);
+        }
+    }
+  fflush (stdout);
+}
+
+/* The --exec commands of this stop, after the views: their output comes
+ * in the order the options say, whatever each takes. */
+static void
+run_exec (Debug *debug)
+{
+  for (guint i = 0; debug->exec != NULL && debug->exec[i] != NULL; i++)
+    {
+      debug->pending_exec++;
+      kwb_session_console_async (debug->session, debug->exec[i], NULL, exec_cb, debug);
+    }
+  if (debug->pending_exec == 0 && !debug->finishing)
+    after_stop (debug);
+}
+
+static void
+log_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Debug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_kernel_log_refresh_finish (KWB_KERNEL_LOG (object), result, &error))
+    {
+      fprintf (stderr, _("kwb: could not read the kernel log: %s\n"), error->message);
+      debug->status = KWB_EXIT_FAILED;
+    }
+  else
+    print_log (debug);
+  run_exec (debug);
+}
+
+static void
 on_stopped (KwbSession *session,
             KwbGdbStop *stop,
             Debug      *debug)
 {
   debug->n_stops++;
   print_stop (debug, stop);
-  if (debug->exec != NULL && debug->exec[0] != NULL)
-    {
-      for (guint i = 0; debug->exec[i] != NULL; i++)
-        {
-          debug->pending_exec++;
-          kwb_session_console_async (session, debug->exec[i], NULL, exec_cb, debug);
-        }
-      return;
-    }
-  after_stop (debug);
+  if (debug->kernel_log != NULL)
+    kwb_kernel_log_refresh_async (debug->kernel_log, NULL, log_cb, debug);
+  else
+    run_exec (debug);
 }
 
 static void
@@ -369,6 +435,9 @@ kwb_cmd_debug (int    argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_auto(GStrv) breaks = NULL;
   g_auto(GStrv) exec = NULL;
+  g_auto(GStrv) show = NULL;
+  g_autoptr(KwbKernelLog) kernel_log = NULL;
+  gboolean show_log = FALSE;
   g_auto(GStrv) project_breaks = NULL;
   g_autofree char *start_function = NULL;
   g_autofree char *console_send = NULL;
@@ -388,6 +457,9 @@ kwb_cmd_debug (int    argc,
       N_("Run a GDB command at each stop and print its output; repeatable"), N_("COMMAND") },
     { "console-send", 's', 0, G_OPTION_ARG_STRING, &console_send,
       N_("Type TEXT into the serial console once the shell is up (\\n for Enter)"), N_("TEXT") },
+    { "show", 0, 0, G_OPTION_ARG_STRING_ARRAY, &show,
+      N_("Print a kernel view at each stop; repeatable. KIND: log (the printk records new since the previous stop)"),
+      N_("KIND[:ARG]") },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("End the session after S seconds whatever happens (default 300)"), "S" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print stops and output as JSON lines"), NULL },
@@ -409,6 +481,20 @@ kwb_cmd_debug (int    argc,
     return kwb_cli_usage_error (context, _("debug takes one project folder"));
   if (continues < 0 || timeout < 0)
     return kwb_cli_usage_error (context, _("--continue and --timeout take numbers ≥ 0"));
+  for (guint i = 0; show != NULL && show[i] != NULL; i++)
+    {
+      g_autofree char *kind = g_strdup (show[i]);
+      char *arg = strchr (kind, ':');
+
+      if (arg != NULL)
+        *arg++ = '\0';
+      if (g_str_equal (kind, "log") && arg == NULL)
+        show_log = TRUE;
+      else if (g_str_equal (kind, "log"))
+        return kwb_cli_usage_error (context, _("--show log takes no argument"));
+      else
+        return kwb_cli_usage_error (context, _("--show: unknown view “%s” (known: log)"), kind);
+    }
 
   if ((project = kwb_project_load (argv[1], &error)) == NULL)
     return kwb_cli_fail (error);
@@ -437,6 +523,11 @@ kwb_cmd_debug (int    argc,
   debug.loop = loop;
   debug.session = session;
   debug.exec = exec;
+  if (show_log)
+    {
+      kernel_log = kwb_kernel_log_new (session);
+      debug.kernel_log = kernel_log;
+    }
   debug.json = json;
   debug.continues_left = continues;
   debug.console_send = console_send;

@@ -52,6 +52,7 @@ typedef enum {
   OP_DISASSEMBLE,
   OP_DISASSEMBLE_FUNCTION,
   OP_EVALUATE,
+  OP_READ_MEMORY,
 } OpKind;
 
 typedef struct {
@@ -1260,6 +1261,55 @@ return_list (GTask     *task,
     g_task_return_pointer (task, store_new (item_type, items), g_object_unref);
 }
 
+/* -data-read-memory-bytes answers with blocks of hex digits; the caller
+ * asked for LENGTH bytes at ADDRESS and gets all of them or an error (GDB
+ * splits the answer where a page cannot be read). */
+static void
+return_memory (GTask       *task,
+               KwbMiRecord *record,
+               guint64      address,
+               guint64      length,
+               GError      *error)
+{
+  const KwbMiValue *block;
+  const char *hex;
+  guint64 begin = 0;
+  gsize hex_len = 0;
+  g_autofree guint8 *data = NULL;
+
+  if (record == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  block = kwb_mi_record_get (record, "memory.0");
+  hex = block ? kwb_mi_value_get_string_len (block, "contents", &hex_len) : NULL;
+  if (hex == NULL || !kwb_mi_value_get_uint64 (block, "begin", &begin) || begin != address ||
+      hex_len != length * 2 || kwb_mi_value_get_n_children (kwb_mi_record_get (record, "memory")) != 1)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED,
+                               _("Could not read %llu bytes of guest memory at 0x%llx: part of it is not mapped"),
+                               (unsigned long long) length, (unsigned long long) address);
+      return;
+    }
+  data = g_malloc (length > 0 ? length : 1);
+  for (guint64 i = 0; i < length; i++)
+    {
+      int hi = g_ascii_xdigit_value (hex[2 * i]);
+      int lo = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+      if (hi < 0 || lo < 0)
+        {
+          g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED,
+                                   _("GDB returned guest memory that is not hexadecimal"));
+          return;
+        }
+      data[i] = (guint8) (hi << 4 | lo);
+    }
+  g_task_return_pointer (task, g_bytes_new_take (g_steal_pointer (&data), length),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
 static void
 op_gdb_cb (GObject      *object,
            GAsyncResult *result,
@@ -1304,6 +1354,11 @@ op_gdb_cb (GObject      *object,
     case OP_DISASSEMBLE_FUNCTION:
       items = kwb_gdb_disassemble_finish (gdb, result, &error);
       return_list (task, items, KWB_TYPE_INSTRUCTION, error);
+      break;
+
+    case OP_READ_MEMORY:
+      record = kwb_gdb_command_finish (gdb, result, &error);
+      return_memory (task, record, op->start, op->end, error);
       break;
 
     case OP_INSERT:
@@ -1382,6 +1437,11 @@ run_op (KwbSession *self,
       break;
     case OP_EVALUATE:
       kwb_gdb_evaluate_async (self->gdb, op->arg, cancellable, op_gdb_cb, task);
+      break;
+    case OP_READ_MEMORY:
+      kwb_gdb_command_async (self->gdb, cancellable, op_gdb_cb, task,
+                             "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
+                             op->start, op->end);
       break;
     default:
       g_assert_not_reached ();
@@ -1676,6 +1736,26 @@ kwb_session_list_registers_finish (KwbSession    *self,
   return propagate_op_pointer (self, result, kwb_session_list_registers_async, error);
 }
 
+/* An op on a range of guest addresses: [START, END) for disassembly,
+ * START and a length for memory reads. */
+static GTask *
+new_range_op_task (KwbSession          *self,
+                   OpKind               kind,
+                   guint64              start,
+                   guint64              end,
+                   GCancellable        *cancellable,
+                   GAsyncReadyCallback  callback,
+                   gpointer             user_data,
+                   gpointer             source_tag)
+{
+  GTask *task = new_op_task (self, kind, NULL, cancellable, callback, user_data, source_tag);
+  Op *op = g_task_get_task_data (task);
+
+  op->start = start;
+  op->end = end;
+  return task;
+}
+
 void
 kwb_session_disassemble_async (KwbSession          *self,
                                guint64              start,
@@ -1684,16 +1764,9 @@ kwb_session_disassemble_async (KwbSession          *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GTask *task;
-  Op *op;
-
   g_return_if_fail (KWB_IS_SESSION (self));
-  task = new_op_task (self, OP_DISASSEMBLE, NULL, cancellable, callback, user_data,
-                      kwb_session_disassemble_async);
-  op = g_task_get_task_data (task);
-  op->start = start;
-  op->end = end;
-  queue_op (self, task);
+  queue_op (self, new_range_op_task (self, OP_DISASSEMBLE, start, end, cancellable, callback, user_data,
+                                     kwb_session_disassemble_async));
 }
 
 void
@@ -1739,6 +1812,38 @@ kwb_session_evaluate_finish (KwbSession    *self,
                              GError       **error)
 {
   return propagate_op_pointer (self, result, kwb_session_evaluate_async, error);
+}
+
+void
+kwb_session_read_memory_async (KwbSession          *self,
+                               guint64              address,
+                               gsize                length,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  task = new_range_op_task (self, OP_READ_MEMORY, address, length, cancellable, callback, user_data,
+                            kwb_session_read_memory_async);
+  if (length == 0 || length > KWB_SESSION_READ_MEMORY_MAX || address + length < address)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("Cannot read %llu bytes of guest memory at 0x%llx"),
+                               (unsigned long long) length, (unsigned long long) address);
+      g_object_unref (task);
+      return;
+    }
+  queue_op (self, task);
+}
+
+GBytes *
+kwb_session_read_memory_finish (KwbSession    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return propagate_op_pointer (self, result, kwb_session_read_memory_async, error);
 }
 
 /* ---- accessors ---- */

@@ -200,6 +200,20 @@ char             *kwb_session_evaluate_finish      (KwbSession          *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* LENGTH bytes of guest memory at ADDRESS (virtual, as GDB sees it) in one
+ * MI round trip, all or nothing. Views that parse kernel structures read
+ * whole arrays this way instead of asking GDB member by member. */
+#define KWB_SESSION_READ_MEMORY_MAX (64u * 1024 * 1024)
+void              kwb_session_read_memory_async    (KwbSession          *self,
+                                                    guint64              address,
+                                                    gsize                length,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GBytes           *kwb_session_read_memory_finish   (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
 /* The file on this machine for a path from the debug information: as is when
  * it exists, else mapped into the project's source tree (the mapping is
  * remembered and given to GDB as substitute-path). NULL when not found. */
