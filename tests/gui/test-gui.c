@@ -54,10 +54,10 @@ check_structure (KwbApplication *app,
                  gpointer        data)
 {
   static const char * const mapped[] = {
-    "run_controls", "sidebar_stack", "source_area", "console_area", "status_label",
+    "run_controls", "start_dock", "source_area", "console_area", "status_label",
     "breakpoints_page", "source_status", "console_status", "primary_menu_button",
   };
-  AdwViewStack *stack;
+  GtkNotebook *dock;
   AdwStatusPage *page;
   GtkWidget *widget;
 
@@ -71,15 +71,16 @@ check_structure (KwbApplication *app,
         g_error ("“%s” is in the window but not on screen", mapped[i]);
     }
 
-  /* Sidebar: two pages, Breakpoints shown first. */
-  stack = ADW_VIEW_STACK (kwb_test_require_widget (window, "sidebar_stack"));
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "breakpoints");
-  g_assert_cmpstr (adw_view_stack_page_get_title (
-                     adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "breakpoints"))),
-                   ==, "Breakpoints");
-  g_assert_cmpstr (adw_view_stack_page_get_title (
-                     adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "modules"))),
-                   ==, "Modules");
+  /* The left dock: Breakpoints shown first, then Modules and Frames as tabs. */
+  dock = GTK_NOTEBOOK (kwb_test_require_widget (window, "start_dock"));
+  g_assert_cmpint (gtk_notebook_get_n_pages (dock), ==, 3);
+  g_assert_true (gtk_notebook_get_nth_page (dock, gtk_notebook_get_current_page (dock)) ==
+                 GTK_WIDGET (kwb_window_get_breakpoints_page (window)));
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "breakpoints"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "modules"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "frames"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "console"), ==, KWB_DOCK_BOTTOM);
+  g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Breakpoints")));
   g_assert_true (ADW_IS_STATUS_PAGE (kwb_test_require_widget (window, "modules_page")));
   g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Modules")));
 
