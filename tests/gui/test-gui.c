@@ -277,6 +277,137 @@ test_window_state (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
+/* ---- the docks ---- */
+
+/* Columns of code the source view shows: its text area's width over the
+ * width of a character of its (monospace) font. */
+static int
+visible_columns (KwbSourceView *view)
+{
+  GtkTextView *text = GTK_TEXT_VIEW (kwb_source_view_get_text_view (view));
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (text), "0123456789");
+  GdkRectangle rect;
+  int ten;
+
+  gtk_text_view_get_visible_rect (text, &rect);
+  pango_layout_get_pixel_size (layout, &ten, NULL);
+  g_assert_cmpint (ten, >, 0);
+  return (rect.width - gtk_text_view_get_left_margin (text) - gtk_text_view_get_right_margin (text)) * 10 / ten;
+}
+
+static gboolean
+has_width_1280 (gpointer data)
+{
+  return gdk_surface_get_width (gtk_native_get_surface (data)) == 1280;
+}
+
+/* The docks are sized once their paneds know their own size. */
+static gboolean
+bottom_dock_sized (gpointer data)
+{
+  return gtk_widget_get_height (kwb_test_require_widget (data, "bottom_dock")) == 220;
+}
+
+static gboolean
+widget_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+check_docks (KwbApplication *app,
+             KwbWindow      *window,
+             gpointer        data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("KWB_SOURCE_ROOT"), "app", "gui", "kwb-window.c", NULL);
+  KwbSourceView *view;
+  GtkWidget *start_dock = kwb_test_require_widget (window, "start_dock");
+  GtkWidget *console_area = kwb_test_require_widget (window, "console_area");
+  KwbWindow *second;
+  int columns, wider;
+
+  /* 1280x800, the source open, the console visible: at least 100 columns. */
+  kwb_test_wait_until (has_width_1280, window, "the window to be 1280 pixels wide");
+  view = kwb_window_open_source (window, path);
+  g_assert_nonnull (view);
+  kwb_test_wait_until (bottom_dock_sized, window, "the bottom dock at its saved height");
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (console_area));
+  g_assert_true (gtk_widget_get_mapped (start_dock));
+  columns = visible_columns (view);
+  g_test_message ("the source view shows %d columns at 1280x800", columns);
+  g_assert_cmpint (columns, >=, 100);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "layout-1280x800.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "layout-1280x800-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Ctrl+F9's action hides the left dock, the source takes the room; and back. */
+  kwb_test_activate_action (window, "win.show-start-dock", NULL);
+  kwb_test_wait_until (widget_unmapped, start_dock, "the left dock hidden");
+  g_assert_false (kwb_window_get_dock_shown (window, KWB_DOCK_START));
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  wider = visible_columns (view);
+  g_assert_cmpint (wider, >, columns);
+  kwb_test_activate_action (window, "win.show-start-dock", NULL);
+  kwb_test_wait_until (widget_mapped, start_dock, "the left dock shown again");
+  g_assert_true (kwb_window_get_dock_shown (window, KWB_DOCK_START));
+
+  /* Frames moved to the right dock, which appears; the bottom dock hidden. */
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (window, "end_dock")));
+  kwb_test_activate_action (window, "win.move-panel", g_variant_new ("(ss)", "frames", "end"));
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "frames"), ==, KWB_DOCK_END);
+  g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (window, "end_dock")));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kwb_window_get_frames_panel (window))));
+  kwb_test_activate_action (window, "win.show-bottom-dock", NULL);
+  kwb_test_wait_until (widget_unmapped, console_area, "the bottom dock hidden");
+  kwb_test_activate_action (window, "win.show-panel", g_variant_new_string ("modules"));
+
+  /* A new window, opened once this one is closed, has the same layout. */
+  g_application_hold (G_APPLICATION (app));
+  gtk_window_close (GTK_WINDOW (window));
+  second = kwb_window_new (app);
+  g_application_release (G_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (second));
+  kwb_test_wait_for_draw (GTK_WIDGET (second));
+  g_assert_cmpint (kwb_window_get_panel_dock (second, "frames"), ==, KWB_DOCK_END);
+  g_assert_cmpint (kwb_window_get_panel_dock (second, "breakpoints"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (second, "console"), ==, KWB_DOCK_BOTTOM);
+  g_assert_true (kwb_window_get_dock_shown (second, KWB_DOCK_START));
+  g_assert_false (kwb_window_get_dock_shown (second, KWB_DOCK_BOTTOM));
+  g_assert_false (gtk_widget_get_mapped (kwb_test_require_widget (second, "console_area")));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (second, "modules_sidebar")));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (second, "frames_panel")));
+  kwb_test_save_screenshot (GTK_WIDGET (second), "layout-restored.png");
+}
+
+static void
+test_window_docks (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_auto(GStrv) end = NULL;
+
+  KWB_TEST_IN_SUBPROCESS ();
+
+  settings = g_settings_new (APP_BASE_ID);
+  g_settings_set_int (settings, "window-width", 1280);
+  g_settings_set_int (settings, "window-height", 800);
+
+  kwb_test_run_app_with_window (NULL, check_docks, NULL);
+
+  end = g_settings_get_strv (settings, "end-dock-panels");
+  g_assert_cmpuint (g_strv_length (end), ==, 1);
+  g_assert_cmpstr (end[0], ==, "frames");
+  g_assert_false (g_settings_get_boolean (settings, "bottom-dock-visible"));
+  g_assert_true (g_settings_get_boolean (settings, "start-dock-visible"));
+}
+
 static char *
 make_project_dir (const char *name,
                   const char *ini)
@@ -395,6 +526,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/run-controls", test_window_run_controls);
   g_test_add_func ("/gui/window/dark-style", test_window_dark_style);
   g_test_add_func ("/gui/window/state", test_window_state);
+  g_test_add_func ("/gui/window/docks", test_window_docks);
   g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/about-window", test_about_window);
   g_test_add_func ("/gui/project/open", test_project_open);
