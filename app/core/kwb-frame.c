@@ -126,6 +126,13 @@ kwb_address_is_user_space (guint64 addr)
   return addr < KERNEL_SPACE_START;
 }
 
+/* GDB's MI says func="??" where it knows no symbol. */
+static gboolean
+has_symbol (KwbFrame *self)
+{
+  return self->function != NULL && *self->function != '\0' && g_strcmp0 (self->function, "??") != 0;
+}
+
 /**
  * kwb_frame_is_user_space:
  *
@@ -136,7 +143,7 @@ gboolean
 kwb_frame_is_user_space (KwbFrame *self)
 {
   g_return_val_if_fail (KWB_IS_FRAME (self), FALSE);
-  return self->function == NULL && kwb_address_is_user_space (self->address);
+  return !has_symbol (self) && kwb_address_is_user_space (self->address);
 }
 
 /**
@@ -149,7 +156,7 @@ char *
 kwb_frame_dup_display_name (KwbFrame *self)
 {
   g_return_val_if_fail (KWB_IS_FRAME (self), NULL);
-  if (self->function != NULL)
+  if (has_symbol (self))
     return g_strdup (self->function);
   return g_strdup (kwb_frame_is_user_space (self) ? _("user space") : "??");
 }

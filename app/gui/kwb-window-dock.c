@@ -406,6 +406,19 @@ restore_layout (KwbWindow *self)
   self->pending_bottom_height = g_settings_get_int (self->settings, "bottom-dock-height");
 }
 
+static void
+save_size (KwbWindow  *self,
+           KwbDock     dock,
+           const char *key,
+           int         pending,
+           int         allocated)
+{
+  int size = pending > 0 ? pending : allocated;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->docks[dock])) && size > 0)
+    g_settings_set_int (self->settings, key, size);
+}
+
 void
 _kwb_window_dock_save (KwbWindow *self)
 {
@@ -427,14 +440,14 @@ _kwb_window_dock_save (KwbWindow *self)
                              current >= 0 ? panel_id (gtk_notebook_get_nth_page (self->docks[i], current)) : "");
       g_settings_set_boolean (self->settings, shown_key, self->dock_shown[i]);
     }
-  /* A hidden dock keeps the size it had when last shown. */
+  /* A hidden dock keeps the size it had when last shown; one not laid out
+   * yet, the size it is about to get. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self->docks[KWB_DOCK_START])))
     g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->main_paned));
-  if (gtk_widget_get_mapped (GTK_WIDGET (self->docks[KWB_DOCK_END])))
-    g_settings_set_int (self->settings, "end-dock-width", gtk_widget_get_width (GTK_WIDGET (self->docks[KWB_DOCK_END])));
-  if (gtk_widget_get_mapped (GTK_WIDGET (self->docks[KWB_DOCK_BOTTOM])))
-    g_settings_set_int (self->settings, "bottom-dock-height",
-                        gtk_widget_get_height (GTK_WIDGET (self->docks[KWB_DOCK_BOTTOM])));
+  save_size (self, KWB_DOCK_END, "end-dock-width", self->pending_end_width,
+             gtk_widget_get_width (GTK_WIDGET (self->docks[KWB_DOCK_END])));
+  save_size (self, KWB_DOCK_BOTTOM, "bottom-dock-height", self->pending_bottom_height,
+             gtk_widget_get_height (GTK_WIDGET (self->docks[KWB_DOCK_BOTTOM])));
 }
 
 void

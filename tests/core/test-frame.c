@@ -37,6 +37,24 @@ test_user_frame (void)
   g_assert_cmpstr (name, ==, "user space");
 }
 
+/* What GDB's MI sends for a frame it has no symbol for. */
+static void
+test_user_frame_from_mi (void)
+{
+  g_autoptr(KwbFrame) user = kwb_frame_new (5, "??", NULL, NULL, 0, G_GUINT64_CONSTANT (0x6db6ae0));
+  g_autoptr(KwbFrame) end = kwb_frame_new (6, "??", NULL, NULL, 0, 0);
+  g_autoptr(KwbFrame) kernel = kwb_frame_new (1, "??", NULL, NULL, 0, G_GUINT64_CONSTANT (0xffffffff81001000));
+  g_autofree char *user_name = kwb_frame_dup_display_name (user);
+  g_autofree char *end_name = kwb_frame_dup_display_name (end);
+  g_autofree char *kernel_name = kwb_frame_dup_display_name (kernel);
+
+  g_assert_true (kwb_frame_is_user_space (user));
+  g_assert_cmpstr (user_name, ==, "user space");
+  g_assert_cmpstr (end_name, ==, "user space");
+  g_assert_false (kwb_frame_is_user_space (kernel));
+  g_assert_cmpstr (kernel_name, ==, "??");
+}
+
 static void
 test_kernel_frames (void)
 {
@@ -66,6 +84,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/frame/address-halves", test_address_halves);
   g_test_add_func ("/frame/user-space", test_user_frame);
+  g_test_add_func ("/frame/user-space-from-mi", test_user_frame_from_mi);
   g_test_add_func ("/frame/kernel", test_kernel_frames);
   return g_test_run ();
 }

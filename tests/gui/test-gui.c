@@ -279,35 +279,6 @@ test_window_state (void)
 
 /* ---- the docks ---- */
 
-/* Columns of code the source view shows: its text area's width over the
- * width of a character of its (monospace) font. */
-static int
-visible_columns (KwbSourceView *view)
-{
-  GtkTextView *text = GTK_TEXT_VIEW (kwb_source_view_get_text_view (view));
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (text), "0123456789");
-  GdkRectangle rect;
-  int ten;
-
-  gtk_text_view_get_visible_rect (text, &rect);
-  pango_layout_get_pixel_size (layout, &ten, NULL);
-  g_assert_cmpint (ten, >, 0);
-  return (rect.width - gtk_text_view_get_left_margin (text) - gtk_text_view_get_right_margin (text)) * 10 / ten;
-}
-
-static gboolean
-has_width_1280 (gpointer data)
-{
-  return gdk_surface_get_width (gtk_native_get_surface (data)) == 1280;
-}
-
-/* The docks are sized once their paneds know their own size. */
-static gboolean
-bottom_dock_sized (gpointer data)
-{
-  return gtk_widget_get_height (kwb_test_require_widget (data, "bottom_dock")) == 220;
-}
-
 static gboolean
 widget_unmapped (gpointer data)
 {
@@ -333,14 +304,15 @@ check_docks (KwbApplication *app,
   int columns, wider;
 
   /* 1280x800, the source open, the console visible: at least 100 columns. */
-  kwb_test_wait_until (has_width_1280, window, "the window to be 1280 pixels wide");
+  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
   view = kwb_window_open_source (window, path);
   g_assert_nonnull (view);
-  kwb_test_wait_until (bottom_dock_sized, window, "the bottom dock at its saved height");
+  /* The docks are sized once their paneds know their own size. */
+  kwb_test_wait_widget_size (GTK_WIDGET (window), "bottom_dock", GTK_ORIENTATION_VERTICAL, 220);
   kwb_test_wait_for_draw (GTK_WIDGET (window));
   g_assert_true (gtk_widget_get_mapped (console_area));
   g_assert_true (gtk_widget_get_mapped (start_dock));
-  columns = visible_columns (view);
+  columns = kwb_test_source_columns (view);
   g_test_message ("the source view shows %d columns at 1280x800", columns);
   g_assert_cmpint (columns, >=, 100);
   kwb_test_save_screenshot (GTK_WIDGET (window), "layout-1280x800.png");
@@ -353,7 +325,7 @@ check_docks (KwbApplication *app,
   kwb_test_wait_until (widget_unmapped, start_dock, "the left dock hidden");
   g_assert_false (kwb_window_get_dock_shown (window, KWB_DOCK_START));
   kwb_test_wait_for_draw (GTK_WIDGET (window));
-  wider = visible_columns (view);
+  wider = kwb_test_source_columns (view);
   g_assert_cmpint (wider, >, columns);
   kwb_test_activate_action (window, "win.show-start-dock", NULL);
   kwb_test_wait_until (widget_mapped, start_dock, "the left dock shown again");
@@ -365,6 +337,9 @@ check_docks (KwbApplication *app,
   g_assert_cmpint (kwb_window_get_panel_dock (window, "frames"), ==, KWB_DOCK_END);
   g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (window, "end_dock")));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kwb_window_get_frames_panel (window))));
+  kwb_test_wait_widget_size (GTK_WIDGET (window), "end_dock", GTK_ORIENTATION_HORIZONTAL, 300);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kwb_window_get_frames_panel (window))));
   kwb_test_activate_action (window, "win.show-bottom-dock", NULL);
   kwb_test_wait_until (widget_unmapped, console_area, "the bottom dock hidden");
   kwb_test_activate_action (window, "win.show-panel", g_variant_new_string ("modules"));
@@ -375,6 +350,7 @@ check_docks (KwbApplication *app,
   second = kwb_window_new (app);
   g_application_release (G_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (second));
+  kwb_test_wait_widget_size (GTK_WIDGET (second), "end_dock", GTK_ORIENTATION_HORIZONTAL, 300);
   kwb_test_wait_for_draw (GTK_WIDGET (second));
   g_assert_cmpint (kwb_window_get_panel_dock (second, "frames"), ==, KWB_DOCK_END);
   g_assert_cmpint (kwb_window_get_panel_dock (second, "breakpoints"), ==, KWB_DOCK_START);
