@@ -76,6 +76,17 @@ dock_of (KwbWindow *self,
   return -1;
 }
 
+static int
+notebook_dock (KwbWindow   *self,
+               GtkNotebook *notebook)
+{
+  for (int i = 0; i < KWB_DOCK_N; i++)
+    if (self->docks[i] == notebook)
+      return i;
+  /* While the window is disposed its template children are let go first. */
+  return -1;
+}
+
 static const char *
 panel_id (GtkWidget *panel)
 {
@@ -138,9 +149,10 @@ on_switch_page (GtkNotebook *notebook,
                 guint        page_num,
                 KwbWindow   *self)
 {
-  for (int i = 0; i < KWB_DOCK_N; i++)
-    if (self->docks[i] == notebook)
-      update_dock_menu (self, i, page);
+  int dock = notebook_dock (self, notebook);
+
+  if (dock >= 0)
+    update_dock_menu (self, dock, page);
 }
 
 /* Added by a drag, win.move-panel or the template: tabs keep their looks. */
@@ -150,11 +162,12 @@ on_page_added (GtkNotebook *notebook,
                guint        page_num,
                KwbWindow   *self)
 {
+  int dock = notebook_dock (self, notebook);
+
   gtk_notebook_set_tab_reorderable (notebook, child, TRUE);
   gtk_notebook_set_tab_detachable (notebook, child, TRUE);
-  for (int i = 0; i < KWB_DOCK_N; i++)
-    if (self->docks[i] == notebook)
-      update_dock_visibility (self, i);
+  if (dock >= 0)
+    update_dock_visibility (self, dock);
 }
 
 static void
@@ -163,13 +176,13 @@ on_page_removed (GtkNotebook *notebook,
                  guint        page_num,
                  KwbWindow   *self)
 {
-  for (int i = 0; i < KWB_DOCK_N; i++)
-    if (self->docks[i] == notebook)
-      {
-        update_dock_visibility (self, i);
-        if (gtk_notebook_get_n_pages (notebook) == 0)
-          update_dock_menu (self, i, NULL);
-      }
+  int dock = notebook_dock (self, notebook);
+
+  if (dock < 0)
+    return;
+  update_dock_visibility (self, dock);
+  if (gtk_notebook_get_n_pages (notebook) == 0)
+    update_dock_menu (self, dock, NULL);
 }
 
 static void

@@ -24,55 +24,58 @@ test_address_halves (void)
   g_assert_false (kwb_address_is_user_space (G_GUINT64_CONSTANT (0xffffffff81000000)));
 }
 
-static void
-test_user_frame (void)
-{
-  g_autoptr(KwbFrame) frame = kwb_frame_new (3, NULL, NULL, NULL, 0, G_GUINT64_CONSTANT (0x4a1b2c));
-  g_autofree char *name = kwb_frame_dup_display_name (frame);
-  gboolean user = FALSE;
+/* A frame as GDB's MI reports it, and what the backtrace must call it. */
+typedef struct {
+  const char *function;
+  guint64     address;
+  gboolean    user_space;
+  const char *name;
+} FrameCase;
 
-  g_assert_true (kwb_frame_is_user_space (frame));
-  g_object_get (frame, "user-space", &user, NULL);
-  g_assert_true (user);
-  g_assert_cmpstr (name, ==, "user space");
+static void
+check_frames (const FrameCase *cases,
+              guint            n_cases)
+{
+  for (guint i = 0; i < n_cases; i++)
+    {
+      g_autoptr(KwbFrame) frame = kwb_frame_new (i, cases[i].function, NULL, NULL, 0, cases[i].address);
+      g_autofree char *name = kwb_frame_dup_display_name (frame);
+      gboolean user = !cases[i].user_space;
+
+      g_test_message ("frame %s at 0x%" G_GINT64_MODIFIER "x", cases[i].function, cases[i].address);
+      g_assert_cmpint (kwb_frame_is_user_space (frame), ==, cases[i].user_space);
+      g_object_get (frame, "user-space", &user, NULL);
+      g_assert_cmpint (user, ==, cases[i].user_space);
+      g_assert_cmpstr (name, ==, cases[i].name);
+    }
 }
 
-/* What GDB's MI sends for a frame it has no symbol for. */
 static void
-test_user_frame_from_mi (void)
+test_user_frames (void)
 {
-  g_autoptr(KwbFrame) user = kwb_frame_new (5, "??", NULL, NULL, 0, G_GUINT64_CONSTANT (0x6db6ae0));
-  g_autoptr(KwbFrame) end = kwb_frame_new (6, "??", NULL, NULL, 0, 0);
-  g_autoptr(KwbFrame) kernel = kwb_frame_new (1, "??", NULL, NULL, 0, G_GUINT64_CONSTANT (0xffffffff81001000));
-  g_autofree char *user_name = kwb_frame_dup_display_name (user);
-  g_autofree char *end_name = kwb_frame_dup_display_name (end);
-  g_autofree char *kernel_name = kwb_frame_dup_display_name (kernel);
+  static const FrameCase cases[] = {
+    { NULL, G_GUINT64_CONSTANT (0x4a1b2c), TRUE, "user space" },
+    /* GDB's MI says func="??" where it has no symbol. */
+    { "??", G_GUINT64_CONSTANT (0x6db6ae0), TRUE, "user space" },
+    { "??", 0, TRUE, "user space" },
+  };
 
-  g_assert_true (kwb_frame_is_user_space (user));
-  g_assert_cmpstr (user_name, ==, "user space");
-  g_assert_cmpstr (end_name, ==, "user space");
-  g_assert_false (kwb_frame_is_user_space (kernel));
-  g_assert_cmpstr (kernel_name, ==, "??");
+  check_frames (cases, G_N_ELEMENTS (cases));
 }
 
 static void
 test_kernel_frames (void)
 {
-  g_autoptr(KwbFrame) unknown = kwb_frame_new (1, NULL, NULL, NULL, 0, G_GUINT64_CONSTANT (0xffffffffc0001234));
-  g_autoptr(KwbFrame) named = kwb_frame_new (0, "start_kernel", "init/main.c", NULL, 900,
-                                             G_GUINT64_CONSTANT (0xffffffff82a00000));
-  /* A symbol wins even at a low address (a module GDB knows, a test guest). */
-  g_autoptr(KwbFrame) low_named = kwb_frame_new (2, "entry", NULL, NULL, 0, G_GUINT64_CONSTANT (0x1000));
-  g_autofree char *unknown_name = kwb_frame_dup_display_name (unknown);
-  g_autofree char *named_name = kwb_frame_dup_display_name (named);
-  g_autofree char *low_name = kwb_frame_dup_display_name (low_named);
+  static const FrameCase cases[] = {
+    /* A kernel address without a symbol: not known what it is. */
+    { NULL, G_GUINT64_CONSTANT (0xffffffffc0001234), FALSE, "??" },
+    { "??", G_GUINT64_CONSTANT (0xffffffff81001000), FALSE, "??" },
+    { "start_kernel", G_GUINT64_CONSTANT (0xffffffff82a00000), FALSE, "start_kernel" },
+    /* A symbol wins even at a low address (a module GDB knows, a test guest). */
+    { "entry", G_GUINT64_CONSTANT (0x1000), FALSE, "entry" },
+  };
 
-  g_assert_false (kwb_frame_is_user_space (unknown));
-  g_assert_cmpstr (unknown_name, ==, "??");
-  g_assert_false (kwb_frame_is_user_space (named));
-  g_assert_cmpstr (named_name, ==, "start_kernel");
-  g_assert_false (kwb_frame_is_user_space (low_named));
-  g_assert_cmpstr (low_name, ==, "entry");
+  check_frames (cases, G_N_ELEMENTS (cases));
 }
 
 int
@@ -83,8 +86,7 @@ main (int   argc,
   setlocale (LC_ALL, "C");
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/frame/address-halves", test_address_halves);
-  g_test_add_func ("/frame/user-space", test_user_frame);
-  g_test_add_func ("/frame/user-space-from-mi", test_user_frame_from_mi);
+  g_test_add_func ("/frame/user-space", test_user_frames);
   g_test_add_func ("/frame/kernel", test_kernel_frames);
   return g_test_run ();
 }

@@ -398,6 +398,17 @@ kwb_test_source_columns (KwbSourceView *view)
   return (rect.width - gtk_text_view_get_left_margin (text) - gtk_text_view_get_right_margin (text)) * 10 / ten;
 }
 
+/* The size the next window opens at, as if the last one had it. */
+void
+kwb_test_set_window_size (int width,
+                          int height)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_BASE_ID);
+
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+}
+
 typedef struct {
   GtkWidget      *widget;
   GtkOrientation  orientation;

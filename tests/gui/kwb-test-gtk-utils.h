@@ -51,6 +51,8 @@ gpointer   kwb_test_wait_toplevel     (GType             type,
                                        const char       *what);
 
 int        kwb_test_source_columns    (KwbSourceView    *view);
+void       kwb_test_set_window_size   (int               width,
+                                       int               height);
 void       kwb_test_wait_window_width (GtkWidget        *window,
                                        int               width);
 void       kwb_test_wait_widget_size  (GtkWidget        *root,

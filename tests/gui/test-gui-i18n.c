@@ -144,12 +144,8 @@ check_layout (KwbApplication *app,
 static void
 test_layout (void)
 {
-  g_autoptr(GSettings) settings = NULL;
-
   KWB_TEST_IN_SUBPROCESS ();
-  settings = g_settings_new (APP_BASE_ID);
-  g_settings_set_int (settings, "window-width", 1280);
-  g_settings_set_int (settings, "window-height", 800);
+  kwb_test_set_window_size (1280, 800);
   kwb_test_run_app_with_window (NULL, check_layout, NULL);
 }
 

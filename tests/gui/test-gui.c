@@ -371,11 +371,9 @@ test_window_docks (void)
 
   KWB_TEST_IN_SUBPROCESS ();
 
-  settings = g_settings_new (APP_BASE_ID);
-  g_settings_set_int (settings, "window-width", 1280);
-  g_settings_set_int (settings, "window-height", 800);
-
+  kwb_test_set_window_size (1280, 800);
   kwb_test_run_app_with_window (NULL, check_docks, NULL);
+  settings = g_settings_new (APP_BASE_ID);
 
   end = g_settings_get_strv (settings, "end-dock-panels");
   g_assert_cmpuint (g_strv_length (end), ==, 1);
