@@ -204,7 +204,7 @@ move_panel (KwbWindow *self,
     }
   keep = g_object_ref (panel);
   tab = g_object_ref (gtk_notebook_get_tab_label (self->docks[from], panel));
-  gtk_notebook_detach_tab (self->docks[from], panel);
+  gtk_notebook_remove_page (self->docks[from], gtk_notebook_page_num (self->docks[from], panel));
   gtk_notebook_insert_page (self->docks[to], panel, tab, position);
   g_object_unref (tab);
 }

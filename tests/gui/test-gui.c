@@ -331,6 +331,23 @@ check_docks (KwbApplication *app,
   kwb_test_wait_until (widget_mapped, start_dock, "the left dock shown again");
   g_assert_true (kwb_window_get_dock_shown (window, KWB_DOCK_START));
 
+  /* The left dock's menu moves the tab in front (Breakpoints) to the others. */
+  {
+    GtkWidget *button = gtk_notebook_get_action_widget (GTK_NOTEBOOK (start_dock), GTK_PACK_END);
+    GMenuModel *moves = g_menu_model_get_item_link (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)),
+                                                    0, G_MENU_LINK_SECTION);
+    g_autoptr(GVariant) target = NULL;
+    g_autoptr(GVariant) expected = g_variant_ref_sink (g_variant_new ("(ss)", "breakpoints", "end"));
+    g_autofree char *action = NULL;
+
+    g_assert_cmpint (g_menu_model_get_n_items (moves), ==, 2);
+    g_assert_true (g_menu_model_get_item_attribute (moves, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.move-panel");
+    target = g_menu_model_get_item_attribute_value (moves, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE ("(ss)"));
+    g_assert_true (g_variant_equal (target, expected));
+    g_object_unref (moves);
+  }
+
   /* Frames moved to the right dock, which appears; the bottom dock hidden. */
   g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (window, "end_dock")));
   kwb_test_activate_action (window, "win.move-panel", g_variant_new ("(ss)", "frames", "end"));
