@@ -446,6 +446,13 @@ check_session (KwbApplication *app,
   w.count = line;
   kwb_test_wait_until (current_line_visible, &w, "the stop line scrolled into view");
   kwb_test_wait_until (frames_listed, &w, "the backtrace");
+  /* At a stop: the backtrace in front, the serial console below, and the
+   * source still 100 columns wide. */
+  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (GTK_WIDGET (window), "backtrace_list")));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (terminal)));
+  g_assert_cmpint (kwb_test_source_columns (view), >=, 100);
   frame = g_list_model_get_item (kwb_session_get_frames (w.session), 0);
   g_assert_cmpstr (kwb_frame_get_function (frame), ==, "start_kernel");
   kwb_test_wait_for_draw (GTK_WIDGET (window));
@@ -757,6 +764,8 @@ test_on_project (gconstpointer check)
 
   KWB_TEST_IN_SUBPROCESS ();
   project = make_project ();
+  /* The size the layout is made for: the Xvfb screen's. */
+  kwb_test_set_window_size (1280, 800);
   kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
 }
 
