@@ -8,7 +8,14 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "kwb-frame.h"
+
+/* x86-64 splits the canonical address space in two halves: the kernel's
+ * starts at the sign-extended top half, everything below belongs to user
+ * space (the syscall entry or a user stack GDB unwound into). */
+#define KERNEL_SPACE_START G_GUINT64_CONSTANT (0xffff800000000000)
 
 struct _KwbFrame
 {
@@ -23,7 +30,7 @@ struct _KwbFrame
 
 G_DEFINE_FINAL_TYPE (KwbFrame, kwb_frame, G_TYPE_OBJECT)
 
-enum { PROP_0, PROP_LEVEL, PROP_FUNCTION, PROP_FILE, PROP_FULLNAME, PROP_LINE, PROP_ADDRESS, N_PROPS };
+enum { PROP_0, PROP_LEVEL, PROP_FUNCTION, PROP_FILE, PROP_FULLNAME, PROP_LINE, PROP_ADDRESS, PROP_USER_SPACE, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 static void
@@ -53,6 +60,7 @@ kwb_frame_get_property (GObject    *object,
     case PROP_FULLNAME: g_value_set_string (value, self->fullname); break;
     case PROP_LINE: g_value_set_uint (value, self->line); break;
     case PROP_ADDRESS: g_value_set_uint64 (value, self->address); break;
+    case PROP_USER_SPACE: g_value_set_boolean (value, kwb_frame_is_user_space (self)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -71,6 +79,7 @@ kwb_frame_class_init (KwbFrameClass *klass)
   properties[PROP_FULLNAME] = g_param_spec_string ("fullname", NULL, NULL, NULL, flags);
   properties[PROP_LINE] = g_param_spec_uint ("line", NULL, NULL, 0, G_MAXUINT, 0, flags);
   properties[PROP_ADDRESS] = g_param_spec_uint64 ("address", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties[PROP_USER_SPACE] = g_param_spec_boolean ("user-space", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -104,3 +113,50 @@ const char *kwb_frame_get_file (KwbFrame *self) { return self->file; }
 const char *kwb_frame_get_fullname (KwbFrame *self) { return self->fullname; }
 guint kwb_frame_get_line (KwbFrame *self) { return self->line; }
 guint64 kwb_frame_get_address (KwbFrame *self) { return self->address; }
+
+/**
+ * kwb_address_is_user_space:
+ *
+ * Returns: TRUE when ADDR lies below the kernel's half of the x86-64
+ * address space.
+ */
+gboolean
+kwb_address_is_user_space (guint64 addr)
+{
+  return addr < KERNEL_SPACE_START;
+}
+
+/* GDB's MI says func="??" where it knows no symbol. */
+static gboolean
+has_symbol (KwbFrame *self)
+{
+  return self->function != NULL && *self->function != '\0' && g_strcmp0 (self->function, "??") != 0;
+}
+
+/**
+ * kwb_frame_is_user_space:
+ *
+ * A frame GDB found no symbol for, at an address below the kernel's: the
+ * user program the kernel was entered from, whose symbols GDB does not have.
+ */
+gboolean
+kwb_frame_is_user_space (KwbFrame *self)
+{
+  g_return_val_if_fail (KWB_IS_FRAME (self), FALSE);
+  return !has_symbol (self) && kwb_address_is_user_space (self->address);
+}
+
+/**
+ * kwb_frame_dup_display_name:
+ *
+ * What a backtrace shows for the frame: its function, "user space" for a
+ * user-space frame, or "??" as GDB says for a kernel address without a symbol.
+ */
+char *
+kwb_frame_dup_display_name (KwbFrame *self)
+{
+  g_return_val_if_fail (KWB_IS_FRAME (self), NULL);
+  if (has_symbol (self))
+    return g_strdup (self->function);
+  return g_strdup (kwb_frame_is_user_space (self) ? _("user space") : "??");
+}

@@ -487,6 +487,10 @@ static const struct {
   { "win.run-to-cursor", { "<Control>F10", NULL } },
   { "win.quick-open", { "<Control>o", NULL } },
   { "win.find-in-console", { "<Control><Shift>f", NULL } },
+  /* F9 toggles a breakpoint: the docks take it with a modifier. */
+  { "win.show-start-dock", { "<Control>F9", NULL } },
+  { "win.show-end-dock", { "<Shift>F9", NULL } },
+  { "win.show-bottom-dock", { "<Control><Shift>F9", NULL } },
 };
 
 static void

@@ -254,10 +254,10 @@ bind_cb (GtkSignalListItemFactory *factory,
   KwbFrame *frame = gtk_list_item_get_item (item);
   g_autofree char *text = NULL;
   g_autofree char *location = NULL;
+  g_autofree char *name = kwb_frame_dup_display_name (frame);
   const char *file = kwb_frame_get_file (frame);
 
-  text = g_strdup_printf ("#%u  %s", kwb_frame_get_level (frame),
-                          kwb_frame_get_function (frame) ? kwb_frame_get_function (frame) : "??");
+  text = g_strdup_printf ("#%u  %s", kwb_frame_get_level (frame), name);
   if (file != NULL && kwb_frame_get_line (frame) > 0)
     location = g_strdup_printf ("%s:%u", file, kwb_frame_get_line (frame));
   else

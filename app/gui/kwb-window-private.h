@@ -4,7 +4,8 @@
  *
  * KwbWindow spans three files, as gnome-text-editor's window does:
  * kwb-window.c (construction, template, source tabs, the session's life),
- * kwb-window-actions.c (one callback per win.* action) and
+ * kwb-window-actions.c (one callback per win.* action),
+ * kwb-window-dock.c (the docks the panels live in) and
  * kwb-window-breakpoints.c (gutter clicks, breakpoint marks, conditions and
  * the breakpoints kept before a session runs). What they share is here.
  */
@@ -31,6 +32,9 @@ struct _KwbWindow
   gboolean              restart_pending;
   gboolean              session_active; /* run controls without a session */
   char                 *last_toast;
+  gboolean              dock_shown[KWB_DOCK_N];
+  int                   pending_end_width;     /* applied once allocated */
+  int                   pending_bottom_height;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -39,12 +43,14 @@ struct _KwbWindow
   KwbConsole           *console;
   GtkWidget            *console_status;
   KwbFramesPanel       *frames_panel;
-  GtkPaned             *source_paned;
+  GtkNotebook          *docks[KWB_DOCK_N];
+  GtkPaned             *end_paned;
+  GtkPaned             *content_paned;
+  GtkWidget            *console_area;
   KwbBreakpointsPage   *breakpoints_sidebar;
   KwbModulesPage       *modules_sidebar;
   AdwWindowTitle       *window_title;
   GtkPaned             *main_paned;
-  AdwViewStack         *sidebar_stack;
   AdwStatusPage        *source_status;
   GtkLabel             *status_label;
 };
@@ -60,6 +66,10 @@ void           _kwb_window_stop_session            (KwbWindow      *self,
 
 /* kwb-window-actions.c */
 void           _kwb_window_class_actions_init      (KwbWindowClass *klass);
+
+/* kwb-window-dock.c */
+void           _kwb_window_dock_init               (KwbWindow      *self);
+void           _kwb_window_dock_save               (KwbWindow      *self);
 
 /* kwb-window-breakpoints.c */
 void           _kwb_window_breakpoints_init        (KwbWindow      *self);

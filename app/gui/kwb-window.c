@@ -668,15 +668,9 @@ kwb_window_start_session (KwbWindow *self)
   kwb_frames_panel_set_session (self->frames_panel, self->session);
   gtk_widget_set_visible (self->console_status, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->console), TRUE);
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->frames_panel)))
-    {
-      int width = gtk_widget_get_width (GTK_WIDGET (self->source_paned));
-
-      /* The source gets the room; the panel a sidebar's width. */
-      gtk_widget_set_visible (GTK_WIDGET (self->frames_panel), TRUE);
-      if (width > 600)
-        gtk_paned_set_position (self->source_paned, width - 380);
-    }
+  /* What a stop shows: the backtrace beside the source, the console below. */
+  kwb_window_show_panel (self, "frames");
+  kwb_window_show_panel (self, "console");
 
   kwb_session_start_async (self->session, NULL, start_cb, g_object_ref (self));
   _kwb_window_update_run_actions (self);
@@ -895,7 +889,7 @@ kwb_window_save_state (KwbWindow *self)
     }
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
-  g_settings_set_int (self->settings, "sidebar-width", gtk_paned_get_position (self->main_paned));
+  _kwb_window_dock_save (self);
   g_settings_apply (self->settings);
 }
 
@@ -988,12 +982,19 @@ kwb_window_class_init (KwbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, console);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, console_status);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, frames_panel);
-  gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_paned);
+  gtk_widget_class_bind_template_child_full (widget_class, "start_dock", FALSE,
+                                             G_STRUCT_OFFSET (KwbWindow, docks[KWB_DOCK_START]));
+  gtk_widget_class_bind_template_child_full (widget_class, "end_dock", FALSE,
+                                             G_STRUCT_OFFSET (KwbWindow, docks[KWB_DOCK_END]));
+  gtk_widget_class_bind_template_child_full (widget_class, "bottom_dock", FALSE,
+                                             G_STRUCT_OFFSET (KwbWindow, docks[KWB_DOCK_BOTTOM]));
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, end_paned);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, content_paned);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, console_area);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, breakpoints_sidebar);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, modules_sidebar);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, main_paned);
-  gtk_widget_class_bind_template_child (widget_class, KwbWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_status);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, status_label);
 
@@ -1012,6 +1013,7 @@ kwb_window_init (KwbWindow *self)
   self->settings = kwb_window_new_settings ();
   kwb_window_init_session_ui (self);
   kwb_window_restore_state (self);
+  _kwb_window_dock_init (self);
   _kwb_window_update_run_actions (self);
   kwb_window_show_empty_source (self);
   gtk_window_set_title (GTK_WINDOW (self), _("Kernel Workbench"));

@@ -17,6 +17,14 @@
 
 G_BEGIN_DECLS
 
+/* Where a panel can live: the columns beside the source and the row below it. */
+typedef enum {
+  KWB_DOCK_START,
+  KWB_DOCK_END,
+  KWB_DOCK_BOTTOM,
+  KWB_DOCK_N
+} KwbDock;
+
 #define KWB_TYPE_WINDOW (kwb_window_get_type ())
 G_DECLARE_FINAL_TYPE (KwbWindow, kwb_window, KWB, WINDOW, AdwApplicationWindow)
 
@@ -52,5 +60,19 @@ KwbConsole         *kwb_window_get_console           (KwbWindow      *self);
 KwbFramesPanel     *kwb_window_get_frames_panel      (KwbWindow      *self);
 KwbBreakpointsPage *kwb_window_get_breakpoints_page  (KwbWindow      *self);
 const char         *kwb_window_get_last_toast        (KwbWindow      *self);
+
+/* Panels ("breakpoints", "modules", "frames", "console") and their docks. */
+void                kwb_window_show_panel            (KwbWindow      *self,
+                                                      const char     *panel);
+gboolean            kwb_window_move_panel            (KwbWindow      *self,
+                                                      const char     *panel,
+                                                      KwbDock         dock);
+int                 kwb_window_get_panel_dock        (KwbWindow      *self,
+                                                      const char     *panel);
+gboolean            kwb_window_get_dock_shown        (KwbWindow      *self,
+                                                      KwbDock         dock);
+void                kwb_window_set_dock_shown        (KwbWindow      *self,
+                                                      KwbDock         dock,
+                                                      gboolean        shown);
 
 G_END_DECLS

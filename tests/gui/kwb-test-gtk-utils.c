@@ -378,6 +378,86 @@ kwb_test_init (int    *argc,
   return TRUE;
 }
 
+/**
+ * kwb_test_source_columns:
+ *
+ * Columns of code the source view shows: its text area's width over the
+ * width of a character of its (monospace) font.
+ */
+int
+kwb_test_source_columns (KwbSourceView *view)
+{
+  GtkTextView *text = GTK_TEXT_VIEW (kwb_source_view_get_text_view (view));
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (text), "0123456789");
+  GdkRectangle rect;
+  int ten;
+
+  gtk_text_view_get_visible_rect (text, &rect);
+  pango_layout_get_pixel_size (layout, &ten, NULL);
+  g_assert_cmpint (ten, >, 0);
+  return (rect.width - gtk_text_view_get_left_margin (text) - gtk_text_view_get_right_margin (text)) * 10 / ten;
+}
+
+/* The size the next window opens at, as if the last one had it. */
+void
+kwb_test_set_window_size (int width,
+                          int height)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_BASE_ID);
+
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+}
+
+typedef struct {
+  GtkWidget      *widget;
+  GtkOrientation  orientation;
+  int             size;
+} SizeWait;
+
+static gboolean
+surface_has_width (gpointer data)
+{
+  SizeWait *w = data;
+
+  return gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (w->widget))) == w->size;
+}
+
+/* The surface, which includes the client-side decoration's resize borders,
+ * is what the default size sizes. */
+void
+kwb_test_wait_window_width (GtkWidget *window,
+                            int        width)
+{
+  SizeWait w = { window, GTK_ORIENTATION_HORIZONTAL, width };
+  g_autofree char *what = g_strdup_printf ("the window to be %d pixels wide", width);
+
+  kwb_test_wait_until (surface_has_width, &w, what);
+}
+
+static gboolean
+widget_has_size (gpointer data)
+{
+  SizeWait *w = data;
+
+  return (w->orientation == GTK_ORIENTATION_HORIZONTAL ? gtk_widget_get_width (w->widget)
+                                                       : gtk_widget_get_height (w->widget)) == w->size;
+}
+
+/* Layout that follows an allocation (a paned's position) lands a frame later. */
+void
+kwb_test_wait_widget_size (GtkWidget      *root,
+                           const char     *name,
+                           GtkOrientation  orientation,
+                           int             size)
+{
+  SizeWait w = { kwb_test_require_widget (root, name), orientation, size };
+  g_autofree char *what = g_strdup_printf ("%s to be %d pixels %s", name, size,
+                                           orientation == GTK_ORIENTATION_HORIZONTAL ? "wide" : "high");
+
+  kwb_test_wait_until (widget_has_size, &w, what);
+}
+
 /* ---- running the application ---- */
 
 typedef struct {

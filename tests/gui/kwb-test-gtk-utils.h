@@ -50,6 +50,16 @@ gpointer   kwb_test_find_toplevel     (GType             type);
 gpointer   kwb_test_wait_toplevel     (GType             type,
                                        const char       *what);
 
+int        kwb_test_source_columns    (KwbSourceView    *view);
+void       kwb_test_set_window_size   (int               width,
+                                       int               height);
+void       kwb_test_wait_window_width (GtkWidget        *window,
+                                       int               width);
+void       kwb_test_wait_widget_size  (GtkWidget        *root,
+                                       const char       *name,
+                                       GtkOrientation    orientation,
+                                       int               size);
+
 void       kwb_test_click             (GtkWidget        *button);
 void       kwb_test_activate_action   (gpointer          widget,
                                        const char       *name,

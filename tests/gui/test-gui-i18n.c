@@ -15,6 +15,7 @@
 
 #include "kwb-i18n.h"
 #include "kwb-test-gtk-utils.h"
+#include "kwb-window.h"
 #include "kwb-wizard.h"
 
 /* Every label drawn in root: its text (mnemonics stripped) mapped to how
@@ -117,6 +118,37 @@ test_main_window (void)
   kwb_test_run_app_with_window (NULL, check_main_window, NULL);
 }
 
+/* The docks at 1280x800 with CJK tab labels: the source keeps its columns. */
+static void
+check_layout (KwbApplication *app,
+              KwbWindow      *window,
+              gpointer        data)
+{
+  static const char * const expected[] = { "断点", "模块", "栈帧", "控制台", NULL };
+  static const char * const english[] = { "Breakpoints", "Modules", "Frames", "Console", NULL };
+  g_autofree char *path = g_build_filename (g_getenv ("KWB_SOURCE_ROOT"), "app", "gui", "kwb-window.c", NULL);
+  KwbSourceView *view;
+
+  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
+  view = kwb_window_open_source (window, path);
+  g_assert_nonnull (view);
+  kwb_test_wait_widget_size (GTK_WIDGET (window), "bottom_dock", GTK_ORIENTATION_VERTICAL, 220);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+
+  assert_chinese (GTK_WIDGET (window), expected, english);
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (window, "console_area")));
+  g_assert_cmpint (kwb_test_source_columns (view), >=, 100);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "zh_CN-layout-1280x800.png");
+}
+
+static void
+test_layout (void)
+{
+  KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_set_window_size (1280, 800);
+  kwb_test_run_app_with_window (NULL, check_layout, NULL);
+}
+
 static void
 check_wizard (KwbApplication *app,
               KwbWindow      *window,
@@ -157,5 +189,6 @@ main (int   argc,
   g_test_add_func ("/gui/i18n/catalogue-from-build-tree", test_catalogue_from_build_tree);
   g_test_add_func ("/gui/i18n/main-window", test_main_window);
   g_test_add_func ("/gui/i18n/wizard-first-page", test_wizard_first_page);
+  g_test_add_func ("/gui/i18n/layout", test_layout);
   return g_test_run ();
 }

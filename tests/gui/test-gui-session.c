@@ -446,6 +446,13 @@ check_session (KwbApplication *app,
   w.count = line;
   kwb_test_wait_until (current_line_visible, &w, "the stop line scrolled into view");
   kwb_test_wait_until (frames_listed, &w, "the backtrace");
+  /* At a stop: the backtrace in front, the serial console below, and the
+   * source still 100 columns wide. */
+  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (GTK_WIDGET (window), "backtrace_list")));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (terminal)));
+  g_assert_cmpint (kwb_test_source_columns (view), >=, 100);
   frame = g_list_model_get_item (kwb_session_get_frames (w.session), 0);
   g_assert_cmpstr (kwb_frame_get_function (frame), ==, "start_kernel");
   kwb_test_wait_for_draw (GTK_WIDGET (window));
@@ -646,6 +653,31 @@ check_session (KwbApplication *app,
   g_assert_true (kwb_source_view_get_hit_mark (view));
   g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 1);
   kwb_test_wait_until (frames_listed, &w, "the backtrace at the hit");
+  /* A syscall from the shell: the backtrace ends in the user program, whose
+   * frames GDB has no symbols for. They say "user space", not "??". */
+  {
+    GListModel *frames = kwb_session_get_frames (w.session);
+    guint user_frames = 0, user_rows = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (frames); i++)
+      {
+        g_autoptr(KwbFrame) f = g_list_model_get_item (frames, i);
+
+        user_frames += kwb_frame_is_user_space (f);
+      }
+    g_assert_cmpuint (user_frames, >=, 1);
+    kwb_test_wait_for_draw (GTK_WIDGET (window));
+    g_ptr_array_set_size (rows, 0);
+    find_all (kwb_test_require_widget (GTK_WIDGET (window), "backtrace_list"), "frame_row", rows);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        const char *title = gtk_label_get_label (GTK_LABEL (gtk_widget_get_first_child (rows->pdata[i])));
+
+        g_assert_null (strstr (title, "??"));
+        user_rows += g_str_has_suffix (title, "user space");
+      }
+    g_assert_cmpuint (user_rows, ==, user_frames);
+  }
   kwb_test_save_screenshot (GTK_WIDGET (window), "session-breakpoint-hit.png");
   /* Dark style: the source scheme and the terminal follow. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
@@ -732,6 +764,8 @@ test_on_project (gconstpointer check)
 
   KWB_TEST_IN_SUBPROCESS ();
   project = make_project ();
+  /* The size the layout is made for: the Xvfb screen's. */
+  kwb_test_set_window_size (1280, 800);
   kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
 }
 

@@ -54,10 +54,10 @@ check_structure (KwbApplication *app,
                  gpointer        data)
 {
   static const char * const mapped[] = {
-    "run_controls", "sidebar_stack", "source_area", "console_area", "status_label",
+    "run_controls", "start_dock", "source_area", "console_area", "status_label",
     "breakpoints_page", "source_status", "console_status", "primary_menu_button",
   };
-  AdwViewStack *stack;
+  GtkNotebook *dock;
   AdwStatusPage *page;
   GtkWidget *widget;
 
@@ -71,15 +71,16 @@ check_structure (KwbApplication *app,
         g_error ("“%s” is in the window but not on screen", mapped[i]);
     }
 
-  /* Sidebar: two pages, Breakpoints shown first. */
-  stack = ADW_VIEW_STACK (kwb_test_require_widget (window, "sidebar_stack"));
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "breakpoints");
-  g_assert_cmpstr (adw_view_stack_page_get_title (
-                     adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "breakpoints"))),
-                   ==, "Breakpoints");
-  g_assert_cmpstr (adw_view_stack_page_get_title (
-                     adw_view_stack_get_page (stack, adw_view_stack_get_child_by_name (stack, "modules"))),
-                   ==, "Modules");
+  /* The left dock: Breakpoints shown first, then Modules and Frames as tabs. */
+  dock = GTK_NOTEBOOK (kwb_test_require_widget (window, "start_dock"));
+  g_assert_cmpint (gtk_notebook_get_n_pages (dock), ==, 3);
+  g_assert_true (gtk_notebook_get_nth_page (dock, gtk_notebook_get_current_page (dock)) ==
+                 GTK_WIDGET (kwb_window_get_breakpoints_page (window)));
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "breakpoints"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "modules"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "frames"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "console"), ==, KWB_DOCK_BOTTOM);
+  g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Breakpoints")));
   g_assert_true (ADW_IS_STATUS_PAGE (kwb_test_require_widget (window, "modules_page")));
   g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Modules")));
 
@@ -276,6 +277,128 @@ test_window_state (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 }
 
+/* ---- the docks ---- */
+
+static gboolean
+widget_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+check_docks (KwbApplication *app,
+             KwbWindow      *window,
+             gpointer        data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("KWB_SOURCE_ROOT"), "app", "gui", "kwb-window.c", NULL);
+  KwbSourceView *view;
+  GtkWidget *start_dock = kwb_test_require_widget (window, "start_dock");
+  GtkWidget *console_area = kwb_test_require_widget (window, "console_area");
+  KwbWindow *second;
+  int columns, wider;
+
+  /* 1280x800, the source open, the console visible: at least 100 columns. */
+  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
+  view = kwb_window_open_source (window, path);
+  g_assert_nonnull (view);
+  /* The docks are sized once their paneds know their own size. */
+  kwb_test_wait_widget_size (GTK_WIDGET (window), "bottom_dock", GTK_ORIENTATION_VERTICAL, 220);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (console_area));
+  g_assert_true (gtk_widget_get_mapped (start_dock));
+  columns = kwb_test_source_columns (view);
+  g_test_message ("the source view shows %d columns at 1280x800", columns);
+  g_assert_cmpint (columns, >=, 100);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "layout-1280x800.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "layout-1280x800-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* Ctrl+F9's action hides the left dock, the source takes the room; and back. */
+  kwb_test_activate_action (window, "win.show-start-dock", NULL);
+  kwb_test_wait_until (widget_unmapped, start_dock, "the left dock hidden");
+  g_assert_false (kwb_window_get_dock_shown (window, KWB_DOCK_START));
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  wider = kwb_test_source_columns (view);
+  g_assert_cmpint (wider, >, columns);
+  kwb_test_activate_action (window, "win.show-start-dock", NULL);
+  kwb_test_wait_until (widget_mapped, start_dock, "the left dock shown again");
+  g_assert_true (kwb_window_get_dock_shown (window, KWB_DOCK_START));
+
+  /* The left dock's menu moves the tab in front (Breakpoints) to the others. */
+  {
+    GtkWidget *button = gtk_notebook_get_action_widget (GTK_NOTEBOOK (start_dock), GTK_PACK_END);
+    GMenuModel *moves = g_menu_model_get_item_link (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)),
+                                                    0, G_MENU_LINK_SECTION);
+    g_autoptr(GVariant) target = NULL;
+    g_autoptr(GVariant) expected = g_variant_ref_sink (g_variant_new ("(ss)", "breakpoints", "end"));
+    g_autofree char *action = NULL;
+
+    g_assert_cmpint (g_menu_model_get_n_items (moves), ==, 2);
+    g_assert_true (g_menu_model_get_item_attribute (moves, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.move-panel");
+    target = g_menu_model_get_item_attribute_value (moves, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE ("(ss)"));
+    g_assert_true (g_variant_equal (target, expected));
+    g_object_unref (moves);
+  }
+
+  /* Frames moved to the right dock, which appears; the bottom dock hidden. */
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (window, "end_dock")));
+  kwb_test_activate_action (window, "win.move-panel", g_variant_new ("(ss)", "frames", "end"));
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "frames"), ==, KWB_DOCK_END);
+  g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (window, "end_dock")));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (kwb_window_get_frames_panel (window))));
+  kwb_test_wait_widget_size (GTK_WIDGET (window), "end_dock", GTK_ORIENTATION_HORIZONTAL, 300);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kwb_window_get_frames_panel (window))));
+  kwb_test_activate_action (window, "win.show-bottom-dock", NULL);
+  kwb_test_wait_until (widget_unmapped, console_area, "the bottom dock hidden");
+  kwb_test_activate_action (window, "win.show-panel", g_variant_new_string ("modules"));
+
+  /* A new window, opened once this one is closed, has the same layout. */
+  g_application_hold (G_APPLICATION (app));
+  gtk_window_close (GTK_WINDOW (window));
+  second = kwb_window_new (app);
+  g_application_release (G_APPLICATION (app));
+  gtk_window_present (GTK_WINDOW (second));
+  kwb_test_wait_widget_size (GTK_WIDGET (second), "end_dock", GTK_ORIENTATION_HORIZONTAL, 300);
+  kwb_test_wait_for_draw (GTK_WIDGET (second));
+  g_assert_cmpint (kwb_window_get_panel_dock (second, "frames"), ==, KWB_DOCK_END);
+  g_assert_cmpint (kwb_window_get_panel_dock (second, "breakpoints"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (second, "console"), ==, KWB_DOCK_BOTTOM);
+  g_assert_true (kwb_window_get_dock_shown (second, KWB_DOCK_START));
+  g_assert_false (kwb_window_get_dock_shown (second, KWB_DOCK_BOTTOM));
+  g_assert_false (gtk_widget_get_mapped (kwb_test_require_widget (second, "console_area")));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (second, "modules_sidebar")));
+  g_assert_true (gtk_widget_get_mapped (kwb_test_require_widget (second, "frames_panel")));
+  kwb_test_save_screenshot (GTK_WIDGET (second), "layout-restored.png");
+}
+
+static void
+test_window_docks (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_auto(GStrv) end = NULL;
+
+  KWB_TEST_IN_SUBPROCESS ();
+
+  kwb_test_set_window_size (1280, 800);
+  kwb_test_run_app_with_window (NULL, check_docks, NULL);
+  settings = g_settings_new (APP_BASE_ID);
+
+  end = g_settings_get_strv (settings, "end-dock-panels");
+  g_assert_cmpuint (g_strv_length (end), ==, 1);
+  g_assert_cmpstr (end[0], ==, "frames");
+  g_assert_false (g_settings_get_boolean (settings, "bottom-dock-visible"));
+  g_assert_true (g_settings_get_boolean (settings, "start-dock-visible"));
+}
+
 static char *
 make_project_dir (const char *name,
                   const char *ini)
@@ -394,6 +517,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/run-controls", test_window_run_controls);
   g_test_add_func ("/gui/window/dark-style", test_window_dark_style);
   g_test_add_func ("/gui/window/state", test_window_state);
+  g_test_add_func ("/gui/window/docks", test_window_docks);
   g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/gui/about-window", test_about_window);
   g_test_add_func ("/gui/project/open", test_project_open);
