@@ -29,6 +29,7 @@
 #include <glib-unix.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-show.h"
 #include "kwb-cli-trust.h"
 #include "kwb-core.h"
 
@@ -36,7 +37,9 @@ typedef struct {
   GMainLoop   *loop;
   KwbSession  *session;
   char       **exec;
-  KwbKernelLog *kernel_log; /* --show log */
+  GPtrArray   *shows;      /* KwbCliShow, in the order given */
+  guint        next_show;
+  char       **show_specs; /* the --show values, same order */
   char        *console_send;
   gboolean     json;
   int          continues_left;
@@ -52,41 +55,6 @@ typedef struct {
 } Debug;
 
 static void finish (Debug *debug, int status);
-
-/* One JSON line on stdout: json_event_begin() opens {"event":EVENT, the
- * caller adds members, json_event_print() closes and prints it. */
-static JsonBuilder *
-json_event_begin (const char *event)
-{
-  JsonBuilder *b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "event");
-  json_builder_add_string_value (b, event);
-  return b;
-}
-
-static void
-json_event_print (JsonBuilder *b)
-{
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *line = NULL;
-
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  line = kwb_json_to_line (root);
-  printf ("%s\n", line);
-}
-
-static void
-json_member_text (JsonBuilder *b,
-                  const char  *name,
-                  const char  *text,
-                  gssize       length)
-{
-  json_builder_set_member_name (b, name);
-  kwb_json_builder_add_bytes (b, text, length);
-}
 
 static char *
 read_source_line (const char *path,
@@ -112,17 +80,17 @@ print_stop (Debug            *debug,
 
   if (debug->json)
     {
-      g_autoptr(JsonBuilder) b = json_event_begin ("stopped");
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("stopped");
       g_autofree char *addr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", stop->addr);
 
-      json_member_text (b, "reason", stop->reason ? stop->reason : "", -1);
-      json_member_text (b, "func", stop->func ? stop->func : "", -1);
-      json_member_text (b, "file", local ? local : (stop->file ? stop->file : ""), -1);
+      kwb_cli_json_add_text (b, "reason", stop->reason ? stop->reason : "", -1);
+      kwb_cli_json_add_text (b, "func", stop->func ? stop->func : "", -1);
+      kwb_cli_json_add_text (b, "file", local ? local : (stop->file ? stop->file : ""), -1);
       json_builder_set_member_name (b, "line");
       json_builder_add_int_value (b, stop->line);
-      json_member_text (b, "addr", addr, -1);
-      json_member_text (b, "source", source ? source : "", -1);
-      json_event_print (b);
+      kwb_cli_json_add_text (b, "addr", addr, -1);
+      kwb_cli_json_add_text (b, "source", source ? source : "", -1);
+      kwb_cli_json_print (b);
     }
   else
     {
@@ -201,10 +169,10 @@ exec_cb (GObject      *object,
     }
   else if (debug->json)
     {
-      g_autoptr(JsonBuilder) b = json_event_begin ("exec");
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("exec");
 
-      json_member_text (b, "output", out, -1);
-      json_event_print (b);
+      kwb_cli_json_add_text (b, "output", out, -1);
+      kwb_cli_json_print (b);
     }
   else
     fputs (out, stdout);
@@ -212,43 +180,6 @@ exec_cb (GObject      *object,
 
   if (--debug->pending_exec == 0 && !debug->finishing)
     after_stop (debug);
-}
-
-static void
-print_log (Debug *debug)
-{
-  GListModel *model = G_LIST_MODEL (debug->kernel_log);
-  guint n = g_list_model_get_n_items (model);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(KwbLogRecord) record = g_list_model_get_item (model, i);
-
-      if (!kwb_log_record_get_is_new (record))
-        continue;
-      if (debug->json)
-        {
-          g_autoptr(JsonBuilder) b = json_event_begin ("log");
-
-          json_builder_set_member_name (b, "seq");
-          json_builder_add_int_value (b, (gint64) kwb_log_record_get_seq (record));
-          json_builder_set_member_name (b, "level");
-          json_builder_add_int_value (b, kwb_log_record_get_level (record));
-          json_builder_set_member_name (b, "time_ns");
-          json_builder_add_int_value (b, (gint64) kwb_log_record_get_time_ns (record));
-          json_member_text (b, "text", kwb_log_record_get_text (record), -1);
-          json_builder_set_member_name (b, "new");
-          json_builder_add_boolean_value (b, TRUE);
-          json_event_print (b);
-        }
-      else
-        {
-          g_autofree char *line = kwb_log_record_format (record);
-
-          printf ("%s\n", line);
-        }
-    }
-  fflush (stdout);
 }
 
 /* The --exec commands of this stop, after the views: their output comes
@@ -265,22 +196,37 @@ run_exec (Debug *debug)
     after_stop (debug);
 }
 
+static void show_next (Debug *debug);
+
 static void
-log_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
+show_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   Debug *debug = user_data;
+  KwbCliShow *show = g_ptr_array_index (debug->shows, debug->next_show);
   g_autoptr(GError) error = NULL;
 
-  if (!kwb_kernel_log_refresh_finish (KWB_KERNEL_LOG (object), result, &error))
+  if (!kwb_cli_show_print_finish (show, result, &error))
     {
-      fprintf (stderr, _("kwb: could not read the kernel log: %s\n"), error->message);
+      fprintf (stderr, "kwb: --show %s: %s\n", (char *) debug->show_specs[debug->next_show], error->message);
       debug->status = KWB_EXIT_FAILED;
     }
+  debug->next_show++;
+  show_next (debug);
+}
+
+/* The views one after the other, so their output keeps the options' order. */
+static void
+show_next (Debug *debug)
+{
+  if (debug->finishing)
+    return;
+  if (debug->next_show < debug->shows->len)
+    kwb_cli_show_print_async (g_ptr_array_index (debug->shows, debug->next_show), debug->json,
+                              NULL, show_cb, debug);
   else
-    print_log (debug);
-  run_exec (debug);
+    run_exec (debug);
 }
 
 static void
@@ -290,10 +236,8 @@ on_stopped (KwbSession *session,
 {
   debug->n_stops++;
   print_stop (debug, stop);
-  if (debug->kernel_log != NULL)
-    kwb_kernel_log_refresh_async (debug->kernel_log, NULL, log_cb, debug);
-  else
-    run_exec (debug);
+  debug->next_show = 0;
+  show_next (debug);
 }
 
 static void
@@ -330,10 +274,10 @@ on_console_output (KwbQemu *qemu,
 
   if (debug->json)
     {
-      g_autoptr(JsonBuilder) b = json_event_begin ("console");
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("console");
 
-      json_member_text (b, "text", data, (gssize) len);
-      json_event_print (b);
+      kwb_cli_json_add_text (b, "text", data, (gssize) len);
+      kwb_cli_json_print (b);
     }
   else
     fwrite (data, 1, len, stderr);
@@ -436,8 +380,9 @@ kwb_cmd_debug (int    argc,
   g_auto(GStrv) breaks = NULL;
   g_auto(GStrv) exec = NULL;
   g_auto(GStrv) show = NULL;
-  g_autoptr(KwbKernelLog) kernel_log = NULL;
-  gboolean show_log = FALSE;
+  g_autoptr(GPtrArray) shows = g_ptr_array_new_with_free_func ((GDestroyNotify) kwb_cli_show_free);
+  g_autofree char *show_help = NULL;
+  g_autofree char *kinds = kwb_cli_show_dup_kinds ();
   g_auto(GStrv) project_breaks = NULL;
   g_autofree char *start_function = NULL;
   g_autofree char *console_send = NULL;
@@ -458,8 +403,7 @@ kwb_cmd_debug (int    argc,
     { "console-send", 's', 0, G_OPTION_ARG_STRING, &console_send,
       N_("Type TEXT into the serial console once the shell is up (\\n for Enter)"), N_("TEXT") },
     { "show", 0, 0, G_OPTION_ARG_STRING_ARRAY, &show,
-      N_("Print a kernel view at each stop; repeatable. KIND: log (the printk records new since the previous stop)"),
-      N_("KIND[:ARG]") },
+      NULL /* set below: it names the kinds */, N_("KIND[:ARG]") },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("End the session after S seconds whatever happens (default 300)"), "S" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print stops and output as JSON lines"), NULL },
@@ -468,6 +412,10 @@ kwb_cmd_debug (int    argc,
     { NULL }
   };
 
+  show_help = g_strdup_printf (_("Print a kernel view at each stop; repeatable. KIND: %s"), kinds);
+  for (GOptionEntry *e = entries; e->long_name != NULL; e++)
+    if (g_str_equal (e->long_name, "show"))
+      e->description = show_help;
   context = g_option_context_new (_("PROJECT — debug the project's kernel"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   kwb_cli_add_trust_option (context, &trust);
@@ -483,17 +431,11 @@ kwb_cmd_debug (int    argc,
     return kwb_cli_usage_error (context, _("--continue and --timeout take numbers ≥ 0"));
   for (guint i = 0; show != NULL && show[i] != NULL; i++)
     {
-      g_autofree char *kind = g_strdup (show[i]);
-      char *arg = strchr (kind, ':');
+      KwbCliShow *one = kwb_cli_show_new (show[i], &error);
 
-      if (arg != NULL)
-        *arg++ = '\0';
-      if (g_str_equal (kind, "log") && arg == NULL)
-        show_log = TRUE;
-      else if (g_str_equal (kind, "log"))
-        return kwb_cli_usage_error (context, _("--show log takes no argument"));
-      else
-        return kwb_cli_usage_error (context, _("--show: unknown view “%s” (known: log)"), kind);
+      if (one == NULL)
+        return kwb_cli_usage_error (context, "%s", error->message);
+      g_ptr_array_add (shows, one);
     }
 
   if ((project = kwb_project_load (argv[1], &error)) == NULL)
@@ -523,11 +465,10 @@ kwb_cmd_debug (int    argc,
   debug.loop = loop;
   debug.session = session;
   debug.exec = exec;
-  if (show_log)
-    {
-      kernel_log = kwb_kernel_log_new (session);
-      debug.kernel_log = kernel_log;
-    }
+  for (guint i = 0; i < shows->len; i++)
+    kwb_cli_show_attach (g_ptr_array_index (shows, i), session);
+  debug.shows = shows;
+  debug.show_specs = show;
   debug.json = json;
   debug.continues_left = continues;
   debug.console_send = console_send;

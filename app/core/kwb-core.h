@@ -22,6 +22,7 @@
 #include "kwb-json-output.h"
 #include "kwb-kconfig.h"
 #include "kwb-kconfig-tree.h"
+#include "kwb-kernel-view.h"
 #include "kwb-kernel-log.h"
 #include "kwb-kernel-build.h"
 #include "kwb-project.h"

@@ -47,9 +47,11 @@ struct _KwbKernelLog
 };
 
 static void kwb_kernel_log_list_model_init (GListModelInterface *iface);
+static void kwb_kernel_log_kernel_view_init (KwbKernelViewInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (KwbKernelLog, kwb_kernel_log, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, kwb_kernel_log_list_model_init))
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, kwb_kernel_log_list_model_init)
+                               G_IMPLEMENT_INTERFACE (KWB_TYPE_KERNEL_VIEW, kwb_kernel_log_kernel_view_init))
 
 gboolean
 kwb_kernel_log_save_snapshot (KwbKernelLog  *self,
@@ -456,4 +458,28 @@ kwb_kernel_log_refresh_finish (KwbKernelLog  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kwb_kernel_log_refresh_async, FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+kwb_kernel_log_view_refresh_async (KwbKernelView       *view,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  kwb_kernel_log_refresh_async (KWB_KERNEL_LOG (view), cancellable, callback, user_data);
+}
+
+static gboolean
+kwb_kernel_log_view_refresh_finish (KwbKernelView  *view,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  return kwb_kernel_log_refresh_finish (KWB_KERNEL_LOG (view), result, error);
+}
+
+static void
+kwb_kernel_log_kernel_view_init (KwbKernelViewInterface *iface)
+{
+  iface->refresh_async = kwb_kernel_log_view_refresh_async;
+  iface->refresh_finish = kwb_kernel_log_view_refresh_finish;
 }

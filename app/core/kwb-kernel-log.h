@@ -8,12 +8,13 @@
  * the console driver, after a hang). A record is "new" when it arrived since
  * the previous stop (the session's ::stopped), however often the log is
  * refreshed at one stop; before any stop, everything is. The GUI's log
- * view and `kwb debug --show log` both use it.
+ * view and `kwb debug --show log` both use it; it is a KwbKernelView.
  */
 #pragma once
 
 #include <gio/gio.h>
 
+#include "kwb-kernel-view.h"
 #include "kwb-log-record.h"
 #include "kwb-session.h"
 
