@@ -8,6 +8,10 @@
  * panels, `kwb debug --show` for its printed views. A view is refreshed only
  * while the guest is stopped: what it shows describes that stop. What a view
  * holds after a refresh is its own API (a GListModel, mostly).
+ *
+ * A refresh's GTask carries the caller's cancellable and keeps GTask's
+ * check-cancellable: a cancelled refresh always finishes with
+ * G_IO_ERROR_CANCELLED, which tells its caller the view may be gone.
  */
 #pragma once
 

@@ -24,17 +24,23 @@
 
 #define PANEL_KEY "kwb-panel"
 
-typedef struct {
+/* The template's panels; the kernel views add theirs (kwb-window-views.c). */
+static const struct {
   const char *id;
   const char *title;
-} PanelInfo;
-
-static const PanelInfo panel_info[] = {
-  { "breakpoints", N_("Breakpoints") },
-  { "modules", N_("Modules") },
-  { "frames", N_("Frames") },
-  { "console", N_("Console") },
+  gsize       offset; /* of the widget in KwbWindow */
+} template_panels[] = {
+  { "breakpoints", N_("Breakpoints"), G_STRUCT_OFFSET (KwbWindow, breakpoints_sidebar) },
+  { "modules", N_("Modules"), G_STRUCT_OFFSET (KwbWindow, modules_sidebar) },
+  { "frames", N_("Frames"), G_STRUCT_OFFSET (KwbWindow, frames_panel) },
+  { "console", N_("Console"), G_STRUCT_OFFSET (KwbWindow, console_area) },
 };
+
+typedef struct {
+  const char *id;
+  const char *title;  /* untranslated */
+  GtkWidget  *widget; /* owned by its dock */
+} Panel;
 
 static const char * const dock_ids[KWB_DOCK_N] = { "start", "end", "bottom" };
 
@@ -46,14 +52,13 @@ static GtkWidget *
 panel_widget (KwbWindow  *self,
               const char *id)
 {
-  if (g_strcmp0 (id, "breakpoints") == 0)
-    return GTK_WIDGET (self->breakpoints_sidebar);
-  if (g_strcmp0 (id, "modules") == 0)
-    return GTK_WIDGET (self->modules_sidebar);
-  if (g_strcmp0 (id, "frames") == 0)
-    return GTK_WIDGET (self->frames_panel);
-  if (g_strcmp0 (id, "console") == 0)
-    return self->console_area;
+  for (guint i = 0; self->panels != NULL && i < self->panels->len; i++)
+    {
+      Panel *panel = g_ptr_array_index (self->panels, i);
+
+      if (g_strcmp0 (panel->id, id) == 0)
+        return panel->widget;
+    }
   return NULL;
 }
 
@@ -95,11 +100,11 @@ panel_id (GtkWidget *panel)
 
 /* Words, not icons: a tab is found by its name, and the docks are wide enough. */
 static GtkWidget *
-make_tab (const PanelInfo *info)
+make_tab (const char *title)
 {
-  GtkWidget *label = gtk_label_new (_(info->title));
+  GtkWidget *label = gtk_label_new (_(title));
 
-  gtk_widget_set_tooltip_text (label, _(info->title));
+  gtk_widget_set_tooltip_text (label, _(title));
   return label;
 }
 
@@ -211,7 +216,8 @@ move_panel (KwbWindow *self,
 
 /**
  * kwb_window_show_panel:
- * @panel: "breakpoints", "modules", "frames" or "console"
+ * @panel: "breakpoints", "modules", "frames", "console" or a kernel view's
+ *   ("log", …: see kwb-window-views.c)
  *
  * Brings the panel to the front of its dock and shows the dock.
  */
@@ -463,21 +469,58 @@ _kwb_window_dock_save (KwbWindow *self)
              gtk_widget_get_height (GTK_WIDGET (self->docks[KWB_DOCK_BOTTOM])));
 }
 
+static void
+register_panel (KwbWindow  *self,
+                const char *id,
+                const char *title,
+                GtkWidget  *widget)
+{
+  Panel *panel = g_new0 (Panel, 1);
+  int dock = dock_of (self, widget);
+
+  panel->id = id;
+  panel->title = title;
+  panel->widget = widget;
+  g_ptr_array_add (self->panels, panel);
+  g_object_set_data (G_OBJECT (widget), PANEL_KEY, (gpointer) id);
+  gtk_notebook_set_tab_label (self->docks[dock], widget, make_tab (title));
+  gtk_notebook_set_tab_reorderable (self->docks[dock], widget, TRUE);
+  gtk_notebook_set_tab_detachable (self->docks[dock], widget, TRUE);
+}
+
+/**
+ * _kwb_window_dock_add_panel:
+ * @id: (not nullable): a static string, the panel's name in settings
+ * @title: a static N_() string, the tab's label
+ *
+ * Puts WIDGET in DOCK as the panel ID, before _kwb_window_dock_init() moves
+ * the panels to where the user left them.
+ */
+void
+_kwb_window_dock_add_panel (KwbWindow  *self,
+                            const char *id,
+                            const char *title,
+                            GtkWidget  *widget,
+                            KwbDock     dock)
+{
+  g_return_if_fail (panel_widget (self, id) == NULL);
+
+  if (self->panels == NULL)
+    self->panels = g_ptr_array_new_with_free_func (g_free);
+  gtk_notebook_append_page (self->docks[dock], widget, NULL);
+  register_panel (self, id, title, widget);
+}
+
 void
 _kwb_window_dock_init (KwbWindow *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), dock_actions, G_N_ELEMENTS (dock_actions), self);
 
-  for (guint i = 0; i < G_N_ELEMENTS (panel_info); i++)
-    {
-      GtkWidget *widget = panel_widget (self, panel_info[i].id);
-      int dock = dock_of (self, widget);
-
-      g_object_set_data (G_OBJECT (widget), PANEL_KEY, (gpointer) panel_info[i].id);
-      gtk_notebook_set_tab_label (self->docks[dock], widget, make_tab (&panel_info[i]));
-      gtk_notebook_set_tab_reorderable (self->docks[dock], widget, TRUE);
-      gtk_notebook_set_tab_detachable (self->docks[dock], widget, TRUE);
-    }
+  if (self->panels == NULL)
+    self->panels = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (template_panels); i++)
+    register_panel (self, template_panels[i].id, template_panels[i].title,
+                    G_STRUCT_MEMBER (GtkWidget *, self, template_panels[i].offset));
 
   for (int i = 0; i < KWB_DOCK_N; i++)
     {

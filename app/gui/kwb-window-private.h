@@ -5,7 +5,8 @@
  * KwbWindow spans three files, as gnome-text-editor's window does:
  * kwb-window.c (construction, template, source tabs, the session's life),
  * kwb-window-actions.c (one callback per win.* action),
- * kwb-window-dock.c (the docks the panels live in) and
+ * kwb-window-dock.c (the docks the panels live in),
+ * kwb-window-views.c (the kernel views' panels, refreshed at each stop) and
  * kwb-window-breakpoints.c (gutter clicks, breakpoint marks, conditions and
  * the breakpoints kept before a session runs). What they share is here.
  */
@@ -35,6 +36,9 @@ struct _KwbWindow
   gboolean              dock_shown[KWB_DOCK_N];
   int                   pending_end_width;     /* applied once allocated */
   int                   pending_bottom_height;
+  GPtrArray            *panels;         /* every dock's panels, by id (kwb-window-dock.c) */
+  GPtrArray            *kernel_panels;  /* the kernel views (kwb-window-views.c) */
+  guint                 views_generation; /* counts stops, for the kernel views */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -69,7 +73,19 @@ void           _kwb_window_class_actions_init      (KwbWindowClass *klass);
 
 /* kwb-window-dock.c */
 void           _kwb_window_dock_init               (KwbWindow      *self);
+void           _kwb_window_dock_add_panel          (KwbWindow      *self,
+                                                    const char     *id,
+                                                    const char     *title,
+                                                    GtkWidget      *widget,
+                                                    KwbDock         dock);
 void           _kwb_window_dock_save               (KwbWindow      *self);
+
+/* kwb-window-views.c */
+void           _kwb_window_views_init              (KwbWindow      *self);
+void           _kwb_window_views_set_session       (KwbWindow      *self,
+                                                    KwbSession     *session);
+void           _kwb_window_views_stopped           (KwbWindow      *self);
+void           _kwb_window_views_dispose           (KwbWindow      *self);
 
 /* kwb-window-breakpoints.c */
 void           _kwb_window_breakpoints_init        (KwbWindow      *self);

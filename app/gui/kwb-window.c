@@ -36,6 +36,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   LOCATION_SHOWN,
+  KERNEL_VIEW_REFRESHED,
   N_WINDOW_SIGNALS
 };
 
@@ -570,6 +571,7 @@ on_session_stopped (KwbSession *session,
 {
   show_code (self, stop->fullname, stop->file, stop->line > 0 ? (guint) stop->line : 0, stop->addr);
   g_signal_emit (self, window_signals[LOCATION_SHOWN], 0);
+  _kwb_window_views_stopped (self);
 }
 
 static void
@@ -623,6 +625,7 @@ kwb_window_clear_session (KwbWindow *self)
   kwb_console_set_session (self->console, NULL);
   kwb_frames_panel_set_session (self->frames_panel, NULL);
   kwb_modules_page_set_modules (self->modules_sidebar, NULL);
+  _kwb_window_views_set_session (self, NULL);
   g_clear_object (&self->modules);
   set_current_view (self, NULL, 0);
   g_clear_object (&self->session);
@@ -661,6 +664,7 @@ kwb_window_start_session (KwbWindow *self)
   self->modules = kwb_modules_new (self->session);
   kwb_modules_page_set_modules (self->modules_sidebar, self->modules);
   _kwb_window_breakpoints_set_session (self, self->session);
+  _kwb_window_views_set_session (self, self->session);
 
   g_signal_connect_object (self->session, "stopped", G_CALLBACK (on_session_stopped), self, 0);
   g_signal_connect_object (self->session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);
@@ -908,6 +912,8 @@ kwb_window_dispose (GObject *object)
   if (_kwb_window_session_is_live (self))
     kwb_session_stop_async (self->session, NULL, NULL, NULL);
   kwb_window_clear_session (self);
+  _kwb_window_views_dispose (self);
+  g_clear_pointer (&self->panels, g_ptr_array_unref);
   g_clear_weak_pointer (&self->current_view);
   g_clear_weak_pointer (&self->disassembly);
   g_clear_pointer (&self->pending_breakpoints, g_ptr_array_unref);
@@ -964,6 +970,18 @@ kwb_window_class_init (KwbWindowClass *klass)
     g_signal_new ("location-shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  /**
+   * KwbWindow::kernel-view-refreshed:
+   * @panel: the kernel view's panel id ("log", …), also the detail
+   *
+   * A kernel view's refresh at a stop ended (well or with a toast): for
+   * tests and benchmarks.
+   */
+  window_signals[KERNEL_VIEW_REFRESHED] =
+    g_signal_new ("kernel-view-refreshed", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
   g_type_ensure (KWB_TYPE_CONSOLE);
   g_type_ensure (KWB_TYPE_FRAMES_PANEL);
   g_type_ensure (KWB_TYPE_BREAKPOINTS_PAGE);
@@ -1013,6 +1031,7 @@ kwb_window_init (KwbWindow *self)
   self->settings = kwb_window_new_settings ();
   kwb_window_init_session_ui (self);
   kwb_window_restore_state (self);
+  _kwb_window_views_init (self);
   _kwb_window_dock_init (self);
   _kwb_window_update_run_actions (self);
   kwb_window_show_empty_source (self);
