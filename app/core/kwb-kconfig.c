@@ -63,6 +63,9 @@ static const Option boot_options[] = {
   { "MODULES", "y" },
   { "MODULE_UNLOAD", "y" },
   { "KALLSYMS", "y" },   /* oopses with symbol names, not bare addresses */
+  /* QEMU boots two CPUs by default: a kernel that uses them has per-CPU
+   * data, a current task per CPU and the races a developer comes to debug. */
+  { "SMP", "y" },
 };
 
 /* The options a kernel needs for source-level debugging under GDB. */
