@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 #include <gio/gunixinputstream.h>
 
+#include "kwb-console-window.h"
 #include "kwb-enums.h"
 #include "kwb-frame.h"
 #include "kwb-gdb.h"
@@ -74,6 +75,7 @@ struct _KwbGdb {
   GHashTable    *pending;       /* token → Pending */
   GQueue         order;         /* Pending in the order sent */
   GString       *stderr_log;
+  KwbConsoleWindow *transcript; /* the last of what went each way: see kwb_gdb_dup_transcript() */
 
   guint          started : 1;
   guint          gone : 1;      /* GDB exited; everything is failed */
@@ -329,7 +331,10 @@ read_available (KwbGdb       *self,
         return FALSE;
 
       if (stream == self->stdout_pipe)
-        kwb_mi_parser_feed (self->parser, self->read_buffer, (gsize) n, dispatch_record, self);
+        {
+          kwb_console_window_append (self->transcript, self->read_buffer, (gsize) n);
+          kwb_mi_parser_feed (self->parser, self->read_buffer, (gsize) n, dispatch_record, self);
+        }
       else
         {
           g_autofree char *text = g_strndup (self->read_buffer, (gsize) n);
@@ -559,6 +564,8 @@ send_command (KwbGdb              *self,
 
   line = g_strdup_printf ("%" G_GUINT64_FORMAT "%s\n", p->token, command);
   g_byte_array_append (self->outbox, (const guint8 *) line, (guint) strlen (line));
+  kwb_console_window_append (self->transcript, "> ", 2);
+  kwb_console_window_append (self->transcript, line, strlen (line));
   /* The pending table now holds the task until GDB answers. */
   g_steal_pointer (&task);
   flush_outbox (self);
@@ -1338,6 +1345,24 @@ kwb_gdb_kill (KwbGdb *self)
     kwb_spawn_kill_group (self->process, SIGKILL);
 }
 
+/**
+ * kwb_gdb_dup_transcript:
+ *
+ * The last 256 KiB of the conversation: each command as sent, prefixed
+ * "> ", and GDB's output as read (MI records, console streams). For a
+ * report when something hangs; not parsed by anyone.
+ */
+char *
+kwb_gdb_dup_transcript (KwbGdb *self)
+{
+  const guint8 *data;
+  gsize len;
+
+  g_return_val_if_fail (KWB_IS_GDB (self), NULL);
+  data = kwb_console_window_peek (self->transcript, &len);
+  return g_utf8_make_valid ((const char *) data, (gssize) len);
+}
+
 char *
 kwb_gdb_dup_stderr_log (KwbGdb *self)
 {
@@ -1383,6 +1408,7 @@ kwb_gdb_finalize (GObject *object)
   g_clear_pointer (&self->writing, g_bytes_unref);
   g_hash_table_unref (self->pending);
   g_string_free (self->stderr_log, TRUE);
+  kwb_console_window_free (self->transcript);
 
   G_OBJECT_CLASS (kwb_gdb_parent_class)->finalize (object);
 }
@@ -1508,4 +1534,5 @@ kwb_gdb_init (KwbGdb *self)
   self->next_token = 1;
   self->pending = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->stderr_log = g_string_new (NULL);
+  self->transcript = kwb_console_window_new (256 * 1024);
 }

@@ -91,6 +91,7 @@ void          kwb_gdb_kill                 (KwbGdb              *self);
 GPid          kwb_gdb_get_pid              (KwbGdb              *self);
 /* The last bytes GDB wrote on stderr (bounded). */
 char         *kwb_gdb_dup_stderr_log       (KwbGdb              *self);
+char         *kwb_gdb_dup_transcript       (KwbGdb              *self);
 
 /* A c-string for an MI argument: "…" with \ " and control bytes escaped.
  * Paths with spaces, quotes, backslashes and UTF-8 all survive. */

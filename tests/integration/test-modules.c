@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-core.h"
+#include "kwb-session-private.h"
 
 #define DEADLINE_S 180
 
@@ -65,6 +66,30 @@ wait_until (Ctx           *ctx,
   return cond (ctx, data);
 }
 
+/* A wait that times out says what the session, the console and GDB were
+ * doing: a rare failure is then understood from one log. */
+static gboolean
+wait_or_report (Ctx           *ctx,
+                CondFunc       cond,
+                gconstpointer  data,
+                const char    *what)
+{
+  g_autofree char *transcript = NULL;
+  gsize len;
+
+  if (wait_until (ctx, cond, data, DEADLINE_S))
+    return TRUE;
+  g_test_message ("timed out after %d s waiting for %s; session state %s, %u stops",
+                  DEADLINE_S, what, kwb_session_state_to_string (kwb_session_get_state (ctx->session)),
+                  ctx->stops->len);
+  len = ctx->console->len;
+  g_test_message ("console (last 2000 bytes):\n%s", ctx->console->str + (len > 2000 ? len - 2000 : 0));
+  transcript = kwb_gdb_dup_transcript (kwb_session_get_gdb (ctx->session));
+  len = strlen (transcript);
+  g_test_message ("GDB transcript (last 12000 bytes):\n%s", transcript + (len > 12000 ? len - 12000 : 0));
+  return FALSE;
+}
+
 static gboolean cond_done (Ctx *ctx, gconstpointer data) { return ctx->done; }
 static gboolean cond_console (Ctx *ctx, gconstpointer data) { return strstr (ctx->console->str, data) != NULL; }
 static gboolean cond_state (Ctx *ctx, gconstpointer data) { return kwb_session_get_state (ctx->session) == GPOINTER_TO_INT (data); }
@@ -90,7 +115,7 @@ cond_symbols_tried (Ctx           *ctx,
   return module != NULL && (kwb_module_get_symbols_loaded (module) || kwb_module_get_symbols_problem (module) != NULL);
 }
 
-#define WAIT(ctx, cond, data) g_assert_true (wait_until ((ctx), (cond), (data), DEADLINE_S))
+#define WAIT(ctx, cond, data) g_assert_true (wait_or_report ((ctx), (cond), (data), #cond))
 
 static void
 on_console (KwbQemu *qemu,
@@ -154,7 +179,7 @@ done_cb (GObject      *object,
 }
 
 #define CALL(ctx, expr) \
-  G_STMT_START { (ctx)->done = FALSE; expr; g_assert_true (wait_until ((ctx), cond_done, NULL, DEADLINE_S)); } G_STMT_END
+  G_STMT_START { (ctx)->done = FALSE; expr; g_assert_true (wait_or_report ((ctx), cond_done, NULL, #expr)); } G_STMT_END
 
 static guint
 line_of (const char *path,
