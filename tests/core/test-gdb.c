@@ -576,6 +576,15 @@ test_target_remote_path (Fixture       *f,
   g_assert_error (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED);
   expected = g_strdup_printf ("%s: No such file or directory.", socket);
   g_assert_cmpstr (error->message, ==, expected);
+
+  /* The transcript has the command as sent and GDB's error record. */
+  {
+    g_autofree char *transcript = kwb_gdb_dup_transcript (f->gdb);
+
+    g_assert_nonnull (strstr (transcript, "> "));
+    g_assert_nonnull (strstr (transcript, "-target-select remote"));
+    g_assert_nonnull (strstr (transcript, "^error,msg="));
+  }
 }
 
 static void
