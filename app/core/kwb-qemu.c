@@ -723,7 +723,10 @@ build_argv (KwbQemu *self)
 {
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   g_autofree char *mem = g_strdup_printf ("%u", self->memory);
-  g_autofree char *smp = g_strdup_printf ("%u", self->cpus);
+  /* One socket per CPU: a kernel without ACPI (the fast profile) finds its
+   * CPUs in the BIOS's MP table, which lists sockets, not cores; with
+   * QEMU's default of cores in one socket it would boot on one CPU. */
+  g_autofree char *smp = g_strdup_printf ("%u,sockets=%u", self->cpus, self->cpus);
   g_autofree char *pty_path = escape_option_value (self->pty_path);
   g_autofree char *qmp_path = escape_option_value (self->qmp_path);
   g_autofree char *gdb_path = escape_option_value (self->gdb_path);

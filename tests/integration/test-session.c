@@ -308,6 +308,12 @@ test_shell_and_breakpoint_while_running (void)
   kwb_qemu_console_write (kwb_session_get_qemu (ctx->session), "uname -r\r", -1, NULL);
   g_assert_true (wait_console (ctx, release, DEADLINE_S));
 
+  /* Every CPU the project asks for is up, also in a kernel without ACPI
+   * (the fixture's fast profile), which counts sockets in the MP table. */
+  g_assert_cmpint (kwb_project_get_int (project, "qemu", "cpus"), ==, 2);
+  kwb_qemu_console_write (kwb_session_get_qemu (ctx->session), "cat /sys/devices/system/cpu/online\r", -1, NULL);
+  g_assert_true (wait_console (ctx, "\n0-1\r", DEADLINE_S));
+
   /* A breakpoint inserted while the guest runs; the uname syscall hits it. */
   CALL (ctx, kwb_session_break_insert_async (ctx->session, "__do_sys_newuname", 0, NULL, NULL, done_bool_cb, ctx));
   g_assert_no_error (ctx->error);
