@@ -71,7 +71,6 @@ typedef struct {
   gboolean has_on_cpu;
   gboolean on_cpu;
   guint64 stack;
-  guint64 sp;
   guint64 signal;
   guint64 tasks_next;
   guint64 thread_next;

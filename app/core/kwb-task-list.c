@@ -253,7 +253,6 @@ task_from_record (KwbTaskList         *self,
   info.on_cpu = record->has_on_cpu ? record->on_cpu : info.is_current;
   info.kernel_thread = (record->flags & 0x00200000) != 0; /* PF_KTHREAD */
   info.stack = record->stack;
-  info.stack_pointer = record->sp;
   return kwb_task_new (&info);
 }
 
@@ -703,6 +702,7 @@ kwb_task_list_kernel_view_init (KwbKernelViewInterface *iface)
 
 typedef struct {
   KwbTask  *task;
+  guint64   sp;          /* its thread.sp, read when asked */
   GArray   *addresses;   /* return addresses, innermost first */
   char    **answers;     /* GDB's `info line` for each */
   guint     pending;
@@ -804,7 +804,7 @@ stack_cb (GObject      *object,
   Frames *f = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr(GBytes) stack = kwb_session_read_memory_finish (KWB_SESSION (object), result, &error);
-  guint64 sp = kwb_task_get_stack_pointer (f->task);
+  guint64 sp = f->sp;
 
   if (stack == NULL)
     {
@@ -840,7 +840,7 @@ read_stack (GTask *task)
   KwbTaskList *self = g_task_get_source_object (task);
   Frames *f = g_task_get_task_data (task);
   guint64 base = kwb_task_get_stack (f->task);
-  guint64 sp = kwb_task_get_stack_pointer (f->task);
+  guint64 sp = f->sp;
   guint64 top = base + self->layout.thread_size;
 
   /* Only from the saved context up: the rest of the stack is stale. */
@@ -857,6 +857,36 @@ read_stack (GTask *task)
       return;
     }
   kwb_session_read_memory_async (self->session, sp, top - sp, g_task_get_cancellable (task), stack_cb, task);
+}
+
+static void
+sp_cb (GObject      *object,
+       GAsyncResult *result,
+       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Frames *f = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(GBytes) bytes = kwb_session_read_memory_finish (KWB_SESSION (object), result, &error);
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  f->sp = kwb_task_read_uint (g_bytes_get_data (bytes, NULL), 0, 8);
+  read_stack (g_steal_pointer (&task));
+}
+
+/* thread.sp, saved when the task last left its CPU. */
+static void
+read_sp (GTask *task)
+{
+  KwbTaskList *self = g_task_get_source_object (task);
+  Frames *f = g_task_get_task_data (task);
+
+  kwb_session_read_memory_async (self->session, kwb_task_get_address (f->task) + self->layout.thread_sp, 8,
+                                 g_task_get_cancellable (task), sp_cb, task);
 }
 
 static void
@@ -881,7 +911,7 @@ frame_layout_cb (GObject      *object,
       return;
     }
   self->have_frame_layout = TRUE;
-  read_stack (g_steal_pointer (&task));
+  read_sp (g_steal_pointer (&task));
 }
 
 static void
@@ -942,7 +972,7 @@ kwb_task_list_list_frames_async (KwbTaskList         *self,
       return;
     }
   if (self->have_frame_layout)
-    read_stack (task);
+    read_sp (task);
   else
     kwb_session_console_async (self->session, kwb_task_frame_layout_command (), cancellable,
                                frame_layout_cb, task);

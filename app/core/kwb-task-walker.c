@@ -198,7 +198,7 @@ layout_check (KwbTaskLayout *l)
   const guint members[][2] = {
     { l->tasks, 16 }, { l->pid, 4 }, { l->tgid, 4 }, { l->comm, l->comm_size },
     { l->thread_node, 16 }, { l->signal, 8 }, { l->flags, 4 }, { l->exit_state, 4 },
-    { l->stack, 8 }, { l->thread_sp, 8 }, { l->state, l->state_size },
+    { l->stack, 8 }, { l->state, l->state_size },
     { l->cpu, l->cpu_size ? l->cpu_size : 1 }, { l->on_cpu, l->on_cpu_size ? l->on_cpu_size : 1 },
   };
 
@@ -220,6 +220,10 @@ layout_check (KwbTaskLayout *l)
         return FALSE;
       end = MAX (end, members[i][0] + members[i][1]);
     }
+  /* thread.sp is far down the struct (thread_struct comes last): read
+   * only for a stack, which keeps each task's read short. */
+  if (!member_fits (l, l->thread_sp, 8))
+    return FALSE;
   l->read_size = end;
   return TRUE;
 }
@@ -406,7 +410,6 @@ kwb_task_record_parse (const KwbTaskLayout  *layout,
   if (record->has_on_cpu)
     record->on_cpu = kwb_task_read_uint (data, l->on_cpu, l->on_cpu_size) != 0;
   record->stack = read_word (data, l->stack);
-  record->sp = read_word (data, l->thread_sp);
   record->signal = read_word (data, l->signal);
   record->tasks_next = read_word (data, l->tasks);
   record->thread_next = read_word (data, l->thread_node);

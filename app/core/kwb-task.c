@@ -65,28 +65,28 @@ gboolean kwb_task_get_on_cpu (KwbTask *self) { g_return_val_if_fail (KWB_IS_TASK
 gboolean kwb_task_get_is_current (KwbTask *self) { g_return_val_if_fail (KWB_IS_TASK (self), FALSE); return self->info.is_current; }
 gboolean kwb_task_get_kernel_thread (KwbTask *self) { g_return_val_if_fail (KWB_IS_TASK (self), FALSE); return self->info.kernel_thread; }
 guint64 kwb_task_get_stack (KwbTask *self) { g_return_val_if_fail (KWB_IS_TASK (self), 0); return self->info.stack; }
-guint64 kwb_task_get_stack_pointer (KwbTask *self) { g_return_val_if_fail (KWB_IS_TASK (self), 0); return self->info.stack_pointer; }
 
 /**
  * kwb_task_state_get_name:
  *
- * The word ps's man page uses for a state letter, translated.
+ * The word ps's man page uses for a state letter, untranslated (for
+ * scripts); kwb_task_get_state_name() translates it.
  */
 const char *
 kwb_task_state_get_name (char state)
 {
   switch (state)
     {
-    case KWB_TASK_STATE_RUNNING: return _("running");
-    case KWB_TASK_STATE_SLEEPING: return _("sleeping");
-    case KWB_TASK_STATE_DISK_SLEEP: return _("disk sleep");
-    case KWB_TASK_STATE_STOPPED: return _("stopped");
-    case KWB_TASK_STATE_TRACING_STOP: return _("tracing stop");
-    case KWB_TASK_STATE_DEAD: return _("dead");
-    case KWB_TASK_STATE_ZOMBIE: return _("zombie");
-    case KWB_TASK_STATE_PARKED: return _("parked");
-    case KWB_TASK_STATE_IDLE: return _("idle");
-    default: return _("unknown");
+    case KWB_TASK_STATE_RUNNING: return N_("running");
+    case KWB_TASK_STATE_SLEEPING: return N_("sleeping");
+    case KWB_TASK_STATE_DISK_SLEEP: return N_("disk sleep");
+    case KWB_TASK_STATE_STOPPED: return N_("stopped");
+    case KWB_TASK_STATE_TRACING_STOP: return N_("tracing stop");
+    case KWB_TASK_STATE_DEAD: return N_("dead");
+    case KWB_TASK_STATE_ZOMBIE: return N_("zombie");
+    case KWB_TASK_STATE_PARKED: return N_("parked");
+    case KWB_TASK_STATE_IDLE: return N_("idle");
+    default: return N_("unknown");
     }
 }
 
@@ -94,7 +94,7 @@ const char *
 kwb_task_get_state_name (KwbTask *self)
 {
   g_return_val_if_fail (KWB_IS_TASK (self), NULL);
-  return kwb_task_state_get_name (self->info.state);
+  return _(kwb_task_state_get_name (self->info.state));
 }
 
 char *

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * An immutable item of KwbTaskList: what the kernel's task_struct said at
- * one stop (ids, command name, scheduler state, CPU) plus where its saved
+ * one stop (ids, command name, scheduler state, CPU) plus where its
  * kernel stack is, so its backtrace can be unwound later at the same stop.
  */
 #pragma once
@@ -37,7 +37,6 @@ typedef struct {
   gboolean    is_current;     /* the current task of its CPU */
   gboolean    kernel_thread;
   guint64     stack;          /* the lowest address of its kernel stack */
-  guint64     stack_pointer;  /* the saved one (thread.sp) */
 } KwbTaskInfo;
 
 KwbTask    *kwb_task_new               (const KwbTaskInfo *info);
@@ -48,13 +47,13 @@ const char *kwb_task_get_comm          (KwbTask *self);
 char        kwb_task_get_state         (KwbTask *self);
 /* "sleeping", "disk sleep", … translated; "unknown" for a letter not above. */
 const char *kwb_task_get_state_name    (KwbTask *self);
+/* The same word untranslated, for scripts. */
 const char *kwb_task_state_get_name    (char     state);
 guint       kwb_task_get_cpu           (KwbTask *self);
 gboolean    kwb_task_get_on_cpu        (KwbTask *self);
 gboolean    kwb_task_get_is_current    (KwbTask *self);
 gboolean    kwb_task_get_kernel_thread (KwbTask *self);
 guint64     kwb_task_get_stack         (KwbTask *self);
-guint64     kwb_task_get_stack_pointer (KwbTask *self);
 /* "init (1)", "kworker/0:1 (12)": how messages and titles name it. */
 char       *kwb_task_dup_display_name  (KwbTask *self);
 
