@@ -1,0 +1,297 @@
+/* test-gui-tasks.c — the Tasks panel on a real session at 1280×800
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The fixture project (KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS) boots to
+ * BusyBox's shell with a breakpoint in sync. The test types a background
+ * sleep and sync in the console; at the stop it brings the Tasks panel on
+ * screen, waits for ::kernel-view-refreshed::tasks, and checks the rows:
+ * the kernel's tasks with sync current and highlighted. Selecting the
+ * sleeping task puts its kernel stack, with source lines, in the Frames
+ * panel under its name; selecting sync gives GDB's backtrace back.
+ * Screenshots (light and dark): tests/gui/screenshots/tasks-*.png.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "kwb-frames-panel.h"
+#include "kwb-tasks-view.h"
+#include "kwb-test-gtk-utils.h"
+
+static const char *
+require_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL)
+    g_error ("%s is not set: run build-aux/test", name);
+  return value;
+}
+
+static void
+run_kwb (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_ptr_array_add (argv, (char *) KWB_CLI_PATH);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("kwb %s failed: %s", args[0], err);
+}
+
+typedef struct {
+  KwbWindow    *window;
+  KwbTasksView *view;
+  const char   *text;
+  guint         n_refreshed;
+  gboolean      stack_shown;
+} Wait;
+
+static char *
+terminal_text (KwbWindow *window)
+{
+  VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (window));
+  long col, row;
+
+  vte_terminal_get_cursor_position (terminal, &col, &row);
+  return vte_terminal_get_text_range (terminal, 0, 0, row, vte_terminal_get_column_count (terminal),
+                                      NULL, NULL, NULL);
+}
+
+static gboolean
+terminal_has (gpointer data)
+{
+  Wait *w = data;
+  g_autofree char *text = terminal_text (w->window);
+
+  return text != NULL && strstr (text, w->text) != NULL;
+}
+
+static gboolean
+stopped_in_sync (gpointer data)
+{
+  Wait *w = data;
+  KwbSession *session = kwb_window_get_session (w->window);
+  const KwbGdbStop *stop = session ? kwb_session_get_last_stop (session) : NULL;
+
+  return session != NULL && kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED &&
+         stop != NULL && stop->func != NULL && strstr (stop->func, "sync") != NULL;
+}
+
+static gboolean
+refreshed (gpointer data)
+{
+  return ((Wait *) data)->n_refreshed > 0;
+}
+
+static gboolean
+stack_shown (gpointer data)
+{
+  return ((Wait *) data)->stack_shown;
+}
+
+static void
+on_refreshed (KwbWindow  *window,
+              const char *id,
+              Wait       *w)
+{
+  g_assert_cmpstr (id, ==, "tasks");
+  w->n_refreshed++;
+}
+
+static void
+on_stack_shown (KwbTasksView *view,
+                KwbTask      *task,
+                Wait         *w)
+{
+  w->stack_shown = TRUE;
+}
+
+/* The rows GTK made for the table, as text: "PID TGID CPU STATE COMMAND". */
+static GListModel *
+shown_model (KwbTasksView *view)
+{
+  GtkColumnView *table = GTK_COLUMN_VIEW (kwb_test_require_widget (view, "tasks_table"));
+
+  return G_LIST_MODEL (gtk_column_view_get_model (table));
+}
+
+static KwbTask *
+find_sleeper (GListModel *model)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbTask) task = g_list_model_get_item (model, i);
+
+      if (kwb_task_get_state (task) == 'S' && !kwb_task_get_kernel_thread (task) &&
+          (g_str_equal (kwb_task_get_comm (task), "sleep") || g_str_equal (kwb_task_get_comm (task), "exe")))
+        return task;
+    }
+  return NULL;
+}
+
+/* Labels drawn in the table that are bold and in the accent colour. */
+static guint
+n_highlighted_labels (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "accent") &&
+      gtk_widget_has_css_class (widget, "heading"))
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += n_highlighted_labels (child);
+  return n;
+}
+
+static void
+check_tasks (KwbApplication *app,
+             KwbWindow      *window,
+             gpointer        data)
+{
+  Wait w = { window };
+  KwbFramesPanel *frames_panel = kwb_window_get_frames_panel (window);
+  VteTerminal *terminal;
+  GListModel *model, *backtrace;
+  KwbTask *sleeper;
+  guint n_sync = 0, n_with_source = 0;
+
+  g_assert_true (kwb_window_start_session (window));
+  w.text = "Please press Enter";
+  kwb_test_wait_until_full (terminal_has, &w, 240, "the BusyBox shell in the console");
+  /* The session's own terminal, made when it started. */
+  terminal = kwb_console_get_terminal (kwb_window_get_console (window));
+  vte_terminal_feed_child (terminal, "\n", -1);
+  w.text = "/ # ";
+  kwb_test_wait_until (terminal_has, &w, "the shell prompt");
+  /* The foreground sleep lets the background one go to sleep first. */
+  vte_terminal_feed_child (terminal, "sleep 1000 & sleep 1; sync\n", -1);
+  kwb_test_wait_until (stopped_in_sync, &w, "the stop in sync");
+
+  /* Brought on screen at the stop: refreshed then. */
+  w.view = KWB_TASKS_VIEW (kwb_test_find_by_type (GTK_WIDGET (window), KWB_TYPE_TASKS_VIEW));
+  g_assert_nonnull (w.view);
+  g_signal_connect (window, "kernel-view-refreshed::tasks", G_CALLBACK (on_refreshed), &w);
+  g_signal_connect (w.view, "stack-shown", G_CALLBACK (on_stack_shown), &w);
+  kwb_window_show_panel (window, "tasks");
+  kwb_test_wait_until (refreshed, &w, "the tasks panel's refresh");
+  g_assert_null (kwb_window_get_last_toast (window));
+
+  model = shown_model (w.view);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 10);
+  g_assert_cmpuint (kwb_tasks_view_get_n_shown (w.view), ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbTask) task = g_list_model_get_item (model, i);
+
+      if (g_str_equal (kwb_task_get_comm (task), "sync"))
+        {
+          n_sync++;
+          g_assert_true (kwb_task_get_is_current (task));
+        }
+    }
+  g_assert_cmpuint (n_sync, ==, 1);
+  /* sync's row is bold and coloured: its five cells. */
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  g_assert_cmpuint (n_highlighted_labels (GTK_WIDGET (w.view)), >=, 5);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (w.view, "tasks_summary"))),
+                            "tasks"));
+
+  /* A sleeping task: its stack in the Frames panel, with source. */
+  sleeper = find_sleeper (model);
+  g_assert_nonnull (sleeper);
+  g_assert_true (kwb_tasks_view_select_pid (w.view, kwb_task_get_pid (sleeper)));
+  kwb_test_wait_until (stack_shown, &w, "the sleeping task's stack");
+  g_assert_nonnull (kwb_frames_panel_get_frames_title (frames_panel));
+  g_assert_true (g_str_has_prefix (kwb_frames_panel_get_frames_title (frames_panel), "Stack of "));
+  g_assert_nonnull (strstr (kwb_frames_panel_get_frames_title (frames_panel), kwb_task_get_comm (sleeper)));
+  backtrace = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (kwb_test_require_widget (frames_panel,
+                                                                                             "backtrace_list"))));
+  g_assert_cmpuint (g_list_model_get_n_items (backtrace), >=, 5);
+  for (guint i = 0; i < g_list_model_get_n_items (backtrace); i++)
+    {
+      g_autoptr(KwbFrame) frame = g_list_model_get_item (backtrace, i);
+
+      if (i == 0)
+        g_assert_cmpstr (kwb_frame_get_function (frame), ==, "__schedule");
+      n_with_source += kwb_frame_get_file (frame) != NULL && kwb_frame_get_line (frame) > 0;
+    }
+  g_assert_cmpuint (n_with_source, >=, 4);
+  g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (frames_panel, "stack_bar")));
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  kwb_test_save_screenshot (GTK_WIDGET (window), "tasks-sleeping-stack.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "tasks-sleeping-stack-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The search narrows the rows. */
+  kwb_tasks_view_set_search (w.view, "kthreadd");
+  g_assert_cmpuint (kwb_tasks_view_get_n_shown (w.view), ==, 1);
+  kwb_tasks_view_set_search (w.view, "");
+  g_assert_cmpuint (kwb_tasks_view_get_n_shown (w.view), ==, g_list_model_get_n_items (model));
+
+  /* sync, the stopped CPU's task: GDB's own backtrace again. */
+  w.stack_shown = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbTask) task = g_list_model_get_item (model, i);
+
+      if (g_str_equal (kwb_task_get_comm (task), "sync"))
+        g_assert_true (kwb_tasks_view_select_pid (w.view, kwb_task_get_pid (task)));
+    }
+  kwb_test_wait_until (stack_shown, &w, "sync's stack");
+  g_assert_null (kwb_frames_panel_get_frames_title (frames_panel));
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (frames_panel, "stack_bar")));
+  g_assert_true (gtk_list_view_get_model (GTK_LIST_VIEW (kwb_test_require_widget (frames_panel, "backtrace_list")))
+                 != NULL);
+  {
+    GtkSingleSelection *shown = GTK_SINGLE_SELECTION (
+      gtk_list_view_get_model (GTK_LIST_VIEW (kwb_test_require_widget (frames_panel, "backtrace_list"))));
+
+    g_assert_true (gtk_single_selection_get_model (shown) == kwb_session_get_frames (kwb_window_get_session (window)));
+  }
+}
+
+static void
+test_tasks_panel (void)
+{
+  const char *vmlinux = require_env ("KWB_FIXTURE_VMLINUX");
+  const char *initramfs = require_env ("KWB_FIXTURE_INITRAMFS");
+  g_autofree char *build_dir = g_path_get_dirname (vmlinux);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree char *project = NULL;
+
+  KWB_TEST_IN_SUBPROCESS ();
+  tmp = g_dir_make_tmp ("kwb-gui-tasks-XXXXXX", &error);
+  g_assert_no_error (error);
+  project = g_build_filename (tmp, "p", NULL);
+  run_kwb ((const char *[]) { "init", project, NULL });
+  run_kwb ((const char *[]) { "set", project, "kernel.build-dir", build_dir, NULL });
+  run_kwb ((const char *[]) { "set", project, "initramfs.output", initramfs, NULL });
+  run_kwb ((const char *[]) { "set", project, "qemu.accel", "tcg", NULL });
+  run_kwb ((const char *[]) { "set", project, "qemu.memory", "256", NULL });
+  run_kwb ((const char *[]) { "set", project, "debug.break-at-start", "false", NULL });
+  run_kwb ((const char *[]) { "set", project, "debug.breakpoints", "__do_sys_sync", NULL });
+  kwb_test_set_window_size (1280, 800);
+  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, check_tasks, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  if (!kwb_test_init (&argc, &argv))
+    return g_test_run ();
+  g_test_add_func ("/gui/tasks/panel", test_tasks_panel);
+  return g_test_run ();
+}
