@@ -435,8 +435,8 @@ read_extras (GTask *task)
       if (!kwb_task_is_kernel_address (idle))
         {
           fail (r, g_error_new (KWB_TASK_LIST_ERROR, KWB_TASK_LIST_ERROR_CORRUPT,
-                                _("CPU %u's idle task pointer 0x%" G_GINT64_MODIFIER "x is not a kernel address"),
-                                g_array_index (r->cpus, guint, j), idle));
+                                _("CPU %u's idle task pointer 0x%llx is not a kernel address"),
+                                g_array_index (r->cpus, guint, j), (unsigned long long) idle));
           return;
         }
       read_async (task, idle, self->layout.read_size, extra_done, GUINT_TO_POINTER (j));
@@ -850,9 +850,9 @@ read_stack (GTask *task)
       g_autofree char *name = kwb_task_dup_display_name (f->task);
 
       g_task_return_new_error (task, KWB_TASK_LIST_ERROR, KWB_TASK_LIST_ERROR_STACK,
-                               _("The saved stack pointer of %s (0x%" G_GINT64_MODIFIER "x) is not inside "
-                                 "its kernel stack (0x%" G_GINT64_MODIFIER "x, %u bytes)"),
-                               name, sp, base, self->layout.thread_size);
+                               _("The saved stack pointer of %s (0x%llx) is not inside "
+                                 "its kernel stack (0x%llx, %u bytes)"),
+                               name, (unsigned long long) sp, (unsigned long long) base, self->layout.thread_size);
       g_object_unref (task);
       return;
     }

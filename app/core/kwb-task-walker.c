@@ -384,8 +384,8 @@ kwb_task_record_parse (const KwbTaskLayout  *layout,
   if (len < l->read_size)
     {
       g_set_error (error, KWB_TASK_LIST_ERROR, KWB_TASK_LIST_ERROR_CORRUPT,
-                   _("Only %zu bytes of the task at 0x%" G_GINT64_MODIFIER "x could be read"),
-                   len, address);
+                   _("Only %zu bytes of the task at 0x%llx could be read"),
+                   len, (unsigned long long) address);
       return FALSE;
     }
   record->address = address;
@@ -395,8 +395,8 @@ kwb_task_record_parse (const KwbTaskLayout  *layout,
       record->tgid < 0 || (guint) record->tgid > KWB_TASK_LIST_MAX_TASKS)
     {
       g_set_error (error, KWB_TASK_LIST_ERROR, KWB_TASK_LIST_ERROR_CORRUPT,
-                   _("The task at 0x%" G_GINT64_MODIFIER "x has no valid process id: "
-                     "its list leads outside the task structures"), address);
+                   _("The task at 0x%llx has no valid process id: "
+                     "its list leads outside the task structures"), (unsigned long long) address);
       return FALSE;
     }
   record->comm = comm_from_bytes (data + l->comm, l->comm_size);
@@ -527,9 +527,9 @@ corrupt (GError     **error,
 {
   g_set_error (error, KWB_TASK_LIST_ERROR, KWB_TASK_LIST_ERROR_CORRUPT,
                /* Translators: the first %s says what is wrong, e.g. "a task list pointer is not a kernel address". */
-               _("The kernel's task lists make no sense at 0x%" G_GINT64_MODIFIER "x (%s); "
+               _("The kernel's task lists make no sense at 0x%llx (%s); "
                  "the kernel may have stopped in the middle of changing them: try at another stop"),
-               address, what);
+               (unsigned long long) address, what);
   return FALSE;
 }
 
@@ -729,8 +729,8 @@ kwb_task_unwind (const KwbTaskFrameLayout  *frame,
   if (sp < base || sp % 8 != 0 || sp > top || top - sp < frame->size)
     {
       g_set_error (error, KWB_TASK_LIST_ERROR, KWB_TASK_LIST_ERROR_STACK,
-                   _("The task's saved stack pointer 0x%" G_GINT64_MODIFIER "x is not inside its kernel stack"),
-                   sp);
+                   _("The task's saved stack pointer 0x%llx is not inside its kernel stack"),
+                   (unsigned long long) sp);
       return NULL;
     }
   ret = read_word (data, sp - base + frame->ret_addr);
