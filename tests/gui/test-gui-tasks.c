@@ -16,37 +16,9 @@
 #include <string.h>
 
 #include "kwb-frames-panel.h"
+#include "kwb-project-trust.h"
 #include "kwb-tasks-view.h"
 #include "kwb-test-gtk-utils.h"
-
-static const char *
-require_env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL)
-    g_error ("%s is not set: run build-aux/test", name);
-  return value;
-}
-
-static void
-run_kwb (const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  g_ptr_array_add (argv, (char *) KWB_CLI_PATH);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("kwb %s failed: %s", args[0], err);
-}
 
 typedef struct {
   KwbWindow    *window;
@@ -56,22 +28,13 @@ typedef struct {
   gboolean      stack_shown;
 } Wait;
 
-static char *
-terminal_text (KwbWindow *window)
-{
-  VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (window));
-  long col, row;
-
-  vte_terminal_get_cursor_position (terminal, &col, &row);
-  return vte_terminal_get_text_range (terminal, 0, 0, row, vte_terminal_get_column_count (terminal),
-                                      NULL, NULL, NULL);
-}
-
+/* What the console's screen shows (the prompt is on it). */
 static gboolean
 terminal_has (gpointer data)
 {
   Wait *w = data;
-  g_autofree char *text = terminal_text (w->window);
+  VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (w->window));
+  g_autofree char *text = terminal ? vte_terminal_get_text (terminal, NULL, NULL, NULL) : NULL;
 
   return text != NULL && strstr (text, w->text) != NULL;
 }
@@ -264,26 +227,34 @@ check_tasks (KwbApplication *app,
 static void
 test_tasks_panel (void)
 {
-  const char *vmlinux = require_env ("KWB_FIXTURE_VMLINUX");
-  const char *initramfs = require_env ("KWB_FIXTURE_INITRAMFS");
-  g_autofree char *build_dir = g_path_get_dirname (vmlinux);
+  const char *vmlinux = g_getenv ("KWB_FIXTURE_VMLINUX");
+  const char *initramfs = g_getenv ("KWB_FIXTURE_INITRAMFS");
   g_autoptr(GError) error = NULL;
+  g_autoptr(KwbProject) project = NULL;
   g_autofree char *tmp = NULL;
-  g_autofree char *project = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *build_dir = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
+  if (vmlinux == NULL || initramfs == NULL)
+    g_error ("KWB_FIXTURE_VMLINUX or KWB_FIXTURE_INITRAMFS is not set: run build-aux/test");
   tmp = g_dir_make_tmp ("kwb-gui-tasks-XXXXXX", &error);
   g_assert_no_error (error);
-  project = g_build_filename (tmp, "p", NULL);
-  run_kwb ((const char *[]) { "init", project, NULL });
-  run_kwb ((const char *[]) { "set", project, "kernel.build-dir", build_dir, NULL });
-  run_kwb ((const char *[]) { "set", project, "initramfs.output", initramfs, NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.accel", "tcg", NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.memory", "256", NULL });
-  run_kwb ((const char *[]) { "set", project, "debug.break-at-start", "false", NULL });
-  run_kwb ((const char *[]) { "set", project, "debug.breakpoints", "__do_sys_sync", NULL });
+  dir = g_build_filename (tmp, "p", NULL);
+  build_dir = g_path_get_dirname (vmlinux);
+  project = kwb_project_init_directory (dir, &error);
+  g_assert_no_error (error);
+  kwb_project_set_string (project, "kernel", "build-dir", build_dir);
+  kwb_project_set_string (project, "initramfs", "output", initramfs);
+  kwb_project_set_string (project, "qemu", "accel", "tcg");
+  kwb_project_set_int (project, "qemu", "memory", 256);
+  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
+  kwb_project_set_string_list (project, "debug", "breakpoints", (const char * const []) { "__do_sys_sync", NULL });
+  g_assert_true (kwb_project_save (project, &error));
+  g_assert_true (kwb_project_trust_grant (project, &error));
+  g_assert_no_error (error);
   kwb_test_set_window_size (1280, 800);
-  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, check_tasks, NULL);
+  kwb_test_run_app_with_window ((const char *[]) { dir, NULL }, check_tasks, NULL);
 }
 
 int
