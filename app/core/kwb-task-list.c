@@ -502,7 +502,9 @@ read_cpu_words (GTask *task)
 
       read_async (task, self->layout.current_task + offset, 8, word_done,
                   &g_array_index (r->currents, guint64, j));
-      if (self->layout.runqueues != 0)
+      /* The boot CPU's idle task is init_task (sched_init() makes it so),
+       * on the task list already: one read fewer, all a uniprocessor needs. */
+      if (self->layout.runqueues != 0 && g_array_index (r->cpus, guint, j) != 0)
         read_async (task, self->layout.runqueues + offset + self->layout.rq_idle, 8, word_done,
                     &g_array_index (r->idles, guint64, j));
     }
@@ -578,6 +580,7 @@ start_reads (GTask *task)
 
 /* -- the layout, once per session -- */
 
+/* Where a GDB command's answer goes: the INDEXth of TASK's. */
 typedef struct {
   GTask *task;
   guint  index;
@@ -765,17 +768,12 @@ frames_return (GTask *task)
   g_task_return_pointer (task, store, g_object_unref);
 }
 
-typedef struct {
-  GTask *task;
-  guint  index;
-} LineAnswer;
-
 static void
 info_line_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  LineAnswer *answer = user_data;
+  Answer *answer = user_data;
   g_autoptr(GTask) task = answer->task;
   Frames *f = g_task_get_task_data (task);
   GError *error = NULL;
@@ -820,7 +818,7 @@ stack_cb (GObject      *object,
   f->answers = g_new0 (char *, f->addresses->len + 1);
   for (guint i = 0; i < f->addresses->len; i++)
     {
-      LineAnswer *answer = g_new0 (LineAnswer, 1);
+      Answer *answer = g_new0 (Answer, 1);
       guint64 address = g_array_index (f->addresses, guint64, i);
       g_autofree char *command = NULL;
 

@@ -15,13 +15,7 @@ if [ "$kernel" = 6.12 ]; then
 else
   build=$(dirname "${KWB_FIXTURE_VMLINUX:?KWB_FIXTURE_VMLINUX is not set: run build-aux/test}")
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; for f in "$tmp/out" "$tmp/err"; do [ -f "$f" ] && tail -n 30 "$f" | sed 's/^/# /'; done; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
+. "$(dirname "$0")/../cli/tap-lib.sh"
 
 "$kwb" init "$tmp/p" >/dev/null 2>&1 &&
   "$kwb" set "$tmp/p" kernel.build-dir "$build" &&
@@ -99,5 +93,4 @@ check "tasks takes no argument (exit 2)" sh -c "[ $rc -eq 2 ] && grep -q -- '--s
 check "a misspelt view is a usage error naming the known ones" sh -c "[ $rc -eq 2 ] && grep -q 'unknown view “task”.*tasks' '$tmp/err'"
 check "a usage error starts no VM" sh -c "! grep -q 'QEMU started' '$tmp/err'"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

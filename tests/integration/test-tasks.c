@@ -30,17 +30,6 @@ typedef struct {
 } Call;
 
 static void
-refresh_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Call *call = user_data;
-
-  kwb_task_list_refresh_finish (KWB_TASK_LIST (object), result, &call->error);
-  call->done = TRUE;
-}
-
-static void
 frames_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -69,13 +58,10 @@ wait_call (Call *call)
 }
 
 static void
-refresh (KwbTaskList *list)
+refresh (KwbTestGuest *guest,
+         KwbTaskList  *list)
 {
-  Call call = { 0 };
-
-  kwb_task_list_refresh_async (list, NULL, refresh_cb, &call);
-  wait_call (&call);
-  g_assert_no_error (call.error);
+  KWB_TEST_GUEST_CALL (guest, kwb_task_list_refresh_async (list, NULL, kwb_test_guest_done_cb, guest));
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
     {
       g_autoptr(KwbTask) task = g_list_model_get_item (G_LIST_MODEL (list), i);
@@ -347,7 +333,7 @@ test_tasks (void)
   kwb_test_guest_type (guest, "sleep 1000 & sleep 1; sync\r");
   kwb_test_guest_wait_stops (guest, 1);
 
-  refresh (list);
+  refresh (guest, list);
   n = g_list_model_get_n_items (G_LIST_MODEL (list));
   g_assert_cmpuint (n, >=, 10);
   {
@@ -381,7 +367,7 @@ test_tasks (void)
   g_assert_nonnull (strstr (guest->text, "sync"));
 
   /* Refreshed again at the same stop: the same tasks. */
-  refresh (list);
+  refresh (guest, list);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, n);
   compare_with_lx_ps (guest, list);
 
@@ -390,7 +376,7 @@ test_tasks (void)
                                                       kwb_test_guest_done_cb, guest));
   kwb_test_guest_type (guest, "sync\r");
   kwb_test_guest_wait_stops (guest, 2);
-  refresh (list);
+  refresh (guest, list);
   compare_with_lx_ps (guest, list);
   g_assert_true (kwb_task_get_is_current (find_task (list, "sync")));
   check_sleeping_stack (list);
@@ -403,9 +389,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (int i = 1; i < argc; i++)
-    if (g_str_has_prefix (argv[i], "--kernel="))
-      kernel_name = argv[i] + strlen ("--kernel=");
+  kernel_name = kwb_test_guest_kernel_arg (argc, argv);
   g_test_add_func ("/tasks/stop", test_tasks);
   return g_test_run ();
 }
