@@ -190,6 +190,12 @@ check_tasks (KwbApplication *app,
     }
   g_assert_cmpuint (n_with_source, >=, 4);
   g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (frames_panel, "stack_bar")));
+  /* The last rows on screen: the sleeper selected, sync (the newest) highlighted. */
+  {
+    GtkWidget *list = kwb_test_find_by_type (kwb_test_require_widget (w.view, "tasks_table"), GTK_TYPE_LIST_VIEW);
+
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", g_list_model_get_n_items (model) - 1);
+  }
   kwb_test_wait_for_draw (GTK_WIDGET (window));
   kwb_test_save_screenshot (GTK_WIDGET (window), "tasks-sleeping-stack.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
