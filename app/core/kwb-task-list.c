@@ -183,7 +183,6 @@ stopped_cpu (KwbSession *session)
 typedef struct {
   guint          serial;
   char         **answers;       /* the layout's, while it is asked */
-  GError        *layout_error;  /* the first command's, which every kernel answers */
   KwbTaskWalker *walker;
   gboolean       walk_done;
   GArray        *cpus;          /* online CPU numbers */
@@ -212,7 +211,6 @@ refresh_free (gpointer data)
   Refresh *r = data;
 
   g_strfreev (r->answers);
-  g_clear_error (&r->layout_error);
   g_clear_pointer (&r->walker, kwb_task_walker_free);
   g_clear_pointer (&r->cpus, g_array_unref);
   g_clear_pointer (&r->offsets, g_array_unref);
@@ -234,8 +232,7 @@ in_array (GArray  *values,
 }
 
 static KwbTask *
-task_from_record (KwbTaskList         *self,
-                  Refresh             *r,
+task_from_record (Refresh             *r,
                   const KwbTaskRecord *record,
                   guint                idle_cpu)
 {
@@ -274,7 +271,7 @@ apply (GTask *task)
     }
   for (guint i = 0; i < records->len; i++)
     {
-      g_ptr_array_add (tasks, task_from_record (self, r, &g_array_index (records, KwbTaskRecord, i), 0));
+      g_ptr_array_add (tasks, task_from_record (r, &g_array_index (records, KwbTaskRecord, i), 0));
       /* The other CPUs' idle tasks right after init_task, the first CPU's. */
       if (i == 0)
         for (guint j = 0; j < r->extras->len; j++)
@@ -282,7 +279,7 @@ apply (GTask *task)
             KwbTaskRecord *extra = g_ptr_array_index (r->extras, j);
 
             if (extra != NULL)
-              g_ptr_array_add (tasks, task_from_record (self, r, extra, g_array_index (r->cpus, guint, j)));
+              g_ptr_array_add (tasks, task_from_record (r, extra, g_array_index (r->cpus, guint, j)));
           }
     }
   for (guint j = 0; j < r->cpus->len; j++)
@@ -600,8 +597,13 @@ layout_cb (GObject      *object,
 
   /* Several alternatives are refused on any one kernel: only the first
    * command's refusal, or a cancel, is an error of the refresh. */
-  if (text == NULL && (answer->index == 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+  if (text == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     fail (r, error);
+  else if (text == NULL && answer->index == 0)
+    {
+      g_prefix_error (&error, _("Could not read the layout of the kernel's task structures: "));
+      fail (r, error);
+    }
   else
     g_clear_error (&error);
   r->answers[answer->index] = text;
