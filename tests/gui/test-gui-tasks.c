@@ -8,7 +8,8 @@
  * screen, waits for ::kernel-view-refreshed::tasks, and checks the rows:
  * the kernel's tasks with sync current and highlighted. Selecting the
  * sleeping task puts its kernel stack, with source lines, in the Frames
- * panel under its name; selecting sync gives GDB's backtrace back.
+ * panel under its name, and its frames open their source lines;
+ * selecting sync gives GDB's backtrace back.
  * Screenshots (light and dark): tests/gui/screenshots/tasks-*.png.
  */
 #include "config.h"
@@ -48,6 +49,15 @@ stopped_in_sync (gpointer data)
 
   return session != NULL && kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED &&
          stop != NULL && stop->func != NULL && strstr (stop->func, "sync") != NULL;
+}
+
+static gboolean
+shows_hrtimer_c (gpointer data)
+{
+  KwbSourceView *view = kwb_window_get_visible_source (((Wait *) data)->window);
+
+  return view != NULL && kwb_source_view_get_path (view) != NULL &&
+         g_str_has_suffix (kwb_source_view_get_path (view), "/kernel/time/hrtimer.c");
 }
 
 static gboolean
@@ -201,6 +211,10 @@ check_tasks (KwbApplication *app,
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   kwb_test_save_screenshot (GTK_WIDGET (window), "tasks-sleeping-stack-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+
+  /* A frame of that stack opens its source line, as GDB's own do. */
+  kwb_frames_panel_select_frame (frames_panel, 2);
+  kwb_test_wait_until (shows_hrtimer_c, &w, "kernel/time/hrtimer.c in the source view");
 
   /* The search narrows the rows. */
   kwb_tasks_view_set_search (w.view, "kthreadd");
