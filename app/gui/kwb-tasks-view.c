@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -32,10 +31,9 @@ struct _KwbTasksView
   GtkSearchEntry     *search;
   GtkLabel           *summary;
   GtkColumnView      *table;
-  GtkCustomFilter    *filter;
+  GtkStringFilter    *filter;
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
-  char               *needle;        /* casefolded; NULL shows everything */
 };
 
 G_DEFINE_FINAL_TYPE (KwbTasksView, kwb_tasks_view, GTK_TYPE_WIDGET)
@@ -47,19 +45,12 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gboolean
-match_task (gpointer item,
-            gpointer user_data)
+/* What the search looks in: the PID and the command name. */
+static char *
+search_text (KwbTask  *task,
+             gpointer  user_data)
 {
-  KwbTasksView *self = user_data;
-  g_autofree char *folded = NULL;
-  g_autofree char *pid = NULL;
-
-  if (self->needle == NULL)
-    return TRUE;
-  folded = g_utf8_casefold (kwb_task_get_comm (item), -1);
-  pid = g_strdup_printf ("%d", kwb_task_get_pid (item));
-  return strstr (folded, self->needle) != NULL || strstr (pid, self->needle) != NULL;
+  return g_strdup_printf ("%d %s", kwb_task_get_pid (task), kwb_task_get_comm (task));
 }
 
 /* ---- cells ---- */
@@ -265,20 +256,10 @@ kwb_tasks_view_set_task_list (KwbTasksView *self,
 }
 
 static void
-apply_search (KwbTasksView *self,
-              const char   *text)
-{
-  g_clear_pointer (&self->needle, g_free);
-  if (text != NULL && *text != '\0')
-    self->needle = g_utf8_casefold (text, -1);
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-}
-
-static void
 on_search_changed (GtkSearchEntry *entry,
                    KwbTasksView   *self)
 {
-  apply_search (self, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  gtk_string_filter_set_search (self->filter, gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
 void
@@ -288,7 +269,7 @@ kwb_tasks_view_set_search (KwbTasksView *self,
   g_return_if_fail (KWB_IS_TASKS_VIEW (self));
 
   /* At once: the entry reports a change only after its typing delay. */
-  apply_search (self, text);
+  gtk_string_filter_set_search (self->filter, text);
   gtk_editable_set_text (GTK_EDITABLE (self->search), text ? text : "");
 }
 
@@ -355,22 +336,12 @@ kwb_tasks_view_dispose (GObject *object)
 }
 
 static void
-kwb_tasks_view_finalize (GObject *object)
-{
-  KwbTasksView *self = KWB_TASKS_VIEW (object);
-
-  g_free (self->needle);
-  G_OBJECT_CLASS (kwb_tasks_view_parent_class)->finalize (object);
-}
-
-static void
 kwb_tasks_view_class_init (KwbTasksViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kwb_tasks_view_dispose;
-  object_class->finalize = kwb_tasks_view_finalize;
 
   /**
    * KwbTasksView::stack-shown:
@@ -409,7 +380,9 @@ kwb_tasks_view_init (KwbTasksView *self)
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->search));
   gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->summary));
 
-  self->filter = gtk_custom_filter_new (match_task, self, NULL);
+  self->filter = gtk_string_filter_new (gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                                    G_CALLBACK (search_text), NULL, NULL));
+  gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   /* A stack is read when a person picks a task, not at each refresh. */
