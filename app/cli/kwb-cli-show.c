@@ -23,6 +23,7 @@ typedef struct {
 
 static const ShowKind kinds[] = {
   { "log", NULL, kwb_cli_show_log_new, kwb_cli_show_log_print },
+  { "tasks", NULL, kwb_cli_show_tasks_new, kwb_cli_show_tasks_print },
 };
 
 struct _KwbCliShow

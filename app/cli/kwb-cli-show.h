@@ -54,4 +54,11 @@ void           kwb_cli_show_log_print (KwbKernelView *view,
                                        const char    *arg,
                                        gboolean       json);
 
+/* kwb-cli-show-tasks.c */
+KwbKernelView *kwb_cli_show_tasks_new   (KwbSession    *session,
+                                         const char    *arg);
+void           kwb_cli_show_tasks_print (KwbKernelView *view,
+                                         const char    *arg,
+                                         gboolean       json);
+
 G_END_DECLS

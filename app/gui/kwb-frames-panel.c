@@ -5,7 +5,10 @@
  * The backtrace is the session's frames model as it is; locals and registers
  * are asked of the session for the selected frame on every stop and frame
  * change (only while the guest is stopped: asking a running target would
- * pause it), and come back as typed objects.
+ * pause it), and come back as typed objects. Another task's stack (the
+ * tasks view's) can take the backtrace's place under a title until the
+ * next stop; GDB knows nothing of those frames, so they are not selected
+ * in GDB and the locals and registers stay the stopped CPU's.
  */
 #include "config.h"
 
@@ -29,8 +32,11 @@ struct _KwbFramesPanel
   GtkSingleSelection *selection;
   guint             selected_level;
   guint             generation;      /* drops answers for an older stop */
+  GListModel       *shown_frames;    /* another task's, or NULL for GDB's */
 
   GtkStack         *stack;
+  GtkWidget        *stack_bar;
+  GtkLabel         *stack_title;
   GtkListView      *backtrace;
   GtkTextView      *locals;
   GtkTextView      *registers;
@@ -204,6 +210,14 @@ kwb_frames_panel_select_frame (KwbFramesPanel *self,
 
   g_return_if_fail (KWB_IS_FRAMES_PANEL (self));
 
+  if (self->shown_frames != NULL)
+    {
+      if ((frame = g_list_model_get_item (self->shown_frames, level)) == NULL)
+        return;
+      gtk_single_selection_set_selected (self->selection, level);
+      g_signal_emit (self, signals[FRAME_ACTIVATED], 0, frame);
+      return;
+    }
   if (self->session == NULL)
     return;
   frame = g_list_model_get_item (kwb_session_get_frames (self->session), level);
@@ -274,6 +288,43 @@ on_activate (GtkListView    *list_view,
   kwb_frames_panel_select_frame (self, position);
 }
 
+/* ---- another task's stack ---- */
+
+void
+kwb_frames_panel_show_frames (KwbFramesPanel *self,
+                              const char     *title,
+                              GListModel     *frames)
+{
+  g_return_if_fail (KWB_IS_FRAMES_PANEL (self));
+  g_return_if_fail (G_IS_LIST_MODEL (frames));
+
+  g_set_object (&self->shown_frames, frames);
+  gtk_single_selection_set_model (self->selection, frames);
+  gtk_label_set_label (self->stack_title, title);
+  gtk_widget_set_visible (self->stack_bar, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "backtrace");
+}
+
+void
+kwb_frames_panel_show_stopped_frames (KwbFramesPanel *self)
+{
+  g_return_if_fail (KWB_IS_FRAMES_PANEL (self));
+
+  if (self->shown_frames == NULL)
+    return;
+  g_clear_object (&self->shown_frames);
+  gtk_widget_set_visible (self->stack_bar, FALSE);
+  gtk_single_selection_set_model (self->selection, self->session ? kwb_session_get_frames (self->session) : NULL);
+  gtk_single_selection_set_selected (self->selection, self->selected_level);
+}
+
+const char *
+kwb_frames_panel_get_frames_title (KwbFramesPanel *self)
+{
+  g_return_val_if_fail (KWB_IS_FRAMES_PANEL (self), NULL);
+  return self->shown_frames ? gtk_label_get_label (self->stack_title) : NULL;
+}
+
 /* ---- session ---- */
 
 static void
@@ -283,6 +334,7 @@ on_stopped (KwbSession     *session,
 {
   self->selected_level = 0;
   self->generation++;
+  kwb_frames_panel_show_stopped_frames (self);
   refresh_frame_data (self);
 }
 
@@ -314,6 +366,8 @@ kwb_frames_panel_set_session (KwbFramesPanel *self,
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
+  g_clear_object (&self->shown_frames);
+  gtk_widget_set_visible (self->stack_bar, FALSE);
   self->generation++;
   set_text (self->locals, "");
   set_text (self->registers, "");
@@ -357,6 +411,9 @@ kwb_frames_panel_class_init (KwbFramesPanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kwb/KernelWorkbench/kwb-frames-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, stack_bar);
+  gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, stack_title);
+  gtk_widget_class_bind_template_callback (widget_class, kwb_frames_panel_show_stopped_frames);
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, backtrace);
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, locals);
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, registers);

@@ -23,6 +23,16 @@ void      kwb_frames_panel_select_frame   (KwbFramesPanel *self,
 guint     kwb_frames_panel_get_selected_level (KwbFramesPanel *self);
 char     *kwb_frames_panel_dup_locals_text    (KwbFramesPanel *self);
 char     *kwb_frames_panel_dup_registers_text (KwbFramesPanel *self);
+/* Shows FRAMES (KwbFrame items: another task's stack, not GDB's) under
+ * TITLE in place of the stopped CPU's backtrace, until the next stop or
+ * kwb_frames_panel_show_stopped_frames(); activating one shows its line
+ * without asking GDB to select it. */
+void      kwb_frames_panel_show_frames    (KwbFramesPanel *self,
+                                           const char     *title,
+                                           GListModel     *frames);
+void      kwb_frames_panel_show_stopped_frames (KwbFramesPanel *self);
+/* The title of the frames shown instead, or NULL. */
+const char *kwb_frames_panel_get_frames_title (KwbFramesPanel *self);
 /* "backtrace", "locals" or "registers" */
 void      kwb_frames_panel_show_page      (KwbFramesPanel *self,
                                            const char     *name);

@@ -21,6 +21,7 @@
 #include "kwb-window-private.h"
 #include "kwb-core.h"
 #include "kwb-kernel-log-view.h"
+#include "kwb-tasks-view.h"
 
 typedef struct {
   const char     *id;
@@ -75,8 +76,28 @@ log_set_view (GtkWidget     *widget,
   kwb_kernel_log_view_set_model (KWB_KERNEL_LOG_VIEW (widget), view ? G_LIST_MODEL (view) : NULL);
 }
 
+static GtkWidget *
+tasks_new_widget (KwbWindow *self)
+{
+  return kwb_tasks_view_new (self->frames_panel);
+}
+
+static KwbKernelView *
+tasks_new_view (KwbSession *session)
+{
+  return KWB_KERNEL_VIEW (kwb_task_list_new (session));
+}
+
+static void
+tasks_set_view (GtkWidget     *widget,
+                KwbKernelView *view)
+{
+  kwb_tasks_view_set_task_list (KWB_TASKS_VIEW (widget), view ? KWB_TASK_LIST (view) : NULL);
+}
+
 static const KernelPanelInfo kernel_panels[] = {
   { "log", N_("Kernel Log"), KWB_DOCK_BOTTOM, log_new_widget, log_new_view, log_set_view },
+  { "tasks", N_("Tasks"), KWB_DOCK_BOTTOM, tasks_new_widget, tasks_new_view, tasks_set_view },
 };
 
 /* ---- refreshing ---- */

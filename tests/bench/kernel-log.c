@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "kwb-core.h"
@@ -20,22 +19,6 @@
 
 #define N_FILL 1100
 #define RUNS 10
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *values)
-{
-  qsort (values, RUNS, sizeof (double), compare_doubles);
-  return (values[RUNS / 2 - 1] + values[RUNS / 2]) / 2;
-}
 
 int
 main (int    argc,
@@ -74,8 +57,8 @@ main (int    argc,
                                                              kwb_test_guest_done_cb, guest));
       lx[i] = (g_get_monotonic_time () - t0) / 1e6;
     }
-  m_ours = median (ours);
-  m_lx = median (lx);
+  m_ours = kwb_test_guest_median (ours, RUNS);
+  m_lx = kwb_test_guest_median (lx, RUNS);
 
   g_print ("kernel-log (linux %s, %u records at one stop; %d runs each, TCG):\n", kernel_name,
            g_list_model_get_n_items (G_LIST_MODEL (log)), RUNS);

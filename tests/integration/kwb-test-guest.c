@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kwb-test-guest.h"
@@ -87,6 +88,8 @@ kwb_test_guest_done_cb (GObject      *object,
     kwb_session_exec_finish (KWB_SESSION (object), result, &guest->error);
   else if (tag == kwb_kernel_log_refresh_async)
     kwb_kernel_log_refresh_finish (KWB_KERNEL_LOG (object), result, &guest->error);
+  else if (KWB_IS_KERNEL_VIEW (object))
+    kwb_kernel_view_refresh_finish (KWB_KERNEL_VIEW (object), result, &guest->error);
   else
     g_error ("kwb_test_guest_done_cb: an async call it does not know");
   guest->done = TRUE;
@@ -175,4 +178,33 @@ kwb_test_guest_free (KwbTestGuest *guest)
   g_clear_error (&guest->error);
   g_free (guest->text);
   g_free (guest);
+}
+
+const char *
+kwb_test_guest_kernel_arg (int    argc,
+                           char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_prefix (argv[i], "--kernel="))
+      return argv[i] + strlen ("--kernel=");
+  return "6.1";
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+kwb_test_guest_median (double *values,
+                       guint   n)
+{
+  g_return_val_if_fail (n > 0, 0);
+
+  qsort (values, n, sizeof (double), compare_doubles);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }

@@ -65,8 +65,8 @@ check "a stop before the console: exit 0" [ $rc -eq 0 ]
 check "the console has printed nothing of the kernel's yet" sh -c "! grep -q 'Linux version' '$tmp/err'"
 check "but --show log prints the banner from memory" grep -Eq '^\[ +0\.000000\] <5> Linux version ' "$tmp/out"
 
-"$kwb" debug "$tmp/p" --show tasks >"$tmp/out" 2>"$tmp/err"; rc=$?
-check "an unknown view is a usage error (exit 2) naming it" sh -c "[ $rc -eq 2 ] && grep -q 'unknown view “tasks”' '$tmp/err'"
+"$kwb" debug "$tmp/p" --show nosuchview >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "an unknown view is a usage error (exit 2) naming it" sh -c "[ $rc -eq 2 ] && grep -q 'unknown view “nosuchview”' '$tmp/err'"
 "$kwb" debug "$tmp/p" --show log:all >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "log takes no argument (exit 2)" sh -c "[ $rc -eq 2 ] && grep -q -- '--show log takes no argument' '$tmp/err'"
 check "a usage error starts no VM" sh -c "! grep -q 'QEMU started' '$tmp/err'"
