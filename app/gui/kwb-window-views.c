@@ -21,6 +21,7 @@
 #include "kwb-window-private.h"
 #include "kwb-core.h"
 #include "kwb-kernel-log-view.h"
+#include "kwb-memory-view.h"
 
 typedef struct {
   const char     *id;
@@ -75,8 +76,28 @@ log_set_view (GtkWidget     *widget,
   kwb_kernel_log_view_set_model (KWB_KERNEL_LOG_VIEW (widget), view ? G_LIST_MODEL (view) : NULL);
 }
 
+static GtkWidget *
+memory_new_widget (KwbWindow *self)
+{
+  return kwb_memory_view_new ();
+}
+
+static KwbKernelView *
+memory_new_view (KwbSession *session)
+{
+  return KWB_KERNEL_VIEW (kwb_memory_new (session));
+}
+
+static void
+memory_set_view (GtkWidget     *widget,
+                 KwbKernelView *view)
+{
+  kwb_memory_view_set_model (KWB_MEMORY_VIEW (widget), view ? KWB_MEMORY (view) : NULL);
+}
+
 static const KernelPanelInfo kernel_panels[] = {
   { "log", N_("Kernel Log"), KWB_DOCK_BOTTOM, log_new_widget, log_new_view, log_set_view },
+  { "memory", N_("Memory"), KWB_DOCK_BOTTOM, memory_new_widget, memory_new_view, memory_set_view },
 };
 
 /* ---- refreshing ---- */
