@@ -537,6 +537,24 @@ mark_changed (KwbMemory *self)
     }
 }
 
+/* The first refresh that ends at a new stop: what was read at an earlier
+ * stop becomes what "changed" compares with, whatever this refresh ends in. */
+static void
+begin_stop (KwbMemory *self)
+{
+  if (self->n_stops == self->n_stops_applied)
+    return;
+  if (self->bytes != NULL)
+    {
+      g_clear_pointer (&self->prev_bytes, g_bytes_unref);
+      g_clear_pointer (&self->prev_flags, g_free);
+      self->prev_address = self->address;
+      self->prev_bytes = g_steal_pointer (&self->bytes);
+      self->prev_flags = g_steal_pointer (&self->flags);
+    }
+  self->n_stops_applied = self->n_stops;
+}
+
 static void
 apply (GTask *task)
 {
@@ -549,16 +567,7 @@ apply (GTask *task)
       g_task_return_boolean (task, TRUE);
       return;
     }
-  if (self->n_stops != self->n_stops_applied)
-    {
-      /* What was read at an earlier stop becomes what "changed" compares with. */
-      g_clear_pointer (&self->prev_bytes, g_bytes_unref);
-      g_clear_pointer (&self->prev_flags, g_free);
-      self->prev_address = self->address;
-      self->prev_bytes = g_steal_pointer (&self->bytes);
-      self->prev_flags = g_steal_pointer (&self->flags);
-      self->n_stops_applied = self->n_stops;
-    }
+  begin_stop (self);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->flags, g_free);
   g_clear_error (&self->error);
@@ -583,6 +592,7 @@ fail (GTask  *task,
 
   if (r->serial == self->serial && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      begin_stop (self);
       g_clear_pointer (&self->bytes, g_bytes_unref);
       g_clear_pointer (&self->flags, g_free);
       g_clear_error (&self->error);

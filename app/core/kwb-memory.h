@@ -23,9 +23,9 @@
  * KWB_MEMORY_BYTE_UNREADABLE and read as 0, page by page, so a range
  * across the end of a mapping still shows the part that exists; when no
  * byte can be read the refresh fails with KWB_MEMORY_ERROR_UNREADABLE.
- * A byte is KWB_MEMORY_BYTE_CHANGED when the same address was read at the
- * previous stop with another value (however often the view is refreshed
- * at one stop, and wherever the expression pointed then).
+ * A byte is KWB_MEMORY_BYTE_CHANGED when the same address held another
+ * value at the previous stop the view was read at (however often it is
+ * refreshed at one stop, and wherever the expression pointed then).
  */
 #pragma once
 
