@@ -1,4 +1,4 @@
-/* test-memory.c — the memory view's pure parts: the hex dump, ADDR[,LEN], `current`
+/* test-memory-text.c — the memory view's text: the hex dump, ADDR[,LEN], `current`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
