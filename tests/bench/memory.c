@@ -13,30 +13,14 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "kwb-core.h"
+#include "kwb-bench-stats.h"
 #include "kwb-test-guest.h"
 
 #define RUNS 10
 #define LENGTH 4096
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *values)
-{
-  qsort (values, RUNS, sizeof (double), compare_doubles);
-  return (values[RUNS / 2 - 1] + values[RUNS / 2]) / 2;
-}
 
 static void
 refresh_cb (GObject      *object,
@@ -106,9 +90,9 @@ main (int    argc,
                                                              kwb_test_guest_done_cb, guest));
       x[i] = (g_get_monotonic_time () - t0) / 1e6;
     }
-  m_expr = median (expr);
-  m_addr = median (addr);
-  m_x = median (x);
+  m_expr = kwb_bench_median (expr, RUNS);
+  m_addr = kwb_bench_median (addr, RUNS);
+  m_x = kwb_bench_median (x, RUNS);
 
   g_print ("memory (linux %s, %d bytes at &init_task, at start_kernel; %d runs each, TCG):\n",
            kernel_name, LENGTH, RUNS);

@@ -10,13 +10,7 @@ kwb=${1:?usage: test-kwb-show-mem.sh KWB}
 vmlinux=${KWB_FIXTURE_VMLINUX:?KWB_FIXTURE_VMLINUX is not set: run build-aux/test}
 project612=${KWB_FIXTURE_612_PROJECT:?KWB_FIXTURE_612_PROJECT is not set}
 initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; for f in "$tmp/out" "$tmp/err"; do [ -f "$f" ] && tail -n 30 "$f" | sed 's/^/# /'; done; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
+. "$(dirname "$0")/../cli/tap-lib.sh"
 
 # A project's kernel build folder (the key may be relative to the project).
 build_dir() {
@@ -107,5 +101,4 @@ check "the length follows the last comma outside brackets" sh -c "[ $rc -eq 2 ] 
 check "a length without an address is a usage error" sh -c "[ $rc -eq 2 ] && grep -q 'No address or expression' '$tmp/err'"
 check "a usage error starts no VM" sh -c "! grep -q 'QEMU started' '$tmp/err'"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done
