@@ -50,7 +50,7 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *kernel_name = "6.1";
+  const char *kernel_name;
   KwbTestGuest *guest;
   g_autoptr(KwbMemory) by_expression = NULL;
   g_autoptr(KwbMemory) by_address = NULL;
@@ -58,9 +58,7 @@ main (int    argc,
   double expr[RUNS], addr[RUNS], x[RUNS], m_expr, m_addr, m_x;
   gint64 t0;
 
-  for (int i = 1; i < argc; i++)
-    if (g_str_has_prefix (argv[i], "--kernel="))
-      kernel_name = argv[i] + strlen ("--kernel=");
+  kernel_name = kwb_test_guest_kernel_arg (argc, argv);
   if ((guest = kwb_test_guest_new (kernel_name, NULL, "start_kernel")) == NULL)
     return 1;
   KWB_TEST_GUEST_CALL (guest, kwb_session_start_async (guest->session, NULL, kwb_test_guest_done_cb, guest));

@@ -176,3 +176,13 @@ kwb_test_guest_free (KwbTestGuest *guest)
   g_free (guest->text);
   g_free (guest);
 }
+
+const char *
+kwb_test_guest_kernel_arg (int    argc,
+                           char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_prefix (argv[i], "--kernel="))
+      return argv[i] + strlen ("--kernel=");
+  return "6.1";
+}

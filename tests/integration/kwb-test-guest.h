@@ -50,4 +50,9 @@ void          kwb_test_guest_done_cb    (GObject      *object,
   G_STMT_START { (guest)->done = FALSE; expr; kwb_test_guest_wait_done (guest); } G_STMT_END
 void          kwb_test_guest_wait_done  (KwbTestGuest *guest);
 
+/* The fixture kernel a test or benchmark runs on: its --kernel=NAME
+ * argument, "6.1" without one. */
+const char   *kwb_test_guest_kernel_arg (int           argc,
+                                         char        **argv);
+
 G_END_DECLS
