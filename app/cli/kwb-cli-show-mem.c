@@ -129,6 +129,8 @@ kwb_cli_show_mem_print (KwbKernelView *view,
   gsize length;
   guint64 literal;
 
+  if (kwb_memory_get_bytes (memory) == NULL)
+    return; /* nothing was asked: the spec always has an expression */
   if (json)
     {
       print_json (memory);
