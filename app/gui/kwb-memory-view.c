@@ -77,7 +77,9 @@ static void
 show_model (KwbMemoryView *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
-  const char *expression = self->memory ? kwb_memory_get_expression (self->memory) : NULL;
+  /* Without a session, what is typed waits for the next one. */
+  const char *expression = self->memory ? kwb_memory_get_expression (self->memory)
+                                        : gtk_editable_get_text (GTK_EDITABLE (self->expression_entry));
   GBytes *bytes = self->memory ? kwb_memory_get_bytes (self->memory) : NULL;
   const GError *error = self->memory ? kwb_memory_get_error (self->memory) : NULL;
   g_autofree char *dump = NULL;
@@ -173,10 +175,10 @@ on_apply (KwbMemoryView *self)
 {
   KwbSession *session;
 
-  if (!apply_entries (self) || self->memory == NULL)
+  if (!apply_entries (self))
     return;
-  session = kwb_memory_get_session (self->memory);
-  if (kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED)
+  session = self->memory ? kwb_memory_get_session (self->memory) : NULL;
+  if (session != NULL && kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED)
     kwb_kernel_view_refresh_async (KWB_KERNEL_VIEW (self->memory), self->cancellable, refresh_cb, NULL);
   else
     show_model (self);

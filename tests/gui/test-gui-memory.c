@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The panel's expression is typed before the session starts; at the first
- * stop (start_kernel) the window refreshes the panel on its own and the
+ * The panel's expression is typed before the session starts; brought on
+ * screen at the first stop (start_kernel) the window refreshes it and the
  * dump shows the kernel's banner. Then a variable start_kernel sets before
  * setup_arch is shown, and at a stop in setup_arch its byte is highlighted
  * as changed, and win.show-memory brings the panel back to show another
@@ -58,13 +58,28 @@ model_refreshed (gpointer data)
 }
 
 static gboolean
-stopped_in_setup_arch (gpointer data)
+stopped_in (KwbWindow  *window,
+            const char *func)
 {
-  KwbSession *session = kwb_window_get_session (data);
+  KwbSession *session = kwb_window_get_session (window);
   const KwbGdbStop *stop = kwb_session_get_last_stop (session);
 
+  if (kwb_session_get_state (session) == KWB_SESSION_STATE_FAILED)
+    g_error ("The session failed: %s", kwb_session_get_failure_reason (session));
   return kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED && stop != NULL &&
-         g_strcmp0 (stop->func, "setup_arch") == 0;
+         g_strcmp0 (stop->func, func) == 0;
+}
+
+static gboolean
+stopped_in_start_kernel (gpointer data)
+{
+  return stopped_in (data, "start_kernel");
+}
+
+static gboolean
+stopped_in_setup_arch (gpointer data)
+{
+  return stopped_in (data, "setup_arch");
 }
 
 static void
@@ -117,8 +132,12 @@ check_memory (KwbApplication *app,
   kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   session = kwb_window_get_session (window);
   g_assert_nonnull (session);
+  kwb_test_wait_until (stopped_in_start_kernel, window, "the stop in start_kernel");
+  /* Brought on screen at the stop: refreshed then. */
+  kwb_window_show_panel (window, "memory");
   m.n_wanted = 1;
   kwb_test_wait_until (window_refreshed, &m, "the memory panel's refresh at the first stop");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (m.view)));
   model = kwb_memory_view_get_model (m.view);
   g_assert_nonnull (model);
   g_assert_null (kwb_memory_get_error (model));
