@@ -97,7 +97,7 @@ main (int    argc,
   g_print ("  kwb refresh, expression &init_task:  median %.1f ms\n", m_expr * 1000);
   g_print ("  kwb refresh, address %s: median %.1f ms\n", address, m_addr * 1000);
   g_print ("  GDB's x/4096xb (same session):      median %.1f ms\n", m_x * 1000);
-  g_print ("  ratio kwb/x/4096xb:  %.2f (expression)  %.2f (address)\n", m_expr / m_x, m_addr / m_x);
+  g_print ("  ratio kwb/x/4096xb:  %.3f (expression)  %.3f (address)\n", m_expr / m_x, m_addr / m_x);
 
   kwb_test_guest_free (guest);
   return 0;
