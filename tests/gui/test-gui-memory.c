@@ -8,7 +8,7 @@
  * setup_arch is shown, and at a stop in setup_arch its byte is highlighted
  * as changed, and win.show-memory brings the panel back to show another
  * expression. Screenshots go to $KWB_BUILD_ROOT/tests/gui/screenshots/
- * (memory-*.png, the window at 1280×800). Needs KWB_FIXTURE_VMLINUX and
+ * (memory-*.png, the window at 1280×800, light and dark). Needs KWB_FIXTURE_VMLINUX and
  * KWB_FIXTURE_INITRAMFS.
  */
 #include "config.h"
@@ -208,6 +208,9 @@ check_memory (KwbApplication *app,
   g_assert_true (first_byte_highlighted (m.view));
   kwb_test_wait_for_draw (GTK_WIDGET (window));
   kwb_test_save_screenshot (GTK_WIDGET (window), "memory-changed.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "memory-changed-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   g_signal_handlers_disconnect_by_data (model, &m);
   g_signal_handlers_disconnect_by_data (window, &m);
 }
