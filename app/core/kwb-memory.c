@@ -691,7 +691,7 @@ whole_cb (GObject      *object,
            g_error_matches (error, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE))
     fail (task, g_steal_pointer (&error));
   else
-    read_pages (g_steal_pointer (&task));
+    read_pages (task);
 }
 
 static void
