@@ -19,11 +19,13 @@ typedef struct {
   const char          *arg_name;  /* NULL: the kind takes no argument */
   KwbCliShowNewFunc    new_view;
   KwbCliShowPrintFunc  print;
+  KwbCliShowCheckFunc  check_arg; /* NULL: any argument */
 } ShowKind;
 
 static const ShowKind kinds[] = {
   { "log", NULL, kwb_cli_show_log_new, kwb_cli_show_log_print },
   { "tasks", NULL, kwb_cli_show_tasks_new, kwb_cli_show_tasks_print },
+  { "mem", "ADDR[,LEN]", kwb_cli_show_mem_new, kwb_cli_show_mem_print, kwb_cli_show_mem_check },
 };
 
 struct _KwbCliShow
@@ -74,6 +76,11 @@ kwb_cli_show_new (const char  *spec,
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                        _("--show %s needs an argument: --show %s:%s"),
                        name, name, kinds[i].arg_name);
+          return NULL;
+        }
+      if (kinds[i].check_arg != NULL && !kinds[i].check_arg (arg, error))
+        {
+          g_prefix_error (error, "--show %s: ", name);
           return NULL;
         }
       show = g_new0 (KwbCliShow, 1);

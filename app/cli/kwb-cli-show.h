@@ -46,6 +46,10 @@ typedef KwbKernelView *(*KwbCliShowNewFunc)   (KwbSession    *session,
 typedef void           (*KwbCliShowPrintFunc) (KwbKernelView *view,
                                                const char    *arg,
                                                gboolean       json);
+/* Optional: checks ARG when the options are read, so a bad one is a usage
+ * error before any VM starts. */
+typedef gboolean       (*KwbCliShowCheckFunc) (const char    *arg,
+                                               GError       **error);
 
 /* kwb-cli-show-log.c */
 KwbKernelView *kwb_cli_show_log_new   (KwbSession    *session,
@@ -60,5 +64,13 @@ KwbKernelView *kwb_cli_show_tasks_new   (KwbSession    *session,
 void           kwb_cli_show_tasks_print (KwbKernelView *view,
                                          const char    *arg,
                                          gboolean       json);
+/* kwb-cli-show-mem.c */
+gboolean       kwb_cli_show_mem_check (const char    *arg,
+                                       GError       **error);
+KwbKernelView *kwb_cli_show_mem_new   (KwbSession    *session,
+                                       const char    *arg);
+void           kwb_cli_show_mem_print (KwbKernelView *view,
+                                       const char    *arg,
+                                       gboolean       json);
 
 G_END_DECLS

@@ -50,3 +50,4 @@
 #include "kwb-variable.h"
 #include "kwb-task.h"
 #include "kwb-task-list.h"
+#include "kwb-memory.h"

@@ -22,6 +22,7 @@
 #include "kwb-core.h"
 #include "kwb-kernel-log-view.h"
 #include "kwb-tasks-view.h"
+#include "kwb-memory-view.h"
 
 typedef struct {
   const char     *id;
@@ -95,9 +96,53 @@ tasks_set_view (GtkWidget     *widget,
   kwb_tasks_view_set_task_list (KWB_TASKS_VIEW (widget), view ? KWB_TASK_LIST (view) : NULL);
 }
 
+static GtkWidget *
+memory_new_widget (KwbWindow *self)
+{
+  return kwb_memory_view_new ();
+}
+
+static KwbKernelView *
+memory_new_view (KwbSession *session)
+{
+  return KWB_KERNEL_VIEW (kwb_memory_new (session));
+}
+
+static void
+memory_set_view (GtkWidget     *widget,
+                 KwbKernelView *view)
+{
+  kwb_memory_view_set_model (KWB_MEMORY_VIEW (widget), view ? KWB_MEMORY (view) : NULL);
+}
+
+/* win.show-memory("EXPR"): the Memory panel in front, showing EXPR. */
+static void
+show_memory_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  KwbWindow *self = user_data;
+
+  for (guint i = 0; i < self->kernel_panels->len; i++)
+    {
+      KernelPanel *panel = g_ptr_array_index (self->kernel_panels, i);
+
+      if (KWB_IS_MEMORY_VIEW (panel->widget))
+        {
+          kwb_window_show_panel (self, panel->info->id);
+          kwb_memory_view_set_expression (KWB_MEMORY_VIEW (panel->widget), g_variant_get_string (parameter, NULL));
+        }
+    }
+}
+
+static const GActionEntry view_actions[] = {
+  { "show-memory", show_memory_action, "s", NULL, NULL, { 0 } },
+};
+
 static const KernelPanelInfo kernel_panels[] = {
   { "log", N_("Kernel Log"), KWB_DOCK_BOTTOM, log_new_widget, log_new_view, log_set_view },
   { "tasks", N_("Tasks"), KWB_DOCK_BOTTOM, tasks_new_widget, tasks_new_view, tasks_set_view },
+  { "memory", N_("Memory"), KWB_DOCK_BOTTOM, memory_new_widget, memory_new_view, memory_set_view },
 };
 
 /* ---- refreshing ---- */
@@ -229,6 +274,7 @@ _kwb_window_views_init (KwbWindow *self)
       _kwb_window_dock_add_panel (self, kernel_panels[i].id, kernel_panels[i].title,
                                   panel->widget, kernel_panels[i].dock);
     }
+  g_action_map_add_action_entries (G_ACTION_MAP (self), view_actions, G_N_ELEMENTS (view_actions), self);
 }
 
 void
