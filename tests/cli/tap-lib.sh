@@ -6,7 +6,13 @@
 # show the end of $tmp/out and $tmp/err under a failure, and tap_done to end.
 tmp=$(mktemp -d)
 at_exit() { :; }
-trap 'at_exit; rm -rf "$tmp"' EXIT
+# Only this shell cleans up: in bash with set -m, a background job's forked
+# shell that a test's signal kills before it runs the command runs the EXIT
+# trap too, and would remove $tmp under the test's feet. $$ is the script's
+# pid in every subshell; bash's BASHPID is the shell really running (dash
+# has none, and does not run the trap there).
+tap_pid=${BASHPID:-$$}
+trap '[ "${BASHPID:-$$}" = "$tap_pid" ] && { at_exit; rm -rf "$tmp"; }' EXIT
 n=0
 fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
