@@ -108,6 +108,50 @@ G_DEFINE_BOXED_TYPE (KwbGdbStop, kwb_gdb_stop, kwb_gdb_stop_copy, kwb_gdb_stop_f
 
 /* KwbGdbStop ------------------------------------------------------------ */
 
+/* One stop can trigger a read and an access watchpoint together; GDB then
+ * repeats reason= and value= after each watchpoint tuple, so the keys are
+ * read in order, not by path: the first watchpoint and the value after it. */
+static void
+parse_watch (KwbGdbStop       *stop,
+             const KwbMiValue *results)
+{
+  static const char * const tuples[] = { "wpt", "hw-rwpt", "hw-awpt" };
+  guint n = kwb_mi_value_get_n_children (results);
+
+  stop->watch_number = -1;
+  if (g_strcmp0 (stop->reason, "watchpoint-scope") == 0)
+    {
+      stop->watch_number = (int) kwb_mi_value_get_int (results, "wpnum", -1);
+      return;
+    }
+  if (stop->reason == NULL || !g_str_has_suffix (stop->reason, "watchpoint-trigger"))
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      const KwbMiValue *child = kwb_mi_value_get_nth (results, i);
+      const char *key = kwb_mi_value_get_key (child);
+
+      if (key == NULL || !g_strv_contains (tuples, key) ||
+          kwb_mi_value_get_kind (child) != KWB_MI_VALUE_TUPLE)
+        continue;
+      stop->watch_number = (int) kwb_mi_value_get_int (child, "number", -1);
+      stop->watch_expression = kwb_mi_value_get_string (child, "exp");
+      for (guint j = i + 1; j < n; j++)
+        {
+          const KwbMiValue *value = kwb_mi_value_get_nth (results, j);
+
+          if (g_strcmp0 (kwb_mi_value_get_key (value), "value") != 0)
+            continue;
+          stop->value_old = kwb_mi_value_get_string (value, "old");
+          stop->value_new = kwb_mi_value_get_string (value, "new");
+          if (stop->value_new == NULL)
+            stop->value_new = kwb_mi_value_get_string (value, "value");
+          break;
+        }
+      return;
+    }
+}
+
 KwbGdbStop *
 kwb_gdb_stop_new (KwbMiRecord *record)
 {
@@ -125,7 +169,26 @@ kwb_gdb_stop_new (KwbMiRecord *record)
   stop->bkptno = (int) kwb_mi_record_get_int (record, "bkptno", -1);
   stop->signal_name = kwb_mi_record_get_string (record, "signal-name");
   stop->exit_code = (int) kwb_mi_record_get_int (record, "exit-code", -1);
+  parse_watch (stop, kwb_mi_record_get_results (record));
   return stop;
+}
+
+gboolean
+kwb_gdb_stop_is_watchpoint (const KwbGdbStop *stop)
+{
+  g_return_val_if_fail (stop != NULL, FALSE);
+  return stop->watch_number >= 0;
+}
+
+KwbGdbWatchKind
+kwb_gdb_stop_get_watch_kind (const KwbGdbStop *stop)
+{
+  g_return_val_if_fail (stop != NULL, KWB_GDB_WATCH_WRITE);
+  if (g_strcmp0 (stop->reason, "read-watchpoint-trigger") == 0)
+    return KWB_GDB_WATCH_READ;
+  if (g_strcmp0 (stop->reason, "access-watchpoint-trigger") == 0)
+    return KWB_GDB_WATCH_ACCESS;
+  return KWB_GDB_WATCH_WRITE;
 }
 
 KwbGdbStop *
@@ -795,6 +858,41 @@ kwb_gdb_break_insert_line_async (KwbGdb              *self,
   g_string_append_printf (command, " --source %s --line %u", quoted, line);
   send_command (self, g_string_free (g_steal_pointer (&command), FALSE), FALSE,
                 kwb_gdb_break_insert_line_async, cancellable, callback, user_data);
+}
+
+static gboolean is_breakpoint_number (const char *number);
+
+void
+kwb_gdb_break_watch_async (KwbGdb              *self,
+                           const char          *expression,
+                           KwbGdbWatchKind      kind,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  static const char * const options[] = { "", " -r", " -a" };
+  g_autofree char *quoted = NULL;
+
+  g_return_if_fail (KWB_IS_GDB (self));
+  g_return_if_fail (expression != NULL);
+  g_return_if_fail (kind <= KWB_GDB_WATCH_ACCESS);
+
+  quoted = kwb_gdb_quote (expression);
+  send_printf (self, kwb_gdb_break_watch_async, FALSE, cancellable, callback, user_data,
+               "-break-watch%s %s", options[kind], quoted);
+}
+
+void
+kwb_gdb_break_info_async (KwbGdb              *self,
+                          const char          *number,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_GDB (self));
+  g_return_if_fail (is_breakpoint_number (number));
+  send_printf (self, kwb_gdb_break_info_async, FALSE, cancellable, callback, user_data,
+               "-break-info %s", number);
 }
 
 static gboolean

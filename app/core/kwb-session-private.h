@@ -44,4 +44,21 @@ void              kwb_session_add_setup_func                 (KwbSession        
                                                               gpointer                user_data);
 void              kwb_session_setup_done                     (KwbSession             *self);
 
+/* Watchpoints, checked before GDB gets them: see kwb-session-watch.c. The
+ * guest must be halted. */
+void              kwb_session_insert_watch_async             (KwbSession             *self,
+                                                              const char             *expression,
+                                                              KwbGdbWatchKind         kind,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+KwbBreakpoint    *kwb_session_insert_watch_finish            (KwbSession             *self,
+                                                              GAsyncResult           *result,
+                                                              GError                **error);
+/* FALSE, with KWB_SESSION_ERROR_NO_DEBUG_REGISTER, when NEEDED more debug
+ * registers do not fit; WHAT names the breakpoint in the message. */
+gboolean          kwb_session_check_hardware_slots           (KwbSession             *self,
+                                                              guint                   needed,
+                                                              const char             *what,
+                                                              GError                **error);
+
 G_END_DECLS
