@@ -840,7 +840,7 @@ initial_watch_cb (GObject      *object,
     return;
   bp = kwb_session_insert_watch_finish (self, result, &error);
   if (bp == NULL)
-    session_log (self, _("Watchpoint not set: %s"), error->message);
+    session_log (self, "%s", error->message);
   start_step_watches (self);
 }
 
