@@ -74,8 +74,14 @@ struct _KwbGdb {
   GHashTable    *pending;       /* token → Pending */
   GQueue         order;         /* Pending in the order sent */
   GString       *stderr_log;
+  /* A resume that answered ^running can still fail: GDB inserts the
+   * breakpoints after, and on failure sends a second result with the same
+   * token (^error,msg="Command aborted."), its reasons as & lines before. */
+  guint64        resume_token;
+  GString       *resume_log;
 
   guint          started : 1;
+  guint          resuming : 1;  /* resume_token answered ^running, no *stopped yet */
   guint          gone : 1;      /* GDB exited; everything is failed */
 };
 
@@ -96,6 +102,7 @@ enum {
   BREAKPOINT_DELETED,
   STREAM,
   EXITED,
+  RESUME_FAILED,
   N_SIGNALS
 };
 
@@ -313,6 +320,21 @@ dispatch_record (KwbMiRecord *record,
           guint64 token = kwb_mi_record_get_token (record);
           Pending *p = g_hash_table_lookup (self->pending, &token);
 
+          if (self->resuming && token == self->resume_token && kwb_mi_record_is_class (record, "error"))
+            {
+              const char *msg = kwb_mi_record_get_string (record, "msg");
+
+              self->resuming = FALSE;
+              g_string_append (self->resume_log, msg ? msg : "");
+              g_signal_emit (self, signals[RESUME_FAILED], 0, self->resume_log->str);
+              break;
+            }
+          if (kwb_mi_record_is_class (record, "running"))
+            {
+              self->resuming = TRUE;
+              self->resume_token = token;
+              g_string_truncate (self->resume_log, 0);
+            }
           /* No entry: a cancelled command, whose reply is dropped. */
           if (p != NULL)
             pending_complete (self, p, record);
@@ -324,6 +346,7 @@ dispatch_record (KwbMiRecord *record,
         {
           g_autoptr(KwbGdbStop) stop = kwb_gdb_stop_new (record);
 
+          self->resuming = FALSE;
           g_signal_emit (self, signals[STOPPED], 0, stop);
         }
       else if (kwb_mi_record_is_class (record, "running"))
@@ -356,6 +379,8 @@ dispatch_record (KwbMiRecord *record,
       break;
 
     case KWB_MI_RECORD_LOG:
+      if (self->resuming && self->resume_log->len < 64 * 1024)
+        g_string_append (self->resume_log, kwb_mi_record_get_text (record, NULL));
       emit_stream (self, KWB_GDB_STREAM_LOG, kwb_mi_record_get_text (record, NULL));
       break;
 
@@ -1481,6 +1506,7 @@ kwb_gdb_finalize (GObject *object)
   g_clear_pointer (&self->writing, g_bytes_unref);
   g_hash_table_unref (self->pending);
   g_string_free (self->stderr_log, TRUE);
+  g_string_free (self->resume_log, TRUE);
 
   G_OBJECT_CLASS (kwb_gdb_parent_class)->finalize (object);
 }
@@ -1589,6 +1615,12 @@ kwb_gdb_class_init (KwbGdbClass *klass)
   signals[STREAM] =
     g_signal_new ("stream", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, KWB_TYPE_GDB_STREAM, G_TYPE_STRING);
+  /* A resume GDB had answered ^running to was aborted and the target
+   * stays stopped without a *stopped: GDB's reasons ("Cannot insert
+   * breakpoint 2.\n…") and its message. */
+  signals[RESUME_FAILED] =
+    g_signal_new ("resume-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /* GDB is gone: its exit status, or 128 + the signal that killed it. */
   signals[EXITED] =
     g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -1606,4 +1638,5 @@ kwb_gdb_init (KwbGdb *self)
   self->next_token = 1;
   self->pending = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->stderr_log = g_string_new (NULL);
+  self->resume_log = g_string_new (NULL);
 }

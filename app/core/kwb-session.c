@@ -111,6 +111,7 @@ struct _KwbSession
   guint             start_pending;
   guint             next_initial;
   gboolean          tried_arch_recovery;
+  KwbGdbExec        resume_what;
   gboolean          start_continued;
 
   GQueue            ops;        /* GTask of Op, waiting for a halted guest */
@@ -238,6 +239,14 @@ session_log (KwbSession *self,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  kwb_session_log_message (self, message);
+}
+
+/* ::log, for the session's parts in other files. */
+void
+kwb_session_log_message (KwbSession *self,
+                         const char *message)
+{
   g_debug ("%s", message);
   g_signal_emit (self, signals[LOG], 0, message);
 }
@@ -661,6 +670,39 @@ on_gdb_running (KwbGdb     *gdb,
   g_clear_handle_id (&self->frames_id, g_source_remove);
   if (state_is_live (self->state))
     set_state (self, KWB_SESSION_STATE_RUNNING);
+}
+
+static void
+retried_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_session_retry_with_hardware_finish (self, result, &error) && state_is_live (self->state))
+    {
+      session_log (self, _("GDB could not resume the guest: %s"), error->message);
+      set_state (self, KWB_SESSION_STATE_STOPPED);
+    }
+}
+
+/* GDB said ^running, then aborted the resume (a breakpoint it could not
+ * insert) and left the guest stopped, without a *stopped: software
+ * breakpoints the guest's memory refused are set again in hardware and the
+ * resume retried; anything else leaves the session stopped, saying why. */
+static void
+on_resume_failed (KwbGdb     *gdb,
+                  const char *message,
+                  KwbSession *self)
+{
+  if (!state_is_live (self->state))
+    return;
+  if (kwb_session_retry_with_hardware_async (self, self->resume_what, message, retried_cb, g_object_ref (self)))
+    return;
+  g_object_unref (self);
+  session_log (self, _("GDB could not resume the guest: %s"), message);
+  set_state (self, KWB_SESSION_STATE_STOPPED);
 }
 
 static void
@@ -1088,6 +1130,7 @@ kwb_session_start_async (KwbSession          *self,
   g_signal_connect (self->gdb, "breakpoint-modified", G_CALLBACK (on_breakpoint_record), self);
   g_signal_connect (self->gdb, "breakpoint-deleted", G_CALLBACK (on_breakpoint_deleted), self);
   g_signal_connect (self->gdb, "exited", G_CALLBACK (on_gdb_exited), self);
+  g_signal_connect (self->gdb, "resume-failed", G_CALLBACK (on_resume_failed), self);
 
   if (!kwb_gdb_start (self->gdb, &error))
     {
@@ -1231,6 +1274,9 @@ kwb_session_exec_async (KwbSession          *self,
     }
   else if (!check_state (self, task, KWB_SESSION_STATE_STOPPED, _("resume")))
     return;
+  /* What to resume with again if GDB aborts it: see on_resume_failed. */
+  if (what != KWB_GDB_EXEC_INTERRUPT)
+    self->resume_what = what;
   kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, g_steal_pointer (&task));
 }
 

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "kwb-core.h"
+#include "kwb-session-private.h"
 
 static GPtrArray *transcript;
 
@@ -220,6 +221,28 @@ test_debug_registers (void)
   g_assert_cmpuint (kwb_breakpoint_count_debug_registers (0x1000, 0), ==, 0);
 }
 
+/* GDB's words when it could not write a software breakpoint's int3 (KVM's
+ * stub, unmapped memory), as breakpoint.c's insert_bp_location and
+ * insert_breakpoint_locations put them together. */
+static void
+test_uninsertable (void)
+{
+  g_auto(GStrv) two = kwb_session_dup_uninsertable (
+    "Cannot insert breakpoint 2.\nCannot access memory at address 0xffffffffc0001000\n\n"
+    "Cannot insert breakpoint 12.\nCannot access memory at address 0xffffffff82e0a1b0\n\nCommand aborted.");
+  g_auto(GStrv) hardware = kwb_session_dup_uninsertable (
+    "Could not insert hardware breakpoint 3.\nCould not insert hardware breakpoints:\n"
+    "You may have requested too many hardware breakpoints/watchpoints.\n");
+
+  g_assert_nonnull (two);
+  g_assert_cmpuint (g_strv_length (two), ==, 2);
+  g_assert_cmpstr (two[0], ==, "2");
+  g_assert_cmpstr (two[1], ==, "12");
+  g_assert_null (hardware);
+  g_assert_null (kwb_session_dup_uninsertable ("The program is not being run."));
+  g_assert_null (kwb_session_dup_uninsertable (NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -246,6 +269,7 @@ main (int    argc,
   g_test_add_func ("/watchpoints/kinds-and-hits", test_kinds_and_hits);
   g_test_add_func ("/watchpoints/software-watchpoint", test_software_watchpoint);
   g_test_add_func ("/watchpoints/debug-registers", test_debug_registers);
+  g_test_add_func ("/watchpoints/uninsertable", test_uninsertable);
   status = g_test_run ();
   g_ptr_array_unref (transcript);
   return status;

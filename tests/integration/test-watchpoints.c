@@ -10,8 +10,11 @@
  * up: the fifth is refused with the session's own error, disabling one
  * frees it and enabling it again is refused; an unknown symbol, a register
  * and an expression GDB could only watch in software are refused with
- * GDB's reason. Every wait has a deadline that fails the test; no duration
- * is asserted.
+ * GDB's reason. Last, a software breakpoint the guest's memory refuses
+ * becomes a hardware one and the continue goes on: QEMU's stub under TCG
+ * never refuses one, so GDB is told to write its int3 itself (as KVM's
+ * stub does), at an address where nothing is mapped. Every wait has a
+ * deadline that fails the test; no duration is asserted.
  */
 #include "config.h"
 
@@ -142,8 +145,18 @@ parse_u64 (const char *text)
 }
 
 static void
+on_log (KwbSession *session,
+        const char *message,
+        GString    *log)
+{
+  g_string_append_printf (log, "%s\n", message);
+}
+
+static void
 test_watchpoints (void)
 {
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autoptr(KwbBreakpoint) unmapped = NULL;
   KwbTestGuest *guest = kwb_test_guest_new (kernel_name, NULL, NULL);
   KwbBreakpoints *model;
   g_autoptr(KwbBreakpoint) start = NULL;
@@ -162,6 +175,7 @@ test_watchpoints (void)
       return;
     }
   model = kwb_session_get_breakpoints (guest->session);
+  g_signal_connect (guest->session, "log", G_CALLBACK (on_log), log);
   kwb_session_add_initial_hardware_breakpoint (guest->session, "start_kernel");
   KWB_TEST_GUEST_CALL (guest, kwb_session_start_async (guest->session, NULL, kwb_test_guest_done_cb, guest));
   kwb_test_guest_wait_stops (guest, 1);
@@ -258,6 +272,45 @@ test_watchpoints (void)
   g_assert_nonnull (strstr (error->message, "in software"));
   g_clear_error (&error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5);
+
+  /* One register is free (two are disabled): a software breakpoint in
+   * the unmapped module area, written by GDB itself, fails at continue
+   * and comes back as a hardware one; the continue then goes on. */
+  KWB_TEST_GUEST_CALL (guest, kwb_session_console_async (guest->session, "set remote software-breakpoint-packet off",
+                                                         NULL, kwb_test_guest_done_cb, guest));
+  {
+    Answer answer = { 0 };
+    g_autoptr(GAsyncResult) result = NULL;
+
+    kwb_session_break_insert_async (guest->session, "*0xffffffffc0001000", KWB_GDB_BREAK_NONE, NULL, NULL,
+                                    answer_cb, &answer);
+    result = wait_answer (&answer);
+    unmapped = kwb_session_break_insert_finish (guest->session, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (kwb_breakpoint_get_kind (unmapped), ==, KWB_BREAKPOINT_KIND_BREAKPOINT);
+  }
+  /* GDB answers ^running, then aborts; the session retries in hardware. */
+  KWB_TEST_GUEST_CALL (guest, kwb_session_exec_async (guest->session, KWB_GDB_EXEC_CONTINUE, NULL,
+                                                      kwb_test_guest_done_cb, guest));
+  {
+    guint id = g_timeout_add_seconds (240, deadline_cb, NULL);
+
+    while (strstr (log->str, "it is now hardware breakpoint") == NULL ||
+           (kwb_session_get_state (guest->session) == KWB_SESSION_STATE_STOPPED && guest->n_stops < 4))
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (id);
+  }
+  g_assert_null (kwb_breakpoints_lookup (model, kwb_breakpoint_get_number (unmapped)));
+  {
+    g_autoptr(KwbBreakpoint) last = g_list_model_get_item (G_LIST_MODEL (model),
+                                                           g_list_model_get_n_items (G_LIST_MODEL (model)) - 1);
+
+    g_assert_cmpint (kwb_breakpoint_get_kind (last), ==, KWB_BREAKPOINT_KIND_HARDWARE);
+    g_assert_cmpstr (kwb_breakpoint_get_location (last), ==, "*0xffffffffc0001000");
+  }
+  g_assert_cmpuint (kwb_breakpoints_get_hardware_slots_used (model), ==, KWB_BREAKPOINT_DEBUG_REGISTERS);
+  /* Resumed: running, or already stopped again by a watchpoint. */
+  g_assert_true (kwb_session_get_state (guest->session) == KWB_SESSION_STATE_RUNNING || guest->n_stops >= 4);
 
   kwb_test_guest_free (guest);
 }

@@ -1,9 +1,11 @@
-/* kwb-session-watch.c — setting a watchpoint, checked before GDB gets it
+/* kwb-session-hardware.c — watchpoints and hardware breakpoints: the debug registers
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Part of KwbSession (see kwb-session-private.h), on a guest the session has
- * halted. GDB's -break-watch accepts more than a kernel can live with, and
+ * halted.
+ *
+ * Watchpoints. GDB's -break-watch accepts more than a kernel can live with, and
  * says so too late or not at all:
  * - it watches what the debug registers cannot hold in software, by
  *   single-stepping every instruction of the guest: a kernel under TCG never
@@ -15,6 +17,14 @@
  * fails there with GDB's reason), the registers it needs are counted like
  * GDB splits it (1, 2, 4 or 8 aligned bytes each), and only then is it set.
  * -break-watch answers with the number alone: -break-info gives the rest.
+ *
+ * Software breakpoints that cannot be written. Under TCG QEMU's stub keeps
+ * software breakpoints itself and never touches guest memory (one at an
+ * unmapped address is accepted). Under KVM it writes an int3 into the
+ * guest, which fails where nothing is mapped yet (early boot, freed init
+ * code); GDB then refuses to continue with "Cannot insert breakpoint N."
+ * for each. Those become hardware breakpoints at the same location (while
+ * debug registers are free) and the continue is tried once more.
  */
 #include "config.h"
 
@@ -275,4 +285,207 @@ kwb_session_insert_watch_finish (KwbSession    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- software breakpoints the guest's memory refuses ---- */
+
+/**
+ * kwb_session_dup_uninsertable:
+ * @message: GDB's error for a resume
+ *
+ * The numbers of the breakpoints GDB could not write into the guest, from
+ * its "Cannot insert breakpoint N." lines; NULL when there are none.
+ */
+GStrv
+kwb_session_dup_uninsertable (const char *message)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GRegex) regex = g_regex_new ("^Cannot insert breakpoint (\\d+)\\.$", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  gboolean any = FALSE;
+
+  if (message == NULL)
+    return NULL;
+  g_regex_match (regex, message, 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *number = g_match_info_fetch (match, 1);
+
+      g_strv_builder_add (builder, number);
+      any = TRUE;
+    }
+  return any ? g_strv_builder_end (builder) : NULL;
+}
+
+typedef struct {
+  GStrv     numbers;
+  guint     next;
+  char     *location;
+  char     *condition;
+  KwbGdbExec what;
+  char     *message;   /* GDB's, returned if nothing helps */
+  guint     replaced;
+} Fallback;
+
+static void
+fallback_free (gpointer data)
+{
+  Fallback *fallback = data;
+
+  g_strfreev (fallback->numbers);
+  g_free (fallback->location);
+  g_free (fallback->condition);
+  g_free (fallback->message);
+  g_free (fallback);
+}
+
+static void fallback_next (GTask *task);
+
+static void
+retried_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  GError *error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+hardware_inserted_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbSession *self = g_task_get_source_object (task);
+  Fallback *fallback = g_task_get_task_data (task);
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record != NULL && kwb_mi_record_get (record, "bkpt") != NULL)
+    {
+      KwbBreakpoint *bp = kwb_breakpoints_update (kwb_session_get_breakpoints (self),
+                                                  kwb_mi_record_get (record, "bkpt"));
+
+      g_autofree char *message = NULL;
+
+      fallback->replaced++;
+      message = g_strdup_printf (_("The breakpoint at %s could not be written into the guest’s memory (not "
+                                   "mapped yet, or freed); it is now hardware breakpoint %s"),
+                                 fallback->location, bp ? kwb_breakpoint_get_number (bp) : "?");
+      kwb_session_log_message (self, message);
+    }
+  else
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The breakpoint at %s could not be written into the guest’s memory, nor set "
+                           "as a hardware breakpoint: %s"), fallback->location, error ? error->message : "?");
+
+      kwb_session_log_message (self, message);
+    }
+  fallback_next (g_steal_pointer (&task));
+}
+
+static void
+software_deleted_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbSession *self = g_task_get_source_object (task);
+  Fallback *fallback = g_task_get_task_data (task);
+  g_autoptr(KwbMiRecord) record = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  if (record != NULL)
+    kwb_breakpoints_remove (kwb_session_get_breakpoints (self), fallback->numbers[fallback->next - 1]);
+  kwb_gdb_break_insert_async (KWB_GDB (object), fallback->location, KWB_GDB_BREAK_HARDWARE,
+                              fallback->condition, NULL, hardware_inserted_cb, g_steal_pointer (&task));
+}
+
+static void
+fallback_next (GTask *task)
+{
+  KwbSession *self = g_task_get_source_object (task);
+  Fallback *fallback = g_task_get_task_data (task);
+  KwbGdb *gdb = kwb_session_get_gdb (self);
+
+  while (fallback->numbers[fallback->next] != NULL)
+    {
+      const char *number = fallback->numbers[fallback->next++];
+      KwbBreakpoint *bp = kwb_breakpoints_lookup (kwb_session_get_breakpoints (self), number);
+      g_autofree char *what = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (bp == NULL || kwb_breakpoint_get_kind (bp) != KWB_BREAKPOINT_KIND_BREAKPOINT ||
+          kwb_breakpoint_get_location (bp) == NULL)
+        continue;
+      what = g_strdup_printf (_("a hardware breakpoint at %s"), kwb_breakpoint_get_location (bp));
+      if (!kwb_session_check_hardware_slots (self, 1, what, &error))
+        {
+          kwb_session_log_message (self, error->message);
+          continue;
+        }
+      g_free (fallback->location);
+      g_free (fallback->condition);
+      fallback->location = g_strdup (kwb_breakpoint_get_location (bp));
+      fallback->condition = g_strdup (kwb_breakpoint_get_condition (bp));
+      kwb_gdb_break_delete_async (gdb, number, NULL, software_deleted_cb, task);
+      return;
+    }
+  if (fallback->replaced == 0)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED, "%s", fallback->message);
+      g_object_unref (task);
+      return;
+    }
+  kwb_gdb_exec_async (gdb, fallback->what, NULL, retried_cb, task);
+}
+
+/**
+ * kwb_session_retry_with_hardware_async:
+ * @message: GDB's reasons for aborting a resume with WHAT (see KwbGdb::resume-failed)
+ *
+ * Returns: FALSE, and CALLBACK is not called, when MESSAGE is not about
+ * software breakpoints GDB could not write; else the breakpoints are set
+ * again in hardware and the resume is tried once more.
+ */
+gboolean
+kwb_session_retry_with_hardware_async (KwbSession          *self,
+                                       KwbGdbExec           what,
+                                       const char          *message,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GStrv numbers = kwb_session_dup_uninsertable (message);
+  Fallback *fallback;
+  GTask *task;
+
+  if (numbers == NULL)
+    return FALSE;
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, kwb_session_retry_with_hardware_async);
+  fallback = g_new0 (Fallback, 1);
+  fallback->numbers = numbers;
+  fallback->what = what;
+  fallback->message = g_strdup (message);
+  g_task_set_task_data (task, fallback, fallback_free);
+  fallback_next (task);
+  return TRUE;
+}
+
+gboolean
+kwb_session_retry_with_hardware_finish (KwbSession    *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
