@@ -2107,6 +2107,32 @@ const KwbGdbStop *kwb_session_get_last_stop (KwbSession *self) { return self->la
 GListModel *kwb_session_get_frames (KwbSession *self) { return G_LIST_MODEL (self->frames); }
 
 /* "Running — TCG", "Stopped at start_kernel (init/main.c:941)", … */
+/* What the watchpoint saw, which the stop's place alone does not say. */
+static char *
+dup_watch_status (KwbSession       *self,
+                  const KwbGdbStop *stop)
+{
+  const char *expression = stop->watch_expression;
+  const char *func = stop->func ? stop->func : "??";
+
+  if (expression == NULL)
+    {
+      g_autofree char *number = g_strdup_printf ("%d", stop->watch_number);
+      KwbBreakpoint *bp = kwb_breakpoints_lookup (self->breakpoints, number);
+
+      expression = bp ? kwb_breakpoint_get_expression (bp) : NULL;
+    }
+  if (g_strcmp0 (stop->reason, "watchpoint-scope") == 0)
+    return g_strdup_printf (_("Watchpoint on %s deleted: it went out of scope, in %s"),
+                            expression ? expression : "?", func);
+  if (stop->value_old != NULL)
+    return g_strdup_printf (_("Watchpoint %s: %s → %s, in %s (%s:%d)"), expression ? expression : "?",
+                            stop->value_old, stop->value_new ? stop->value_new : "?", func,
+                            stop->file ? stop->file : "??", stop->line);
+  return g_strdup_printf (_("Watchpoint %s = %s, in %s (%s:%d)"), expression ? expression : "?",
+                          stop->value_new ? stop->value_new : "?", func, stop->file ? stop->file : "??", stop->line);
+}
+
 char *
 kwb_session_dup_status_text (KwbSession *self)
 {
@@ -2124,6 +2150,8 @@ kwb_session_dup_status_text (KwbSession *self)
     case KWB_SESSION_STATE_RUNNING:
       return g_strdup_printf (_("Running — %s"), accel ? (g_str_equal (accel, "kvm") ? "KVM" : "TCG") : "?");
     case KWB_SESSION_STATE_STOPPED:
+      if (self->last_stop != NULL && kwb_gdb_stop_is_watchpoint (self->last_stop))
+        return dup_watch_status (self, self->last_stop);
       if (self->last_stop != NULL && self->last_stop->func != NULL)
         {
           if (self->last_stop->file != NULL)

@@ -919,6 +919,31 @@ registers_say (gpointer data)
 }
 
 static gboolean
+status_says (gpointer data)
+{
+  Wait *w = data;
+
+  return strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (GTK_WIDGET (w->window), "status_label"))),
+                 w->text) != NULL;
+}
+
+static gboolean
+model_has_hardware_at (gpointer data)
+{
+  Wait *w = data;
+  GListModel *model = kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (w->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
+
+      if (kwb_breakpoint_get_kind (bp) == KWB_BREAKPOINT_KIND_HARDWARE && kwb_breakpoint_get_line (bp) == w->count)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 stopped_by_watchpoint (gpointer data)
 {
   Wait *w = data;
@@ -1022,6 +1047,10 @@ check_watchpoint (KwbApplication *app,
   kwb_window_show_panel (window, "breakpoints");
   w.text = "1 hit";
   kwb_test_wait_until (sidebar_row_says, &w, "the hit count in the sidebar");
+  /* The status bar says what the watchpoint saw. */
+  w.text = g_strdup_printf ("Watchpoint jiffies: %s → %s, in ", stop->value_old, stop->value_new);
+  kwb_test_wait_until (status_says, &w, "the old and new values in the status bar");
+  g_free ((char *) w.text);
 
   /* "Stop When Read" from the source view's menu, on the identifier under
    * the cursor: loops_per_jiffy is defined in init/main.c, where the start
@@ -1048,6 +1077,33 @@ check_watchpoint (KwbApplication *app,
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (row, "breakpoint_kind"))), ==, "on read");
   w.text = "2 of 4 debug registers in use";
   kwb_test_wait_until (registers_say, &w, "two debug registers in use");
+
+  /* The text's context menu has the three items; "Hardware Breakpoint
+   * Here" sets one on the cursor's line, listed as hardware. */
+  {
+    GMenuModel *extra = gtk_text_view_get_extra_menu (GTK_TEXT_VIEW (kwb_source_view_get_text_view (view)));
+    GMenuModel *section = g_menu_model_get_item_link (extra, 0, G_MENU_LINK_SECTION);
+    const char *actions[] = { "source.watch-write", "source.watch-read", "source.hardware-breakpoint" };
+
+    g_assert_cmpint (g_menu_model_get_n_items (section), ==, G_N_ELEMENTS (actions));
+    for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+      {
+        g_autofree char *action = NULL;
+
+        g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+        g_assert_cmpstr (action, ==, actions[i]);
+      }
+    g_object_unref (section);
+  }
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  g_assert_true (gtk_text_iter_forward_search (&iter, "\tboot_cpu_init();", 0, &match, NULL, NULL));
+  gtk_text_iter_forward_chars (&match, 3);
+  gtk_text_buffer_place_cursor (buffer, &match);
+  w.count = gtk_text_iter_get_line (&match) + 1;
+  kwb_test_activate_action (GTK_WIDGET (view), "source.hardware-breakpoint", NULL);
+  kwb_test_wait_until (model_has_hardware_at, &w, "the hardware breakpoint on the cursor's line");
+  w.text = "3 of 4 debug registers in use";
+  kwb_test_wait_until (registers_say, &w, "three debug registers in use");
 
   /* The start breakpoint is an ordinary one: no kind, its hit counted. */
   w.func = "start_kernel";
