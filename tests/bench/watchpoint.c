@@ -16,29 +16,12 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "kwb-core.h"
 #include "kwb-test-guest.h"
 
 #define RUNS 10
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *values)
-{
-  qsort (values, RUNS, sizeof (double), compare_doubles);
-  return (values[RUNS / 2 - 1] + values[RUNS / 2]) / 2;
-}
 
 typedef struct {
   gboolean       done;
@@ -129,10 +112,10 @@ main (int    argc,
       number = g_strdup (kwb_breakpoint_get_number (last));
       delete_number (guest, number);
     }
-  m_ours_set = median (ours_set);
-  m_ours_stop = median (ours_stop);
-  m_gdb_set = median (gdb_set);
-  m_gdb_stop = median (gdb_stop);
+  m_ours_set = kwb_test_median (ours_set, RUNS);
+  m_ours_stop = kwb_test_median (ours_stop, RUNS);
+  m_gdb_set = kwb_test_median (gdb_set, RUNS);
+  m_gdb_stop = kwb_test_median (gdb_stop, RUNS);
 
   g_print ("watchpoint (linux %s, jiffies from start_kernel; %d runs each, TCG):\n", kernel_name, RUNS);
   g_print ("  kwb  set (checked):        median %.1f ms   to the stop: median %.1f ms\n",

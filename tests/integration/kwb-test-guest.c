@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kwb-test-guest.h"
@@ -175,4 +176,23 @@ kwb_test_guest_free (KwbTestGuest *guest)
   g_clear_error (&guest->error);
   g_free (guest->text);
   g_free (guest);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+kwb_test_median (double *values,
+                 guint   n)
+{
+  g_return_val_if_fail (n > 0, 0);
+
+  qsort (values, n, sizeof (double), compare_doubles);
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }

@@ -50,4 +50,8 @@ void          kwb_test_guest_done_cb    (GObject      *object,
   G_STMT_START { (guest)->done = FALSE; expr; kwb_test_guest_wait_done (guest); } G_STMT_END
 void          kwb_test_guest_wait_done  (KwbTestGuest *guest);
 
+/* For benchmarks: the median of N values (sorts them). */
+double        kwb_test_median           (double       *values,
+                                         guint         n);
+
 G_END_DECLS
