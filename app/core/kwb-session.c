@@ -97,6 +97,7 @@ struct _KwbSession
   KwbBreakpoints   *breakpoints;
   GListStore       *frames;
   KwbGdbStop       *last_stop;
+  char             *last_watch;  /* the last stop's watchpoint expression */
   KwbSessionState   state;
   char             *failure_reason;
   GPtrArray        *initial_breakpoints;
@@ -350,6 +351,7 @@ kwb_session_finalize (GObject *object)
   g_clear_object (&self->breakpoints);
   g_clear_object (&self->frames);
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
+  g_free (self->last_watch);
   g_free (self->failure_reason);
   g_ptr_array_unref (self->initial_breakpoints);
   g_hash_table_unref (self->initial_hardware);
@@ -588,6 +590,17 @@ report_stop (KwbSession *self,
 {
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   self->last_stop = kwb_gdb_stop_copy (stop);
+  g_clear_pointer (&self->last_watch, g_free);
+  if (kwb_gdb_stop_is_watchpoint (stop))
+    {
+      /* A scope stop names only the number, and GDB deletes the
+       * watchpoint right after: keep its expression now. */
+      g_autofree char *number = g_strdup_printf ("%d", stop->watch_number);
+      KwbBreakpoint *bp = kwb_breakpoints_lookup (self->breakpoints, number);
+
+      self->last_watch = g_strdup (stop->watch_expression ? stop->watch_expression
+                                   : bp ? kwb_breakpoint_get_expression (bp) : NULL);
+    }
   self->stop_serial++;
   set_state (self, KWB_SESSION_STATE_STOPPED);
   g_list_store_remove_all (self->frames);
@@ -2112,16 +2125,9 @@ static char *
 dup_watch_status (KwbSession       *self,
                   const KwbGdbStop *stop)
 {
-  const char *expression = stop->watch_expression;
+  const char *expression = self->last_watch;
   const char *func = stop->func ? stop->func : "??";
 
-  if (expression == NULL)
-    {
-      g_autofree char *number = g_strdup_printf ("%d", stop->watch_number);
-      KwbBreakpoint *bp = kwb_breakpoints_lookup (self->breakpoints, number);
-
-      expression = bp ? kwb_breakpoint_get_expression (bp) : NULL;
-    }
   if (g_strcmp0 (stop->reason, "watchpoint-scope") == 0)
     return g_strdup_printf (_("Watchpoint on %s deleted: it went out of scope, in %s"),
                             expression ? expression : "?", func);

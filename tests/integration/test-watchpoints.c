@@ -14,7 +14,8 @@
  * becomes a hardware one and the continue goes on: QEMU's stub under TCG
  * never refuses one, so GDB is told to write its int3 itself (as KVM's
  * stub does), at an address where nothing is mapped. Every wait has a
- * deadline that fails the test; no duration is asserted.
+ * deadline that fails the test; no duration is asserted. A watchpoint on
+ * a local ends with its frame ("watchpoint-scope").
  */
 #include "config.h"
 
@@ -315,6 +316,71 @@ test_watchpoints (void)
   kwb_test_guest_free (guest);
 }
 
+static gboolean
+deleted (KwbBreakpoints *model,
+         const char     *number)
+{
+  return kwb_breakpoints_lookup (model, number) == NULL;
+}
+
+/* A watchpoint on a local (do_one_initcall's message buffer, on its
+ * stack) ends with its frame: GDB stops with "watchpoint-scope" and
+ * deletes it, and the model follows. */
+static void
+test_scope (void)
+{
+  KwbTestGuest *guest = kwb_test_guest_new (kernel_name, NULL, NULL);
+  KwbBreakpoints *model;
+  g_autoptr(KwbBreakpoint) local = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *status = NULL;
+  const KwbGdbStop *stop;
+  guint id;
+
+  if (guest == NULL)
+    {
+      g_test_fail ();
+      return;
+    }
+  model = kwb_session_get_breakpoints (guest->session);
+  kwb_session_add_initial_hardware_breakpoint (guest->session, "do_one_initcall");
+  KWB_TEST_GUEST_CALL (guest, kwb_session_start_async (guest->session, NULL, kwb_test_guest_done_cb, guest));
+  kwb_test_guest_wait_stops (guest, 1);
+  g_assert_cmpstr (kwb_session_get_last_stop (guest->session)->func, ==, "do_one_initcall");
+  /* Only the watchpoint may stop the guest now. */
+  {
+    g_autoptr(KwbBreakpoint) first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+    g_assert_true (enable (guest->session, kwb_breakpoint_get_number (first), FALSE, &error));
+    g_assert_no_error (error);
+  }
+
+  local = watch (guest->session, "msgbuf[0]", KWB_GDB_WATCH_WRITE, &error);
+  g_assert_no_error (error);
+  number = g_strdup (kwb_breakpoint_get_number (local));
+  /* The function writes its buffer ("msgbuf[0] = 0") before it returns. */
+  stop = continue_to_next_stop (guest);
+  for (guint i = 0; i < 5 && g_strcmp0 (stop->reason, "watchpoint-trigger") == 0; i++)
+    {
+      g_assert_cmpstr (stop->watch_expression, ==, "msgbuf[0]");
+      g_assert_cmpstr (stop->func, ==, "do_one_initcall");
+      stop = continue_to_next_stop (guest);
+    }
+  g_assert_cmpstr (stop->reason, ==, "watchpoint-scope");
+  g_assert_true (kwb_gdb_stop_is_watchpoint (stop));
+  g_assert_cmpint (stop->watch_number, ==, (int) g_ascii_strtoll (number, NULL, 10));
+  status = kwb_session_dup_status_text (guest->session);
+  g_assert_true (g_str_has_prefix (status, "Watchpoint on msgbuf[0] deleted: it went out of scope"));
+  id = g_timeout_add_seconds (240, deadline_cb, NULL);
+  while (!deleted (model, number))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+  g_assert_cmpuint (kwb_breakpoints_get_hardware_slots_used (model), ==, 0);
+
+  kwb_test_guest_free (guest);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -324,5 +390,6 @@ main (int    argc,
     if (g_str_has_prefix (argv[i], "--kernel="))
       kernel_name = argv[i] + strlen ("--kernel=");
   g_test_add_func ("/watchpoints/fixture-kernel", test_watchpoints);
+  g_test_add_func ("/watchpoints/out-of-scope", test_scope);
   return g_test_run ();
 }
