@@ -71,14 +71,14 @@ struct _KwbGdb {
   GByteArray    *outbox;        /* commands waiting for the pipe */
   GBytes        *writing;       /* what write_all_async is writing */
   guint64        next_token;
-  GHashTable    *pending;       /* token → Pending */
-  GQueue         order;         /* Pending in the order sent */
-  GString       *stderr_log;
   /* A resume that answered ^running can still fail: GDB inserts the
    * breakpoints after, and on failure sends a second result with the same
    * token (^error,msg="Command aborted."), its reasons as & lines before. */
   guint64        resume_token;
   GString       *resume_log;
+  GHashTable    *pending;       /* token → Pending */
+  GQueue         order;         /* Pending in the order sent */
+  GString       *stderr_log;
 
   guint          started : 1;
   guint          resuming : 1;  /* resume_token answered ^running, no *stopped yet */
