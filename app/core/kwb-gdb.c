@@ -1504,9 +1504,9 @@ kwb_gdb_finalize (GObject *object)
   g_free (self->read_buffer);
   g_byte_array_unref (self->outbox);
   g_clear_pointer (&self->writing, g_bytes_unref);
+  g_string_free (self->resume_log, TRUE);
   g_hash_table_unref (self->pending);
   g_string_free (self->stderr_log, TRUE);
-  g_string_free (self->resume_log, TRUE);
 
   G_OBJECT_CLASS (kwb_gdb_parent_class)->finalize (object);
 }
@@ -1636,7 +1636,7 @@ kwb_gdb_init (KwbGdb *self)
   self->read_buffer = g_malloc (READ_SIZE);
   self->outbox = g_byte_array_new ();
   self->next_token = 1;
+  self->resume_log = g_string_new (NULL);
   self->pending = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->stderr_log = g_string_new (NULL);
-  self->resume_log = g_string_new (NULL);
 }
