@@ -106,22 +106,6 @@ print_stop (Debug            *debug,
   fflush (stdout);
 }
 
-/* GDB names the watchpoint in a trigger; a "watchpoint-scope" stop gives
- * only its number, while the breakpoint is still in the model. */
-static const char *
-watch_expression (Debug            *debug,
-                  const KwbGdbStop *stop)
-{
-  g_autofree char *number = NULL;
-  KwbBreakpoint *bp;
-
-  if (stop->watch_expression != NULL)
-    return stop->watch_expression;
-  number = g_strdup_printf ("%d", stop->watch_number);
-  bp = kwb_breakpoints_lookup (kwb_session_get_breakpoints (debug->session), number);
-  return bp && kwb_breakpoint_get_expression (bp) ? kwb_breakpoint_get_expression (bp) : "?";
-}
-
 static void
 print_watchpoint (Debug            *debug,
                   const KwbGdbStop *stop)
@@ -129,11 +113,13 @@ print_watchpoint (Debug            *debug,
   g_autofree char *local = kwb_session_map_source_path (debug->session, stop->fullname);
   g_autofree char *source = read_source_line (local, stop->line);
   const char *file = local ? local : (stop->file ? stop->file : "??");
-  const char *expression = watch_expression (debug, stop);
+  const char *expression = kwb_session_get_last_watch_expression (debug->session);
   gboolean scope = g_strcmp0 (stop->reason, "watchpoint-scope") == 0;
   const char *kind = scope ? "scope" : kwb_breakpoint_kind_to_string (KWB_BREAKPOINT_KIND_WATCH_WRITE +
                                                                      kwb_gdb_stop_get_watch_kind (stop));
 
+  if (expression == NULL)
+    expression = "?";
   if (debug->json)
     {
       g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("watchpoint");

@@ -2116,6 +2116,7 @@ const char *kwb_session_get_failure_reason (KwbSession *self) { return self->fai
 KwbQemu *kwb_session_get_qemu (KwbSession *self) { return self->qemu; }
 KwbGdb *kwb_session_get_gdb (KwbSession *self) { return self->gdb; }
 KwbBreakpoints *kwb_session_get_breakpoints (KwbSession *self) { return self->breakpoints; }
+const char *kwb_session_get_last_watch_expression (KwbSession *self) { return self->last_watch; }
 const KwbGdbStop *kwb_session_get_last_stop (KwbSession *self) { return self->last_stop; }
 GListModel *kwb_session_get_frames (KwbSession *self) { return G_LIST_MODEL (self->frames); }
 

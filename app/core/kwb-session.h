@@ -48,6 +48,9 @@ const char       *kwb_session_get_failure_reason   (KwbSession          *self);
 KwbQemu          *kwb_session_get_qemu             (KwbSession          *self);
 KwbBreakpoints   *kwb_session_get_breakpoints      (KwbSession          *self);
 const KwbGdbStop *kwb_session_get_last_stop        (KwbSession          *self);
+/* The expression of the watchpoint that made the last stop (kept: GDB
+ * deletes one that went out of scope), or NULL. */
+const char       *kwb_session_get_last_watch_expression (KwbSession     *self);
 GListModel       *kwb_session_get_frames           (KwbSession          *self);
 char             *kwb_session_dup_status_text      (KwbSession          *self);
 

@@ -370,6 +370,7 @@ test_scope (void)
   g_assert_cmpstr (stop->reason, ==, "watchpoint-scope");
   g_assert_true (kwb_gdb_stop_is_watchpoint (stop));
   g_assert_cmpint (stop->watch_number, ==, (int) g_ascii_strtoll (number, NULL, 10));
+  g_assert_cmpstr (kwb_session_get_last_watch_expression (guest->session), ==, "msgbuf[0]");
   status = kwb_session_dup_status_text (guest->session);
   g_assert_true (g_str_has_prefix (status, "Watchpoint on msgbuf[0] deleted: it went out of scope"));
   id = g_timeout_add_seconds (240, deadline_cb, NULL);
