@@ -24,6 +24,7 @@ struct _KwbBreakpoint
   char    *function;
   char    *condition;
   char    *expression;
+  char    *value;
   KwbBreakpointKind kind;
   guint    watch_slots;
   guint64  address;
@@ -54,6 +55,7 @@ enum {
   PROP_KIND,
   PROP_EXPRESSION,
   PROP_HARDWARE_SLOTS,
+  PROP_VALUE,
   N_PROPS
 };
 
@@ -71,6 +73,7 @@ kwb_breakpoint_finalize (GObject *object)
   g_free (self->function);
   g_free (self->condition);
   g_free (self->expression);
+  g_free (self->value);
   G_OBJECT_CLASS (kwb_breakpoint_parent_class)->finalize (object);
 }
 
@@ -99,6 +102,7 @@ kwb_breakpoint_get_property (GObject    *object,
     case PROP_KIND: g_value_set_enum (value, self->kind); break;
     case PROP_EXPRESSION: g_value_set_string (value, self->expression); break;
     case PROP_HARDWARE_SLOTS: g_value_set_uint (value, kwb_breakpoint_get_hardware_slots (self)); break;
+    case PROP_VALUE: g_value_set_string (value, self->value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -128,6 +132,7 @@ kwb_breakpoint_class_init (KwbBreakpointClass *klass)
                                              KWB_BREAKPOINT_KIND_BREAKPOINT, flags);
   properties[PROP_EXPRESSION] = g_param_spec_string ("expression", NULL, NULL, NULL, flags);
   properties[PROP_HARDWARE_SLOTS] = g_param_spec_uint ("hardware-slots", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_VALUE] = g_param_spec_string ("value", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -339,6 +344,16 @@ kwb_breakpoint_set_hardware_slots (KwbBreakpoint *self,
   self->watch_slots = slots;
   if (old != kwb_breakpoint_get_hardware_slots (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HARDWARE_SLOTS]);
+}
+
+const char *kwb_breakpoint_get_value (KwbBreakpoint *self) { return self->value; }
+
+void
+kwb_breakpoint_set_value (KwbBreakpoint *self,
+                          const char    *value)
+{
+  g_return_if_fail (KWB_IS_BREAKPOINT (self));
+  set_str (self, &self->value, value, PROP_VALUE);
 }
 
 const char *

@@ -59,6 +59,11 @@ const char    *kwb_breakpoint_get_expression  (KwbBreakpoint    *self);
 guint          kwb_breakpoint_get_hardware_slots (KwbBreakpoint *self);
 void           kwb_breakpoint_set_hardware_slots (KwbBreakpoint *self,
                                                   guint          slots);
+/* What a watchpoint saw at its last stop (GDB's new value, or the value
+ * read); NULL before. The session sets it: GDB's records do not carry it. */
+const char    *kwb_breakpoint_get_value       (KwbBreakpoint    *self);
+void           kwb_breakpoint_set_value       (KwbBreakpoint    *self,
+                                               const char       *value);
 /* "breakpoint", "hw-breakpoint", "write", "read", "access", "software-watch",
  * "other": stable names for JSON and tests. */
 const char    *kwb_breakpoint_kind_to_string  (KwbBreakpointKind kind);

@@ -600,6 +600,8 @@ report_stop (KwbSession *self,
 
       self->last_watch = g_strdup (stop->watch_expression ? stop->watch_expression
                                    : bp ? kwb_breakpoint_get_expression (bp) : NULL);
+      if (bp != NULL && stop->value_new != NULL)
+        kwb_breakpoint_set_value (bp, stop->value_new);
     }
   self->stop_serial++;
   set_state (self, KWB_SESSION_STATE_STOPPED);

@@ -150,7 +150,10 @@ update_row (GtkWidget     *box,
     title = g_strdup (kwb_breakpoint_get_expression (bp));
   else
     title = function && *function ? g_strdup (function) : g_strdup (kwb_breakpoint_get_location (bp));
-  if (kwb_breakpoint_is_watchpoint (bp))
+  /* Translators: a watchpoint's last value in the breakpoint list. */
+  if (kwb_breakpoint_is_watchpoint (bp) && kwb_breakpoint_get_value (bp) != NULL)
+    where = g_strdup_printf (_("= %s"), kwb_breakpoint_get_value (bp));
+  else if (kwb_breakpoint_is_watchpoint (bp))
     where = g_strdup_printf (_("watchpoint %s"), kwb_breakpoint_get_number (bp));
   else if (kwb_breakpoint_get_pending (bp))
     where = g_strdup (_("pending: not loaded yet"));

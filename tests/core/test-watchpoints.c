@@ -169,6 +169,13 @@ test_kinds_and_hits (void)
   kwb_breakpoints_update (model, kwb_mi_record_get (hit2, "bkpt"));
   g_assert_cmpuint (kwb_breakpoint_get_hit_count (watch), ==, 2);
 
+  /* The value seen at the last stop, from the session; GDB's records
+   * leave it alone. */
+  g_assert_null (kwb_breakpoint_get_value (watch));
+  kwb_breakpoint_set_value (watch, "4294892298");
+  kwb_breakpoints_update (model, kwb_mi_record_get (hit2, "bkpt"));
+  g_assert_cmpstr (kwb_breakpoint_get_value (watch), ==, "4294892298");
+
   /* A watchpoint over 16 unaligned bytes takes three registers. */
   kwb_breakpoint_set_hardware_slots (watch, 3);
   g_assert_cmpuint (kwb_breakpoints_get_hardware_slots_used (model), ==, 4);

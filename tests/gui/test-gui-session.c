@@ -1047,6 +1047,9 @@ check_watchpoint (KwbApplication *app,
   kwb_window_show_panel (window, "breakpoints");
   w.text = "1 hit";
   kwb_test_wait_until (sidebar_row_says, &w, "the hit count in the sidebar");
+  w.text = g_strdup_printf ("= %s", stop->value_new);
+  kwb_test_wait_until (sidebar_row_says, &w, "the new value in the sidebar");
+  g_free ((char *) w.text);
   /* The status bar says what the watchpoint saw. */
   w.text = g_strdup_printf ("Watchpoint jiffies: %s → %s, in ", stop->value_old, stop->value_new);
   kwb_test_wait_until (status_says, &w, "the old and new values in the status bar");

@@ -212,12 +212,14 @@ test_watchpoints (void)
   g_assert_cmpuint (new_value, >, old_value);
   assert_writes_jiffies (guest->session, stop);
   g_assert_cmpuint (kwb_breakpoint_get_hit_count (jiffies), ==, 1);
+  g_assert_cmpstr (kwb_breakpoint_get_value (jiffies), ==, stop->value_new);
 
   stop = continue_to_next_stop (guest);
   g_assert_cmpstr (stop->reason, ==, "watchpoint-trigger");
   g_assert_cmpuint (parse_u64 (stop->value_old), ==, new_value);
   g_assert_cmpuint (parse_u64 (stop->value_new), >, new_value);
   g_assert_cmpuint (kwb_breakpoint_get_hit_count (jiffies), ==, 2);
+  g_assert_cmpstr (kwb_breakpoint_get_value (jiffies), ==, stop->value_new);
   g_assert_cmpuint (kwb_breakpoint_get_hit_count (start), ==, 1);
 
   /* Fill the four registers: a read watchpoint and a hardware breakpoint. */
