@@ -16,8 +16,6 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "kwb-core.h"
 #include "kwb-test-guest.h"
 
@@ -68,15 +66,12 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *kernel_name = "6.1";
+  const char *kernel_name = kwb_test_guest_kernel_arg (argc, argv);
   KwbTestGuest *guest;
   double ours_set[RUNS], ours_stop[RUNS], gdb_set[RUNS], gdb_stop[RUNS];
   double m_ours_set, m_ours_stop, m_gdb_set, m_gdb_stop;
   gint64 t0;
 
-  for (int i = 1; i < argc; i++)
-    if (g_str_has_prefix (argv[i], "--kernel="))
-      kernel_name = argv[i] + strlen ("--kernel=");
   if ((guest = kwb_test_guest_new (kernel_name, NULL, "start_kernel")) == NULL)
     return 1;
   KWB_TEST_GUEST_CALL (guest, kwb_session_start_async (guest->session, NULL, kwb_test_guest_done_cb, guest));
@@ -112,10 +107,10 @@ main (int    argc,
       number = g_strdup (kwb_breakpoint_get_number (last));
       delete_number (guest, number);
     }
-  m_ours_set = kwb_test_median (ours_set, RUNS);
-  m_ours_stop = kwb_test_median (ours_stop, RUNS);
-  m_gdb_set = kwb_test_median (gdb_set, RUNS);
-  m_gdb_stop = kwb_test_median (gdb_stop, RUNS);
+  m_ours_set = kwb_test_guest_median (ours_set, RUNS);
+  m_ours_stop = kwb_test_guest_median (ours_stop, RUNS);
+  m_gdb_set = kwb_test_guest_median (gdb_set, RUNS);
+  m_gdb_stop = kwb_test_guest_median (gdb_stop, RUNS);
 
   g_print ("watchpoint (linux %s, jiffies from start_kernel; %d runs each, TCG):\n", kernel_name, RUNS);
   g_print ("  kwb  set (checked):        median %.1f ms   to the stop: median %.1f ms\n",

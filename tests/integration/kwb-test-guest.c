@@ -88,6 +88,8 @@ kwb_test_guest_done_cb (GObject      *object,
     kwb_session_exec_finish (KWB_SESSION (object), result, &guest->error);
   else if (tag == kwb_kernel_log_refresh_async)
     kwb_kernel_log_refresh_finish (KWB_KERNEL_LOG (object), result, &guest->error);
+  else if (KWB_IS_KERNEL_VIEW (object))
+    kwb_kernel_view_refresh_finish (KWB_KERNEL_VIEW (object), result, &guest->error);
   else
     g_error ("kwb_test_guest_done_cb: an async call it does not know");
   guest->done = TRUE;
@@ -178,6 +180,16 @@ kwb_test_guest_free (KwbTestGuest *guest)
   g_free (guest);
 }
 
+const char *
+kwb_test_guest_kernel_arg (int    argc,
+                           char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_has_prefix (argv[i], "--kernel="))
+      return argv[i] + strlen ("--kernel=");
+  return "6.1";
+}
+
 static int
 compare_doubles (gconstpointer a,
                  gconstpointer b)
@@ -188,8 +200,8 @@ compare_doubles (gconstpointer a,
 }
 
 double
-kwb_test_median (double *values,
-                 guint   n)
+kwb_test_guest_median (double *values,
+                       guint   n)
 {
   g_return_val_if_fail (n > 0, 0);
 

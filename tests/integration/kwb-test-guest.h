@@ -50,8 +50,11 @@ void          kwb_test_guest_done_cb    (GObject      *object,
   G_STMT_START { (guest)->done = FALSE; expr; kwb_test_guest_wait_done (guest); } G_STMT_END
 void          kwb_test_guest_wait_done  (KwbTestGuest *guest);
 
-/* For benchmarks: the median of N values (sorts them). */
-double        kwb_test_median           (double       *values,
+/* The kernel's name from a --kernel=NAME argument ("6.1" without one). */
+const char   *kwb_test_guest_kernel_arg (int           argc,
+                                         char        **argv);
+/* The median of N timings (sorts VALUES), for the benchmarks. */
+double        kwb_test_guest_median     (double       *values,
                                          guint         n);
 
 G_END_DECLS

@@ -389,9 +389,7 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  for (int i = 1; i < argc; i++)
-    if (g_str_has_prefix (argv[i], "--kernel="))
-      kernel_name = argv[i] + strlen ("--kernel=");
+  kernel_name = kwb_test_guest_kernel_arg (argc, argv);
   g_test_add_func ("/watchpoints/fixture-kernel", test_watchpoints);
   g_test_add_func ("/watchpoints/out-of-scope", test_scope);
   return g_test_run ();
