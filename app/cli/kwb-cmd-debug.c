@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   kwb debug PROJECT [--break LOC]… [--continue N] [--exec CMD]…
- *             [--console-send TEXT] [--show KIND[:ARG]]… [--timeout S] [--json]
+ *   kwb debug PROJECT [--break LOC]… [--hbreak LOC]… [--watch EXPR]…
+ *             [--continue N] [--exec CMD]… [--console-send TEXT]
+ *             [--show KIND[:ARG]]… [--timeout S] [--json]
  *
  * Starts the guest frozen, sets the breakpoints, continues, and prints every
  * stop as "stopped: FUNC at FILE:LINE (reason)" with the source line. After
@@ -11,11 +12,13 @@
  * the guest continues while --continue allows. --show prints a kernel view
  * at each stop from the same core model the GUI uses; `log` prints the
  * printk records new since the previous stop, read from guest memory. --console-send types TEXT
- * into the serial console once the BusyBox shell is up. The VM always ends
+ * into the serial console once the BusyBox shell is up. --watch sets a write
+ * watchpoint before the guest runs (a debug register, like --hbreak); its
+ * stops print as "watchpoint: EXPR OLD → NEW at FILE:LINE". The VM always ends
  * with the command; it never outlives kwb (process group + PDEATHSIG).
  *
  * The exit status says whether the session did what was asked: 1 when a
- * requested breakpoint could not be set, when no stop came before --timeout,
+ * requested breakpoint or watchpoint could not be set, when no stop came before --timeout,
  * or when the session failed (QEMU or GDB died, QEMU stopped answering).
  * --json lines are written with json-glib; bytes that are not UTF-8 (the
  * guest's console) come out as \udc80–\udcff, as in `kwb mi parse`.
@@ -97,6 +100,57 @@ print_stop (Debug            *debug,
       printf ("stopped: %s at %s:%d (%s)\n", stop->func ? stop->func : "??",
               local ? local : (stop->file ? stop->file : "??"), stop->line,
               stop->reason ? stop->reason : "?");
+      if (source != NULL)
+        printf ("%6d\t%s\n", stop->line, source);
+    }
+  fflush (stdout);
+}
+
+static void
+print_watchpoint (Debug            *debug,
+                  const KwbGdbStop *stop)
+{
+  g_autofree char *local = kwb_session_map_source_path (debug->session, stop->fullname);
+  g_autofree char *source = read_source_line (local, stop->line);
+  const char *file = local ? local : (stop->file ? stop->file : "??");
+  const char *expression = kwb_session_get_last_watch_expression (debug->session);
+  gboolean scope = g_strcmp0 (stop->reason, "watchpoint-scope") == 0;
+  const char *kind = scope ? "scope" : kwb_breakpoint_kind_to_string (KWB_BREAKPOINT_KIND_WATCH_WRITE +
+                                                                     kwb_gdb_stop_get_watch_kind (stop));
+
+  if (expression == NULL)
+    expression = "?";
+  if (debug->json)
+    {
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("watchpoint");
+      g_autofree char *addr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", stop->addr);
+
+      kwb_cli_json_add_int (b, "number", stop->watch_number);
+      kwb_cli_json_add_text (b, "expression", expression, -1);
+      kwb_cli_json_add_text (b, "kind", kind, -1);
+      if (stop->value_old != NULL)
+        kwb_cli_json_add_text (b, "old", stop->value_old, -1);
+      if (stop->value_new != NULL)
+        kwb_cli_json_add_text (b, "new", stop->value_new, -1);
+      kwb_cli_json_add_text (b, "func", stop->func ? stop->func : "", -1);
+      kwb_cli_json_add_text (b, "file", file, -1);
+      kwb_cli_json_add_int (b, "line", stop->line);
+      kwb_cli_json_add_text (b, "addr", addr, -1);
+      kwb_cli_json_add_text (b, "source", source ? source : "", -1);
+      kwb_cli_json_print (b);
+    }
+  else
+    {
+      if (scope)
+        printf ("watchpoint: %s went out of scope at %s:%d\n", expression, file, stop->line);
+      else if (stop->value_old != NULL)
+        printf ("watchpoint: %s %s → %s at %s:%d%s%s%s\n", expression, stop->value_old,
+                stop->value_new ? stop->value_new : "?", file, stop->line,
+                g_str_equal (kind, "write") ? "" : " (", g_str_equal (kind, "write") ? "" : kind,
+                g_str_equal (kind, "write") ? "" : ")");
+      else
+        printf ("watchpoint: %s = %s at %s:%d (%s)\n", expression, stop->value_new ? stop->value_new : "?",
+                file, stop->line, kind);
       if (source != NULL)
         printf ("%6d\t%s\n", stop->line, source);
     }
@@ -235,7 +289,10 @@ on_stopped (KwbSession *session,
             Debug      *debug)
 {
   debug->n_stops++;
-  print_stop (debug, stop);
+  if (kwb_gdb_stop_is_watchpoint (stop))
+    print_watchpoint (debug, stop);
+  else
+    print_stop (debug, stop);
   debug->next_show = 0;
   show_next (debug);
 }
@@ -351,9 +408,9 @@ start_cb (GObject      *object,
   if (n_set < debug->n_requested_breaks)
     {
       fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
-                                    "kwb: %u requested breakpoint could not be set (see above); "
+                                    "kwb: %u requested breakpoint or watchpoint could not be set (see above); "
                                     "the exit status will be 1\n",
-                                    "kwb: %u requested breakpoints could not be set (see above); "
+                                    "kwb: %u requested breakpoints or watchpoints could not be set (see above); "
                                     "the exit status will be 1\n",
                                     debug->n_requested_breaks - n_set),
                debug->n_requested_breaks - n_set);
@@ -378,6 +435,8 @@ kwb_cmd_debug (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_auto(GStrv) breaks = NULL;
+  g_auto(GStrv) hbreaks = NULL;
+  g_auto(GStrv) watches = NULL;
   g_auto(GStrv) exec = NULL;
   g_auto(GStrv) show = NULL;
   g_autoptr(GPtrArray) shows = g_ptr_array_new_with_free_func ((GDestroyNotify) kwb_cli_show_free);
@@ -396,6 +455,11 @@ kwb_cmd_debug (int    argc,
   GOptionEntry entries[] = {
     { "break", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &breaks,
       N_("Set a breakpoint (function, FILE:LINE, *ADDRESS); repeatable. Default: the project's start function"), N_("LOCATION") },
+    { "hbreak", 0, 0, G_OPTION_ARG_STRING_ARRAY, &hbreaks,
+      N_("Set a hardware breakpoint (one of the 4 debug registers); repeatable"), N_("LOCATION") },
+    { "watch", 'w', 0, G_OPTION_ARG_STRING_ARRAY, &watches,
+      N_("Stop when EXPRESSION (a variable, a member, *POINTER) is written; repeatable. "
+         "Set before the kernel runs: the first old value may be <unreadable>"), N_("EXPRESSION") },
     { "continue", 'c', 0, G_OPTION_ARG_INT, &continues,
       N_("Continue N times after the first stop (default 0: quit at the first stop)"), "N" },
     { "exec", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &exec,
@@ -429,6 +493,12 @@ kwb_cmd_debug (int    argc,
     return kwb_cli_usage_error (context, _("debug takes one project folder"));
   if (continues < 0 || timeout < 0)
     return kwb_cli_usage_error (context, _("--continue and --timeout take numbers ≥ 0"));
+  for (guint i = 0; watches != NULL && watches[i] != NULL; i++)
+    if (g_strstrip (watches[i])[0] == '\0')
+      return kwb_cli_usage_error (context, _("--watch takes an expression, e.g. --watch jiffies"));
+  for (guint i = 0; hbreaks != NULL && hbreaks[i] != NULL; i++)
+    if (g_strstrip (hbreaks[i])[0] == '\0')
+      return kwb_cli_usage_error (context, _("--hbreak takes a location, e.g. --hbreak start_kernel"));
   for (guint i = 0; show != NULL && show[i] != NULL; i++)
     {
       KwbCliShow *one = kwb_cli_show_new (show[i], &error);
@@ -444,7 +514,7 @@ kwb_cmd_debug (int    argc,
     return status;
   if (tcp)
     kwb_project_set_boolean (project, "qemu", "expose-tcp", TRUE);
-  if (breaks != NULL)
+  if (breaks != NULL || hbreaks != NULL || watches != NULL)
     kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
   if ((config = kwb_session_config_new_for_project (project, &error)) == NULL)
     return kwb_cli_fail (error);
@@ -453,13 +523,18 @@ kwb_cmd_debug (int    argc,
    * the project's saved breakpoints, then --break. */
   project_breaks = kwb_project_dup_string_list (project, "debug", "breakpoints");
   start_function = kwb_project_dup_string (project, "debug", "start-function");
-  debug.n_requested_breaks = g_strv_length (project_breaks) + (breaks ? g_strv_length (breaks) : 0);
+  debug.n_requested_breaks = g_strv_length (project_breaks) + (breaks ? g_strv_length (breaks) : 0) +
+                             (hbreaks ? g_strv_length (hbreaks) : 0) + (watches ? g_strv_length (watches) : 0);
   if (kwb_project_get_boolean (project, "debug", "break-at-start") && start_function && *start_function)
     debug.n_requested_breaks++;
 
   session = kwb_session_new (config);
   for (guint i = 0; breaks != NULL && breaks[i] != NULL; i++)
     kwb_session_add_initial_breakpoint (session, breaks[i]);
+  for (guint i = 0; hbreaks != NULL && hbreaks[i] != NULL; i++)
+    kwb_session_add_initial_hardware_breakpoint (session, hbreaks[i]);
+  for (guint i = 0; watches != NULL && watches[i] != NULL; i++)
+    kwb_session_add_initial_watchpoint (session, watches[i], KWB_GDB_WATCH_WRITE);
 
   loop = g_main_loop_new (NULL, FALSE);
   debug.loop = loop;

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-breakpoint.h"
+#include "kwb-enums.h"
 
 struct _KwbBreakpoint
 {
@@ -22,6 +23,10 @@ struct _KwbBreakpoint
   char    *fullname;
   char    *function;
   char    *condition;
+  char    *expression;
+  char    *value;
+  KwbBreakpointKind kind;
+  guint    watch_slots;
   guint64  address;
   guint    line;
   guint    hit_count;
@@ -47,6 +52,10 @@ enum {
   PROP_PENDING,
   PROP_HARDWARE,
   PROP_CONDITION,
+  PROP_KIND,
+  PROP_EXPRESSION,
+  PROP_HARDWARE_SLOTS,
+  PROP_VALUE,
   N_PROPS
 };
 
@@ -63,6 +72,8 @@ kwb_breakpoint_finalize (GObject *object)
   g_free (self->fullname);
   g_free (self->function);
   g_free (self->condition);
+  g_free (self->expression);
+  g_free (self->value);
   G_OBJECT_CLASS (kwb_breakpoint_parent_class)->finalize (object);
 }
 
@@ -88,6 +99,10 @@ kwb_breakpoint_get_property (GObject    *object,
     case PROP_PENDING: g_value_set_boolean (value, self->pending); break;
     case PROP_HARDWARE: g_value_set_boolean (value, self->hardware); break;
     case PROP_CONDITION: g_value_set_string (value, self->condition); break;
+    case PROP_KIND: g_value_set_enum (value, self->kind); break;
+    case PROP_EXPRESSION: g_value_set_string (value, self->expression); break;
+    case PROP_HARDWARE_SLOTS: g_value_set_uint (value, kwb_breakpoint_get_hardware_slots (self)); break;
+    case PROP_VALUE: g_value_set_string (value, self->value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -113,6 +128,11 @@ kwb_breakpoint_class_init (KwbBreakpointClass *klass)
   properties[PROP_PENDING] = g_param_spec_boolean ("pending", NULL, NULL, FALSE, flags);
   properties[PROP_HARDWARE] = g_param_spec_boolean ("hardware", NULL, NULL, FALSE, flags);
   properties[PROP_CONDITION] = g_param_spec_string ("condition", NULL, NULL, NULL, flags);
+  properties[PROP_KIND] = g_param_spec_enum ("kind", NULL, NULL, KWB_TYPE_BREAKPOINT_KIND,
+                                             KWB_BREAKPOINT_KIND_BREAKPOINT, flags);
+  properties[PROP_EXPRESSION] = g_param_spec_string ("expression", NULL, NULL, NULL, flags);
+  properties[PROP_HARDWARE_SLOTS] = g_param_spec_uint ("hardware-slots", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[PROP_VALUE] = g_param_spec_string ("value", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -146,6 +166,28 @@ set_str (KwbBreakpoint *self,
       } \
   } G_STMT_END
 
+static KwbBreakpointKind
+kind_from_type (const char *type)
+{
+  static const struct { const char *type; KwbBreakpointKind kind; } kinds[] = {
+    { "breakpoint", KWB_BREAKPOINT_KIND_BREAKPOINT },
+    { "hw breakpoint", KWB_BREAKPOINT_KIND_HARDWARE },
+    { "hw watchpoint", KWB_BREAKPOINT_KIND_WATCH_WRITE },
+    { "read watchpoint", KWB_BREAKPOINT_KIND_WATCH_READ },
+    { "acc watchpoint", KWB_BREAKPOINT_KIND_WATCH_ACCESS },
+    { "watchpoint", KWB_BREAKPOINT_KIND_WATCH_SOFTWARE },
+  };
+
+  /* A tuple without a type (a -break-insert answer of an older GDB) is a
+   * plain breakpoint. */
+  if (type == NULL)
+    return KWB_BREAKPOINT_KIND_BREAKPOINT;
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (type, kinds[i].type))
+      return kinds[i].kind;
+  return KWB_BREAKPOINT_KIND_OTHER;
+}
+
 /* A multi-location breakpoint (an inline function, a static function in two
  * files) reports where it is per location; the first one with a file stands
  * for the breakpoint in the source view. */
@@ -173,6 +215,8 @@ kwb_breakpoint_update_from_mi (KwbBreakpoint    *self,
   const KwbMiValue *where;
   const KwbMiValue *locations;
   const char *type, *addr, *original, *pending;
+  KwbBreakpointKind kind;
+  guint old_slots;
   gboolean changed = FALSE;
   guint64 address = 0;
   guint n_locations = 1;
@@ -182,6 +226,8 @@ kwb_breakpoint_update_from_mi (KwbBreakpoint    *self,
 
   where = kwb_mi_value_get_string (bkpt, "file") ? bkpt : first_location (bkpt);
   type = kwb_mi_value_get_string (bkpt, "type");
+  kind = kind_from_type (type);
+  old_slots = kwb_breakpoint_get_hardware_slots (self);
   addr = kwb_mi_value_get_string (bkpt, "addr");
   original = kwb_mi_value_get_string (bkpt, "original-location");
   pending = kwb_mi_value_get_string (bkpt, "pending");
@@ -204,8 +250,16 @@ kwb_breakpoint_update_from_mi (KwbBreakpoint    *self,
   SET_SCALAR (self, enabled, g_strcmp0 (kwb_mi_value_get_string (bkpt, "enabled"), "n") != 0, PROP_ENABLED);
   SET_SCALAR (self, hit_count, (guint) kwb_mi_value_get_int (bkpt, "times", 0), PROP_HIT_COUNT);
   SET_SCALAR (self, pending, pending != NULL || g_strcmp0 (addr, "<PENDING>") == 0, PROP_PENDING);
-  SET_SCALAR (self, hardware, g_strcmp0 (type, "hw breakpoint") == 0, PROP_HARDWARE);
+  SET_SCALAR (self, hardware, kind == KWB_BREAKPOINT_KIND_HARDWARE || kind == KWB_BREAKPOINT_KIND_WATCH_WRITE ||
+                              kind == KWB_BREAKPOINT_KIND_WATCH_READ || kind == KWB_BREAKPOINT_KIND_WATCH_ACCESS,
+              PROP_HARDWARE);
+  SET_SCALAR (self, kind, kind, PROP_KIND);
+  changed |= set_str (self, &self->expression,
+                      kwb_breakpoint_is_watchpoint (self) ? kwb_mi_value_get_string (bkpt, "what") : NULL,
+                      PROP_EXPRESSION);
   self->n_locations = n_locations;
+  if (old_slots != kwb_breakpoint_get_hardware_slots (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HARDWARE_SLOTS]);
   return changed;
 }
 
@@ -245,12 +299,101 @@ gboolean kwb_breakpoint_get_hardware (KwbBreakpoint *self) { return self->hardwa
 const char *kwb_breakpoint_get_condition (KwbBreakpoint *self) { return self->condition; }
 guint kwb_breakpoint_get_n_locations (KwbBreakpoint *self) { return self->n_locations; }
 
-/* "start_kernel at init/main.c:934", or the location asked for while pending. */
+KwbBreakpointKind kwb_breakpoint_get_kind (KwbBreakpoint *self) { return self->kind; }
+const char *kwb_breakpoint_get_expression (KwbBreakpoint *self) { return self->expression; }
+
+gboolean
+kwb_breakpoint_is_watchpoint (KwbBreakpoint *self)
+{
+  g_return_val_if_fail (KWB_IS_BREAKPOINT (self), FALSE);
+  return self->kind >= KWB_BREAKPOINT_KIND_WATCH_WRITE && self->kind <= KWB_BREAKPOINT_KIND_WATCH_SOFTWARE;
+}
+
+guint
+kwb_breakpoint_get_hardware_slots (KwbBreakpoint *self)
+{
+  g_return_val_if_fail (KWB_IS_BREAKPOINT (self), 0);
+
+  switch (self->kind)
+    {
+    case KWB_BREAKPOINT_KIND_HARDWARE:
+      return MAX (self->n_locations, 1);
+    case KWB_BREAKPOINT_KIND_WATCH_WRITE:
+    case KWB_BREAKPOINT_KIND_WATCH_READ:
+    case KWB_BREAKPOINT_KIND_WATCH_ACCESS:
+      return MAX (self->watch_slots, 1);
+    case KWB_BREAKPOINT_KIND_BREAKPOINT:
+    case KWB_BREAKPOINT_KIND_WATCH_SOFTWARE:
+    case KWB_BREAKPOINT_KIND_OTHER:
+    default:
+      return 0;
+    }
+}
+
+/* GDB does not say how many bytes a watchpoint covers: the session does,
+ * from the sizeof and address it asked for before setting it. */
+void
+kwb_breakpoint_set_hardware_slots (KwbBreakpoint *self,
+                                   guint          slots)
+{
+  guint old;
+
+  g_return_if_fail (KWB_IS_BREAKPOINT (self));
+
+  old = kwb_breakpoint_get_hardware_slots (self);
+  self->watch_slots = slots;
+  if (old != kwb_breakpoint_get_hardware_slots (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HARDWARE_SLOTS]);
+}
+
+const char *kwb_breakpoint_get_value (KwbBreakpoint *self) { return self->value; }
+
+void
+kwb_breakpoint_set_value (KwbBreakpoint *self,
+                          const char    *value)
+{
+  g_return_if_fail (KWB_IS_BREAKPOINT (self));
+  set_str (self, &self->value, value, PROP_VALUE);
+}
+
+const char *
+kwb_breakpoint_kind_to_string (KwbBreakpointKind kind)
+{
+  static const char * const names[] = {
+    "breakpoint", "hw-breakpoint", "write", "read", "access", "software-watch", "other",
+  };
+
+  return kind < G_N_ELEMENTS (names) ? names[kind] : "other";
+}
+
+guint
+kwb_breakpoint_count_debug_registers (guint64 address,
+                                      guint64 length)
+{
+  guint n = 0;
+
+  while (length > 0)
+    {
+      guint64 size = 8;
+
+      while (size > 1 && (address % size != 0 || size > length))
+        size /= 2;
+      address += size;
+      length -= size;
+      n++;
+    }
+  return n;
+}
+
+/* "start_kernel at init/main.c:934", the location asked for while pending,
+ * or a watchpoint's expression. */
 char *
 kwb_breakpoint_dup_display (KwbBreakpoint *self)
 {
   g_return_val_if_fail (KWB_IS_BREAKPOINT (self), NULL);
 
+  if (self->expression != NULL)
+    return g_strdup (self->expression);
   if (self->pending)
     return g_strdup_printf (_("%s (pending)"), self->location ? self->location : "?");
   if (self->file == NULL)

@@ -6,6 +6,8 @@
  * notifications, including those of breakpoints typed in the GDB console), so
  * the sidebar shows what GDB really has. Breakpoints the session sets for its
  * own use (the module loader's) are registered as internal and never listed.
+ * It also counts the debug registers in use, so a fifth hardware breakpoint
+ * or watchpoint is refused when asked for, not when the guest continues.
  */
 #include "config.h"
 
@@ -16,7 +18,16 @@ struct _KwbBreakpoints
   GObject     parent_instance;
   GPtrArray  *items;
   GHashTable *internal;
+  guint       slots_used;
 };
+
+enum {
+  PROP_0,
+  PROP_HARDWARE_SLOTS_USED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -65,9 +76,64 @@ kwb_breakpoints_finalize (GObject *object)
 }
 
 static void
+kwb_breakpoints_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KwbBreakpoints *self = KWB_BREAKPOINTS (object);
+
+  switch (prop_id)
+    {
+    case PROP_HARDWARE_SLOTS_USED: g_value_set_uint (value, self->slots_used); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 kwb_breakpoints_class_init (KwbBreakpointsClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = kwb_breakpoints_finalize;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kwb_breakpoints_finalize;
+  object_class->get_property = kwb_breakpoints_get_property;
+  properties[PROP_HARDWARE_SLOTS_USED] =
+    g_param_spec_uint ("hardware-slots-used", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+recount_slots (KwbBreakpoints *self)
+{
+  guint used = 0;
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      KwbBreakpoint *bp = g_ptr_array_index (self->items, i);
+
+      if (kwb_breakpoint_get_enabled (bp))
+        used += kwb_breakpoint_get_hardware_slots (bp);
+    }
+  if (used == self->slots_used)
+    return;
+  self->slots_used = used;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HARDWARE_SLOTS_USED]);
+}
+
+static void
+on_breakpoint_notify (KwbBreakpoint  *bp,
+                      GParamSpec     *pspec,
+                      KwbBreakpoints *self)
+{
+  recount_slots (self);
+}
+
+guint
+kwb_breakpoints_get_hardware_slots_used (KwbBreakpoints *self)
+{
+  g_return_val_if_fail (KWB_IS_BREAKPOINTS (self), 0);
+  return self->slots_used;
 }
 
 static void
@@ -138,7 +204,12 @@ kwb_breakpoints_update (KwbBreakpoints   *self,
   bp = kwb_breakpoint_new_from_mi (bkpt);
   position = insertion_point (self, number);
   g_ptr_array_insert (self->items, position, bp);
+  /* Only what changes the count: a hit-count update of every row at every
+   * stop must not recount. */
+  g_signal_connect_object (bp, "notify::enabled", G_CALLBACK (on_breakpoint_notify), self, 0);
+  g_signal_connect_object (bp, "notify::hardware-slots", G_CALLBACK (on_breakpoint_notify), self, 0);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+  recount_slots (self);
   return bp;
 }
 
@@ -153,8 +224,10 @@ kwb_breakpoints_remove (KwbBreakpoints *self,
   g_hash_table_remove (self->internal, number);
   if (!find (self, number, &position))
     return FALSE;
+  g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->items, position), on_breakpoint_notify, self);
   g_ptr_array_remove_index (self->items, position);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  recount_slots (self);
   return TRUE;
 }
 
@@ -166,10 +239,13 @@ kwb_breakpoints_clear (KwbBreakpoints *self)
   g_return_if_fail (KWB_IS_BREAKPOINTS (self));
 
   n = self->items->len;
+  for (guint i = 0; i < n; i++)
+    g_signal_handlers_disconnect_by_func (g_ptr_array_index (self->items, i), on_breakpoint_notify, self);
   g_ptr_array_set_size (self->items, 0);
   g_hash_table_remove_all (self->internal);
   if (n > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+  recount_slots (self);
 }
 
 KwbBreakpoint *

@@ -29,5 +29,8 @@ void            kwb_breakpoints_add_internal    (KwbBreakpoints   *self,
                                                  const char       *number);
 gboolean        kwb_breakpoints_is_internal     (KwbBreakpoints   *self,
                                                  const char       *number);
+/* The debug registers the enabled hardware breakpoints and watchpoints
+ * take (of KWB_BREAKPOINT_DEBUG_REGISTERS); "hardware-slots-used" notifies. */
+guint           kwb_breakpoints_get_hardware_slots_used (KwbBreakpoints *self);
 
 G_END_DECLS

@@ -72,12 +72,18 @@ struct _KwbGdb {
   GByteArray    *outbox;        /* commands waiting for the pipe */
   GBytes        *writing;       /* what write_all_async is writing */
   guint64        next_token;
+  /* A resume that answered ^running can still fail: GDB inserts the
+   * breakpoints after, and on failure sends a second result with the same
+   * token (^error,msg="Command aborted."), its reasons as & lines before. */
+  guint64        resume_token;
+  GString       *resume_log;
   GHashTable    *pending;       /* token → Pending */
   GQueue         order;         /* Pending in the order sent */
   GString       *stderr_log;
   KwbConsoleWindow *transcript; /* the last of what went each way: see kwb_gdb_dup_transcript() */
 
   guint          started : 1;
+  guint          resuming : 1;  /* resume_token answered ^running, no *stopped yet */
   guint          gone : 1;      /* GDB exited; everything is failed */
 };
 
@@ -98,6 +104,7 @@ enum {
   BREAKPOINT_DELETED,
   STREAM,
   EXITED,
+  RESUME_FAILED,
   N_SIGNALS
 };
 
@@ -109,6 +116,50 @@ G_DEFINE_QUARK (kwb-gdb-error-quark, kwb_gdb_error)
 G_DEFINE_BOXED_TYPE (KwbGdbStop, kwb_gdb_stop, kwb_gdb_stop_copy, kwb_gdb_stop_free)
 
 /* KwbGdbStop ------------------------------------------------------------ */
+
+/* One stop can trigger a read and an access watchpoint together; GDB then
+ * repeats reason= and value= after each watchpoint tuple, so the keys are
+ * read in order, not by path: the first watchpoint and the value after it. */
+static void
+parse_watch (KwbGdbStop       *stop,
+             const KwbMiValue *results)
+{
+  static const char * const tuples[] = { "wpt", "hw-rwpt", "hw-awpt" };
+  guint n = kwb_mi_value_get_n_children (results);
+
+  stop->watch_number = -1;
+  if (g_strcmp0 (stop->reason, "watchpoint-scope") == 0)
+    {
+      stop->watch_number = (int) kwb_mi_value_get_int (results, "wpnum", -1);
+      return;
+    }
+  if (stop->reason == NULL || !g_str_has_suffix (stop->reason, "watchpoint-trigger"))
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      const KwbMiValue *child = kwb_mi_value_get_nth (results, i);
+      const char *key = kwb_mi_value_get_key (child);
+
+      if (key == NULL || !g_strv_contains (tuples, key) ||
+          kwb_mi_value_get_kind (child) != KWB_MI_VALUE_TUPLE)
+        continue;
+      stop->watch_number = (int) kwb_mi_value_get_int (child, "number", -1);
+      stop->watch_expression = kwb_mi_value_get_string (child, "exp");
+      for (guint j = i + 1; j < n; j++)
+        {
+          const KwbMiValue *value = kwb_mi_value_get_nth (results, j);
+
+          if (g_strcmp0 (kwb_mi_value_get_key (value), "value") != 0)
+            continue;
+          stop->value_old = kwb_mi_value_get_string (value, "old");
+          stop->value_new = kwb_mi_value_get_string (value, "new");
+          if (stop->value_new == NULL)
+            stop->value_new = kwb_mi_value_get_string (value, "value");
+          break;
+        }
+      return;
+    }
+}
 
 KwbGdbStop *
 kwb_gdb_stop_new (KwbMiRecord *record)
@@ -127,7 +178,26 @@ kwb_gdb_stop_new (KwbMiRecord *record)
   stop->bkptno = (int) kwb_mi_record_get_int (record, "bkptno", -1);
   stop->signal_name = kwb_mi_record_get_string (record, "signal-name");
   stop->exit_code = (int) kwb_mi_record_get_int (record, "exit-code", -1);
+  parse_watch (stop, kwb_mi_record_get_results (record));
   return stop;
+}
+
+gboolean
+kwb_gdb_stop_is_watchpoint (const KwbGdbStop *stop)
+{
+  g_return_val_if_fail (stop != NULL, FALSE);
+  return stop->watch_number >= 0;
+}
+
+KwbGdbWatchKind
+kwb_gdb_stop_get_watch_kind (const KwbGdbStop *stop)
+{
+  g_return_val_if_fail (stop != NULL, KWB_GDB_WATCH_WRITE);
+  if (g_strcmp0 (stop->reason, "read-watchpoint-trigger") == 0)
+    return KWB_GDB_WATCH_READ;
+  if (g_strcmp0 (stop->reason, "access-watchpoint-trigger") == 0)
+    return KWB_GDB_WATCH_ACCESS;
+  return KWB_GDB_WATCH_WRITE;
 }
 
 KwbGdbStop *
@@ -252,6 +322,21 @@ dispatch_record (KwbMiRecord *record,
           guint64 token = kwb_mi_record_get_token (record);
           Pending *p = g_hash_table_lookup (self->pending, &token);
 
+          if (self->resuming && token == self->resume_token && kwb_mi_record_is_class (record, "error"))
+            {
+              const char *msg = kwb_mi_record_get_string (record, "msg");
+
+              self->resuming = FALSE;
+              g_string_append (self->resume_log, msg ? msg : "");
+              g_signal_emit (self, signals[RESUME_FAILED], 0, self->resume_log->str);
+              break;
+            }
+          if (kwb_mi_record_is_class (record, "running"))
+            {
+              self->resuming = TRUE;
+              self->resume_token = token;
+              g_string_truncate (self->resume_log, 0);
+            }
           /* No entry: a cancelled command, whose reply is dropped. */
           if (p != NULL)
             pending_complete (self, p, record);
@@ -263,6 +348,7 @@ dispatch_record (KwbMiRecord *record,
         {
           g_autoptr(KwbGdbStop) stop = kwb_gdb_stop_new (record);
 
+          self->resuming = FALSE;
           g_signal_emit (self, signals[STOPPED], 0, stop);
         }
       else if (kwb_mi_record_is_class (record, "running"))
@@ -295,6 +381,8 @@ dispatch_record (KwbMiRecord *record,
       break;
 
     case KWB_MI_RECORD_LOG:
+      if (self->resuming && self->resume_log->len < 64 * 1024)
+        g_string_append (self->resume_log, kwb_mi_record_get_text (record, NULL));
       emit_stream (self, KWB_GDB_STREAM_LOG, kwb_mi_record_get_text (record, NULL));
       break;
 
@@ -802,6 +890,41 @@ kwb_gdb_break_insert_line_async (KwbGdb              *self,
   g_string_append_printf (command, " --source %s --line %u", quoted, line);
   send_command (self, g_string_free (g_steal_pointer (&command), FALSE), FALSE,
                 kwb_gdb_break_insert_line_async, cancellable, callback, user_data);
+}
+
+static gboolean is_breakpoint_number (const char *number);
+
+void
+kwb_gdb_break_watch_async (KwbGdb              *self,
+                           const char          *expression,
+                           KwbGdbWatchKind      kind,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  static const char * const options[] = { "", " -r", " -a" };
+  g_autofree char *quoted = NULL;
+
+  g_return_if_fail (KWB_IS_GDB (self));
+  g_return_if_fail (expression != NULL);
+  g_return_if_fail (kind <= KWB_GDB_WATCH_ACCESS);
+
+  quoted = kwb_gdb_quote (expression);
+  send_printf (self, kwb_gdb_break_watch_async, FALSE, cancellable, callback, user_data,
+               "-break-watch%s %s", options[kind], quoted);
+}
+
+void
+kwb_gdb_break_info_async (KwbGdb              *self,
+                          const char          *number,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (KWB_IS_GDB (self));
+  g_return_if_fail (is_breakpoint_number (number));
+  send_printf (self, kwb_gdb_break_info_async, FALSE, cancellable, callback, user_data,
+               "-break-info %s", number);
 }
 
 static gboolean
@@ -1406,6 +1529,7 @@ kwb_gdb_finalize (GObject *object)
   g_free (self->read_buffer);
   g_byte_array_unref (self->outbox);
   g_clear_pointer (&self->writing, g_bytes_unref);
+  g_string_free (self->resume_log, TRUE);
   g_hash_table_unref (self->pending);
   g_string_free (self->stderr_log, TRUE);
   kwb_console_window_free (self->transcript);
@@ -1517,6 +1641,12 @@ kwb_gdb_class_init (KwbGdbClass *klass)
   signals[STREAM] =
     g_signal_new ("stream", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, KWB_TYPE_GDB_STREAM, G_TYPE_STRING);
+  /* A resume GDB had answered ^running to was aborted and the target
+   * stays stopped without a *stopped: GDB's reasons ("Cannot insert
+   * breakpoint 2.\n…") and its message. */
+  signals[RESUME_FAILED] =
+    g_signal_new ("resume-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /* GDB is gone: its exit status, or 128 + the signal that killed it. */
   signals[EXITED] =
     g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -1532,6 +1662,7 @@ kwb_gdb_init (KwbGdb *self)
   self->read_buffer = g_malloc (READ_SIZE);
   self->outbox = g_byte_array_new ();
   self->next_token = 1;
+  self->resume_log = g_string_new (NULL);
   self->pending = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->stderr_log = g_string_new (NULL);
   self->transcript = kwb_console_window_new (256 * 1024);

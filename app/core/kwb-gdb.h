@@ -47,6 +47,13 @@ typedef enum {
   KWB_GDB_BREAK_PENDING   = 1 << 3, /* -f: keep it if the location is not known yet */
 } KwbGdbBreakFlags;
 
+/* What a watchpoint stops on (-break-watch, -break-watch -r, -break-watch -a). */
+typedef enum {
+  KWB_GDB_WATCH_WRITE,
+  KWB_GDB_WATCH_READ,
+  KWB_GDB_WATCH_ACCESS,
+} KwbGdbWatchKind;
+
 /* What a *stopped record says, picked out once. The strings are borrowed
  * from RECORD (NULL when GDB did not say); line, bkptno, exit_code are -1
  * then, addr 0. */
@@ -62,6 +69,15 @@ typedef struct {
   int          bkptno;
   const char  *signal_name;
   int          exit_code;
+  /* A watchpoint stop ("watchpoint-trigger", "read-watchpoint-trigger",
+   * "access-watchpoint-trigger", "watchpoint-scope"): the first watchpoint
+   * GDB names (one stop can trigger several), its expression, and the
+   * value as GDB printed it: old and new for a write, new alone for a read
+   * or an access that did not change it. watch_number is -1 otherwise. */
+  int          watch_number;
+  const char  *watch_expression;
+  const char  *value_old;
+  const char  *value_new;
 } KwbGdbStop;
 
 #define KWB_TYPE_GDB_STOP (kwb_gdb_stop_get_type ())
@@ -69,6 +85,11 @@ GType        kwb_gdb_stop_get_type  (void) G_GNUC_CONST;
 KwbGdbStop  *kwb_gdb_stop_new       (KwbMiRecord      *record);
 KwbGdbStop  *kwb_gdb_stop_copy      (const KwbGdbStop *stop);
 void         kwb_gdb_stop_free      (KwbGdbStop       *stop);
+/* TRUE for the stops of a watchpoint, "watchpoint-scope" included. */
+gboolean     kwb_gdb_stop_is_watchpoint (const KwbGdbStop *stop);
+/* What the watchpoint stop did: KWB_GDB_WATCH_WRITE for "watchpoint-trigger"
+ * and "watchpoint-scope". */
+KwbGdbWatchKind kwb_gdb_stop_get_watch_kind (const KwbGdbStop *stop);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbGdbStop, kwb_gdb_stop_free)
 
 #define KWB_TYPE_GDB (kwb_gdb_get_type ())
@@ -165,6 +186,21 @@ void          kwb_gdb_break_insert_line_async (KwbGdb           *self,
                                             guint                line,
                                             KwbGdbBreakFlags     flags,
                                             const char          *condition,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* -break-watch [-r|-a] EXPRESSION. GDB answers with only the number
+ * (wpt/hw-rwpt/hw-awpt={number,exp}): ask -break-info NUMBER for the rest.
+ * Finish with kwb_gdb_command_finish(). */
+void          kwb_gdb_break_watch_async    (KwbGdb              *self,
+                                            const char          *expression,
+                                            KwbGdbWatchKind      kind,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* -break-info NUMBER: the record's "BreakpointTable.body.0" is its bkpt. */
+void          kwb_gdb_break_info_async     (KwbGdb              *self,
+                                            const char          *number,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);

@@ -44,4 +44,34 @@ void              kwb_session_add_setup_func                 (KwbSession        
                                                               gpointer                user_data);
 void              kwb_session_setup_done                     (KwbSession             *self);
 
+/* Watchpoints, checked before GDB gets them: see kwb-session-hardware.c. The
+ * guest must be halted. */
+void              kwb_session_insert_watch_async             (KwbSession             *self,
+                                                              const char             *expression,
+                                                              KwbGdbWatchKind         kind,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+KwbBreakpoint    *kwb_session_insert_watch_finish            (KwbSession             *self,
+                                                              GAsyncResult           *result,
+                                                              GError                **error);
+/* FALSE, with KWB_SESSION_ERROR_NO_DEBUG_REGISTER, when NEEDED more debug
+ * registers do not fit; WHAT names the breakpoint in the message. */
+gboolean          kwb_session_check_hardware_slots           (KwbSession             *self,
+                                                              guint                   needed,
+                                                              const char             *what,
+                                                              GError                **error);
+/* A resume GDB aborted because software breakpoints could not be written
+ * (KVM, unmapped memory): see kwb-session-hardware.c. */
+GStrv             kwb_session_dup_uninsertable               (const char             *message);
+gboolean          kwb_session_retry_with_hardware_async      (KwbSession             *self,
+                                                              KwbGdbExec              what,
+                                                              const char             *message,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+gboolean          kwb_session_retry_with_hardware_finish     (KwbSession             *self,
+                                                              GAsyncResult           *result,
+                                                              GError                **error);
+void              kwb_session_log_message                    (KwbSession             *self,
+                                                              const char             *message);
+
 G_END_DECLS

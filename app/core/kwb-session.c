@@ -53,6 +53,7 @@ typedef enum {
   OP_DISASSEMBLE_FUNCTION,
   OP_EVALUATE,
   OP_READ_MEMORY,
+  OP_WATCH,
 } OpKind;
 
 typedef struct {
@@ -60,6 +61,7 @@ typedef struct {
   char             *arg;
   char             *condition;
   KwbGdbBreakFlags  flags;
+  KwbGdbWatchKind   watch_kind;
   gboolean          enabled;
   guint             level;
   guint64           start;
@@ -95,9 +97,13 @@ struct _KwbSession
   KwbBreakpoints   *breakpoints;
   GListStore       *frames;
   KwbGdbStop       *last_stop;
+  char             *last_watch;  /* the last stop's watchpoint expression */
   KwbSessionState   state;
   char             *failure_reason;
   GPtrArray        *initial_breakpoints;
+  GHashTable       *initial_hardware; /* those of them to set as hardware ones */
+  GPtrArray        *initial_watches;  /* InitialWatch */
+  guint             next_watch;
   GPtrArray        *path_maps;  /* pairs: from, to */
   gboolean          stay_frozen;
   gboolean          console_unwatched; /* a terminal widget reads the PTY */
@@ -106,6 +112,7 @@ struct _KwbSession
   guint             start_pending;
   guint             next_initial;
   gboolean          tried_arch_recovery;
+  KwbGdbExec        resume_what;
   gboolean          start_continued;
 
   GQueue            ops;        /* GTask of Op, waiting for a halted guest */
@@ -127,6 +134,11 @@ typedef struct {
   KwbSessionSetupFunc func;
   gpointer            user_data;
 } Setup;
+
+typedef struct {
+  char            *expression;
+  KwbGdbWatchKind  kind;
+} InitialWatch;
 
 typedef struct {
   KwbSessionInternalFunc func;
@@ -156,6 +168,7 @@ static guint signals[N_SIGNALS];
 static void run_next_op (KwbSession *self);
 static void start_step_breakpoints (KwbSession *self);
 static void start_step_setup (KwbSession *self);
+static void start_step_watches (KwbSession *self);
 static void start_done (KwbSession *self);
 
 static void
@@ -167,6 +180,15 @@ op_free (gpointer data)
   g_free (op->condition);
   g_strfreev (op->names);
   g_free (op);
+}
+
+static void
+initial_watch_free (gpointer data)
+{
+  InitialWatch *watch = data;
+
+  g_free (watch->expression);
+  g_free (watch);
 }
 
 /* The enum's nick ("idle", "running", …): the GType names the values once. */
@@ -218,6 +240,14 @@ session_log (KwbSession *self,
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
+  kwb_session_log_message (self, message);
+}
+
+/* ::log, for the session's parts in other files. */
+void
+kwb_session_log_message (KwbSession *self,
+                         const char *message)
+{
   g_debug ("%s", message);
   g_signal_emit (self, signals[LOG], 0, message);
 }
@@ -321,8 +351,11 @@ kwb_session_finalize (GObject *object)
   g_clear_object (&self->breakpoints);
   g_clear_object (&self->frames);
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
+  g_free (self->last_watch);
   g_free (self->failure_reason);
   g_ptr_array_unref (self->initial_breakpoints);
+  g_hash_table_unref (self->initial_hardware);
+  g_ptr_array_unref (self->initial_watches);
   g_ptr_array_unref (self->path_maps);
   g_hash_table_unref (self->internal);
   g_array_unref (self->setup_funcs);
@@ -399,6 +432,8 @@ kwb_session_init (KwbSession *self)
   self->breakpoints = kwb_breakpoints_new ();
   self->frames = g_list_store_new (KWB_TYPE_FRAME);
   self->initial_breakpoints = g_ptr_array_new_with_free_func (g_free);
+  self->initial_hardware = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->initial_watches = g_ptr_array_new_with_free_func (initial_watch_free);
   self->path_maps = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->ops);
   g_queue_init (&self->stop_tasks);
@@ -555,6 +590,19 @@ report_stop (KwbSession *self,
 {
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   self->last_stop = kwb_gdb_stop_copy (stop);
+  g_clear_pointer (&self->last_watch, g_free);
+  if (kwb_gdb_stop_is_watchpoint (stop))
+    {
+      /* A scope stop names only the number, and GDB deletes the
+       * watchpoint right after: keep its expression now. */
+      g_autofree char *number = g_strdup_printf ("%d", stop->watch_number);
+      KwbBreakpoint *bp = kwb_breakpoints_lookup (self->breakpoints, number);
+
+      self->last_watch = g_strdup (stop->watch_expression ? stop->watch_expression
+                                   : bp ? kwb_breakpoint_get_expression (bp) : NULL);
+      if (bp != NULL && stop->value_new != NULL)
+        kwb_breakpoint_set_value (bp, stop->value_new);
+    }
   self->stop_serial++;
   set_state (self, KWB_SESSION_STATE_STOPPED);
   g_list_store_remove_all (self->frames);
@@ -637,6 +685,39 @@ on_gdb_running (KwbGdb     *gdb,
   g_clear_handle_id (&self->frames_id, g_source_remove);
   if (state_is_live (self->state))
     set_state (self, KWB_SESSION_STATE_RUNNING);
+}
+
+static void
+retried_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_session_retry_with_hardware_finish (self, result, &error) && state_is_live (self->state))
+    {
+      session_log (self, _("GDB could not resume the guest: %s"), error->message);
+      set_state (self, KWB_SESSION_STATE_STOPPED);
+    }
+}
+
+/* GDB said ^running, then aborted the resume (a breakpoint it could not
+ * insert) and left the guest stopped, without a *stopped: software
+ * breakpoints the guest's memory refused are set again in hardware and the
+ * resume retried; anything else leaves the session stopped, saying why. */
+static void
+on_resume_failed (KwbGdb     *gdb,
+                  const char *message,
+                  KwbSession *self)
+{
+  if (!state_is_live (self->state))
+    return;
+  if (kwb_session_retry_with_hardware_async (self, self->resume_what, message, retried_cb, g_object_ref (self)))
+    return;
+  g_object_unref (self);
+  session_log (self, _("GDB could not resume the guest: %s"), message);
+  set_state (self, KWB_SESSION_STATE_STOPPED);
 }
 
 static void
@@ -740,7 +821,7 @@ start_step_run (KwbSession *self)
   KwbProject *project = kwb_session_config_get_project (self->config);
   gboolean freeze = kwb_project_get_boolean (project, "qemu", "freeze");
 
-  if (self->stay_frozen || (freeze && self->initial_breakpoints->len == 0 &&
+  if (self->stay_frozen || (freeze && self->initial_breakpoints->len == 0 && self->initial_watches->len == 0 &&
                             !kwb_project_get_boolean (project, "debug", "break-at-start")))
     {
       set_state (self, KWB_SESSION_STATE_STOPPED);
@@ -780,15 +861,58 @@ start_step_breakpoints (KwbSession *self)
 
   if (self->next_initial >= self->initial_breakpoints->len)
     {
-      start_step_run (self);
+      start_step_watches (self);
       return;
     }
   /* Under KVM a software breakpoint written before the kernel has set up
    * its page tables is lost: early ones must be hardware breakpoints. */
-  if (g_strcmp0 (kwb_qemu_get_accelerator (self->qemu), "kvm") == 0)
-    flags |= KWB_GDB_BREAK_HARDWARE;
   location = g_ptr_array_index (self->initial_breakpoints, self->next_initial++);
+  if (g_strcmp0 (kwb_qemu_get_accelerator (self->qemu), "kvm") == 0 ||
+      g_hash_table_contains (self->initial_hardware, location))
+    {
+      g_autofree char *what = g_strdup_printf (_("a hardware breakpoint at %s"), location);
+      g_autoptr(GError) error = NULL;
+
+      if (!kwb_session_check_hardware_slots (self, 1, what, &error))
+        {
+          session_log (self, _("Breakpoint at %s not set: %s"), location, error->message);
+          start_step_breakpoints (self);
+          return;
+        }
+      flags |= KWB_GDB_BREAK_HARDWARE;
+    }
   kwb_gdb_break_insert_async (self->gdb, location, flags, NULL, NULL, initial_break_cb, g_object_ref (self));
+}
+
+static void
+initial_watch_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbBreakpoint) bp = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->start_task == NULL)
+    return;
+  bp = kwb_session_insert_watch_finish (self, result, &error);
+  if (bp == NULL)
+    session_log (self, "%s", error->message);
+  start_step_watches (self);
+}
+
+static void
+start_step_watches (KwbSession *self)
+{
+  InitialWatch *watch;
+
+  if (self->next_watch >= self->initial_watches->len)
+    {
+      start_step_run (self);
+      return;
+    }
+  watch = g_ptr_array_index (self->initial_watches, self->next_watch++);
+  kwb_session_insert_watch_async (self, watch->expression, watch->kind, initial_watch_cb, g_object_ref (self));
 }
 
 static void target_remote_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -1021,6 +1145,7 @@ kwb_session_start_async (KwbSession          *self,
   g_signal_connect (self->gdb, "breakpoint-modified", G_CALLBACK (on_breakpoint_record), self);
   g_signal_connect (self->gdb, "breakpoint-deleted", G_CALLBACK (on_breakpoint_deleted), self);
   g_signal_connect (self->gdb, "exited", G_CALLBACK (on_gdb_exited), self);
+  g_signal_connect (self->gdb, "resume-failed", G_CALLBACK (on_resume_failed), self);
 
   if (!kwb_gdb_start (self->gdb, &error))
     {
@@ -1164,6 +1289,9 @@ kwb_session_exec_async (KwbSession          *self,
     }
   else if (!check_state (self, task, KWB_SESSION_STATE_STOPPED, _("resume")))
     return;
+  /* What to resume with again if GDB aborts it: see on_resume_failed. */
+  if (what != KWB_GDB_EXEC_INTERRUPT)
+    self->resume_what = what;
   kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, g_steal_pointer (&task));
 }
 
@@ -1365,6 +1493,7 @@ op_gdb_cb (GObject      *object,
     case OP_DELETE:
     case OP_ENABLE:
     case OP_SELECT_FRAME:
+    case OP_WATCH: /* answered in op_watch_cb */
     default:
       record = kwb_gdb_command_finish (gdb, result, &error);
       if (record == NULL)
@@ -1394,6 +1523,55 @@ op_gdb_cb (GObject      *object,
 }
 
 static void
+op_watch_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbSession *self = KWB_SESSION (object);
+  GError *error = NULL;
+  KwbBreakpoint *bp = kwb_session_insert_watch_finish (self, result, &error);
+
+  if (bp == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bp, g_object_unref);
+  op_done (self);
+}
+
+/* A hardware breakpoint inserted, or a hardware one enabled again, needs
+ * a free debug register: refused here rather than by the next continue. */
+static gboolean
+op_check_slots (KwbSession *self,
+                GTask      *task)
+{
+  Op *op = g_task_get_task_data (task);
+  g_autofree char *what = NULL;
+  GError *error = NULL;
+  guint needed = 0;
+
+  if (op->kind == OP_INSERT && (op->flags & KWB_GDB_BREAK_HARDWARE) && !(op->flags & KWB_GDB_BREAK_DISABLED))
+    {
+      needed = 1;
+      what = g_strdup_printf (_("a hardware breakpoint at %s"), op->arg);
+    }
+  else if (op->kind == OP_ENABLE && op->enabled)
+    {
+      KwbBreakpoint *bp = kwb_breakpoints_lookup (self->breakpoints, op->arg);
+
+      if (bp != NULL && !kwb_breakpoint_get_enabled (bp))
+        needed = kwb_breakpoint_get_hardware_slots (bp);
+      what = g_strdup_printf (_("breakpoint %s"), op->arg);
+    }
+  if (needed == 0 || kwb_session_check_hardware_slots (self, needed, what, &error))
+    return TRUE;
+  g_task_return_error (task, error);
+  g_object_unref (task);
+  op_done (self);
+  return FALSE;
+}
+
+static void
 run_op (KwbSession *self,
         GTask      *task)
 {
@@ -1406,13 +1584,20 @@ run_op (KwbSession *self,
   switch (op->kind)
     {
     case OP_INSERT:
+      if (!op_check_slots (self, task))
+        return;
       kwb_gdb_break_insert_async (self->gdb, op->arg, op->flags, op->condition, NULL, op_gdb_cb, task);
       break;
     case OP_DELETE:
       kwb_gdb_break_delete_async (self->gdb, op->arg, NULL, op_gdb_cb, task);
       break;
     case OP_ENABLE:
+      if (!op_check_slots (self, task))
+        return;
       kwb_gdb_break_enable_async (self->gdb, op->arg, op->enabled, NULL, op_gdb_cb, task);
+      break;
+    case OP_WATCH:
+      kwb_session_insert_watch_async (self, op->arg, op->watch_kind, op_watch_cb, task);
       break;
     case OP_CONSOLE:
       kwb_gdb_console_async (self->gdb, op->arg, NULL, op_gdb_cb, task);
@@ -1572,6 +1757,35 @@ kwb_session_break_insert_finish (KwbSession    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer propagate_op_pointer (KwbSession *self, GAsyncResult *result, gpointer source_tag, GError **error);
+
+void
+kwb_session_watch_async (KwbSession          *self,
+                         const char          *expression,
+                         KwbGdbWatchKind      kind,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (expression != NULL);
+
+  task = new_op_task (self, OP_WATCH, expression, cancellable, callback, user_data,
+                      kwb_session_watch_async);
+  ((Op *) g_task_get_task_data (task))->watch_kind = kind;
+  queue_op (self, task);
+}
+
+KwbBreakpoint *
+kwb_session_watch_finish (KwbSession    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return propagate_op_pointer (self, result, kwb_session_watch_async, error);
 }
 
 void
@@ -1858,6 +2072,31 @@ kwb_session_add_initial_breakpoint (KwbSession *self,
 }
 
 void
+kwb_session_add_initial_hardware_breakpoint (KwbSession *self,
+                                             const char *location)
+{
+  kwb_session_add_initial_breakpoint (self, location);
+  g_hash_table_add (self->initial_hardware, g_strdup (location));
+}
+
+void
+kwb_session_add_initial_watchpoint (KwbSession      *self,
+                                    const char      *expression,
+                                    KwbGdbWatchKind  kind)
+{
+  InitialWatch *watch;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (self->state == KWB_SESSION_STATE_IDLE);
+  g_return_if_fail (expression != NULL);
+
+  watch = g_new0 (InitialWatch, 1);
+  watch->expression = g_strdup (expression);
+  watch->kind = kind;
+  g_ptr_array_add (self->initial_watches, watch);
+}
+
+void
 kwb_session_set_console_watched (KwbSession *self,
                                  gboolean    watched)
 {
@@ -1879,10 +2118,30 @@ const char *kwb_session_get_failure_reason (KwbSession *self) { return self->fai
 KwbQemu *kwb_session_get_qemu (KwbSession *self) { return self->qemu; }
 KwbGdb *kwb_session_get_gdb (KwbSession *self) { return self->gdb; }
 KwbBreakpoints *kwb_session_get_breakpoints (KwbSession *self) { return self->breakpoints; }
+const char *kwb_session_get_last_watch_expression (KwbSession *self) { return self->last_watch; }
 const KwbGdbStop *kwb_session_get_last_stop (KwbSession *self) { return self->last_stop; }
 GListModel *kwb_session_get_frames (KwbSession *self) { return G_LIST_MODEL (self->frames); }
 
 /* "Running — TCG", "Stopped at start_kernel (init/main.c:941)", … */
+/* What the watchpoint saw, which the stop's place alone does not say. */
+static char *
+dup_watch_status (KwbSession       *self,
+                  const KwbGdbStop *stop)
+{
+  const char *expression = self->last_watch;
+  const char *func = stop->func ? stop->func : "??";
+
+  if (g_strcmp0 (stop->reason, "watchpoint-scope") == 0)
+    return g_strdup_printf (_("Watchpoint on %s deleted: it went out of scope, in %s"),
+                            expression ? expression : "?", func);
+  if (stop->value_old != NULL)
+    return g_strdup_printf (_("Watchpoint %s: %s → %s, in %s (%s:%d)"), expression ? expression : "?",
+                            stop->value_old, stop->value_new ? stop->value_new : "?", func,
+                            stop->file ? stop->file : "??", stop->line);
+  return g_strdup_printf (_("Watchpoint %s = %s, in %s (%s:%d)"), expression ? expression : "?",
+                          stop->value_new ? stop->value_new : "?", func, stop->file ? stop->file : "??", stop->line);
+}
+
 char *
 kwb_session_dup_status_text (KwbSession *self)
 {
@@ -1900,6 +2159,8 @@ kwb_session_dup_status_text (KwbSession *self)
     case KWB_SESSION_STATE_RUNNING:
       return g_strdup_printf (_("Running — %s"), accel ? (g_str_equal (accel, "kvm") ? "KVM" : "TCG") : "?");
     case KWB_SESSION_STATE_STOPPED:
+      if (self->last_stop != NULL && kwb_gdb_stop_is_watchpoint (self->last_stop))
+        return dup_watch_status (self, self->last_stop);
       if (self->last_stop != NULL && self->last_stop->func != NULL)
         {
           if (self->last_stop->file != NULL)

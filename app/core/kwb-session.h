@@ -23,6 +23,7 @@ typedef enum {
   KWB_SESSION_ERROR_STATE,     /* the call does not fit the session's state */
   KWB_SESSION_ERROR_CONNECT,   /* GDB could not attach to QEMU's stub */
   KWB_SESSION_ERROR_FAILED,    /* the VM or GDB died */
+  KWB_SESSION_ERROR_NO_DEBUG_REGISTER, /* all four x86 debug registers are taken */
 } KwbSessionError;
 
 typedef enum {
@@ -47,6 +48,9 @@ const char       *kwb_session_get_failure_reason   (KwbSession          *self);
 KwbQemu          *kwb_session_get_qemu             (KwbSession          *self);
 KwbBreakpoints   *kwb_session_get_breakpoints      (KwbSession          *self);
 const KwbGdbStop *kwb_session_get_last_stop        (KwbSession          *self);
+/* The expression of the watchpoint that made the last stop (kept: GDB
+ * deletes one that went out of scope), or NULL. */
+const char       *kwb_session_get_last_watch_expression (KwbSession     *self);
 GListModel       *kwb_session_get_frames           (KwbSession          *self);
 char             *kwb_session_dup_status_text      (KwbSession          *self);
 
@@ -54,6 +58,15 @@ char             *kwb_session_dup_status_text      (KwbSession          *self);
  * start anyway). Call before kwb_session_start_async(). */
 void              kwb_session_add_initial_breakpoint (KwbSession        *self,
                                                       const char        *location);
+/* The same as a hardware breakpoint (one of the four debug registers). */
+void              kwb_session_add_initial_hardware_breakpoint (KwbSession *self,
+                                                      const char        *location);
+/* A watchpoint set before the guest runs, after the breakpoints. The
+ * kernel's page tables are not there yet: GDB reads its old value as
+ * "<unreadable>" until the first stop. */
+void              kwb_session_add_initial_watchpoint (KwbSession        *self,
+                                                      const char        *expression,
+                                                      KwbGdbWatchKind    kind);
 /* FALSE when something else (a terminal widget) reads the serial console's
  * PTY master: two readers would split the output. Call before start. */
 void              kwb_session_set_console_watched  (KwbSession          *self,
@@ -103,6 +116,18 @@ void              kwb_session_break_insert_async   (KwbSession          *self,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
 KwbBreakpoint    *kwb_session_break_insert_finish  (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+/* A watchpoint on EXPRESSION (a variable, a member, *POINTER) in the
+ * selected frame; refused when it would need more debug registers than are
+ * free, or could only be watched in software. */
+void              kwb_session_watch_async          (KwbSession          *self,
+                                                    const char          *expression,
+                                                    KwbGdbWatchKind      kind,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+KwbBreakpoint    *kwb_session_watch_finish         (KwbSession          *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 void              kwb_session_break_delete_async   (KwbSession          *self,

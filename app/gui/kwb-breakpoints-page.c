@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One row per breakpoint the user set (the session's internal ones, e.g. the
- * module loader's, are filtered out): location, file:line and hits, an
- * enabled switch and a delete button. The rows call the session directly;
+ * module loader's, are filtered out): location (a watchpoint's expression),
+ * its kind when it is not a plain breakpoint, file:line and hits, an
+ * enabled switch and a delete button. Below the list, how many of x86's four
+ * debug registers the hardware breakpoints and watchpoints take. The rows call the session directly;
  * the model follows GDB's answers, so a row never shows a state GDB does not
  * have.
  */
@@ -25,6 +27,7 @@ struct _KwbBreakpointsPage
   GtkStack           *stack;
   GtkListView        *list_view;
   AdwStatusPage      *empty_page;
+  GtkLabel           *registers_label;
 };
 
 G_DEFINE_FINAL_TYPE (KwbBreakpointsPage, kwb_breakpoints_page, GTK_TYPE_WIDGET)
@@ -78,15 +81,62 @@ kwb_breakpoints_page_delete (KwbBreakpointsPage *self,
 
 typedef struct {
   GtkLabel  *title;
+  GtkLabel  *kind;
   GtkLabel  *subtitle;
   GtkSwitch *toggle;
   GtkButton *remove;
 } Row;
 
+/* Shown beside the title; NULL for a plain breakpoint. */
+static const char *
+kind_label (KwbBreakpoint *bp)
+{
+  switch (kwb_breakpoint_get_kind (bp))
+    {
+    case KWB_BREAKPOINT_KIND_HARDWARE:
+      return _("hardware");
+    case KWB_BREAKPOINT_KIND_WATCH_WRITE:
+      return _("on write");
+    case KWB_BREAKPOINT_KIND_WATCH_READ:
+      return _("on read");
+    case KWB_BREAKPOINT_KIND_WATCH_ACCESS:
+      return _("on access");
+    case KWB_BREAKPOINT_KIND_WATCH_SOFTWARE:
+      return _("software watch");
+    case KWB_BREAKPOINT_KIND_OTHER:
+      return _("other");
+    case KWB_BREAKPOINT_KIND_BREAKPOINT:
+    default:
+      return NULL;
+    }
+}
+
+static const char *
+kind_tooltip (KwbBreakpoint *bp)
+{
+  switch (kwb_breakpoint_get_kind (bp))
+    {
+    case KWB_BREAKPOINT_KIND_HARDWARE:
+      return _("A hardware breakpoint: one of the four debug registers, no change to the guest’s code");
+    case KWB_BREAKPOINT_KIND_WATCH_WRITE:
+      return _("Stops when the expression is written and its value changes");
+    case KWB_BREAKPOINT_KIND_WATCH_READ:
+      return _("Stops when the expression is read");
+    case KWB_BREAKPOINT_KIND_WATCH_ACCESS:
+      return _("Stops when the expression is read or written");
+    case KWB_BREAKPOINT_KIND_WATCH_SOFTWARE:
+    case KWB_BREAKPOINT_KIND_OTHER:
+    case KWB_BREAKPOINT_KIND_BREAKPOINT:
+    default:
+      return NULL;
+    }
+}
+
 static void
 update_row (GtkWidget     *box,
             KwbBreakpoint *bp)
 {
+  const char *kind = kind_label (bp);
   Row *row = g_object_get_data (G_OBJECT (box), "kwb-row");
   const char *function = kwb_breakpoint_get_function (bp);
   const char *file = kwb_breakpoint_get_file (bp);
@@ -96,8 +146,16 @@ update_row (GtkWidget     *box,
   g_autofree char *base = file ? g_path_get_basename (file) : NULL;
   guint hits = kwb_breakpoint_get_hit_count (bp);
 
-  title = function && *function ? g_strdup (function) : g_strdup (kwb_breakpoint_get_location (bp));
-  if (kwb_breakpoint_get_pending (bp))
+  if (kwb_breakpoint_get_expression (bp) != NULL)
+    title = g_strdup (kwb_breakpoint_get_expression (bp));
+  else
+    title = function && *function ? g_strdup (function) : g_strdup (kwb_breakpoint_get_location (bp));
+  /* Translators: a watchpoint's last value in the breakpoint list. */
+  if (kwb_breakpoint_is_watchpoint (bp) && kwb_breakpoint_get_value (bp) != NULL)
+    where = g_strdup_printf (_("= %s"), kwb_breakpoint_get_value (bp));
+  else if (kwb_breakpoint_is_watchpoint (bp))
+    where = g_strdup_printf (_("watchpoint %s"), kwb_breakpoint_get_number (bp));
+  else if (kwb_breakpoint_get_pending (bp))
     where = g_strdup (_("pending: not loaded yet"));
   else if (base != NULL && kwb_breakpoint_get_line (bp) > 0)
     where = g_strdup_printf ("%s:%u", base, kwb_breakpoint_get_line (bp));
@@ -118,6 +176,9 @@ update_row (GtkWidget     *box,
     }
   gtk_label_set_label (row->title, title ? title : "?");
   gtk_label_set_label (row->subtitle, subtitle);
+  gtk_label_set_label (row->kind, kind ? kind : "");
+  gtk_widget_set_visible (GTK_WIDGET (row->kind), kind != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row->kind), kind_tooltip (bp));
   gtk_widget_set_tooltip_text (box, kwb_breakpoint_get_location (bp));
 
   g_object_set_data (G_OBJECT (row->toggle), "kwb-updating", GINT_TO_POINTER (1));
@@ -154,15 +215,22 @@ setup_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   Row *row = g_new0 (Row, 1);
 
   gtk_widget_set_name (box, "breakpoint_row");
   row->title = GTK_LABEL (gtk_label_new (NULL));
   row->subtitle = GTK_LABEL (gtk_label_new (NULL));
+  row->kind = GTK_LABEL (gtk_label_new (NULL));
   row->toggle = GTK_SWITCH (gtk_switch_new ());
   row->remove = GTK_BUTTON (gtk_button_new_from_icon_name ("user-trash-symbolic"));
   gtk_widget_set_name (GTK_WIDGET (row->title), "breakpoint_title");
   gtk_widget_set_name (GTK_WIDGET (row->subtitle), "breakpoint_subtitle");
+  gtk_widget_set_name (GTK_WIDGET (row->kind), "breakpoint_kind");
+  gtk_widget_add_css_class (GTK_WIDGET (row->kind), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (row->kind), "accent");
+  gtk_widget_set_valign (GTK_WIDGET (row->kind), GTK_ALIGN_BASELINE);
+  gtk_widget_set_valign (GTK_WIDGET (row->title), GTK_ALIGN_BASELINE);
   gtk_widget_set_name (GTK_WIDGET (row->toggle), "breakpoint_switch");
   gtk_widget_set_name (GTK_WIDGET (row->remove), "breakpoint_delete");
 
@@ -182,7 +250,9 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->remove), _("Delete the Breakpoint"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (row->toggle), _("Enabled"));
 
-  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->title));
+  gtk_box_append (GTK_BOX (heading), GTK_WIDGET (row->title));
+  gtk_box_append (GTK_BOX (heading), GTK_WIDGET (row->kind));
+  gtk_box_append (GTK_BOX (labels), heading);
   gtk_box_append (GTK_BOX (labels), GTK_WIDGET (row->subtitle));
   gtk_box_append (GTK_BOX (box), labels);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (row->toggle));
@@ -253,6 +323,28 @@ update_empty (KwbBreakpointsPage *self)
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
 }
 
+static void
+update_registers (KwbBreakpointsPage *self)
+{
+  guint used;
+  g_autofree char *text = NULL;
+
+  if (self->session == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->registers_label), FALSE);
+      return;
+    }
+  used = kwb_breakpoints_get_hardware_slots_used (kwb_session_get_breakpoints (self->session));
+  /* Translators: "2 of 4 debug registers in use", below the breakpoint list. */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u debug registers in use",
+                                       "%u of %u debug registers in use", KWB_BREAKPOINT_DEBUG_REGISTERS),
+                          used, KWB_BREAKPOINT_DEBUG_REGISTERS);
+  gtk_label_set_label (self->registers_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->registers_label),
+                               _("Hardware breakpoints and watchpoints share x86’s four debug registers"));
+  gtk_widget_set_visible (GTK_WIDGET (self->registers_label), TRUE);
+}
+
 static gboolean
 filter_user_breakpoints (gpointer item,
                          gpointer user_data)
@@ -270,11 +362,18 @@ kwb_breakpoints_page_set_session (KwbBreakpointsPage *self,
 {
   g_return_if_fail (KWB_IS_BREAKPOINTS_PAGE (self));
 
-  if (!g_set_object (&self->session, session))
+  if (self->session == session)
     return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (kwb_session_get_breakpoints (self->session), update_registers, self);
+  g_set_object (&self->session, session);
   gtk_filter_list_model_set_model (self->filtered,
                                    session ? G_LIST_MODEL (kwb_session_get_breakpoints (session)) : NULL);
+  if (session != NULL)
+    g_signal_connect_object (kwb_session_get_breakpoints (session), "notify::hardware-slots-used",
+                             G_CALLBACK (update_registers), self, G_CONNECT_SWAPPED);
   update_empty (self);
+  update_registers (self);
 }
 
 /* Breakpoints set before a session: GDB does not know them yet, so they
@@ -310,6 +409,8 @@ kwb_breakpoints_page_dispose (GObject *object)
 
   if (self->filtered != NULL)
     gtk_filter_list_model_set_model (self->filtered, NULL);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (kwb_session_get_breakpoints (self->session), update_registers, self);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_BREAKPOINTS_PAGE);
   /* The template's unnamed root is not unparented by dispose_template. */
@@ -340,6 +441,7 @@ kwb_breakpoints_page_class_init (KwbBreakpointsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbBreakpointsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KwbBreakpointsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, KwbBreakpointsPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, KwbBreakpointsPage, registers_label);
 }
 
 static void

@@ -4,9 +4,14 @@
  *
  * Read-only: kernel sources are the user's tree and never written. The view
  * only shows marks; what a gutter click means (toggle a breakpoint, a menu)
- * is the window's business, told through ::line-activated.
+ * is the window's business, told through ::line-activated. The text's
+ * context menu adds "Stop When Written/Read" for the selection or the
+ * expression under the click, and "Hardware Breakpoint Here": they activate
+ * the window's win.watch-expression and win.breakpoint-add-hardware.
  */
 #include "config.h"
+
+#include <string.h>
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
@@ -233,6 +238,148 @@ kwb_source_view_finalize (GObject *object)
   G_OBJECT_CLASS (kwb_source_view_parent_class)->finalize (object);
 }
 
+/* The identifier under ITER with the member chain before it: a click on
+ * "pid" in "current->pid" gives "current->pid", one on "current" gives
+ * "current". */
+static char *
+expression_at (GtkTextIter *iter)
+{
+  GtkTextIter start = *iter, end = *iter;
+
+#define IS_IDENT(c) (g_unichar_isalnum (c) || (c) == '_')
+  while (IS_IDENT (gtk_text_iter_get_char (&end)) && gtk_text_iter_forward_char (&end))
+    ;
+  for (;;)
+    {
+      GtkTextIter before = start;
+      gunichar c;
+
+      if (!gtk_text_iter_backward_char (&before))
+        break;
+      c = gtk_text_iter_get_char (&before);
+      if (IS_IDENT (c) || c == '.')
+        start = before;
+      else if (c == '>')
+        {
+          GtkTextIter dash = before;
+
+          if (!gtk_text_iter_backward_char (&dash) || gtk_text_iter_get_char (&dash) != '-')
+            break;
+          start = dash;
+        }
+      else
+        break;
+    }
+#undef IS_IDENT
+  /* A chain cut at a line start or operator never starts with a member. */
+  while (!gtk_text_iter_equal (&start, &end) &&
+         !g_unichar_isalpha (gtk_text_iter_get_char (&start)) && gtk_text_iter_get_char (&start) != '_')
+    gtk_text_iter_forward_char (&start);
+  if (gtk_text_iter_equal (&start, &end))
+    return NULL;
+  return gtk_text_iter_get_text (&start, &end);
+}
+
+/**
+ * kwb_source_view_dup_watch_expression:
+ *
+ * What "Stop When Written" watches: the selected text if any, else the
+ * expression at the cursor (a right click puts it where it clicked). NULL when there is nothing to watch there.
+ */
+char *
+kwb_source_view_dup_watch_expression (KwbSourceView *self)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (KWB_IS_SOURCE_VIEW (self), NULL);
+
+  buffer = GTK_TEXT_BUFFER (self->buffer);
+  if (gtk_text_buffer_get_selection_bounds (buffer, &start, &end))
+    text = gtk_text_iter_get_text (&start, &end);
+  else
+    {
+      gtk_text_buffer_get_iter_at_mark (buffer, &start, gtk_text_buffer_get_insert (buffer));
+      text = expression_at (&start);
+    }
+  if (text == NULL || *g_strstrip (text) == '\0' || strchr (text, '\n') != NULL)
+    return NULL;
+  return g_steal_pointer (&text);
+}
+
+static void
+watch_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KwbSourceView *self = KWB_SOURCE_VIEW (widget);
+  g_autofree char *expression = kwb_source_view_dup_watch_expression (self);
+
+  if (expression == NULL)
+    return;
+  gtk_widget_activate_action (widget, "win.watch-expression", "(ss)", expression,
+                              g_str_equal (action_name, "source.watch-read") ? "read" : "write");
+}
+
+static void
+hardware_breakpoint_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  KwbSourceView *self = KWB_SOURCE_VIEW (widget);
+  GtkTextBuffer *buffer = GTK_TEXT_BUFFER (self->buffer);
+  GtkTextIter iter;
+
+  if (self->path == NULL)
+    return; /* disassembly: no file:line */
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  gtk_widget_activate_action (widget, "win.breakpoint-add-hardware", "u",
+                              (guint32) gtk_text_iter_get_line (&iter) + 1);
+}
+
+/* A right click outside the selection moves the cursor there first, so the
+ * menu's items work on what was clicked (as in gnome-text-editor). */
+static void
+on_secondary_pressed (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      KwbSourceView   *self)
+{
+  GtkTextIter iter, sel_start, sel_end;
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (GTK_TEXT_VIEW (self->view), GTK_TEXT_WINDOW_WIDGET,
+                                         (int) x, (int) y, &bx, &by);
+
+  if (!gtk_text_view_get_iter_at_location (GTK_TEXT_VIEW (self->view), &iter, bx, by))
+    return;
+  if (gtk_text_buffer_get_selection_bounds (GTK_TEXT_BUFFER (self->buffer), &sel_start, &sel_end) &&
+      gtk_text_iter_in_range (&iter, &sel_start, &sel_end))
+    return;
+  gtk_text_buffer_place_cursor (GTK_TEXT_BUFFER (self->buffer), &iter);
+}
+
+static void
+setup_context_menu (KwbSourceView *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) section = g_menu_new ();
+  GtkGesture *gesture = gtk_gesture_click_new ();
+
+  g_menu_append (section, _("Stop When _Written"), "source.watch-write");
+  g_menu_append (section, _("Stop When _Read"), "source.watch-read");
+  g_menu_append (section, _("_Hardware Breakpoint Here"), "source.hardware-breakpoint");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  gtk_text_view_set_extra_menu (GTK_TEXT_VIEW (self->view), G_MENU_MODEL (menu));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_SECONDARY);
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_secondary_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->view), GTK_EVENT_CONTROLLER (gesture));
+}
+
 static void
 kwb_source_view_class_init (KwbSourceViewClass *klass)
 {
@@ -257,6 +404,10 @@ kwb_source_view_class_init (KwbSourceViewClass *klass)
                                                "/io/github/kwb/KernelWorkbench/kwb-source-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KwbSourceView, scroller);
   gtk_widget_class_bind_template_child (widget_class, KwbSourceView, view);
+
+  gtk_widget_class_install_action (widget_class, "source.watch-write", NULL, watch_action);
+  gtk_widget_class_install_action (widget_class, "source.watch-read", NULL, watch_action);
+  gtk_widget_class_install_action (widget_class, "source.hardware-breakpoint", NULL, hardware_breakpoint_action);
 }
 
 static void on_view_map (KwbSourceView *self);
@@ -298,6 +449,7 @@ kwb_source_view_init (KwbSourceView *self)
   add_mark_category (self, CATEGORY_BP_DISABLED, "kwb-mark-breakpoint-disabled", NULL, 10);
   add_mark_category (self, CATEGORY_BP_PENDING, "kwb-mark-breakpoint-pending", NULL, 10);
 
+  setup_context_menu (self);
   g_signal_connect (self->view, "line-mark-activated", G_CALLBACK (on_line_mark_activated), self);
   g_signal_connect_swapped (self->view, "map", G_CALLBACK (on_view_map), self);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
@@ -363,6 +515,7 @@ kwb_source_view_new_for_file (const char  *path,
 
   self = g_object_new (KWB_TYPE_SOURCE_VIEW, NULL);
   self->path = g_strdup (path);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "source.hardware-breakpoint", TRUE);
   self->title = g_path_get_basename (path);
   set_language_for (self, path);
   gtk_source_buffer_set_highlight_syntax (self->buffer, TRUE);
@@ -379,6 +532,8 @@ kwb_source_view_new_for_text (const char *title,
   KwbSourceView *self = g_object_new (KWB_TYPE_SOURCE_VIEW, NULL);
 
   self->title = g_strdup (title);
+  /* Disassembly: no FILE:LINE to break at. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "source.hardware-breakpoint", FALSE);
   kwb_source_view_set_text (self, text);
   return self;
 }

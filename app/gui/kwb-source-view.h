@@ -56,5 +56,7 @@ void               kwb_source_view_activate_line       (KwbSourceView     *self,
 void               kwb_source_view_popup_menu          (KwbSourceView     *self,
                                                         guint              line,
                                                         GMenuModel        *menu);
+/* What the context menu's "Stop When Written" would watch. */
+char              *kwb_source_view_dup_watch_expression (KwbSourceView    *self);
 
 G_END_DECLS

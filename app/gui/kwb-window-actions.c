@@ -327,4 +327,5 @@ _kwb_window_class_actions_init (KwbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.breakpoint-disable", "u", breakpoint_disable_action);
   gtk_widget_class_install_action (widget_class, "win.breakpoint-delete", "u", breakpoint_delete_action);
   gtk_widget_class_install_action (widget_class, "win.breakpoint-condition", "u", breakpoint_condition_action);
+  gtk_widget_class_install_action (widget_class, "win.watch-expression", "(ss)", _kwb_window_watch_expression_action);
 }

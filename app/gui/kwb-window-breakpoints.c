@@ -265,6 +265,53 @@ _kwb_window_breakpoint_set_enabled (KwbWindow  *self,
                                     NULL, break_change_cb, g_object_ref (self));
 }
 
+/* ---- watchpoints ---- */
+
+static void
+watch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(KwbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbBreakpoint) bp = kwb_session_watch_finish (KWB_SESSION (object), result, &error);
+
+  if (bp == NULL)
+    _kwb_window_toast (self, error->message);
+}
+
+/* The source view's "Stop When Written/Read" and the watch tree's menu
+ * come here; the session refuses what the debug registers cannot do. */
+void
+_kwb_window_watch_expression_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter)
+{
+  static const char * const kinds[] = { "write", "read", "access" };
+  KwbWindow *self = KWB_WINDOW (widget);
+  g_autofree char *expression = NULL;
+  const char *kind;
+  guint index;
+
+  g_variant_get (parameter, "(s&s)", &expression, &kind);
+  if (!g_strv_contains (kinds, kind))
+    {
+      g_warning ("win.watch-expression: unknown kind “%s” (write, read or access)", kind);
+      return;
+    }
+  for (index = 0; !g_str_equal (kinds[index], kind); index++)
+    ;
+  if (*g_strstrip (expression) == '\0')
+    return;
+  if (!_kwb_window_session_is_live (self))
+    {
+      _kwb_window_toast (self, _("Start a session to set a watchpoint (Ctrl+R)"));
+      return;
+    }
+  kwb_session_watch_async (self->session, expression, (KwbGdbWatchKind) index, NULL, watch_cb,
+                           g_object_ref (self));
+}
+
 /* ---- the gutter ---- */
 
 static GMenuModel *

@@ -105,5 +105,9 @@ void           _kwb_window_breakpoint_set_enabled  (KwbWindow      *self,
                                                     const char     *path,
                                                     guint           line,
                                                     gboolean        enabled);
+/* win.watch-expression "(ss)": (EXPRESSION, "write"|"read"|"access"). */
+void           _kwb_window_watch_expression_action (GtkWidget      *widget,
+                                                    const char     *action_name,
+                                                    GVariant       *parameter);
 
 G_END_DECLS

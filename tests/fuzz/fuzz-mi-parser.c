@@ -30,6 +30,14 @@ append_json (KwbMiRecord *record,
   (void) kwb_mi_record_get_int (record, "bkpt.line", -1);
   (void) kwb_mi_value_get_uint64 (results, "bkpt.locations.0.addr", &u);
   (void) kwb_mi_value_get_nth (kwb_mi_record_get (record, "stack"), 1);
+  /* A watchpoint stop is read child by child, keys in order. */
+  for (guint i = 0; i < kwb_mi_value_get_n_children (results); i++)
+    {
+      const KwbMiValue *child = kwb_mi_value_get_nth (results, i);
+
+      (void) kwb_mi_value_get_key (child);
+      (void) kwb_mi_value_get_string (child, "old");
+    }
   kwb_mi_record_append_json (record, out);
   g_string_append_c (out, '\n');
 }

@@ -879,6 +879,249 @@ check_before_session (KwbApplication *app,
   wait_state (&w, KWB_SESSION_STATE_EXITED);
 }
 
+/* ---- watchpoints: the window's action, the sidebar, the source menu ---- */
+
+static GtkWidget *
+sidebar_row (KwbWindow  *window,
+             const char *title)
+{
+  g_autoptr(GPtrArray) rows = kwb_test_find_all (GTK_WIDGET (kwb_window_get_breakpoints_page (window)),
+                                                 "breakpoint_row");
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = rows->pdata[i];
+
+      if (GTK_IS_BOX (row) &&
+          g_strcmp0 (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (row, "breakpoint_title"))), title) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+sidebar_row_says (gpointer data)
+{
+  Wait *w = data;
+  GtkWidget *row = sidebar_row (w->window, w->func);
+  return row != NULL &&
+         strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (row, "breakpoint_subtitle"))), w->text);
+}
+
+static gboolean
+registers_say (gpointer data)
+{
+  Wait *w = data;
+  GtkWidget *label = kwb_test_require_widget (GTK_WIDGET (kwb_window_get_breakpoints_page (w->window)),
+                                              "breakpoints_debug_registers");
+
+  return gtk_widget_get_visible (label) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), w->text) == 0;
+}
+
+static gboolean
+status_says (gpointer data)
+{
+  Wait *w = data;
+
+  return strstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (GTK_WIDGET (w->window), "status_label"))),
+                 w->text) != NULL;
+}
+
+static gboolean
+model_has_hardware_at (gpointer data)
+{
+  Wait *w = data;
+  GListModel *model = kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (w->window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
+
+      if (kwb_breakpoint_get_kind (bp) == KWB_BREAKPOINT_KIND_HARDWARE && kwb_breakpoint_get_line (bp) == w->count)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+stopped_by_watchpoint (gpointer data)
+{
+  Wait *w = data;
+  const KwbGdbStop *stop = kwb_session_get_last_stop (w->session);
+
+  if (kwb_session_get_state (w->session) == KWB_SESSION_STATE_FAILED)
+    g_error ("The session failed: %s", kwb_session_get_failure_reason (w->session));
+  return kwb_session_get_state (w->session) == KWB_SESSION_STATE_STOPPED && stop != NULL &&
+         g_strcmp0 (stop->reason, "watchpoint-trigger") == 0;
+}
+
+/* What "Stop When Written" takes at the cursor, on a file of our own. */
+static void
+check_watch_expressions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GtkWidget *window = gtk_window_new ();
+  KwbSourceView *view;
+  GtkTextBuffer *buffer;
+  GtkTextIter iter, end;
+  /* Cursor columns in "  p->comm[0] = x.y;". */
+  static const struct { int column; const char *expected; } cases[] = {
+    { 6, "p->comm" },   /* inside "comm": the member with its chain */
+    { 9, "p->comm" },   /* just after it */
+    { 2, "p" },
+    { 17, "x.y" },
+    { 13, NULL },       /* on "=": nothing to watch */
+  };
+  const char *text = "  p->comm[0] = x.y;\n";
+  int fd = g_file_open_tmp ("kwb-watch-XXXXXX.c", &path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_close (fd, NULL);
+  view = kwb_source_view_new_for_file (path, &error);
+  g_assert_no_error (error);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (kwb_source_view_get_text_view (view)));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *expression = NULL;
+
+      gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, 0, cases[i].column);
+      gtk_text_buffer_place_cursor (buffer, &iter);
+      expression = kwb_source_view_dup_watch_expression (view);
+      g_assert_cmpstr (expression, ==, cases[i].expected);
+    }
+  /* A selection wins, as selected. */
+  gtk_text_buffer_get_iter_at_line_offset (buffer, &iter, 0, 2);
+  gtk_text_buffer_get_iter_at_line_offset (buffer, &end, 0, 12);
+  gtk_text_buffer_select_range (buffer, &iter, &end);
+  {
+    g_autofree char *expression = kwb_source_view_dup_watch_expression (view);
+
+    g_assert_cmpstr (expression, ==, "p->comm[0]");
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path);
+}
+
+static void
+check_watchpoint (KwbApplication *app,
+                  KwbWindow      *window,
+                  gpointer        data)
+{
+  Wait w = { window, NULL };
+  KwbSourceView *view;
+  GtkTextBuffer *buffer;
+  GtkTextIter iter, match;
+  GtkWidget *row;
+  const KwbGdbStop *stop;
+
+  check_watch_expressions ();
+
+  kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
+  w.session = kwb_window_get_session (window);
+  wait_stopped_in (&w, "start_kernel");
+  /* A stop brings the frames to the front of the dock the sidebar shares. */
+  kwb_window_show_panel (window, "breakpoints");
+  w.text = "0 of 4 debug registers in use";
+  kwb_test_wait_until (registers_say, &w, "no debug register in use");
+
+  /* The action other views use: a write watchpoint, listed with its kind. */
+  kwb_test_activate_action (GTK_WIDGET (window), "win.watch-expression", g_variant_new ("(ss)", "jiffies", "write"));
+  w.func = "jiffies";
+  w.text = "watchpoint";
+  kwb_test_wait_until (sidebar_row_says, &w, "the watchpoint in the sidebar");
+  row = sidebar_row (window, "jiffies");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (row, "breakpoint_kind"))), ==, "on write");
+  g_assert_true (gtk_widget_get_visible (kwb_test_require_widget (row, "breakpoint_kind")));
+  w.text = "1 of 4 debug registers in use";
+  kwb_test_wait_until (registers_say, &w, "one debug register in use");
+
+  /* Continue: the tick writes jiffies, the sidebar counts the hit. */
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  kwb_test_wait_until (stopped_by_watchpoint, &w, "the watchpoint's stop");
+  stop = kwb_session_get_last_stop (w.session);
+  g_assert_cmpstr (stop->watch_expression, ==, "jiffies");
+  g_assert_nonnull (stop->value_new);
+  kwb_window_show_panel (window, "breakpoints");
+  w.text = "1 hit";
+  kwb_test_wait_until (sidebar_row_says, &w, "the hit count in the sidebar");
+  w.text = g_strdup_printf ("= %s", stop->value_new);
+  kwb_test_wait_until (sidebar_row_says, &w, "the new value in the sidebar");
+  g_free ((char *) w.text);
+  /* The status bar says what the watchpoint saw. */
+  w.text = g_strdup_printf ("Watchpoint jiffies: %s → %s, in ", stop->value_old, stop->value_new);
+  kwb_test_wait_until (status_says, &w, "the old and new values in the status bar");
+  g_free ((char *) w.text);
+
+  /* "Stop When Read" from the source view's menu, on the identifier under
+   * the cursor: loops_per_jiffy is defined in init/main.c, where the start
+   * breakpoint is. */
+  {
+    g_autoptr(KwbBreakpoint) start = find_model_breakpoint (kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (window)),
+                                                            "start_kernel");
+    g_autofree char *main_c = kwb_session_map_source_path (w.session, kwb_breakpoint_get_fullname (start));
+
+    g_assert_nonnull (main_c);
+    view = kwb_window_open_source (window, main_c);
+  }
+  g_assert_nonnull (view);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (kwb_source_view_get_text_view (view)));
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  g_assert_true (gtk_text_iter_forward_search (&iter, "loops_per_jiffy", 0, &match, NULL, NULL));
+  gtk_text_iter_forward_chars (&match, 3);
+  gtk_text_buffer_place_cursor (buffer, &match);
+  kwb_test_activate_action (GTK_WIDGET (view), "source.watch-read", NULL);
+  w.func = "loops_per_jiffy";
+  w.text = "watchpoint";
+  kwb_test_wait_until (sidebar_row_says, &w, "the read watchpoint in the sidebar");
+  row = sidebar_row (window, "loops_per_jiffy");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (row, "breakpoint_kind"))), ==, "on read");
+  w.text = "2 of 4 debug registers in use";
+  kwb_test_wait_until (registers_say, &w, "two debug registers in use");
+
+  /* The text's context menu has the three items; "Hardware Breakpoint
+   * Here" sets one on the cursor's line, listed as hardware. */
+  {
+    GMenuModel *extra = gtk_text_view_get_extra_menu (GTK_TEXT_VIEW (kwb_source_view_get_text_view (view)));
+    GMenuModel *section = g_menu_model_get_item_link (extra, 0, G_MENU_LINK_SECTION);
+    const char *actions[] = { "source.watch-write", "source.watch-read", "source.hardware-breakpoint" };
+
+    g_assert_cmpint (g_menu_model_get_n_items (section), ==, G_N_ELEMENTS (actions));
+    for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+      {
+        g_autofree char *action = NULL;
+
+        g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+        g_assert_cmpstr (action, ==, actions[i]);
+      }
+    g_object_unref (section);
+  }
+  gtk_text_buffer_get_start_iter (buffer, &iter);
+  g_assert_true (gtk_text_iter_forward_search (&iter, "\tboot_cpu_init();", 0, &match, NULL, NULL));
+  gtk_text_iter_forward_chars (&match, 3);
+  gtk_text_buffer_place_cursor (buffer, &match);
+  w.count = gtk_text_iter_get_line (&match) + 1;
+  kwb_test_activate_action (GTK_WIDGET (view), "source.hardware-breakpoint", NULL);
+  kwb_test_wait_until (model_has_hardware_at, &w, "the hardware breakpoint on the cursor's line");
+  w.text = "3 of 4 debug registers in use";
+  kwb_test_wait_until (registers_say, &w, "three debug registers in use");
+
+  /* The start breakpoint is an ordinary one: no kind, its hit counted. */
+  w.func = "start_kernel";
+  w.text = "1 hit";
+  kwb_test_wait_until (sidebar_row_says, &w, "start_kernel's hit count");
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (sidebar_row (window, "start_kernel"),
+                                                                   "breakpoint_kind")));
+
+  kwb_window_show_panel (window, "breakpoints");
+  kwb_test_save_screenshot (GTK_WIDGET (window), "watchpoints.png");
+
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  wait_state (&w, KWB_SESSION_STATE_EXITED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -887,5 +1130,6 @@ main (int   argc,
     return g_test_run ();
   g_test_add_data_func ("/gui/session/debug", check_session, test_on_project);
   g_test_add_data_func ("/gui/session/before-start", check_before_session, test_on_project);
+  g_test_add_data_func ("/gui/session/watchpoint", check_watchpoint, test_on_project);
   return g_test_run ();
 }
