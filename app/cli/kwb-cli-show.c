@@ -23,6 +23,8 @@ typedef struct {
 
 static const ShowKind kinds[] = {
   { "log", NULL, kwb_cli_show_log_new, kwb_cli_show_log_print },
+  { "watch", "EXPR", kwb_cli_show_watch_new, kwb_cli_show_watch_print },
+  { "percpu", "VAR", kwb_cli_show_percpu_new, kwb_cli_show_percpu_print },
 };
 
 struct _KwbCliShow

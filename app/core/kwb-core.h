@@ -48,3 +48,5 @@
 #include "kwb-setup.h"
 #include "kwb-spawn.h"
 #include "kwb-variable.h"
+#include "kwb-watch.h"
+#include "kwb-watch-value.h"

@@ -1,0 +1,79 @@
+#!/bin/sh
+# test-kwb-show-watch.sh — kwb debug --show watch:EXPR and percpu:VAR on both fixture kernels, as a user runs them.
+# SPDX-License-Identifier: GPL-3.0-or-later
+# TAP. Argument: the kwb binary. Needs KWB_FIXTURE_PROJECT, KWB_FIXTURE_612_PROJECT
+# and KWB_FIXTURE_INITRAMFS. The shell calls sync twice; a breakpoint in sync
+# stops it each time. At each stop the watched values print as an indented
+# tree (text) or one event per value (JSON); jiffies is marked changed at
+# the second stop, init_task's pid never; cpu_number reads 0 and 1 on CPU 0 and 1.
+kwb=${1:?usage: test-kwb-show-watch.sh KWB}
+initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set: run build-aux/test}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; for f in "$tmp/out" "$tmp/err"; do [ -f "$f" ] && tail -n 30 "$f" | sed 's/^/# /'; done; }
+check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
+
+send='sync; sleep 1; sync\n'
+
+for kernel in 6.1 6.12; do
+  if [ $kernel = 6.1 ]; then fixture=${KWB_FIXTURE_PROJECT:?KWB_FIXTURE_PROJECT is not set}
+  else fixture=${KWB_FIXTURE_612_PROJECT:?KWB_FIXTURE_612_PROJECT is not set}; fi
+  p="$tmp/p-$kernel"
+  "$kwb" init "$p" >/dev/null 2>&1 &&
+    "$kwb" set "$p" kernel.build-dir "$fixture/build/kernel" &&
+    "$kwb" set "$p" initramfs.output "$initramfs" &&
+    "$kwb" set "$p" qemu.accel tcg &&
+    "$kwb" set "$p" qemu.memory 256 || { echo "Bail out! cannot make the test project"; exit 1; }
+
+  "$kwb" debug "$p" --break __do_sys_sync --console-send "$send" --show watch:jiffies --show watch:init_task.pid \
+    --show watch:init_task.se --show percpu:cpu_number --exec 'p jiffies' --continue 1 \
+    --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+  check "$kernel: --show watch/percpu exits 0" [ $rc -eq 0 ]
+  sed -n '/^stopped: /{x;s/^/x/;x};x;/^x$/{x;p;d};x' "$tmp/out" >"$tmp/first"
+  sed -n '/^stopped: /{x;s/^/x/;x};x;/^xx$/{x;p;d};x' "$tmp/out" >"$tmp/second"
+  ours=$(sed -n 's/^  jiffies = \([0-9]*\)  (.*unsigned long)$/\1/p' "$tmp/first")
+  gdbs=$(sed -n 's/^\$1 = \([0-9]*\)$/\1/p' "$tmp/first")
+  check "$kernel: jiffies at the first stop is what GDB prints, unmarked" sh -c "[ -n '$ours' ] && [ '$ours' = '$gdbs' ]"
+  check "$kernel: at the second stop jiffies is marked changed" grep -Eq '^\* jiffies = [0-9]+  \(' "$tmp/second"
+  check "$kernel: init_task.pid is 0 and unchanged at both stops" \
+    sh -c "[ \$(grep -c '^  init_task.pid = 0  (pid_t)$' '$tmp/out') -eq 2 ]"
+  check "$kernel: a struct prints two levels, indented" sh -c "grep -q '^  init_task.se = {...}  (struct sched_entity)$' '$tmp/first' &&
+    grep -Eq '^    load = \{\.\.\.\}  \(struct load_weight\)$' '$tmp/first' && grep -Eq '^      weight = [0-9]+  \(' '$tmp/first'"
+  check "$kernel: a per-CPU variable prints once per CPU" sh -c "grep -q '^  cpu_number = 2 CPUs  (int)$' '$tmp/first' &&
+    grep -q '^    CPU 0 = 0  (int)$' '$tmp/first' && grep -q '^    CPU 1 = 1  (int)$' '$tmp/first'"
+
+  "$kwb" debug "$p" --break __do_sys_sync --console-send "$send" --show watch:jiffies --show percpu:cpu_number \
+    --continue 1 --json --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+  check "$kernel: --json exits 0" [ $rc -eq 0 ]
+  check "$kernel: one JSON event per value, with its path" python3 -c '
+import json, sys
+stops, values = 0, {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    o = json.loads(line)
+    if o["event"] == "stopped":
+        stops += 1
+    if o["event"] not in ("watch", "percpu"):
+        continue
+    assert set(o) == {"event", "path", "depth", "name", "type", "value", "changed", "error"}, o
+    assert o["path"].split("/")[-1] == o["name"] and o["path"].count("/") == o["depth"], o
+    values[(stops, o["event"], o["path"])] = o
+assert values[(1, "percpu", "cpu_number/CPU 0")]["value"] == "0"
+assert values[(1, "percpu", "cpu_number/CPU 1")]["value"] == "1"
+assert values[(1, "percpu", "cpu_number")]["depth"] == 0
+assert not values[(1, "watch", "jiffies")]["changed"]
+assert values[(2, "watch", "jiffies")]["changed"]
+assert not values[(2, "percpu", "cpu_number/CPU 1")]["changed"]
+' "$tmp/out"
+done
+
+"$kwb" debug "$p" --show watch >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "watch needs an expression (exit 2)" sh -c "[ $rc -eq 2 ] && grep -q -- '--show watch needs an argument: --show watch:EXPR' '$tmp/err'"
+"$kwb" debug "$p" --show percpu: >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "percpu needs a variable (exit 2)" sh -c "[ $rc -eq 2 ] && grep -q -- '--show percpu needs an argument: --show percpu:VAR' '$tmp/err'"
+check "a usage error starts no VM" sh -c "! grep -q 'QEMU started' '$tmp/err'"
+
+echo "1..$n"
+[ $fails -eq 0 ]
