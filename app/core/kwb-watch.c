@@ -61,6 +61,8 @@ typedef struct {
   GError        *probe_error;
   guint64        possible;
   gboolean       smp;
+  GPtrArray     *cpus;    /* the CPU copies being made, shown once all are read */
+  GHashTable    *fresh;   /* nodes whose varobj this job made: read already */
 } Job;
 
 static void kwb_watch_list_model_init (GListModelInterface *iface);
@@ -96,6 +98,8 @@ job_free (gpointer data)
   g_clear_pointer (&job->seen, g_hash_table_unref);
   g_free (job->pointer_type);
   g_clear_error (&job->probe_error);
+  g_clear_pointer (&job->cpus, g_ptr_array_unref);
+  g_hash_table_unref (job->fresh);
   g_free (job);
 }
 
@@ -364,6 +368,22 @@ take_baselines (KwbWatchValue *node)
     }
 }
 
+/* A list row's expandability is read once (GtkTreeListModel caches it):
+ * a root that learns it has children is announced as a new item. */
+static void
+set_has_children (KwbWatch      *self,
+                  KwbWatchValue *node,
+                  gboolean       has_children)
+{
+  guint index;
+
+  if (kwb_watch_value_get_has_children (node) == has_children)
+    return;
+  _kwb_watch_value_set_has_children (node, has_children);
+  if (kwb_watch_value_get_parent (node) == NULL && g_ptr_array_find (self->roots, node, &index))
+    g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 1);
+}
+
 /* GDB's answer for a varobj (from -var-create or a child listing). */
 static void
 apply_varobj (KwbWatch         *self,
@@ -376,8 +396,8 @@ apply_varobj (KwbWatch         *self,
   if (name != NULL)
     g_hash_table_replace (self->varobjs, g_strdup (name), node);
   _kwb_watch_value_set_type_name (node, kwb_mi_value_get_string (v, "type"));
-  _kwb_watch_value_set_has_children (node, kwb_mi_value_get_int (v, "numchild", 0) > 0 ||
-                                           kwb_watch_value_get_is_list_head (node));
+  set_has_children (self, node, kwb_mi_value_get_int (v, "numchild", 0) > 0 ||
+                                kwb_watch_value_get_is_list_head (node));
   _kwb_watch_value_set_value (node, kwb_mi_value_get_string (v, "value"), FALSE);
 }
 
@@ -390,7 +410,8 @@ wants_children (KwbWatch      *self,
 {
   if (!kwb_watch_value_get_has_children (node))
     return FALSE;
-  return node == job->target || _kwb_watch_value_get_fetched (node) ||
+  /* A per-CPU variable's value is its CPUs' copies: always read. */
+  return kwb_watch_value_get_kind (node) == KWB_WATCH_VALUE_PER_CPU || node == job->target || _kwb_watch_value_get_fetched (node) ||
          kwb_watch_value_get_depth (node) < self->expand_depth;
 }
 
@@ -412,6 +433,20 @@ fail (GTask  *task,
   job_complete (task);
 }
 
+/* The guest was continued while a job waited for GDB: what GDB read then
+ * is not this stop's (a running target reads as empty values). */
+static gboolean
+guest_ran (GTask *task)
+{
+  KwbWatch *self = g_task_get_source_object (task);
+
+  if (kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED)
+    return FALSE;
+  fail (task, g_error_new_literal (KWB_WATCH_ERROR, KWB_WATCH_ERROR_NOT_STOPPED,
+                                   _("Values can be read only while the guest is stopped")));
+  return TRUE;
+}
+
 /* A GDB call failed: an answer of GDB's (^error) belongs to the node, which
  * shows it; a dead GDB or a cancelled caller ends the job. */
 static gboolean
@@ -429,6 +464,32 @@ gdb_failed (GTask         *task,
     }
   else
     fail (task, error);
+  return TRUE;
+}
+
+/* NODE's children could not be read: one child row says why (the node
+ * keeps its own value). A dead GDB or a cancelled caller ends the job. */
+static gboolean
+children_failed (GTask         *task,
+                 KwbWatchValue *node,
+                 GError        *error)
+{
+  KwbWatch *self = g_task_get_source_object (task);
+  g_autoptr(KwbWatchValue) why = NULL;
+
+  if (error == NULL)
+    return FALSE;
+  if (!g_error_matches (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED))
+    {
+      fail (task, error);
+      return TRUE;
+    }
+  clear_children (self, node);
+  why = _kwb_watch_value_new (KWB_WATCH_VALUE_EXPRESSION, node, "");
+  _kwb_watch_value_set_value (why, error->message, TRUE);
+  g_list_store_append (_kwb_watch_value_get_store (node), why);
+  g_error_free (error);
+  job_next (task);
   return TRUE;
 }
 
@@ -473,7 +534,13 @@ list_children_cb (GObject      *object,
   const KwbMiValue *children;
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (gdb_failed (visit->task, visit->node, error))
+  if (guest_ran (visit->task))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  if (children_failed (visit->task, visit->node, error))
     return;
   children = kwb_mi_record_get (record, "children");
   for (guint i = 0; children != NULL && i < kwb_mi_value_get_n_children (children); i++)
@@ -492,6 +559,42 @@ list_children_cb (GObject      *object,
 }
 
 /* ---- per-CPU variables ---- */
+
+static void
+cpu_create_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Visit) visit = user_data;
+  KwbWatch *self = g_task_get_source_object (visit->task);
+  Job *job = g_task_get_task_data (visit->task);
+  KwbWatchValue *parent = kwb_watch_value_get_parent (visit->node);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+
+  if (record != NULL)
+    {
+      apply_varobj (self, visit->node, kwb_mi_record_get_results (record));
+      g_hash_table_add (job->fresh, visit->node);
+    }
+  else if (g_error_matches (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED))
+    _kwb_watch_value_set_value (visit->node, error->message, TRUE);
+  else if (job->probe_error == NULL)
+    job->probe_error = g_steal_pointer (&error);
+  if (--job->pending > 0)
+    return;
+  if (job->probe_error != NULL)
+    {
+      fail (visit->task, g_steal_pointer (&job->probe_error));
+      return;
+    }
+  if (guest_ran (visit->task))
+    return;
+  g_list_store_splice (_kwb_watch_value_get_store (parent), 0, 0, job->cpus->pdata, job->cpus->len);
+  g_clear_pointer (&job->cpus, g_ptr_array_unref);
+  push_children (job, parent);
+  job_next (visit->task);
+}
 
 static void
 per_cpu_done (GTask         *task,
@@ -546,9 +649,19 @@ per_cpu_done (GTask         *task,
     }
   value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u CPU", "%u CPUs", n), n);
   _kwb_watch_value_set_value (node, value, FALSE);
-  g_list_store_splice (_kwb_watch_value_get_store (node), 0, 0, cpus->pdata, cpus->len);
-  push_children (job, node);
-  job_next (task);
+
+  /* All copies are made at once, and shown when all are read: a row's
+   * expandability must be known when it appears. */
+  job->cpus = g_steal_pointer (&cpus);
+  job->pending = job->cpus->len;
+  for (guint i = 0; i < job->cpus->len; i++)
+    {
+      KwbWatchValue *cpu = g_ptr_array_index (job->cpus, i);
+      g_autofree char *quoted = kwb_gdb_quote (kwb_watch_value_get_expression (cpu));
+
+      kwb_gdb_command_async (gdb_of (g_task_get_source_object (task)), g_task_get_cancellable (task),
+                             cpu_create_cb, visit_new (task, cpu), "-var-create - * %s", quoted);
+    }
 }
 
 /* One of the three answers came; the last one builds the CPUs. */
@@ -567,7 +680,7 @@ probe_answered (Visit  *visit,
     return;
   if (job->probe_error != NULL && !g_error_matches (job->probe_error, KWB_WATCH_ERROR, KWB_WATCH_ERROR_INVALID))
     fail (visit->task, g_steal_pointer (&job->probe_error));
-  else
+  else if (!guest_ran (visit->task))
     per_cpu_done (visit->task, visit->node);
 }
 
@@ -731,6 +844,8 @@ walk_read_cb (GObject      *object,
   g_autoptr(GBytes) bytes = kwb_session_read_memory_finish (KWB_SESSION (object), result, &error);
   guint64 next;
 
+  if (bytes != NULL && guest_ran (visit->task))
+    return;
   if (bytes == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -785,7 +900,13 @@ walk_head_cb (GObject      *object,
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   GCancellable *cancellable;
 
-  if (gdb_failed (visit->task, visit->node, error))
+  if (guest_ran (visit->task))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
+  if (children_failed (visit->task, visit->node, error))
     return;
   job->head = g_ascii_strtoull (kwb_mi_record_get_string (record, "value") ?: "0", NULL, 0);
   job->addresses = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -825,7 +946,12 @@ walk_offset_cb (GObject      *object,
   GError *error = NULL;
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
 
-  if (gdb_failed (visit->task, visit->node, error))
+  if (guest_ran (visit->task))
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (children_failed (visit->task, visit->node, error))
     return;
   job->offset = g_ascii_strtoull (kwb_mi_record_get_string (record, "value") ?: "0", NULL, 0);
   g_hash_table_replace (self->offsets, offset_key (visit->node), GSIZE_TO_POINTER (job->offset + 1));
@@ -844,12 +970,18 @@ path_cb (GObject      *object,
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   Job *job = g_task_get_task_data (visit->task);
 
+  if (guest_ran (visit->task))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
   if (error != NULL && job->kind == JOB_EXPRESSION)
     {
       fail (visit->task, error);
       return;
     }
-  if (gdb_failed (visit->task, visit->node, error))
+  if (children_failed (visit->task, visit->node, error))
     return;
   _kwb_watch_value_set_expression (visit->node, kwb_mi_record_get_string (record, "path_expr"));
   if (kwb_watch_value_get_expression (visit->node) == NULL)
@@ -965,6 +1097,12 @@ create_cb (GObject      *object,
   GError *error = NULL;
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
 
+  if (guest_ran (visit->task))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
   if (g_error_matches (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED))
     {
       /* -var-create says only "unable to create variable object": the
@@ -1011,6 +1149,12 @@ update_cb (GObject      *object,
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   const KwbMiValue *changes;
 
+  if (guest_ran (visit->task))
+    {
+      g_clear_error (&error);
+      return;
+    }
+
   if (gdb_failed (visit->task, visit->node, error))
     return;
   changes = kwb_mi_record_get (record, "changelist");
@@ -1032,7 +1176,7 @@ update_cb (GObject      *object,
           /* GDB dropped the children with the old type. */
           clear_children (self, node);
           _kwb_watch_value_set_type_name (node, kwb_mi_value_get_string (c, "new_type"));
-          _kwb_watch_value_set_has_children (node, kwb_mi_value_get_int (c, "new_num_children", 0) > 0);
+          set_has_children (self, node, kwb_mi_value_get_int (c, "new_num_children", 0) > 0);
         }
       if (kwb_watch_value_get_kind (node) != KWB_WATCH_VALUE_ELEMENT)
         _kwb_watch_value_set_value (node, kwb_mi_value_get_string (c, "value"), FALSE);
@@ -1062,7 +1206,9 @@ visit (GTask         *task,
       expand_node (task, node);
       return;
     }
-  if (varobj != NULL)
+  if (g_hash_table_contains (job->fresh, node))
+    expand_node (task, node);
+  else if (varobj != NULL)
     {
       quoted = kwb_gdb_quote (varobj);
       kwb_gdb_command_async (gdb_of (self), cancellable, update_cb, visit_new (task, node),
@@ -1174,6 +1320,7 @@ queue_job (KwbWatch            *self,
   g_task_set_source_tag (task, source_tag);
   job->kind = kind;
   job->target = target ? g_object_ref (target) : NULL;
+  job->fresh = g_hash_table_new (NULL, NULL);
   g_queue_init (&job->nodes);
   g_task_set_task_data (task, job, job_free);
   /* The queue owns the task until it returns. */

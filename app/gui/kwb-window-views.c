@@ -21,6 +21,7 @@
 #include "kwb-window-private.h"
 #include "kwb-core.h"
 #include "kwb-kernel-log-view.h"
+#include "kwb-watch-view.h"
 
 typedef struct {
   const char     *id;
@@ -75,8 +76,28 @@ log_set_view (GtkWidget     *widget,
   kwb_kernel_log_view_set_model (KWB_KERNEL_LOG_VIEW (widget), view ? G_LIST_MODEL (view) : NULL);
 }
 
+static GtkWidget *
+watch_new_widget (KwbWindow *self)
+{
+  return kwb_watch_view_new ();
+}
+
+static KwbKernelView *
+watch_new_view (KwbSession *session)
+{
+  return KWB_KERNEL_VIEW (kwb_watch_new (session));
+}
+
+static void
+watch_set_view (GtkWidget     *widget,
+                KwbKernelView *view)
+{
+  kwb_watch_view_set_model (KWB_WATCH_VIEW (widget), view ? KWB_WATCH (view) : NULL);
+}
+
 static const KernelPanelInfo kernel_panels[] = {
   { "log", N_("Kernel Log"), KWB_DOCK_BOTTOM, log_new_widget, log_new_view, log_set_view },
+  { "watch", N_("Watch"), KWB_DOCK_BOTTOM, watch_new_widget, watch_new_view, watch_set_view },
 };
 
 /* ---- refreshing ---- */
