@@ -519,6 +519,33 @@ visit_free (Visit *visit)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Visit, visit_free)
 
+typedef enum {
+  ON_ERROR_VALUE,  /* GDB's refusal becomes the node's value */
+  ON_ERROR_CHILD,  /* … or a child row under it */
+} OnError;
+
+/* GDB's answer for VISIT, or NULL when the job went on without one (the
+ * guest ran meanwhile, GDB refused, GDB is gone). */
+static KwbMiRecord *
+visit_answer (Visit        *visit,
+              GObject      *object,
+              GAsyncResult *result,
+              OnError       on_error)
+{
+  GError *error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+
+  if (guest_ran (visit->task))
+    {
+      g_clear_error (&error);
+      return NULL;
+    }
+  if (on_error == ON_ERROR_CHILD ? children_failed (visit->task, visit->node, error)
+                                 : gdb_failed (visit->task, visit->node, error))
+    return NULL;
+  return g_steal_pointer (&record);
+}
+
 static void expand_node (GTask *task, KwbWatchValue *node);
 
 static void
@@ -529,18 +556,11 @@ list_children_cb (GObject      *object,
   g_autoptr(Visit) visit = user_data;
   KwbWatch *self = g_task_get_source_object (visit->task);
   Job *job = g_task_get_task_data (visit->task);
-  GError *error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(KwbMiRecord) record = visit_answer (visit, object, result, ON_ERROR_CHILD);
   const KwbMiValue *children;
   g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (guest_ran (visit->task))
-    {
-      g_clear_error (&error);
-      return;
-    }
-
-  if (children_failed (visit->task, visit->node, error))
+  if (record == NULL)
     return;
   children = kwb_mi_record_get (record, "children");
   for (guint i = 0; children != NULL && i < kwb_mi_value_get_n_children (children); i++)
@@ -896,17 +916,10 @@ walk_head_cb (GObject      *object,
   g_autoptr(Visit) visit = user_data;
   KwbWatch *self = g_task_get_source_object (visit->task);
   Job *job = g_task_get_task_data (visit->task);
-  GError *error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(KwbMiRecord) record = visit_answer (visit, object, result, ON_ERROR_CHILD);
   GCancellable *cancellable;
 
-  if (guest_ran (visit->task))
-    {
-      g_clear_error (&error);
-      return;
-    }
-
-  if (children_failed (visit->task, visit->node, error))
+  if (record == NULL)
     return;
   job->head = g_ascii_strtoull (kwb_mi_record_get_string (record, "value") ?: "0", NULL, 0);
   job->addresses = g_array_new (FALSE, FALSE, sizeof (guint64));
@@ -943,15 +956,9 @@ walk_offset_cb (GObject      *object,
   g_autoptr(Visit) visit = user_data;
   KwbWatch *self = g_task_get_source_object (visit->task);
   Job *job = g_task_get_task_data (visit->task);
-  GError *error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(KwbMiRecord) record = visit_answer (visit, object, result, ON_ERROR_CHILD);
 
-  if (guest_ran (visit->task))
-    {
-      g_clear_error (&error);
-      return;
-    }
-  if (children_failed (visit->task, visit->node, error))
+  if (record == NULL)
     return;
   job->offset = g_ascii_strtoull (kwb_mi_record_get_string (record, "value") ?: "0", NULL, 0);
   g_hash_table_replace (self->offsets, offset_key (visit->node), GSIZE_TO_POINTER (job->offset + 1));
@@ -1145,17 +1152,10 @@ update_cb (GObject      *object,
 {
   g_autoptr(Visit) visit = user_data;
   KwbWatch *self = g_task_get_source_object (visit->task);
-  GError *error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autoptr(KwbMiRecord) record = visit_answer (visit, object, result, ON_ERROR_VALUE);
   const KwbMiValue *changes;
 
-  if (guest_ran (visit->task))
-    {
-      g_clear_error (&error);
-      return;
-    }
-
-  if (gdb_failed (visit->task, visit->node, error))
+  if (record == NULL)
     return;
   changes = kwb_mi_record_get (record, "changelist");
   for (guint i = 0; changes != NULL && i < kwb_mi_value_get_n_children (changes); i++)
