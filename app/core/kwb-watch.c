@@ -1178,7 +1178,8 @@ update_cb (GObject      *object,
           _kwb_watch_value_set_type_name (node, kwb_mi_value_get_string (c, "new_type"));
           set_has_children (self, node, kwb_mi_value_get_int (c, "new_num_children", 0) > 0);
         }
-      if (kwb_watch_value_get_kind (node) != KWB_WATCH_VALUE_ELEMENT)
+      /* An element shows its address; a change with no value is only one of type. */
+      if (kwb_watch_value_get_kind (node) != KWB_WATCH_VALUE_ELEMENT && kwb_mi_value_get (c, "value") != NULL)
         _kwb_watch_value_set_value (node, kwb_mi_value_get_string (c, "value"), FALSE);
     }
   expand_node (visit->task, visit->node);
