@@ -710,18 +710,13 @@ pointer_probe_cb (GObject      *object,
                   gpointer      user_data)
 {
   g_autoptr(Visit) visit = user_data;
-  KwbWatch *self = g_task_get_source_object (visit->task);
   Job *job = g_task_get_task_data (visit->task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  g_autofree char *text = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
 
-  if (record != NULL)
-    {
-      g_autofree char *quoted = kwb_gdb_quote (kwb_mi_record_get_string (record, "name") ?: "");
-
-      job->pointer_type = g_strdup (kwb_mi_record_get_string (record, "type"));
-      kwb_gdb_command_async (gdb_of (self), NULL, ignore_cb, NULL, "-var-delete %s", quoted);
-    }
+  /* "type = struct rq *" */
+  if (text != NULL && g_str_has_prefix (text, "type = "))
+    job->pointer_type = g_strstrip (g_strdup (text + strlen ("type = ")));
   if (job->pointer_type == NULL && job->probe_error == NULL &&
       (error == NULL || g_error_matches (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED)))
     job->probe_error = g_error_new_literal (KWB_WATCH_ERROR, KWB_WATCH_ERROR_INVALID,
@@ -769,16 +764,15 @@ probe_per_cpu (GTask         *task,
   KwbWatch *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autofree char *address = g_strdup_printf ("&(%s)", kwb_watch_value_get_expression (node));
-  g_autofree char *quoted = kwb_gdb_quote (address);
+  /* GDB's message for an unknown VAR names it; -var-create's does not. */
+  g_autofree char *whatis = g_strdup_printf ("whatis &(%s)", kwb_watch_value_get_expression (node));
 
   job->pending = 3;
   job->possible = 0;
   job->smp = FALSE;
   g_clear_pointer (&job->pointer_type, g_free);
   g_clear_error (&job->probe_error);
-  kwb_gdb_command_async (gdb_of (self), cancellable, pointer_probe_cb, visit_new (task, node),
-                         "-var-create - * %s", quoted);
+  kwb_gdb_console_async (gdb_of (self), whatis, cancellable, pointer_probe_cb, visit_new (task, node));
   kwb_gdb_command_async (gdb_of (self), cancellable, possible_probe_cb, visit_new (task, node),
                          "-data-evaluate-expression __cpu_possible_mask.bits[0]");
   kwb_gdb_command_async (gdb_of (self), cancellable, smp_probe_cb, visit_new (task, node),
