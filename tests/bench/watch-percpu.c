@@ -4,7 +4,7 @@
  *
  * The fixture guest (TCG, 2 CPUs) stops in sync. At that one stop, in the
  * same session, for runqueues (a struct rq, its copies expanded one level
- * as the panel shows them when opened) and cpu_number (an int), RUNS times each:
+ * as the panel shows them when opened) and this_cpu_off (an unsigned long), RUNS times each:
  *   kwb         kwb_watch_refresh_async of percpu:VAR (one -var-update per CPU)
  *   lx_per_cpu  `p $lx_per_cpu("VAR", 0)` and `… 1)` through kwb_session_console_async
  * The first read (a new model: the CPU probe and the variable objects) is
@@ -121,7 +121,7 @@ main (int    argc,
   kwb_test_guest_wait_stops (guest, 1);
 
   bench (guest, kernel_name, "runqueues", TRUE);
-  bench (guest, kernel_name, "cpu_number", FALSE);
+  bench (guest, kernel_name, "this_cpu_off", FALSE);
 
   kwb_test_guest_free (guest);
   return 0;

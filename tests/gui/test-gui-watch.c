@@ -7,7 +7,7 @@
  * its entry; then the guest boots to the shell and stops in sync. There
  * the window's refresh (::kernel-view-refreshed::watch) must show jiffies
  * changed (accent, bold) and init_task.pid not; expanding the per-CPU row
- * shows one row per CPU, expanding a CPU its struct rq; init_task.tasks
+ * shows one row per possible CPU, expanding a CPU its struct rq; init_task.tasks
  * walked as task_struct.tasks shows the tasks. A screenshot goes to
  * BUILD/tests/gui/screenshots/watch.png. Needs KWB_FIXTURE_PROJECT.
  */
@@ -24,9 +24,9 @@ typedef struct {
   KwbSession   *session;
   KwbWatchView *view;
   guint         refreshed;
-  const char   *text;
   const char   *func;
   gboolean      done;
+  char         *answer;   /* what an evaluation returned */
 } Wait;
 
 static const char *
@@ -120,6 +120,11 @@ done_cb (GObject      *object,
 
   if (tag == kwb_watch_walk_async)
     kwb_watch_walk_finish (KWB_WATCH (object), result, &error);
+  else if (tag == kwb_session_evaluate_async)
+    {
+      g_free (w->answer);
+      w->answer = kwb_session_evaluate_finish (KWB_SESSION (object), result, &error);
+    }
   else
     g_object_unref (kwb_session_break_insert_finish (KWB_SESSION (object), result, &error));
   g_assert_no_error (error);
@@ -225,6 +230,7 @@ check_watch (KwbApplication *app,
   g_autoptr(KwbWatchValue) rq = NULL;
   RowWait r = { &w };
   GtkWidget *label;
+  g_autofree char *last_cpu = NULL;
 
   g_signal_connect (window, "kernel-view-refreshed::watch", G_CALLBACK (on_refreshed), &w);
   kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
@@ -282,9 +288,20 @@ check_watch (KwbApplication *app,
   rq = gtk_tree_list_row_get_item (rq_row);
   g_assert_true (gtk_tree_list_row_is_expandable (rq_row));
   gtk_tree_list_row_set_expanded (rq_row, TRUE);
+  /* The last possible CPU's row, however many the guest has. */
+  {
+    guint64 possible = 0;
+
+    w.done = FALSE;
+    kwb_session_evaluate_async (w.session, "__cpu_possible_mask.bits[0]", NULL, done_cb, &w);
+    kwb_test_wait_until (kwb_test_flag_set, &w.done, "the possible CPUs");
+    possible = g_ascii_strtoull (w.answer, NULL, 10);
+    g_assert_cmpuint (possible, !=, 0);
+    last_cpu = g_strdup_printf ("CPU %d", g_bit_nth_msf (possible, -1));
+  }
   r.root = "runqueues";
-  r.child = "CPU 1";
-  kwb_test_wait_until (row_shown, &r, "the second CPU's row");
+  r.child = last_cpu;
+  kwb_test_wait_until (row_shown, &r, "the last CPU's row");
   cpu_row = find_row (&w, rq, "CPU 0");
   g_assert_nonnull (cpu_row);
   gtk_tree_list_row_set_expanded (cpu_row, TRUE);
@@ -313,6 +330,7 @@ check_watch (KwbApplication *app,
   kwb_test_save_screenshot (GTK_WIDGET (window), "watch.png");
 
   kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  g_free (w.answer);
 }
 
 static void

@@ -5,7 +5,9 @@
 # and KWB_FIXTURE_INITRAMFS. The shell calls sync twice; a breakpoint in sync
 # stops it each time. At each stop the watched values print as an indented
 # tree (text) or one event per value (JSON); jiffies is marked changed at
-# the second stop, init_task's pid never; cpu_number reads 0 and 1 on CPU 0 and 1.
+# the second stop, init_task's pid never; this_cpu_off shows one copy per
+# possible CPU (nr_cpu_ids of them, as GDB prints it at the same stop), CPU 0's
+# being __per_cpu_offset[0].
 kwb=${1:?usage: test-kwb-show-watch.sh KWB}
 initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set: run build-aux/test}
 tmp=$(mktemp -d)
@@ -29,7 +31,8 @@ for kernel in 6.1 6.12; do
     "$kwb" set "$p" qemu.memory 256 || { echo "Bail out! cannot make the test project"; exit 1; }
 
   "$kwb" debug "$p" --break __do_sys_sync --console-send "$send" --show watch:jiffies --show watch:init_task.pid \
-    --show watch:init_task.se --show percpu:cpu_number --exec 'p jiffies' --continue 1 \
+    --show watch:init_task.se --show percpu:this_cpu_off --exec 'p jiffies' --exec 'p nr_cpu_ids' --exec 'p __per_cpu_offset[0]' \
+    --continue 1 \
     --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
   check "$kernel: --show watch/percpu exits 0" [ $rc -eq 0 ]
   sed -n '/^stopped: /{x;s/^/x/;x};x;/^x$/{x;p;d};x' "$tmp/out" >"$tmp/first"
@@ -42,10 +45,16 @@ for kernel in 6.1 6.12; do
     sh -c "[ \$(grep -c '^  init_task.pid = 0  (pid_t)$' '$tmp/out') -eq 2 ]"
   check "$kernel: a struct prints two levels, indented" sh -c "grep -q '^  init_task.se = {...}  (struct sched_entity)$' '$tmp/first' &&
     grep -Eq '^    load = \{\.\.\.\}  \(struct load_weight\)$' '$tmp/first' && grep -Eq '^      weight = [0-9]+  \(' '$tmp/first'"
-  check "$kernel: a per-CPU variable prints once per CPU" sh -c "grep -q '^  cpu_number = 2 CPUs  (int)$' '$tmp/first' &&
-    grep -q '^    CPU 0 = 0  (int)$' '$tmp/first' && grep -q '^    CPU 1 = 1  (int)$' '$tmp/first'"
+  ncpus=$(sed -n 's/^\$2 = \([0-9]*\)$/\1/p' "$tmp/first")
+  if [ "${ncpus:-0}" -eq 1 ]; then word=CPU; else word=CPUs; fi
+  offset0=$(sed -n 's/^\$3 = \([0-9]*\)$/\1/p' "$tmp/first")
+  percpu_ok=$(grep -c "^  this_cpu_off = ${ncpus:-x} $word  (unsigned long)\$" "$tmp/first")
+  grep -q "^    CPU 0 = ${offset0:-x}  (unsigned long)\$" "$tmp/first" || percpu_ok=0
+  [ "$(grep -c '^    CPU [0-9]* = [1-9][0-9]*  (unsigned long)$' "$tmp/first")" = "${ncpus:-x}" ] || percpu_ok=0
+  echo "# $kernel: $ncpus possible CPUs"
+  check "$kernel: a per-CPU variable prints once per possible CPU, with its value there" [ "$percpu_ok" = 1 ]
 
-  "$kwb" debug "$p" --break __do_sys_sync --console-send "$send" --show watch:jiffies --show percpu:cpu_number \
+  "$kwb" debug "$p" --break __do_sys_sync --console-send "$send" --show watch:jiffies --show percpu:this_cpu_off \
     --continue 1 --json --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
   check "$kernel: --json exits 0" [ $rc -eq 0 ]
   check "$kernel: one JSON event per value, with its path" python3 -c '
@@ -60,13 +69,17 @@ for line in open(sys.argv[1], encoding="utf-8"):
     assert set(o) == {"event", "path", "depth", "name", "type", "value", "changed", "error"}, o
     assert o["path"].split("/")[-1] == o["name"] and o["path"].count("/") == o["depth"], o
     values[(stops, o["event"], o["path"])] = o
-assert values[(1, "percpu", "cpu_number/CPU 0")]["value"] == "0"
-assert values[(1, "percpu", "cpu_number/CPU 1")]["value"] == "1"
-assert values[(1, "percpu", "cpu_number")]["depth"] == 0
+cpus = [k for k in values if k[0] == 1 and k[2].startswith("this_cpu_off/CPU ")]
+assert len(cpus) == int(sys.argv[2]), cpus
+for n in range(int(sys.argv[2])):
+    assert int(values[(1, "percpu", "this_cpu_off/CPU %d" % n)]["value"]) != 0
+    assert values[(1, "percpu", "this_cpu_off/CPU %d" % n)]["depth"] == 1
+    assert not values[(2, "percpu", "this_cpu_off/CPU %d" % n)]["changed"]
+assert values[(1, "percpu", "this_cpu_off/CPU 0")]["value"] == sys.argv[3]
+assert values[(1, "percpu", "this_cpu_off")]["depth"] == 0
 assert not values[(1, "watch", "jiffies")]["changed"]
 assert values[(2, "watch", "jiffies")]["changed"]
-assert not values[(2, "percpu", "cpu_number/CPU 1")]["changed"]
-' "$tmp/out"
+' "$tmp/out" "${ncpus:-0}" "${offset0:-x}"
 done
 
 "$kwb" debug "$p" --show watch >"$tmp/out" 2>"$tmp/err"; rc=$?
