@@ -2,13 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The fixture guest (TCG, 2 CPUs) stops in sync. At that one stop, in the
- * same session, for runqueues (a struct rq, its copies expanded one level
- * as the panel shows them when opened) and this_cpu_off (an unsigned long), RUNS times each:
+ * The fixture guest (TCG, 2 CPUs asked) stops in sync RUNS + 1 times. At each
+ * stop but the first, in the same session, for runqueues (a struct rq, its
+ * copies expanded one level as the panel shows them when opened) and
+ * this_cpu_off (an unsigned long), in turns first:
  *   kwb         kwb_watch_refresh_async of percpu:VAR (one -var-update per CPU)
- *   lx_per_cpu  `p $lx_per_cpu("VAR", 0)` and `… 1)` through kwb_session_console_async
- * The first read (a new model: the CPU probe and the variable objects) is
- * shown on its own. Medians and ratios are printed; never fails on time.
+ *   lx_per_cpu  `p $lx_per_cpu("VAR", N)` for every CPU N, through kwb_session_console_async
+ * The first read (a new model at the first stop: the CPU probe and the
+ * variable objects, and GDB's first look at the variable's debug
+ * information) is shown on its own. Medians and ratios are printed; never fails on time.
  * Argument --kernel=6.1 (default) or --kernel=6.12; needs the fixtures.
  */
 #include "config.h"
@@ -52,56 +54,85 @@ watch_done_cb (GObject      *object,
   guest->done = TRUE;
 }
 
+typedef struct {
+  const char    *var;
+  gboolean       expand;
+  KwbWatch      *watch;
+  GListModel    *cpus;
+  double         first;
+  double         ours[RUNS];
+  double         lx[RUNS];
+} Bench;
+
 static void
-bench (KwbTestGuest *guest,
-       const char   *kernel_name,
-       const char   *var,
-       gboolean      expand)
+bench_first (KwbTestGuest *guest,
+             Bench        *b)
 {
-  g_autoptr(KwbWatch) watch = kwb_watch_new (guest->session);
-  g_autofree char *spec = g_strconcat ("percpu:", var, NULL);
-  KwbWatchValue *root = kwb_watch_add (watch, spec);
-  GListModel *cpus = kwb_watch_value_get_children (root);
-  gboolean new_helper = g_str_equal (kernel_name, "6.12");
-  double ours[RUNS], lx[RUNS], first, m_ours, m_lx;
+  g_autofree char *spec = g_strconcat ("percpu:", b->var, NULL);
+  KwbWatchValue *root;
   gint64 t0;
-  guint n_cpus;
 
+  b->watch = kwb_watch_new (guest->session);
+  root = kwb_watch_add (b->watch, spec);
+  b->cpus = kwb_watch_value_get_children (root);
   t0 = g_get_monotonic_time ();
-  KWB_TEST_GUEST_CALL (guest, kwb_watch_refresh_async (watch, NULL, watch_done_cb, guest));
-  first = (g_get_monotonic_time () - t0) / 1e6;
-  n_cpus = g_list_model_get_n_items (cpus);
-  for (guint cpu = 0; expand && cpu < n_cpus; cpu++)
+  KWB_TEST_GUEST_CALL (guest, kwb_watch_refresh_async (b->watch, NULL, watch_done_cb, guest));
+  b->first = (g_get_monotonic_time () - t0) / 1e6;
+  for (guint cpu = 0; b->expand && cpu < g_list_model_get_n_items (b->cpus); cpu++)
     {
-      g_autoptr(KwbWatchValue) copy = g_list_model_get_item (cpus, cpu);
+      g_autoptr(KwbWatchValue) copy = g_list_model_get_item (b->cpus, cpu);
 
-      KWB_TEST_GUEST_CALL (guest, kwb_watch_expand_async (watch, copy, NULL, watch_done_cb, guest));
+      KWB_TEST_GUEST_CALL (guest, kwb_watch_expand_async (b->watch, copy, NULL, watch_done_cb, guest));
     }
-  /* Alternated, so that any drift of the machine's load hits both sides. */
-  for (guint i = 0; i < RUNS; i++)
+}
+
+/* One stop: the model's refresh and $lx_per_cpu for every CPU, in turn
+ * first (GDB forgets what it read at each stop, and the order must not
+ * favour either side). */
+static void
+bench_stop (KwbTestGuest *guest,
+            const char   *kernel_name,
+            Bench        *b,
+            guint         run)
+{
+  gboolean new_helper = g_str_equal (kernel_name, "6.12");
+  guint n_cpus = g_list_model_get_n_items (b->cpus);
+
+  for (guint side = 0; side < 2; side++)
     {
-      t0 = g_get_monotonic_time ();
-      KWB_TEST_GUEST_CALL (guest, kwb_watch_refresh_async (watch, NULL, watch_done_cb, guest));
-      ours[i] = (g_get_monotonic_time () - t0) / 1e6;
-      t0 = g_get_monotonic_time ();
+      gint64 t0 = g_get_monotonic_time ();
+
+      if ((side + run) % 2 == 0)
+        {
+          KWB_TEST_GUEST_CALL (guest, kwb_watch_refresh_async (b->watch, NULL, watch_done_cb, guest));
+          b->ours[run] = (g_get_monotonic_time () - t0) / 1e6;
+          continue;
+        }
       for (guint cpu = 0; cpu < n_cpus; cpu++)
         {
           g_autofree char *command = g_strdup_printf (new_helper ? "p $lx_per_cpu(%s, %u)" : "p $lx_per_cpu(\"%s\", %u)",
-                                                      var, cpu);
+                                                      b->var, cpu);
 
           KWB_TEST_GUEST_CALL (guest, kwb_session_console_async (guest->session, command, NULL,
                                                                  kwb_test_guest_done_cb, guest));
         }
-      lx[i] = (g_get_monotonic_time () - t0) / 1e6;
+      b->lx[run] = (g_get_monotonic_time () - t0) / 1e6;
     }
-  m_ours = median (ours);
-  m_lx = median (lx);
-  g_print ("percpu:%s (linux %s, %u CPUs%s; %d runs each, TCG):\n", var, kernel_name, n_cpus,
-           expand ? ", each CPU's copy expanded" : "", RUNS);
-  g_print ("  kwb first read (new model):          %.1f ms\n", first * 1000);
-  g_print ("  kwb refresh (KwbWatch):              median %.1f ms\n", m_ours * 1000);
+}
+
+static void
+bench_print (const char *kernel_name,
+             Bench      *b)
+{
+  double m_ours = median (b->ours), m_lx = median (b->lx);
+
+  g_print ("percpu:%s (linux %s, %u CPUs%s; %d stops, TCG):\n", b->var, kernel_name,
+           g_list_model_get_n_items (b->cpus), b->expand ? ", each CPU's copy expanded" : "", RUNS);
+  g_print ("  kwb first read (new model):          %.1f ms\n", b->first * 1000);
+  g_print ("  kwb refresh at a stop (KwbWatch):    median %.1f ms\n", m_ours * 1000);
   g_print ("  $lx_per_cpu for every CPU:           median %.1f ms\n", m_lx * 1000);
   g_print ("  ratio kwb/lx_per_cpu:  %.2f\n", m_ours / m_lx);
+  g_object_unref (b->watch);
 }
 
 int
@@ -110,6 +141,10 @@ main (int    argc,
 {
   const char *kernel_name = "6.1";
   KwbTestGuest *guest;
+  Bench benches[] = {
+    { "runqueues", TRUE },
+    { "this_cpu_off", FALSE },
+  };
 
   for (int i = 1; i < argc; i++)
     if (g_str_has_prefix (argv[i], "--kernel="))
@@ -120,8 +155,19 @@ main (int    argc,
   kwb_test_guest_type (guest, "sync\r");
   kwb_test_guest_wait_stops (guest, 1);
 
-  bench (guest, kernel_name, "runqueues", TRUE);
-  bench (guest, kernel_name, "this_cpu_off", FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    bench_first (guest, &benches[i]);
+  for (guint run = 0; run < RUNS; run++)
+    {
+      KWB_TEST_GUEST_CALL (guest, kwb_session_exec_async (guest->session, KWB_GDB_EXEC_CONTINUE, NULL,
+                                                          kwb_test_guest_done_cb, guest));
+      kwb_test_guest_type (guest, "sync\r");
+      kwb_test_guest_wait_stops (guest, run + 2);
+      for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+        bench_stop (guest, kernel_name, &benches[i], run);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    bench_print (kernel_name, &benches[i]);
 
   kwb_test_guest_free (guest);
   return 0;
