@@ -44,6 +44,11 @@ const char    *_kwb_watch_value_get_walk_member  (KwbWatchValue     *self);
 void           _kwb_watch_value_set_walk         (KwbWatchValue     *self,
                                                   const char        *type,
                                                   const char        *member);
+/* The node's children are final (a per-CPU variable's CPUs once the
+ * kernel has fixed which CPUs are possible). */
+gboolean       _kwb_watch_value_get_settled      (KwbWatchValue     *self);
+void           _kwb_watch_value_set_settled      (KwbWatchValue     *self,
+                                                  gboolean           settled);
 guint64        _kwb_watch_value_get_address      (KwbWatchValue     *self);
 void           _kwb_watch_value_set_address      (KwbWatchValue     *self,
                                                   guint64            address);

@@ -32,6 +32,7 @@ struct _KwbWatchValue
   gboolean           has_children;
   gboolean           changed;
   gboolean           fetched;
+  gboolean           settled;
   gboolean           read;     /* a value was set: before that, no base for a change */
 };
 
@@ -416,6 +417,19 @@ _kwb_watch_value_set_walk (KwbWatchValue *self,
   self->walk_type = g_strdup (type);
   self->walk_member = g_strdup (member);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WALK]);
+}
+
+gboolean
+_kwb_watch_value_get_settled (KwbWatchValue *self)
+{
+  return self->settled;
+}
+
+void
+_kwb_watch_value_set_settled (KwbWatchValue *self,
+                              gboolean       settled)
+{
+  self->settled = settled;
 }
 
 guint64

@@ -61,6 +61,7 @@ typedef struct {
   GError        *probe_error;
   guint64        possible;
   gboolean       smp;
+  gboolean       settled;  /* the kernel's possible CPUs are final */
   GPtrArray     *cpus;    /* the CPU copies being made, shown once all are read */
   GHashTable    *fresh;   /* nodes whose varobj this job made: read already */
 } Job;
@@ -616,6 +617,22 @@ cpu_create_cb (GObject      *object,
   job_next (visit->task);
 }
 
+static gboolean
+same_names (GListModel *shown,
+            GPtrArray  *wanted)
+{
+  if (g_list_model_get_n_items (shown) != wanted->len)
+    return FALSE;
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      g_autoptr(KwbWatchValue) value = g_list_model_get_item (shown, i);
+
+      if (!g_str_equal (kwb_watch_value_get_name (value), kwb_watch_value_get_name (g_ptr_array_index (wanted, i))))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 per_cpu_done (GTask         *task,
               KwbWatchValue *node)
@@ -669,6 +686,15 @@ per_cpu_done (GTask         *task,
     }
   value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u CPU", "%u CPUs", n), n);
   _kwb_watch_value_set_value (node, value, FALSE);
+  _kwb_watch_value_set_settled (node, job->settled);
+  if (same_names (kwb_watch_value_get_children (node), cpus))
+    {
+      /* Asked again during boot: the same CPUs, read as they are. */
+      push_children (job, node);
+      job_next (task);
+      return;
+    }
+  clear_children (g_task_get_source_object (task), node);
 
   /* All copies are made at once, and shown when all are read: a row's
    * expandability must be known when it appears. */
@@ -755,8 +781,25 @@ smp_probe_cb (GObject      *object,
   probe_answered (visit, error);
 }
 
-/* Three questions at once: VAR's pointer type, the possible CPUs, and
- * whether the kernel has per-CPU offsets at all. */
+static void
+settled_probe_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Visit) visit = user_data;
+  Job *job = g_task_get_task_data (visit->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+
+  /* A kernel without system_state is asked once. */
+  job->settled = record == NULL || g_strcmp0 (kwb_mi_record_get_string (record, "value"), "0") != 0;
+  probe_answered (visit, error);
+}
+
+/* Four questions at once: VAR's pointer type, the possible CPUs, whether
+ * the kernel has per-CPU offsets at all, and whether its possible CPUs are
+ * final (setup_arch fills them in; a variable watched from start_kernel
+ * on gains its CPUs at a later stop). */
 static void
 probe_per_cpu (GTask         *task,
                KwbWatchValue *node)
@@ -767,9 +810,10 @@ probe_per_cpu (GTask         *task,
   /* GDB's message for an unknown VAR names it; -var-create's does not. */
   g_autofree char *whatis = g_strdup_printf ("whatis &(%s)", kwb_watch_value_get_expression (node));
 
-  job->pending = 3;
+  job->pending = 4;
   job->possible = 0;
   job->smp = FALSE;
+  job->settled = TRUE;
   g_clear_pointer (&job->pointer_type, g_free);
   g_clear_error (&job->probe_error);
   kwb_gdb_console_async (gdb_of (self), whatis, cancellable, pointer_probe_cb, visit_new (task, node));
@@ -777,6 +821,8 @@ probe_per_cpu (GTask         *task,
                          "-data-evaluate-expression __cpu_possible_mask.bits[0]");
   kwb_gdb_command_async (gdb_of (self), cancellable, smp_probe_cb, visit_new (task, node),
                          "-data-evaluate-expression sizeof(__per_cpu_offset)");
+  kwb_gdb_command_async (gdb_of (self), cancellable, settled_probe_cb, visit_new (task, node),
+                         "-data-evaluate-expression \"system_state >= SYSTEM_SCHEDULING\"");
 }
 
 /* ---- list walks ---- */
@@ -1057,7 +1103,8 @@ expand_node (GTask         *task,
     }
   if (_kwb_watch_value_get_walk_type (node) != NULL)
     walk_start (task, node);
-  else if (kwb_watch_value_get_kind (node) == KWB_WATCH_VALUE_PER_CPU && g_list_model_get_n_items (children) == 0)
+  else if (kwb_watch_value_get_kind (node) == KWB_WATCH_VALUE_PER_CPU &&
+           (g_list_model_get_n_items (children) == 0 || (!_kwb_watch_value_get_settled (node) && job->kind == JOB_REFRESH)))
     probe_per_cpu (task, node);
   else if (g_list_model_get_n_items (children) == 0 && _kwb_watch_value_get_varobj (node) != NULL)
     {
