@@ -548,6 +548,7 @@ visit_answer (Visit        *visit,
 }
 
 static void expand_node (GTask *task, KwbWatchValue *node);
+static gboolean update_cpus (GTask *task, KwbWatchValue *node);
 
 static void
 list_children_cb (GObject      *object,
@@ -1106,6 +1107,8 @@ expand_node (GTask         *task,
   else if (kwb_watch_value_get_kind (node) == KWB_WATCH_VALUE_PER_CPU &&
            (g_list_model_get_n_items (children) == 0 || (!_kwb_watch_value_get_settled (node) && job->kind == JOB_REFRESH)))
     probe_per_cpu (task, node);
+  else if (kwb_watch_value_get_kind (node) == KWB_WATCH_VALUE_PER_CPU && update_cpus (task, node))
+    return;
   else if (g_list_model_get_n_items (children) == 0 && _kwb_watch_value_get_varobj (node) != NULL)
     {
       g_autofree char *quoted = kwb_gdb_quote (_kwb_watch_value_get_varobj (node));
@@ -1186,19 +1189,13 @@ create_cb (GObject      *object,
   expand_node (visit->task, visit->node);
 }
 
+/* What a -var-update said changed, into the nodes. */
 static void
-update_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+apply_changes (KwbWatch    *self,
+               KwbMiRecord *record)
 {
-  g_autoptr(Visit) visit = user_data;
-  KwbWatch *self = g_task_get_source_object (visit->task);
-  g_autoptr(KwbMiRecord) record = visit_answer (visit, object, result, ON_ERROR_VALUE);
-  const KwbMiValue *changes;
+  const KwbMiValue *changes = kwb_mi_record_get (record, "changelist");
 
-  if (record == NULL)
-    return;
-  changes = kwb_mi_record_get (record, "changelist");
   for (guint i = 0; changes != NULL && i < kwb_mi_value_get_n_children (changes); i++)
     {
       const KwbMiValue *c = kwb_mi_value_get_nth (changes, i);
@@ -1223,7 +1220,82 @@ update_cb (GObject      *object,
       if (kwb_watch_value_get_kind (node) != KWB_WATCH_VALUE_ELEMENT && kwb_mi_value_get (c, "value") != NULL)
         _kwb_watch_value_set_value (node, kwb_mi_value_get_string (c, "value"), FALSE);
     }
+}
+
+static void
+update_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Visit) visit = user_data;
+  g_autoptr(KwbMiRecord) record = visit_answer (visit, object, result, ON_ERROR_VALUE);
+
+  if (record == NULL)
+    return;
+  apply_changes (g_task_get_source_object (visit->task), record);
   expand_node (visit->task, visit->node);
+}
+
+static void
+cpu_update_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Visit) visit = user_data;
+  KwbWatch *self = g_task_get_source_object (visit->task);
+  Job *job = g_task_get_task_data (visit->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+
+  if (record != NULL)
+    {
+      apply_changes (self, record);
+      g_hash_table_add (job->fresh, visit->node);
+    }
+  else if (g_error_matches (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED))
+    _kwb_watch_value_set_value (visit->node, error->message, TRUE);
+  else if (job->probe_error == NULL)
+    job->probe_error = g_steal_pointer (&error);
+  if (--job->pending > 0)
+    return;
+  if (job->probe_error != NULL)
+    fail (visit->task, g_steal_pointer (&job->probe_error));
+  else if (!guest_ran (visit->task))
+    {
+      push_children (job, kwb_watch_value_get_parent (visit->node));
+      job_next (visit->task);
+    }
+}
+
+/* A per-CPU variable's copies are read all at once: one round trip for
+ * every CPU instead of one each. */
+static gboolean
+update_cpus (GTask         *task,
+             KwbWatchValue *node)
+{
+  KwbWatch *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  GListModel *cpus = kwb_watch_value_get_children (node);
+  guint n = g_list_model_get_n_items (cpus);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KwbWatchValue) cpu = g_list_model_get_item (cpus, i);
+
+      if (_kwb_watch_value_get_varobj (cpu) == NULL || g_hash_table_contains (job->fresh, cpu))
+        return FALSE;
+    }
+  job->pending = n;
+  g_clear_error (&job->probe_error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KwbWatchValue) cpu = g_list_model_get_item (cpus, i);
+      g_autofree char *quoted = kwb_gdb_quote (_kwb_watch_value_get_varobj (cpu));
+
+      kwb_gdb_command_async (gdb_of (self), g_task_get_cancellable (task), cpu_update_cb,
+                             visit_new (task, cpu), "-var-update --all-values %s", quoted);
+    }
+  return n > 0;
 }
 
 static void
