@@ -343,6 +343,20 @@ kwb_watch_remove (KwbWatch      *self,
   g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
 }
 
+void
+kwb_watch_clear (KwbWatch *self)
+{
+  guint n;
+
+  g_return_if_fail (KWB_IS_WATCH (self));
+
+  n = self->roots->len;
+  for (guint i = 0; i < n; i++)
+    forget (self, g_ptr_array_index (self->roots, i), TRUE);
+  g_ptr_array_set_size (self->roots, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+}
+
 /* A node whose root was removed meanwhile is not visited any more. */
 static gboolean
 is_alive (KwbWatch      *self,

@@ -52,6 +52,9 @@ KwbWatchValue *kwb_watch_add               (KwbWatch            *self,
                                             const char          *expression);
 void           kwb_watch_remove            (KwbWatch            *self,
                                             KwbWatchValue       *root);
+/* Removes every root, deleting GDB's variable objects for them (call while
+ * the guest is stopped, or they stay until GDB exits). */
+void           kwb_watch_clear             (KwbWatch            *self);
 /* The roots' expressions as given to kwb_watch_add(). */
 GStrv          kwb_watch_dup_expressions   (KwbWatch            *self);
 /* Levels below each root read at every refresh without being expanded

@@ -39,6 +39,7 @@ struct _KwbWatchView
   GtkTreeListRow      *menu_row;
   gboolean             refreshing;  /* an expression was added while stopped */
   gboolean             again;       /* more were added during that refresh */
+  gboolean             editable;
 };
 
 G_DEFINE_FINAL_TYPE (KwbWatchView, kwb_watch_view, GTK_TYPE_WIDGET)
@@ -341,6 +342,16 @@ kwb_watch_view_get_model (KwbWatchView *self)
   return self->watch;
 }
 
+void
+kwb_watch_view_set_editable (KwbWatchView *self,
+                             gboolean      editable)
+{
+  g_return_if_fail (KWB_IS_WATCH_VIEW (self));
+
+  self->editable = editable;
+  gtk_widget_set_visible (GTK_WIDGET (self->entry), editable);
+}
+
 GListModel *
 kwb_watch_view_get_rows (KwbWatchView *self)
 {
@@ -391,7 +402,7 @@ popup_menu (KwbWatchView *self,
       add_stop_item (stops, _("Stop When Read"), expression, "read");
       add_stop_item (stops, _("Stop When Read or Written"), expression, "access");
     }
-  if (kwb_watch_value_get_parent (self->menu_value) == NULL)
+  if (kwb_watch_value_get_parent (self->menu_value) == NULL && self->editable)
     g_menu_append (rows, _("Remove"), "watch.remove");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (list));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (stops));
@@ -596,6 +607,7 @@ kwb_watch_view_init (KwbWatchView *self)
   GtkWidget *walk_button;
 
   self->expressions = g_ptr_array_new_with_free_func (g_free);
+  self->editable = TRUE;
   self->cancellable = g_cancellable_new ();
   self->no_roots = g_list_store_new (KWB_TYPE_WATCH_VALUE);
 

@@ -23,6 +23,10 @@ KwbWatch   *kwb_watch_view_get_model      (KwbWatchView *self);
 /* What typing EXPRESSION in the entry does: a C expression, or "percpu:VAR". */
 void        kwb_watch_view_add_expression (KwbWatchView *self,
                                            const char   *expression);
+/* FALSE: no entry and no Remove (the frame's locals: the frame decides
+ * what is shown). TRUE by default. */
+void        kwb_watch_view_set_editable   (KwbWatchView *self,
+                                           gboolean      editable);
 /* The rows as shown (GtkTreeListRow items), for tests. */
 GListModel *kwb_watch_view_get_rows       (KwbWatchView *self);
 

@@ -79,7 +79,10 @@ log_set_view (GtkWidget     *widget,
 static GtkWidget *
 watch_new_widget (KwbWindow *self)
 {
-  return kwb_watch_view_new ();
+  GtkWidget *widget = kwb_watch_view_new ();
+
+  gtk_widget_set_name (widget, "watch_view");
+  return widget;
 }
 
 static KwbKernelView *

@@ -9,7 +9,9 @@
  * changed (accent, bold) and init_task.pid not; expanding the per-CPU row
  * shows one row per possible CPU, expanding a CPU its struct rq; init_task.tasks
  * walked as task_struct.tasks shows the tasks. A screenshot goes to
- * BUILD/tests/gui/screenshots/watch.png. Needs KWB_FIXTURE_PROJECT.
+ * BUILD/tests/gui/screenshots/watch.png. The Frames panel's locals are the
+ * same tree: start_kernel's command_line shows there (watch-locals.png).
+ * Needs KWB_FIXTURE_PROJECT.
  */
 #include "config.h"
 
@@ -176,6 +178,18 @@ row_shown (gpointer data)
   return row != NULL;
 }
 
+/* start_kernel's local command_line, a char *, read and expandable. */
+static gboolean
+command_line_read (gpointer data)
+{
+  Wait *w = data;
+  g_autoptr(GtkTreeListRow) row = find_row (w, NULL, "command_line");
+  g_autoptr(KwbWatchValue) value = row ? gtk_tree_list_row_get_item (row) : NULL;
+
+  return value != NULL && g_str_has_prefix (kwb_watch_value_get_value (value), "0x") &&
+         g_strcmp0 (kwb_watch_value_get_type_name (value), "char *") == 0 && gtk_tree_list_row_is_expandable (row);
+}
+
 static gboolean
 roots_read (gpointer data)
 {
@@ -229,6 +243,7 @@ check_watch (KwbApplication *app,
   g_autoptr(GtkTreeListRow) tasks_row = NULL;
   g_autoptr(KwbWatchValue) rq = NULL;
   RowWait r = { &w };
+  Wait locals = { window };
   GtkWidget *label;
   g_autofree char *last_cpu = NULL;
 
@@ -239,8 +254,17 @@ check_watch (KwbApplication *app,
   w.func = "start_kernel";
   kwb_test_wait_until (stopped_in, &w, "a stop in start_kernel");
 
+  /* The frame's locals are the same tree, without an entry. */
+  kwb_frames_panel_show_page (kwb_window_get_frames_panel (window), "locals");
+  locals.view = KWB_WATCH_VIEW (kwb_test_require_widget (GTK_WIDGET (window), "locals_tree"));
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (GTK_WIDGET (locals.view), "watch_entry")));
+  kwb_test_wait_until (command_line_read, &locals, "start_kernel's locals in the tree");
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  kwb_test_save_screenshot (GTK_WIDGET (window), "watch-locals.png");
+  kwb_frames_panel_show_page (kwb_window_get_frames_panel (window), "backtrace");
+
   kwb_window_show_panel (window, "watch");
-  w.view = KWB_WATCH_VIEW (kwb_test_find_by_type (window, KWB_TYPE_WATCH_VIEW));
+  w.view = KWB_WATCH_VIEW (kwb_test_require_widget (GTK_WIDGET (window), "watch_view"));
   g_assert_nonnull (w.view);
   kwb_test_wait_until (refreshed, &w, "the watch panel's refresh when shown");
   /* Typed in the entry, read at once: the guest is stopped. */
