@@ -563,6 +563,7 @@ visit_answer (Visit        *visit,
 
 static void expand_node (GTask *task, KwbWatchValue *node);
 static gboolean update_cpus (GTask *task, KwbWatchValue *node);
+static void apply_changes (KwbWatch *self, KwbMiRecord *record);
 
 static void
 list_children_cb (GObject      *object,
@@ -596,27 +597,30 @@ list_children_cb (GObject      *object,
 
 /* ---- per-CPU variables ---- */
 
+/* One CPU's copy answered (all are asked at once, made or updated); the
+ * last answer shows them and goes on. */
 static void
-cpu_create_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+cpu_answered (Visit        *visit,
+              KwbMiRecord  *record,
+              GError       *error,
+              gboolean      made)
 {
-  g_autoptr(Visit) visit = user_data;
   KwbWatch *self = g_task_get_source_object (visit->task);
   Job *job = g_task_get_task_data (visit->task);
   KwbWatchValue *parent = kwb_watch_value_get_parent (visit->node);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
 
   if (record != NULL)
     {
-      apply_varobj (self, visit->node, kwb_mi_record_get_results (record));
+      if (made)
+        apply_varobj (self, visit->node, kwb_mi_record_get_results (record));
+      else
+        apply_changes (self, record);
       g_hash_table_add (job->fresh, visit->node);
     }
   else if (g_error_matches (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED))
     _kwb_watch_value_set_value (visit->node, error->message, TRUE);
   else if (job->probe_error == NULL)
-    job->probe_error = g_steal_pointer (&error);
+    job->probe_error = g_error_copy (error);
   if (--job->pending > 0)
     return;
   if (job->probe_error != NULL)
@@ -626,10 +630,25 @@ cpu_create_cb (GObject      *object,
     }
   if (guest_ran (visit->task))
     return;
-  g_list_store_splice (_kwb_watch_value_get_store (parent), 0, 0, job->cpus->pdata, job->cpus->len);
-  g_clear_pointer (&job->cpus, g_ptr_array_unref);
+  if (job->cpus != NULL)
+    {
+      g_list_store_splice (_kwb_watch_value_get_store (parent), 0, 0, job->cpus->pdata, job->cpus->len);
+      g_clear_pointer (&job->cpus, g_ptr_array_unref);
+    }
   push_children (job, parent);
   job_next (visit->task);
+}
+
+static void
+cpu_create_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Visit) visit = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+
+  cpu_answered (visit, record, error, TRUE);
 }
 
 static gboolean
@@ -1256,29 +1275,10 @@ cpu_update_cb (GObject      *object,
                gpointer      user_data)
 {
   g_autoptr(Visit) visit = user_data;
-  KwbWatch *self = g_task_get_source_object (visit->task);
-  Job *job = g_task_get_task_data (visit->task);
   g_autoptr(GError) error = NULL;
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
 
-  if (record != NULL)
-    {
-      apply_changes (self, record);
-      g_hash_table_add (job->fresh, visit->node);
-    }
-  else if (g_error_matches (error, KWB_GDB_ERROR, KWB_GDB_ERROR_FAILED))
-    _kwb_watch_value_set_value (visit->node, error->message, TRUE);
-  else if (job->probe_error == NULL)
-    job->probe_error = g_steal_pointer (&error);
-  if (--job->pending > 0)
-    return;
-  if (job->probe_error != NULL)
-    fail (visit->task, g_steal_pointer (&job->probe_error));
-  else if (!guest_ran (visit->task))
-    {
-      push_children (job, kwb_watch_value_get_parent (visit->node));
-      job_next (visit->task);
-    }
+  cpu_answered (visit, record, error, FALSE);
 }
 
 /* A per-CPU variable's copies are read all at once: one round trip for
