@@ -26,6 +26,8 @@ static const ShowKind kinds[] = {
   { "log", NULL, kwb_cli_show_log_new, kwb_cli_show_log_print },
   { "tasks", NULL, kwb_cli_show_tasks_new, kwb_cli_show_tasks_print },
   { "mem", "ADDR[,LEN]", kwb_cli_show_mem_new, kwb_cli_show_mem_print, kwb_cli_show_mem_check },
+  { "watch", "EXPR", kwb_cli_show_watch_new, kwb_cli_show_watch_print },
+  { "percpu", "VAR", kwb_cli_show_percpu_new, kwb_cli_show_percpu_print },
 };
 
 struct _KwbCliShow

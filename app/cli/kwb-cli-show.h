@@ -72,5 +72,16 @@ KwbKernelView *kwb_cli_show_mem_new   (KwbSession    *session,
 void           kwb_cli_show_mem_print (KwbKernelView *view,
                                        const char    *arg,
                                        gboolean       json);
+/* kwb-cli-show-watch.c */
+KwbKernelView *kwb_cli_show_watch_new    (KwbSession    *session,
+                                          const char    *arg);
+void           kwb_cli_show_watch_print  (KwbKernelView *view,
+                                          const char    *arg,
+                                          gboolean       json);
+KwbKernelView *kwb_cli_show_percpu_new   (KwbSession    *session,
+                                          const char    *arg);
+void           kwb_cli_show_percpu_print (KwbKernelView *view,
+                                          const char    *arg,
+                                          gboolean       json);
 
 G_END_DECLS

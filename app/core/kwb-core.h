@@ -51,3 +51,5 @@
 #include "kwb-task.h"
 #include "kwb-task-list.h"
 #include "kwb-memory.h"
+#include "kwb-watch.h"
+#include "kwb-watch-value.h"

@@ -5,16 +5,21 @@
  * The backtrace is the session's frames model as it is; locals and registers
  * are asked of the session for the selected frame on every stop and frame
  * change (only while the guest is stopped: asking a running target would
- * pause it), and come back as typed objects. Another task's stack (the
- * tasks view's) can take the backtrace's place under a title until the
- * next stop; GDB knows nothing of those frames, so they are not selected
- * in GDB and the locals and registers stay the stopped CPU's.
+ * pause it), and come back as typed objects. The locals are shown in the
+ * watch tree (KwbWatchView over a KwbWatch of the frame's variables), so
+ * they expand, walk lists and mark what changed since the previous stop as
+ * the Watch panel does; the same frame's function keeps its tree from stop
+ * to stop. Another task's stack (the tasks view's) can take the backtrace's
+ * place under a title until the next stop; GDB knows nothing of those
+ * frames, so they are not selected in GDB and the locals and registers stay
+ * the stopped CPU's.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "kwb-frames-panel.h"
+#include "kwb-watch-view.h"
 
 /* x86-64 registers worth a glance, in the order shown. */
 static const char * const shown_registers[] = {
@@ -39,6 +44,9 @@ struct _KwbFramesPanel
   GtkLabel         *stack_title;
   GtkListView      *backtrace;
   GtkTextView      *locals;
+  KwbWatchView     *locals_tree;
+  KwbWatch         *locals_watch;
+  char             *locals_key;      /* the function and names locals_watch holds */
   GtkTextView      *registers;
 };
 
@@ -84,6 +92,18 @@ can_ask (KwbFramesPanel *self)
   return self->session != NULL && kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED;
 }
 
+/* The locals' variable objects go with their tree. */
+static void
+clear_locals_watch (KwbFramesPanel *self)
+{
+  if (self->locals_watch == NULL)
+    return;
+  if (kwb_session_get_state (kwb_watch_get_session (self->locals_watch)) == KWB_SESSION_STATE_STOPPED)
+    kwb_watch_clear (self->locals_watch);
+  g_clear_object (&self->locals_watch);
+  g_clear_pointer (&self->locals_key, g_free);
+}
+
 /* ---- answers for the current stop only ---- */
 
 typedef struct {
@@ -113,6 +133,59 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
 /* ---- locals ---- */
 
 static void
+locals_refresh_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A value GDB cannot read says so in its row. */
+  kwb_watch_refresh_finish (KWB_WATCH (object), result, &error);
+}
+
+/* VARIABLES (NULL: none could be read) into the tree; the text view shows
+ * instead when there is nothing to expand. */
+static void
+show_locals_tree (KwbFramesPanel *self,
+                  GListModel     *variables)
+{
+  guint n = variables ? g_list_model_get_n_items (variables) : 0;
+  g_autoptr(KwbFrame) frame = g_list_model_get_item (kwb_session_get_frames (self->session), self->selected_level);
+  g_autoptr(GString) key = g_string_new (frame ? kwb_frame_get_function (frame) : NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->locals), n == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->locals_tree), n > 0);
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KwbVariable) v = g_list_model_get_item (variables, i);
+
+      g_string_append_printf (key, "\n%s", kwb_variable_get_name (v));
+    }
+  /* The same function's locals keep their tree, so changes since the
+   * previous stop show; another frame gets a tree of its own. */
+  if (self->locals_watch == NULL || kwb_watch_get_session (self->locals_watch) != self->session ||
+      g_strcmp0 (self->locals_key, key->str) != 0)
+    {
+      g_autoptr(KwbWatch) watch = kwb_watch_new (self->session);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(KwbVariable) v = g_list_model_get_item (variables, i);
+
+          kwb_watch_add (watch, kwb_variable_get_name (v));
+        }
+      clear_locals_watch (self);
+      self->locals_watch = g_steal_pointer (&watch);
+      g_free (self->locals_key);
+      self->locals_key = g_string_free (g_steal_pointer (&key), FALSE);
+    }
+  kwb_watch_view_set_model (self->locals_tree, self->locals_watch);
+  kwb_watch_refresh_async (self->locals_watch, self->cancellable, locals_refresh_cb, NULL);
+}
+
+static void
 locals_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -128,6 +201,7 @@ locals_cb (GObject      *object,
   if (variables == NULL)
     {
       set_text (self->locals, error->message);
+      show_locals_tree (self, NULL);
       return;
     }
   for (guint i = 0; i < g_list_model_get_n_items (variables); i++)
@@ -143,6 +217,7 @@ locals_cb (GObject      *object,
   if (text->len == 0)
     g_string_append (text, _("No local variables in this frame."));
   set_text (self->locals, text->str);
+  show_locals_tree (self, variables);
 }
 
 /* ---- registers ---- */
@@ -348,6 +423,7 @@ on_state_changed (KwbSession      *session,
     {
       /* Old values would mislead while the guest runs. */
       self->generation++;
+      kwb_watch_view_set_model (self->locals_tree, NULL);
       set_text (self->locals, "");
       set_text (self->registers, "");
     }
@@ -365,6 +441,8 @@ kwb_frames_panel_set_session (KwbFramesPanel *self,
   g_clear_object (&self->cancellable);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  clear_locals_watch (self);
+  kwb_watch_view_set_model (self->locals_tree, NULL);
   g_set_object (&self->session, session);
   g_clear_object (&self->shown_frames);
   gtk_widget_set_visible (self->stack_bar, FALSE);
@@ -408,6 +486,7 @@ kwb_frames_panel_class_init (KwbFramesPanelClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, KWB_TYPE_FRAME);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (KWB_TYPE_WATCH_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kwb/KernelWorkbench/kwb-frames-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, stack);
@@ -416,6 +495,7 @@ kwb_frames_panel_class_init (KwbFramesPanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, kwb_frames_panel_show_stopped_frames);
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, backtrace);
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, locals);
+  gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, locals_tree);
   gtk_widget_class_bind_template_child (widget_class, KwbFramesPanel, registers);
 }
 
@@ -425,6 +505,7 @@ kwb_frames_panel_init (KwbFramesPanel *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  kwb_watch_view_set_editable (self->locals_tree, FALSE);
 
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, TRUE);

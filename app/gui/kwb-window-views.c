@@ -23,6 +23,7 @@
 #include "kwb-kernel-log-view.h"
 #include "kwb-tasks-view.h"
 #include "kwb-memory-view.h"
+#include "kwb-watch-view.h"
 
 typedef struct {
   const char     *id;
@@ -139,10 +140,33 @@ static const GActionEntry view_actions[] = {
   { "show-memory", show_memory_action, "s", NULL, NULL, { 0 } },
 };
 
+static GtkWidget *
+watch_new_widget (KwbWindow *self)
+{
+  GtkWidget *widget = kwb_watch_view_new ();
+
+  gtk_widget_set_name (widget, "watch_view");
+  return widget;
+}
+
+static KwbKernelView *
+watch_new_view (KwbSession *session)
+{
+  return KWB_KERNEL_VIEW (kwb_watch_new (session));
+}
+
+static void
+watch_set_view (GtkWidget     *widget,
+                KwbKernelView *view)
+{
+  kwb_watch_view_set_model (KWB_WATCH_VIEW (widget), view ? KWB_WATCH (view) : NULL);
+}
+
 static const KernelPanelInfo kernel_panels[] = {
   { "log", N_("Kernel Log"), KWB_DOCK_BOTTOM, log_new_widget, log_new_view, log_set_view },
   { "tasks", N_("Tasks"), KWB_DOCK_BOTTOM, tasks_new_widget, tasks_new_view, tasks_set_view },
   { "memory", N_("Memory"), KWB_DOCK_BOTTOM, memory_new_widget, memory_new_view, memory_set_view },
+  { "watch", N_("Watch"), KWB_DOCK_BOTTOM, watch_new_widget, watch_new_view, watch_set_view },
 };
 
 /* ---- refreshing ---- */
