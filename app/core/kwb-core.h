@@ -48,3 +48,4 @@
 #include "kwb-setup.h"
 #include "kwb-spawn.h"
 #include "kwb-variable.h"
+#include "kwb-code-link.h"

@@ -7,10 +7,11 @@
  * stop stand out in the accent colour, errors and warnings in theirs, so a
  * glance after a stop shows what just happened. The search filters as
  * typed. Code locations in a message (func+0x1a/0x30 as in a call trace,
- * FILE.c:LINE as in a WARNING) are links; ::link-activated hands their
- * text to the window, which resolves them as it does the serial console's
- * (kwb_console_activate_link). The view never talks to the session: the model's owner refreshes
- * it at each stop, and the view follows the model's changes.
+ * FILE.c:LINE as in a WARNING: the serial console's links, kwb-code-link.h)
+ * are links; ::link-activated hands their text to the window, which
+ * resolves them as it does the console's (kwb_console_activate_link). The
+ * view never talks to the session: the model's owner refreshes it at each
+ * stop, and the view follows the model's changes.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kwb-code-link.h"
 #include "kwb-kernel-log-view.h"
 #include "kwb-log-record.h"
 
@@ -45,13 +47,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The serial console's call-trace patterns (RIP and "? " prefixes kept, so
- * the resolver knows a return address from a faulting one), and a source
- * position as WARNING and BUG lines print it. */
-#define LINK_PATTERN "(RIP: [0-9a-f]{4}:|\\? )?[A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+/0x[0-9a-f]+" \
-                     "|\\[<[0-9a-f]{8,16}>\\] [A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+" \
-                     "|[A-Za-z0-9_./-]+\\.[chS]:[0-9]+"
-
 /* The kernel's names for the levels (as `dmesg --level` takes them). */
 static const char * const level_names[] = {
   "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
@@ -77,27 +72,17 @@ match_record (gpointer item,
 static char *
 link_markup (const char *text)
 {
-  static GRegex *regex;
-  g_autoptr(GMatchInfo) match = NULL;
   GString *out = NULL;
-  int last = 0;
+  gsize last = 0, start, end;
 
-  if (g_once_init_enter (&regex))
-    g_once_init_leave (&regex, g_regex_new (LINK_PATTERN, G_REGEX_OPTIMIZE, 0, NULL));
-
-  for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+  for (; kwb_code_link_find (text, last, &start, &end); last = end)
     {
-      int start, end;
-      g_autofree char *before = NULL;
-      g_autofree char *link = NULL;
+      g_autofree char *before = g_markup_escape_text (text + last, start - last);
+      g_autofree char *link = g_markup_escape_text (text + start, end - start);
 
-      g_match_info_fetch_pos (match, 0, &start, &end);
       if (out == NULL)
         out = g_string_new (NULL);
-      before = g_markup_escape_text (text + last, start - last);
-      link = g_markup_escape_text (text + start, end - start);
       g_string_append_printf (out, "%s<a href=\"%s\">%s</a>", before, link, link);
-      last = end;
     }
   if (out == NULL)
     return NULL;
@@ -270,6 +255,14 @@ kwb_kernel_log_view_set_model (KwbKernelLogView *self,
   g_return_if_fail (records == NULL || G_IS_LIST_MODEL (records));
 
   gtk_filter_list_model_set_model (self->filtered, records);
+}
+
+/* Returns: (transfer none) (nullable): what kwb_kernel_log_view_set_model() set */
+GListModel *
+kwb_kernel_log_view_get_model (KwbKernelLogView *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_LOG_VIEW (self), NULL);
+  return gtk_filter_list_model_get_model (self->filtered);
 }
 
 guint
