@@ -17,7 +17,7 @@
 #include "kwb-application.h"
 #include "kwb-window.h"
 #include "kwb-modules-page.h"
-#include "kwb-test-gtk-utils.h"
+#include "kwb-test-session.h"
 
 /* Into FOUND, which may hold widgets already. */
 static void
@@ -30,69 +30,13 @@ find_all (GtkWidget  *root,
   g_ptr_array_extend (found, all, NULL, NULL);
 }
 
-/* ---- the project ---- */
-
-static const char *
-require_env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL || *value == '\0')
-    g_error ("%s is not set: run the GUI tests through build-aux/test, which builds the "
-             "fixture kernel and exports it", name);
-  return value;
-}
-
-static void
-run_kwb (const char * const *args)
-{
-  g_autofree char *kwb = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "app", "cli", "kwb", NULL);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  g_ptr_array_add (argv, kwb);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("kwb %s failed: %s", args[0], err);
-}
-
-static char *
-make_project (void)
-{
-  const char *vmlinux = require_env ("KWB_FIXTURE_VMLINUX");
-  const char *initramfs = require_env ("KWB_FIXTURE_INITRAMFS");
-  g_autofree char *build_dir = g_path_get_dirname (vmlinux);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("kwb-gui-session-XXXXXX", &error);
-  char *project;
-
-  require_env ("KWB_FIXTURE_PROJECT");
-  g_assert_no_error (error);
-  project = g_build_filename (tmp, "p", NULL);
-  run_kwb ((const char *[]) { "init", project, NULL });
-  run_kwb ((const char *[]) { "set", project, "kernel.build-dir", build_dir, NULL });
-  run_kwb ((const char *[]) { "set", project, "initramfs.output", initramfs, NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.accel", "tcg", NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.memory", "256", NULL });
-  return project;
-}
-
 /* ---- waiting on the session ---- */
 
 typedef struct {
   KwbWindow  *window;
   KwbSession *session;
-  const char *func;       /* a stop in this function */
   const char *suffix;     /* the current/visible file ends with this */
   const char *text;       /* terminal text */
-  guint       state;
   guint       count;
   gpointer    old;
   gboolean    flag;
@@ -100,44 +44,18 @@ typedef struct {
   KwbBreakpoint *bp;
 } Wait;
 
-static gboolean
-state_is (gpointer data)
-{
-  Wait *w = data;
-
-  return kwb_session_get_state (w->session) == w->state;
-}
-
 static void
 wait_state (Wait            *w,
             KwbSessionState  state)
 {
-  g_autofree char *what = g_strdup_printf ("the session to be %s", kwb_session_state_to_string (state));
-
-  w->state = state;
-  kwb_test_wait_until (state_is, w, what);
-}
-
-static gboolean
-stopped_in (gpointer data)
-{
-  Wait *w = data;
-  const KwbGdbStop *stop = kwb_session_get_last_stop (w->session);
-
-  if (kwb_session_get_state (w->session) == KWB_SESSION_STATE_FAILED)
-    g_error ("The session failed: %s", kwb_session_get_failure_reason (w->session));
-  return kwb_session_get_state (w->session) == KWB_SESSION_STATE_STOPPED && stop != NULL &&
-         stop->func != NULL && strstr (stop->func, w->func) != NULL;
+  kwb_test_wait_session_state (w->session, state);
 }
 
 static void
 wait_stopped_in (Wait       *w,
                  const char *func)
 {
-  g_autofree char *what = g_strdup_printf ("a stop in %s", func);
-
-  w->func = func;
-  kwb_test_wait_until (stopped_in, w, what);
+  kwb_test_wait_stopped_in (w->session, func);
 }
 
 static gboolean
@@ -162,13 +80,7 @@ visible_in (gpointer data)
 static char *
 terminal_text (KwbWindow *window)
 {
-  VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (window));
-  long col, row;
-
-  /* From the top of the scrollback to the cursor, not just the screen. */
-  vte_terminal_get_cursor_position (terminal, &col, &row);
-  return vte_terminal_get_text_range (terminal, 0, 0, row, vte_terminal_get_column_count (terminal),
-                                      NULL, NULL, NULL);
+  return kwb_test_dup_terminal_text (window);
 }
 
 static gboolean
@@ -763,7 +675,7 @@ test_on_project (gconstpointer check)
   g_autofree char *project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
-  project = make_project ();
+  project = kwb_test_make_session_project ();
   /* The size the layout is made for: the Xvfb screen's. */
   kwb_test_set_window_size (1280, 800);
   kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);

@@ -1,0 +1,271 @@
+/* kwb-test-session.c — GUI tests on a real session: a project on the fixture kernel, waiting for stops
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One copy of what every GUI test that boots the fixture kernel needs (see
+ * the header). The project is made through `kwb init` and `kwb set`, as a
+ * user would, so the tests also run the CLI's project editing.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "kwb-test-session.h"
+
+static const char *
+require_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL || *value == '\0')
+    g_error ("%s is not set: run the GUI tests through build-aux/test, which builds the "
+             "fixture kernel and exports it", name);
+  return value;
+}
+
+void
+kwb_test_run_kwb (const char * const *args)
+{
+  g_autofree char *kwb = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "app", "cli", "kwb", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status;
+
+  g_ptr_array_add (argv, kwb);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("kwb %s failed: %s", args[0], err);
+}
+
+char *
+kwb_test_make_session_project (void)
+{
+  const char *vmlinux = require_env ("KWB_FIXTURE_VMLINUX");
+  const char *initramfs = require_env ("KWB_FIXTURE_INITRAMFS");
+  g_autofree char *build_dir = g_path_get_dirname (vmlinux);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("kwb-gui-session-XXXXXX", &error);
+  char *project;
+
+  require_env ("KWB_FIXTURE_PROJECT");
+  g_assert_no_error (error);
+  project = g_build_filename (tmp, "p", NULL);
+  kwb_test_run_kwb ((const char *[]) { "init", project, NULL });
+  kwb_test_run_kwb ((const char *[]) { "set", project, "kernel.build-dir", build_dir, NULL });
+  kwb_test_run_kwb ((const char *[]) { "set", project, "initramfs.output", initramfs, NULL });
+  kwb_test_run_kwb ((const char *[]) { "set", project, "qemu.accel", "tcg", NULL });
+  kwb_test_run_kwb ((const char *[]) { "set", project, "qemu.memory", "256", NULL });
+  return project;
+}
+
+typedef struct {
+  KwbSession      *session;
+  const char      *func;
+  KwbSessionState  state;
+} SessionWait;
+
+static gboolean
+state_is (gpointer data)
+{
+  SessionWait *w = data;
+
+  return kwb_session_get_state (w->session) == w->state;
+}
+
+void
+kwb_test_wait_session_state (KwbSession      *session,
+                             KwbSessionState  state)
+{
+  SessionWait w = { session, NULL, state };
+  g_autofree char *what = g_strdup_printf ("the session to be %s", kwb_session_state_to_string (state));
+
+  kwb_test_wait_until (state_is, &w, what);
+}
+
+static gboolean
+stopped_in (gpointer data)
+{
+  SessionWait *w = data;
+  const KwbGdbStop *stop = kwb_session_get_last_stop (w->session);
+
+  if (kwb_session_get_state (w->session) == KWB_SESSION_STATE_FAILED)
+    g_error ("The session failed: %s", kwb_session_get_failure_reason (w->session));
+  return kwb_session_get_state (w->session) == KWB_SESSION_STATE_STOPPED && stop != NULL &&
+         stop->func != NULL && strstr (stop->func, w->func) != NULL;
+}
+
+void
+kwb_test_wait_stopped_in (KwbSession *session,
+                          const char *func)
+{
+  SessionWait w = { session, func, KWB_SESSION_STATE_STOPPED };
+  g_autofree char *what = g_strdup_printf ("a stop in %s", func);
+
+  kwb_test_wait_until (stopped_in, &w, what);
+}
+
+char *
+kwb_test_dup_terminal_text (KwbWindow *window)
+{
+  VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (window));
+  long col, row;
+
+  /* From the top of the scrollback to the cursor, not just the screen. */
+  vte_terminal_get_cursor_position (terminal, &col, &row);
+  return vte_terminal_get_text_range (terminal, 0, 0, row, vte_terminal_get_column_count (terminal),
+                                      NULL, NULL, NULL);
+}
+
+/* ---- the kernel views' panels ---- */
+
+struct _KwbTestRefreshes
+{
+  KwbWindow  *window;
+  KwbSession *session;
+  GHashTable *counts; /* panel id → refreshes since the last stop */
+};
+
+static void
+on_refreshed (KwbWindow        *window,
+              const char       *id,
+              KwbTestRefreshes *self)
+{
+  gpointer count = g_hash_table_lookup (self->counts, id);
+
+  g_hash_table_insert (self->counts, g_strdup (id), GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+}
+
+/* Connected after the window's own handler, which starts the refreshes of
+ * the panels on screen; none of them can end before this runs. */
+static void
+on_stopped (KwbSession       *session,
+            gpointer          stop,
+            KwbTestRefreshes *self)
+{
+  g_hash_table_remove_all (self->counts);
+}
+
+KwbTestRefreshes *
+kwb_test_refreshes_new (KwbWindow *window)
+{
+  KwbTestRefreshes *self = g_new0 (KwbTestRefreshes, 1);
+
+  self->window = g_object_ref (window);
+  self->session = g_object_ref (kwb_window_get_session (window));
+  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect (window, "kernel-view-refreshed", G_CALLBACK (on_refreshed), self);
+  g_signal_connect_after (self->session, "stopped", G_CALLBACK (on_stopped), self);
+  return self;
+}
+
+void
+kwb_test_refreshes_free (KwbTestRefreshes *self)
+{
+  g_signal_handlers_disconnect_by_data (self->window, self);
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  g_object_unref (self->window);
+  g_object_unref (self->session);
+  g_hash_table_unref (self->counts);
+  g_free (self);
+}
+
+guint
+kwb_test_refreshes_count (KwbTestRefreshes *self,
+                          const char       *id)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, id));
+}
+
+typedef struct {
+  KwbTestRefreshes *refreshes;
+  const char       *id;
+} RefreshWait;
+
+static gboolean
+refreshed (gpointer data)
+{
+  RefreshWait *w = data;
+
+  return kwb_test_refreshes_count (w->refreshes, w->id) > 0;
+}
+
+void
+kwb_test_refreshes_wait (KwbTestRefreshes *self,
+                         const char       *id)
+{
+  RefreshWait w = { self, id };
+  g_autofree char *what = g_strdup_printf ("the %s panel refreshed at this stop", id);
+
+  kwb_test_wait_until (refreshed, &w, what);
+}
+
+/**
+ * kwb_test_show_kernel_panel:
+ *
+ * Brings the kernel view's panel ID to the front, as its tab or the
+ * win.show-panel action does, and waits until it shows this stop.
+ */
+void
+kwb_test_show_kernel_panel (KwbTestRefreshes *self,
+                            const char       *id)
+{
+  kwb_test_activate_action (self->window, "win.show-panel", g_variant_new_string (id));
+  g_assert_true (kwb_window_kernel_panel_is_current (self->window, id));
+  kwb_test_refreshes_wait (self, id);
+}
+
+static void
+insert_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbBreakpoint) bp = kwb_session_break_insert_finish (KWB_SESSION (object), result, &error);
+
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+void
+kwb_test_break_at (KwbSession *session,
+                   const char *location)
+{
+  gboolean done = FALSE;
+
+  kwb_session_break_insert_async (session, location, KWB_GDB_BREAK_NONE, NULL, NULL, insert_cb, &done);
+  kwb_test_wait_until (kwb_test_flag_set, &done, location);
+}
+
+/**
+ * kwb_test_run_to_stop:
+ * @func: a function the kernel runs once, after start_kernel
+ *
+ * Starts the window's session (win.start), breaks at @func from the first
+ * stop and continues (win.continue) until the stop there.
+ *
+ * Returns: (transfer full): the refreshes of the kernel panels, counted
+ *   from before the first stop
+ */
+KwbTestRefreshes *
+kwb_test_run_to_stop (KwbWindow  *window,
+                      const char *func)
+{
+  KwbTestRefreshes *refreshes;
+  KwbSession *session;
+
+  kwb_test_activate_action (window, "win.start", NULL);
+  session = kwb_window_get_session (window);
+  g_assert_nonnull (session);
+  refreshes = kwb_test_refreshes_new (window);
+  kwb_test_wait_stopped_in (session, "start_kernel");
+  kwb_test_break_at (session, func);
+  kwb_test_activate_action (window, "win.continue", NULL);
+  kwb_test_wait_stopped_in (session, func);
+  return refreshes;
+}
