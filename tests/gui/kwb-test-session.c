@@ -269,3 +269,79 @@ kwb_test_run_to_stop (KwbWindow  *window,
   kwb_test_wait_stopped_in (session, func);
   return refreshes;
 }
+
+typedef struct {
+  gboolean  done;
+  char     *out;
+} ConsoleWait;
+
+static void
+console_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ConsoleWait *w = user_data;
+  g_autoptr(GError) error = NULL;
+
+  w->out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
+  g_assert_no_error (error);
+  w->done = TRUE;
+}
+
+/* What GDB itself says to COMMAND, not what our models say. */
+char *
+kwb_test_gdb_says (KwbSession *session,
+                   const char *command)
+{
+  ConsoleWait w = { FALSE, NULL };
+
+  kwb_session_console_async (session, command, NULL, console_cb, &w);
+  kwb_test_wait_until (kwb_test_flag_set, &w.done, command);
+  return w.out;
+}
+
+typedef struct {
+  KwbWindow  *window;
+  const char *suffix;
+} SourceWait;
+
+static gboolean
+source_visible (gpointer data)
+{
+  SourceWait *w = data;
+  KwbSourceView *view = kwb_window_get_visible_source (w->window);
+
+  return view != NULL && kwb_source_view_get_path (view) != NULL &&
+         g_str_has_suffix (kwb_source_view_get_path (view), w->suffix);
+}
+
+/* Until the source tab in front is a file whose path ends with SUFFIX. */
+void
+kwb_test_wait_source_visible (KwbWindow  *window,
+                              const char *suffix,
+                              const char *what)
+{
+  SourceWait w = { window, suffix };
+
+  kwb_test_wait_until (source_visible, &w, what);
+}
+
+/**
+ * kwb_test_on_session_project:
+ * @check: a #KwbTestWindowFunc
+ *
+ * A g_test_add_data_func() case: @check runs on the window of a project of
+ * its own (kwb_test_make_session_project()), 1280x800 like the Xvfb
+ * screen, in a process of its own.
+ */
+void
+kwb_test_on_session_project (gconstpointer check)
+{
+  g_autofree char *project = NULL;
+
+  KWB_TEST_IN_SUBPROCESS ();
+  project = kwb_test_make_session_project ();
+  /* The size the layout is made for: the Xvfb screen's. */
+  kwb_test_set_window_size (1280, 800);
+  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
+}

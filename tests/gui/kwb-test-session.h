@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * and $KWB_FIXTURE_INITRAMFS, under TCG; fails when the fixture's variables
  * are not set (build-aux/fixtures exports them). */
 char      *kwb_test_make_session_project (void);
+/* A g_test_add_data_func() case running CHECK, a KwbTestWindowFunc, on a
+ * window of its own at 1280x800 on such a project, in a subprocess. */
+void       kwb_test_on_session_project   (gconstpointer       check);
 /* Runs `kwb ARGS…` from the build tree and fails when it fails. */
 void       kwb_test_run_kwb              (const char * const *args);
 /* Until the session is stopped in a function whose name contains FUNC. */
@@ -27,6 +30,13 @@ void       kwb_test_wait_session_state   (KwbSession         *session,
 /* A breakpoint at LOCATION, set in GDB. */
 void       kwb_test_break_at             (KwbSession         *session,
                                           const char         *location);
+/* What GDB itself says to COMMAND, not what our models say. */
+char      *kwb_test_gdb_says             (KwbSession         *session,
+                                          const char         *command);
+/* Until the source tab in front is a file whose path ends with SUFFIX. */
+void       kwb_test_wait_source_visible  (KwbWindow          *window,
+                                          const char         *suffix,
+                                          const char         *what);
 /* The serial console's text from the top of the scrollback to the cursor. */
 char      *kwb_test_dup_terminal_text    (KwbWindow          *window);
 

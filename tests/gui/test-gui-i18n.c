@@ -191,17 +191,6 @@ check_session_layout (KwbApplication *app,
 }
 
 static void
-test_session_layout (void)
-{
-  g_autofree char *project = NULL;
-
-  KWB_TEST_IN_SUBPROCESS ();
-  project = kwb_test_make_session_project ();
-  kwb_test_set_window_size (1280, 800);
-  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, check_session_layout, NULL);
-}
-
-static void
 check_wizard (KwbApplication *app,
               KwbWindow      *window,
               gpointer        data)
@@ -242,6 +231,6 @@ main (int   argc,
   g_test_add_func ("/gui/i18n/main-window", test_main_window);
   g_test_add_func ("/gui/i18n/wizard-first-page", test_wizard_first_page);
   g_test_add_func ("/gui/i18n/layout", test_layout);
-  g_test_add_func ("/gui/i18n/session-layout", test_session_layout);
+  g_test_add_data_func ("/gui/i18n/session-layout", check_session_layout, kwb_test_on_session_project);
   return g_test_run ();
 }

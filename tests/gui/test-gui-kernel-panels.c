@@ -25,44 +25,13 @@
 typedef struct {
   KwbWindow  *window;
   KwbSession *session;
-  const char *suffix;
-  gboolean    flag;
-  char       *out;
 } Wait;
 
-static void
-console_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *w = user_data;
-  g_autoptr(GError) error = NULL;
-
-  w->out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
-  g_assert_no_error (error);
-  w->flag = TRUE;
-}
-
-/* What GDB itself says, not what our model says. */
 static char *
 gdb_says (Wait       *w,
           const char *command)
 {
-  w->flag = FALSE;
-  w->out = NULL;
-  kwb_session_console_async (w->session, command, NULL, console_cb, w);
-  kwb_test_wait_until (kwb_test_flag_set, &w->flag, command);
-  return g_steal_pointer (&w->out);
-}
-
-static gboolean
-visible_in (gpointer data)
-{
-  Wait *w = data;
-  KwbSourceView *view = kwb_window_get_visible_source (w->window);
-
-  return view != NULL && kwb_source_view_get_path (view) != NULL &&
-         g_str_has_suffix (kwb_source_view_get_path (view), w->suffix);
+  return kwb_test_gdb_says (w->session, command);
 }
 
 static gboolean
@@ -216,8 +185,7 @@ check_link (Wait             *w,
       handled = FALSE;
       g_signal_emit_by_name (label, "activate-link", uri, &handled);
       g_assert_true (handled);
-      w->suffix = suffix;
-      kwb_test_wait_until (visible_in, w, uri);
+      kwb_test_wait_source_visible (w->window, suffix, uri);
     }
   kwb_kernel_log_view_set_search (view, NULL);
   kwb_kernel_log_view_set_model (view, kept);
@@ -359,8 +327,7 @@ check_screenshots (KwbApplication *app,
 
   refreshes = kwb_test_run_to_stop (window, "free_initmem");
   w.session = kwb_window_get_session (window);
-  w.suffix = "/arch/x86/mm/init.c";
-  kwb_test_wait_until (visible_in, &w, "the stop in arch/x86/mm/init.c");
+  kwb_test_wait_source_visible (window, "/arch/x86/mm/init.c", "the stop in arch/x86/mm/init.c");
 
   /* The layout: 1280x800, the console in front below the source, which
    * keeps its 100 columns with every kernel panel registered. */
@@ -385,25 +352,13 @@ check_screenshots (KwbApplication *app,
   kwb_test_wait_session_state (w.session, KWB_SESSION_STATE_EXITED);
 }
 
-/* Each case on a project of its own, in a process of its own. */
-static void
-test_on_project (gconstpointer check)
-{
-  g_autofree char *project = NULL;
-
-  KWB_TEST_IN_SUBPROCESS ();
-  project = kwb_test_make_session_project ();
-  kwb_test_set_window_size (1280, 800);
-  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   if (!kwb_test_init (&argc, &argv))
     return g_test_run ();
-  g_test_add_data_func ("/gui/kernel-panels/log-at-stops", check_log_panel, test_on_project);
-  g_test_add_data_func ("/gui/kernel-panels/screenshots", check_screenshots, test_on_project);
+  g_test_add_data_func ("/gui/kernel-panels/log-at-stops", check_log_panel, kwb_test_on_session_project);
+  g_test_add_data_func ("/gui/kernel-panels/screenshots", check_screenshots, kwb_test_on_session_project);
   return g_test_run ();
 }

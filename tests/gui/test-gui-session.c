@@ -40,7 +40,6 @@ typedef struct {
   guint       count;
   gpointer    old;
   gboolean    flag;
-  char       *out;
   KwbBreakpoint *bp;
 } Wait;
 
@@ -65,16 +64,6 @@ current_in (gpointer data)
   const char *path = kwb_window_get_current_location (w->window, NULL);
 
   return path != NULL && g_str_has_suffix (path, w->suffix);
-}
-
-static gboolean
-visible_in (gpointer data)
-{
-  Wait *w = data;
-  KwbSourceView *view = kwb_window_get_visible_source (w->window);
-
-  return view != NULL && kwb_source_view_get_path (view) != NULL &&
-         g_str_has_suffix (kwb_source_view_get_path (view), w->suffix);
 }
 
 static char *
@@ -109,30 +98,12 @@ shell_ready (gpointer data)
   return text != NULL && (strstr (text, "/ # ") != NULL || strstr (text, "Please press Enter") != NULL);
 }
 
-static void
-console_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *w = user_data;
-  g_autoptr(GError) error = NULL;
-
-  w->out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
-  g_assert_no_error (error);
-  w->flag = TRUE;
-}
-
-
 /* What GDB itself says, not what our model says. */
 static char *
 gdb_says (Wait       *w,
           const char *command)
 {
-  w->flag = FALSE;
-  w->out = NULL;
-  kwb_session_console_async (w->session, command, NULL, console_cb, w);
-  kwb_test_wait_until (kwb_test_flag_set, &w->flag, command);
-  return g_steal_pointer (&w->out);
+  return kwb_test_gdb_says (w->session, command);
 }
 
 static void
@@ -466,7 +437,7 @@ check_session (KwbApplication *app,
   g_assert_nonnull (strstr (link, "__do_sys_newuname+0x1a/0xd0"));
   g_assert_true (kwb_console_activate_link (console, link));
   w.suffix = "/kernel/sys.c";
-  kwb_test_wait_until (visible_in, &w, "the oops link to open kernel/sys.c");
+  kwb_test_wait_source_visible (window, w.suffix, "the oops link to open kernel/sys.c");
   view = kwb_window_get_visible_source (window);
   sys_c = g_strdup (kwb_source_view_get_path (view));
   syscall_line = find_line (sys_c, "SYSCALL_DEFINE1(newuname");
@@ -482,7 +453,7 @@ check_session (KwbApplication *app,
   g_assert_nonnull (link);
   g_assert_true (kwb_console_activate_link (console, link));
   w.suffix = "/init/main.c";
-  kwb_test_wait_until (visible_in, &w, "the call-trace link to open init/main.c");
+  kwb_test_wait_source_visible (window, w.suffix, "the call-trace link to open init/main.c");
   g_assert_cmpuint (kwb_source_view_get_current_line (kwb_window_get_visible_source (window)), ==, line);
 
   g_test_message ("step %s", "3");
@@ -668,19 +639,6 @@ check_session (KwbApplication *app,
   g_assert_true (button_sensitive (window, "start_button"));
 }
 
-/* Each case on a project of its own, in a process of its own. */
-static void
-test_on_project (gconstpointer check)
-{
-  g_autofree char *project = NULL;
-
-  KWB_TEST_IN_SUBPROCESS ();
-  project = kwb_test_make_session_project ();
-  /* The size the layout is made for: the Xvfb screen's. */
-  kwb_test_set_window_size (1280, 800);
-  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
-}
-
 /* ---- before a session: quick open, breakpoints kept for the start ---- */
 
 static gboolean
@@ -797,7 +755,7 @@ main (int   argc,
 {
   if (!kwb_test_init (&argc, &argv))
     return g_test_run ();
-  g_test_add_data_func ("/gui/session/debug", check_session, test_on_project);
-  g_test_add_data_func ("/gui/session/before-start", check_before_session, test_on_project);
+  g_test_add_data_func ("/gui/session/debug", check_session, kwb_test_on_session_project);
+  g_test_add_data_func ("/gui/session/before-start", check_before_session, kwb_test_on_session_project);
   return g_test_run ();
 }
