@@ -196,31 +196,14 @@ add_column (KwbKernelLogView *self,
 
 /* ---- following the model ---- */
 
-/* GTK 4.8's column view has no scroll_to(); the list view inside it has
- * the list.scroll-to-item action, which scrolls by item and so stays right
- * while the rows are still being measured (the adjustment's upper is only
- * an estimate then, and scrolling to it stopped short of the end). */
-static GtkWidget *
-get_list_view (KwbKernelLogView *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      return child;
-  return NULL;
-}
-
 static gboolean
 scroll_to_end (gpointer user_data)
 {
   KwbKernelLogView *self = user_data;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-  GtkWidget *list = get_list_view (self);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
   self->scroll_id = 0;
-  if (n > 0 && list != NULL)
-    gtk_widget_activate_action (list, "list.scroll-to-item", "u", n - 1);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
   return G_SOURCE_REMOVE;
 }
 
