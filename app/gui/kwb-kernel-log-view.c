@@ -34,7 +34,8 @@ struct _KwbKernelLogView
   GtkCustomFilter    *filter;
   GtkFilterListModel *filtered;
   char               *needle; /* casefolded; NULL shows everything */
-  guint               scroll_id;
+  guint               scroll_id;    /* a tick callback of the list view */
+  guint               scroll_tries;
   gboolean            setting_text; /* the entry echoes a search set from code */
 };
 
@@ -196,15 +197,45 @@ add_column (KwbKernelLogView *self,
 
 /* ---- following the model ---- */
 
+/* The list view inside the column view: its list.scroll-to-item action
+ * scrolls by item, whatever the rows' estimated heights. */
+static GtkWidget *
+get_list_view (KwbKernelLogView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return GTK_WIDGET (self->table);
+}
+
+/* A list view lays its rows out a frame at a time from estimated heights,
+ * so one scroll to the end made before the new rows are measured stops
+ * anywhere (at the top, after a refresh replaced them all). Each frame,
+ * until the view is at its end or gives up, scroll again: to the last
+ * item, which measures the rows there, then to the adjustment's end. */
+#define SCROLL_TRIES 60
+
 static gboolean
-scroll_to_end (gpointer user_data)
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
 {
   KwbKernelLogView *self = user_data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  double end = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
 
-  self->scroll_id = 0;
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-  return G_SOURCE_REMOVE;
+  if (n == 0 || ++self->scroll_tries > SCROLL_TRIES ||
+      (self->scroll_tries > 2 && gtk_adjustment_get_page_size (adj) > 0 && gtk_adjustment_get_value (adj) >= end - 1))
+    {
+      self->scroll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_widget_activate_action (widget, "list.scroll-to-item", "u", n - 1);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  return G_SOURCE_CONTINUE;
 }
 
 /* The newest records are at the bottom: a stop shows them. */
@@ -215,8 +246,9 @@ on_items_changed (GListModel       *model,
                   guint             added,
                   KwbKernelLogView *self)
 {
+  self->scroll_tries = 0;
   if (self->scroll_id == 0)
-    self->scroll_id = g_idle_add_full (G_PRIORITY_LOW, scroll_to_end, self, NULL);
+    self->scroll_id = gtk_widget_add_tick_callback (get_list_view (self), scroll_tick, self, NULL);
 }
 
 static void
@@ -285,9 +317,11 @@ kwb_kernel_log_view_dispose (GObject *object)
 {
   KwbKernelLogView *self = KWB_KERNEL_LOG_VIEW (object);
 
-  g_clear_handle_id (&self->scroll_id, g_source_remove);
   if (self->filtered != NULL)
     gtk_filter_list_model_set_model (self->filtered, NULL);
+  if (self->scroll_id != 0)
+    gtk_widget_remove_tick_callback (get_list_view (self), self->scroll_id);
+  self->scroll_id = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_KERNEL_LOG_VIEW);
   /* The template's unnamed root is not unparented by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)

@@ -345,3 +345,50 @@ kwb_test_on_session_project (gconstpointer check)
   kwb_test_set_window_size (1280, 800);
   kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
 }
+
+/* What a person looks at after a stop: the backtrace, and the stop's line
+ * on screen in the source. */
+static gboolean
+stop_shown (gpointer data)
+{
+  KwbWindow *window = data;
+  KwbSourceView *view = kwb_window_get_visible_source (window);
+  guint line = view ? kwb_source_view_get_current_line (view) : 0;
+
+  return g_list_model_get_n_items (kwb_session_get_frames (kwb_window_get_session (window))) > 0 &&
+         line > 0 && kwb_source_view_line_is_visible (view, line);
+}
+
+void
+kwb_test_wait_stop_shown (KwbWindow *window)
+{
+  kwb_test_wait_until (stop_shown, window, "the backtrace and the stop's line on screen");
+}
+
+/**
+ * kwb_test_run_to_screenshot_stop:
+ *
+ * The stop the screenshots show: in free_initmem, after a stop in
+ * kernel_init at which every kernel panel was brought to the front (so
+ * the log marks what is new since then), with the console in front again
+ * and the stop drawn.
+ *
+ * Returns: (transfer full): the refreshes of the kernel panels
+ */
+KwbTestRefreshes *
+kwb_test_run_to_screenshot_stop (KwbWindow *window)
+{
+  KwbTestRefreshes *refreshes = kwb_test_run_to_stop (window, "kernel_init");
+  KwbSession *session = kwb_window_get_session (window);
+  g_auto(GStrv) panels = kwb_window_list_kernel_panels (window);
+
+  for (guint i = 0; panels[i] != NULL; i++)
+    kwb_test_show_kernel_panel (refreshes, panels[i]);
+  kwb_window_show_panel (window, "console");
+  kwb_test_break_at (session, "free_initmem");
+  kwb_test_activate_action (window, "win.continue", NULL);
+  kwb_test_wait_stopped_in (session, "free_initmem");
+  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
+  kwb_test_wait_stop_shown (window);
+  return refreshes;
+}

@@ -55,6 +55,9 @@ void              kwb_test_show_kernel_panel (KwbTestRefreshes *self,
 
 KwbTestRefreshes *kwb_test_run_to_stop   (KwbWindow        *window,
                                             const char       *func);
+KwbTestRefreshes *kwb_test_run_to_screenshot_stop (KwbWindow *window);
+/* Until the backtrace is listed and the stop's line is on screen. */
+void              kwb_test_wait_stop_shown (KwbWindow        *window);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbTestRefreshes, kwb_test_refreshes_free)
 

@@ -165,12 +165,8 @@ check_session_layout (KwbApplication *app,
   g_auto(GStrv) panels = NULL;
   KwbSession *session;
 
-  refreshes = kwb_test_run_to_stop (window, "free_initmem");
+  refreshes = kwb_test_run_to_screenshot_stop (window);
   session = kwb_window_get_session (window);
-
-  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
-  kwb_window_show_panel (window, "console");
-  kwb_test_wait_for_draw (GTK_WIDGET (window));
   assert_chinese (GTK_WIDGET (window), expected, english);
   kwb_test_save_screenshot (GTK_WIDGET (window), "layout-zh_CN.png");
 
@@ -181,7 +177,7 @@ check_session_layout (KwbApplication *app,
       gboolean log = g_str_equal (panels[i], "log");
 
       kwb_test_show_kernel_panel (refreshes, panels[i]);
-      kwb_test_wait_for_draw (GTK_WIDGET (window));
+      kwb_test_wait_stop_shown (window);
       assert_chinese (GTK_WIDGET (window), log ? log_expected : none, log ? log_english : none);
       kwb_test_save_screenshot (GTK_WIDGET (window), name);
     }

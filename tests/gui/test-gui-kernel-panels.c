@@ -122,6 +122,41 @@ wait_label (GtkWidget  *view,
   return kwb_test_find_by_label (view, text);
 }
 
+/* Whether a label under ROOT shows TEXT inside SCROLLER's visible part
+ * (a list view keeps rows it is not showing: a match alone proves nothing). */
+static gboolean
+label_on_screen (GtkWidget  *root,
+                 const char *text,
+                 GtkWidget  *scroller)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (root))
+    return FALSE;
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0 &&
+      gtk_widget_compute_bounds (root, scroller, &bounds) && bounds.size.height > 0 &&
+      bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (label_on_screen (child, text, scroller))
+      return TRUE;
+  return FALSE;
+}
+
+/* The log's newest record in the view's visible rows, where a refresh at a
+ * stop scrolls. */
+static gboolean
+newest_on_screen (gpointer data)
+{
+  KwbKernelLogView *view = data;
+  GListModel *records = kwb_kernel_log_view_get_model (view);
+  guint n = records ? g_list_model_get_n_items (records) : 0;
+  GtkWidget *table = kwb_test_require_widget (view, "kernel_log_table");
+
+  return n > 0 && label_on_screen (table, kwb_log_record_get_text (record_at (records, n - 1)),
+                                   gtk_widget_get_ancestor (table, GTK_TYPE_SCROLLED_WINDOW));
+}
+
 /* A link in a record opens its source: the record's own, when the boot
  * printed one; else records made here, whose links point into this
  * kernel, through the same window and GDB. */
@@ -248,6 +283,8 @@ check_log_panel (KwbApplication *app,
   g_assert_cmpuint (kwb_test_refreshes_count (refreshes, "log"), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (records), >, 10);
   g_assert_cmpuint (kwb_kernel_log_view_get_n_shown (view), ==, g_list_model_get_n_items (records));
+  /* Shown the first time, the view is at its end: the newest records. */
+  kwb_test_wait_until (newest_on_screen, view, "the newest record on screen");
   /* The rows are the kernel's own log, banner first, as on the console. */
   g_assert_true (g_str_has_prefix (kwb_log_record_get_text (record_at (records, 0)), "Linux version"));
   kwb_test_wait_until (terminal_has_banner, window, "the banner on the serial console");
@@ -277,7 +314,8 @@ check_log_panel (KwbApplication *app,
   g_assert_cmpuint (n_new, >, 0);
   g_assert_cmpuint (n_new, ==, kwb_kernel_log_get_n_new (KWB_KERNEL_LOG (records)));
   assert_rows_are_lx_dmesg (&w, records);
-  /* The newest record stands out. */
+  /* The view scrolled to the newest record, which stands out. */
+  kwb_test_wait_until (newest_on_screen, view, "the newest record on screen");
   {
     const char *newest = kwb_log_record_get_text (record_at (records, g_list_model_get_n_items (records) - 1));
 
@@ -308,24 +346,11 @@ check_log_panel (KwbApplication *app,
 
 /* ---- screenshots ---- */
 
-/* What a person looks at after a stop: the backtrace, and the stop's line
- * on screen in the source. */
-static gboolean
-stop_shown (gpointer data)
-{
-  KwbWindow *window = data;
-  KwbSourceView *view = kwb_window_get_visible_source (window);
-  guint line = view ? kwb_source_view_get_current_line (view) : 0;
-
-  return g_list_model_get_n_items (kwb_session_get_frames (kwb_window_get_session (window))) > 0 &&
-         line > 0 && kwb_source_view_line_is_visible (view, line);
-}
-
 static void
 shoot (KwbWindow  *window,
        const char *name)
 {
-  kwb_test_wait_until (stop_shown, window, "the stop on screen");
+  kwb_test_wait_stop_shown (window);
   kwb_test_save_screenshot (GTK_WIDGET (window), name);
 }
 
@@ -341,6 +366,9 @@ shoot_panels (KwbTestRefreshes *refreshes,
       g_autofree char *name = g_strdup_printf ("%s%s.png", panels[i], suffix);
 
       kwb_test_show_kernel_panel (refreshes, panels[i]);
+      if (g_str_equal (panels[i], "log"))
+        kwb_test_wait_until (newest_on_screen, kwb_test_find_by_type (window, KWB_TYPE_KERNEL_LOG_VIEW),
+                             "the newest record on screen");
       shoot (window, name);
     }
 }
@@ -351,28 +379,16 @@ check_screenshots (KwbApplication *app,
                    gpointer        data)
 {
   g_autoptr(KwbTestRefreshes) refreshes = NULL;
-  g_auto(GStrv) panels = NULL;
   KwbSession *session;
   KwbSourceView *source;
   AdwStyleManager *style = adw_style_manager_get_default ();
 
-  /* One stop with every kernel panel looked at, so that the next one shows
-   * what is new since then. */
-  refreshes = kwb_test_run_to_stop (window, "kernel_init");
+  refreshes = kwb_test_run_to_screenshot_stop (window);
   session = kwb_window_get_session (window);
-  panels = kwb_window_list_kernel_panels (window);
-  for (guint i = 0; panels[i] != NULL; i++)
-    kwb_test_show_kernel_panel (refreshes, panels[i]);
-  kwb_window_show_panel (window, "console");
-  kwb_test_break_at (session, "free_initmem");
-  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
-  kwb_test_wait_stopped_in (session, "free_initmem");
   kwb_test_wait_source_visible (window, "/arch/x86/mm/init.c", "the stop in arch/x86/mm/init.c");
 
   /* The layout: 1280x800, the console in front below the source, which
    * keeps its 100 columns with every kernel panel registered. */
-  kwb_test_wait_window_width (GTK_WIDGET (window), 1280);
-  kwb_test_wait_until (stop_shown, window, "the stop on screen");
   source = kwb_window_get_visible_source (window);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kwb_console_get_terminal (kwb_window_get_console (window)))));
   g_assert_cmpint (kwb_test_source_columns (source), >=, 100);
