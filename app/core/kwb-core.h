@@ -53,3 +53,4 @@
 #include "kwb-memory.h"
 #include "kwb-watch.h"
 #include "kwb-watch-value.h"
+#include "kwb-code-link.h"

@@ -4,14 +4,14 @@
  *
  * The terminal reads the PTY master the core created for QEMU's serial port
  * (vte_pty_new_foreign_sync on a dup of it), so typing goes to the guest.
- * Kernel oops and call-trace lines are links: a click asks GDB where
- * func+offset is (`info line`) and the window opens that line.
+ * Kernel oops and call-trace lines, and the FILE:LINE of a WARNING, are
+ * links (the patterns of kwb-code-link.h, shared with the kernel log view):
+ * a click asks GDB where they are (`info line`) and the window opens that line.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <string.h>
 #include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 0
@@ -20,12 +20,13 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "kwb-code-link.h"
 #include "kwb-console.h"
 
-/* func+0x1a/0x30 as in "RIP: 0010:func+0x1a/0x30" and "? func+0x5/0x20",
- * and "[<ffffffff81000000>] func+0x1a" (older kernels). */
-#define LINK_PATTERN_SIZED  "(RIP: [0-9a-f]{4}:|\\? )?[A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+/0x[0-9a-f]+"
-#define LINK_PATTERN_ADDR   "\\[<[0-9a-f]{8,16}>\\] [A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+"
+/* What a link is: the kernel log view's links are the same (kwb-code-link.h). */
+static const char * const link_patterns[] = {
+  KWB_CODE_LINK_PATTERN_SIZED, KWB_CODE_LINK_PATTERN_ADDR, KWB_CODE_LINK_PATTERN_SOURCE,
+};
 
 struct _KwbConsole
 {
@@ -36,7 +37,7 @@ struct _KwbConsole
   GSettings      *interface_settings;
   GSettings      *settings;
   gboolean        attached;
-  int             link_tags[2];
+  int             link_tags[G_N_ELEMENTS (link_patterns)];
 
   GtkToggleButton *find_button;
   GtkStack       *stack;
@@ -288,14 +289,12 @@ kwb_console_dup_link_at (KwbConsole *self,
   g_return_val_if_fail (KWB_IS_CONSOLE (self), NULL);
 
   match = vte_terminal_check_match_at (self->terminal, x, y, &tag);
-  if (match != NULL && tag != self->link_tags[0] && tag != self->link_tags[1])
-    g_clear_pointer (&match, g_free);
-  return match;
+  for (guint i = 0; match != NULL && i < G_N_ELEMENTS (self->link_tags); i++)
+    if (tag == self->link_tags[i])
+      return match;
+  g_free (match);
+  return NULL;
 }
-
-typedef struct {
-  char *expression;
-} LinkData;
 
 static void
 info_line_cb (GObject      *object,
@@ -317,7 +316,8 @@ info_line_cb (GObject      *object,
         g_debug ("info line failed: %s", error->message);
       return;
     }
-  /* Line 914 of "init/main.c" starts at address 0x… <start_kernel+26> … */
+  /* Line 914 of "init/main.c" starts at address 0x… <start_kernel+26> …,
+   * and for FILE:LINE also "Line 914 of "init/main.c" is at address …". */
   regex = g_regex_new ("Line ([0-9]+) of \"([^\"]+)\"", 0, 0, NULL);
   if (!g_regex_match (regex, out, 0, &match))
     {
@@ -336,33 +336,25 @@ gboolean
 kwb_console_activate_link (KwbConsole *self,
                            const char *text)
 {
-  g_autoptr(GRegex) regex = NULL;
-  g_autoptr(GMatchInfo) match = NULL;
-  g_autofree char *func = NULL;
-  g_autofree char *offset = NULL;
+  g_autoptr(KwbCodeLink) link = NULL;
+  g_autofree char *location = NULL;
   g_autofree char *command = NULL;
-  gboolean return_address;
 
   g_return_val_if_fail (KWB_IS_CONSOLE (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  regex = g_regex_new ("([A-Za-z_][A-Za-z0-9_.]*)\\+(0x[0-9a-f]+)", 0, 0, NULL);
-  if (!g_regex_match (regex, text, 0, &match))
+  if ((link = kwb_code_link_parse (text)) == NULL)
     return FALSE;
-  func = g_match_info_fetch (match, 1);
-  offset = g_match_info_fetch (match, 2);
-
   if (self->session == NULL)
     {
       g_signal_emit (self, signals[LOCATION_ACTIVATED], 0, NULL, 0u,
                      _("Start a session to look up kernel addresses"));
       return TRUE;
     }
-  /* A call trace lists return addresses: the call is the byte before.
-   * RIP is the faulting instruction itself. Quoting keeps names such as
-   * foo.constprop.0 whole. */
-  return_address = strstr (text, "RIP:") == NULL;
-  command = g_strdup_printf ("info line *('%s'+%s%s)", func, offset, return_address ? "-1" : "");
+  /* GDB knows the file of a FILE:LINE as its line tables name it, which is
+   * what the source mapping expects, so both kinds take the same way. */
+  location = kwb_code_link_dup_gdb_location (link);
+  command = g_strdup_printf ("info line %s", location);
   kwb_session_console_async (self->session, command, self->cancellable, info_line_cb, g_object_ref (self));
   return TRUE;
 }
@@ -385,12 +377,10 @@ on_click_pressed (GtkGestureClick *gesture,
 static void
 add_links (KwbConsole *self)
 {
-  const char *patterns[] = { LINK_PATTERN_SIZED, LINK_PATTERN_ADDR };
-
-  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (link_patterns); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(VteRegex) regex = vte_regex_new_for_match (patterns[i], -1, PCRE2_MULTILINE, &error);
+      g_autoptr(VteRegex) regex = vte_regex_new_for_match (link_patterns[i], -1, PCRE2_MULTILINE, &error);
 
       g_assert_no_error (error);
       self->link_tags[i] = vte_terminal_match_add_regex (self->terminal, regex, 0);

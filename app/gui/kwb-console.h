@@ -28,13 +28,14 @@ void           kwb_console_show_page         (KwbConsole  *self,
                                               const char  *name);
 void           kwb_console_start_search      (KwbConsole  *self);
 
-/* The oops/call-trace link under the terminal point X, Y, or NULL. */
+/* The code link (kwb-code-link.h) under the terminal point X, Y, or NULL. */
 char          *kwb_console_dup_link_at       (KwbConsole  *self,
                                               double       x,
                                               double       y);
-/* What clicking a link does: resolves TEXT ("RIP: 0010:func+0x1a/0x30",
- * "? func+0x5/0x20", "[<ffffffff8100>] func+0x3") through GDB and emits
- * ::location-activated. FALSE when TEXT holds no func+offset. */
+/* What clicking a link does, in the console or the kernel log: resolves
+ * TEXT ("RIP: 0010:func+0x1a/0x30", "? func+0x5/0x20",
+ * "[<ffffffff8100>] func+0x3", "kernel/sched/core.c:123") through GDB and
+ * emits ::location-activated. FALSE when TEXT holds no code location. */
 gboolean       kwb_console_activate_link     (KwbConsole  *self,
                                               const char  *text);
 

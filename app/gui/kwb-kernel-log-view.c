@@ -7,10 +7,11 @@
  * stop stand out in the accent colour, errors and warnings in theirs, so a
  * glance after a stop shows what just happened. The search filters as
  * typed. Code locations in a message (func+0x1a/0x30 as in a call trace,
- * FILE.c:LINE as in a WARNING) are links; ::link-activated hands their
- * text to the window, which resolves them as it does the serial console's
- * (kwb_console_activate_link). The view never talks to the session: the model's owner refreshes
- * it at each stop, and the view follows the model's changes.
+ * FILE.c:LINE as in a WARNING: the serial console's links, kwb-code-link.h)
+ * are links; ::link-activated hands their text to the window, which
+ * resolves them as it does the console's (kwb_console_activate_link). The
+ * view never talks to the session: the model's owner refreshes it at each
+ * stop, and the view follows the model's changes.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kwb-code-link.h"
 #include "kwb-kernel-log-view.h"
 #include "kwb-log-record.h"
 
@@ -32,7 +34,8 @@ struct _KwbKernelLogView
   GtkCustomFilter    *filter;
   GtkFilterListModel *filtered;
   char               *needle; /* casefolded; NULL shows everything */
-  guint               scroll_id;
+  guint               scroll_id;    /* a tick callback of the list view */
+  guint               scroll_tries;
   gboolean            setting_text; /* the entry echoes a search set from code */
 };
 
@@ -44,13 +47,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* The serial console's call-trace patterns (RIP and "? " prefixes kept, so
- * the resolver knows a return address from a faulting one), and a source
- * position as WARNING and BUG lines print it. */
-#define LINK_PATTERN "(RIP: [0-9a-f]{4}:|\\? )?[A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+/0x[0-9a-f]+" \
-                     "|\\[<[0-9a-f]{8,16}>\\] [A-Za-z_][A-Za-z0-9_.]*\\+0x[0-9a-f]+" \
-                     "|[A-Za-z0-9_./-]+\\.[chS]:[0-9]+"
 
 /* The kernel's names for the levels (as `dmesg --level` takes them). */
 static const char * const level_names[] = {
@@ -77,27 +73,17 @@ match_record (gpointer item,
 static char *
 link_markup (const char *text)
 {
-  static GRegex *regex;
-  g_autoptr(GMatchInfo) match = NULL;
   GString *out = NULL;
-  int last = 0;
+  gsize last = 0, start, end;
 
-  if (g_once_init_enter (&regex))
-    g_once_init_leave (&regex, g_regex_new (LINK_PATTERN, G_REGEX_OPTIMIZE, 0, NULL));
-
-  for (g_regex_match (regex, text, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+  for (; kwb_code_link_find (text, last, &start, &end); last = end)
     {
-      int start, end;
-      g_autofree char *before = NULL;
-      g_autofree char *link = NULL;
+      g_autofree char *before = g_markup_escape_text (text + last, start - last);
+      g_autofree char *link = g_markup_escape_text (text + start, end - start);
 
-      g_match_info_fetch_pos (match, 0, &start, &end);
       if (out == NULL)
         out = g_string_new (NULL);
-      before = g_markup_escape_text (text + last, start - last);
-      link = g_markup_escape_text (text + start, end - start);
       g_string_append_printf (out, "%s<a href=\"%s\">%s</a>", before, link, link);
-      last = end;
     }
   if (out == NULL)
     return NULL;
@@ -211,15 +197,45 @@ add_column (KwbKernelLogView *self,
 
 /* ---- following the model ---- */
 
+/* The list view inside the column view: its list.scroll-to-item action
+ * scrolls by item, whatever the rows' estimated heights. */
+static GtkWidget *
+get_list_view (KwbKernelLogView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      return child;
+  return GTK_WIDGET (self->table);
+}
+
+/* A list view lays its rows out a frame at a time from estimated heights,
+ * so one scroll to the end made before the new rows are measured stops
+ * anywhere (at the top, after a refresh replaced them all). Each frame,
+ * until the view is at its end or gives up, scroll again: to the last
+ * item, which measures the rows there, then to the adjustment's end. */
+#define SCROLL_TRIES 60
+
 static gboolean
-scroll_to_end (gpointer user_data)
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
 {
   KwbKernelLogView *self = user_data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  double end = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
 
-  self->scroll_id = 0;
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-  return G_SOURCE_REMOVE;
+  if (n == 0 || ++self->scroll_tries > SCROLL_TRIES ||
+      (self->scroll_tries > 2 && gtk_adjustment_get_page_size (adj) > 0 && gtk_adjustment_get_value (adj) >= end - 1))
+    {
+      self->scroll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  gtk_widget_activate_action (widget, "list.scroll-to-item", "u", n - 1);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  return G_SOURCE_CONTINUE;
 }
 
 /* The newest records are at the bottom: a stop shows them. */
@@ -230,8 +246,9 @@ on_items_changed (GListModel       *model,
                   guint             added,
                   KwbKernelLogView *self)
 {
+  self->scroll_tries = 0;
   if (self->scroll_id == 0)
-    self->scroll_id = g_idle_add_full (G_PRIORITY_LOW, scroll_to_end, self, NULL);
+    self->scroll_id = gtk_widget_add_tick_callback (get_list_view (self), scroll_tick, self, NULL);
 }
 
 static void
@@ -272,6 +289,14 @@ kwb_kernel_log_view_set_model (KwbKernelLogView *self,
   gtk_filter_list_model_set_model (self->filtered, records);
 }
 
+/* Returns: (transfer none) (nullable): what kwb_kernel_log_view_set_model() set */
+GListModel *
+kwb_kernel_log_view_get_model (KwbKernelLogView *self)
+{
+  g_return_val_if_fail (KWB_IS_KERNEL_LOG_VIEW (self), NULL);
+  return gtk_filter_list_model_get_model (self->filtered);
+}
+
 guint
 kwb_kernel_log_view_get_n_shown (KwbKernelLogView *self)
 {
@@ -292,9 +317,11 @@ kwb_kernel_log_view_dispose (GObject *object)
 {
   KwbKernelLogView *self = KWB_KERNEL_LOG_VIEW (object);
 
-  g_clear_handle_id (&self->scroll_id, g_source_remove);
   if (self->filtered != NULL)
     gtk_filter_list_model_set_model (self->filtered, NULL);
+  if (self->scroll_id != 0)
+    gtk_widget_remove_tick_callback (get_list_view (self), self->scroll_id);
+  self->scroll_id = 0;
   gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_KERNEL_LOG_VIEW);
   /* The template's unnamed root is not unparented by dispose_template. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)

@@ -16,6 +16,7 @@ GtkWidget  *kwb_kernel_log_view_new          (void);
  * whoever owns the session at each stop), or NULL. */
 void        kwb_kernel_log_view_set_model    (KwbKernelLogView *self,
                                               GListModel       *records);
+GListModel *kwb_kernel_log_view_get_model    (KwbKernelLogView *self);
 /* Shows only the records whose text contains TEXT (case-insensitive). */
 void        kwb_kernel_log_view_set_search   (KwbKernelLogView *self,
                                               const char       *text);

@@ -696,7 +696,9 @@ kwb_source_view_line_is_visible (KwbSourceView *self,
     return FALSE;
   gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (self->view), &visible);
   gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self->view), &iter, &y, &height);
-  return visible.height > 0 && y >= visible.y && y + height <= visible.y + visible.height;
+  /* A line not laid out yet has no height (and y 0): it is not on screen,
+   * whatever the view's top. */
+  return visible.height > 0 && height > 0 && y >= visible.y && y + height <= visible.y + visible.height;
 }
 
 void

@@ -242,6 +242,59 @@ _kwb_window_views_stopped (KwbWindow *self)
     }
 }
 
+/* ---- what tests and screenshots go through ---- */
+
+static KernelPanel *
+find_panel (KwbWindow  *self,
+            const char *id)
+{
+  for (guint i = 0; self->kernel_panels != NULL && i < self->kernel_panels->len; i++)
+    {
+      KernelPanel *panel = g_ptr_array_index (self->kernel_panels, i);
+
+      if (g_strcmp0 (panel->info->id, id) == 0)
+        return panel;
+    }
+  return NULL;
+}
+
+/**
+ * kwb_window_list_kernel_panels:
+ *
+ * Returns: (transfer full): the kernel views' panel ids, in the table's order
+ */
+char **
+kwb_window_list_kernel_panels (KwbWindow *self)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  g_return_val_if_fail (KWB_IS_WINDOW (self), NULL);
+
+  for (guint i = 0; self->kernel_panels != NULL && i < self->kernel_panels->len; i++)
+    g_strv_builder_add (ids, ((KernelPanel *) g_ptr_array_index (self->kernel_panels, i))->info->id);
+  return g_strv_builder_end (ids);
+}
+
+/**
+ * kwb_window_kernel_panel_is_current:
+ *
+ * Returns: TRUE once the panel's refresh for the current stop has begun:
+ *   at the stop when it was on screen then, or when it came on screen.
+ */
+gboolean
+kwb_window_kernel_panel_is_current (KwbWindow  *self,
+                                    const char *id)
+{
+  KernelPanel *panel;
+
+  g_return_val_if_fail (KWB_IS_WINDOW (self), FALSE);
+
+  panel = find_panel (self, id);
+  return panel != NULL && panel->view != NULL && self->session != NULL &&
+         kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED &&
+         panel->generation == self->views_generation;
+}
+
 /* ---- life ---- */
 
 static void

@@ -75,4 +75,9 @@ void                kwb_window_set_dock_shown        (KwbWindow      *self,
                                                       KwbDock         dock,
                                                       gboolean        shown);
 
+/* The kernel views' panels ("log", …), each refreshed at a stop while on screen. */
+char              **kwb_window_list_kernel_panels    (KwbWindow      *self);
+gboolean            kwb_window_kernel_panel_is_current (KwbWindow    *self,
+                                                        const char   *id);
+
 G_END_DECLS

@@ -14,7 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "kwb-i18n.h"
-#include "kwb-test-gtk-utils.h"
+#include "kwb-test-session.h"
 #include "kwb-window.h"
 #include "kwb-wizard.h"
 
@@ -149,6 +149,43 @@ test_layout (void)
   kwb_test_run_app_with_window (NULL, check_layout, NULL);
 }
 
+/* At a real stop, as test-gui-kernel-panels shoots it in English: the
+ * layout with the console in front, then each kernel panel in front. */
+static void
+check_session_layout (KwbApplication *app,
+                      KwbWindow      *window,
+                      gpointer        data)
+{
+  static const char * const expected[] = { "断点", "栈帧", "控制台", "内核日志", NULL };
+  static const char * const english[] = { "Breakpoints", "Frames", "Console", "Kernel Log", NULL };
+  static const char * const log_expected[] = { "内核日志", "时间", "级别", "消息", NULL };
+  static const char * const log_english[] = { "Kernel Log", "Time", "Level", "Message", NULL };
+  static const char * const none[] = { NULL };
+  g_autoptr(KwbTestRefreshes) refreshes = NULL;
+  g_auto(GStrv) panels = NULL;
+  KwbSession *session;
+
+  refreshes = kwb_test_run_to_screenshot_stop (window);
+  session = kwb_window_get_session (window);
+  assert_chinese (GTK_WIDGET (window), expected, english);
+  kwb_test_save_screenshot (GTK_WIDGET (window), "layout-zh_CN.png");
+
+  panels = kwb_window_list_kernel_panels (window);
+  for (guint i = 0; panels[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("zh_CN-%s.png", panels[i]);
+      gboolean log = g_str_equal (panels[i], "log");
+
+      kwb_test_show_kernel_panel (refreshes, panels[i]);
+      kwb_test_wait_stop_shown (window);
+      assert_chinese (GTK_WIDGET (window), log ? log_expected : none, log ? log_english : none);
+      kwb_test_save_screenshot (GTK_WIDGET (window), name);
+    }
+
+  kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
+  kwb_test_wait_session_state (session, KWB_SESSION_STATE_EXITED);
+}
+
 static void
 check_wizard (KwbApplication *app,
               KwbWindow      *window,
@@ -190,5 +227,6 @@ main (int   argc,
   g_test_add_func ("/gui/i18n/main-window", test_main_window);
   g_test_add_func ("/gui/i18n/wizard-first-page", test_wizard_first_page);
   g_test_add_func ("/gui/i18n/layout", test_layout);
+  g_test_add_data_func ("/gui/i18n/session-layout", check_session_layout, kwb_test_on_session_project);
   return g_test_run ();
 }

@@ -17,7 +17,7 @@
 #include "kwb-application.h"
 #include "kwb-window.h"
 #include "kwb-modules-page.h"
-#include "kwb-test-gtk-utils.h"
+#include "kwb-test-session.h"
 
 /* Into FOUND, which may hold widgets already. */
 static void
@@ -30,114 +30,32 @@ find_all (GtkWidget  *root,
   g_ptr_array_extend (found, all, NULL, NULL);
 }
 
-/* ---- the project ---- */
-
-static const char *
-require_env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL || *value == '\0')
-    g_error ("%s is not set: run the GUI tests through build-aux/test, which builds the "
-             "fixture kernel and exports it", name);
-  return value;
-}
-
-static void
-run_kwb (const char * const *args)
-{
-  g_autofree char *kwb = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "app", "cli", "kwb", NULL);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  g_ptr_array_add (argv, kwb);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("kwb %s failed: %s", args[0], err);
-}
-
-static char *
-make_project (void)
-{
-  const char *vmlinux = require_env ("KWB_FIXTURE_VMLINUX");
-  const char *initramfs = require_env ("KWB_FIXTURE_INITRAMFS");
-  g_autofree char *build_dir = g_path_get_dirname (vmlinux);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("kwb-gui-session-XXXXXX", &error);
-  char *project;
-
-  require_env ("KWB_FIXTURE_PROJECT");
-  g_assert_no_error (error);
-  project = g_build_filename (tmp, "p", NULL);
-  run_kwb ((const char *[]) { "init", project, NULL });
-  run_kwb ((const char *[]) { "set", project, "kernel.build-dir", build_dir, NULL });
-  run_kwb ((const char *[]) { "set", project, "initramfs.output", initramfs, NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.accel", "tcg", NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.memory", "256", NULL });
-  return project;
-}
-
 /* ---- waiting on the session ---- */
 
 typedef struct {
   KwbWindow  *window;
   KwbSession *session;
-  const char *func;       /* a stop in this function */
+  const char *func;       /* a sidebar row's title */
   const char *suffix;     /* the current/visible file ends with this */
   const char *text;       /* terminal text */
-  guint       state;
   guint       count;
   gpointer    old;
   gboolean    flag;
-  char       *out;
   KwbBreakpoint *bp;
 } Wait;
-
-static gboolean
-state_is (gpointer data)
-{
-  Wait *w = data;
-
-  return kwb_session_get_state (w->session) == w->state;
-}
 
 static void
 wait_state (Wait            *w,
             KwbSessionState  state)
 {
-  g_autofree char *what = g_strdup_printf ("the session to be %s", kwb_session_state_to_string (state));
-
-  w->state = state;
-  kwb_test_wait_until (state_is, w, what);
-}
-
-static gboolean
-stopped_in (gpointer data)
-{
-  Wait *w = data;
-  const KwbGdbStop *stop = kwb_session_get_last_stop (w->session);
-
-  if (kwb_session_get_state (w->session) == KWB_SESSION_STATE_FAILED)
-    g_error ("The session failed: %s", kwb_session_get_failure_reason (w->session));
-  return kwb_session_get_state (w->session) == KWB_SESSION_STATE_STOPPED && stop != NULL &&
-         stop->func != NULL && strstr (stop->func, w->func) != NULL;
+  kwb_test_wait_session_state (w->session, state);
 }
 
 static void
 wait_stopped_in (Wait       *w,
                  const char *func)
 {
-  g_autofree char *what = g_strdup_printf ("a stop in %s", func);
-
-  w->func = func;
-  kwb_test_wait_until (stopped_in, w, what);
+  kwb_test_wait_stopped_in (w->session, func);
 }
 
 static gboolean
@@ -149,26 +67,10 @@ current_in (gpointer data)
   return path != NULL && g_str_has_suffix (path, w->suffix);
 }
 
-static gboolean
-visible_in (gpointer data)
-{
-  Wait *w = data;
-  KwbSourceView *view = kwb_window_get_visible_source (w->window);
-
-  return view != NULL && kwb_source_view_get_path (view) != NULL &&
-         g_str_has_suffix (kwb_source_view_get_path (view), w->suffix);
-}
-
 static char *
 terminal_text (KwbWindow *window)
 {
-  VteTerminal *terminal = kwb_console_get_terminal (kwb_window_get_console (window));
-  long col, row;
-
-  /* From the top of the scrollback to the cursor, not just the screen. */
-  vte_terminal_get_cursor_position (terminal, &col, &row);
-  return vte_terminal_get_text_range (terminal, 0, 0, row, vte_terminal_get_column_count (terminal),
-                                      NULL, NULL, NULL);
+  return kwb_test_dup_terminal_text (window);
 }
 
 static gboolean
@@ -197,30 +99,12 @@ shell_ready (gpointer data)
   return text != NULL && (strstr (text, "/ # ") != NULL || strstr (text, "Please press Enter") != NULL);
 }
 
-static void
-console_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Wait *w = user_data;
-  g_autoptr(GError) error = NULL;
-
-  w->out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
-  g_assert_no_error (error);
-  w->flag = TRUE;
-}
-
-
 /* What GDB itself says, not what our model says. */
 static char *
 gdb_says (Wait       *w,
           const char *command)
 {
-  w->flag = FALSE;
-  w->out = NULL;
-  kwb_session_console_async (w->session, command, NULL, console_cb, w);
-  kwb_test_wait_until (kwb_test_flag_set, &w->flag, command);
-  return g_steal_pointer (&w->out);
+  return kwb_test_gdb_says (w->session, command);
 }
 
 static void
@@ -554,7 +438,7 @@ check_session (KwbApplication *app,
   g_assert_nonnull (strstr (link, "__do_sys_newuname+0x1a/0xd0"));
   g_assert_true (kwb_console_activate_link (console, link));
   w.suffix = "/kernel/sys.c";
-  kwb_test_wait_until (visible_in, &w, "the oops link to open kernel/sys.c");
+  kwb_test_wait_source_visible (window, w.suffix, "the oops link to open kernel/sys.c");
   view = kwb_window_get_visible_source (window);
   sys_c = g_strdup (kwb_source_view_get_path (view));
   syscall_line = find_line (sys_c, "SYSCALL_DEFINE1(newuname");
@@ -570,7 +454,7 @@ check_session (KwbApplication *app,
   g_assert_nonnull (link);
   g_assert_true (kwb_console_activate_link (console, link));
   w.suffix = "/init/main.c";
-  kwb_test_wait_until (visible_in, &w, "the call-trace link to open init/main.c");
+  kwb_test_wait_source_visible (window, w.suffix, "the call-trace link to open init/main.c");
   g_assert_cmpuint (kwb_source_view_get_current_line (kwb_window_get_visible_source (window)), ==, line);
 
   g_test_message ("step %s", "3");
@@ -754,19 +638,6 @@ check_session (KwbApplication *app,
   wait_state (&w, KWB_SESSION_STATE_EXITED);
   g_assert_false (button_sensitive (window, "stop_button"));
   g_assert_true (button_sensitive (window, "start_button"));
-}
-
-/* Each case on a project of its own, in a process of its own. */
-static void
-test_on_project (gconstpointer check)
-{
-  g_autofree char *project = NULL;
-
-  KWB_TEST_IN_SUBPROCESS ();
-  project = make_project ();
-  /* The size the layout is made for: the Xvfb screen's. */
-  kwb_test_set_window_size (1280, 800);
-  kwb_test_run_app_with_window ((const char *[]) { project, NULL }, (KwbTestWindowFunc) check, NULL);
 }
 
 /* ---- before a session: quick open, breakpoints kept for the start ---- */
@@ -1128,8 +999,8 @@ main (int   argc,
 {
   if (!kwb_test_init (&argc, &argv))
     return g_test_run ();
-  g_test_add_data_func ("/gui/session/debug", check_session, test_on_project);
-  g_test_add_data_func ("/gui/session/before-start", check_before_session, test_on_project);
-  g_test_add_data_func ("/gui/session/watchpoint", check_watchpoint, test_on_project);
+  g_test_add_data_func ("/gui/session/debug", check_session, kwb_test_on_session_project);
+  g_test_add_data_func ("/gui/session/before-start", check_before_session, kwb_test_on_session_project);
+  g_test_add_data_func ("/gui/session/watchpoint", check_watchpoint, kwb_test_on_session_project);
   return g_test_run ();
 }

@@ -315,6 +315,14 @@ check_docks (KwbApplication *app,
   columns = kwb_test_source_columns (view);
   g_test_message ("the source view shows %d columns at 1280x800", columns);
   g_assert_cmpint (columns, >=, 100);
+  /* That is with every kernel view's panel in a dock, the log among them. */
+  {
+    g_auto(GStrv) panels = kwb_window_list_kernel_panels (window);
+
+    g_assert_true (g_strv_contains ((const char * const *) panels, "log"));
+    for (guint i = 0; panels[i] != NULL; i++)
+      g_assert_cmpint (kwb_window_get_panel_dock (window, panels[i]), >=, 0);
+  }
   kwb_test_save_screenshot (GTK_WIDGET (window), "layout-1280x800.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   kwb_test_save_screenshot (GTK_WIDGET (window), "layout-1280x800-dark.png");
