@@ -23,26 +23,43 @@
 
 /* Whether a guest makes progress under KVM here. /dev/kvm opening is not
  * enough: under some nested hypervisors QEMU aborts on an MSR, and under
- * others the vCPU stalls silently inside the firmware (SeaBIOS stops after
- * "Scan for VGA option rom"), so a kernel never reaches start_kernel. The
- * probe boots the firmware alone with its debug port on stdout and waits
- * for it to finish POST, three times in a row (a stalling host sometimes
- * lets one through); the answer is kept per host boot and QEMU binary,
- * so only the first session after a reboot pays for it (well under a second
- * where KVM works). */
+ * others the vCPU stalls silently, in the firmware (SeaBIOS stops after
+ * "Scan for VGA option rom") or later, once the kernel leaves real mode, so
+ * a kernel never reaches start_kernel although the firmware finished. The
+ * probe therefore boots the kernel the session will run, with no initramfs
+ * and its console on stdout, and waits for its "Linux version" line, three
+ * times in a row (a stalling host sometimes lets one through). The answer
+ * is kept per host boot, QEMU binary and kernel image, so only the first
+ * session after a reboot or a rebuild pays for it (well under a second
+ * each where KVM works). */
 #define KVM_PROBE_TIMEOUT_MS 4000
 #define KVM_PROBE_RUNS 3
 
+typedef struct {
+  char *qemu_path;
+  char *kernel;
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  g_free (probe->qemu_path);
+  g_free (probe->kernel);
+  g_free (probe);
+}
+
 static char *
-kvm_probe_cache_key (const char *qemu_path)
+kvm_probe_cache_key (const Probe *probe)
 {
   g_autofree char *boot_id = NULL;
-  struct stat st;
+  struct stat st, kst;
 
   if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &boot_id, NULL, NULL) ||
-      stat (qemu_path, &st) != 0)
+      stat (probe->qemu_path, &st) != 0 || stat (probe->kernel, &kst) != 0)
     return NULL;
-  return g_strdup_printf ("%s %s %lld", g_strstrip (boot_id), qemu_path, (long long) st.st_mtime);
+  return g_strdup_printf ("%s %s %lld %s %lld %lld", g_strstrip (boot_id), probe->qemu_path,
+                          (long long) st.st_mtime, probe->kernel, (long long) kst.st_mtime,
+                          (long long) kst.st_size);
 }
 
 static char *
@@ -52,12 +69,13 @@ kvm_probe_cache_path (void)
 }
 
 static gboolean
-kvm_probe_run (const char  *qemu_path,
-               char       **why)
+kvm_probe_run (const Probe  *probe,
+               char        **why)
 {
-  const char *argv[] = { qemu_path, "-nodefaults", "-no-user-config", "-display", "none",
-                         "-no-reboot", "-accel", "kvm", "-cpu", "host", "-m", "32",
-                         "-chardev", "stdio,id=probe", "-device", "isa-debugcon,iobase=0x402,chardev=probe",
+  const char *argv[] = { probe->qemu_path, "-nodefaults", "-no-user-config", "-display", "none",
+                         "-no-reboot", "-accel", "kvm", "-cpu", "host", "-m", "256",
+                         "-chardev", "stdio,id=probe", "-serial", "chardev:probe",
+                         "-kernel", probe->kernel, "-append", "console=ttyS0 panic=-1",
                          NULL };
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -66,6 +84,7 @@ kvm_probe_run (const char  *qemu_path,
   gint64 deadline = g_get_monotonic_time () + KVM_PROBE_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   GInputStream *out;
   gboolean done = FALSE;
+  gboolean ended = FALSE;
   int fd;
 
   launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
@@ -79,8 +98,8 @@ kvm_probe_run (const char  *qemu_path,
   out = g_subprocess_get_stdout_pipe (process);
   fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (out));
 
-  /* SeaBIOS ends POST with its boot attempts; with no disk it says which
-   * device it tries. Any of those lines means the vCPU ran the firmware. */
+  /* The kernel's first console line: it ran past the firmware, the mode
+   * switches and its own setup. */
   while (!done)
     {
       gint64 left = (deadline - g_get_monotonic_time ()) / G_TIME_SPAN_MILLISECOND;
@@ -91,9 +110,12 @@ kvm_probe_run (const char  *qemu_path,
       if (left <= 0 || poll (&pfd, 1, (int) left) <= 0)
         break;
       if ((n = read (fd, buf, sizeof buf)) <= 0)
-        break;
+        {
+          ended = TRUE;
+          break;
+        }
       g_string_append_len (seen, buf, n);
-      done = strstr (seen->str, "Booting from") != NULL || strstr (seen->str, "No bootable device") != NULL;
+      done = strstr (seen->str, "Linux version") != NULL;
       if (seen->len > 1024 * 1024)
         break;
     }
@@ -101,16 +123,16 @@ kvm_probe_run (const char  *qemu_path,
   kwb_spawn_kill_group (process, SIGKILL);
   g_subprocess_wait (process, NULL, NULL);
   if (!done)
-    *why = g_strdup (seen->len == 0 ? _("QEMU ended or printed nothing under KVM")
-                                    : _("the guest's firmware stalled under KVM"));
+    *why = g_strdup (ended ? _("QEMU ended or printed nothing under KVM")
+                           : _("the kernel did not start under KVM"));
   return done;
 }
 
 static gboolean
-kvm_runs_guests (const char  *qemu_path,
-                 char       **why)
+kvm_runs_guests (const Probe  *probe,
+                 char        **why)
 {
-  g_autofree char *key = kvm_probe_cache_key (qemu_path);
+  g_autofree char *key = kvm_probe_cache_key (probe);
   g_autofree char *cache = kvm_probe_cache_path ();
   g_autofree char *contents = NULL;
   g_autofree char *reason = NULL;
@@ -120,7 +142,7 @@ kvm_runs_guests (const char  *qemu_path,
 
   if (key != NULL && g_file_get_contents (cache, &contents, NULL, NULL))
     {
-      g_auto(GStrv) lines = g_strsplit (contents, "\n", 3);
+      g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
 
       if (g_strv_length (lines) >= 2 && g_str_equal (lines[0], key))
         {
@@ -131,13 +153,12 @@ kvm_runs_guests (const char  *qemu_path,
         }
     }
 
-  /* On some hosts the firmware finishes under KVM only now and then, and a
-   * kernel then stalls all the same: one lucky boot must not make every
-   * session of this host boot hang. Where KVM works each run takes well
-   * under a second. */
+  /* On some hosts a guest gets through under KVM only now and then: one
+   * lucky boot must not make every session of this host hang. Where KVM
+   * works each run takes well under a second. */
   works = TRUE;
   for (guint i = 0; i < KVM_PROBE_RUNS && works; i++)
-    works = kvm_probe_run (qemu_path, &reason);
+    works = kvm_probe_run (probe, &reason);
   if (key != NULL)
     {
       dir = g_path_get_dirname (cache);
@@ -168,17 +189,23 @@ kvm_probe_thread (GTask        *task,
  * seconds on a host where KVM stalls. */
 void
 kwb_kvm_probe_async (const char          *qemu_path,
+                     const char          *kernel,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  Probe *probe;
 
   g_return_if_fail (qemu_path != NULL);
+  g_return_if_fail (kernel != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, kwb_kvm_probe_async);
-  g_task_set_task_data (task, g_strdup (qemu_path), g_free);
+  probe = g_new0 (Probe, 1);
+  probe->qemu_path = g_strdup (qemu_path);
+  probe->kernel = g_strdup (kernel);
+  g_task_set_task_data (task, probe, (GDestroyNotify) probe_free);
   g_task_run_in_thread (task, kvm_probe_thread);
 }
 

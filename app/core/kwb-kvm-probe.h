@@ -8,7 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* KERNEL: the bzImage the session will boot; the probe boots it. */
 void         kwb_kvm_probe_async           (const char          *qemu_path,
+                                            const char          *kernel,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data);

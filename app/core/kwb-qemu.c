@@ -969,7 +969,7 @@ kwb_qemu_start_async (KwbQemu             *self,
     default:
       if (kwb_qemu_kvm_usable () && !kvm_failed_here)
         {
-          kwb_kvm_probe_async (found, cancellable, kvm_probe_done_cb, g_steal_pointer (&task));
+          kwb_kvm_probe_async (found, self->kernel, cancellable, kvm_probe_done_cb, g_steal_pointer (&task));
           self->binary_path = g_steal_pointer (&found);
           return;
         }
