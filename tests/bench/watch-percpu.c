@@ -151,7 +151,7 @@ main (int    argc,
       kernel_name = argv[i] + strlen ("--kernel=");
   /* QEMU under TCG lists only the boot CPU in its MP table: the kernel
    * makes a second one possible, per-CPU areas and all. */
-  if ((guest = kwb_test_guest_new (kernel_name, "possible_cpus=2", "__do_sys_sync")) == NULL)
+  if ((guest = kwb_test_guest_new (kernel_name, NULL, "__do_sys_sync")) == NULL)
     return 1;
   kwb_test_guest_boot_to_shell (guest);
   kwb_test_guest_type (guest, "sync\r");
