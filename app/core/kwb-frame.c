@@ -12,10 +12,13 @@
 
 #include "kwb-frame.h"
 
-/* x86-64 splits the canonical address space in two halves: the kernel's
- * starts at the sign-extended top half, everything below belongs to user
- * space (the syscall entry or a user stack GDB unwound into). */
-#define KERNEL_SPACE_START G_GUINT64_CONSTANT (0xffff800000000000)
+/* x86-64 splits the canonical address space in two halves: the kernel has
+ * the one with the top bit set, user space the other (the syscall entry or
+ * a user stack GDB unwound into). Where each half begins depends on the
+ * paging depth: 0xffff800000000000 with 4 levels, 0xff00000000000000 with
+ * 5 (QEMU's -cpu max has la57, and a 5-level kernel maps its direct map at
+ * 0xff11…), so the top bit is what tells them apart. */
+#define KERNEL_SPACE_START G_GUINT64_CONSTANT (0x8000000000000000)
 
 struct _KwbFrame
 {
@@ -117,8 +120,8 @@ guint64 kwb_frame_get_address (KwbFrame *self) { return self->address; }
 /**
  * kwb_address_is_user_space:
  *
- * Returns: TRUE when ADDR lies below the kernel's half of the x86-64
- * address space.
+ * Returns: TRUE when ADDR lies in the user half of the x86-64 address
+ * space, with 4- or 5-level paging.
  */
 gboolean
 kwb_address_is_user_space (guint64 addr)

@@ -19,8 +19,11 @@ test_address_halves (void)
   g_assert_true (kwb_address_is_user_space (0));
   g_assert_true (kwb_address_is_user_space (G_GUINT64_CONSTANT (0x401000)));
   g_assert_true (kwb_address_is_user_space (G_GUINT64_CONSTANT (0x00007fffffffe000)));
-  g_assert_true (kwb_address_is_user_space (G_GUINT64_CONSTANT (0xffff7fffffffffff)));
   g_assert_false (kwb_address_is_user_space (G_GUINT64_CONSTANT (0xffff800000000000)));
+  /* 5-level paging: user space reaches 0x00ff…, the direct map starts at 0xff11…. */
+  g_assert_true (kwb_address_is_user_space (G_GUINT64_CONSTANT (0x00fffffffffff000)));
+  g_assert_false (kwb_address_is_user_space (G_GUINT64_CONSTANT (0xff11000000000000)));
+  g_assert_false (kwb_address_is_user_space (G_GUINT64_CONSTANT (0xff00000000000000)));
   g_assert_false (kwb_address_is_user_space (G_GUINT64_CONSTANT (0xffffffff81000000)));
 }
 
