@@ -20,6 +20,7 @@
 #include "kwb-core.h"
 #include "kwb-watch-view.h"
 #include "kwb-test-gtk-utils.h"
+#include "kwb-test-session.h"
 
 typedef struct {
   KwbWindow    *window;
@@ -30,37 +31,6 @@ typedef struct {
   gboolean      done;
   char         *answer;   /* what an evaluation returned */
 } Wait;
-
-static const char *
-require_env (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  if (value == NULL || *value == '\0')
-    g_error ("%s is not set: run the GUI tests through build-aux/test, which builds the "
-             "fixture kernel and exports it", name);
-  return value;
-}
-
-static void
-run_kwb (const char * const *args)
-{
-  g_autofree char *kwb = g_build_filename (g_getenv ("KWB_BUILD_ROOT"), "app", "cli", "kwb", NULL);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  g_ptr_array_add (argv, kwb);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("kwb %s failed: %s", args[0], err);
-}
 
 static gboolean
 stopped_in (gpointer data)
@@ -361,22 +331,10 @@ check_watch (KwbApplication *app,
 static void
 test_watch_panel (void)
 {
-  const char *vmlinux = require_env ("KWB_FIXTURE_VMLINUX");
-  const char *initramfs = require_env ("KWB_FIXTURE_INITRAMFS");
-  g_autofree char *build_dir = g_path_get_dirname (vmlinux);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = NULL;
   g_autofree char *project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
-  tmp = g_dir_make_tmp ("kwb-gui-watch-XXXXXX", &error);
-  g_assert_no_error (error);
-  project = g_build_filename (tmp, "p", NULL);
-  run_kwb ((const char *[]) { "init", project, NULL });
-  run_kwb ((const char *[]) { "set", project, "kernel.build-dir", build_dir, NULL });
-  run_kwb ((const char *[]) { "set", project, "initramfs.output", initramfs, NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.accel", "tcg", NULL });
-  run_kwb ((const char *[]) { "set", project, "qemu.memory", "256", NULL });
+  project = kwb_test_make_session_project ();
   kwb_test_set_window_size (1280, 800);
   kwb_test_run_app_with_window ((const char *[]) { project, NULL }, check_watch, NULL);
 }
