@@ -253,7 +253,10 @@ scroll_tick (GtkWidget     *widget,
       self->scroll_id = 0;
       return G_SOURCE_REMOVE;
     }
-  gtk_widget_activate_action (widget, "list.scroll-to-item", "u", n - 1);
+  /* Not in the frame of the change itself: the list view lays the new
+   * rows out first, and cannot scroll to one it has not. */
+  if (self->scroll_tries > 1)
+    gtk_widget_activate_action (widget, "list.scroll-to-item", "u", n - 1);
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
   return G_SOURCE_CONTINUE;
 }
