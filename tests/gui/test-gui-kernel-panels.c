@@ -9,10 +9,15 @@
  * search filters; a code link opens its source through GDB. Then, at
  * 1280x800 with the console visible, screenshots of the layout (light and
  * dark) and of every kernel panel the window registers (each brought to
- * the front and refreshed first), so a view added to the window's table is
- * shot without a change here. They go to
- * $KWB_BUILD_ROOT/tests/gui/screenshots/ (layout-light.png,
- * layout-dark.png, ID.png, ID-dark.png).
+ * the front, refreshed, and showing what it is for: see
+ * kwb_test_show_kernel_panel_content()), so a view added to the window's
+ * table is shot without a change here; then the breakpoints sidebar with
+ * a watchpoint and a hardware breakpoint, and the README's picture (the
+ * Tasks panel docked beside the source, the console below it). They
+ * go to $KWB_BUILD_ROOT/tests/gui/screenshots/ (layout-light.png,
+ * layout-dark.png, ID.png, ID-dark.png, tasks-stack.png, breakpoints.png,
+ * breakpoints-dark.png, readme-main-window.png, which
+ * data/screenshots/main-window.png is a copy of).
  */
 #include "config.h"
 
@@ -20,6 +25,7 @@
 
 #include "kwb-core.h"
 #include "kwb-kernel-log-view.h"
+#include "kwb-tasks-view.h"
 #include "kwb-test-session.h"
 
 typedef struct {
@@ -416,14 +422,23 @@ check_screenshots (KwbApplication *app,
   shoot (window, "breakpoints-dark.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
-  /* The README's picture: the console below the source, the watch tree
-   * docked beside it, the backtrace of the stop. */
-  kwb_window_show_panel (window, "frames");
+  /* The README's picture: the console below the source, the tasks docked
+   * beside it, the sidebars collapsed to give the table the room of its
+   * columns (its divider dragged, as a person would). */
   kwb_window_show_panel (window, "console");
-  g_assert_true (kwb_window_move_panel (window, "watch", KWB_DOCK_END));
-  kwb_test_show_kernel_panel_content (refreshes, "watch");
+  g_assert_true (kwb_window_move_panel (window, "tasks", KWB_DOCK_END));
+  kwb_window_set_dock_shown (window, KWB_DOCK_START, FALSE);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  {
+    GtkWidget *tasks = kwb_test_find_by_type (window, KWB_TYPE_TASKS_VIEW);
+    GtkPaned *paned = GTK_PANED (gtk_widget_get_ancestor (tasks, GTK_TYPE_PANED));
+
+    g_assert_true (gtk_widget_is_ancestor (tasks, gtk_paned_get_end_child (paned)));
+    gtk_paned_set_position (paned, gtk_widget_get_width (GTK_WIDGET (paned)) - 400);
+  }
+  kwb_test_show_kernel_panel (refreshes, "tasks");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kwb_console_get_terminal (kwb_window_get_console (window)))));
-  shoot (window, "main-window.png");
+  shoot (window, "readme-main-window.png");
 
   kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   kwb_test_wait_session_state (session, KWB_SESSION_STATE_EXITED);
