@@ -36,6 +36,7 @@ struct _KwbKernelLogView
   char               *needle; /* casefolded; NULL shows everything */
   guint               scroll_id;    /* a tick callback of the list view */
   guint               scroll_tries;
+  gboolean            scroll_on_map; /* at the end, or new records, while off screen */
   gboolean            setting_text; /* the entry echoes a search set from code */
 };
 
@@ -214,8 +215,23 @@ get_list_view (KwbKernelLogView *self)
  * so one scroll to the end made before the new rows are measured stops
  * anywhere (at the top, after a refresh replaced them all). Each frame,
  * until the view is at its end or gives up, scroll again: to the last
- * item, which measures the rows there, then to the adjustment's end. */
+ * item, which measures the rows there, then to the adjustment's end.
+ * Off screen (another tab in front) nothing is laid out: the scroll
+ * waits for the view to be mapped again. So does a view left at its end,
+ * whose rows are laid out anew when it comes back (in another style, say)
+ * and would otherwise stop short of the newest. */
 #define SCROLL_TRIES 60
+
+static void start_scroll (KwbKernelLogView *self);
+
+static gboolean
+is_at_end (KwbKernelLogView *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+
+  return gtk_adjustment_get_page_size (adj) > 0 &&
+         gtk_adjustment_get_value (adj) >= gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 1;
+}
 
 static gboolean
 scroll_tick (GtkWidget     *widget,
@@ -225,15 +241,22 @@ scroll_tick (GtkWidget     *widget,
   KwbKernelLogView *self = user_data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
-  double end = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
 
-  if (n == 0 || ++self->scroll_tries > SCROLL_TRIES ||
-      (self->scroll_tries > 2 && gtk_adjustment_get_page_size (adj) > 0 && gtk_adjustment_get_value (adj) >= end - 1))
+  if (!gtk_widget_get_mapped (widget))
+    {
+      self->scroll_on_map = TRUE;
+      self->scroll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (n == 0 || ++self->scroll_tries > SCROLL_TRIES || (self->scroll_tries > 2 && is_at_end (self)))
     {
       self->scroll_id = 0;
       return G_SOURCE_REMOVE;
     }
-  gtk_widget_activate_action (widget, "list.scroll-to-item", "u", n - 1);
+  /* Not in the frame of the change itself: the list view lays the new
+   * rows out first, and cannot scroll to one it has not. */
+  if (self->scroll_tries > 1)
+    gtk_widget_activate_action (widget, "list.scroll-to-item", "u", n - 1);
   gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
   return G_SOURCE_CONTINUE;
 }
@@ -246,9 +269,35 @@ on_items_changed (GListModel       *model,
                   guint             added,
                   KwbKernelLogView *self)
 {
+  start_scroll (self);
+}
+
+static void
+start_scroll (KwbKernelLogView *self)
+{
   self->scroll_tries = 0;
+  self->scroll_on_map = FALSE;
   if (self->scroll_id == 0)
     self->scroll_id = gtk_widget_add_tick_callback (get_list_view (self), scroll_tick, self, NULL);
+}
+
+static void
+kwb_kernel_log_view_map (GtkWidget *widget)
+{
+  KwbKernelLogView *self = KWB_KERNEL_LOG_VIEW (widget);
+
+  GTK_WIDGET_CLASS (kwb_kernel_log_view_parent_class)->map (widget);
+  if (self->scroll_on_map)
+    start_scroll (self);
+}
+
+static void
+kwb_kernel_log_view_unmap (GtkWidget *widget)
+{
+  KwbKernelLogView *self = KWB_KERNEL_LOG_VIEW (widget);
+
+  self->scroll_on_map = self->scroll_on_map || self->scroll_id != 0 || is_at_end (self);
+  GTK_WIDGET_CLASS (kwb_kernel_log_view_parent_class)->unmap (widget);
 }
 
 static void
@@ -347,6 +396,8 @@ kwb_kernel_log_view_class_init (KwbKernelLogViewClass *klass)
 
   object_class->dispose = kwb_kernel_log_view_dispose;
   object_class->finalize = kwb_kernel_log_view_finalize;
+  widget_class->map = kwb_kernel_log_view_map;
+  widget_class->unmap = kwb_kernel_log_view_unmap;
 
   /**
    * KwbKernelLogView::link-activated:

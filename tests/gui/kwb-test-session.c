@@ -10,7 +10,11 @@
 
 #include <string.h>
 
+#include "kwb-kernel-log-view.h"
+#include "kwb-memory-view.h"
+#include "kwb-tasks-view.h"
 #include "kwb-test-session.h"
+#include "kwb-watch-view.h"
 
 static const char *
 require_env (const char *name)
@@ -233,13 +237,21 @@ insert_cb (GObject      *object,
 }
 
 void
-kwb_test_break_at (KwbSession *session,
-                   const char *location)
+kwb_test_break_at_full (KwbSession       *session,
+                        const char       *location,
+                        KwbGdbBreakFlags  flags)
 {
   gboolean done = FALSE;
 
-  kwb_session_break_insert_async (session, location, KWB_GDB_BREAK_NONE, NULL, NULL, insert_cb, &done);
+  kwb_session_break_insert_async (session, location, flags, NULL, NULL, insert_cb, &done);
   kwb_test_wait_until (kwb_test_flag_set, &done, location);
+}
+
+void
+kwb_test_break_at (KwbSession *session,
+                   const char *location)
+{
+  kwb_test_break_at_full (session, location, KWB_GDB_BREAK_NONE);
 }
 
 /**
@@ -365,25 +377,297 @@ kwb_test_wait_stop_shown (KwbWindow *window)
   kwb_test_wait_until (stop_shown, window, "the backtrace and the stop's line on screen");
 }
 
+/* ---- what the kernel panels show in screenshots ---- */
+
+/* Whether a label under ROOT shows TEXT inside SCROLLER's visible part
+ * (a list view keeps rows it is not showing: a match alone proves nothing). */
+static gboolean
+label_on_screen (GtkWidget  *root,
+                 const char *text,
+                 GtkWidget  *scroller)
+{
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (root))
+    return FALSE;
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0 &&
+      gtk_widget_compute_bounds (root, scroller, &bounds) && bounds.size.height > 0 &&
+      bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (label_on_screen (child, text, scroller))
+      return TRUE;
+  return FALSE;
+}
+
+/* The log's newest record in the view's visible rows, where a refresh at a
+ * stop scrolls. */
+gboolean
+kwb_test_log_newest_on_screen (gpointer log_view)
+{
+  GListModel *records = kwb_kernel_log_view_get_model (log_view);
+  guint n = records ? g_list_model_get_n_items (records) : 0;
+  GtkWidget *table = kwb_test_require_widget (log_view, "kernel_log_table");
+  g_autoptr(KwbLogRecord) newest = n > 0 ? g_list_model_get_item (records, n - 1) : NULL;
+
+  return newest != NULL && label_on_screen (table, kwb_log_record_get_text (newest),
+                                            gtk_widget_get_ancestor (table, GTK_TYPE_SCROLLED_WINDOW));
+}
+
+/* What the panels are shot with: in the watch tree a per-CPU variable
+ * (a row per CPU) and a struct, each expanded one level; in the memory
+ * dump the kernel's banner. Set as a user would before the session: the
+ * views keep them for it. */
+#define SHOT_WATCH_PER_CPU "percpu:this_cpu_off"
+#define SHOT_WATCH_PER_CPU_NAME "this_cpu_off"
+#define SHOT_WATCH_STRUCT "init_task.se"
+#define SHOT_MEMORY "&linux_banner"
+
+/* The Watch panel's tree (the Frames panel's locals are one too). */
+static KwbWatchView *
+watch_panel_view (KwbWindow *window)
+{
+  return KWB_WATCH_VIEW (kwb_test_require_widget (window, "watch_view"));
+}
+
+static void
+give_panels_content (KwbWindow *window)
+{
+  KwbWatchView *watch = watch_panel_view (window);
+  KwbMemoryView *memory = KWB_MEMORY_VIEW (kwb_test_find_by_type (window, KWB_TYPE_MEMORY_VIEW));
+
+  g_assert_nonnull (memory);
+  kwb_watch_view_add_expression (watch, SHOT_WATCH_PER_CPU);
+  kwb_watch_view_add_expression (watch, SHOT_WATCH_STRUCT);
+  kwb_memory_view_set_expression (memory, SHOT_MEMORY);
+}
+
+/* The watch tree's row of a root named ROOT (CHILD NULL), or of its child
+ * named CHILD. */
+static GtkTreeListRow *
+watch_row (KwbWatchView *view,
+           const char   *root,
+           const char   *child)
+{
+  GListModel *rows = kwb_watch_view_get_rows (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(KwbWatchValue) value = gtk_tree_list_row_get_item (row);
+      KwbWatchValue *parent = kwb_watch_value_get_parent (value);
+      KwbWatchValue *top = child ? parent : value;
+
+      if (top != NULL && kwb_watch_value_get_parent (top) == NULL &&
+          g_strcmp0 (kwb_watch_value_get_name (top), root) == 0 &&
+          (child == NULL ? parent == NULL : g_strcmp0 (kwb_watch_value_get_name (value), child) == 0))
+        return g_steal_pointer (&row);
+    }
+  return NULL;
+}
+
+/* The rows shown under the root named ROOT, read (a value each). */
+static guint
+n_watch_children (KwbWatchView *view,
+                  const char   *root)
+{
+  GListModel *rows = kwb_watch_view_get_rows (view);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(KwbWatchValue) value = gtk_tree_list_row_get_item (row);
+      KwbWatchValue *parent = kwb_watch_value_get_parent (value);
+
+      n += parent != NULL && kwb_watch_value_get_parent (parent) == NULL &&
+           g_strcmp0 (kwb_watch_value_get_name (parent), root) == 0 && *kwb_watch_value_get_value (value) != '\0';
+    }
+  return n;
+}
+
+/* Both roots expanded: a row for each of the two CPUs, the struct's members. */
+static gboolean
+watch_expanded (gpointer data)
+{
+  KwbWatchView *view = data;
+  g_autoptr(GtkTreeListRow) cpu0 = watch_row (view, SHOT_WATCH_PER_CPU_NAME, "CPU 0");
+  g_autoptr(GtkTreeListRow) cpu1 = watch_row (view, SHOT_WATCH_PER_CPU_NAME, "CPU 1");
+
+  return cpu0 != NULL && cpu1 != NULL && n_watch_children (view, SHOT_WATCH_STRUCT) >= 3;
+}
+
+static gboolean
+watch_roots_read (gpointer data)
+{
+  KwbWatchView *view = data;
+  GListModel *roots = G_LIST_MODEL (kwb_watch_view_get_model (view));
+  guint n = roots ? g_list_model_get_n_items (roots) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KwbWatchValue) value = g_list_model_get_item (roots, i);
+
+      if (*kwb_watch_value_get_value (value) == '\0')
+        return FALSE;
+    }
+  return n == 2;
+}
+
+/* As a click on their expanders does; the tree keeps them expanded, and
+ * read, at the stops after. */
+static void
+expand_watch_rows (KwbWindow *window)
+{
+  KwbWatchView *view = watch_panel_view (window);
+  const char *roots[] = { SHOT_WATCH_PER_CPU_NAME, SHOT_WATCH_STRUCT };
+
+  kwb_window_show_panel (window, "watch");
+  kwb_test_wait_until (watch_roots_read, view, "the watch expressions read");
+  /* The rows bound on screen: an expander asks the tree to read its children. */
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  for (guint i = 0; i < G_N_ELEMENTS (roots); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = watch_row (view, roots[i], NULL);
+
+      g_assert_nonnull (row);
+      g_assert_true (gtk_tree_list_row_is_expandable (row));
+      gtk_tree_list_row_set_expanded (row, TRUE);
+    }
+  kwb_test_wait_until (watch_expanded, view, "the watch rows expanded");
+}
+
+static void
+on_stack_shown (KwbTasksView *view,
+                KwbTask      *task,
+                gboolean     *shown)
+{
+  *shown = TRUE;
+}
+
+/* A sleeping task selected: its stack in the Frames panel, with source. */
+static void
+show_sleeping_stack (KwbWindow *window)
+{
+  KwbTasksView *view = KWB_TASKS_VIEW (kwb_test_find_by_type (window, KWB_TYPE_TASKS_VIEW));
+  KwbFramesPanel *frames_panel = kwb_window_get_frames_panel (window);
+  GtkColumnView *table = GTK_COLUMN_VIEW (kwb_test_require_widget (view, "tasks_table"));
+  GtkSingleSelection *rows = GTK_SINGLE_SELECTION (gtk_column_view_get_model (table));
+  g_autoptr(KwbTask) sleeper = NULL;
+  GListModel *frames;
+  gboolean shown = FALSE;
+  guint n_with_source = 0;
+  gulong handler;
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), >=, 10);
+  for (guint i = 0; sleeper == NULL && i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
+    {
+      g_autoptr(KwbTask) task = g_list_model_get_item (G_LIST_MODEL (rows), i);
+
+      if (kwb_task_get_state (task) == 'S' && !kwb_task_get_is_current (task))
+        sleeper = g_steal_pointer (&task);
+    }
+  g_assert_nonnull (sleeper);
+  /* The rows laid out, as a person sees them before clicking one: the
+   * list view scrolls to the selected row. */
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  /* Selecting the row already selected (the dark shot's) would ask for nothing. */
+  gtk_single_selection_set_selected (rows, GTK_INVALID_LIST_POSITION);
+  handler = g_signal_connect (view, "stack-shown", G_CALLBACK (on_stack_shown), &shown);
+  g_assert_true (kwb_tasks_view_select_pid (view, kwb_task_get_pid (sleeper)));
+  kwb_test_wait_until (kwb_test_flag_set, &shown, "the sleeping task's stack");
+  g_signal_handler_disconnect (view, handler);
+
+  g_assert_nonnull (kwb_frames_panel_get_frames_title (frames_panel));
+  g_assert_nonnull (strstr (kwb_frames_panel_get_frames_title (frames_panel), kwb_task_get_comm (sleeper)));
+  frames = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (kwb_test_require_widget (frames_panel,
+                                                                                          "backtrace_list"))));
+  g_assert_cmpuint (g_list_model_get_n_items (frames), >=, 3);
+  for (guint i = 0; i < g_list_model_get_n_items (frames); i++)
+    {
+      g_autoptr(KwbFrame) frame = g_list_model_get_item (frames, i);
+
+      n_with_source += kwb_frame_get_file (frame) != NULL && kwb_frame_get_line (frame) > 0;
+    }
+  g_assert_cmpuint (n_with_source, >=, 2);
+  kwb_window_show_panel (window, "frames");
+}
+
+static gboolean
+memory_shown (gpointer data)
+{
+  g_autofree char *text = kwb_memory_view_dup_text (data);
+
+  return strstr (text, "|Linux version ") != NULL;
+}
+
+/**
+ * kwb_test_show_kernel_panel_content:
+ *
+ * At the stop of kwb_test_run_to_screenshot_stop(): brings the kernel
+ * view's panel ID to the front, waits for its refresh, and makes sure it
+ * shows what it is for before a screenshot: the log at its newest record;
+ * the tasks with a sleeping one selected and its stack in the Frames
+ * panel; the memory dump of the banner; the watch tree's rows, each CPU's
+ * among them. Other panels show the stopped CPU's backtrace.
+ */
+void
+kwb_test_show_kernel_panel_content (KwbTestRefreshes *self,
+                                    const char       *id)
+{
+  KwbWindow *window = self->window;
+
+  if (!g_str_equal (id, "tasks") && kwb_frames_panel_get_frames_title (kwb_window_get_frames_panel (window)))
+    kwb_frames_panel_show_stopped_frames (kwb_window_get_frames_panel (window));
+  kwb_test_show_kernel_panel (self, id);
+  if (g_str_equal (id, "log"))
+    {
+      GtkWidget *view = kwb_test_find_by_type (window, KWB_TYPE_KERNEL_LOG_VIEW);
+
+      g_assert_cmpuint (g_list_model_get_n_items (kwb_kernel_log_view_get_model (KWB_KERNEL_LOG_VIEW (view))), >, 10);
+      kwb_test_wait_until (kwb_test_log_newest_on_screen, view, "the newest record on screen");
+    }
+  else if (g_str_equal (id, "tasks"))
+    show_sleeping_stack (window);
+  else if (g_str_equal (id, "memory"))
+    {
+      KwbMemoryView *view = KWB_MEMORY_VIEW (kwb_test_find_by_type (window, KWB_TYPE_MEMORY_VIEW));
+      g_autofree char *text = NULL;
+
+      kwb_test_wait_until (memory_shown, view, "the banner in the memory dump");
+      text = kwb_memory_view_dup_text (view);
+      g_assert_cmpuint (strlen (text), ==, 16 * 87);
+    }
+  else if (g_str_equal (id, "watch"))
+    kwb_test_wait_until (watch_expanded, watch_panel_view (window),
+                         "the watch rows expanded at this stop");
+  kwb_test_wait_stop_shown (window);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+}
+
 /**
  * kwb_test_run_to_screenshot_stop:
  *
  * The stop the screenshots show: in free_initmem, after a stop in
- * kernel_init at which every kernel panel was brought to the front (so
- * the log marks what is new since then), with the console in front again
- * and the stop drawn.
+ * kernel_init at which every kernel panel was brought to the front with
+ * its content (so the log and the watch tree mark what changed since
+ * then), with the console in front again and the stop drawn.
  *
  * Returns: (transfer full): the refreshes of the kernel panels
  */
 KwbTestRefreshes *
 kwb_test_run_to_screenshot_stop (KwbWindow *window)
 {
-  KwbTestRefreshes *refreshes = kwb_test_run_to_stop (window, "kernel_init");
-  KwbSession *session = kwb_window_get_session (window);
+  KwbTestRefreshes *refreshes;
+  KwbSession *session;
   g_auto(GStrv) panels = kwb_window_list_kernel_panels (window);
 
+  give_panels_content (window);
+  refreshes = kwb_test_run_to_stop (window, "kernel_init");
+  session = kwb_window_get_session (window);
   for (guint i = 0; panels[i] != NULL; i++)
     kwb_test_show_kernel_panel (refreshes, panels[i]);
+  expand_watch_rows (window);
   kwb_window_show_panel (window, "console");
   kwb_test_break_at (session, "free_initmem");
   kwb_test_activate_action (window, "win.continue", NULL);

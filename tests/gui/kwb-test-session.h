@@ -30,6 +30,10 @@ void       kwb_test_wait_session_state   (KwbSession         *session,
 /* A breakpoint at LOCATION, set in GDB. */
 void       kwb_test_break_at             (KwbSession         *session,
                                           const char         *location);
+/* The same with FLAGS (KWB_GDB_BREAK_HARDWARE: an hbreak). */
+void       kwb_test_break_at_full        (KwbSession         *session,
+                                          const char         *location,
+                                          KwbGdbBreakFlags    flags);
 /* What GDB itself says to COMMAND, not what our models say. */
 char      *kwb_test_gdb_says             (KwbSession         *session,
                                           const char         *command);
@@ -56,6 +60,12 @@ void              kwb_test_show_kernel_panel (KwbTestRefreshes *self,
 KwbTestRefreshes *kwb_test_run_to_stop   (KwbWindow        *window,
                                             const char       *func);
 KwbTestRefreshes *kwb_test_run_to_screenshot_stop (KwbWindow *window);
+/* At the screenshot stop: panel ID in front, refreshed, showing what it
+ * is for (see kwb-test-session.c); fails when it would be shot empty. */
+void              kwb_test_show_kernel_panel_content (KwbTestRefreshes *self,
+                                                      const char       *id);
+/* Whether the KwbKernelLogView's newest record is in its visible rows. */
+gboolean          kwb_test_log_newest_on_screen (gpointer log_view);
 /* Until the backtrace is listed and the stop's line is on screen. */
 void              kwb_test_wait_stop_shown (KwbWindow        *window);
 

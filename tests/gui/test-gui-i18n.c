@@ -150,7 +150,8 @@ test_layout (void)
 }
 
 /* At a real stop, as test-gui-kernel-panels shoots it in English: the
- * layout with the console in front, then each kernel panel in front. */
+ * layout with the console in front, then each kernel panel in front
+ * with what it shows there. */
 static void
 check_session_layout (KwbApplication *app,
                       KwbWindow      *window,
@@ -176,8 +177,7 @@ check_session_layout (KwbApplication *app,
       g_autofree char *name = g_strdup_printf ("zh_CN-%s.png", panels[i]);
       gboolean log = g_str_equal (panels[i], "log");
 
-      kwb_test_show_kernel_panel (refreshes, panels[i]);
-      kwb_test_wait_stop_shown (window);
+      kwb_test_show_kernel_panel_content (refreshes, panels[i]);
       assert_chinese (GTK_WIDGET (window), log ? log_expected : none, log ? log_english : none);
       kwb_test_save_screenshot (GTK_WIDGET (window), name);
     }

@@ -9,10 +9,15 @@
  * search filters; a code link opens its source through GDB. Then, at
  * 1280x800 with the console visible, screenshots of the layout (light and
  * dark) and of every kernel panel the window registers (each brought to
- * the front and refreshed first), so a view added to the window's table is
- * shot without a change here. They go to
- * $KWB_BUILD_ROOT/tests/gui/screenshots/ (layout-light.png,
- * layout-dark.png, ID.png, ID-dark.png).
+ * the front, refreshed, and showing what it is for: see
+ * kwb_test_show_kernel_panel_content()), so a view added to the window's
+ * table is shot without a change here; then the breakpoints sidebar with
+ * a watchpoint and a hardware breakpoint, and the README's picture (the
+ * Tasks panel docked beside the source, the console below it). They
+ * go to $KWB_BUILD_ROOT/tests/gui/screenshots/ (layout-light.png,
+ * layout-dark.png, ID.png, ID-dark.png, tasks-stack.png, breakpoints.png,
+ * breakpoints-dark.png, readme-main-window.png, which
+ * data/screenshots/main-window.png is a copy of).
  */
 #include "config.h"
 
@@ -20,6 +25,7 @@
 
 #include "kwb-core.h"
 #include "kwb-kernel-log-view.h"
+#include "kwb-tasks-view.h"
 #include "kwb-test-session.h"
 
 typedef struct {
@@ -120,41 +126,6 @@ wait_label (GtkWidget  *view,
 
   kwb_test_wait_until (label_shown, &w, text);
   return kwb_test_find_by_label (view, text);
-}
-
-/* Whether a label under ROOT shows TEXT inside SCROLLER's visible part
- * (a list view keeps rows it is not showing: a match alone proves nothing). */
-static gboolean
-label_on_screen (GtkWidget  *root,
-                 const char *text,
-                 GtkWidget  *scroller)
-{
-  graphene_rect_t bounds;
-
-  if (!gtk_widget_get_mapped (root))
-    return FALSE;
-  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0 &&
-      gtk_widget_compute_bounds (root, scroller, &bounds) && bounds.size.height > 0 &&
-      bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (label_on_screen (child, text, scroller))
-      return TRUE;
-  return FALSE;
-}
-
-/* The log's newest record in the view's visible rows, where a refresh at a
- * stop scrolls. */
-static gboolean
-newest_on_screen (gpointer data)
-{
-  KwbKernelLogView *view = data;
-  GListModel *records = kwb_kernel_log_view_get_model (view);
-  guint n = records ? g_list_model_get_n_items (records) : 0;
-  GtkWidget *table = kwb_test_require_widget (view, "kernel_log_table");
-
-  return n > 0 && label_on_screen (table, kwb_log_record_get_text (record_at (records, n - 1)),
-                                   gtk_widget_get_ancestor (table, GTK_TYPE_SCROLLED_WINDOW));
 }
 
 /* A link in a record opens its source: the record's own, when the boot
@@ -284,7 +255,7 @@ check_log_panel (KwbApplication *app,
   g_assert_cmpuint (g_list_model_get_n_items (records), >, 10);
   g_assert_cmpuint (kwb_kernel_log_view_get_n_shown (view), ==, g_list_model_get_n_items (records));
   /* Shown the first time, the view is at its end: the newest records. */
-  kwb_test_wait_until (newest_on_screen, view, "the newest record on screen");
+  kwb_test_wait_until (kwb_test_log_newest_on_screen, view, "the newest record on screen");
   /* The rows are the kernel's own log, banner first, as on the console. */
   g_assert_true (g_str_has_prefix (kwb_log_record_get_text (record_at (records, 0)), "Linux version"));
   kwb_test_wait_until (terminal_has_banner, window, "the banner on the serial console");
@@ -315,7 +286,7 @@ check_log_panel (KwbApplication *app,
   g_assert_cmpuint (n_new, ==, kwb_kernel_log_get_n_new (KWB_KERNEL_LOG (records)));
   assert_rows_are_lx_dmesg (&w, records);
   /* The view scrolled to the newest record, which stands out. */
-  kwb_test_wait_until (newest_on_screen, view, "the newest record on screen");
+  kwb_test_wait_until (kwb_test_log_newest_on_screen, view, "the newest record on screen");
   {
     const char *newest = kwb_log_record_get_text (record_at (records, g_list_model_get_n_items (records) - 1));
 
@@ -365,12 +336,53 @@ shoot_panels (KwbTestRefreshes *refreshes,
     {
       g_autofree char *name = g_strdup_printf ("%s%s.png", panels[i], suffix);
 
-      kwb_test_show_kernel_panel (refreshes, panels[i]);
-      if (g_str_equal (panels[i], "log"))
-        kwb_test_wait_until (newest_on_screen, kwb_test_find_by_type (window, KWB_TYPE_KERNEL_LOG_VIEW),
-                             "the newest record on screen");
+      kwb_test_show_kernel_panel_content (refreshes, panels[i]);
       shoot (window, name);
+      /* The Tasks shot is the one of a sleeping task's stack too. */
+      if (g_str_equal (panels[i], "tasks") && *suffix == '\0')
+        kwb_test_save_screenshot (GTK_WIDGET (window), "tasks-stack.png");
     }
+}
+
+/* ---- the breakpoints sidebar ---- */
+
+static gboolean
+has_watchpoint_and_hardware (gpointer data)
+{
+  GListModel *model = kwb_breakpoints_page_get_model (kwb_window_get_breakpoints_page (data));
+  gboolean watch = FALSE, hardware = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (model, i);
+
+      watch |= kwb_breakpoint_get_kind (bp) == KWB_BREAKPOINT_KIND_WATCH_WRITE;
+      hardware |= kwb_breakpoint_get_kind (bp) == KWB_BREAKPOINT_KIND_HARDWARE;
+    }
+  return watch && hardware;
+}
+
+static gboolean
+two_registers_in_use (gpointer data)
+{
+  GtkWidget *label = kwb_test_require_widget (GTK_WIDGET (kwb_window_get_breakpoints_page (data)),
+                                              "breakpoints_debug_registers");
+
+  return gtk_widget_get_mapped (label) &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), "2 of 4 debug registers in use") == 0;
+}
+
+/* What the debug registers are for, set at this stop: a watchpoint, as
+ * the watch tree and the source view's menu set one (win.watch-expression),
+ * and a hardware breakpoint; listed with their kinds in the sidebar. */
+static void
+set_watchpoint_and_hardware (KwbWindow *window)
+{
+  kwb_test_activate_action (GTK_WIDGET (window), "win.watch-expression", g_variant_new ("(ss)", "jiffies", "write"));
+  kwb_test_break_at_full (kwb_window_get_session (window), "panic", KWB_GDB_BREAK_HARDWARE);
+  kwb_window_show_panel (window, "breakpoints");
+  kwb_test_wait_until (has_watchpoint_and_hardware, window, "the watchpoint and the hardware breakpoint listed");
+  kwb_test_wait_until (two_registers_in_use, window, "two debug registers in use");
 }
 
 static void
@@ -402,6 +414,31 @@ check_screenshots (KwbApplication *app,
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
   shoot_panels (refreshes, window, "-dark");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The breakpoints sidebar with a watchpoint and a hardware breakpoint. */
+  set_watchpoint_and_hardware (window);
+  shoot (window, "breakpoints.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  shoot (window, "breakpoints-dark.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The README's picture: the console below the source, the tasks docked
+   * beside it, the sidebars collapsed to give the table the room of its
+   * columns (its divider dragged, as a person would). */
+  kwb_window_show_panel (window, "console");
+  g_assert_true (kwb_window_move_panel (window, "tasks", KWB_DOCK_END));
+  kwb_window_set_dock_shown (window, KWB_DOCK_START, FALSE);
+  kwb_test_wait_for_draw (GTK_WIDGET (window));
+  {
+    GtkWidget *tasks = kwb_test_find_by_type (window, KWB_TYPE_TASKS_VIEW);
+    GtkPaned *paned = GTK_PANED (gtk_widget_get_ancestor (tasks, GTK_TYPE_PANED));
+
+    g_assert_true (gtk_widget_is_ancestor (tasks, gtk_paned_get_end_child (paned)));
+    gtk_paned_set_position (paned, gtk_widget_get_width (GTK_WIDGET (paned)) - 400);
+  }
+  kwb_test_show_kernel_panel (refreshes, "tasks");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kwb_console_get_terminal (kwb_window_get_console (window)))));
+  shoot (window, "readme-main-window.png");
 
   kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   kwb_test_wait_session_state (session, KWB_SESSION_STATE_EXITED);
