@@ -129,10 +129,16 @@ kwb_address_is_user_space (guint64 addr)
   return addr < KERNEL_SPACE_START;
 }
 
-/* GDB's MI says func="??" where it knows no symbol. */
-static gboolean
-has_symbol (KwbFrame *self)
+/**
+ * kwb_frame_has_symbol:
+ *
+ * Whether GDB named the frame's function (its MI says func="??" where it
+ * knows no symbol).
+ */
+gboolean
+kwb_frame_has_symbol (KwbFrame *self)
 {
+  g_return_val_if_fail (KWB_IS_FRAME (self), FALSE);
   return self->function != NULL && *self->function != '\0' && g_strcmp0 (self->function, "??") != 0;
 }
 
@@ -146,7 +152,7 @@ gboolean
 kwb_frame_is_user_space (KwbFrame *self)
 {
   g_return_val_if_fail (KWB_IS_FRAME (self), FALSE);
-  return !has_symbol (self) && kwb_address_is_user_space (self->address);
+  return !kwb_frame_has_symbol (self) && kwb_address_is_user_space (self->address);
 }
 
 /**
@@ -159,7 +165,7 @@ char *
 kwb_frame_dup_display_name (KwbFrame *self)
 {
   g_return_val_if_fail (KWB_IS_FRAME (self), NULL);
-  if (has_symbol (self))
+  if (kwb_frame_has_symbol (self))
     return g_strdup (self->function);
   return g_strdup (kwb_frame_is_user_space (self) ? _("user space") : "??");
 }

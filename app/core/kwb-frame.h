@@ -23,6 +23,7 @@ const char *kwb_frame_get_file      (KwbFrame *self);
 const char *kwb_frame_get_fullname  (KwbFrame *self);
 guint       kwb_frame_get_line      (KwbFrame *self);
 guint64     kwb_frame_get_address   (KwbFrame *self);
+gboolean    kwb_frame_has_symbol    (KwbFrame *self);
 gboolean    kwb_frame_is_user_space (KwbFrame *self);
 char       *kwb_frame_dup_display_name (KwbFrame *self);
 

@@ -1367,7 +1367,15 @@ frames_store_new (KwbSession *self,
   for (guint i = 0; i < frames->len; i++)
     {
       KwbFrame *frame = g_ptr_array_index (frames, i);
-      g_autofree char *mapped = kwb_session_map_source_path (self, kwb_frame_get_fullname (frame));
+      g_autofree char *mapped = NULL;
+
+      /* GDB unwinds one frame past where a kernel stack starts (after
+       * secondary_startup_64, ret_from_fork): a return address of 0 with no
+       * symbol. It is the stack's end, not a frame, and not user space. */
+      if (i > 0 && i == frames->len - 1 && kwb_frame_get_address (frame) == 0 &&
+          !kwb_frame_has_symbol (frame))
+        break;
+      mapped = kwb_session_map_source_path (self, kwb_frame_get_fullname (frame));
 
       g_ptr_array_add (local, kwb_frame_new (kwb_frame_get_level (frame), kwb_frame_get_function (frame),
                                              kwb_frame_get_file (frame),

@@ -469,6 +469,14 @@ test_inspect_stopped_guest (void)
   g_assert_cmpuint (kwb_frame_get_level (caller), ==, 1);
   g_assert_nonnull (kwb_frame_get_function (caller));
   pc = kwb_frame_get_address (top);
+  /* The stack ends at secondary_startup_64: GDB's extra frame at address 0
+   * beyond it is not listed. */
+  {
+    g_autoptr(KwbFrame) outer = g_list_model_get_item (frames, g_list_model_get_n_items (frames) - 1);
+
+    g_assert_cmpstr (kwb_frame_get_function (outer), ==, "secondary_startup_64");
+    g_assert_cmphex (kwb_frame_get_address (outer), !=, 0);
+  }
 
   /* start_kernel's locals (6.1: command_line, after_dashes). */
   kwb_session_list_variables_async (ctx->session, NULL, result_cb, &slot);
