@@ -161,7 +161,7 @@ test_log (void)
   const char *record_dir = g_getenv ("KWB_TEST_RECORD_KERNEL_LOG");
   KwbLogRecord *marker, *banner;
   guint n;
-  guint64 last_seq = 0, last_time = 0;
+  guint64 last_seq = 0;
 
   g_assert_nonnull (guest);
   log = kwb_kernel_log_new (guest->session);
@@ -196,15 +196,14 @@ test_log (void)
     {
       g_autoptr(KwbLogRecord) record = g_list_model_get_item (G_LIST_MODEL (log), i);
 
+      /* Records come in sequence order. Not in time order: each CPU stamps
+       * its records with its own clock, and a CPU being brought up logs
+       * with one still near zero (compare_with_lx_dmesg checks the times). */
       if (i > 0)
-        {
-          g_assert_cmpuint (kwb_log_record_get_seq (record), >, last_seq);
-          g_assert_cmpuint (kwb_log_record_get_time_ns (record), >=, last_time);
-        }
+        g_assert_cmpuint (kwb_log_record_get_seq (record), >, last_seq);
       g_assert_cmpuint (kwb_log_record_get_level (record), <=, 7);
       g_assert_true (g_utf8_validate (kwb_log_record_get_text (record), -1, NULL));
       last_seq = kwb_log_record_get_seq (record);
-      last_time = kwb_log_record_get_time_ns (record);
     }
   /* The marker came last: sync itself logs nothing. */
   g_assert_cmpuint (kwb_log_record_get_seq (marker), ==, last_seq);
