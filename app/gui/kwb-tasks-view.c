@@ -34,6 +34,9 @@ struct _KwbTasksView
   GtkStringFilter    *filter;
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
+  guint               scroll_id;     /* tick callback scrolling to scroll_to */
+  guint               scroll_to;
+  guint               scroll_frames;
 };
 
 G_DEFINE_FINAL_TYPE (KwbTasksView, kwb_tasks_view, GTK_TYPE_WIDGET)
@@ -280,6 +283,31 @@ kwb_tasks_view_get_n_shown (KwbTasksView *self)
   return g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 }
 
+/* GTK 4.8 has no gtk_column_view_scroll_to(): its list view scrolls, and
+ * warns ("failed to scroll") when asked in the frame its rows change, before
+ * it has laid them out. So: a frame later, and only while on screen. */
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  KwbTasksView *self = user_data;
+
+  if (!gtk_widget_get_mapped (widget) || self->scroll_to >= g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
+    {
+      self->scroll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (++self->scroll_frames < 2)
+    return G_SOURCE_CONTINUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", self->scroll_to);
+  self->scroll_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 kwb_tasks_view_select_pid (KwbTasksView *self,
                            gint          pid)
@@ -296,11 +324,10 @@ kwb_tasks_view_select_pid (KwbTasksView *self,
       if (kwb_task_get_pid (task) != pid)
         continue;
       gtk_single_selection_set_selected (self->selection, i);
-      /* GTK 4.8 has no gtk_column_view_scroll_to(): its list view scrolls. */
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->table)); child != NULL;
-           child = gtk_widget_get_next_sibling (child))
-        if (GTK_IS_LIST_VIEW (child))
-          gtk_widget_activate_action (child, "list.scroll-to-item", "u", i);
+      self->scroll_to = i;
+      self->scroll_frames = 0;
+      if (self->scroll_id == 0)
+        self->scroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->table), scroll_tick, self, NULL);
       return TRUE;
     }
   return FALSE;
@@ -328,6 +355,9 @@ kwb_tasks_view_dispose (GObject *object)
 
   kwb_tasks_view_set_task_list (self, NULL);
   g_clear_weak_pointer (&self->frames_panel);
+  if (self->scroll_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->table), self->scroll_id);
+  self->scroll_id = 0;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
