@@ -14,7 +14,12 @@
  * printk records new since the previous stop, read from guest memory. --console-send types TEXT
  * into the serial console once the BusyBox shell is up. --watch sets a write
  * watchpoint before the guest runs (a debug register, like --hbreak); its
- * stops print as "watchpoint: EXPR OLD → NEW at FILE:LINE". The VM always ends
+ * stops print as "watchpoint: EXPR OLD → NEW at FILE:LINE". Module symbols
+ * load as modules load, so --break on a module's function not loaded yet
+ * waits for it. When the guest crashes (debug.stop-on-crash) the stop is at
+ * the faulting line and prints as "oops: FUNC at FILE:LINE" (or "BUG:",
+ * "panic:", "warning:") with the kernel's headline; after its views and
+ * --exec commands kwb ends the VM and exits 0. The VM always ends
  * with the command; it never outlives kwb (process group + PDEATHSIG).
  *
  * The exit status says whether the session did what was asked: 1 when a
@@ -39,6 +44,7 @@
 typedef struct {
   GMainLoop   *loop;
   KwbSession  *session;
+  KwbModules  *modules;
   char       **exec;
   GPtrArray   *shows;      /* KwbCliShow, in the order given */
   guint        next_show;
@@ -158,6 +164,62 @@ print_watchpoint (Debug            *debug,
 }
 
 static void
+add_frames_json (JsonBuilder *b,
+                 GListModel  *frames)
+{
+  json_builder_set_member_name (b, "frames");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < g_list_model_get_n_items (frames); i++)
+    {
+      g_autoptr(KwbFrame) frame = g_list_model_get_item (frames, i);
+      g_autofree char *addr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", kwb_frame_get_address (frame));
+
+      json_builder_begin_object (b);
+      kwb_cli_json_add_text (b, "func", kwb_frame_get_function (frame), -1);
+      kwb_cli_json_add_text (b, "file", kwb_frame_get_fullname (frame) ? kwb_frame_get_fullname (frame) : "", -1);
+      kwb_cli_json_add_int (b, "line", kwb_frame_get_line (frame));
+      kwb_cli_json_add_text (b, "addr", addr, -1);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+/* "oops: FUNC at FILE:LINE", the kernel's headline, the source line. */
+static void
+print_crash (Debug            *debug,
+             const KwbGdbStop *stop,
+             KwbCrash         *crash)
+{
+  g_autofree char *local = kwb_session_map_source_path (debug->session, stop->fullname);
+  g_autofree char *source = read_source_line (local, stop->line);
+  const char *file = local ? local : (stop->file ? stop->file : "??");
+  const char *kind = kwb_crash_kind_to_string (kwb_crash_get_kind (crash));
+
+  if (debug->json)
+    {
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("crash");
+
+      kwb_cli_json_add_text (b, "kind", kind, -1);
+      kwb_cli_json_add_text (b, "title", kwb_crash_get_title (crash), -1);
+      kwb_cli_json_add_text (b, "func", stop->func ? stop->func : "", -1);
+      kwb_cli_json_add_text (b, "file", file, -1);
+      kwb_cli_json_add_int (b, "line", stop->line);
+      kwb_cli_json_add_text (b, "source", source ? source : "", -1);
+      kwb_cli_json_add_text (b, "text", kwb_crash_get_text (crash), -1);
+      add_frames_json (b, kwb_crash_get_frames (crash));
+      kwb_cli_json_print (b);
+    }
+  else
+    {
+      printf ("%s: %s at %s:%d\n", kind, stop->func ? stop->func : "??", file, stop->line);
+      printf ("  %s\n", kwb_crash_get_title (crash));
+      if (source != NULL)
+        printf ("%6d\t%s\n", stop->line, source);
+    }
+  fflush (stdout);
+}
+
+static void
 stop_session_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
@@ -198,7 +260,10 @@ continue_cb (GObject      *object,
 static void
 after_stop (Debug *debug)
 {
-  if (debug->continues_left > 0)
+  /* A crashed kernel is looked at, not run on: the stop was the answer. */
+  if (kwb_session_get_crash (debug->session) != NULL)
+    finish (debug, debug->status);
+  else if (debug->continues_left > 0)
     {
       debug->continues_left--;
       kwb_session_exec_async (debug->session, KWB_GDB_EXEC_CONTINUE, NULL, continue_cb, debug);
@@ -289,7 +354,9 @@ on_stopped (KwbSession *session,
             Debug      *debug)
 {
   debug->n_stops++;
-  if (kwb_gdb_stop_is_watchpoint (stop))
+  if (kwb_session_get_crash (session) != NULL)
+    print_crash (debug, stop, kwb_session_get_crash (session));
+  else if (kwb_gdb_stop_is_watchpoint (stop))
     print_watchpoint (debug, stop);
   else
     print_stop (debug, stop);
@@ -403,7 +470,8 @@ start_cb (GObject      *object,
     }
   /* Each breakpoint that could not be set was logged with GDB's reason; the
    * session goes on with the others, but kwb debug did not do what was asked.
-   * (kwb debug loads no modules, so every breakpoint here is a requested one.) */
+   * (The module loader's breakpoints are not listed: every one here is a
+   * requested one; a pending one counts as set.) */
   n_set = g_list_model_get_n_items (G_LIST_MODEL (kwb_session_get_breakpoints (debug->session)));
   if (n_set < debug->n_requested_breaks)
     {
@@ -486,6 +554,7 @@ kwb_cmd_debug (int    argc,
   g_option_context_set_summary (context,
     _("Boots the kernel frozen under QEMU, attaches GDB (stub on a private unix socket),\n"
       "sets the breakpoints, continues and prints each stop with its source line.\n"
+      "Module symbols load as modules load; a crash stops at the faulting line.\n"
       "With no options: break at start_kernel, print the stop, end the VM."));
   if (!kwb_cli_parse (context, &argc, &argv, &status))
     return status;
@@ -529,6 +598,7 @@ kwb_cmd_debug (int    argc,
     debug.n_requested_breaks++;
 
   session = kwb_session_new (config);
+  debug.modules = kwb_modules_new (session);
   for (guint i = 0; breaks != NULL && breaks[i] != NULL; i++)
     kwb_session_add_initial_breakpoint (session, breaks[i]);
   for (guint i = 0; hbreaks != NULL && hbreaks[i] != NULL; i++)
@@ -563,5 +633,6 @@ kwb_cmd_debug (int    argc,
 
   g_clear_handle_id (&debug.timeout_id, g_source_remove);
   kwb_console_window_free (debug.console);
+  g_clear_object (&debug.modules);
   return debug.status;
 }

@@ -135,3 +135,30 @@ kwb_code_link_find (const char *text,
     *end = e;
   return TRUE;
 }
+
+char *
+kwb_code_link_dup_markup (const char *text)
+{
+  GString *out = NULL;
+  gsize last = 0, start, end;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (; kwb_code_link_find (text, last, &start, &end); last = end)
+    {
+      g_autofree char *before = g_markup_escape_text (text + last, start - last);
+      g_autofree char *link = g_markup_escape_text (text + start, end - start);
+
+      if (out == NULL)
+        out = g_string_new (NULL);
+      g_string_append_printf (out, "%s<a href=\"%s\">%s</a>", before, link, link);
+    }
+  if (out == NULL)
+    return NULL;
+  {
+    g_autofree char *rest = g_markup_escape_text (text + last, -1);
+
+    g_string_append (out, rest);
+  }
+  return g_string_free (out, FALSE);
+}

@@ -57,6 +57,11 @@ gboolean     kwb_code_link_find               (const char        *text,
                                                gsize             *start,
                                                gsize             *end);
 
+/* TEXT as Pango markup with each code location a link whose URI is the
+ * location's text (a label's ::activate-link hands it back); NULL when TEXT
+ * holds none (the label can stay plain). */
+char        *kwb_code_link_dup_markup         (const char        *text);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbCodeLink, kwb_code_link_free)
 
 G_END_DECLS

@@ -79,6 +79,10 @@ static const Option debug_options[] = {
   { "FRAME_POINTER", "y" },
   { "RANDOMIZE_BASE", "n" },
   { "CMDLINE_BOOL", "n" },       /* the command line is QEMU's -append, all of it */
+  /* tinyconfig compiles BUG() and WARN() to nothing: a BUG_ON would neither
+   * report nor stop the debugger, and a WARN_ON would stay silent. */
+  { "BUG", "y" },
+  { "DEBUG_BUGVERBOSE", "y" },   /* "kernel BUG at FILE:LINE!" */
   /* "cannot create /proc/sys/kernel/hotplug" without these three. */
   { "UEVENT_HELPER", "y" },
   { "NET", "y" },
@@ -860,6 +864,15 @@ kwb_kconfig_diagnose (KwbKconfig *self)
       f->advice = g_strdup (_("Set CONFIG_UNWINDER_FRAME_POINTER=y (it selects FRAME_POINTER)"));
     }
   g_ptr_array_add (out, f);
+
+  if (!kwb_kconfig_is_enabled (self, "BUG"))
+    {
+      f = finding_new ("BUG", NULL, kwb_kconfig_get (self, "BUG"), KWB_KCONFIG_SEVERITY_WARNING);
+      f->reason = g_strdup (_("BUG() and WARN() are compiled out: a BUG_ON or WARN_ON neither reports nor "
+                              "stops the debugger"));
+      f->advice = g_strdup (_("Set CONFIG_BUG=y (its prompt shows with CONFIG_EXPERT=y)"));
+      g_ptr_array_add (out, f);
+    }
 
   if (!kwb_kconfig_is_enabled (self, "64BIT"))
     {

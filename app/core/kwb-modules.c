@@ -1100,7 +1100,11 @@ kwb_modules_new (KwbSession *session)
   /* The session refs nothing of ours: the caller keeps us for the
    * session's lifetime. Running (or starting): attach at the next stop. */
   if (kwb_session_get_state (session) == KWB_SESSION_STATE_IDLE)
-    kwb_session_add_setup_func (session, setup_func, self);
+    {
+      kwb_session_add_setup_func (session, setup_func, self);
+      /* A breakpoint in a module that is not loaded yet hits once it is. */
+      kwb_session_set_pending_allowed (session, TRUE);
+    }
   else if (kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED)
     {
       self->attached = TRUE;

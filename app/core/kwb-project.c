@@ -127,6 +127,9 @@ static const KwbProjectKey schema[] = {
     N_("Source path mappings for prebuilt kernels, each as FROM=TO") },
   { "debug", "index-cache", B, "true", NULL, 0, 0, N_("Use GDB's index cache for faster symbol loading") },
   { "debug", "breakpoints", L, "", NULL, 0, 0, N_("Breakpoints applied when a session starts") },
+  { "debug", "stop-on-crash", B, "true", NULL, 0, 0,
+    N_("Stop at the faulting line when the guest oopses, hits a BUG() or panics") },
+  { "debug", "stop-on-warn", B, "false", NULL, 0, 0, N_("Stop at a WARN() too (the kernel carries on after one)") },
 
   { "modules", "projects", L, "", NULL, 0, 0,
     N_("Out-of-tree module source folders (each with a Kbuild or Makefile), built against the project's kernel") },

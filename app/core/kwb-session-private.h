@@ -74,4 +74,20 @@ gboolean          kwb_session_retry_with_hardware_finish     (KwbSession        
 void              kwb_session_log_message                    (KwbSession             *self,
                                                               const char             *message);
 
+/* Initial breakpoints GDB cannot resolve yet stay pending instead of
+ * failing: set by the module follower, which loads the symbols they wait
+ * for. Call before start. */
+void              kwb_session_set_pending_allowed            (KwbSession             *self,
+                                                              gboolean                allowed);
+
+/* Crash stops: see kwb-session-crash.c. */
+void              kwb_session_crash_setup                    (KwbSession             *session,
+                                                              gpointer                user_data);
+gboolean          kwb_session_crash_is_resume_command        (const char             *command);
+void              kwb_session_report_crash                   (KwbSession             *self,
+                                                              const KwbGdbStop       *stop,
+                                                              KwbCrash               *crash,
+                                                              const char             *restore,
+                                                              guint                   first_level);
+
 G_END_DECLS

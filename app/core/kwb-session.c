@@ -106,6 +106,8 @@ struct _KwbSession
   guint             next_watch;
   GPtrArray        *path_maps;  /* pairs: from, to */
   gboolean          stay_frozen;
+  gboolean          pending_allowed;
+  gboolean          retrying_pending; /* the initial breakpoint at hand, as a pending one */
   gboolean          console_unwatched; /* a terminal widget reads the PTY */
 
   GTask            *start_task;
@@ -128,6 +130,13 @@ struct _KwbSession
 
   GArray           *setup_funcs; /* Setup: run once attached, before the first continue */
   guint             next_setup;
+
+  /* A crash stop (kwb-session-crash.c): what crashed, the command that puts
+   * the CPU's own registers back before the guest runs, and the first
+   * frame of the backtrace that is not the crash path's own. */
+  KwbCrash         *crash;
+  char             *crash_restore;
+  guint             crash_first_level;
 };
 
 typedef struct {
@@ -353,6 +362,8 @@ kwb_session_finalize (GObject *object)
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   g_free (self->last_watch);
   g_free (self->failure_reason);
+  g_clear_object (&self->crash);
+  g_free (self->crash_restore);
   g_ptr_array_unref (self->initial_breakpoints);
   g_hash_table_unref (self->initial_hardware);
   g_ptr_array_unref (self->initial_watches);
@@ -683,6 +694,9 @@ on_gdb_running (KwbGdb     *gdb,
   if (self->state == KWB_SESSION_STATE_STARTING && self->start_task != NULL)
     return; /* start completes the transition itself */
   g_clear_handle_id (&self->frames_id, g_source_remove);
+  g_clear_object (&self->crash);
+  g_clear_pointer (&self->crash_restore, g_free);
+  self->crash_first_level = 0;
   if (state_is_live (self->state))
     set_state (self, KWB_SESSION_STATE_RUNNING);
 }
@@ -844,6 +858,21 @@ initial_break_cb (GObject      *object,
   if (self->start_task == NULL)
     return;
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL && self->pending_allowed && !self->retrying_pending &&
+      strstr (error->message, "not defined") != NULL)
+    {
+      /* Perhaps a module's, not loaded yet: GDB sets it when the module's
+       * symbols come (kwb-modules.c), before its init runs. */
+      const char *location = g_ptr_array_index (self->initial_breakpoints, self->next_initial - 1);
+
+      session_log (self, _("Breakpoint at %s is pending: it is set when a module that defines it is loaded"),
+                   location);
+      self->retrying_pending = TRUE;
+      kwb_gdb_break_insert_async (self->gdb, location, KWB_GDB_BREAK_PENDING, NULL, NULL, initial_break_cb,
+                                  g_object_ref (self));
+      return;
+    }
+  self->retrying_pending = FALSE;
   if (record == NULL)
     session_log (self, _("Breakpoint at %s not set: %s"),
                  (const char *) g_ptr_array_index (self->initial_breakpoints, self->next_initial - 1),
@@ -1131,6 +1160,8 @@ kwb_session_start_async (KwbSession          *self,
   project_breakpoints = kwb_project_dup_string_list (project, "debug", "breakpoints");
   for (guint i = 0; project_breakpoints[i] != NULL; i++)
     g_ptr_array_add (self->initial_breakpoints, g_strdup (project_breakpoints[i]));
+  if (kwb_project_get_boolean (project, "debug", "stop-on-crash"))
+    kwb_session_add_setup_func (self, kwb_session_crash_setup, NULL);
 
   self->qemu = kwb_session_config_create_qemu (self->config);
   kwb_qemu_set_freeze (self->qemu, TRUE);
@@ -1253,6 +1284,31 @@ exec_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+restored_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
+
+  if (out == NULL && state_is_live (self->state))
+    session_log (self, _("The CPU's registers could not be put back after the crash stop: %s"), error->message);
+}
+
+/* Before the guest runs from a crash stop: the CPU gets its own registers
+ * back, so the kernel's crash path goes on where it was stopped. GDB
+ * answers commands in order, so the resume that follows runs after it. */
+static void
+restore_crash_registers (KwbSession *self)
+{
+  g_autofree char *restore = g_steal_pointer (&self->crash_restore);
+
+  if (restore != NULL)
+    kwb_gdb_console_async (self->gdb, restore, NULL, restored_cb, g_object_ref (self));
+}
+
 static gboolean
 check_state (KwbSession       *self,
              GTask            *task,
@@ -1292,6 +1348,7 @@ kwb_session_exec_async (KwbSession          *self,
   /* What to resume with again if GDB aborts it: see on_resume_failed. */
   if (what != KWB_GDB_EXEC_INTERRUPT)
     self->resume_what = what;
+  restore_crash_registers (self);
   kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, g_steal_pointer (&task));
 }
 
@@ -1310,6 +1367,7 @@ kwb_session_run_to_async (KwbSession          *self,
   g_task_set_source_tag (task, kwb_session_exec_async);
   if (!check_state (self, task, KWB_SESSION_STATE_STOPPED, _("run to a location")))
     return;
+  restore_crash_registers (self);
   kwb_gdb_exec_until_async (self->gdb, location, cancellable, exec_cb, g_steal_pointer (&task));
 }
 
@@ -1375,6 +1433,8 @@ frames_store_new (KwbSession *self,
       if (i > 0 && i == frames->len - 1 && kwb_frame_get_address (frame) == 0 &&
           !kwb_frame_has_symbol (frame))
         break;
+      if (self->crash != NULL && kwb_frame_get_level (frame) < self->crash_first_level)
+        continue;
       mapped = kwb_session_map_source_path (self, kwb_frame_get_fullname (frame));
 
       g_ptr_array_add (local, kwb_frame_new (kwb_frame_get_level (frame), kwb_frame_get_function (frame),
@@ -1843,6 +1903,13 @@ kwb_session_console_async (KwbSession          *self,
 {
   g_return_if_fail (KWB_IS_SESSION (self));
   g_return_if_fail (command != NULL);
+  if (self->crash_restore != NULL && kwb_session_crash_is_resume_command (command))
+    {
+      g_autofree char *restore = g_steal_pointer (&self->crash_restore);
+
+      queue_op (self, new_op_task (self, OP_CONSOLE, restore, NULL, ignore_console_cb, NULL,
+                                   kwb_session_console_async));
+    }
   queue_op (self, new_op_task (self, OP_CONSOLE, command, cancellable, callback, user_data,
                                kwb_session_console_async));
 }
@@ -2268,6 +2335,52 @@ kwb_session_add_internal_breakpoint_finish (KwbSession    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kwb_session_set_pending_allowed (KwbSession *self,
+                                 gboolean    allowed)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  self->pending_allowed = allowed;
+}
+
+/**
+ * kwb_session_report_crash:
+ * @stop: the stop as the user sees it (at the faulting line)
+ * @restore: (nullable): the GDB command that puts the CPU's registers back
+ * @first_level: frames above it are the crash path's, not shown
+ *
+ * Ends an internal stop as a crash stop the user sees.
+ */
+void
+kwb_session_report_crash (KwbSession       *self,
+                          const KwbGdbStop *stop,
+                          KwbCrash         *crash,
+                          const char       *restore,
+                          guint             first_level)
+{
+  g_autoptr(KwbGdbStop) copy = kwb_gdb_stop_copy (stop);
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  if (self->halt != HALT_INTERNAL || !state_is_live (self->state))
+    return;
+  g_set_object (&self->crash, crash);
+  g_free (self->crash_restore);
+  self->crash_restore = g_strdup (restore);
+  self->crash_first_level = first_level;
+  /* As a stop that beat our interrupt: queued ops run, the guest stays. */
+  self->halt = HALT_DRAINING;
+  report_stop (self, copy);
+  run_next_op (self);
+}
+
+KwbCrash *
+kwb_session_get_crash (KwbSession *self)
+{
+  g_return_val_if_fail (KWB_IS_SESSION (self), NULL);
+  return self->crash;
 }
 
 /* The internal handler has finished: run what the user queued meanwhile,

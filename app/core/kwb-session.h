@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "kwb-breakpoints.h"
+#include "kwb-crash.h"
 #include "kwb-frame.h"
 #include "kwb-gdb.h"
 #include "kwb-instruction.h"
@@ -52,6 +53,10 @@ const KwbGdbStop *kwb_session_get_last_stop        (KwbSession          *self);
  * deletes one that went out of scope), or NULL. */
 const char       *kwb_session_get_last_watch_expression (KwbSession     *self);
 GListModel       *kwb_session_get_frames           (KwbSession          *self);
+/* What crashed, while the guest is stopped at a crash (the project's
+ * debug.stop-on-crash, debug.stop-on-warn); otherwise NULL. The stop's
+ * reason is then kwb_crash_kind_to_string() of its kind. */
+KwbCrash         *kwb_session_get_crash            (KwbSession          *self);
 char             *kwb_session_dup_status_text      (KwbSession          *self);
 
 /* Breakpoints to set before the guest runs (the project's own are added at

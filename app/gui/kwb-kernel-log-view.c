@@ -69,33 +69,6 @@ match_record (gpointer item,
 
 /* ---- cells ---- */
 
-/* TEXT as Pango markup with each code location a link whose URI is the
- * location's text; NULL when there is none (the label stays plain). */
-static char *
-link_markup (const char *text)
-{
-  GString *out = NULL;
-  gsize last = 0, start, end;
-
-  for (; kwb_code_link_find (text, last, &start, &end); last = end)
-    {
-      g_autofree char *before = g_markup_escape_text (text + last, start - last);
-      g_autofree char *link = g_markup_escape_text (text + start, end - start);
-
-      if (out == NULL)
-        out = g_string_new (NULL);
-      g_string_append_printf (out, "%s<a href=\"%s\">%s</a>", before, link, link);
-    }
-  if (out == NULL)
-    return NULL;
-  {
-    g_autofree char *rest = g_markup_escape_text (text + last, -1);
-
-    g_string_append (out, rest);
-  }
-  return g_string_free (out, FALSE);
-}
-
 static gboolean
 on_activate_link (GtkLabel         *label,
                   const char       *uri,
@@ -151,7 +124,7 @@ bind_cell (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_TEXT:
     default:
-      markup = link_markup (kwb_log_record_get_text (record));
+      markup = kwb_code_link_dup_markup (kwb_log_record_get_text (record));
       if (markup != NULL)
         gtk_label_set_markup (GTK_LABEL (label), markup);
       else

@@ -14,6 +14,7 @@
 
 #include "kwb-window.h"
 #include "kwb-modules-page.h"
+#include "kwb-crash-banner.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,7 @@ struct _KwbWindow
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
+  KwbCrashBanner       *crash_banner;
   GtkStack             *source_area;
   GtkNotebook          *source_tabs;
   KwbConsole           *console;

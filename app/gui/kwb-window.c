@@ -21,6 +21,7 @@
 #include "kwb-recent-projects.h"
 #include "kwb-source-status.h"
 #include "kwb-stale-banner.h"
+#include "kwb-crash-banner.h"
 #include "kwb-trust-dialog.h"
 #include "kwb-welcome.h"
 
@@ -569,6 +570,7 @@ on_session_stopped (KwbSession *session,
                     KwbGdbStop *stop,
                     KwbWindow  *self)
 {
+  kwb_crash_banner_set_crash (self->crash_banner, kwb_session_get_crash (session), stop);
   show_code (self, stop->fullname, stop->file, stop->line > 0 ? (guint) stop->line : 0, stop->addr);
   g_signal_emit (self, window_signals[LOCATION_SHOWN], 0);
   _kwb_window_views_stopped (self);
@@ -582,6 +584,8 @@ on_session_state_changed (KwbSession      *session,
 {
   if (new_state == KWB_SESSION_STATE_RUNNING && self->current_view != NULL)
     set_current_view (self, NULL, 0);
+  if (new_state != KWB_SESSION_STATE_STOPPED)
+    kwb_crash_banner_set_crash (self->crash_banner, NULL, NULL);
   /* Frames, locals and registers describe a stopped guest only. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->frames_panel), new_state == KWB_SESSION_STATE_STOPPED);
   if (new_state == KWB_SESSION_STATE_FAILED)
@@ -989,12 +993,14 @@ kwb_window_class_init (KwbWindowClass *klass)
   /* Project widgets in the template: header, banner, welcome. */
   g_type_ensure (KWB_TYPE_SOURCE_STATUS);
   g_type_ensure (KWB_TYPE_STALE_BANNER);
+  g_type_ensure (KWB_TYPE_CRASH_BANNER);
   g_type_ensure (KWB_TYPE_WELCOME);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kwb/KernelWorkbench/kwb-window.ui");
   /* Not a struct member: KwbApplication fills it (gtk_widget_get_template_child). */
   gtk_widget_class_bind_template_child_full (widget_class, "recent_projects_menu", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, crash_banner);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_area);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_tabs);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, console);
@@ -1020,6 +1026,14 @@ kwb_window_class_init (KwbWindowClass *klass)
 }
 
 static void
+on_crash_link_activated (KwbCrashBanner *banner,
+                         const char     *link,
+                         KwbWindow      *self)
+{
+  kwb_console_activate_link (self->console, link);
+}
+
+static void
 kwb_window_init (KwbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1029,6 +1043,7 @@ kwb_window_init (KwbWindow *self)
 #endif
 
   self->settings = kwb_window_new_settings ();
+  g_signal_connect_object (self->crash_banner, "link-activated", G_CALLBACK (on_crash_link_activated), self, 0);
   kwb_window_init_session_ui (self);
   kwb_window_restore_state (self);
   _kwb_window_views_init (self);
