@@ -192,7 +192,7 @@ kwb_crash_banner_init (KwbCrashBanner *self)
   g_signal_connect_object (self->report, "activate-link", G_CALLBACK (on_activate_link), self, 0);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (self->report));
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 240);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 180);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   self->expander = GTK_EXPANDER (gtk_expander_new_with_mnemonic (_("Kernel _report")));
   gtk_widget_set_name (GTK_WIDGET (self->expander), "crash_expander");
