@@ -7,6 +7,11 @@
  * Kernel oops and call-trace lines, and the FILE:LINE of a WARNING, are
  * links (the patterns of kwb-code-link.h, shared with the kernel log view):
  * a click asks GDB where they are (`info line`) and the window opens that line.
+ *
+ * The lines the terminal shows also go to a KwbConsoleDiagnosis (the
+ * terminal reads the PTY, so the core cannot): a classic boot failure shows
+ * above the terminal with what to do, until the next boot or a click on
+ * Hide. A line is fed once the cursor has left it.
  */
 #include "config.h"
 
@@ -49,6 +54,13 @@ struct _KwbConsole
   VteTerminal    *terminal;
   GtkScrollbar   *scrollbar;
   KwbGdbConsole  *gdb_console;
+
+  KwbConsoleDiagnosis *diagnosis;
+  glong           fed_row;      /* the first terminal row not fed to it */
+  GtkRevealer    *diagnosis_revealer;
+  GtkLabel       *diagnosis_title;
+  GtkLabel       *diagnosis_advice;
+  GtkButton      *diagnosis_close;
 };
 
 G_DEFINE_FINAL_TYPE (KwbConsole, kwb_console, GTK_TYPE_WIDGET)
@@ -119,6 +131,65 @@ on_session_state_changed (KwbSession      *session,
   try_attach (self);
 }
 
+/* ---- diagnosis of the classic boot failures ---- */
+
+static void
+on_diagnosed (KwbConsoleDiagnosis *diagnosis,
+              KwbConsoleProblem    problem,
+              const char          *title,
+              const char          *advice,
+              KwbConsole          *self)
+{
+  gtk_label_set_label (self->diagnosis_title, title);
+  gtk_label_set_label (self->diagnosis_advice, advice);
+  gtk_revealer_set_reveal_child (self->diagnosis_revealer, TRUE);
+}
+
+static void
+hide_diagnosis (KwbConsole *self)
+{
+  gtk_revealer_set_reveal_child (self->diagnosis_revealer, FALSE);
+}
+
+static void
+on_contents_changed (KwbConsole *self)
+{
+  g_autofree char *text = NULL;
+  glong column, row;
+
+  if (self->diagnosis == NULL)
+    return;
+  vte_terminal_get_cursor_position (self->terminal, &column, &row);
+  if (row <= self->fed_row)
+    return;
+  /* The rows above the cursor's: VTE ends each with a newline unless it
+   * wraps into the next, so a wrapped line goes on in the next read. */
+  text = vte_terminal_get_text_range (self->terminal, self->fed_row, 0, row - 1,
+                                      vte_terminal_get_column_count (self->terminal) - 1,
+                                      NULL, NULL, NULL);
+  self->fed_row = row;
+  if (text != NULL)
+    kwb_console_diagnosis_feed (self->diagnosis, text, -1);
+}
+
+static void
+set_diagnosis (KwbConsole *self,
+               KwbSession *session)
+{
+  if (self->diagnosis != NULL)
+    g_signal_handlers_disconnect_by_data (self->diagnosis, self);
+  g_clear_object (&self->diagnosis);
+  gtk_revealer_set_reveal_child (self->diagnosis_revealer, FALSE);
+  self->fed_row = 0;
+  if (session == NULL)
+    return;
+  self->diagnosis = kwb_console_diagnosis_new ();
+  g_signal_connect (self->diagnosis, "diagnosed", G_CALLBACK (on_diagnosed), self);
+  kwb_console_diagnosis_follow_session (self->diagnosis, session);
+}
+
+KwbConsoleDiagnosis *kwb_console_get_diagnosis (KwbConsole *self) { return self->diagnosis; }
+
 void
 kwb_console_set_session (KwbConsole *self,
                          KwbSession *session)
@@ -136,11 +207,14 @@ kwb_console_set_session (KwbConsole *self,
   self->attached = FALSE;
   g_set_object (&self->session, session);
   kwb_gdb_console_set_session (self->gdb_console, session);
+  if (session == NULL)
+    set_diagnosis (self, NULL);
   if (session != NULL)
     {
       /* A new boot gets a new terminal: VTE 0.70 does not read a second
        * foreign PTY after the first one ended. The old scrollback goes. */
       create_terminal (self);
+      set_diagnosis (self, session);
       self->cancellable = g_cancellable_new ();
       kwb_session_set_console_watched (session, FALSE);
       g_signal_connect_object (session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);
@@ -420,6 +494,8 @@ create_terminal (KwbConsole *self)
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->terminal), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_object (self->terminal, "contents-changed", G_CALLBACK (on_contents_changed), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* ---- object ---- */
@@ -471,6 +547,10 @@ kwb_console_class_init (KwbConsoleClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, terminal_box);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, scrollbar);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, gdb_console);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_title);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_advice);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_close);
 
   gtk_widget_class_install_action (widget_class, "console.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "console.paste", NULL, paste_action);
@@ -518,4 +598,5 @@ kwb_console_init (KwbConsole *self)
   g_signal_connect_swapped (self->search_entry, "previous-match", G_CALLBACK (search_previous), self);
   g_signal_connect_swapped (self->search_next, "clicked", G_CALLBACK (search_next), self);
   g_signal_connect_swapped (self->search_previous, "clicked", G_CALLBACK (search_previous), self);
+  g_signal_connect_swapped (self->diagnosis_close, "clicked", G_CALLBACK (hide_diagnosis), self);
 }
