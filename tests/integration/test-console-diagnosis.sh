@@ -1,15 +1,17 @@
 #!/bin/sh
 # test-console-diagnosis.sh — the four classic boot failures, booted on purpose, diagnosed.
 # SPDX-License-Identifier: GPL-3.0-or-later
-# TAP. Argument: the kwb binary. Needs KWB_FIXTURE_PROJECT (the 6.1 kernel).
+# TAP. Arguments: the kwb binary and the kernel (6.1: KWB_FIXTURE_VMLINUX's
+# build, 6.12: KWB_FIXTURE_612_PROJECT's); needs KWB_FIXTURE_INITRAMFS.
 #
 # Each failure is made the way a user makes it, on projects of our own that
-# use the fixture's kernel (the fixture project stays untouched):
+# use the fixture's kernel build (the fixture projects stay untouched):
 #  - no initramfs: kernel.initramfs=builtin on a kernel that holds none. The
-#    fixture kernel has no CONFIG_BLOCK, so it ends in "No working init found"
-#    before unpacking anything, not in the VFS panic of a kernel with disks;
+#    fixture kernels have no CONFIG_BLOCK, so it ends in "No working init found"
+#    before unpacking anything, not in the VFS panic of a kernel with disks
+#    (tests/core covers that text);
 #  - hotplug: an rcS (initramfs.rcs) that writes /proc/sys/kernel/hotplug
-#    first, as the manual way's does. The fixture kernel has
+#    first, as the manual way's does. The fixture kernels have
 #    CONFIG_UEVENT_HELPER, so the file is missing because /proc is not
 #    mounted yet; the message and the diagnosis are the same;
 #  - a BusyBox that is not static: kwb initramfs refuses one, so the archive
@@ -18,27 +20,25 @@
 #    busybox-static, which the fixtures need) as /bin/busybox and /linuxrc;
 #  - a wrong console=: the whole -append given in qemu.extra-args, as someone
 #    copying a QEMU command line for a VGA console does (console=tty0).
-kwb=${1:?usage: test-console-diagnosis.sh KWB}
-project=${KWB_FIXTURE_PROJECT:?KWB_FIXTURE_PROJECT is not set: run build-aux/test}
-tmp=$(mktemp -d)
+kwb=${1:?usage: test-console-diagnosis.sh KWB [6.1|6.12]}
+kernel=${2:-6.1}
+initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set: run build-aux/test}
+if [ "$kernel" = 6.12 ]; then
+  build="${KWB_FIXTURE_612_PROJECT:?KWB_FIXTURE_612_PROJECT is not set: run build-aux/test}/build/kernel"
+else
+  build=$(dirname "${KWB_FIXTURE_VMLINUX:?KWB_FIXTURE_VMLINUX is not set: run build-aux/test}")
+fi
+. "$(dirname "$0")/../cli/tap-lib.sh"
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; for f in "$tmp/out" "$tmp/err"; do [ -f "$f" ] && tail -n 20 "$f" | sed 's/^/# /'; done; }
-check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
+at_exit() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; }
 
-build=$(sed -n 's/^build-dir=//p' "$project/kernel-workbench.ini" | head -n 1)
-case $build in /*) ;; *) build="$project/$build" ;; esac
 [ -f "$build/vmlinux" ] || { echo "Bail out! no fixture kernel at $build"; exit 1; }
 
 # A project of our own on the fixture's kernel.
 new_project() {
   "$kwb" init "$1" >/dev/null 2>&1 &&
     "$kwb" set "$1" kernel.build-dir "$build" &&
-    "$kwb" set "$1" initramfs.output "$project/build/initramfs.cpio.gz" &&
+    "$kwb" set "$1" initramfs.output "$initramfs" &&
     "$kwb" set "$1" qemu.accel tcg &&
     "$kwb" set "$1" qemu.memory 256 || { echo "Bail out! cannot make the test project $1"; exit 1; }
 }
@@ -130,5 +130,4 @@ new_project "$tmp/good"
 check "a good boot reaches the shell" grep -q '^stopped: __do_sys_newuname' "$tmp/out"
 check "a good boot: no diagnosis" sh -c "! grep -q 'diagnosis' '$tmp/err'"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done
