@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 0
@@ -151,25 +152,43 @@ hide_diagnosis (KwbConsole *self)
   gtk_revealer_set_reveal_child (self->diagnosis_revealer, FALSE);
 }
 
+/* Whether the terminal's row ROW wraps into the next: VTE ends every row
+ * of a range with a newline but a wrapping one and the last. */
+static gboolean
+row_wraps (VteTerminal *terminal,
+           glong        row)
+{
+  g_autofree char *text = vte_terminal_get_text_range (terminal, row, 0, row + 1,
+                                                       vte_terminal_get_column_count (terminal) - 1,
+                                                       NULL, NULL, NULL);
+
+  return text != NULL && strchr (text, '\n') == NULL;
+}
+
+/* Feeds the lines the terminal ended since the last call: the rows up to
+ * the cursor's, up to the last newline. The line the cursor is on is read
+ * again next time from the row where it starts. */
 static void
 on_contents_changed (KwbConsole *self)
 {
   g_autofree char *text = NULL;
-  glong column, row;
+  const char *last_newline;
+  glong column, row, start;
 
   if (self->diagnosis == NULL)
     return;
   vte_terminal_get_cursor_position (self->terminal, &column, &row);
   if (row <= self->fed_row)
     return;
-  /* The rows above the cursor's: VTE ends each with a newline unless it
-   * wraps into the next, so a wrapped line goes on in the next read. */
-  text = vte_terminal_get_text_range (self->terminal, self->fed_row, 0, row - 1,
+  text = vte_terminal_get_text_range (self->terminal, self->fed_row, 0, row,
                                       vte_terminal_get_column_count (self->terminal) - 1,
                                       NULL, NULL, NULL);
-  self->fed_row = row;
-  if (text != NULL)
-    kwb_console_diagnosis_feed (self->diagnosis, text, -1);
+  if (text == NULL || (last_newline = strrchr (text, '\n')) == NULL)
+    return;
+  kwb_console_diagnosis_feed (self->diagnosis, text, last_newline - text + 1);
+  for (start = row; start > self->fed_row && row_wraps (self->terminal, start - 1); start--)
+    ;
+  self->fed_row = start;
 }
 
 static void

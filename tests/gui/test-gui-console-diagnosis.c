@@ -6,6 +6,7 @@
  * builtin, and the kernel holds none) is booted from the window: the guest
  * stops at start_kernel, continues, and panics. The terminal's lines reach
  * the console's diagnosis and the banner says what to do; Hide hides it.
+ * A message the terminal wrapped over two rows is then fed to it as well.
  * The screenshot is console-diagnosis.png in the test's folder.
  */
 #include "config.h"
@@ -98,6 +99,22 @@ check_no_initramfs (KwbApplication *app,
 
   kwb_test_click (kwb_test_require_widget (GTK_WIDGET (window), "console_diagnosis_close"));
   kwb_test_wait_until (banner_hidden, &w, "the banner hidden by its close button");
+
+  /* A message the terminal wraps over two rows is still one line. */
+  {
+    VteTerminal *terminal = kwb_console_get_terminal (console);
+    glong columns = vte_terminal_get_column_count (terminal);
+    g_autofree char *pad = g_strnfill (columns - 20, '.');
+    g_autofree char *line = g_strdup_printf ("\r\n%s/etc/init.d/rcS: line 3: can't create "
+                                             "/proc/sys/kernel/hotplug: nonexistent directory\r\n", pad);
+
+    vte_terminal_feed (terminal, line, -1);
+    kwb_test_wait_until (banner_shown, &w, "the banner for a wrapped message");
+    g_assert_true (kwb_console_diagnosis_has_problem (kwb_console_get_diagnosis (console),
+                                                      KWB_CONSOLE_PROBLEM_NO_HOTPLUG));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==,
+                     kwb_console_problem_get_title (KWB_CONSOLE_PROBLEM_NO_HOTPLUG));
+  }
 }
 
 static void
