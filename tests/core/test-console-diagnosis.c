@@ -188,6 +188,32 @@ test_no_init_kinds (void)
   seen_clear (&seen);
 }
 
+/* Any bytes, escape sequences cut anywhere: no crash, and the messages
+ * after them are still found. */
+static void
+test_noise (void)
+{
+  static const char alphabet[] = "\x1b[];\x07\r\n\t\x7f\0aZ0~";
+  Seen seen;
+  g_autoptr(KwbConsoleDiagnosis) diagnosis = diagnosis_new (&seen);
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      char chunk[64];
+      guint len = g_test_rand_int_range (0, sizeof chunk);
+
+      for (guint j = 0; j < len; j++)
+        chunk[j] = alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+      kwb_console_diagnosis_feed (diagnosis, chunk, len);
+    }
+  g_assert_cmpuint (seen.problems->len, ==, 0);
+  kwb_console_diagnosis_feed (diagnosis, "\nFailed to execute /linuxrc (error -2)\n"
+                                         "Kernel panic - not syncing: No working init found.\n", -1);
+  g_assert_cmpuint (seen.problems->len, ==, 1);
+  g_assert_cmpint (g_array_index (seen.problems, KwbConsoleProblem, 0), ==, KWB_CONSOLE_PROBLEM_NO_INIT);
+  seen_clear (&seen);
+}
+
 static gboolean
 quit_cb (gpointer data)
 {
@@ -300,6 +326,7 @@ main (int    argc,
   g_test_add_func ("/console-diagnosis/escapes", test_escapes);
   g_test_add_func ("/console-diagnosis/lines", test_lines);
   g_test_add_func ("/console-diagnosis/no-init-kinds", test_no_init_kinds);
+  g_test_add_func ("/console-diagnosis/noise", test_noise);
   g_test_add_func ("/console-diagnosis/silence", test_silence);
   g_test_add_func ("/console-diagnosis/silence-halted", test_silence_halted);
   g_test_add_func ("/console-diagnosis/not-silent", test_not_silent);
