@@ -6,6 +6,8 @@
  * stub on a private unix socket instead of -s, which would listen on every
  * interface and let anyone on the network drive the guest. The terminal is put in raw mode so that the guest's
  * shell gets every key; Ctrl-A X quits, as in QEMU's own -nographic mode.
+ * The console also goes through KwbConsoleDiagnosis: a boot that fails the
+ * classic ways ends with a line on stderr saying what to do.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 typedef struct {
   GMainLoop      *loop;
   KwbQemu        *qemu;
+  KwbConsoleDiagnosis *diagnosis;
   int             status;
   gboolean        saw_ctrl_a;
   gboolean        raw;
@@ -50,6 +53,17 @@ on_console_output (KwbQemu *qemu,
 
   fwrite (data, 1, len, stdout);
   fflush (stdout);
+  kwb_console_diagnosis_feed (boot->diagnosis, data, len);
+}
+
+static void
+on_diagnosed (KwbConsoleDiagnosis *diagnosis,
+              KwbConsoleProblem    problem,
+              const char          *title,
+              const char          *advice,
+              Boot                *boot)
+{
+  fprintf (stderr, "\nkwb: diagnosis: %s — %s\n", title, advice);
 }
 
 static void
@@ -59,6 +73,7 @@ on_exited (KwbQemu    *qemu,
            Boot       *boot)
 {
   restore_terminal (boot);
+  kwb_console_diagnosis_finish (boot->diagnosis);
   if (!requested)
     {
       fprintf (stderr, "\nkwb: %s\n", reason);
@@ -151,6 +166,8 @@ start_cb (GObject      *object,
   fprintf (stderr, _("Booting under %s; GDB stub at %s (private). Ctrl-A X quits.\n"),
            kwb_qemu_get_accelerator (boot->qemu),
            kwb_qemu_get_gdb_socket (boot->qemu) ? kwb_qemu_get_gdb_socket (boot->qemu) : "127.0.0.1");
+  /* Not frozen: the guest runs from here on. */
+  kwb_console_diagnosis_set_running (boot->diagnosis, TRUE);
 
   if (isatty (STDIN_FILENO) && tcgetattr (STDIN_FILENO, &boot->saved) == 0)
     {
@@ -175,6 +192,7 @@ kwb_cmd_boot (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(KwbQemu) qemu = NULL;
+  g_autoptr(KwbConsoleDiagnosis) diagnosis = kwb_console_diagnosis_new ();
   Boot boot = { 0 };
   gboolean trust = FALSE;
   int status;
@@ -207,9 +225,11 @@ kwb_cmd_boot (int    argc,
   loop = g_main_loop_new (NULL, FALSE);
   boot.loop = loop;
   boot.qemu = qemu;
+  boot.diagnosis = diagnosis;
   boot.status = KWB_EXIT_OK;
   g_signal_connect (qemu, "console-output", G_CALLBACK (on_console_output), &boot);
   g_signal_connect (qemu, "exited", G_CALLBACK (on_exited), &boot);
+  g_signal_connect (diagnosis, "diagnosed", G_CALLBACK (on_diagnosed), &boot);
   g_unix_signal_add (SIGINT, on_signal, &boot);
   g_unix_signal_add (SIGTERM, on_signal, &boot);
 

@@ -492,6 +492,37 @@ start_cb (GObject      *object,
              kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)));
 }
 
+/* The classic boot failures (as kwb boot says them), with what to do. */
+static void
+on_diagnosed (KwbConsoleDiagnosis *diagnosis,
+              KwbConsoleProblem    problem,
+              const char          *title,
+              const char          *advice,
+              Debug               *debug)
+{
+  if (debug->json)
+    {
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("diagnosis");
+
+      kwb_cli_json_add_text (b, "problem", kwb_console_problem_to_string (problem), -1);
+      kwb_cli_json_add_text (b, "title", title, -1);
+      kwb_cli_json_add_text (b, "advice", advice, -1);
+      kwb_cli_json_print (b);
+    }
+  else
+    fprintf (stderr, "\nkwb: diagnosis: %s — %s\n", title, advice);
+}
+
+static void
+watch_diagnosis (Debug *debug)
+{
+  KwbConsoleDiagnosis *diagnosis = kwb_console_diagnosis_new ();
+
+  g_object_set_data_full (G_OBJECT (debug->session), "kwb-console-diagnosis", diagnosis, g_object_unref);
+  g_signal_connect (diagnosis, "diagnosed", G_CALLBACK (on_diagnosed), debug);
+  kwb_console_diagnosis_follow_session (diagnosis, debug->session);
+}
+
 int
 kwb_cmd_debug (int    argc,
                char **argv)
@@ -624,6 +655,7 @@ kwb_cmd_debug (int    argc,
   g_signal_connect (session, "stopped", G_CALLBACK (on_stopped), &debug);
   g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed), &debug);
   g_signal_connect (session, "log", G_CALLBACK (on_log), &debug);
+  watch_diagnosis (&debug);
   g_unix_signal_add (SIGINT, on_signal, &debug);
   g_unix_signal_add (SIGTERM, on_signal, &debug);
   debug.timeout_id = g_timeout_add_seconds (debug.timeout, on_timeout, &debug);

@@ -54,3 +54,4 @@
 #include "kwb-watch.h"
 #include "kwb-watch-value.h"
 #include "kwb-code-link.h"
+#include "kwb-console-diagnosis.h"

@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -418,6 +419,25 @@ console_read_cb (GObject      *object,
                                      self->io_cancellable, console_read_cb, g_object_ref (self));
 }
 
+/* What QEMU wrote just before it exited (a panic's last lines) may still be
+ * in the PTY when its exit is seen: read it before anyone hears "exited". */
+static void
+drain_console (KwbQemu *self)
+{
+  struct pollfd pfd = { .fd = self->pty_master, .events = POLLIN };
+  char buf[4096];
+  gssize n;
+
+  while (self->console_stream != NULL && poll (&pfd, 1, 0) == 1 && (pfd.revents & POLLIN) &&
+         (n = read (self->pty_master, buf, sizeof buf)) > 0)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (buf, n);
+
+      kwb_console_window_append (self->console_tail, buf, n);
+      g_signal_emit (self, signals[CONSOLE_OUTPUT], 0, bytes);
+    }
+}
+
 static gboolean
 open_pty (KwbQemu  *self,
           GError  **error)
@@ -604,6 +624,7 @@ process_exited_cb (GObject      *object,
                                _("QEMU did not start. %s"), reason);
     }
 
+  drain_console (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_signal_emit (self, signals[EXITED], 0, self->stop_requested, reason);
 

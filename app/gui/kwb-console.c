@@ -7,11 +7,17 @@
  * Kernel oops and call-trace lines, and the FILE:LINE of a WARNING, are
  * links (the patterns of kwb-code-link.h, shared with the kernel log view):
  * a click asks GDB where they are (`info line`) and the window opens that line.
+ *
+ * The lines the terminal shows also go to a KwbConsoleDiagnosis (the
+ * terminal reads the PTY, so the core cannot): a classic boot failure shows
+ * above the terminal with what to do, until the next boot or a click on
+ * Hide. A line is fed once the cursor has left it.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 0
@@ -49,6 +55,13 @@ struct _KwbConsole
   VteTerminal    *terminal;
   GtkScrollbar   *scrollbar;
   KwbGdbConsole  *gdb_console;
+
+  KwbConsoleDiagnosis *diagnosis;
+  glong           fed_row;      /* the first terminal row not fed to it */
+  GtkRevealer    *diagnosis_revealer;
+  GtkLabel       *diagnosis_title;
+  GtkLabel       *diagnosis_advice;
+  GtkButton      *diagnosis_close;
 };
 
 G_DEFINE_FINAL_TYPE (KwbConsole, kwb_console, GTK_TYPE_WIDGET)
@@ -119,6 +132,83 @@ on_session_state_changed (KwbSession      *session,
   try_attach (self);
 }
 
+/* ---- diagnosis of the classic boot failures ---- */
+
+static void
+on_diagnosed (KwbConsoleDiagnosis *diagnosis,
+              KwbConsoleProblem    problem,
+              const char          *title,
+              const char          *advice,
+              KwbConsole          *self)
+{
+  gtk_label_set_label (self->diagnosis_title, title);
+  gtk_label_set_label (self->diagnosis_advice, advice);
+  gtk_revealer_set_reveal_child (self->diagnosis_revealer, TRUE);
+}
+
+static void
+hide_diagnosis (KwbConsole *self)
+{
+  gtk_revealer_set_reveal_child (self->diagnosis_revealer, FALSE);
+}
+
+/* Whether the terminal's row ROW wraps into the next: VTE ends every row
+ * of a range with a newline but a wrapping one and the last. */
+static gboolean
+row_wraps (VteTerminal *terminal,
+           glong        row)
+{
+  g_autofree char *text = vte_terminal_get_text_range (terminal, row, 0, row + 1,
+                                                       vte_terminal_get_column_count (terminal) - 1,
+                                                       NULL, NULL, NULL);
+
+  return text != NULL && strchr (text, '\n') == NULL;
+}
+
+/* Feeds the lines the terminal ended since the last call: the rows up to
+ * the cursor's, up to the last newline. The line the cursor is on is read
+ * again next time from the row where it starts. */
+static void
+on_contents_changed (KwbConsole *self)
+{
+  g_autofree char *text = NULL;
+  const char *last_newline;
+  glong column, row, start;
+
+  if (self->diagnosis == NULL)
+    return;
+  vte_terminal_get_cursor_position (self->terminal, &column, &row);
+  if (row <= self->fed_row)
+    return;
+  text = vte_terminal_get_text_range (self->terminal, self->fed_row, 0, row,
+                                      vte_terminal_get_column_count (self->terminal) - 1,
+                                      NULL, NULL, NULL);
+  if (text == NULL || (last_newline = strrchr (text, '\n')) == NULL)
+    return;
+  kwb_console_diagnosis_feed (self->diagnosis, text, last_newline - text + 1);
+  for (start = row; start > self->fed_row && row_wraps (self->terminal, start - 1); start--)
+    ;
+  self->fed_row = start;
+}
+
+static void
+set_diagnosis (KwbConsole *self,
+               KwbSession *session)
+{
+  if (self->diagnosis != NULL)
+    g_signal_handlers_disconnect_by_data (self->diagnosis, self);
+  g_clear_object (&self->diagnosis);
+  gtk_revealer_set_reveal_child (self->diagnosis_revealer, FALSE);
+  self->fed_row = 0;
+  if (session == NULL)
+    return;
+  self->diagnosis = kwb_console_diagnosis_new ();
+  g_signal_connect (self->diagnosis, "diagnosed", G_CALLBACK (on_diagnosed), self);
+  kwb_console_diagnosis_follow_session (self->diagnosis, session);
+}
+
+KwbConsoleDiagnosis *kwb_console_get_diagnosis (KwbConsole *self) { return self->diagnosis; }
+
 void
 kwb_console_set_session (KwbConsole *self,
                          KwbSession *session)
@@ -136,11 +226,14 @@ kwb_console_set_session (KwbConsole *self,
   self->attached = FALSE;
   g_set_object (&self->session, session);
   kwb_gdb_console_set_session (self->gdb_console, session);
+  if (session == NULL)
+    set_diagnosis (self, NULL);
   if (session != NULL)
     {
       /* A new boot gets a new terminal: VTE 0.70 does not read a second
        * foreign PTY after the first one ended. The old scrollback goes. */
       create_terminal (self);
+      set_diagnosis (self, session);
       self->cancellable = g_cancellable_new ();
       kwb_session_set_console_watched (session, FALSE);
       g_signal_connect_object (session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);
@@ -420,6 +513,8 @@ create_terminal (KwbConsole *self)
   gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
   g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->terminal), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect_object (self->terminal, "contents-changed", G_CALLBACK (on_contents_changed), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* ---- object ---- */
@@ -471,6 +566,10 @@ kwb_console_class_init (KwbConsoleClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, terminal_box);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, scrollbar);
   gtk_widget_class_bind_template_child (widget_class, KwbConsole, gdb_console);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_revealer);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_title);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_advice);
+  gtk_widget_class_bind_template_child (widget_class, KwbConsole, diagnosis_close);
 
   gtk_widget_class_install_action (widget_class, "console.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "console.paste", NULL, paste_action);
@@ -518,4 +617,5 @@ kwb_console_init (KwbConsole *self)
   g_signal_connect_swapped (self->search_entry, "previous-match", G_CALLBACK (search_previous), self);
   g_signal_connect_swapped (self->search_next, "clicked", G_CALLBACK (search_next), self);
   g_signal_connect_swapped (self->search_previous, "clicked", G_CALLBACK (search_previous), self);
+  g_signal_connect_swapped (self->diagnosis_close, "clicked", G_CALLBACK (hide_diagnosis), self);
 }

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 #include <vte/vte.h>
 
+#include "kwb-console-diagnosis.h"
 #include "kwb-gdb-console.h"
 #include "kwb-session.h"
 
@@ -27,6 +28,9 @@ gboolean       kwb_console_get_attached      (KwbConsole  *self);
 void           kwb_console_show_page         (KwbConsole  *self,
                                               const char  *name);
 void           kwb_console_start_search      (KwbConsole  *self);
+/* What reads the serial console for the classic boot failures (shown above
+ * the terminal); NULL without a session. */
+KwbConsoleDiagnosis *kwb_console_get_diagnosis (KwbConsole *self);
 
 /* The code link (kwb-code-link.h) under the terminal point X, Y, or NULL. */
 char          *kwb_console_dup_link_at       (KwbConsole  *self,
