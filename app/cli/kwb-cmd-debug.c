@@ -430,6 +430,16 @@ on_timeout (gpointer user_data)
   debug->timeout_id = 0;
   if (debug->n_stops == 0)
     {
+      GListModel *breakpoints = G_LIST_MODEL (kwb_session_get_breakpoints (debug->session));
+
+      for (guint i = 0; i < g_list_model_get_n_items (breakpoints); i++)
+        {
+          g_autoptr(KwbBreakpoint) bp = g_list_model_get_item (breakpoints, i);
+
+          if (kwb_breakpoint_get_pending (bp))
+            fprintf (stderr, _("kwb: the breakpoint at %s is still pending: no module loaded so far defines it\n"),
+                     kwb_breakpoint_get_location (bp));
+        }
       /* Nothing was debugged: a breakpoint that is never hit usually means
        * a vmlinux that is not this kernel's. */
       fprintf (stderr, _("kwb: no stop within %d s: no breakpoint was hit (is the vmlinux the one "

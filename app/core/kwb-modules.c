@@ -1101,9 +1101,16 @@ kwb_modules_new (KwbSession *session)
    * session's lifetime. Running (or starting): attach at the next stop. */
   if (kwb_session_get_state (session) == KWB_SESSION_STATE_IDLE)
     {
+      KwbProject *project = kwb_session_config_get_project (config);
+      g_auto(GStrv) projects = kwb_project_dup_string_list (project, "modules", "projects");
+      g_auto(GStrv) extra = kwb_project_dup_string_list (project, "initramfs", "modules");
+
       kwb_session_add_setup_func (session, setup_func, self);
-      /* A breakpoint in a module that is not loaded yet hits once it is. */
-      kwb_session_set_pending_allowed (session, TRUE);
+      /* A breakpoint in a module that is not loaded yet hits once it is; a
+       * project without modules of its own keeps refusing a name that is
+       * nowhere (most likely a typo). */
+      if (g_strv_length (projects) + g_strv_length (extra) > 0)
+        kwb_session_set_pending_allowed (session, TRUE);
     }
   else if (kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED)
     {
