@@ -676,3 +676,19 @@ kwb_test_run_to_screenshot_stop (KwbWindow *window)
   kwb_test_wait_stop_shown (window);
   return refreshes;
 }
+
+guint
+kwb_test_find_line (const char *path,
+                    const char *needle)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], needle) != NULL)
+      return i + 1;
+  g_error ("%s not found in %s", needle, path);
+}
+

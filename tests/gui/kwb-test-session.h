@@ -41,6 +41,9 @@ char      *kwb_test_gdb_says             (KwbSession         *session,
 void       kwb_test_wait_source_visible  (KwbWindow          *window,
                                           const char         *suffix,
                                           const char         *what);
+/* The line of NEEDLE in PATH (1-based); fails when there is none. */
+guint      kwb_test_find_line            (const char         *path,
+                                          const char         *needle);
 /* The serial console's text from the top of the scrollback to the cursor. */
 char      *kwb_test_dup_terminal_text    (KwbWindow          *window);
 

@@ -45,21 +45,6 @@ frames_listed (gpointer data)
   return g_list_model_get_n_items (kwb_session_get_frames (data)) >= 2;
 }
 
-static guint
-marker_line (const char *file,
-             const char *marker)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (strstr (lines[i], marker) != NULL)
-      return i + 1;
-  g_error ("no %s in %s", marker, file);
-}
-
 static void
 check_crash (KwbApplication *app,
              KwbWindow      *window,
@@ -90,7 +75,7 @@ check_crash (KwbApplication *app,
   kwb_test_wait_source_visible (window, "/kwb_crash_mod.c", "the module's source in front");
   kwb_test_wait_stop_shown (window);
   g_assert_cmpuint (kwb_source_view_get_current_line (kwb_window_get_visible_source (window)), ==,
-                    marker_line (file, "KWB-LINE: store"));
+                    kwb_test_find_line (file, "KWB-LINE: store"));
   kwb_test_wait_until (frames_listed, session, "the backtrace");
   first = g_list_model_get_item (kwb_session_get_frames (session), 0);
   second = g_list_model_get_item (kwb_session_get_frames (session), 1);

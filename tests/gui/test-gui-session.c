@@ -234,22 +234,6 @@ locals_shown (gpointer data)
   return strstr (text, "rip") != NULL;
 }
 
-/* The line of NEEDLE in PATH (1-based). */
-static guint
-find_line (const char *path,
-           const char *needle)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (strstr (lines[i], needle) != NULL)
-      return i + 1;
-  g_error ("%s not found in %s", needle, path);
-}
-
 static gboolean
 button_sensitive (KwbWindow  *window,
                   const char *name)
@@ -387,7 +371,7 @@ check_session (KwbApplication *app,
   /* Run to cursor (Ctrl+F10) from start_kernel to setup_arch. */
   {
     KwbSourceView *main_c = kwb_window_get_visible_source (window);
-    guint target = find_line (kwb_source_view_get_path (main_c), "setup_arch(&command_line);");
+    guint target = kwb_test_find_line (kwb_source_view_get_path (main_c), "setup_arch(&command_line);");
 
     kwb_source_view_scroll_to_line (main_c, target);
     kwb_test_activate_action (GTK_WIDGET (window), "win.run-to-cursor", NULL);
@@ -404,7 +388,7 @@ check_session (KwbApplication *app,
    * monitor under Xvfb, fatal here: the actions are called directly.) */
   {
     KwbSourceView *main_c = kwb_window_get_visible_source (window);
-    guint target = find_line (kwb_source_view_get_path (main_c), "trap_init();");
+    guint target = kwb_test_find_line (kwb_source_view_get_path (main_c), "trap_init();");
     g_autoptr(KwbBreakpoint) cond_bp = NULL;
     AdwMessageDialog *dialog = NULL;
     g_autofree char *info = NULL;
@@ -441,7 +425,7 @@ check_session (KwbApplication *app,
   kwb_test_wait_source_visible (window, w.suffix, "the oops link to open kernel/sys.c");
   view = kwb_window_get_visible_source (window);
   sys_c = g_strdup (kwb_source_view_get_path (view));
-  syscall_line = find_line (sys_c, "SYSCALL_DEFINE1(newuname");
+  syscall_line = kwb_test_find_line (sys_c, "SYSCALL_DEFINE1(newuname");
   g_assert_cmpuint (kwb_source_view_get_cursor_line (view), >=, syscall_line);
   g_assert_cmpuint (kwb_source_view_get_cursor_line (view), <, syscall_line + 30);
   /* A call-trace line ("? func+off/size") too, and the stop mark stays. */
@@ -704,7 +688,7 @@ check_before_session (KwbApplication *app,
   g_assert_true (g_str_has_suffix (fork_c, "/kernel/fork.c"));
 
   /* F9 on a line before booting: kept, marked, applied at start. */
-  line = find_line (fork_c, "pid_t kernel_clone(struct kernel_clone_args *args)");
+  line = kwb_test_find_line (fork_c, "pid_t kernel_clone(struct kernel_clone_args *args)");
   kwb_source_view_scroll_to_line (view, line + 2); /* a line inside the body */
   kwb_test_activate_action (GTK_WIDGET (window), "win.toggle-breakpoint", NULL);
   g_assert_cmpint (kwb_source_view_get_breakpoint_mark (view, line + 2), ==, KWB_BREAKPOINT_MARK_ENABLED);
