@@ -378,6 +378,22 @@ on_console_output (KwbQemu             *qemu,
   kwb_console_diagnosis_feed (self, data, len);
 }
 
+/* A session that stops at a panic (debug.stop-on-crash) stops before the
+ * kernel prints its message: the crash has it already. */
+static void
+on_session_stopped (KwbSession          *session,
+                    KwbGdbStop          *stop,
+                    KwbConsoleDiagnosis *self)
+{
+  KwbCrash *crash = kwb_session_get_crash (session);
+  g_autofree char *line = NULL;
+
+  if (crash == NULL || kwb_crash_get_kind (crash) != KWB_CRASH_PANIC)
+    return;
+  line = g_strdup_printf ("\n%s\n", kwb_crash_get_title (crash));
+  kwb_console_diagnosis_feed (self, line, -1);
+}
+
 static void
 on_session_state_changed (KwbSession          *session,
                           KwbSessionState      old_state,
@@ -406,6 +422,7 @@ kwb_console_diagnosis_follow_session (KwbConsoleDiagnosis *self,
   g_return_if_fail (KWB_IS_SESSION (session));
 
   g_signal_connect_object (session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);
+  g_signal_connect_object (session, "stopped", G_CALLBACK (on_session_stopped), self, 0);
   on_session_state_changed (session, kwb_session_get_state (session), kwb_session_get_state (session), self);
 }
 
