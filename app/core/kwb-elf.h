@@ -50,6 +50,20 @@ gboolean  kwb_elf_write_unplaced_copy      (KwbElf           *self,
                                             const char       *dest,
                                             GError          **error);
 
+/* The NT_GNU_BUILD_ID note (linkers write it into vmlinux and modules) as
+ * lowercase hex, or NULL when the file has none. */
+char     *kwb_elf_dup_build_id             (KwbElf           *self);
+
+/* Adds one note to the ELF core PATH (64-bit, host byte order) without
+ * moving its memory: the note segment is copied to the end of the file with
+ * the new note after it, and its program header points there. */
+gboolean  kwb_elf_core_add_note            (const char       *path,
+                                            const char       *name,
+                                            guint32           type,
+                                            const void       *desc,
+                                            gsize             desc_size,
+                                            GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbElf, kwb_elf_free)
 
 G_END_DECLS
