@@ -494,3 +494,76 @@ kwb_elf_core_add_note (const char  *path,
   close (fd);
   return TRUE;
 }
+
+/* Where pr_pid is in a 64-bit Linux elf_prstatus: after pr_info (three
+ * ints), pr_cursig (a short and padding), pr_sigpend and pr_sighold. */
+#define PRSTATUS64_PID_OFFSET 32
+
+gboolean
+kwb_elf_core_set_prstatus_pids (const char     *path,
+                                const guint32  *pids,
+                                guint           n_pids,
+                                GError        **error)
+{
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (goffset));
+  size_t n = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (pids != NULL || n_pids == 0, FALSE);
+
+  if ((elf = kwb_elf_open (path, error)) == NULL)
+    return FALSE;
+  if (kwb_elf_get_file_type (elf) != ET_CORE || gelf_getclass (elf->elf) != ELFCLASS64 ||
+      kwb_elf_is_little_endian (elf) != (G_BYTE_ORDER == G_LITTLE_ENDIAN) ||
+      elf_getphdrnum (elf->elf, &n) != 0)
+    {
+      g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF,
+                   _("%s is not a 64-bit ELF core in this machine's byte order"), path);
+      return FALSE;
+    }
+  for (size_t i = 0; i < n && offsets->len < n_pids; i++)
+    {
+      GElf_Phdr phdr;
+      GElf_Nhdr nhdr;
+      Elf_Data *data;
+      size_t offset = 0, name_offset, desc_offset;
+
+      if (gelf_getphdr (elf->elf, i, &phdr) == NULL || phdr.p_type != PT_NOTE ||
+          (data = elf_getdata_rawchunk (elf->elf, phdr.p_offset, phdr.p_filesz, ELF_T_NHDR)) == NULL)
+        continue;
+      while (offset < data->d_size && offsets->len < n_pids &&
+             (offset = gelf_getnote (data, offset, &nhdr, &name_offset, &desc_offset)) > 0)
+        {
+          goffset at;
+
+          if (nhdr.n_type != NT_PRSTATUS || nhdr.n_namesz != sizeof "CORE" ||
+              memcmp ((const char *) data->d_buf + name_offset, "CORE", sizeof "CORE") != 0 ||
+              nhdr.n_descsz < PRSTATUS64_PID_OFFSET + sizeof (guint32))
+            continue;
+          at = phdr.p_offset + desc_offset + PRSTATUS64_PID_OFFSET;
+          g_array_append_val (offsets, at);
+        }
+    }
+  if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+                   _("Cannot write %s: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+  for (guint i = 0; i < offsets->len; i++)
+    if (!pwrite_all (fd, &pids[i], sizeof pids[i], g_array_index (offsets, goffset, i)))
+      {
+        int errsv = errno;
+
+        close (fd);
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+                     _("Cannot write %s: %s"), path, g_strerror (errsv));
+        return FALSE;
+      }
+  close (fd);
+  return TRUE;
+}

@@ -64,6 +64,16 @@ gboolean  kwb_elf_core_add_note            (const char       *path,
                                             gsize             desc_size,
                                             GError          **error);
 
+/* Sets pr_pid in the core's NT_PRSTATUS notes, in their order, to PIDS
+ * (fewer PIDS than notes leave the rest as they are). A kernel's own
+ * vmcore names the task each CPU ran there; QEMU writes the CPU's number
+ * plus one, and tools then unwind a running task from its stale saved
+ * registers instead of its CPU's. */
+gboolean  kwb_elf_core_set_prstatus_pids   (const char       *path,
+                                            const guint32    *pids,
+                                            guint             n_pids,
+                                            GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbElf, kwb_elf_free)
 
 G_END_DECLS
