@@ -40,13 +40,24 @@
 
 G_DEFINE_QUARK (kwb-session-dump-error-quark, kwb_session_dump_error)
 
+/* What the stopped kernel is asked before QEMU writes, one GDB command each. */
+typedef enum {
+  ASK_VMCOREINFO,  /* the keys every x86-64 kernel has */
+  ASK_LEVELS,      /* 5-level paging */
+  ASK_NR_CPUS,
+  ASK_PIDS,        /* the task on each CPU */
+  ASK_DONE,
+} Ask;
+
 typedef struct {
   KwbQemu                *qemu;
   char                   *path;
   char                   *tmp_path;
   char                   *build_id;
   GString                *vmcoreinfo;
-  guint                   n_queries;
+  Ask                     asking;
+  guint                   n_cpus;
+  GArray                 *pids;      /* guint32, the task on each CPU */
   KwbSessionDumpProgress  progress;
   gpointer                progress_data;
   GDestroyNotify          progress_notify;
@@ -74,6 +85,7 @@ dump_free (gpointer data)
   g_free (dump->build_id);
   if (dump->vmcoreinfo != NULL)
     g_string_free (dump->vmcoreinfo, TRUE);
+  g_clear_pointer (&dump->pids, g_array_unref);
   g_free (dump);
 }
 
@@ -120,6 +132,14 @@ dump_complete (GTask *task)
   if (dump->vmcoreinfo != NULL &&
       !kwb_elf_core_add_note (dump->tmp_path, "VMCOREINFO", 0, dump->vmcoreinfo->str,
                               dump->vmcoreinfo->len, &error))
+    {
+      dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_FAILED,
+                                            _("Cannot finish the memory dump %s: %s"),
+                                            dump->path, error->message));
+      return;
+    }
+  if (dump->pids != NULL && dump->pids->len > 0 &&
+      !kwb_elf_core_set_prstatus_pids (dump->tmp_path, (const guint32 *) dump->pids->data, dump->pids->len, &error))
     {
       dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_FAILED,
                                             _("Cannot finish the memory dump %s: %s"),
@@ -274,71 +294,132 @@ start_qemu_dump (GTask *task)
   kwb_qemu_qmp_async (dump->qemu, "dump-guest-memory", args, NULL, dump_started_cb, task);
 }
 
-static void
-add_vmcoreinfo_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data);
+static void ask_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data);
 
-/* 5-level paging is a boot-time choice (CONFIG_X86_5LEVEL and a CPU with
- * LA57, as QEMU's "max" has): drgn and crash walk the page tables with the
- * wrong number of levels unless told. A kernel without the option has no
- * such variable, and GDB's error then means 4 levels. */
-static const char *const vmcoreinfo_queries[] = {
-  "printf \"OSRELEASE=%s\\nPAGESIZE=4096\\nSYMBOL(swapper_pg_dir)=%lx\\n"
-  "NUMBER(phys_base)=%ld\\nKERNELOFFSET=0\\n\", init_uts_ns.name.release, "
-  "(unsigned long) &init_top_pgt, (long) phys_base",
-  "printf \"NUMBER(pgtable_l5_enabled)=%d\\n\", __pgtable_l5_enabled",
-};
-
-static void
-query_vmcoreinfo (KwbSession *self,
-                  GTask      *task)
+/* A task's registers at the stop are in its CPU's NT_PRSTATUS note, not in
+ * the task: the note names the task by pid, as the kernel's own vmcores do
+ * (see kwb_elf_core_set_prstatus_pids()). runqueues exists on every SMP
+ * kernel; a kernel without it, or a UP one, keeps QEMU's numbers. */
+static char *
+pids_command (guint n_cpus)
 {
-  Dump *dump = g_task_get_task_data (task);
+  GString *command = g_string_new ("printf \"");
 
-  kwb_session_console_async (self, vmcoreinfo_queries[dump->n_queries], NULL, add_vmcoreinfo_cb, task);
+  for (guint i = 0; i < n_cpus; i++)
+    g_string_append (command, "%d ");
+  g_string_append (command, "\\n\"");
+  for (guint i = 0; i < n_cpus; i++)
+    g_string_append_printf (command, ", ((struct rq *) ((char *) &runqueues + __per_cpu_offset[%u]))->curr->pid", i);
+  return g_string_free (command, FALSE);
 }
 
 static void
-add_vmcoreinfo_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+ask (KwbSession *self,
+     GTask      *task)
+{
+  Dump *dump = g_task_get_task_data (task);
+  g_autofree char *command = NULL;
+
+  switch (dump->asking)
+    {
+    case ASK_VMCOREINFO:
+      /* x86-64: 4 KiB pages; kwb boots without KASLR, so the kernel sits
+       * where vmlinux says. */
+      command = g_strdup ("printf \"OSRELEASE=%s\\nPAGESIZE=4096\\nSYMBOL(swapper_pg_dir)=%lx\\n"
+                          "NUMBER(phys_base)=%ld\\nKERNELOFFSET=0\\n\", init_uts_ns.name.release, "
+                          "(unsigned long) &init_top_pgt, (long) phys_base");
+      break;
+    case ASK_LEVELS:
+      /* 5-level paging is chosen at boot (CONFIG_X86_5LEVEL and a CPU with
+       * LA57, as QEMU's "max" has): without the key tools walk the page
+       * tables with 4 levels. No such variable means 4 levels. */
+      command = g_strdup ("printf \"NUMBER(pgtable_l5_enabled)=%d\\n\", __pgtable_l5_enabled");
+      break;
+    case ASK_NR_CPUS:
+      command = g_strdup ("printf \"%u\\n\", nr_cpu_ids");
+      break;
+    case ASK_PIDS:
+      command = pids_command (dump->n_cpus);
+      break;
+    case ASK_DONE:
+    default:
+      start_qemu_dump (task);
+      return;
+    }
+  kwb_session_console_async (self, command, NULL, ask_cb, task);
+}
+
+static void
+ask_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
 {
   GTask *task = user_data;
   Dump *dump = g_task_get_task_data (task);
   KwbSession *self = KWB_SESSION (object);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = kwb_session_console_finish (self, result, &error);
-  gboolean first = dump->n_queries++ == 0;
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
       dump_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (first && (text == NULL || !g_str_has_prefix (text, "OSRELEASE=")))
+  switch (dump->asking++)
     {
-      /* crash still reads such a dump; drgn will not. */
-      g_autofree char *message =
-        g_strdup_printf (_("The memory dump gets no VMCOREINFO note (drgn needs one): %s"),
-                         error != NULL ? error->message : text);
+    case ASK_VMCOREINFO:
+      if (text != NULL && g_str_has_prefix (text, "OSRELEASE="))
+        {
+          dump->vmcoreinfo = g_string_new (text);
+          if (dump->build_id != NULL)
+            g_string_append_printf (dump->vmcoreinfo, "BUILD-ID=%s\n", dump->build_id);
+        }
+      else
+        {
+          /* crash still reads such a dump; drgn will not. */
+          g_autofree char *message =
+            g_strdup_printf (_("The memory dump gets no VMCOREINFO note (drgn needs one): %s"),
+                             error != NULL ? error->message : text);
 
-      kwb_session_log_message (self, message);
-      start_qemu_dump (task);
-      return;
+          kwb_session_log_message (self, message);
+          dump->asking = ASK_NR_CPUS;
+        }
+      break;
+    case ASK_LEVELS:
+      if (text != NULL && g_str_has_prefix (text, "NUMBER("))
+        g_string_append (dump->vmcoreinfo, text);
+      break;
+    case ASK_NR_CPUS:
+      dump->n_cpus = text != NULL ? (guint) g_ascii_strtoull (text, NULL, 10) : 0;
+      /* One printf argument per CPU: beyond a few hundred, keep QEMU's numbers. */
+      if (dump->n_cpus == 0 || dump->n_cpus > 256)
+        dump->asking = ASK_DONE;
+      break;
+    case ASK_PIDS:
+      {
+        g_auto(GStrv) words = text != NULL ? g_strsplit_set (g_strstrip (text), " ", -1) : NULL;
+
+        dump->pids = g_array_new (FALSE, FALSE, sizeof (guint32));
+        for (guint i = 0; words != NULL && words[i] != NULL && i < dump->n_cpus; i++)
+          {
+            guint64 pid;
+
+            if (!g_ascii_string_to_unsigned (words[i], 10, 0, G_MAXINT32, &pid, NULL))
+              {
+                g_array_set_size (dump->pids, 0);
+                break;
+              }
+            g_array_append_vals (dump->pids, &(guint32) { pid }, 1);
+          }
+      }
+      break;
+    case ASK_DONE:
+    default:
+      break;
     }
-  if (first)
-    dump->vmcoreinfo = g_string_new (text);
-  else if (text != NULL && g_str_has_prefix (text, "NUMBER("))
-    g_string_append (dump->vmcoreinfo, text);
-  if (dump->n_queries < G_N_ELEMENTS (vmcoreinfo_queries))
-    {
-      query_vmcoreinfo (self, task);
-      return;
-    }
-  if (dump->build_id != NULL)
-    g_string_append_printf (dump->vmcoreinfo, "BUILD-ID=%s\n", dump->build_id);
-  start_qemu_dump (task);
+  ask (self, task);
 }
 
 /**
@@ -417,12 +498,9 @@ kwb_session_dump_memory_async (KwbSession             *self,
   if (vmlinux != NULL)
     dump->build_id = kwb_elf_dup_build_id (vmlinux);
 
-  /* The keys drgn reads, for x86-64 (4 KiB pages; kwb boots without KASLR,
-   * so the kernel sits where vmlinux says). */
-  if (vmlinux != NULL && kwb_elf_get_machine (vmlinux) == EM_X86_64)
-    query_vmcoreinfo (self, g_steal_pointer (&task));
-  else
-    start_qemu_dump (g_steal_pointer (&task));
+  /* The VMCOREINFO keys drgn reads are known for x86-64 only. */
+  dump->asking = vmlinux != NULL && kwb_elf_get_machine (vmlinux) == EM_X86_64 ? ASK_VMCOREINFO : ASK_NR_CPUS;
+  ask (self, g_steal_pointer (&task));
 }
 
 /**
