@@ -68,6 +68,7 @@ check_dump (KwbApplication *app,
   gsize len;
 
   refreshes = kwb_test_run_to_stop (window, "kernel_init");
+  kwb_test_wait_stop_shown (window);
 
   kwb_test_activate_action (GTK_WIDGET (window), "win.dump-memory", NULL);
   kwb_test_wait_until (progress_shown, window, "the dump's progress in a toast");

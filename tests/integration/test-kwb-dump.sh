@@ -57,17 +57,22 @@ assert struct.unpack_from("<H", h, 16)[0] == 4, h
 ' "$dump"
 check "FILE.build-id holds vmlinux's build-id" [ "$(cat "$dump.build-id")" = "$want_id" ]
 
-# drgn: the kernel's first task, and the tasks on the CPUs at the stop.
+# drgn: the kernel's first task, and the stack of each CPU's task: the one
+# in uname unwinds from its CPU's registers at the stop.
 cat >"$tmp/drgn.py" <<'PY'
 from drgn.helpers.linux.cpumask import for_each_online_cpu
 from drgn.helpers.linux.percpu import per_cpu
 print("init_task.comm", prog["init_task"].comm.string_().decode())
 for cpu in for_each_online_cpu(prog):
-    print("cpu", cpu, per_cpu(prog["runqueues"], cpu).curr.comm.string_().decode())
+    task = per_cpu(prog["runqueues"], cpu).curr
+    names = " ".join(frame.name or "?" for frame in prog.stack_trace(task))
+    print("cpu", cpu, task.comm.string_().decode(), names)
 PY
 drgn -q -c "$dump" -s "$vmlinux" "$tmp/drgn.py" >"$tmp/tool" 2>&1
 check "drgn reads init_task.comm: swapper/0" grep -qx 'init_task.comm swapper/0' "$tmp/tool"
-check "drgn reads both CPUs' runqueues" sh -c "[ \$(grep -c '^cpu [01] ' '$tmp/tool') -eq 2 ]"
+check "drgn unwinds the running task from __do_sys_newuname to do_syscall_64" \
+  grep -Eq '^cpu [0-9]+ [^ ]+ __do_sys_newuname .*do_syscall_64' "$tmp/tool"
+sed -n 's/^cpu /# drgn: cpu /p' "$tmp/tool"
 
 # crash: the kernel's banner read from the dump, and the active tasks'
 # backtraces (bt -a). Both fixture kernels use a slab allocator crash 8.0.2
