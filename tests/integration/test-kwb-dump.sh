@@ -95,5 +95,30 @@ else
   notok "crash's bt -a shows __do_sys_newuname"
 fi
 
+# --json: one "dump" line with the absolute path, the size and the build-id.
+"$kwb" debug "$tmp/p" --break __do_sys_newuname --console-send 'uname -a\n' --dump "$tmp/j/core" --json \
+  --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "--dump --json exits 0 and makes the missing folder" sh -c "[ $rc -eq 0 ] && [ -f '$tmp/j/core' ]"
+check "--json prints a dump line" python3 -c '
+import json, os, sys
+dumps = [o for o in map(json.loads, open(sys.argv[1])) if o["event"] == "dump"]
+assert len(dumps) == 1, dumps
+d = dumps[0]
+assert d["path"] == sys.argv[2] and d["size"] == os.path.getsize(sys.argv[2]), d
+assert d["build_id"] == sys.argv[3] and d["milliseconds"] >= 0, d
+' "$tmp/out" "$tmp/j/core" "$want_id"
+rm -f "$tmp/j/core"
+
+# A folder that cannot be made: the stop still prints, kwb says why and exits 1.
+"$kwb" debug "$tmp/p" --break __do_sys_newuname --console-send 'uname -a\n' --dump /proc/kwb-no/vmcore \
+  --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "an unwritable --dump exits 1" [ $rc -eq 1 ]
+check "and says which folder it could not make" grep -q '^kwb: --dump: Cannot make the folder /proc/kwb-no for the memory dump' "$tmp/err"
+check "after printing the stop" grep -q '^stopped: __do_sys_newuname ' "$tmp/out"
+
+"$kwb" debug "$tmp/p" --dump '' >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "an empty --dump is a usage error (exit 2) that starts no VM" \
+  sh -c "[ $rc -eq 2 ] && grep -q -- '--dump takes a file name' '$tmp/err' && ! grep -q 'QEMU started' '$tmp/err'"
+
 echo "1..$n"
 [ $fails -eq 0 ]
