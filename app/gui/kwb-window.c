@@ -47,6 +47,12 @@ static const char * const run_actions[] = {
   "win.continue", "win.interrupt", "win.step", "win.next", "win.finish", "win.stop",
 };
 
+/* Disabled while a memory dump is written (kwb-window-actions.c); stopping
+ * the session stays possible and ends the dump. */
+static const char * const dump_blocked[] = {
+  "win.continue", "win.step", "win.next", "win.finish",
+};
+
 KwbWindow *
 kwb_window_new (KwbApplication *application)
 {
@@ -86,6 +92,9 @@ _kwb_window_update_run_actions (KwbWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dump-memory",
                                  state == KWB_SESSION_STATE_STOPPED && self->dump_path == NULL);
+  /* The guest stays stopped while QEMU writes its memory. */
+  for (guint i = 0; self->dump_path != NULL && i < G_N_ELEMENTS (dump_blocked); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), dump_blocked[i], FALSE);
 
   status = kwb_session_dup_status_text (self->session);
   gtk_label_set_label (self->status_label, status);
