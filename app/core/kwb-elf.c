@@ -197,6 +197,18 @@ kwb_elf_has_section_addresses (KwbElf *self)
   return FALSE;
 }
 
+/* A failed open or write of PATH, from errno. */
+static gboolean
+set_write_error (GError     **error,
+                 const char  *path)
+{
+  int errsv = errno;
+
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+               _("Cannot write %s: %s"), path, g_strerror (errsv));
+  return FALSE;
+}
+
 static gboolean
 clear_section_addresses (int      fd,
                          GError **error)
@@ -247,13 +259,7 @@ kwb_elf_write_unplaced_copy (KwbElf      *self,
   /* Written beside DEST and renamed: a reader never sees half a file. */
   tmp = g_strdup_printf ("%s.XXXXXX", dest);
   if ((fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600)) < 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("Cannot write %s: %s"), dest, g_strerror (errsv));
-      return FALSE;
-    }
+    return set_write_error (error, dest);
   for (gsize done = 0; done < len;)
     {
       gssize n = write (fd, contents + done, len - done);
@@ -262,22 +268,14 @@ kwb_elf_write_unplaced_copy (KwbElf      *self,
         continue;
       if (n <= 0)
         {
-          int errsv = errno;
-
-          g_set_error (&local_error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                       _("Cannot write %s: %s"), dest, g_strerror (errsv));
+          set_write_error (&local_error, dest);
           break;
         }
       done += n;
     }
   if (local_error == NULL && clear_section_addresses (fd, &local_error) &&
       g_rename (tmp, dest) != 0)
-    {
-      int errsv = errno;
-
-      g_set_error (&local_error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("Cannot write %s: %s"), dest, g_strerror (errsv));
-    }
+    set_write_error (&local_error, dest);
   close (fd);
   if (local_error != NULL)
     {
@@ -457,14 +455,12 @@ kwb_elf_core_add_note (const char  *path,
     g_byte_array_append (notes, desc, desc_size);
   g_byte_array_append (notes, zeros, (4 - desc_size % 4) % 4);
 
-  if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0 || (end = lseek (fd, 0, SEEK_END)) < 0)
+  if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0)
+    return set_write_error (error, path);
+  if ((end = lseek (fd, 0, SEEK_END)) < 0)
     {
-      int errsv = errno;
-
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("Cannot write %s: %s"), path, g_strerror (errsv));
+      set_write_error (error, path);
+      close (fd);
       return FALSE;
     }
   end = (end + 7) & ~(goffset) 7;
@@ -483,11 +479,8 @@ kwb_elf_core_add_note (const char  *path,
     if (!pwrite_all (fd, notes->data, notes->len, end) ||
         !pwrite_all (fd, &raw, sizeof raw, ehdr.e_phoff + (goffset) note_index * sizeof raw))
       {
-        int errsv = errno;
-
+        set_write_error (error, path);
         close (fd);
-        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                     _("Cannot write %s: %s"), path, g_strerror (errsv));
         return FALSE;
       }
   }
@@ -547,21 +540,12 @@ kwb_elf_core_set_prstatus_pids (const char     *path,
         }
     }
   if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("Cannot write %s: %s"), path, g_strerror (errsv));
-      return FALSE;
-    }
+    return set_write_error (error, path);
   for (guint i = 0; i < offsets->len; i++)
     if (!pwrite_all (fd, &pids[i], sizeof pids[i], g_array_index (offsets, goffset, i)))
       {
-        int errsv = errno;
-
+        set_write_error (error, path);
         close (fd);
-        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                     _("Cannot write %s: %s"), path, g_strerror (errsv));
         return FALSE;
       }
   close (fd);

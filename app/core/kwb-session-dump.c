@@ -129,17 +129,12 @@ dump_complete (GTask *task)
   g_autoptr(GError) error = NULL;
   GStatBuf st;
 
-  if (dump->vmcoreinfo != NULL &&
-      !kwb_elf_core_add_note (dump->tmp_path, "VMCOREINFO", 0, dump->vmcoreinfo->str,
-                              dump->vmcoreinfo->len, &error))
-    {
-      dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_FAILED,
-                                            _("Cannot finish the memory dump %s: %s"),
-                                            dump->path, error->message));
-      return;
-    }
-  if (dump->pids != NULL && dump->pids->len > 0 &&
-      !kwb_elf_core_set_prstatus_pids (dump->tmp_path, (const guint32 *) dump->pids->data, dump->pids->len, &error))
+  if ((dump->vmcoreinfo != NULL &&
+       !kwb_elf_core_add_note (dump->tmp_path, "VMCOREINFO", 0, dump->vmcoreinfo->str,
+                               dump->vmcoreinfo->len, &error)) ||
+      (dump->pids != NULL && dump->pids->len > 0 &&
+       !kwb_elf_core_set_prstatus_pids (dump->tmp_path, (const guint32 *) dump->pids->data,
+                                        dump->pids->len, &error)))
     {
       dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_FAILED,
                                             _("Cannot finish the memory dump %s: %s"),
