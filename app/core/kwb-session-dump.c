@@ -129,6 +129,12 @@ dump_complete (GTask *task)
   g_autoptr(GError) error = NULL;
   GStatBuf st;
 
+  /* A cancel that came while QEMU wrote wins over its success. */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      dump_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   if ((dump->vmcoreinfo != NULL &&
        !kwb_elf_core_add_note (dump->tmp_path, "VMCOREINFO", 0, dump->vmcoreinfo->str,
                                dump->vmcoreinfo->len, &error)) ||
