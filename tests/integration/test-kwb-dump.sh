@@ -4,8 +4,9 @@
 # TAP. Arguments: the kwb binary and the kernel (6.1: KWB_FIXTURE_VMLINUX's
 # build, 6.12: KWB_FIXTURE_612_PROJECT's); needs KWB_FIXTURE_INITRAMFS, and
 # crash and python3-drgn (build-aux/install-deps test).
-# The shell runs uname; the dump is written at the stop in __do_sys_newuname,
-# so a real task is inside a system call in it.
+# The dump is written at the first stop in __do_sys_newuname, so a real
+# task is inside a system call in it: the boot script (rcS) calls uname
+# before the prompt, and the uname typed at the prompt would do otherwise.
 kwb=${1:?usage: test-kwb-dump.sh KWB [6.1|6.12]}
 kernel=${2:-6.1}
 # Absolute: the dump is written from another directory.
