@@ -430,7 +430,8 @@ kwb_elf_core_add_note (const char  *path,
       return FALSE;
     }
 
-  notes = g_byte_array_sized_new (note.p_filesz + desc_size + 64);
+  /* libelf checks the segment lies in the file before anything is sized by it. */
+  notes = g_byte_array_new ();
   if (note.p_filesz > 0)
     {
       Elf_Data *data = elf_getdata_rawchunk (elf->elf, note.p_offset, note.p_filesz, ELF_T_BYTE);

@@ -360,6 +360,16 @@ test_core_notes (void)
     g_assert_true (g_file_get_contents (exe, &after, &len, NULL));
     g_assert_cmpmem (after, len, &image, sizeof image);
   }
+  /* A note segment said to run far past the end of the file. */
+  core.phdr[0].p_filesz = G_MAXUINT64 / 2;
+  g_free (path);
+  path = write_image ("vmcore-lying", &core, sizeof core);
+  g_assert_false (kwb_elf_core_add_note (path, "VMCOREINFO", 0, info, strlen (info), &error));
+  g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED);
+  g_clear_error (&error);
+  g_assert_true (kwb_elf_core_set_prstatus_pids (path, pids, 1, &error));
+  g_assert_no_error (error);
+
   /* A core without notes. */
   core.phdr[0].p_type = PT_NULL;
   g_free (path);
