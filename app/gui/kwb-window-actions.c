@@ -358,6 +358,8 @@ dump_memory_action (GtkWidget  *widget,
   self->dump_path = kwb_session_dup_default_dump_path (self->session);
   self->dump_toast = g_object_ref_sink (adw_toast_new (_("Saving memory dump…")));
   adw_toast_set_timeout (self->dump_toast, 0);
+  /* In front at once, not queued behind a toast of the stop. */
+  adw_toast_set_priority (self->dump_toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->dump_toast));
   _kwb_window_update_run_actions (self);
   kwb_session_dump_memory_async (self->session, self->dump_path, dump_progress, self, NULL, NULL,
