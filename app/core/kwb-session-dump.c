@@ -89,6 +89,14 @@ dump_free (gpointer data)
   g_free (dump);
 }
 
+static void
+stop_waiting (Dump *dump)
+{
+  dump->done = TRUE;
+  g_clear_signal_handler (&dump->event_id, dump->qemu);
+  g_clear_handle_id (&dump->poll_id, g_source_remove);
+}
+
 /* Ends the wait for QEMU once; dump_free removes what is left behind. */
 static void
 dump_return_error (GTask  *task,
@@ -101,9 +109,7 @@ dump_return_error (GTask  *task,
       g_error_free (error);
       return;
     }
-  dump->done = TRUE;
-  g_clear_signal_handler (&dump->event_id, dump->qemu);
-  g_clear_handle_id (&dump->poll_id, g_source_remove);
+  stop_waiting (dump);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -165,9 +171,7 @@ dump_complete (GTask *task)
     }
   g_clear_pointer (&dump->tmp_path, g_free);
   dump->size = g_stat (dump->path, &st) == 0 ? (guint64) st.st_size : 0;
-  dump->done = TRUE;
-  g_clear_signal_handler (&dump->event_id, dump->qemu);
-  g_clear_handle_id (&dump->poll_id, g_source_remove);
+  stop_waiting (dump);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -199,8 +203,10 @@ on_qmp_event (KwbQemu    *qemu,
            json_object_get_string_member (obj, "error") : NULL;
   if (reason != NULL)
     {
-      int code = strstr (reason, g_strerror (ENOSPC)) != NULL ? KWB_SESSION_DUMP_ERROR_NO_SPACE
-                                                               : KWB_SESSION_DUMP_ERROR_FAILED;
+      /* QEMU says strerror() in its own locale, usually C. */
+      gboolean full = strstr (reason, "No space left on device") != NULL ||
+                      strstr (reason, g_strerror (ENOSPC)) != NULL;
+      int code = full ? KWB_SESSION_DUMP_ERROR_NO_SPACE : KWB_SESSION_DUMP_ERROR_FAILED;
 
       dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, code,
                                             code == KWB_SESSION_DUMP_ERROR_NO_SPACE ?
@@ -272,10 +278,17 @@ dump_started_cb (GObject      *object,
 
   if (dump->done)
     return;
-  if (ret == NULL)
+  if (ret == NULL && g_error_matches (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_QMP))
     {
+      /* No dump-guest-memory in this QEMU, or a dump already running. */
       dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_UNSUPPORTED,
                                             _("QEMU refused to write a memory dump: %s"), error->message));
+      return;
+    }
+  if (ret == NULL)
+    {
+      dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_FAILED,
+                                            _("The memory dump stopped: %s"), error->message));
       return;
     }
   dump->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_dump, task);
@@ -288,6 +301,14 @@ start_qemu_dump (GTask *task)
   g_autoptr(JsonObject) args = json_object_new ();
   g_autofree char *protocol = g_strconcat ("file:", dump->tmp_path, NULL);
 
+  /* The questions to GDB took a while: the guest may have been resumed. */
+  if (kwb_session_get_state (g_task_get_source_object (task)) != KWB_SESSION_STATE_STOPPED)
+    {
+      dump_return_error (task, g_error_new_literal (KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                                                    _("The guest did not stay stopped until its memory "
+                                                      "was dumped")));
+      return;
+    }
   json_object_set_boolean_member (args, "paging", TRUE);
   json_object_set_string_member (args, "protocol", protocol);
   json_object_set_boolean_member (args, "detach", TRUE);
