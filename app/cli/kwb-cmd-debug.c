@@ -596,7 +596,7 @@ kwb_cmd_debug (int    argc,
   g_main_loop_run (loop);
 
   g_clear_handle_id (&debug.timeout_id, g_source_remove);
-  kwb_console_window_free (debug.console);
   g_free (debug.dump_path);
+  kwb_console_window_free (debug.console);
   return debug.status;
 }
