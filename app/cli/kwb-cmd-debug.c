@@ -4,7 +4,7 @@
  *
  *   kwb debug PROJECT [--break LOC]… [--hbreak LOC]… [--watch EXPR]…
  *             [--continue N] [--exec CMD]… [--console-send TEXT]
- *             [--show KIND[:ARG]]… [--timeout S] [--json]
+ *             [--show KIND[:ARG]]… [--dump FILE] [--timeout S] [--json]
  *
  * Starts the guest frozen, sets the breakpoints, continues, and prints every
  * stop as "stopped: FUNC at FILE:LINE (reason)" with the source line. After
@@ -21,6 +21,7 @@
  * "panic:", "warning:") with the kernel's headline; after its views and
  * --exec commands kwb ends the VM and exits 0. The VM always ends
  * with the command; it never outlives kwb (process group + PDEATHSIG).
+ * --dump writes the guest's memory at the first stop (kwb-cli-dump.c).
  *
  * The exit status says whether the session did what was asked: 1 when a
  * requested breakpoint or watchpoint could not be set, when no stop came before --timeout,
@@ -37,6 +38,7 @@
 #include <glib-unix.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-dump.h"
 #include "kwb-cli-show.h"
 #include "kwb-cli-trust.h"
 #include "kwb-core.h"
@@ -61,6 +63,7 @@ typedef struct {
   guint        n_stops;
   guint        n_requested_breaks;
   int          timeout;
+  char        *dump_path;  /* --dump, absolute; cleared once written */
 } Debug;
 
 static void finish (Debug *debug, int status);
@@ -349,6 +352,22 @@ show_next (Debug *debug)
 }
 
 static void
+dump_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Debug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_cli_dump_finish (result, &error))
+    {
+      fprintf (stderr, "kwb: --dump: %s\n", error->message);
+      debug->status = KWB_EXIT_FAILED;
+    }
+  show_next (debug);
+}
+
+static void
 on_stopped (KwbSession *session,
             KwbGdbStop *stop,
             Debug      *debug)
@@ -361,6 +380,13 @@ on_stopped (KwbSession *session,
   else
     print_stop (debug, stop);
   debug->next_show = 0;
+  if (debug->dump_path != NULL)
+    {
+      g_autofree char *path = g_steal_pointer (&debug->dump_path);
+
+      kwb_cli_dump_async (session, path, debug->json, dump_cb, debug);
+      return;
+    }
   show_next (debug);
 }
 
@@ -559,6 +585,7 @@ kwb_cmd_debug (int    argc,
   gboolean json = FALSE;
   gboolean tcp = FALSE;
   gboolean trust = FALSE;
+  g_autofree char *dump = NULL;
   Debug debug = { 0 };
   int status;
   GOptionEntry entries[] = {
@@ -579,6 +606,9 @@ kwb_cmd_debug (int    argc,
       NULL /* set below: it names the kinds */, N_("KIND[:ARG]") },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &timeout,
       N_("End the session after S seconds whatever happens (default 300)"), "S" },
+    { "dump", 0, 0, G_OPTION_ARG_FILENAME, &dump,
+      N_("At the first stop, write the guest's memory to FILE as an ELF core (for crash and drgn) "
+         "and vmlinux's build-id to FILE.build-id, before --show and --exec"), N_("FILE") },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json, N_("Print stops and output as JSON lines"), NULL },
     { "expose-tcp", 0, 0, G_OPTION_ARG_NONE, &tcp,
       N_("Also offer the GDB stub on 127.0.0.1 (a free port) for an external GDB"), NULL },
@@ -601,6 +631,8 @@ kwb_cmd_debug (int    argc,
     return status;
   if (argc != 2)
     return kwb_cli_usage_error (context, _("debug takes one project folder"));
+  if (dump != NULL && dump[0] == '\0')
+    return kwb_cli_usage_error (context, _("--dump takes a file name, e.g. --dump vmcore"));
   if (continues < 0 || timeout < 0)
     return kwb_cli_usage_error (context, _("--continue and --timeout take numbers ≥ 0"));
   for (guint i = 0; watches != NULL && watches[i] != NULL; i++)
@@ -661,6 +693,8 @@ kwb_cmd_debug (int    argc,
   debug.console = kwb_console_window_new (KWB_CONSOLE_WINDOW_DEFAULT_BYTES);
   debug.status = KWB_EXIT_OK;
   debug.timeout = timeout > 0 ? timeout : 300;
+  if (dump != NULL)
+    debug.dump_path = g_canonicalize_filename (dump, NULL);
 
   g_signal_connect (session, "stopped", G_CALLBACK (on_stopped), &debug);
   g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed), &debug);
@@ -674,6 +708,7 @@ kwb_cmd_debug (int    argc,
   g_main_loop_run (loop);
 
   g_clear_handle_id (&debug.timeout_id, g_source_remove);
+  g_free (debug.dump_path);
   kwb_console_window_free (debug.console);
   g_clear_object (&debug.modules);
   return debug.status;

@@ -5,6 +5,8 @@
  * Two callers read ELF files they did not make: the BusyBox check (is this
  * a static x86-64 program?) and module symbol loading (does this .ko carry
  * section addresses GDB 13 trips over, and if so a copy without them).
+ * Memory dumps ask for vmlinux's build-id and add a note to the core QEMU
+ * wrote.
  * libelf does the parsing, the byte order and the bounds checks, so a
  * truncated or hostile file is refused by it rather than by our arithmetic.
  * Only what those callers need is wrapped; a KwbElf is a short-lived
@@ -14,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -194,6 +197,18 @@ kwb_elf_has_section_addresses (KwbElf *self)
   return FALSE;
 }
 
+/* A failed open or write of PATH, from errno. */
+static gboolean
+set_write_error (GError     **error,
+                 const char  *path)
+{
+  int errsv = errno;
+
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
+               _("Cannot write %s: %s"), path, g_strerror (errsv));
+  return FALSE;
+}
+
 static gboolean
 clear_section_addresses (int      fd,
                          GError **error)
@@ -244,13 +259,7 @@ kwb_elf_write_unplaced_copy (KwbElf      *self,
   /* Written beside DEST and renamed: a reader never sees half a file. */
   tmp = g_strdup_printf ("%s.XXXXXX", dest);
   if ((fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600)) < 0)
-    {
-      int errsv = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("Cannot write %s: %s"), dest, g_strerror (errsv));
-      return FALSE;
-    }
+    return set_write_error (error, dest);
   for (gsize done = 0; done < len;)
     {
       gssize n = write (fd, contents + done, len - done);
@@ -259,22 +268,14 @@ kwb_elf_write_unplaced_copy (KwbElf      *self,
         continue;
       if (n <= 0)
         {
-          int errsv = errno;
-
-          g_set_error (&local_error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                       _("Cannot write %s: %s"), dest, g_strerror (errsv));
+          set_write_error (&local_error, dest);
           break;
         }
       done += n;
     }
   if (local_error == NULL && clear_section_addresses (fd, &local_error) &&
       g_rename (tmp, dest) != 0)
-    {
-      int errsv = errno;
-
-      g_set_error (&local_error, G_FILE_ERROR, g_file_error_from_errno (errsv),
-                   _("Cannot write %s: %s"), dest, g_strerror (errsv));
-    }
+    set_write_error (&local_error, dest);
   close (fd);
   if (local_error != NULL)
     {
@@ -282,5 +283,272 @@ kwb_elf_write_unplaced_copy (KwbElf      *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  return TRUE;
+}
+
+/* The GNU build-id in one note section or segment, as hex. */
+static char *
+find_build_id (Elf_Data *data)
+{
+  GElf_Nhdr nhdr;
+  size_t offset = 0, name_offset, desc_offset;
+
+  while (offset < data->d_size &&
+         (offset = gelf_getnote (data, offset, &nhdr, &name_offset, &desc_offset)) > 0)
+    {
+      const guint8 *desc = (const guint8 *) data->d_buf + desc_offset;
+      GString *hex;
+
+      if (nhdr.n_type != NT_GNU_BUILD_ID || nhdr.n_namesz != sizeof ELF_NOTE_GNU ||
+          memcmp ((const char *) data->d_buf + name_offset, ELF_NOTE_GNU, sizeof ELF_NOTE_GNU) != 0 ||
+          nhdr.n_descsz == 0)
+        continue;
+      hex = g_string_sized_new (nhdr.n_descsz * 2);
+      for (guint i = 0; i < nhdr.n_descsz; i++)
+        g_string_append_printf (hex, "%02x", desc[i]);
+      return g_string_free (hex, FALSE);
+    }
+  return NULL;
+}
+
+char *
+kwb_elf_dup_build_id (KwbElf *self)
+{
+  Elf_Scn *scn = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  /* Sections first (vmlinux keeps the note in .notes), then segments for
+   * files without section headers. */
+  while ((scn = elf_nextscn (self->elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+      Elf_Data *data;
+      char *id;
+
+      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_NOTE ||
+          (data = elf_getdata (scn, NULL)) == NULL)
+        continue;
+      if ((id = find_build_id (data)) != NULL)
+        return id;
+    }
+  for (size_t i = 0, n = 0; elf_getphdrnum (self->elf, &n) == 0 && i < n; i++)
+    {
+      GElf_Phdr phdr;
+      Elf_Data *data;
+      char *id;
+
+      if (gelf_getphdr (self->elf, i, &phdr) == NULL || phdr.p_type != PT_NOTE ||
+          (data = elf_getdata_rawchunk (self->elf, phdr.p_offset, phdr.p_filesz, ELF_T_NHDR)) == NULL)
+        continue;
+      if ((id = find_build_id (data)) != NULL)
+        return id;
+    }
+  return NULL;
+}
+
+static gboolean
+pwrite_all (int           fd,
+            const void   *buf,
+            gsize         len,
+            goffset       offset)
+{
+  const guint8 *p = buf;
+
+  while (len > 0)
+    {
+      gssize n = pwrite (fd, p, len, offset);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      p += n;
+      len -= n;
+      offset += n;
+    }
+  return TRUE;
+}
+
+/* The program header table of a core is written once, right after the ELF
+ * header, with the notes after it and the memory after those: a new note
+ * does not fit where the old ones are without moving gigabytes. Moving the
+ * small note segment to the end instead changes one program header. */
+gboolean
+kwb_elf_core_add_note (const char  *path,
+                       const char  *name,
+                       guint32      type,
+                       const void  *desc,
+                       gsize        desc_size,
+                       GError     **error)
+{
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GByteArray) notes = NULL;
+  GElf_Ehdr ehdr;
+  Elf64_Nhdr nhdr;
+  size_t n = 0;
+  gssize note_index = -1;
+  GElf_Phdr note = { 0 };
+  static const guint8 zeros[8];
+  gsize name_size;
+  goffset end;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && name != NULL, FALSE);
+  g_return_val_if_fail (desc != NULL || desc_size == 0, FALSE);
+
+  if ((elf = kwb_elf_open (path, error)) == NULL)
+    return FALSE;
+  if (gelf_getehdr (elf->elf, &ehdr) == NULL || ehdr.e_type != ET_CORE ||
+      gelf_getclass (elf->elf) != ELFCLASS64 ||
+      kwb_elf_is_little_endian (elf) != (G_BYTE_ORDER == G_LITTLE_ENDIAN) ||
+      ehdr.e_phentsize != sizeof (Elf64_Phdr) || elf_getphdrnum (elf->elf, &n) != 0)
+    {
+      g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF,
+                   _("%s is not a 64-bit ELF core in this machine's byte order"), path);
+      return FALSE;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      GElf_Phdr phdr;
+
+      if (gelf_getphdr (elf->elf, i, &phdr) != NULL && phdr.p_type == PT_NOTE)
+        {
+          note_index = i;
+          note = phdr;
+          break;
+        }
+    }
+  if (note_index < 0)
+    {
+      g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NO_PROGRAM_HEADERS,
+                   _("%s has no note segment"), path);
+      return FALSE;
+    }
+
+  /* libelf checks the segment lies in the file before anything is sized by it. */
+  notes = g_byte_array_new ();
+  if (note.p_filesz > 0)
+    {
+      Elf_Data *data = elf_getdata_rawchunk (elf->elf, note.p_offset, note.p_filesz, ELF_T_BYTE);
+
+      if (data == NULL)
+        {
+          g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED,
+                       _("The notes of %s cannot be read: %s"), path, elf_errmsg (-1));
+          return FALSE;
+        }
+      g_byte_array_append (notes, data->d_buf, data->d_size);
+    }
+  /* Notes in a core are 4-byte aligned (n_namesz and n_descsz exclude the padding). */
+  name_size = strlen (name) + 1;
+  nhdr.n_namesz = name_size;
+  nhdr.n_descsz = desc_size;
+  nhdr.n_type = type;
+  g_byte_array_append (notes, (const guint8 *) &nhdr, sizeof nhdr);
+  g_byte_array_append (notes, (const guint8 *) name, name_size);
+  g_byte_array_append (notes, zeros, (4 - name_size % 4) % 4);
+  if (desc_size > 0)
+    g_byte_array_append (notes, desc, desc_size);
+  g_byte_array_append (notes, zeros, (4 - desc_size % 4) % 4);
+
+  if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0)
+    return set_write_error (error, path);
+  if ((end = lseek (fd, 0, SEEK_END)) < 0)
+    {
+      set_write_error (error, path);
+      close (fd);
+      return FALSE;
+    }
+  end = (end + 7) & ~(goffset) 7;
+  note.p_offset = end;
+  note.p_filesz = notes->len;
+  note.p_memsz = notes->len;
+  {
+    Elf64_Phdr raw = {
+      .p_type = note.p_type, .p_flags = note.p_flags, .p_offset = note.p_offset,
+      .p_vaddr = note.p_vaddr, .p_paddr = note.p_paddr, .p_filesz = note.p_filesz,
+      .p_memsz = note.p_memsz, .p_align = note.p_align,
+    };
+
+    /* The notes first and the header last: until the header is written,
+     * the file reads as it did. */
+    if (!pwrite_all (fd, notes->data, notes->len, end) ||
+        !pwrite_all (fd, &raw, sizeof raw, ehdr.e_phoff + (goffset) note_index * sizeof raw))
+      {
+        set_write_error (error, path);
+        close (fd);
+        return FALSE;
+      }
+  }
+  close (fd);
+  return TRUE;
+}
+
+/* Where pr_pid is in a 64-bit Linux elf_prstatus: after pr_info (three
+ * ints), pr_cursig (a short and padding), pr_sigpend and pr_sighold. */
+#define PRSTATUS64_PID_OFFSET 32
+
+gboolean
+kwb_elf_core_set_prstatus_pids (const char     *path,
+                                const guint32  *pids,
+                                guint           n_pids,
+                                GError        **error)
+{
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (goffset));
+  size_t n = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (pids != NULL || n_pids == 0, FALSE);
+
+  if ((elf = kwb_elf_open (path, error)) == NULL)
+    return FALSE;
+  if (kwb_elf_get_file_type (elf) != ET_CORE || gelf_getclass (elf->elf) != ELFCLASS64 ||
+      kwb_elf_is_little_endian (elf) != (G_BYTE_ORDER == G_LITTLE_ENDIAN) ||
+      elf_getphdrnum (elf->elf, &n) != 0)
+    {
+      g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF,
+                   _("%s is not a 64-bit ELF core in this machine's byte order"), path);
+      return FALSE;
+    }
+  for (size_t i = 0; i < n && offsets->len < n_pids; i++)
+    {
+      GElf_Phdr phdr;
+      GElf_Nhdr nhdr;
+      Elf_Data *data;
+      size_t offset = 0, name_offset, desc_offset;
+
+      if (gelf_getphdr (elf->elf, i, &phdr) == NULL || phdr.p_type != PT_NOTE ||
+          (data = elf_getdata_rawchunk (elf->elf, phdr.p_offset, phdr.p_filesz, ELF_T_NHDR)) == NULL)
+        continue;
+      while (offset < data->d_size && offsets->len < n_pids &&
+             (offset = gelf_getnote (data, offset, &nhdr, &name_offset, &desc_offset)) > 0)
+        {
+          goffset at;
+
+          if (nhdr.n_type != NT_PRSTATUS || nhdr.n_namesz != sizeof "CORE" ||
+              memcmp ((const char *) data->d_buf + name_offset, "CORE", sizeof "CORE") != 0 ||
+              nhdr.n_descsz < PRSTATUS64_PID_OFFSET + sizeof (guint32))
+            continue;
+          at = phdr.p_offset + desc_offset + PRSTATUS64_PID_OFFSET;
+          g_array_append_val (offsets, at);
+        }
+    }
+  if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0)
+    return set_write_error (error, path);
+  for (guint i = 0; i < offsets->len; i++)
+    if (!pwrite_all (fd, &pids[i], sizeof pids[i], g_array_index (offsets, goffset, i)))
+      {
+        set_write_error (error, path);
+        close (fd);
+        return FALSE;
+      }
+  close (fd);
   return TRUE;
 }

@@ -50,6 +50,30 @@ gboolean  kwb_elf_write_unplaced_copy      (KwbElf           *self,
                                             const char       *dest,
                                             GError          **error);
 
+/* The NT_GNU_BUILD_ID note (linkers write it into vmlinux and modules) as
+ * lowercase hex, or NULL when the file has none. */
+char     *kwb_elf_dup_build_id             (KwbElf           *self);
+
+/* Adds one note to the ELF core PATH (64-bit, host byte order) without
+ * moving its memory: the note segment is copied to the end of the file with
+ * the new note after it, and its program header points there. */
+gboolean  kwb_elf_core_add_note            (const char       *path,
+                                            const char       *name,
+                                            guint32           type,
+                                            const void       *desc,
+                                            gsize             desc_size,
+                                            GError          **error);
+
+/* Sets pr_pid in the core's NT_PRSTATUS notes, in their order, to PIDS
+ * (fewer PIDS than notes leave the rest as they are). A kernel's own
+ * vmcore names the task each CPU ran there; QEMU writes the CPU's number
+ * plus one, and tools then unwind a running task from its stale saved
+ * registers instead of its CPU's. */
+gboolean  kwb_elf_core_set_prstatus_pids   (const char       *path,
+                                            const guint32    *pids,
+                                            guint             n_pids,
+                                            GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbElf, kwb_elf_free)
 
 G_END_DECLS

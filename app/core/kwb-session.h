@@ -250,4 +250,34 @@ GBytes           *kwb_session_read_memory_finish   (KwbSession          *self,
 char             *kwb_session_map_source_path      (KwbSession          *self,
                                                     const char          *path);
 
+/* The stopped guest's memory as an ELF core (QMP dump-guest-memory) that
+ * crash and drgn read with vmlinux; see kwb-session-dump.c. */
+#define KWB_SESSION_DUMP_ERROR (kwb_session_dump_error_quark ())
+
+typedef enum {
+  KWB_SESSION_DUMP_ERROR_UNSUPPORTED, /* QEMU refused dump-guest-memory */
+  KWB_SESSION_DUMP_ERROR_NO_SPACE,    /* the disk filled up while QEMU wrote */
+  KWB_SESSION_DUMP_ERROR_FAILED,      /* QEMU or the finishing touches failed */
+} KwbSessionDumpError;
+
+typedef void (*KwbSessionDumpProgress) (guint64  completed,
+                                        guint64  total,
+                                        gpointer user_data);
+
+GQuark            kwb_session_dump_error_quark     (void);
+char             *kwb_session_dup_default_dump_path (KwbSession        *self);
+void              kwb_session_dump_memory_async    (KwbSession          *self,
+                                                    const char          *path,
+                                                    KwbSessionDumpProgress progress,
+                                                    gpointer             progress_data,
+                                                    GDestroyNotify       progress_notify,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+gboolean          kwb_session_dump_memory_finish   (KwbSession          *self,
+                                                    GAsyncResult        *result,
+                                                    guint64             *size,
+                                                    char               **build_id,
+                                                    GError             **error);
+
 G_END_DECLS

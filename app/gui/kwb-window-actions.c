@@ -300,6 +300,72 @@ breakpoint_condition_action (GtkWidget  *widget,
   on_target_line (widget, parameter, ask_condition);
 }
 
+/* ---- memory dump ---- */
+
+static void
+dump_progress (guint64  completed,
+               guint64  total,
+               gpointer user_data)
+{
+  KwbWindow *self = user_data;
+  g_autofree char *title = NULL;
+
+  if (self->dump_toast == NULL || total == 0)
+    return;
+  /* TRANSLATORS: a memory dump being written: percent, MiB written, MiB in all */
+  title = g_strdup_printf (_("Saving memory dump… %u%% (%u of %u MiB)"), (guint) (completed * 100 / total),
+                           (guint) (completed >> 20), (guint) (total >> 20));
+  adw_toast_set_title (self->dump_toast, title);
+}
+
+static void
+dump_memory_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *build_id = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *path = g_strdup (self->dump_path);
+  guint64 size = 0;
+
+  if (self->dump_toast != NULL)
+    adw_toast_dismiss (self->dump_toast);
+  g_clear_object (&self->dump_toast);
+  g_clear_pointer (&self->dump_path, g_free);
+  _kwb_window_update_run_actions (self);
+  if (!kwb_session_dump_memory_finish (KWB_SESSION (object), result, &size, &build_id, &error))
+    {
+      _kwb_window_toast (self, error->message);
+      return;
+    }
+  /* TRANSLATORS: the dump's file and its size in MiB */
+  message = g_strdup_printf (_("Memory dump saved: %s (%u MiB)"), path, (guint) (size >> 20));
+  _kwb_window_toast (self, message);
+}
+
+/* Into the project's dumps/ folder; the toast shows how far QEMU got. */
+static void
+dump_memory_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KwbWindow *self = KWB_WINDOW (widget);
+
+  if (self->session == NULL || self->dump_path != NULL)
+    return;
+  self->dump_path = kwb_session_dup_default_dump_path (self->session);
+  self->dump_toast = g_object_ref_sink (adw_toast_new (_("Saving memory dump…")));
+  adw_toast_set_timeout (self->dump_toast, 0);
+  /* In front at once, not queued behind a toast of the stop. */
+  adw_toast_set_priority (self->dump_toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->dump_toast));
+  _kwb_window_update_run_actions (self);
+  kwb_session_dump_memory_async (self->session, self->dump_path, dump_progress, self, NULL, NULL,
+                                 dump_memory_cb, g_object_ref (self));
+}
+
 void
 _kwb_window_class_actions_init (KwbWindowClass *klass)
 {
@@ -328,4 +394,5 @@ _kwb_window_class_actions_init (KwbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.breakpoint-delete", "u", breakpoint_delete_action);
   gtk_widget_class_install_action (widget_class, "win.breakpoint-condition", "u", breakpoint_condition_action);
   gtk_widget_class_install_action (widget_class, "win.watch-expression", "(ss)", _kwb_window_watch_expression_action);
+  gtk_widget_class_install_action (widget_class, "win.dump-memory", NULL, dump_memory_action);
 }

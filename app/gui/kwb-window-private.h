@@ -40,6 +40,8 @@ struct _KwbWindow
   GPtrArray            *panels;         /* every dock's panels, by id (kwb-window-dock.c) */
   GPtrArray            *kernel_panels;  /* the kernel views (kwb-window-views.c) */
   guint                 views_generation; /* counts stops, for the kernel views */
+  char                 *dump_path;      /* the memory dump being written (kwb-window-actions.c) */
+  AdwToast             *dump_toast;     /* its progress */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;

@@ -48,6 +48,12 @@ static const char * const run_actions[] = {
   "win.continue", "win.interrupt", "win.step", "win.next", "win.finish", "win.stop",
 };
 
+/* Disabled while a memory dump is written (kwb-window-actions.c); stopping
+ * the session stays possible and ends the dump. */
+static const char * const dump_blocked[] = {
+  "win.continue", "win.step", "win.next", "win.finish",
+};
+
 KwbWindow *
 kwb_window_new (KwbApplication *application)
 {
@@ -67,6 +73,7 @@ _kwb_window_update_run_actions (KwbWindow *self)
         gtk_widget_action_set_enabled (GTK_WIDGET (self), run_actions[i], self->session_active);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", self->project != NULL && !self->session_active);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dump-memory", FALSE);
       gtk_label_set_label (self->status_label,
                            self->session_active ? _("Session running") : _("No session"));
       return;
@@ -84,6 +91,11 @@ _kwb_window_update_run_actions (KwbWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !live && self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->project != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dump-memory",
+                                 state == KWB_SESSION_STATE_STOPPED && self->dump_path == NULL);
+  /* The guest stays stopped while QEMU writes its memory. */
+  for (guint i = 0; self->dump_path != NULL && i < G_N_ELEMENTS (dump_blocked); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), dump_blocked[i], FALSE);
 
   status = kwb_session_dup_status_text (self->session);
   gtk_label_set_label (self->status_label, status);
@@ -922,6 +934,8 @@ kwb_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->disassembly);
   g_clear_pointer (&self->pending_breakpoints, g_ptr_array_unref);
   g_clear_pointer (&self->last_toast, g_free);
+  g_clear_pointer (&self->dump_path, g_free);
+  g_clear_object (&self->dump_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_WINDOW);
   g_clear_object (&self->project);
   g_clear_object (&self->settings);

@@ -232,6 +232,209 @@ test_unplaced_copy (void)
   }
 }
 
+/* A core as QEMU lays one out: headers, one CPU's NT_PRSTATUS, memory. */
+typedef struct {
+  Elf64_Ehdr ehdr;
+  Elf64_Phdr phdr[2];
+  Elf64_Nhdr nhdr;
+  char       name[8];      /* "CORE", padded to 4 */
+  guint8     prstatus[336];
+  guint8     memory[64];
+} Core;
+
+static void
+core_init (Core *core)
+{
+  memset (core, 0, sizeof *core);
+  memcpy (core->ehdr.e_ident, ELFMAG, SELFMAG);
+  core->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+  core->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+  core->ehdr.e_ident[EI_VERSION] = EV_CURRENT;
+  core->ehdr.e_type = ET_CORE;
+  core->ehdr.e_machine = EM_X86_64;
+  core->ehdr.e_version = EV_CURRENT;
+  core->ehdr.e_ehsize = sizeof (Elf64_Ehdr);
+  core->ehdr.e_phoff = G_STRUCT_OFFSET (Core, phdr);
+  core->ehdr.e_phentsize = sizeof (Elf64_Phdr);
+  core->ehdr.e_phnum = 2;
+  core->phdr[0].p_type = PT_NOTE;
+  core->phdr[0].p_offset = G_STRUCT_OFFSET (Core, nhdr);
+  core->phdr[0].p_filesz = G_STRUCT_OFFSET (Core, memory) - G_STRUCT_OFFSET (Core, nhdr);
+  core->phdr[1].p_type = PT_LOAD;
+  core->phdr[1].p_offset = G_STRUCT_OFFSET (Core, memory);
+  core->phdr[1].p_filesz = sizeof core->memory;
+  core->phdr[1].p_memsz = sizeof core->memory;
+  core->nhdr.n_namesz = 5;
+  core->nhdr.n_descsz = sizeof core->prstatus;
+  core->nhdr.n_type = NT_PRSTATUS;
+  memcpy (core->name, "CORE", 5);
+  core->prstatus[32] = 1;  /* pr_pid: QEMU's CPU number plus one */
+  for (guint i = 0; i < sizeof core->memory; i++)
+    core->memory[i] = i;
+}
+
+/* The notes of the core at PATH as (name, type, desc) through libelf. */
+static GPtrArray *
+read_notes (const char *path)
+{
+  GPtrArray *notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *contents = NULL;
+  gsize len;
+  const Elf64_Ehdr *ehdr;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  ehdr = (const Elf64_Ehdr *) contents;
+  for (guint i = 0; i < ehdr->e_phnum; i++)
+    {
+      const Elf64_Phdr *phdr = (const Elf64_Phdr *) (contents + ehdr->e_phoff) + i;
+
+      if (phdr->p_type != PT_NOTE)
+        continue;
+      g_assert_cmpuint (phdr->p_offset + phdr->p_filesz, <=, len);
+      for (gsize at = phdr->p_offset; at < phdr->p_offset + phdr->p_filesz;)
+        {
+          const Elf64_Nhdr *nhdr = (const Elf64_Nhdr *) (contents + at);
+          const char *name = contents + at + sizeof *nhdr;
+          const char *desc = name + ((nhdr->n_namesz + 3) & ~3u);
+
+          g_ptr_array_add (notes, g_strdup_printf ("%s/%u/%.*s", name, nhdr->n_type,
+                                                   nhdr->n_type == NT_PRSTATUS ? 0 : (int) nhdr->n_descsz, desc));
+          if (nhdr->n_type == NT_PRSTATUS)
+            g_ptr_array_add (notes, g_strdup_printf ("pid %u", *(const guint32 *) (desc + 32)));
+          at = desc + ((nhdr->n_descsz + 3) & ~3u) - contents;
+        }
+    }
+  return notes;
+}
+
+static void
+test_core_notes (void)
+{
+  Core core;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GError) error = NULL;
+  const char info[] = "OSRELEASE=6.1.0\nPAGESIZE=4096\n";
+  const guint32 pids[] = { 42, 43 };
+  gsize len;
+
+  core_init (&core);
+  path = write_image ("vmcore", &core, sizeof core);
+  g_assert_true (kwb_elf_core_add_note (path, "VMCOREINFO", 0, info, strlen (info), &error));
+  g_assert_no_error (error);
+  /* Two PIDs for one CPU note: the second has nowhere to go. */
+  g_assert_true (kwb_elf_core_set_prstatus_pids (path, pids, G_N_ELEMENTS (pids), &error));
+  g_assert_no_error (error);
+
+  notes = read_notes (path);
+  g_assert_cmpuint (notes->len, ==, 3);
+  g_assert_cmpstr (notes->pdata[0], ==, "CORE/1/");
+  g_assert_cmpstr (notes->pdata[1], ==, "pid 42");
+  g_assert_cmpstr (notes->pdata[2], ==, "VMCOREINFO/0/OSRELEASE=6.1.0\nPAGESIZE=4096\n");
+
+  /* The memory and its header did not move; the old notes stay as they were. */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, sizeof core);
+  g_assert_cmpmem (contents + sizeof core.ehdr + sizeof core.phdr[0], sizeof core.phdr[1],
+                   &core.phdr[1], sizeof core.phdr[1]);
+  g_assert_cmpmem (contents + G_STRUCT_OFFSET (Core, nhdr), sizeof core - G_STRUCT_OFFSET (Core, nhdr),
+                   &core.nhdr, sizeof core - G_STRUCT_OFFSET (Core, nhdr));
+  g_assert_cmpuint (((Elf64_Phdr *) (contents + core.ehdr.e_phoff))[0].p_offset % 8, ==, 0);
+
+  /* Only a 64-bit core is changed. */
+  {
+    Image image;
+    g_autofree char *exe = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+
+    image_init (&image);
+    exe = write_image ("not-a-core", &image, sizeof image);
+    g_assert_false (kwb_elf_core_add_note (exe, "VMCOREINFO", 0, info, strlen (info), &error));
+    g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF);
+    g_clear_error (&error);
+    g_assert_false (kwb_elf_core_set_prstatus_pids (exe, pids, 1, &error));
+    g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NOT_ELF);
+    g_clear_error (&error);
+    g_assert_true (g_file_get_contents (exe, &after, &len, NULL));
+    g_assert_cmpmem (after, len, &image, sizeof image);
+  }
+  /* A note segment said to run far past the end of the file. */
+  core.phdr[0].p_filesz = G_MAXUINT64 / 2;
+  g_free (path);
+  path = write_image ("vmcore-lying", &core, sizeof core);
+  g_assert_false (kwb_elf_core_add_note (path, "VMCOREINFO", 0, info, strlen (info), &error));
+  g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED);
+  g_clear_error (&error);
+  g_assert_true (kwb_elf_core_set_prstatus_pids (path, pids, 1, &error));
+  g_assert_no_error (error);
+
+  /* A core without notes. */
+  core.phdr[0].p_type = PT_NULL;
+  g_free (path);
+  path = write_image ("vmcore-without-notes", &core, sizeof core);
+  g_assert_false (kwb_elf_core_add_note (path, "VMCOREINFO", 0, info, strlen (info), &error));
+  g_assert_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_NO_PROGRAM_HEADERS);
+}
+
+/* A vmlinux-like file: the build-id in a .notes section after another note. */
+static void
+test_build_id (void)
+{
+  struct {
+    Elf64_Ehdr ehdr;
+    Elf64_Shdr shdr[2];
+    Elf64_Nhdr other;
+    char       other_name[8];
+    guint8     other_desc[4];
+    Elf64_Nhdr id;
+    char       id_name[4];
+    guint8     id_desc[20];
+  } file;
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
+  Image image;
+
+  memset (&file, 0, sizeof file);
+  image_init (&image);
+  file.ehdr = image.ehdr;
+  file.ehdr.e_phoff = 0;
+  file.ehdr.e_phnum = 0;
+  file.ehdr.e_shoff = G_STRUCT_OFFSET (typeof (file), shdr);
+  file.ehdr.e_shnum = 2;
+  file.shdr[1].sh_type = SHT_NOTE;
+  file.shdr[1].sh_offset = G_STRUCT_OFFSET (typeof (file), other);
+  file.shdr[1].sh_size = sizeof file - G_STRUCT_OFFSET (typeof (file), other);
+  file.shdr[1].sh_addralign = 4;
+  file.other.n_namesz = 6;
+  file.other.n_descsz = 4;
+  file.other.n_type = 6;  /* NT_GNU_BUILD_ID's number, but not a GNU note */
+  memcpy (file.other_name, "Linux", 6);
+  file.id.n_namesz = 4;
+  file.id.n_descsz = 20;
+  file.id.n_type = NT_GNU_BUILD_ID;
+  memcpy (file.id_name, "GNU", 4);
+  for (guint i = 0; i < 20; i++)
+    file.id_desc[i] = 0xa0 + i;
+  path = write_image ("vmlinux", &file, sizeof file);
+  elf = kwb_elf_open (path, &error);
+  g_assert_no_error (error);
+  id = kwb_elf_dup_build_id (elf);
+  g_assert_cmpstr (id, ==, "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3");
+  g_clear_pointer (&elf, kwb_elf_free);
+
+  /* No build-id note at all. */
+  file.id.n_type = 1;
+  g_free (path);
+  path = write_image ("vmlinux-without-id", &file, sizeof file);
+  elf = kwb_elf_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_null (kwb_elf_dup_build_id (elf));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -245,6 +448,8 @@ main (int    argc,
   g_test_add_func ("/elf/not-elf", test_not_elf);
   g_test_add_func ("/elf/lying-headers", test_lying_headers);
   g_test_add_func ("/elf/unplaced-copy", test_unplaced_copy);
+  g_test_add_func ("/elf/core-notes", test_core_notes);
+  g_test_add_func ("/elf/build-id", test_build_id);
   status = g_test_run ();
   command = g_strdup_printf ("rm -rf '%s'", tmp);
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);

@@ -5,7 +5,8 @@
  * kwb-elf reads files nobody checked: a BusyBox the user picked, a .ko from
  * a search path. Every question the core asks is asked of each input, and
  * a relocatable file with section addresses is copied without them; the
- * copy must then have none left, or the target aborts.
+ * copy must then have none left, or the target aborts. A core gets the
+ * notes a memory dump adds and must still open.
  */
 #include "config.h"
 
@@ -66,6 +67,21 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (again == NULL || kwb_elf_has_section_addresses (again))
         abort ();
       g_unlink (copy);
+    }
+  g_free (kwb_elf_dup_build_id (elf));
+  if (kwb_elf_get_file_type (elf) == ET_CORE)
+    {
+      static const guint32 pids[] = { 7, 8 };
+
+      g_clear_pointer (&elf, kwb_elf_free);
+      if (kwb_elf_core_add_note (input, "VMCOREINFO", 0, "OSRELEASE=6.1\n", 14, NULL))
+        {
+          g_autoptr(KwbElf) again = kwb_elf_open (input, NULL);
+
+          if (again == NULL)
+            abort ();
+        }
+      (void) kwb_elf_core_set_prstatus_pids (input, pids, G_N_ELEMENTS (pids), NULL);
     }
   return 0;
 }
