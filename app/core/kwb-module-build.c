@@ -295,6 +295,57 @@ sync_tree_into (const char  *src,
   return sync_tree (src, dst, &root, error);
 }
 
+/* Kbuild rebuilds a module when its sources or the kernel's headers are
+ * newer than its objects, not when it is built against another kernel
+ * (another [kernel] build-dir, or a rebuild with an older config): objects
+ * of two kernels then link into a .ko the guest refuses ("invalid module
+ * format"). So the copy remembers which kernel build it was made for, and
+ * loses its build products when that changes. */
+static void
+remove_build_products (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *entry;
+
+  while (d != NULL && (entry = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, entry, NULL);
+      GStatBuf st;
+
+      if (g_lstat (path, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        remove_build_products (path);
+      else if (is_build_product (entry))
+        g_unlink (path);
+    }
+}
+
+static char *
+dup_kernel_stamp (const char *kernel_build)
+{
+  g_autofree char *autoconf = g_build_filename (kernel_build, "include", "generated", "autoconf.h", NULL);
+  GStatBuf st;
+
+  if (g_stat (autoconf, &st) != 0)
+    return g_strdup_printf ("%s\n", kernel_build);
+  return g_strdup_printf ("%s\n%lld.%09ld\n", kernel_build, (long long) st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+static void
+forget_other_kernel (const char *copy,
+                     const char *kernel_build)
+{
+  g_autofree char *stamp_path = g_build_filename (copy, "kwb-kernel.stamp", NULL);
+  g_autofree char *stamp = dup_kernel_stamp (kernel_build);
+  g_autofree char *old = NULL;
+
+  if (g_file_get_contents (stamp_path, &old, NULL, NULL) && g_str_equal (old, stamp))
+    return;
+  remove_build_products (copy);
+  g_file_set_contents (stamp_path, stamp, -1, NULL);
+}
+
 /* The project's build folders, each with the key that sets it. */
 static const struct {
   const char *group;
@@ -453,6 +504,7 @@ build_next (KwbModuleBuild *self)
       finish_error (self, g_steal_pointer (&error));
       return;
     }
+  forget_other_kernel (self->current_build, self->kernel_build);
 
   g_free (self->log_path);
   self->log_path = g_build_filename (self->current_build, "kwb-build.log", NULL);

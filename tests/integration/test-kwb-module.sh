@@ -59,6 +59,15 @@ check "an edited module is recompiled" sh -c "[ $rc -eq 0 ] && grep -q 'CC \\[M\
 check "the kernel is not relinked" [ "$(stat -c %Y "$vmlinux")" = "$vmlinux_mtime" ]
 check "the new source reached the .ko" grep -q 'there' "$ko"
 
+# Another kernel: everything is rebuilt against it (kbuild alone would keep
+# the objects of the first and link a .ko the guest refuses).
+build612="${KWB_FIXTURE_612_PROJECT:?KWB_FIXTURE_612_PROJECT is not set: run build-aux/test}/build/kernel"
+"$kwb" set "$tmp/p" kernel.build-dir "$build612" >/dev/null
+"$kwb" module build "$tmp/p" --verbose >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "another kernel: the module is recompiled for it" sh -c "[ $rc -eq 0 ] && grep -q 'CC \\[M\\].*hello_kwb.o' '$tmp/out'"
+check "and the .ko says that kernel's release" sh -c "tr '\\0' '\\n' <'$ko' | grep -q '^vermagic=$(cat "$build612/include/config/kernel.release") '"
+"$kwb" set "$tmp/p" kernel.build-dir "$build" >/dev/null
+
 # A compile error names the user's file and line, not the copy.
 sed -i 's/return 0;/return undeclared_thing;/' "$src/hello_kwb.c"
 line=$(grep -n 'undeclared_thing' "$src/hello_kwb.c" | cut -d: -f1)
