@@ -547,6 +547,17 @@ settings_body (KwbApplication *app,
   g_assert_cmpstr (pending, ==, "none");
   g_clear_pointer (&pending, g_free);
 
+  /* Stopping at warnings: a session setting, off by default; crashes stop. */
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (kwb_test_require_widget (page, "stop_on_crash_switch"))));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (kwb_test_require_widget (page, "stop_on_warn_switch"))));
+  gtk_switch_set_active (GTK_SWITCH (kwb_test_require_widget (page, "stop_on_warn_switch")), TRUE);
+  pending = read_key (dir, "debug", "stop-on-warn");
+  g_assert_cmpstr (pending, ==, "true");
+  g_clear_pointer (&pending, g_free);
+  pending = read_key (dir, "project", "pending-rebuild");
+  g_assert_cmpstr (pending, ==, "none");
+  g_clear_pointer (&pending, g_free);
+
   /* A boot file: the initramfs only. */
   page = kwb_test_require_widget (settings, "initramfs");
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (kwb_test_require_widget (page, "fstab_editor")));
