@@ -512,13 +512,21 @@ kwb_session_map_source_path (KwbSession *self,
    * (/build/reproducible-path/linux-6.1.x/init/main.c): find the longest tail
    * of the path that exists in our source tree, and remember the prefix. */
   source_dir = kwb_session_config_get_source_dir (self->config);
-  if (source_dir == NULL || !g_path_is_absolute (path))
+  if (source_dir == NULL)
+    return NULL;
+  if (!g_path_is_absolute (path))
     {
-      if (source_dir != NULL)
-        {
-          g_autofree char *joined = g_build_filename (source_dir, path, NULL);
+      /* Relative to a compilation directory that was itself recorded
+       * relative (Debian's vmlinux: "debian/build/build_amd64_none_cloud-amd64"
+       * + "init/main.c"): the shortest tail that is in our tree. */
+      g_auto(GStrv) rel = g_strsplit (path, "/", -1);
 
-          if (file_exists (joined))
+      for (guint i = 0; rel[i] != NULL; i++)
+        {
+          g_autofree char *tail = g_strjoinv ("/", rel + i);
+          g_autofree char *joined = g_build_filename (source_dir, tail, NULL);
+
+          if (*tail != '\0' && file_exists (joined))
             return g_steal_pointer (&joined);
         }
       return NULL;
@@ -1085,6 +1093,7 @@ gdb_extra_args (KwbSession *self)
   KwbProject *project = kwb_session_config_get_project (self->config);
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   const char *build_dir = kwb_session_config_get_build_dir (self->config);
+  const char *source_dir = kwb_session_config_get_source_dir (self->config);
   g_autofree char *vmlinux_dir = g_path_get_dirname (kwb_session_config_get_vmlinux (self->config));
   /* Not kwb_gdb_quote_cli_argument(): add-auto-load-safe-path and
    * `set index-cache directory` take the rest of the line verbatim, so
@@ -1097,6 +1106,17 @@ gdb_extra_args (KwbSession *self)
    * vaguer message. */
   g_strv_builder_add_many (b, "-iex", "set pagination off", "-iex", "set confirm off",
                            "-iex", "set width 0", "-iex", "set remotetimeout 20", "-iex", safe, NULL);
+  /* The source tree on GDB's search path: a distribution's vmlinux records
+   * relative compilation directories that no substitute-path can match,
+   * and `list` and breakpoints by file then work there too. `directory`
+   * splits its line at blanks and colons: such a folder is left to our
+   * own mapping (kwb_session_map_source_path). */
+  if (source_dir != NULL && strpbrk (source_dir, " \t:") == NULL)
+    {
+      g_autofree char *directory = g_strdup_printf ("directory %s", source_dir);
+
+      g_strv_builder_add_many (b, "-iex", directory, NULL);
+    }
   if (kwb_project_get_boolean (project, "debug", "index-cache"))
     {
       g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);

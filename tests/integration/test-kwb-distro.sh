@@ -1,0 +1,53 @@
+#!/bin/sh
+# test-kwb-distro.sh — kwb debug on Debian's own cloud kernel with its separate debug symbols.
+# SPDX-License-Identifier: GPL-3.0-or-later
+# TAP. Argument: the kwb binary. Needs KWB_FIXTURE_DISTRO_IMAGE and
+# KWB_FIXTURE_DISTRO_VMLINUX (build-aux/fixture-distro-kernel) and
+# KWB_FIXTURE_INITRAMFS.
+# That vmlinux records relative compilation directories
+# ("debian/build/build_amd64_none_cloud-amd64") and relative file names:
+# every stop must still name the file in the project's source tree
+# (linux-source-6.1, extracted by kwb) and print its line, GDB must find
+# the file itself (`list`), and a crash must stop at its line there too.
+kwb=${1:?usage: test-kwb-distro.sh KWB}
+image=${KWB_FIXTURE_DISTRO_IMAGE:?KWB_FIXTURE_DISTRO_IMAGE is not set: run build-aux/test (build-aux/fixture-distro-kernel)}
+vmlinux=${KWB_FIXTURE_DISTRO_VMLINUX:?KWB_FIXTURE_DISTRO_VMLINUX is not set: run build-aux/test}
+initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set: run build-aux/test}
+. "$(dirname "$0")/../cli/tap-lib.sh"
+
+"$kwb" init "$tmp/p" >/dev/null 2>&1 &&
+  "$kwb" set "$tmp/p" kernel.profile prebuilt &&
+  "$kwb" set "$tmp/p" kernel.image "$image" &&
+  "$kwb" set "$tmp/p" kernel.vmlinux "$vmlinux" &&
+  "$kwb" set "$tmp/p" initramfs.output "$initramfs" &&
+  "$kwb" set "$tmp/p" qemu.accel tcg &&
+  "$kwb" set "$tmp/p" qemu.memory 512 || { echo "Bail out! cannot make the test project"; exit 1; }
+
+# The stop at start_kernel: init/main.c of our tree, with its line.
+"$kwb" debug "$tmp/p" --json --exec 'info source' --timeout 300 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a distribution kernel stops at start_kernel: exit 0" [ $rc -eq 0 ]
+check "the stop names init/main.c in the local tree, and its line" python3 -c '
+import json, sys
+stops = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{\"event\":\"stopped\"")]
+assert len(stops) == 1, stops
+s = stops[0]
+assert s["func"] == "start_kernel", s
+assert s["file"].startswith("/") and s["file"].endswith("/init/main.c"), s["file"]
+line = open(s["file"]).read().split("\n")[s["line"] - 1]
+assert s["source"] == line and line.strip(), (s["source"], line)
+' "$tmp/out"
+check "GDB finds the file itself (info source: Located in the local tree)" \
+  grep -q 'Located in /[^"]*/init/main.c' "$tmp/out"
+check "the vmlinux does record a relative compilation directory" \
+  grep -q 'Compilation directory is debian/build/' "$tmp/out"
+
+# A crash in the distribution kernel: stopped at its line, in our tree.
+"$kwb" set "$tmp/p" debug.break-at-start false >/dev/null
+"$kwb" set "$tmp/p" qemu.freeze false >/dev/null
+"$kwb" debug "$tmp/p" --console-send 'echo c > /proc/sysrq-trigger\n' --timeout 300 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "sysrq c: exit 0" [ $rc -eq 0 ]
+check "the crash stop names drivers/tty/sysrq.c in the local tree" \
+  grep -Eq '^(panic|oops): sysrq_handle_crash at /.*/drivers/tty/sysrq.c:[0-9]+$' "$tmp/out"
+check "with the source line" grep -Eq '^ +[0-9]+	.*(panic|\*killer = 1|NULL)' "$tmp/out"
+
+tap_done
