@@ -28,7 +28,9 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "kwb-elf.h"
 #include "kwb-enums.h"
 #include "kwb-frame.h"
 #include "kwb-instruction.h"
@@ -1087,6 +1089,52 @@ file_loaded_cb (GObject      *object,
   start_part_done (self);
 }
 
+/* GDB names each index it keeps by the file's build-id. */
+static char *
+dup_index_cache_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
+}
+
+/* Reading a big vmlinux's symbols is the slow part of a start: say so, and
+ * why the first session after a new vmlinux is slower than the next. */
+static void
+announce_symbols (KwbSession *self)
+{
+  KwbProject *project = kwb_session_config_get_project (self->config);
+  const char *vmlinux = kwb_session_config_get_vmlinux (self->config);
+  KwbElf *elf = NULL;
+  g_autofree char *build_id = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *index = NULL;
+  GStatBuf st;
+  guint mb;
+
+  if (vmlinux == NULL || g_stat (vmlinux, &st) != 0)
+    return;
+  mb = (guint) (st.st_size >> 20);
+  if (kwb_project_get_boolean (project, "debug", "index-cache") && (elf = kwb_elf_open (vmlinux, NULL)) != NULL)
+    {
+      build_id = kwb_elf_dup_build_id (elf);
+      kwb_elf_free (elf);
+    }
+  if (build_id != NULL)
+    {
+      g_autofree char *name = g_strconcat (build_id, ".gdb-index", NULL);
+
+      dir = dup_index_cache_dir ();
+      index = g_build_filename (dir, name, NULL);
+      if (!g_file_test (index, G_FILE_TEST_EXISTS))
+        {
+          session_log (self, _("First session with this vmlinux (%u MB): GDB reads all of its debug information "
+                               "once and keeps an index in %s, so the next sessions start faster"), mb, dir);
+          return;
+        }
+    }
+  if (mb >= 100)
+    session_log (self, _("Loading the symbols of %s (%u MB)…"), vmlinux, mb);
+}
+
 static GStrv
 gdb_extra_args (KwbSession *self)
 {
@@ -1119,7 +1167,7 @@ gdb_extra_args (KwbSession *self)
     }
   if (kwb_project_get_boolean (project, "debug", "index-cache"))
     {
-      g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
+      g_autofree char *dir = dup_index_cache_dir ();
       g_autofree char *set_dir = g_strdup_printf ("set index-cache directory %s", dir);
 
       g_mkdir_with_parents (dir, 0700);
@@ -1210,6 +1258,7 @@ kwb_session_start_async (KwbSession          *self,
   /* Symbols load while QEMU starts: the slower of the two sets the pace. */
   self->start_pending = 2;
   kwb_qemu_start_async (self->qemu, NULL, qemu_started_cb, g_object_ref (self));
+  announce_symbols (self);
   kwb_gdb_file_load_async (self->gdb, kwb_session_config_get_vmlinux (self->config), NULL,
                            file_loaded_cb, g_object_ref (self));
 }

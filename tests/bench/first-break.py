@@ -11,7 +11,13 @@ Two rounds: GDB's index cache cold for both (a fresh cache directory each
 run), then warm for both (the manual way's gdb given the same `set index-cache on`).
 Prints figures only; never fails on time.
 
-usage: first-break.py KWB   (needs KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS)
+With --distro the kernel is Debian's cloud kernel and its separate debug
+vmlinux (about 600 MB, DWARF 5; build-aux/fixture-distro-kernel), booted as
+a prebuilt project; both sides boot it with nokaslr, as a user of the manual
+way must for breakpoints to hit.
+
+usage: first-break.py KWB [--distro]   (needs KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS;
+                                        --distro: KWB_FIXTURE_DISTRO_IMAGE, KWB_FIXTURE_DISTRO_VMLINUX)
 """
 import os
 import shutil
@@ -31,13 +37,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+MEMORY = "256"
+CMDLINE = "console=ttyS0 rdinit=/linuxrc loglevel=8 panic=-1"
+
+
 def manual_way(bzimage, initramfs, vmlinux, cache_dir):
     port = free_port()
     start = time.monotonic()
     qemu = subprocess.Popen(
-        ["qemu-system-x86_64", "-accel", "tcg", "-m", "256", "-smp", "2",
+        ["qemu-system-x86_64", "-accel", "tcg", "-m", MEMORY, "-smp", "2",
          "-kernel", bzimage, "-initrd", initramfs, "-display", "none", "-no-reboot",
-         "-append", "console=ttyS0 rdinit=/linuxrc loglevel=8 panic=-1",
+         "-append", CMDLINE,
          "-serial", "null", "-monitor", "none",
          "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -83,40 +93,54 @@ def ours(kwb, project, env):
 
 
 def main():
+    global MEMORY, CMDLINE
     kwb = sys.argv[1]
-    vmlinux = os.environ["KWB_FIXTURE_VMLINUX"]
+    distro = "--distro" in sys.argv[2:]
     initramfs = os.environ["KWB_FIXTURE_INITRAMFS"]
-    bzimage = os.path.join(os.path.dirname(vmlinux), "arch/x86/boot/bzImage")
+    if distro:
+        bzimage = os.environ.get("KWB_FIXTURE_DISTRO_IMAGE")
+        vmlinux = os.environ.get("KWB_FIXTURE_DISTRO_VMLINUX")
+        if not bzimage or not vmlinux:
+            print("distro-first-break: no distribution kernel: run build-aux/fixtures, which downloads "
+                  "linux-image-*-cloud-amd64-unsigned and its -dbg package (310 MB) once")
+            return
+        MEMORY = "512"
+        CMDLINE += " nokaslr"
+        settings = (("kernel.profile", "prebuilt"), ("kernel.image", bzimage), ("kernel.vmlinux", vmlinux))
+    else:
+        vmlinux = os.environ["KWB_FIXTURE_VMLINUX"]
+        bzimage = os.path.join(os.path.dirname(vmlinux), "arch/x86/boot/bzImage")
+        settings = (("kernel.build-dir", os.path.dirname(vmlinux)),)
 
     work = tempfile.mkdtemp(prefix="kwb-bench-first-break-")
     try:
         project = os.path.join(work, "p")
         subprocess.run([kwb, "init", project], check=True, capture_output=True)
-        for key, value in (("kernel.build-dir", os.path.dirname(vmlinux)),
-                           ("initramfs.output", initramfs), ("qemu.accel", "tcg"),
-                           ("qemu.memory", "256")):
+        for key, value in settings + (("initramfs.output", initramfs), ("qemu.accel", "tcg"),
+                                      ("qemu.memory", MEMORY)):
             subprocess.run([kwb, "set", project, key, value], check=True)
 
         for warm in (False, True):
             manual_times, our_times = [], []
             for i in range(RUNS):
                 cache = os.path.join(work, "cache-warm" if warm else f"cache-cold-{i}")
+                # The manual way of a distribution kernel is a plain gdb, every time.
+                manual_cache = os.path.join(cache, "manual-index") if warm and not distro else None
                 env = dict(os.environ, XDG_CACHE_HOME=cache)
                 if warm and i == 0:  # fill both caches once
                     ours(kwb, project, env)
-                    manual_way(bzimage, initramfs, vmlinux, os.path.join(cache, "manual-index"))
+                    manual_way(bzimage, initramfs, vmlinux, manual_cache)
                 # alternate which side goes first, so neither always gets a warm page cache
                 if i % 2 == 0:
-                    manual_times.append(manual_way(bzimage, initramfs, vmlinux,
-                                                   os.path.join(cache, "manual-index") if warm else None))
+                    manual_times.append(manual_way(bzimage, initramfs, vmlinux, manual_cache))
                     our_times.append(ours(kwb, project, env))
                 else:
                     our_times.append(ours(kwb, project, env))
-                    manual_times.append(manual_way(bzimage, initramfs, vmlinux,
-                                                   os.path.join(cache, "manual-index") if warm else None))
+                    manual_times.append(manual_way(bzimage, initramfs, vmlinux, manual_cache))
             m, o = statistics.median(manual_times), statistics.median(our_times)
             label = "warm index cache" if warm else "cold index cache"
-            print(f"first-break ({label}, {RUNS} runs, TCG, {os.path.getsize(vmlinux) >> 20} MB vmlinux):")
+            name = "distro-first-break" if distro else "first-break"
+            print(f"{name} ({label}, {RUNS} runs, TCG, {os.path.getsize(vmlinux) >> 20} MB vmlinux):")
             print(f"  manual way (qemu -S + gdb -batch): median {m:.3f} s")
             print(f"  kwb debug:                         median {o:.3f} s")
             print(f"  ratio kwb/manual: {o / m:.2f}")

@@ -41,13 +41,34 @@ check "GDB finds the file itself (info source: Located in the local tree)" \
 check "the vmlinux does record a relative compilation directory" \
   grep -q 'Compilation directory is debian/build/' "$tmp/out"
 
-# A crash in the distribution kernel: stopped at its line, in our tree.
+# A crash in the distribution kernel: stopped at its line, in our tree. With
+# a cache folder of its own (the source tree given as a folder, so it is not
+# extracted again), this is the first session with this vmlinux: kwb says so.
+src=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    if l.startswith("{\"event\":\"stopped\""):
+        print(json.loads(l)["file"][:-len("/init/main.c")])
+' "$tmp/out")
+"$kwb" set "$tmp/p" kernel.source "$src" >/dev/null
 "$kwb" set "$tmp/p" debug.break-at-start false >/dev/null
 "$kwb" set "$tmp/p" qemu.freeze false >/dev/null
-"$kwb" debug "$tmp/p" --console-send 'echo c > /proc/sysrq-trigger\n' --timeout 300 >"$tmp/out" 2>"$tmp/err"; rc=$?
+XDG_CACHE_HOME=$tmp/cache "$kwb" debug "$tmp/p" --console-send 'echo c > /proc/sysrq-trigger\n' --timeout 300 \
+  >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "sysrq c: exit 0" [ $rc -eq 0 ]
 check "the crash stop names drivers/tty/sysrq.c in the local tree" \
   grep -Eq '^(panic|oops): sysrq_handle_crash at /.*/drivers/tty/sysrq.c:[0-9]+$' "$tmp/out"
 check "with the source line" grep -Eq '^ +[0-9]+	.*(panic|\*killer = 1|NULL)' "$tmp/out"
+check "the first session with this vmlinux says why it is slower" \
+  grep -q '^kwb: First session with this vmlinux ([0-9]* MB): GDB reads all of its debug information once' "$tmp/err"
+check "GDB kept its index, named by the vmlinux's build-id" \
+  test -f "$tmp/cache/kernel-workbench/gdb-index/$(readelf -n "$vmlinux" | sed -n 's/.*Build ID: //p').gdb-index"
+
+# The next session: the index is there; loading is announced, not excused.
+"$kwb" set "$tmp/p" debug.break-at-start true >/dev/null
+XDG_CACHE_HOME=$tmp/cache "$kwb" debug "$tmp/p" --timeout 300 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "the next session stops at start_kernel" sh -c "[ $rc -eq 0 ] && grep -q '^stopped: start_kernel at /' '$tmp/out'"
+check "and says it loads the symbols, not that it is the first" \
+  sh -c "grep -q '^kwb: Loading the symbols of .* ([0-9]* MB)' '$tmp/err' && ! grep -q 'First session' '$tmp/err'"
 
 tap_done
