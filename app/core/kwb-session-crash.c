@@ -433,10 +433,29 @@ insert_next (KwbSession *session,
                                              inserted_cb, GUINT_TO_POINTER (index));
 }
 
+static void
+insert_at_first_stop (KwbSession *session,
+                      KwbGdbStop *stop,
+                      gpointer    user_data)
+{
+  g_signal_handlers_disconnect_by_func (session, insert_at_first_stop, user_data);
+  insert_next (session, 0);
+}
+
 void
 kwb_session_crash_setup (KwbSession *session,
                          gpointer    user_data)
 {
+  /* Under KVM a software breakpoint written before the kernel has mapped
+   * its text is lost, and the four debug registers are the user's: ours
+   * wait for the first stop, when the kernel is up (kwb_session_setup_done
+   * does nothing once the session has started). */
+  if (g_strcmp0 (kwb_qemu_get_accelerator (kwb_session_get_qemu (session)), "kvm") == 0)
+    {
+      g_signal_connect (session, "stopped", G_CALLBACK (insert_at_first_stop), NULL);
+      kwb_session_setup_done (session);
+      return;
+    }
   insert_next (session, 0);
 }
 
