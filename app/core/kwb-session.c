@@ -520,7 +520,7 @@ kwb_session_map_source_path (KwbSession *self,
     {
       /* Relative to a compilation directory that was itself recorded
        * relative (Debian's vmlinux: "debian/build/build_amd64_none_cloud-amd64"
-       * + "init/main.c"): the shortest tail that is in our tree. */
+       * + "init/main.c"): the longest tail that is in our tree. */
       g_auto(GStrv) rel = g_strsplit (path, "/", -1);
 
       for (guint i = 0; rel[i] != NULL; i++)
