@@ -19,6 +19,7 @@ way must for breakpoints to hit.
 usage: first-break.py KWB [--distro]   (needs KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS;
                                         --distro: KWB_FIXTURE_DISTRO_IMAGE, KWB_FIXTURE_DISTRO_VMLINUX)
 """
+import json
 import os
 import shutil
 import socket
@@ -119,6 +120,18 @@ def main():
         for key, value in settings + (("initramfs.output", initramfs), ("qemu.accel", "tcg"),
                                       ("qemu.memory", MEMORY)):
             subprocess.run([kwb, "set", project, key, value], check=True)
+        if distro:
+            # Each cold run has a cache folder of its own: give it the source tree
+            # extracted once in the real cache, as a folder, not the tarball again.
+            out = subprocess.run([kwb, "debug", project, "--json", "--timeout", "300"],
+                                 capture_output=True, text=True)
+            for line in out.stdout.splitlines():
+                if line.startswith('{"event":"stopped"'):
+                    source = json.loads(line)["file"][:-len("/init/main.c")]
+                    subprocess.run([kwb, "set", project, "kernel.source", source], check=True)
+                    break
+            else:
+                raise RuntimeError("kwb debug found no source for the distribution kernel:\n" + out.stderr)
 
         for warm in (False, True):
             manual_times, our_times = [], []
