@@ -126,6 +126,30 @@ kwb_test_dup_terminal_text (KwbWindow *window)
                                       NULL, NULL, NULL);
 }
 
+typedef struct {
+  KwbWindow  *window;
+  const char *needle;
+} TerminalWait;
+
+static gboolean
+terminal_shows (gpointer data)
+{
+  TerminalWait *w = data;
+  g_autofree char *text = kwb_test_dup_terminal_text (w->window);
+
+  return text != NULL && strstr (text, w->needle) != NULL;
+}
+
+void
+kwb_test_wait_terminal_shows (KwbWindow  *window,
+                              const char *needle,
+                              const char *what)
+{
+  TerminalWait w = { window, needle };
+
+  kwb_test_wait_until (terminal_shows, &w, what);
+}
+
 /* ---- the kernel views' panels ---- */
 
 struct _KwbTestRefreshes

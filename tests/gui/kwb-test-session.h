@@ -46,6 +46,10 @@ guint      kwb_test_find_line            (const char         *path,
                                           const char         *needle);
 /* The serial console's text from the top of the scrollback to the cursor. */
 char      *kwb_test_dup_terminal_text    (KwbWindow          *window);
+/* Until that text holds NEEDLE. */
+void       kwb_test_wait_terminal_shows  (KwbWindow          *window,
+                                          const char         *needle,
+                                          const char         *what);
 
 /* Counts the window's kernel view refreshes (::kernel-view-refreshed) per
  * panel since its session's last stop. */

@@ -22,24 +22,6 @@
 #include "kwb-test-session.h"
 
 static gboolean
-console_shows (gpointer data)
-{
-  void **args = data;
-  g_autofree char *text = kwb_test_dup_terminal_text (args[0]);
-
-  return text != NULL && strstr (text, args[1]) != NULL;
-}
-
-static void
-wait_console (KwbWindow  *window,
-              const char *needle)
-{
-  void *args[] = { window, (void *) needle };
-
-  kwb_test_wait_until (console_shows, args, needle);
-}
-
-static gboolean
 frames_listed (gpointer data)
 {
   return g_list_model_get_n_items (kwb_session_get_frames (data)) >= 2;
@@ -61,7 +43,7 @@ check_crash (KwbApplication *app,
   kwb_test_activate_action (GTK_WIDGET (window), "win.start", NULL);
   session = kwb_window_get_session (window);
   g_assert_nonnull (session);
-  wait_console (window, "Please press Enter");
+  kwb_test_wait_terminal_shows (window, "Please press Enter", "the shell");
   vte_terminal_feed_child (kwb_console_get_terminal (kwb_window_get_console (window)),
                            "\ninsmod /lib/modules/$(uname -r)/kwb_crash_mod.ko; echo null > /proc/kwb_crash\n", -1);
   kwb_test_wait_stopped_in (session, "kwb_crash_store");
@@ -102,10 +84,10 @@ check_crash (KwbApplication *app,
   kwb_test_wait_session_state (session, KWB_SESSION_STATE_RUNNING);
   g_assert_false (gtk_widget_get_visible (banner));
   g_assert_null (kwb_session_get_crash (session));
-  wait_console (window, "---[ end trace");
+  kwb_test_wait_terminal_shows (window, "---[ end trace", "the end of the oops report");
   vte_terminal_feed_child (kwb_console_get_terminal (kwb_window_get_console (window)),
                            "\necho alive-$((6*7))\n", -1);
-  wait_console (window, "alive-42");
+  kwb_test_wait_terminal_shows (window, "alive-42", "a new shell answering");
   g_assert_cmpint (kwb_session_get_state (session), ==, KWB_SESSION_STATE_RUNNING);
   g_assert_null (kwb_session_get_crash (session));
 

@@ -40,14 +40,6 @@ gdb_says (Wait       *w,
   return kwb_test_gdb_says (w->session, command);
 }
 
-static gboolean
-terminal_has_banner (gpointer data)
-{
-  g_autofree char *text = kwb_test_dup_terminal_text (data);
-
-  return strstr (text, "Linux version") != NULL;
-}
-
 static KwbLogRecord *
 record_at (GListModel *records,
            guint       i)
@@ -258,7 +250,7 @@ check_log_panel (KwbApplication *app,
   kwb_test_wait_until (kwb_test_log_newest_on_screen, view, "the newest record on screen");
   /* The rows are the kernel's own log, banner first, as on the console. */
   g_assert_true (g_str_has_prefix (kwb_log_record_get_text (record_at (records, 0)), "Linux version"));
-  kwb_test_wait_until (terminal_has_banner, window, "the banner on the serial console");
+  kwb_test_wait_terminal_shows (window, "Linux version", "the banner on the serial console");
   assert_rows_are_lx_dmesg (&w, records);
   /* Everything arrived after the previous stop: all new. */
   for (guint i = 0; i < g_list_model_get_n_items (records); i++)

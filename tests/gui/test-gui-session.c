@@ -82,15 +82,6 @@ current_line_visible (gpointer data)
 }
 
 static gboolean
-terminal_has (gpointer data)
-{
-  Wait *w = data;
-  g_autofree char *text = terminal_text (w->window);
-
-  return text != NULL && strstr (text, w->text) != NULL;
-}
-
-static gboolean
 shell_ready (gpointer data)
 {
   Wait *w = data;
@@ -476,8 +467,7 @@ check_session (KwbApplication *app,
     if (strstr (text, "/ # ") == NULL)
       {
         vte_terminal_feed_child (terminal, "\n", -1);
-        w.text = "/ # ";
-        kwb_test_wait_until (terminal_has, &w, "the shell prompt");
+        kwb_test_wait_terminal_shows (window, "/ # ", "the shell prompt");
       }
   }
   g_assert_null (kwb_window_get_current_location (window, NULL));
@@ -556,8 +546,7 @@ check_session (KwbApplication *app,
   /* 7. F5 continues: uname prints the release. */
   kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_state (&w, KWB_SESSION_STATE_RUNNING);
-  w.text = "6.1";
-  kwb_test_wait_until (terminal_has, &w, "uname’s output");
+  kwb_test_wait_terminal_shows (window, "6.1", "uname’s output");
 
   g_test_message ("step %s", "8");
   /* 8. The sidebar's switch and delete button act in GDB. */
@@ -728,8 +717,7 @@ check_before_session (KwbApplication *app,
   /* The kernel's messages reach the new terminal; then init's fork hits. */
   kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_stopped_in (&w, "kernel_clone");
-  w.text = "Linux version";
-  kwb_test_wait_until (terminal_has, &w, "the kernel's messages in the terminal after a restart");
+  kwb_test_wait_terminal_shows (window, "Linux version", "the kernel's messages in the terminal after a restart");
   kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   wait_state (&w, KWB_SESSION_STATE_EXITED);
 }
