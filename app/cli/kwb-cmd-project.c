@@ -21,6 +21,33 @@ warn_missing_defaults (KwbProject *project)
   if (source == NULL || !g_file_test (source, G_FILE_TEST_EXISTS))
     fprintf (stderr, _("Note: no kernel source yet (%s). Install Debian's with: "
                        "sudo apt-get install linux-source-6.1\n"), source ? source : "?");
+  if (!kwb_arch_is_native (kwb_arch_for_project (project)))
+    {
+      const KwbArch *arch = kwb_arch_for_project (project);
+      const char *dir = kwb_project_get_directory (project);
+      g_autofree char *compiler = kwb_arch_dup_compiler (arch);
+      const char *tools[] = { compiler, arch->qemu_binary, arch->gdb_binary };
+      const char *packages[] = { arch->compiler_package, arch->qemu_package, arch->gdb_package };
+      g_autoptr(GString) missing = g_string_new (NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+        {
+          g_autofree char *found = g_find_program_in_path (tools[i]);
+
+          if (found == NULL)
+            g_string_append_printf (missing, " %s", packages[i]);
+        }
+      if (missing->len > 0)
+        fprintf (stderr, _("Note: an %s guest needs these Debian packages: sudo apt-get install%s\n"),
+                 arch->label, missing->str);
+
+      /* The host's busybox-static cannot run in this guest. */
+      fprintf (stderr, _("Note: this %s guest needs a static BusyBox built for it, here from source with %sgcc. "
+                         "Point the project at BusyBox's sources (apt-get source busybox, or a tarball "
+                         "from busybox.net): kwb set %s busybox.tree PATH\n"),
+               arch->label, arch->cross_compile, dir);
+      return;
+    }
   if (busybox == NULL || !g_file_test (busybox, G_FILE_TEST_IS_EXECUTABLE))
     fprintf (stderr, _("Note: no static BusyBox yet (%s). Install it with: "
                        "sudo apt-get install busybox-static\n"), busybox ? busybox : "?");
@@ -34,9 +61,17 @@ kwb_cmd_init (int    argc,
   g_autoptr(KwbProject) project = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *arch_name = NULL;
+  const KwbArch *arch = kwb_arch_get_default ();
   int status;
+  const GOptionEntry entries[] = {
+    { "arch", 0, 0, G_OPTION_ARG_STRING, &arch_name,
+      N_("Guest architecture: x86_64 (default) or arm64"), "ARCH" },
+    { NULL }
+  };
 
   context = g_option_context_new (_("DIR — create a project"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
     _("Creates DIR (if needed) and writes DIR/kernel-workbench.ini with defaults that work\n"
       "on Debian 12: the kernel from linux-source-6.1, BusyBox from busybox-static,\n"
@@ -46,9 +81,14 @@ kwb_cmd_init (int    argc,
     return status;
   if (argc != 2)
     return kwb_cli_usage_error (context, _("init takes one folder"));
+  if (arch_name != NULL && (arch = kwb_arch_lookup (arch_name)) == NULL)
+    return kwb_cli_usage_error (context, _("“%s” is not an architecture we run: use x86_64 or arm64"), arch_name);
 
   project = kwb_project_init_directory (argv[1], &error);
   if (project == NULL)
+    return kwb_cli_fail (error);
+  if (arch != kwb_arch_get_default () &&
+      (!kwb_arch_apply_to_project (arch, project, &error) || !kwb_project_save (project, &error)))
     return kwb_cli_fail (error);
 
   path = kwb_project_dup_file_path (project);

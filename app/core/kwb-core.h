@@ -37,6 +37,7 @@
 #include "kwb-git-repo.h"
 #include "kwb-session.h"
 #include "kwb-session-config.h"
+#include "kwb-arch.h"
 #include "kwb-elf.h"
 #include "kwb-module.h"
 #include "kwb-module-files.h"

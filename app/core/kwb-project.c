@@ -82,7 +82,7 @@ static const KwbProjectKey schema[] = {
   { "kernel", "build-dir", P, "build/kernel", NULL, 0, 0,
     N_("Out-of-tree kernel build directory (make O=)") },
   { "kernel", "profile", C, "fast", "fast|standard|existing|prebuilt", 0, 0,
-    N_("Base configuration: fast (tinyconfig), standard (x86_64_defconfig), existing (a .config you give), prebuilt (no build)") },
+    N_("Base configuration: fast (tinyconfig), standard (the architecture's defconfig), existing (a .config you give), prebuilt (no build)") },
   { "kernel", "config", P, "", NULL, 0, 0,
     N_("The .config used by the existing profile (copied, never edited)") },
   { "kernel", "extra-config", L, "", NULL, 0, 0,
@@ -92,7 +92,7 @@ static const KwbProjectKey schema[] = {
     N_("Pass the initramfs with -initrd (external) or link it in (builtin, CONFIG_INITRAMFS_SOURCE)") },
   { "kernel", "relocatable", B, "false", NULL, 0, 0,
     N_("Keep CONFIG_RELOCATABLE and boot with nokaslr instead of turning it off") },
-  { "kernel", "image", P, "", NULL, 0, 0, N_("Prebuilt profile: the bzImage or vmlinuz to boot") },
+  { "kernel", "image", P, "", NULL, 0, 0, N_("Prebuilt profile: the bzImage, Image or vmlinuz to boot") },
   { "kernel", "vmlinux", P, "", NULL, 0, 0, N_("Prebuilt profile: the vmlinux with debug information") },
 
   { "busybox", "source", C, "host", "host|tree|binary", 0, 0,
@@ -110,7 +110,11 @@ static const KwbProjectKey schema[] = {
     N_("Host files or folders to add, each as HOST_PATH:GUEST_PATH") },
   { "initramfs", "modules", L, "", NULL, 0, 0, N_("Kernel modules (.ko) to add under /lib/modules") },
 
-  { "qemu", "binary", S, "qemu-system-x86_64", NULL, 0, 0, N_("QEMU system emulator to run") },
+  { "machine", "arch", C, "x86_64", "x86_64|arm64", 0, 0,
+    N_("Guest architecture: x86_64, or arm64 (a QEMU virt board; built with Debian's cross compiler)") },
+
+  { "qemu", "binary", S, "qemu-system-x86_64", NULL, 0, 0,
+    N_("QEMU system emulator to run (another architecture's default is read as this one's)") },
   { "qemu", "memory", I, "1024", NULL, 64, 1048576, N_("Guest memory in MiB") },
   { "qemu", "cpus", I, "2", NULL, 1, 256, N_("Guest CPUs") },
   { "qemu", "accel", C, "auto", "auto|kvm|tcg", 0, 0, N_("Accelerator: KVM when usable (auto), or force one") },
@@ -120,7 +124,7 @@ static const KwbProjectKey schema[] = {
   { "qemu", "expose-tcp", B, "false", NULL, 0, 0,
     N_("Also offer the GDB stub on 127.0.0.1 for an external GDB (off: a private unix socket only)") },
 
-  { "debug", "gdb", S, "gdb", NULL, 0, 0, N_("GDB binary") },
+  { "debug", "gdb", S, "gdb", NULL, 0, 0, N_("GDB binary (gdb is read as gdb-multiarch for a guest of another architecture)") },
   { "debug", "break-at-start", B, "true", NULL, 0, 0, N_("Stop at the start function when a session begins") },
   { "debug", "start-function", S, "start_kernel", NULL, 0, 0, N_("Function to stop at first") },
   { "debug", "substitute-path", L, "", NULL, 0, 0,
