@@ -138,12 +138,13 @@ cmd_configure (int    argc,
       if (g_str_equal (mode, "builtin"))
         initramfs = kwb_project_dup_path (project, "initramfs", "output");
       extra = kwb_project_dup_string_list (project, "kernel", "extra-config");
-      requests = kwb_kconfig_build_requests (profile, kwb_project_get_boolean (project, "kernel", "relocatable"),
+      requests = kwb_kconfig_build_requests (kwb_arch_for_project (project), profile,
+                                             kwb_project_get_boolean (project, "kernel", "relocatable"),
                                              initramfs, (const char * const *) extra, &error);
       if (requests == NULL)
         return kwb_cli_fail (error);
       fragment = kwb_kconfig_requests_to_fragment (requests);
-      target = kwb_kconfig_profile_make_target (profile);
+      target = kwb_kconfig_profile_make_target (kwb_arch_for_project (project), profile);
       printf ("# base: %s\n%s", target ? target : "copy of [kernel] config", fragment);
       return KWB_EXIT_OK;
     }
@@ -289,7 +290,8 @@ cmd_doctor (int    argc,
       if (g_str_equal (mode, "builtin"))
         initramfs = kwb_project_dup_path (project, "initramfs", "output");
       extra = kwb_project_dup_string_list (project, "kernel", "extra-config");
-      requests = kwb_kconfig_build_requests (profile, kwb_project_get_boolean (project, "kernel", "relocatable"),
+      requests = kwb_kconfig_build_requests (kwb_arch_for_project (project), profile,
+                                             kwb_project_get_boolean (project, "kernel", "relocatable"),
                                              initramfs, (const char * const *) extra, &error);
       if (requests == NULL)
         return kwb_cli_fail (error);
@@ -308,7 +310,7 @@ cmd_doctor (int    argc,
             }
         }
       if (source != NULL)
-        tree = kwb_kconfig_tree_load (source, "x86", NULL);
+        tree = kwb_kconfig_tree_load (source, kwb_arch_for_project (project)->kbuild_arch, NULL);
 
       findings = kwb_kconfig_check_requests (config, requests, tree);
       printf (_("Requested options in %s:\n"), config_path);
@@ -409,7 +411,7 @@ cmd_clone (int    argc,
                  shown, argv[1]);
       return code;
     }
-  if (!kwb_kernel_build_check_tree (kwb_git_repo_get_path (repo), &error))
+  if (!kwb_kernel_build_check_tree (kwb_git_repo_get_path (repo), kwb_arch_for_project (project), &error))
     return kwb_cli_fail (error);
   kwb_project_set_string (project, "kernel", "source", kwb_git_repo_get_path (repo));
   if (!kwb_project_save (project, &error))

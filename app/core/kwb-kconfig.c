@@ -34,20 +34,25 @@ G_DEFINE_BOXED_TYPE (KwbKconfigFinding, kwb_kconfig_finding,
 typedef struct {
   const char *symbol;
   const char *value;
+  const char *arch;    /* only for this machine.arch; NULL: every one */
 } Option;
 
 /* What booting a BusyBox initramfs and debugging under QEMU need on top of
  * tinyconfig (which leaves even 64BIT, PRINTK and TTY off). No PCI: the
- * console is the 8250 on ISA port 0x3f8 and the initramfs comes with
- * -initrd, so no disk or PCI device is needed, and PCI costs compile time.
+ * console is the 8250 on ISA port 0x3f8 (x86) or the virt board's PL011
+ * (arm64, whose interrupt controller, timer and PSCI the architecture
+ * selects itself) and the initramfs comes with -initrd, so no disk or PCI
+ * device is needed, and PCI costs compile time.
  * No DEVTMPFS_MOUNT: it only acts on a root file system mounted by the kernel,
  * never on an initramfs; our rcS mounts devtmpfs itself. */
 static const Option boot_options[] = {
   { "64BIT", "y" },
   { "PRINTK", "y" },
   { "TTY", "y" },
-  { "SERIAL_8250", "y" },
-  { "SERIAL_8250_CONSOLE", "y" },
+  { "SERIAL_8250", "y", "x86_64" },
+  { "SERIAL_8250_CONSOLE", "y", "x86_64" },
+  { "SERIAL_AMBA_PL011", "y", "arm64" },
+  { "SERIAL_AMBA_PL011_CONSOLE", "y", "arm64" },
   { "BLK_DEV_INITRD", "y" },
   { "RD_GZIP", "y" },
   { "BINFMT_ELF", "y" },
@@ -75,7 +80,7 @@ static const Option debug_options[] = {
   { "DEBUG_INFO_REDUCED", "n" },
   { "DEBUG_INFO_SPLIT", "n" },   /* .dwo files GDB would have to find */
   { "GDB_SCRIPTS", "y" },
-  { "UNWINDER_FRAME_POINTER", "y" },
+  { "UNWINDER_FRAME_POINTER", "y", "x86_64" },  /* arm64 always keeps frame records */
   { "FRAME_POINTER", "y" },
   { "RANDOMIZE_BASE", "n" },
   { "CMDLINE_BOOL", "n" },       /* the command line is QEMU's -append, all of it */
@@ -389,13 +394,23 @@ kwb_kconfig_dup_hash (KwbKconfig *self)
  * @profile, NULL for existing (a copy) or an unknown profile
  */
 const char *
-kwb_kconfig_profile_make_target (const char *profile)
+kwb_kconfig_profile_make_target (const KwbArch *arch,
+                                 const char    *profile)
 {
+  if (arch == NULL)
+    arch = kwb_arch_get_default ();
   if (g_strcmp0 (profile, "fast") == 0)
     return "tinyconfig";
   if (g_strcmp0 (profile, "standard") == 0)
-    return "x86_64_defconfig";
+    return arch->defconfig;
   return NULL;
+}
+
+static gboolean
+option_applies (const Option  *option,
+                const KwbArch *arch)
+{
+  return option->arch == NULL || g_str_equal (option->arch, arch->name);
 }
 
 static void
@@ -425,6 +440,7 @@ add_request (GPtrArray  *requests,
 
 /**
  * kwb_kconfig_build_requests:
+ * @arch: (nullable): the guest's architecture, NULL for the default
  * @profile: fast, standard or existing
  * @relocatable: keep RELOCATABLE (the kernel is then booted with nokaslr)
  * @builtin_initramfs: (nullable): link this initramfs in (CONFIG_INITRAMFS_SOURCE)
@@ -435,7 +451,8 @@ add_request (GPtrArray  *requests,
  * ask olddefconfig for, in order
  */
 GPtrArray *
-kwb_kconfig_build_requests (const char          *profile,
+kwb_kconfig_build_requests (const KwbArch       *arch,
+                            const char          *profile,
                             gboolean             relocatable,
                             const char          *builtin_initramfs,
                             const char * const  *extra_config,
@@ -443,6 +460,8 @@ kwb_kconfig_build_requests (const char          *profile,
 {
   g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func ((GDestroyNotify) kwb_kconfig_request_free);
 
+  if (arch == NULL)
+    arch = kwb_arch_get_default ();
   if (g_strcmp0 (profile, "fast") != 0 && g_strcmp0 (profile, "standard") != 0 &&
       g_strcmp0 (profile, "existing") != 0)
     {
@@ -455,11 +474,13 @@ kwb_kconfig_build_requests (const char          *profile,
   /* The user's own config is theirs: only the debug layer goes on top. */
   if (!g_str_equal (profile, "existing"))
     for (guint i = 0; i < G_N_ELEMENTS (boot_options); i++)
-      add_request (requests, boot_options[i].symbol, boot_options[i].value,
+      if (option_applies (&boot_options[i], arch))
+        add_request (requests, boot_options[i].symbol, boot_options[i].value,
                    g_str_equal (profile, "fast") ? "fast profile" : "standard profile");
 
   for (guint i = 0; i < G_N_ELEMENTS (debug_options); i++)
-    add_request (requests, debug_options[i].symbol, debug_options[i].value, "debug layer");
+    if (option_applies (&debug_options[i], arch))
+      add_request (requests, debug_options[i].symbol, debug_options[i].value, "debug layer");
   add_request (requests, "PROC_FS", "y", "debug layer");
   add_request (requests, "PROC_SYSCTL", "y", "debug layer");
   add_request (requests, "RELOCATABLE", relocatable ? "y" : "n", "debug layer");
@@ -871,6 +892,16 @@ kwb_kconfig_diagnose (KwbKconfig *self)
       f->reason = g_strdup (_("BUG() and WARN() are compiled out: a BUG_ON or WARN_ON neither reports nor "
                               "stops the debugger"));
       f->advice = g_strdup (_("Set CONFIG_BUG=y (its prompt shows with CONFIG_EXPERT=y)"));
+      g_ptr_array_add (out, f);
+    }
+
+  if (kwb_kconfig_is_enabled (self, "ARM64") && kwb_kconfig_is_enabled (self, "ARM64_PTR_AUTH_KERNEL"))
+    {
+      f = finding_new ("ARM64_PTR_AUTH_KERNEL", NULL, "y", KWB_KCONFIG_SEVERITY_INFO);
+      f->reason = g_strdup (_("Return addresses are signed on CPUs with pointer authentication. The "
+                              "CPU Kernel Workbench gives QEMU (cortex-a57) has none, so backtraces are "
+                              "whole; with -cpu max they can stop early"));
+      f->advice = g_strdup (_("Keep QEMU's default CPU, or set “# CONFIG_ARM64_PTR_AUTH is not set”"));
       g_ptr_array_add (out, f);
     }
 

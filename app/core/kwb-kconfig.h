@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kwb-arch.h"
 #include "kwb-kconfig-tree.h"
 
 G_BEGIN_DECLS
@@ -78,8 +79,10 @@ gboolean     kwb_kconfig_parse_line         (const char          *line,
                                              char               **symbol,
                                              char               **value);
 
-const char  *kwb_kconfig_profile_make_target (const char         *profile);
-GPtrArray   *kwb_kconfig_build_requests     (const char          *profile,
+const char  *kwb_kconfig_profile_make_target (const KwbArch      *arch,
+                                             const char         *profile);
+GPtrArray   *kwb_kconfig_build_requests     (const KwbArch       *arch,
+                                             const char          *profile,
                                              gboolean             relocatable,
                                              const char          *builtin_initramfs,
                                              const char * const  *extra_config,

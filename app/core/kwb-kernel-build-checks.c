@@ -70,19 +70,24 @@ read_makefile_version (const char *srctree,
 
 /**
  * kwb_kernel_build_check_tree:
+ * @arch: (nullable): the guest's architecture, NULL for the default
  *
- * A kernel source tree we can build for x86: a Makefile with VERSION and
- * PATCHLEVEL, a Kconfig, and arch/x86.
+ * A kernel source tree we can build for @arch: a Makefile with VERSION and
+ * PATCHLEVEL, a Kconfig, and arch/ARCH.
  */
 gboolean
-kwb_kernel_build_check_tree (const char  *srctree,
-                             GError     **error)
+kwb_kernel_build_check_tree (const char     *srctree,
+                             const KwbArch  *arch,
+                             GError        **error)
 {
   g_autofree char *kconfig = g_build_filename (srctree, "Kconfig", NULL);
-  g_autofree char *x86 = g_build_filename (srctree, "arch", "x86", "Kconfig", NULL);
-  g_autofree char *arch = g_build_filename (srctree, "arch", NULL);
+  g_autofree char *own = NULL;
+  g_autofree char *arch_dir = g_build_filename (srctree, "arch", NULL);
   g_autofree char *version = NULL;
 
+  if (arch == NULL)
+    arch = kwb_arch_get_default ();
+  own = g_build_filename (srctree, "arch", arch->kbuild_arch, "Kconfig", NULL);
   if (!g_file_test (srctree, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NO_SOURCE,
@@ -98,23 +103,23 @@ kwb_kernel_build_check_tree (const char  *srctree,
                      "or to a linux-source tarball"), srctree);
       return FALSE;
     }
-  if (!g_file_test (x86, G_FILE_TEST_IS_REGULAR))
+  if (!g_file_test (own, G_FILE_TEST_IS_REGULAR))
     {
       g_autoptr(GString) found = g_string_new (NULL);
-      g_autoptr(GDir) dir = g_dir_open (arch, 0, NULL);
+      g_autoptr(GDir) dir = g_dir_open (arch_dir, 0, NULL);
       const char *name;
 
       while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
         {
-          g_autofree char *sub = g_build_filename (arch, name, "Kconfig", NULL);
+          g_autofree char *sub = g_build_filename (arch_dir, name, "Kconfig", NULL);
 
           if (g_file_test (sub, G_FILE_TEST_IS_REGULAR))
             g_string_append_printf (found, "%s%s", found->len ? ", " : "", name);
         }
       g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_WRONG_ARCH,
-                   _("The kernel tree %s (Linux %s) has no arch/x86, only: %s. Kernel Workbench "
-                     "builds x86-64 kernels for qemu-system-x86_64; use a full kernel tree"),
-                   srctree, version, found->len ? found->str : _("nothing"));
+                   _("The kernel tree %s (Linux %s) has no arch/%s, only: %s. This project's guest "
+                     "is %s (machine.arch); use a full kernel tree"),
+                   srctree, version, arch->kbuild_arch, found->len ? found->str : _("nothing"), arch->label);
       return FALSE;
     }
   return TRUE;
@@ -152,11 +157,14 @@ kwb_kernel_build_have_header (const char         *gcc,
  * @envp: (nullable): the environment the build will run with (its PATH is
  *   searched), NULL for ours
  *
- * Everything kbuild needs for an x86-64 kernel, with the Debian package
- * to install, all missing ones named in one message.
+ * Everything kbuild needs for an @arch kernel (NULL: the default), with the
+ * Debian package to install, all missing ones named in one message: the
+ * host's gcc always (kbuild builds its own tools with it), and the cross
+ * compiler when @arch is not the host's.
  */
 gboolean
 kwb_kernel_build_check_tools (const char * const  *envp,
+                              const KwbArch       *arch,
                               GError             **error)
 {
   static const Tool tools[] = {
@@ -184,6 +192,18 @@ kwb_kernel_build_check_tools (const char * const  *envp,
         }
       else if (g_str_equal (tools[i].program, "gcc"))
         gcc = g_steal_pointer (&found);
+    }
+
+  if (arch != NULL && kwb_arch_get_cross_compile (arch) != NULL)
+    {
+      g_autofree char *compiler = kwb_arch_dup_compiler (arch);
+      g_autofree char *found = kwb_kernel_build_find_in_path (compiler, path_env);
+
+      if (found == NULL)
+        {
+          g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", compiler);
+          g_string_append_printf (packages, " %s", arch->compiler_package);
+        }
     }
 
   /* objtool, always built for x86-64, includes <gelf.h>. */

@@ -6,18 +6,21 @@
  *
  *   source   the tree, or a tarball extracted once (atomically: into a
  *            temporary sibling, then renamed) with progress from the bytes fed
- *   checks   a kernel tree for x86, the build tools, a writable build dir
- *            (kwb-kernel-build-checks.c, also used alone by the wizard)
- *   config   make O=BUILD tinyconfig|x86_64_defconfig (or a copy of the
+ *   checks   a kernel tree for the project's machine.arch, the build tools
+ *            (a cross compiler for another architecture than the host's),
+ *            a writable build dir (kwb-kernel-build-checks.c, also used
+ *            alone by the wizard)
+ *   config   make O=BUILD tinyconfig|defconfig (or a copy of the
  *            user's .config), merge_config.sh -m of our fragment, make O=BUILD
  *            olddefconfig, then the doctor reads the result back. Skipped when
  *            BUILD/.config was made from the same requests.
- *   make     make O=BUILD -jN bzImage modules scripts_gdb, progress from
+ *   make     make O=BUILD -jN IMAGE modules scripts_gdb, progress from
  *            kbuild's "  CC      init/main.o" lines against the count the
  *            last full build recorded (kwb-kernel-build-counts.c)
  *   index    GDB's index cache warmed for vmlinux (see prewarm_index)
  *   manifest BUILD/kwb-manifest.ini
  *
+ * Every make names ARCH (and CROSS_COMPILE when cross building, kwb-arch.c).
  * Every command runs through one KwbBuildRunner (own process group, a
  * watchdog that kills the group if we die, SIGTERM then SIGKILL on cancel,
  * progress and the first error parsed from the output), from the main
@@ -56,7 +59,8 @@ struct _KwbKernelBuild
   KwbProject          *project;
   guint                jobs;
   KwbBuildRunner      *runner;     /* every command of every operation */
-  GStrv                targets;
+  GStrv                targets;    /* NULL: the image, modules, scripts_gdb */
+  const KwbArch       *arch;       /* the project's, read when an operation starts */
 
   char                *source_dir;
   char                *build_dir;
@@ -104,7 +108,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (KwbKernelBuild, kwb_kernel_build, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kwb-kernel-build-error-quark, kwb_kernel_build_error)
-static const char * const default_targets[] = { "bzImage", "modules", "scripts_gdb", NULL };
 
 static void
 op_free (Op *op)
@@ -251,7 +254,7 @@ kwb_kernel_build_init (KwbKernelBuild *self)
 {
   self->runner = kwb_build_runner_new ();
   g_signal_connect (self->runner, "progress-changed", G_CALLBACK (on_runner_progress), self);
-  self->targets = g_strdupv ((char **) default_targets);
+  self->arch = kwb_arch_get_default ();
 }
 
 KwbKernelBuild *
@@ -300,14 +303,40 @@ kwb_kernel_build_setenv (KwbKernelBuild *self,
   kwb_build_runner_setenv (self->runner, variable, value);
 }
 
-/* Default: bzImage modules scripts_gdb. Tests build one object. */
+/* Default (NULL): the architecture's image (bzImage, Image), modules and
+ * scripts_gdb. Tests build one object. */
 void
 kwb_kernel_build_set_make_targets (KwbKernelBuild     *self,
                                    const char * const *targets)
 {
   g_return_if_fail (KWB_IS_KERNEL_BUILD (self));
   g_strfreev (self->targets);
-  self->targets = g_strdupv ((char **) (targets ? targets : default_targets));
+  self->targets = g_strdupv ((char **) targets);
+}
+
+/* Does this operation make the whole kernel (its image among the targets)? */
+static gboolean
+builds_image (KwbKernelBuild *self)
+{
+  return self->targets == NULL ||
+         g_strv_contains ((const char * const *) self->targets, self->arch->image_target);
+}
+
+/* make -C SOURCE O=BUILD ARCH=… [CROSS_COMPILE=…]: every make of the
+ * kernel, so that none of them configures or builds for the host. */
+static GPtrArray *
+make_argv_new (KwbKernelBuild *self)
+{
+  GPtrArray *argv = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) variables = kwb_arch_dup_make_variables (self->arch);
+
+  g_ptr_array_add (argv, g_strdup ("make"));
+  g_ptr_array_add (argv, g_strdup ("-C"));
+  g_ptr_array_add (argv, g_strdup (self->source_dir));
+  g_ptr_array_add (argv, g_strdup_printf ("O=%s", self->build_dir));
+  for (guint i = 0; variables[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (variables[i]));
+  return argv;
 }
 
 char *
@@ -749,9 +778,10 @@ step_checks (KwbKernelBuild *self)
   g_auto(GStrv) envp = kwb_build_runner_dup_environ (self->runner);
   g_autoptr(GFile) log_file = NULL;
 
-  if (!kwb_kernel_build_check_tree (self->source_dir, &error) ||
+  self->arch = kwb_arch_for_project (self->project);
+  if (!kwb_kernel_build_check_tree (self->source_dir, self->arch, &error) ||
       !kwb_build_runner_check_out_of_tree (self->source_dir, self->build_dir, "[kernel] build-dir", &error) ||
-      !kwb_kernel_build_check_tools ((const char * const *) envp, &error) ||
+      !kwb_kernel_build_check_tools ((const char * const *) envp, self->arch, &error) ||
       !kwb_kernel_build_check_build_dir (self->build_dir, &error))
     {
       op_finish (self, g_steal_pointer (&error));
@@ -784,7 +814,7 @@ step_checks (KwbKernelBuild *self)
 
     if (g_str_equal (initramfs_mode, "builtin"))
       initramfs = kwb_project_dup_path (self->project, "initramfs", "output");
-    op->requests = kwb_kconfig_build_requests (profile, kwb_project_get_boolean (self->project, "kernel", "relocatable"),
+    op->requests = kwb_kconfig_build_requests (self->arch, profile, kwb_project_get_boolean (self->project, "kernel", "relocatable"),
                                                initramfs, (const char * const *) extra, &error);
     if (op->requests == NULL)
       {
@@ -853,11 +883,11 @@ step_checks (KwbKernelBuild *self)
       }
     else
       {
-        g_autofree char *o = g_strdup_printf ("O=%s", self->build_dir);
-        const char *argv[] = { "make", "-C", self->source_dir, o,
-                               kwb_kconfig_profile_make_target (profile), NULL };
+        g_autoptr(GPtrArray) argv = make_argv_new (self);
 
-        run_step (self, argv, "make", NULL, step_config_merge);
+        g_ptr_array_add (argv, g_strdup (kwb_kconfig_profile_make_target (self->arch, profile)));
+        g_ptr_array_add (argv, NULL);
+        run_step (self, (const char * const *) argv->pdata, "make", NULL, step_config_merge);
       }
   }
 }
@@ -877,10 +907,11 @@ step_config_merge (KwbKernelBuild *self)
 static void
 step_config_olddefconfig (KwbKernelBuild *self)
 {
-  g_autofree char *o = g_strdup_printf ("O=%s", self->build_dir);
-  const char *argv[] = { "make", "-C", self->source_dir, o, "olddefconfig", NULL };
+  g_autoptr(GPtrArray) argv = make_argv_new (self);
 
-  run_step (self, argv, "make", NULL, step_config_doctor);
+  g_ptr_array_add (argv, g_strdup ("olddefconfig"));
+  g_ptr_array_add (argv, NULL);
+  run_step (self, (const char * const *) argv->pdata, "make", NULL, step_config_doctor);
 }
 
 static void
@@ -901,7 +932,7 @@ step_config_doctor (KwbKernelBuild *self)
                                     "%s", error->message));
       return;
     }
-  tree = kwb_kconfig_tree_load (self->source_dir, "x86", NULL);
+  tree = kwb_kconfig_tree_load (self->source_dir, self->arch->kbuild_arch, NULL);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   self->findings = kwb_kconfig_check_requests (config, op->requests, tree);
   report = kwb_kconfig_format_findings (self->findings, FALSE);
@@ -928,8 +959,9 @@ step_make (KwbKernelBuild *self)
 {
   Op *op = current_op (self);
   g_autofree char *profile = kwb_project_dup_string (self->project, "kernel", "profile");
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) argv = NULL;
   g_autofree char *config_hash = current_config_hash (self);
+  g_autofree char *compiler = kwb_arch_dup_compiler (self->arch);
   g_autofree char *ccache = g_find_program_in_path ("ccache");
   g_auto(GStrv) envp = kwb_build_runner_dup_environ (self->runner);
   const char *path_env = g_environ_getenv (envp, "PATH");
@@ -965,16 +997,20 @@ step_make (KwbKernelBuild *self)
   kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_COMPILE, kwb_kernel_build_expected_objects (profile, config_hash));
   kwb_build_runner_set_counting (self->runner, TRUE);
 
-  g_ptr_array_add (argv, g_strdup ("make"));
-  g_ptr_array_add (argv, g_strdup ("-C"));
-  g_ptr_array_add (argv, g_strdup (self->source_dir));
-  g_ptr_array_add (argv, g_strdup_printf ("O=%s", self->build_dir));
+  argv = make_argv_new (self);
   g_ptr_array_add (argv, g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, self->jobs)));
   /* ccache turns a rebuild after `rm -rf build` into minutes saved. */
   if (ccache != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
-    g_ptr_array_add (argv, g_strdup ("CC=ccache gcc"));
-  for (guint i = 0; self->targets[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (self->targets[i]));
+    g_ptr_array_add (argv, g_strdup_printf ("CC=ccache %s", compiler));
+  if (self->targets != NULL)
+    for (guint i = 0; self->targets[i] != NULL; i++)
+      g_ptr_array_add (argv, g_strdup (self->targets[i]));
+  else
+    {
+      g_ptr_array_add (argv, g_strdup (self->arch->image_target));
+      g_ptr_array_add (argv, g_strdup ("modules"));
+      g_ptr_array_add (argv, g_strdup ("scripts_gdb"));
+    }
   g_ptr_array_add (argv, NULL);
 
   run_step (self, (const char * const *) argv->pdata, "make", NULL, step_index);
@@ -997,16 +1033,16 @@ step_index (KwbKernelBuild *self)
   g_autofree char *vmlinux = g_build_filename (self->build_dir, "vmlinux", NULL);
   g_autofree char *dir = index_cache_dir ();
   g_autofree char *set_dir = g_strdup_printf ("set index-cache directory %s", dir);
-  g_autofree char *gdb = g_find_program_in_path ("gdb");
-  const char *argv[] = { "gdb", "-batch", "-nx", "-iex", set_dir, "-iex", "set index-cache enabled on",
+  g_autofree char *gdb_name = kwb_arch_dup_gdb_binary (self->arch, NULL);
+  g_autofree char *gdb = g_find_program_in_path (gdb_name);
+  const char *argv[] = { gdb_name, "-batch", "-nx", "-iex", set_dir, "-iex", "set index-cache enabled on",
                          vmlinux, NULL };
 
   kwb_build_runner_set_counting (self->runner, FALSE);
   self->up_to_date = (self->objects_done == 0 && !self->configured);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UP_TO_DATE]);
 
-  if (self->up_to_date || gdb == NULL || !g_file_test (vmlinux, G_FILE_TEST_IS_REGULAR) ||
-      !g_strv_contains ((const char * const *) self->targets, "bzImage"))
+  if (self->up_to_date || gdb == NULL || !g_file_test (vmlinux, G_FILE_TEST_IS_REGULAR) || !builds_image (self))
     {
       step_manifest (self);
       return;
@@ -1016,7 +1052,7 @@ step_index (KwbKernelBuild *self)
   /* Only a speed-up: a GDB that cannot read this vmlinux fails later, in
    * the debug session, with its own message. */
   current_op (self)->best_effort = TRUE;
-  run_step (self, argv, "gdb", NULL, step_manifest);
+  run_step (self, argv, self->arch->gdb_package, NULL, step_manifest);
 }
 
 static void
@@ -1090,7 +1126,7 @@ step_manifest (KwbKernelBuild *self)
   gboolean dirty = FALSE;
   double seconds = (g_get_monotonic_time () - op->started) / (double) G_USEC_PER_SEC;
   const char *files[][2] = {
-    { "bzImage", "arch/x86/boot/bzImage" },
+    { self->arch->image_target, self->arch->image_path },
     { "vmlinux", "vmlinux" },
     { "vmlinux-gdb.py", "vmlinux-gdb.py" },
     { "config", ".config" },
@@ -1115,8 +1151,7 @@ step_manifest (KwbKernelBuild *self)
   /* Only a build that compiled from scratch tells how many objects a
    * config has; a partial one would make the next estimate low. */
   if (!self->up_to_date && self->objects_done > 0 &&
-      (self->configured || kwb_build_manifest_get_full_objects (manifest) == 0) &&
-      g_strv_contains ((const char * const *) self->targets, "bzImage"))
+      (self->configured || kwb_build_manifest_get_full_objects (manifest) == 0) && builds_image (self))
     {
       kwb_build_manifest_set_full_objects (manifest, self->objects_done);
       kwb_kernel_build_record_objects (profile, config_hash, self->objects_done);
@@ -1196,7 +1231,7 @@ kwb_kernel_build_configure_finish (KwbKernelBuild  *self,
  * kwb_kernel_build_build_async:
  *
  * Configures when the requests changed (or there is no .config yet), then
- * builds bzImage, modules and the GDB scripts, and writes the manifest.
+ * builds the image, modules and the GDB scripts, and writes the manifest.
  */
 void
 kwb_kernel_build_build_async (KwbKernelBuild      *self,

@@ -9,6 +9,7 @@
 #include "kwb-build-problem.h"
 #include "kwb-build-runner.h"
 #include "kwb-build-stage.h"
+#include "kwb-arch.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -72,8 +73,10 @@ gboolean               kwb_kernel_build_build_finish     (KwbKernelBuild       *
 
 /* Checks usable alone (tests, the GUI's wizard). */
 gboolean               kwb_kernel_build_check_tree       (const char           *srctree,
+                                                          const KwbArch        *arch,
                                                           GError              **error);
 gboolean               kwb_kernel_build_check_tools      (const char * const   *envp,
+                                                          const KwbArch        *arch,
                                                           GError              **error);
 gboolean               kwb_kernel_build_check_build_dir  (const char           *build_dir,
                                                           GError              **error);

@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "kwb-arch.h"
 #include "kwb-build-manifest.h"
 #include "kwb-module-build.h"
 
@@ -464,6 +465,8 @@ build_next (KwbModuleBuild *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) log_file = NULL;
   g_autofree char *ccache = NULL;
+  const KwbArch *arch = kwb_arch_for_project (self->project);
+  g_autofree char *compiler = kwb_arch_dup_compiler (arch);
   const char *source;
 
   if (self->sources[self->next] == NULL)
@@ -527,11 +530,18 @@ build_next (KwbModuleBuild *self)
   g_ptr_array_add (argv, g_strdup ("-C"));
   g_ptr_array_add (argv, g_strdup (self->kernel_build));
   g_ptr_array_add (argv, g_strdup_printf ("M=%s", self->current_build));
+  /* The kernel's own ARCH and cross compiler: kbuild does not remember them. */
+  {
+    g_auto(GStrv) variables = kwb_arch_dup_make_variables (arch);
+
+    for (guint i = 0; variables[i] != NULL; i++)
+      g_ptr_array_add (argv, g_strdup (variables[i]));
+  }
   g_ptr_array_add (argv, g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, self->jobs)));
   /* The kernel was built with ccache when it is there (kwb-kernel-build.c):
    * the same compiler line keeps kbuild from warning about a mismatch. */
   if ((ccache = g_find_program_in_path ("ccache")) != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
-    g_ptr_array_add (argv, g_strdup ("CC=ccache gcc"));
+    g_ptr_array_add (argv, g_strdup_printf ("CC=ccache %s", compiler));
   g_ptr_array_add (argv, g_strdup ("modules"));
   g_ptr_array_add (argv, NULL);
 

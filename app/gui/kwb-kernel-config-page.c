@@ -117,7 +117,7 @@ show_doctor (KwbKernelConfigPage *self)
     g_autofree char *builtin = g_strcmp0 (mode, "builtin") == 0
                                ? kwb_project_dup_path (project, "initramfs", "output") : NULL;
     g_auto(GStrv) extra = kwb_project_dup_string_list (project, "kernel", "extra-config");
-    g_autoptr(GPtrArray) requests = kwb_kconfig_build_requests (profile,
+    g_autoptr(GPtrArray) requests = kwb_kconfig_build_requests (kwb_arch_for_project (project), profile,
                                                                 kwb_project_get_boolean (project, "kernel", "relocatable"),
                                                                 builtin, (const char * const *) extra, NULL);
 

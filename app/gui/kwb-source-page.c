@@ -143,7 +143,7 @@ apply_tree (KwbSourcePage *self,
       kwb_project_page_set_complete (PAGE (self), FALSE);
       return FALSE;
     }
-  if (!kwb_kernel_build_check_tree (path, &error))
+  if (!kwb_kernel_build_check_tree (path, kwb_arch_for_project (kwb_project_page_get_project (PAGE (self))), &error))
     {
       kwb_project_page_show_error (PAGE (self), error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->found_group), FALSE);

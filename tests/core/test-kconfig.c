@@ -128,7 +128,7 @@ static void
 test_profiles (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) fast = kwb_kconfig_build_requests ("fast", FALSE, NULL, NULL, &error);
+  g_autoptr(GPtrArray) fast = kwb_kconfig_build_requests (NULL, "fast", FALSE, NULL, NULL, &error);
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(GPtrArray) reloc = NULL;
   g_autoptr(GPtrArray) extra = NULL;
@@ -138,9 +138,9 @@ test_profiles (void)
   const char *bad_lines[] = { "CONFIG_UNIX", NULL };
 
   g_assert_no_error (error);
-  g_assert_cmpstr (kwb_kconfig_profile_make_target ("fast"), ==, "tinyconfig");
-  g_assert_cmpstr (kwb_kconfig_profile_make_target ("standard"), ==, "x86_64_defconfig");
-  g_assert_null (kwb_kconfig_profile_make_target ("existing"));
+  g_assert_cmpstr (kwb_kconfig_profile_make_target (NULL, "fast"), ==, "tinyconfig");
+  g_assert_cmpstr (kwb_kconfig_profile_make_target (NULL, "standard"), ==, "x86_64_defconfig");
+  g_assert_null (kwb_kconfig_profile_make_target (NULL, "existing"));
 
   /* tinyconfig leaves these off; booting and debugging need them. */
   g_assert_cmpstr (request_value (fast, "64BIT"), ==, "y");
@@ -160,34 +160,79 @@ test_profiles (void)
   g_assert_nonnull (strstr (fragment, "\n# CONFIG_RANDOMIZE_BASE is not set\n"));
 
   /* The user's .config keeps its own choices: only the debug layer. */
-  existing = kwb_kconfig_build_requests ("existing", FALSE, NULL, NULL, &error);
+  existing = kwb_kconfig_build_requests (NULL, "existing", FALSE, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_null (request_value (existing, "SERIAL_8250"));
   g_assert_cmpstr (request_value (existing, "GDB_SCRIPTS"), ==, "y");
 
-  reloc = kwb_kconfig_build_requests ("standard", TRUE, "/p/initramfs.cpio", NULL, &error);
+  reloc = kwb_kconfig_build_requests (NULL, "standard", TRUE, "/p/initramfs.cpio", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (request_value (reloc, "RELOCATABLE"), ==, "y");
   g_assert_cmpstr (request_value (reloc, "RANDOMIZE_BASE"), ==, "n");
   g_assert_cmpstr (request_value (reloc, "INITRAMFS_SOURCE"), ==, "\"/p/initramfs.cpio\"");
 
   /* extra-config is the last word. */
-  extra = kwb_kconfig_build_requests ("fast", FALSE, NULL, lines, &error);
+  extra = kwb_kconfig_build_requests (NULL, "fast", FALSE, NULL, lines, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (request_value (extra, "NET"), ==, "n");
   g_assert_cmpstr (request_value (extra, "GDB_SCRIPTS"), ==, "n");
   g_assert_cmpstr (request_value (extra, "UNIX"), ==, "y");
   g_assert_cmpuint (extra->len, ==, fast->len + 1);
 
-  bad = kwb_kconfig_build_requests ("fast", FALSE, NULL, bad_lines, &error);
+  bad = kwb_kconfig_build_requests (NULL, "fast", FALSE, NULL, bad_lines, &error);
   g_assert_null (bad);
   g_assert_error (error, KWB_KCONFIG_ERROR, KWB_KCONFIG_ERROR_BAD_REQUEST);
   g_assert_nonnull (strstr (error->message, "CONFIG_UNIX"));
   g_clear_error (&error);
 
-  bad = kwb_kconfig_build_requests ("prebuilt", FALSE, NULL, NULL, &error);
+  bad = kwb_kconfig_build_requests (NULL, "prebuilt", FALSE, NULL, NULL, &error);
   g_assert_null (bad);
   g_assert_error (error, KWB_KCONFIG_ERROR, KWB_KCONFIG_ERROR_PROFILE);
+}
+
+/* An arm64 guest: the virt board's PL011 instead of the 8250, no x86-only
+ * unwinder choice, defconfig for the standard profile. */
+static void
+test_profiles_arm64 (void)
+{
+  g_autoptr(GError) error = NULL;
+  const KwbArch *arm64 = kwb_arch_lookup ("arm64");
+  g_autoptr(GPtrArray) fast = kwb_kconfig_build_requests (arm64, "fast", FALSE, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (kwb_kconfig_profile_make_target (arm64, "fast"), ==, "tinyconfig");
+  g_assert_cmpstr (kwb_kconfig_profile_make_target (arm64, "standard"), ==, "defconfig");
+  g_assert_cmpstr (request_value (fast, "SERIAL_AMBA_PL011_CONSOLE"), ==, "y");
+  g_assert_null (request_value (fast, "SERIAL_8250_CONSOLE"));
+  g_assert_null (request_value (fast, "UNWINDER_FRAME_POINTER"));
+  g_assert_cmpstr (request_value (fast, "FRAME_POINTER"), ==, "y");
+  g_assert_cmpstr (request_value (fast, "DEBUG_INFO_DWARF4"), ==, "y");
+  g_assert_cmpstr (request_value (fast, "RANDOMIZE_BASE"), ==, "n");
+}
+
+static void
+test_diagnose_arm64_pointer_auth (void)
+{
+  g_autoptr(KwbKconfig) config = kwb_kconfig_new_from_data ("CONFIG_ARM64=y\nCONFIG_64BIT=y\n"
+                                                            "CONFIG_DEBUG_INFO_DWARF4=y\nCONFIG_DEBUG_INFO=y\n"
+                                                            "CONFIG_ARM64_PTR_AUTH=y\nCONFIG_ARM64_PTR_AUTH_KERNEL=y\n", -1);
+  g_autoptr(GPtrArray) findings = kwb_kconfig_diagnose (config);
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      KwbKconfigFinding *f = g_ptr_array_index (findings, i);
+
+      if (g_str_has_suffix (f->option, "ARM64_PTR_AUTH_KERNEL"))
+        {
+          found = TRUE;
+          g_assert_cmpint (f->severity, ==, KWB_KCONFIG_SEVERITY_INFO);
+          g_assert_nonnull (strstr (f->reason, "cortex-a57"));
+        }
+      /* arm64 is always 64-bit: no 32-bit warning. */
+      g_assert_false (g_str_has_suffix (f->option, "_64BIT"));
+    }
+  g_assert_true (found);
 }
 
 static const char *
@@ -264,7 +309,7 @@ test_doctor_requests (void)
   g_autoptr(KwbKconfig) config = kwb_kconfig_new_from_file (path, NULL);
   const char *lines[] = { "CONFIG_FRAME_POINTER=y", "CONFIG_UNIX=y", "CONFIG_NO_SUCH_OPTION=y",
                           "CONFIG_NR_CPUS=128", "CONFIG_DEBUG_KERNEL=y", NULL };
-  g_autoptr(GPtrArray) requests = kwb_kconfig_build_requests ("existing", FALSE, NULL, lines, NULL);
+  g_autoptr(GPtrArray) requests = kwb_kconfig_build_requests (NULL, "existing", FALSE, NULL, lines, NULL);
   g_autoptr(GPtrArray) findings = NULL;
   g_autoptr(GPtrArray) without_tree = NULL;
   g_autofree char *report = NULL;
@@ -389,6 +434,8 @@ main (int    argc,
   g_test_add_func ("/kconfig/hash-ignores-comments", test_hash_ignores_comments);
   g_test_add_func ("/kconfig/not-a-config", test_not_a_config);
   g_test_add_func ("/kconfig/profiles", test_profiles);
+  g_test_add_func ("/kconfig/profiles-arm64", test_profiles_arm64);
+  g_test_add_func ("/kconfig/diagnose-arm64-pointer-auth", test_diagnose_arm64_pointer_auth);
   g_test_add_func ("/kconfig/tree", test_tree);
   g_test_add_func ("/kconfig/doctor-requests", test_doctor_requests);
   g_test_add_func ("/kconfig/diagnose-distro", test_diagnose_distro);

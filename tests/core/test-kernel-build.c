@@ -151,23 +151,30 @@ test_check_tree (void)
   g_autofree char *arm = make_tree ("VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n", "arm64");
   g_autofree char *x86 = make_tree ("VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 0\n", "x86");
 
-  g_assert_false (kwb_kernel_build_check_tree (not_kernel, &error));
+  g_assert_false (kwb_kernel_build_check_tree (not_kernel, NULL, &error));
   g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NOT_A_KERNEL);
   g_assert_nonnull (strstr (error->message, "not a Linux kernel source tree"));
   g_clear_error (&error);
 
-  g_assert_false (kwb_kernel_build_check_tree (arm, &error));
+  g_assert_false (kwb_kernel_build_check_tree (arm, NULL, &error));
   g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_WRONG_ARCH);
   g_assert_nonnull (strstr (error->message, "arm64"));
   g_assert_nonnull (strstr (error->message, "6.1"));
   g_clear_error (&error);
+  /* The same tree is right for an arm64 project, and the x86 one is not. */
+  g_assert_true (kwb_kernel_build_check_tree (arm, kwb_arch_lookup ("arm64"), &error));
+  g_assert_no_error (error);
+  g_assert_false (kwb_kernel_build_check_tree (x86, kwb_arch_lookup ("arm64"), &error));
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_WRONG_ARCH);
+  g_assert_nonnull (strstr (error->message, "arch/arm64"));
+  g_clear_error (&error);
 
-  g_assert_false (kwb_kernel_build_check_tree ("/nonexistent/linux", &error));
+  g_assert_false (kwb_kernel_build_check_tree ("/nonexistent/linux", NULL, &error));
   g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_NO_SOURCE);
   g_assert_nonnull (strstr (error->message, "linux-source-6.1"));
   g_clear_error (&error);
 
-  g_assert_true (kwb_kernel_build_check_tree (x86, &error));
+  g_assert_true (kwb_kernel_build_check_tree (x86, NULL, &error));
   g_assert_no_error (error);
 
   remove_tree (not_kernel);
@@ -221,7 +228,7 @@ test_check_tools (void)
 
   full = make_path_without (all_there);
   env = g_environ_setenv (g_get_environ (), "PATH", full, TRUE);
-  if (!kwb_kernel_build_check_tools ((const char * const *) env, &error))
+  if (!kwb_kernel_build_check_tools ((const char * const *) env, NULL, &error))
     {
       /* Only libelf-dev can be missing on a machine with the tools. */
       g_assert_nonnull (strstr (error->message, "libelf-dev"));
@@ -233,7 +240,7 @@ test_check_tools (void)
   partial = make_path_without (without);
   g_strfreev (env);
   env = g_environ_setenv (g_get_environ (), "PATH", partial, TRUE);
-  g_assert_false (kwb_kernel_build_check_tools ((const char * const *) env, &error));
+  g_assert_false (kwb_kernel_build_check_tools ((const char * const *) env, NULL, &error));
   g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL);
   g_assert_nonnull (strstr (error->message, "flex, bc"));
   g_assert_nonnull (strstr (error->message, "apt-get install flex bc"));
@@ -251,7 +258,7 @@ test_check_tools (void)
     g_assert_cmpint (g_chmod (gcc_link, 0755), ==, 0);
     g_strfreev (env);
     env = g_environ_setenv (g_get_environ (), "PATH", full, TRUE);
-    g_assert_false (kwb_kernel_build_check_tools ((const char * const *) env, &error));
+    g_assert_false (kwb_kernel_build_check_tools ((const char * const *) env, NULL, &error));
     g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL);
     g_assert_nonnull (strstr (error->message, "gelf.h"));
     g_assert_nonnull (strstr (error->message, "apt-get install libelf-dev"));
