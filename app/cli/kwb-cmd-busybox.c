@@ -54,20 +54,21 @@ check_binary (KwbBusybox *busybox)
   g_autofree char *binary = NULL;
   g_auto(GStrv) applets = NULL;
   KwbCliRun run = { 0 };
+  const KwbArch *arch = kwb_arch_for_project (kwb_busybox_get_project (busybox));
 
   if ((binary = kwb_busybox_dup_binary_path (busybox, &error)) == NULL ||
-      !kwb_busybox_check_binary (binary, &error))
+      !kwb_busybox_check_binary (binary, arch, &error))
     return kwb_cli_fail (error);
 
   kwb_cli_run_start (&run);
-  kwb_busybox_list_applets_async (binary, run.cancellable, kwb_cli_run_done, &run);
+  kwb_busybox_list_applets_async (binary, arch, run.cancellable, kwb_cli_run_done, &run);
   kwb_cli_run_wait (&run);
   applets = kwb_busybox_list_applets_finish (run.result, &error);
   kwb_cli_run_clear (&run);
   if (applets == NULL)
     return kwb_cli_fail (error);
 
-  printf (_("%s: static x86-64 BusyBox with %u applets\n"), binary, g_strv_length (applets));
+  printf (_("%s: static %s BusyBox with %u applets\n"), binary, arch->label, g_strv_length (applets));
   return KWB_EXIT_OK;
 }
 
@@ -79,7 +80,7 @@ kwb_cmd_busybox (int    argc,
   gboolean trust = FALSE;
   const GOptionEntry entries[] = {
     { "check", 0, 0, G_OPTION_ARG_NONE, &check,
-      N_("Only check the project’s BusyBox binary (static, x86-64, applets)"), NULL },
+      N_("Only check the project’s BusyBox binary (static, the guest’s architecture, applets)"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("PROJECT — build BusyBox from source"));

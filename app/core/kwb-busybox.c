@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The initramfs has no C library, so the BusyBox in it must be a static
- * x86-64 binary. We read its ELF headers (kwb-elf, libelf) rather than trust
+ * binary of the guest's architecture. We read its ELF headers (kwb-elf, libelf) rather than trust
  * a file name or run `file`: a dynamic binary would boot to "Kernel panic: No
  * working init found" with no hint why.
  *
@@ -69,6 +69,8 @@ typedef struct
   GOutputStream    *log;
   KwbBuildRunner   *runner;      /* the object's, for the notes we log */
   guint             cc_estimate;
+  const KwbArch    *arch;
+  char             *cross;       /* CROSS_COMPILE=…, NULL for a native build */
 } BuildData;
 
 G_DEFINE_FINAL_TYPE (KwbBusybox, kwb_busybox, G_TYPE_OBJECT)
@@ -86,9 +88,16 @@ static GParamSpec *properties[N_PROPS];
 
 /* ------------------------------------------------------------------ ELF */
 
+/**
+ * kwb_busybox_check_binary:
+ * @arch: (nullable): the guest's architecture, NULL for the default
+ *
+ * Returns: TRUE when @path is a static program the @arch guest can run
+ */
 gboolean
-kwb_busybox_check_binary (const char  *path,
-                          GError     **error)
+kwb_busybox_check_binary (const char     *path,
+                          const KwbArch  *arch,
+                          GError        **error)
 {
   g_autoptr(KwbElf) elf = NULL;
   g_autoptr(GArray) headers = NULL;
@@ -117,13 +126,23 @@ kwb_busybox_check_binary (const char  *path,
       return FALSE;
     }
 
+  if (arch == NULL)
+    arch = kwb_arch_get_default ();
   if (kwb_elf_get_class (elf) != ELFCLASS64 || !kwb_elf_is_little_endian (elf) ||
-      kwb_elf_get_machine (elf) != EM_X86_64)
+      kwb_elf_get_machine (elf) != arch->elf_machine)
     {
-      g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_WRONG_ARCH,
-                   _("%s is not an x86-64 program (ELF machine %u), but the guest is "
-                     "qemu-system-x86_64. Choose an x86-64 static BusyBox."),
-                   path, kwb_elf_get_machine (elf));
+      const KwbArch *other = kwb_arch_for_elf_machine (kwb_elf_get_machine (elf));
+
+      if (other != NULL && kwb_elf_get_class (elf) == ELFCLASS64)
+        g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_WRONG_ARCH,
+                     _("%s is an %s program, but the guest is %s (machine.arch). Choose an %s "
+                       "static BusyBox, or build one from source (busybox.source tree)."),
+                     path, other->label, arch->label, arch->label);
+      else
+        g_set_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_WRONG_ARCH,
+                     _("%s is not an %s program (ELF machine %u), but the guest is %s. "
+                       "Choose an %s static BusyBox."),
+                     path, arch->label, kwb_elf_get_machine (elf), arch->label, arch->label);
       return FALSE;
     }
 
@@ -261,6 +280,7 @@ list_communicated_cb (GObject      *object,
 
 void
 kwb_busybox_list_applets_async (const char          *binary,
+                                const KwbArch       *arch,
                                 GCancellable        *cancellable,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
@@ -270,7 +290,8 @@ kwb_busybox_list_applets_async (const char          *binary,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   ListData *ld;
-  const char *argv[] = { binary, "--list-full", NULL };
+  const char *argv[] = { binary, "--list-full", NULL, NULL };
+  const char *package = NULL;
 
   g_return_if_fail (binary != NULL);
 
@@ -283,10 +304,19 @@ kwb_busybox_list_applets_async (const char          *binary,
   else
     ld->binary = g_strdup (binary);
   argv[0] = ld->binary;
+  /* A guest's BusyBox of another architecture runs here under QEMU's user
+   * mode emulator, which asks it the same question. */
+  if (arch != NULL && !kwb_arch_is_native (arch))
+    {
+      argv[0] = arch->qemu_user;
+      argv[1] = ld->binary;
+      argv[2] = "--list-full";
+      package = arch->qemu_user_package;
+    }
   g_task_set_task_data (task, ld, list_data_free);
 
   launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  if ((process = kwb_spawn (launcher, argv, NULL, &error)) == NULL)
+  if ((process = kwb_spawn (launcher, argv, package, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -529,6 +559,7 @@ build_data_free (gpointer data)
   BuildData *bd = data;
 
   g_free (bd->source);
+  g_free (bd->cross);
   g_free (bd->tarball);
   g_free (bd->build_dir);
   g_free (bd->obj_dir);
@@ -780,6 +811,8 @@ run_step (GTask *task)
   /* Each step reports its own failure. */
   kwb_build_runner_clear_problem (self->runner);
 
+  /* Every make below ends with bd->cross: CROSS_COMPILE=… for another
+   * architecture than the host's; NULL (native) ends the list there. */
   switch (bd->step)
     {
     case STEP_EXTRACT:
@@ -848,7 +881,7 @@ run_step (GTask *task)
         set_progress (self, _("Configuring (defconfig)"), 0.01);
         kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_CONFIG, 0);
         {
-          const char *argv[] = { "make", o_arg, "defconfig", NULL };
+          const char *argv[] = { "make", o_arg, "defconfig", bd->cross, NULL };
 
           spawn_step (task, argv, bd->source, NULL);
         }
@@ -859,7 +892,7 @@ run_step (GTask *task)
       {
         g_autofree char *answers = g_build_filename (bd->obj_dir, ".kwb-oldconfig-answers", NULL);
         g_autofree char *newlines = g_strnfill (4096, '\n');
-        const char *argv[] = { "make", o_arg, "oldconfig", NULL };
+        const char *argv[] = { "make", o_arg, "oldconfig", bd->cross, NULL };
 
         if (!apply_config (bd, &error))
           {
@@ -880,7 +913,7 @@ run_step (GTask *task)
         g_autofree char *jobs = g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, 0));
         g_autofree char *estimate_path = read_estimate (bd);
         g_autofree char *estimate = NULL;
-        const char *argv[] = { "make", o_arg, jobs, NULL };
+        const char *argv[] = { "make", o_arg, jobs, bd->cross, NULL };
 
         if (!verify_config (bd, &error))
           {
@@ -900,7 +933,7 @@ run_step (GTask *task)
     case STEP_INSTALL:
       {
         g_autofree char *prefix = g_strconcat ("CONFIG_PREFIX=", bd->staging_dir, NULL);
-        const char *argv[] = { "make", o_arg, "install", prefix, NULL };
+        const char *argv[] = { "make", o_arg, "install", prefix, bd->cross, NULL };
 
         set_progress (self, _("Installing"), 0.97);
         kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_INSTALL, 0);
@@ -913,7 +946,7 @@ run_step (GTask *task)
       {
         g_autofree char *binary = g_build_filename (bd->staging_dir, "bin", "busybox", NULL);
 
-        if (!kwb_busybox_check_binary (binary, &error))
+        if (!kwb_busybox_check_binary (binary, bd->arch, &error))
           {
             g_task_return_error (task, g_steal_pointer (&error));
             return;
@@ -980,6 +1013,23 @@ kwb_busybox_build_async (KwbBusybox          *self,
                                _("BusyBox source %s does not exist. Set [busybox] tree to a BusyBox "
                                  "source folder or tarball."), tree);
       return;
+    }
+
+  bd->arch = kwb_arch_for_project (self->project);
+  if (kwb_arch_get_cross_compile (bd->arch) != NULL)
+    {
+      g_autofree char *compiler = kwb_arch_dup_compiler (bd->arch);
+      g_autofree char *found = g_find_program_in_path (compiler);
+
+      if (found == NULL)
+        {
+          g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
+                                   _("Building BusyBox for an %s guest needs the cross compiler %s. "
+                                     "Install it with: sudo apt-get install %s"),
+                                   bd->arch->label, compiler, bd->arch->compiler_package);
+          return;
+        }
+      bd->cross = g_strconcat ("CROSS_COMPILE=", kwb_arch_get_cross_compile (bd->arch), NULL);
     }
 
   bd->build_dir = kwb_busybox_dup_build_dir (self);

@@ -8,6 +8,7 @@
 
 #include "kwb-build-problem.h"
 #include "kwb-build-runner.h"
+#include "kwb-arch.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -34,11 +35,13 @@ GQuark       kwb_busybox_error_quark          (void);
 /* Checks an ELF header and program headers: x86-64 and no PT_INTERP, no
  * DT_NEEDED. Synchronous: reads a few kilobytes. */
 gboolean     kwb_busybox_check_binary         (const char           *path,
+                                               const KwbArch        *arch,
                                                GError              **error);
 
 /* Runs BINARY --list-full; returns the applet paths ("bin/ash",
  * "usr/bin/awk", …) sorted. Call from the main thread (it spawns). */
 void         kwb_busybox_list_applets_async   (const char           *binary,
+                                               const KwbArch        *arch,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);

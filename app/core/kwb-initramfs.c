@@ -619,13 +619,14 @@ kwb_initramfs_prepare_async (KwbInitramfs        *self,
     }
 
   /* Refuse a dynamic or foreign binary before it becomes a kernel panic. */
-  if (!kwb_busybox_check_binary (pd->busybox, &error))
+  if (!kwb_busybox_check_binary (pd->busybox, kwb_arch_for_project (self->project), &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  kwb_busybox_list_applets_async (pd->busybox, cancellable, applets_listed_cb, g_steal_pointer (&task));
+  kwb_busybox_list_applets_async (pd->busybox, kwb_arch_for_project (self->project), cancellable,
+                                  applets_listed_cb, g_steal_pointer (&task));
 }
 
 KwbCpio *

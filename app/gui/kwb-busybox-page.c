@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Writes [busybox] source (host, tree or binary) and the tree or binary it
- * uses. A binary is checked (static, x86-64) before it is saved, then asked
+ * uses. A binary is checked (static, the guest's architecture) before it is saved, then asked
  * for its version in the background; a tree is only checked to exist (the
  * build says the rest).
  */
@@ -74,7 +74,7 @@ check_busybox_binary (KwbBusyboxPage *self)
   g_autoptr(GError) error = NULL;
 
   kwb_action_row_set_plain_subtitle (self->host_row, binary);
-  if (binary == NULL || !kwb_busybox_check_binary (binary, &error))
+  if (binary == NULL || !kwb_busybox_check_binary (binary, kwb_arch_for_project (kwb_project_page_get_project (PAGE (self))), &error))
     {
       kwb_project_page_show_error (PAGE (self), error ? error->message : _("Choose a static BusyBox binary."));
       kwb_project_page_set_complete (PAGE (self), FALSE);
@@ -94,7 +94,7 @@ on_busybox_binary_apply (KwbBusyboxPage *self)
                                                           gtk_editable_get_text (GTK_EDITABLE (self->binary_entry)));
   g_autoptr(GError) error = NULL;
 
-  if (path == NULL || !kwb_busybox_check_binary (path, &error))
+  if (path == NULL || !kwb_busybox_check_binary (path, kwb_arch_for_project (kwb_project_page_get_project (PAGE (self))), &error))
     {
       kwb_project_page_show_error (PAGE (self), error ? error->message : _("Type or choose a static BusyBox binary."));
       kwb_project_page_set_complete (PAGE (self), FALSE);

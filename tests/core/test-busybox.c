@@ -65,14 +65,15 @@ write_elf (Kind          kind,
 }
 
 static void
-expect (Kind           kind,
-        unsigned char  elf_class,
-        Elf64_Half     machine,
-        gint           code)  /* -1: accepted */
+expect_for (const char    *arch,
+            Kind           kind,
+            unsigned char  elf_class,
+            Elf64_Half     machine,
+            gint           code)  /* -1: accepted */
 {
   g_autofree char *path = write_elf (kind, elf_class, machine);
   g_autoptr(GError) error = NULL;
-  gboolean ok = kwb_busybox_check_binary (path, &error);
+  gboolean ok = kwb_busybox_check_binary (path, arch ? kwb_arch_lookup (arch) : NULL, &error);
 
   if (code < 0)
     {
@@ -88,6 +89,8 @@ expect (Kind           kind,
   g_unlink (path);
 }
 
+#define expect(...) expect_for (NULL, __VA_ARGS__)
+
 static void
 test_elf_check (void)
 {
@@ -97,6 +100,10 @@ test_elf_check (void)
   expect (KIND_NEEDED, ELFCLASS64, EM_X86_64, KWB_BUSYBOX_ERROR_DYNAMIC);
   expect (KIND_STATIC, ELFCLASS32, EM_X86_64, KWB_BUSYBOX_ERROR_WRONG_ARCH);
   expect (KIND_STATIC, ELFCLASS64, EM_AARCH64, KWB_BUSYBOX_ERROR_WRONG_ARCH);
+  /* An arm64 guest wants the opposite. */
+  expect_for ("arm64", KIND_STATIC, ELFCLASS64, EM_AARCH64, -1);
+  expect_for ("arm64", KIND_NEEDED, ELFCLASS64, EM_AARCH64, KWB_BUSYBOX_ERROR_DYNAMIC);
+  expect_for ("arm64", KIND_STATIC, ELFCLASS64, EM_X86_64, KWB_BUSYBOX_ERROR_WRONG_ARCH);
 }
 
 static void
@@ -105,7 +112,7 @@ test_dynamic_message (void)
   g_autofree char *path = write_elf (KIND_INTERP, ELFCLASS64, EM_X86_64);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (kwb_busybox_check_binary (path, &error));
+  g_assert_false (kwb_busybox_check_binary (path, NULL, &error));
   /* Says why (no C library in the initramfs) and what to do. */
   g_assert_nonnull (strstr (error->message, "no C library"));
   g_assert_nonnull (strstr (error->message, "busybox-static"));
@@ -121,15 +128,15 @@ test_not_elf (void)
 
   close (fd);
   g_file_set_contents (path, "#!/bin/sh\n", -1, NULL);
-  g_assert_false (kwb_busybox_check_binary (path, &error));
+  g_assert_false (kwb_busybox_check_binary (path, NULL, &error));
   g_assert_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF);
   g_clear_error (&error);
   g_file_set_contents (path, "", 0, NULL);
-  g_assert_false (kwb_busybox_check_binary (path, &error));
+  g_assert_false (kwb_busybox_check_binary (path, NULL, &error));
   g_assert_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_ELF);
   g_clear_error (&error);
   g_unlink (path);
-  g_assert_false (kwb_busybox_check_binary (path, &error));
+  g_assert_false (kwb_busybox_check_binary (path, NULL, &error));
   g_assert_error (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_NOT_FOUND);
   g_free (path);
 }
@@ -159,7 +166,7 @@ list_applets (const char  *script,
   g_file_set_contents (path, text, -1, NULL);
   g_chmod (path, 0755);
 
-  kwb_busybox_list_applets_async (path, NULL, got_result, &result);
+  kwb_busybox_list_applets_async (path, NULL, NULL, got_result, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   applets = kwb_busybox_list_applets_finish (result, error);

@@ -105,7 +105,7 @@ test_readers (void)
   g_assert_nonnull (strstr (error->message, "a named pipe (FIFO)"));
   g_clear_error (&error);
 
-  g_assert_false (kwb_busybox_check_binary (fifo, &error));
+  g_assert_false (kwb_busybox_check_binary (fifo, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
   g_assert_nonnull (strstr (error->message, "busybox.binary"));
 }
