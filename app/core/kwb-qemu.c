@@ -1,4 +1,4 @@
-/* kwb-qemu.c — one qemu-system-x86_64 guest: serial PTY, QMP and GDB stub on private sockets
+/* kwb-qemu.c — one QEMU guest (x86-64, or an arm64 virt board): serial PTY, QMP and GDB stub on private sockets
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -60,6 +60,7 @@ struct _KwbQemu
   GObject        parent_instance;
 
   /* configuration */
+  const KwbArch *arch;
   char          *binary;
   char          *kernel;
   char          *initrd;
@@ -286,7 +287,8 @@ kwb_qemu_class_init (KwbQemuClass *klass)
 static void
 kwb_qemu_init (KwbQemu *self)
 {
-  self->binary = g_strdup ("qemu-system-x86_64");
+  self->arch = kwb_arch_get_default ();
+  self->binary = g_strdup (self->arch->qemu_binary);
   self->memory = 1024;
   self->cpus = 2;
   self->accel = KWB_QEMU_ACCEL_AUTO;
@@ -308,10 +310,13 @@ void
 kwb_qemu_apply_project (KwbQemu    *self,
                         KwbProject *project)
 {
-  g_autofree char *binary = kwb_project_dup_string (project, "qemu", "binary");
+  const KwbArch *arch = kwb_arch_for_project (project);
+  g_autofree char *configured = kwb_project_dup_string (project, "qemu", "binary");
+  g_autofree char *binary = kwb_arch_dup_qemu_binary (arch, configured);
   g_autofree char *accel = kwb_project_dup_string (project, "qemu", "accel");
   g_auto(GStrv) extra = kwb_project_dup_string_list (project, "qemu", "extra-args");
 
+  kwb_qemu_set_arch (self, arch);
   kwb_qemu_set_binary (self, binary);
   kwb_qemu_set_memory (self, kwb_project_get_int (project, "qemu", "memory"));
   kwb_qemu_set_cpus (self, kwb_project_get_int (project, "qemu", "cpus"));
@@ -338,6 +343,17 @@ SETTER_STRING (binary, binary)
 SETTER_STRING (kernel, kernel)
 SETTER_STRING (initrd, initrd)
 SETTER_STRING (append, append)
+
+/* The guest's architecture: QEMU's machine, CPU and console, and whether
+ * KVM can run it (only the host's own). Set the binary after it. */
+void
+kwb_qemu_set_arch (KwbQemu       *self,
+                   const KwbArch *arch)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  g_return_if_fail (arch != NULL);
+  self->arch = arch;
+}
 
 void
 kwb_qemu_set_memory (KwbQemu *self,
@@ -754,6 +770,7 @@ build_argv (KwbQemu *self)
   g_autofree char *chardev = g_strdup_printf ("serial,id=console0,path=%s", pty_path);
   g_autofree char *qmp = g_strdup_printf ("unix:%s,server=on,wait=off", qmp_path);
   g_autofree char *gdb = NULL;
+  g_autofree char *default_append = NULL;
   gboolean kvm = g_str_equal (self->accelerator, "kvm");
 
   if (self->expose_tcp)
@@ -765,15 +782,20 @@ build_argv (KwbQemu *self)
                            "-nodefaults", "-no-user-config",
                            "-display", "none",
                            "-no-reboot",
-                           "-accel", kvm ? "kvm" : "tcg",
-                           "-cpu", kvm ? "host" : "max",
+                           NULL);
+  if (self->arch->qemu_machine != NULL)
+    g_strv_builder_add_many (b, "-M", self->arch->qemu_machine, NULL);
+  g_strv_builder_add_many (b, "-accel", kvm ? "kvm" : "tcg",
+                           "-cpu", kvm ? "host" : self->arch->qemu_tcg_cpu,
                            "-m", mem,
                            "-smp", smp,
                            "-kernel", self->kernel,
                            NULL);
   if (self->initrd != NULL)
     g_strv_builder_add_many (b, "-initrd", self->initrd, NULL);
-  g_strv_builder_add_many (b, "-append", self->append ? self->append : "console=ttyS0",
+  if (self->append == NULL)
+    default_append = g_strconcat ("console=", self->arch->console, NULL);
+  g_strv_builder_add_many (b, "-append", self->append ? self->append : default_append,
                            "-chardev", chardev,
                            "-serial", "chardev:console0",
                            "-qmp", qmp,
@@ -812,7 +834,7 @@ spawn_qemu (KwbQemu  *self,
   launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
                                      G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                      G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  self->process = kwb_spawn (launcher, (const char * const *) self->argv, "qemu-system-x86", error);
+  self->process = kwb_spawn (launcher, (const char * const *) self->argv, self->arch->qemu_package, error);
   if (self->process == NULL)
     return FALSE;
   self->exited = FALSE;
@@ -944,7 +966,7 @@ kwb_qemu_start_async (KwbQemu             *self,
                                _("This guest was started already; create a new one"));
       return;
     }
-  if ((found = kwb_spawn_find_program (self->binary, "qemu-system-x86", &error)) == NULL)
+  if ((found = kwb_spawn_find_program (self->binary, self->arch->qemu_package, &error)) == NULL)
     {
       g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NOT_INSTALLED, "%s", error->message);
       return;
@@ -960,7 +982,7 @@ kwb_qemu_start_async (KwbQemu             *self,
     {
       g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NO_KERNEL,
                                _("No kernel image at %s. Build the kernel first (kwb kernel build), "
-                                 "or point the project at a bzImage."),
+                                 "or point the project at a bzImage (arm64: an Image)."),
                                self->kernel ? self->kernel : _("(none set)"));
       return;
     }
@@ -968,6 +990,29 @@ kwb_qemu_start_async (KwbQemu             *self,
     {
       g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NO_INITRD,
                                _("No initramfs at %s. Build it first (kwb initramfs)."), self->initrd);
+      return;
+    }
+
+  /* KVM runs guests of the host's own architecture only. */
+  if (!kwb_arch_is_native (self->arch))
+    {
+      if (self->accel == KWB_QEMU_ACCEL_KVM)
+        {
+          g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                                   _("KVM was asked for, but it runs only guests of this machine’s own "
+                                     "architecture, and this guest is %s: set qemu.accel to auto or tcg"),
+                                   self->arch->label);
+          return;
+        }
+      self->accelerator = g_strdup ("tcg");
+      if (kwb_qemu_kvm_usable ())
+        {
+          g_free (self->accel_note);
+          self->accel_note = g_strdup_printf (_("KVM runs only guests of this machine’s own architecture, "
+                                                "and this guest is %s; using TCG"), self->arch->label);
+        }
+      self->binary_path = g_steal_pointer (&found);
+      start_spawn (self, g_steal_pointer (&task));
       return;
     }
 

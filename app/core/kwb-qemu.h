@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "kwb-arch.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -39,6 +40,8 @@ gboolean     kwb_qemu_kvm_usable           (void);
 KwbQemu     *kwb_qemu_new                  (void);
 void         kwb_qemu_apply_project        (KwbQemu             *self,
                                             KwbProject          *project);
+void         kwb_qemu_set_arch             (KwbQemu             *self,
+                                            const KwbArch       *arch);
 void         kwb_qemu_set_binary           (KwbQemu             *self,
                                             const char          *binary);
 void         kwb_qemu_set_kernel           (KwbQemu             *self,

@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One place that turns a project into files and a command line, shared by
- * kwb boot, kwb debug and the window: the bzImage and vmlinux of the build
+ * kwb boot, kwb debug and the window: the image and vmlinux of the build
  * (or of a prebuilt kernel), the initramfs when it is passed with -initrd,
  * the source tree for path mapping, and the kernel command line: the serial
- * console, the manual way's rdinit=/linuxrc and loglevel=8, panic=-1 (a panic ends
+ * console (ttyS0, or the arm64 virt board's ttyAMA0), the manual way's rdinit=/linuxrc and loglevel=8, panic=-1 (a panic ends
  * the VM, which runs with -no-reboot, instead of hanging it), nokaslr when
  * the kernel can relocate itself, then the user's own arguments (the kernel
  * takes the last of a repeated option, so the user's win).
@@ -19,6 +19,7 @@
 
 #include "kwb-kernel-build.h"
 #include "kwb-build-manifest.h"
+#include "kwb-elf.h"
 #include "kwb-path-checks.h"
 #include "kwb-session-config.h"
 
@@ -33,6 +34,7 @@ struct _KwbSessionConfig
   char       *source_dir;
   char       *cmdline;
   gboolean    relocatable;
+  const KwbArch *arch;
 };
 
 G_DEFINE_FINAL_TYPE (KwbSessionConfig, kwb_session_config, G_TYPE_OBJECT)
@@ -136,6 +138,36 @@ resolve_source_dir (KwbProject *project,
   return NULL;
 }
 
+/* A vmlinux of another architecture than the project's would load in GDB
+ * and then fail at `target remote` with a register packet GDB cannot read. */
+static gboolean
+check_vmlinux_machine (KwbSessionConfig  *self,
+                       GError           **error)
+{
+  KwbElf *elf = kwb_elf_open (self->vmlinux, NULL);
+  const KwbArch *found;
+  guint machine;
+
+  if (elf == NULL)
+    return TRUE;  /* GDB says what is wrong with it */
+  machine = kwb_elf_get_machine (elf);
+  kwb_elf_free (elf);
+  if (machine == self->arch->elf_machine)
+    return TRUE;
+  found = kwb_arch_for_elf_machine (machine);
+  if (found != NULL)
+    g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_MISMATCH,
+                 _("%s is an %s kernel, but this project's guest is %s. Set machine.arch to %s "
+                   "(kwb set %s machine.arch %s), or point the project at an %s kernel."),
+                 self->vmlinux, found->label, self->arch->label, found->name,
+                 kwb_project_get_directory (self->project), found->name, self->arch->label);
+  else
+    g_set_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_MISMATCH,
+                 _("%s is a kernel for ELF machine %u, which Kernel Workbench does not run; "
+                   "this project's guest is %s."), self->vmlinux, machine, self->arch->label);
+  return FALSE;
+}
+
 static gboolean
 check_file_setting (const char  *path,
                     const char  *setting,
@@ -158,6 +190,7 @@ kwb_session_config_new_for_project (KwbProject  *project,
 
   self = g_object_new (KWB_TYPE_SESSION_CONFIG, NULL);
   self->project = g_object_ref (project);
+  self->arch = kwb_arch_for_project (project);
   profile = kwb_project_dup_string (project, "kernel", "profile");
   initramfs_mode = kwb_project_dup_string (project, "kernel", "initramfs");
 
@@ -170,7 +203,7 @@ kwb_session_config_new_for_project (KwbProject  *project,
   else
     {
       self->build_dir = kwb_project_dup_path (project, "kernel", "build-dir");
-      self->kernel = g_build_filename (self->build_dir, "arch", "x86", "boot", "bzImage", NULL);
+      self->kernel = g_build_filename (self->build_dir, self->arch->image_path, NULL);
       self->vmlinux = g_build_filename (self->build_dir, "vmlinux", NULL);
       self->relocatable = read_relocatable (self->build_dir);
     }
@@ -199,6 +232,9 @@ kwb_session_config_new_for_project (KwbProject  *project,
       return NULL;
     }
 
+  if (!check_vmlinux_machine (self, error))
+    return NULL;
+
   if (g_strcmp0 (initramfs_mode, "builtin") != 0)
     {
       self->initrd = kwb_project_dup_path (project, "initramfs", "output");
@@ -213,7 +249,8 @@ kwb_session_config_new_for_project (KwbProject  *project,
         }
     }
 
-  cmdline = g_string_new ("console=ttyS0 rdinit=/linuxrc loglevel=8 panic=-1");
+  cmdline = g_string_new (NULL);
+  g_string_append_printf (cmdline, "console=%s rdinit=/linuxrc loglevel=8 panic=-1", self->arch->console);
   if (self->relocatable)
     g_string_append (cmdline, " nokaslr");
   user_cmdline = kwb_project_dup_string (project, "qemu", "cmdline");
@@ -275,6 +312,10 @@ kwb_session_config_check_versions (KwbSessionConfig  *self,
   g_autofree char *image_version = read_bzimage_version (self->kernel);
   g_autofree char *vmlinux_version = read_vmlinux_version (self->vmlinux);
 
+  /* arm64's Image is not compressed: its banner is in the clear. */
+  if (image_version == NULL && self->arch->elf_machine == EM_AARCH64)
+    image_version = read_vmlinux_version (self->kernel);
+
   if (image_version == NULL || vmlinux_version == NULL)
     return TRUE; /* cannot tell: not a bzImage (e.g. an ELF kernel) */
   if (!g_str_equal (image_version, vmlinux_version))
@@ -309,3 +350,4 @@ const char *kwb_session_config_get_build_dir (KwbSessionConfig *self) { return s
 const char *kwb_session_config_get_source_dir (KwbSessionConfig *self) { return self->source_dir; }
 const char *kwb_session_config_get_cmdline (KwbSessionConfig *self) { return self->cmdline; }
 gboolean kwb_session_config_get_relocatable (KwbSessionConfig *self) { return self->relocatable; }
+const KwbArch *kwb_session_config_get_arch (KwbSessionConfig *self) { return self->arch; }

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kwb-arch.h"
 #include "kwb-project.h"
 #include "kwb-qemu.h"
 
@@ -34,6 +35,7 @@ const char       *kwb_session_config_get_build_dir    (KwbSessionConfig  *self);
 const char       *kwb_session_config_get_source_dir   (KwbSessionConfig  *self);
 const char       *kwb_session_config_get_cmdline      (KwbSessionConfig  *self);
 gboolean          kwb_session_config_get_relocatable  (KwbSessionConfig  *self);
+const KwbArch    *kwb_session_config_get_arch         (KwbSessionConfig  *self);
 gboolean          kwb_session_config_check_versions   (KwbSessionConfig  *self,
                                                        GError           **error);
 KwbQemu          *kwb_session_config_create_qemu      (KwbSessionConfig  *self);

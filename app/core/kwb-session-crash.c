@@ -9,7 +9,10 @@
  * in arguments:
  * - oops_end(flags, regs, signr): every oops and BUG() on x86 ends there,
  *   after die() printed the whole report. REGS are the registers at the
- *   faulting instruction.
+ *   faulting instruction. arm64 has no such function: its die(str, regs,
+ *   err) is caught at entry, when the kernel has printed the fault's first
+ *   lines ("Unable to handle kernel NULL pointer dereference", "kernel BUG
+ *   at") but not yet its register dump and call trace.
  * - *panic: the first instruction, where the format and its arguments are
  *   still in their registers (the message is printed only later).
  * - __warn(file, line, caller, taint, regs, args), when the project asks
@@ -36,18 +39,51 @@
 #include "kwb-mi-parser.h"
 #include "kwb-session-private.h"
 
-/* GDB's x86-64 register names and the pt_regs members that hold them. */
-static const struct {
+/* GDB's register names and the pt_regs members that hold them; a cast
+ * for the flags registers, whose GDB types cast only to int. */
+typedef struct {
   const char *reg;
   const char *member;
-} x86_regs[] = {
-  { "$r15", "r15" }, { "$r14", "r14" }, { "$r13", "r13" }, { "$r12", "r12" },
-  { "$rbp", "bp" }, { "$rbx", "bx" }, { "$r11", "r11" }, { "$r10", "r10" },
-  { "$r9", "r9" }, { "$r8", "r8" }, { "$rax", "ax" }, { "$rcx", "cx" },
-  { "$rdx", "dx" }, { "$rsi", "si" }, { "$rdi", "di" }, { "$eflags", "flags" },
-  { "$rsp", "sp" }, { "$rip", "ip" },
+  const char *cast;
+} Reg;
+
+static const Reg x86_regs[] = {
+  { "$r15", "r15", "long" }, { "$r14", "r14", "long" }, { "$r13", "r13", "long" },
+  { "$r12", "r12", "long" }, { "$rbp", "bp", "long" }, { "$rbx", "bx", "long" },
+  { "$r11", "r11", "long" }, { "$r10", "r10", "long" }, { "$r9", "r9", "long" },
+  { "$r8", "r8", "long" }, { "$rax", "ax", "long" }, { "$rcx", "cx", "long" },
+  { "$rdx", "dx", "long" }, { "$rsi", "si", "long" }, { "$rdi", "di", "long" },
+  { "$eflags", "flags", "int" }, { "$rsp", "sp", "long" }, { "$rip", "ip", "long" },
+  { NULL, NULL, NULL }
 };
-#define N_REGS G_N_ELEMENTS (x86_regs)
+
+static const Reg arm64_regs[] = {
+  { "$x0", "regs[0]", "long" }, { "$x1", "regs[1]", "long" }, { "$x2", "regs[2]", "long" },
+  { "$x3", "regs[3]", "long" }, { "$x4", "regs[4]", "long" }, { "$x5", "regs[5]", "long" },
+  { "$x6", "regs[6]", "long" }, { "$x7", "regs[7]", "long" }, { "$x8", "regs[8]", "long" },
+  { "$x9", "regs[9]", "long" }, { "$x10", "regs[10]", "long" }, { "$x11", "regs[11]", "long" },
+  { "$x12", "regs[12]", "long" }, { "$x13", "regs[13]", "long" }, { "$x14", "regs[14]", "long" },
+  { "$x15", "regs[15]", "long" }, { "$x16", "regs[16]", "long" }, { "$x17", "regs[17]", "long" },
+  { "$x18", "regs[18]", "long" }, { "$x19", "regs[19]", "long" }, { "$x20", "regs[20]", "long" },
+  { "$x21", "regs[21]", "long" }, { "$x22", "regs[22]", "long" }, { "$x23", "regs[23]", "long" },
+  { "$x24", "regs[24]", "long" }, { "$x25", "regs[25]", "long" }, { "$x26", "regs[26]", "long" },
+  { "$x27", "regs[27]", "long" }, { "$x28", "regs[28]", "long" }, { "$x29", "regs[29]", "long" },
+  { "$x30", "regs[30]", "long" }, { "$cpsr", "pstate", "int" }, { "$sp", "sp", "long" },
+  { "$pc", "pc", "long" },
+  { NULL, NULL, NULL }
+};
+
+static const Reg *
+regs_of (KwbSession *session,
+         guint      *n_regs)
+{
+  const KwbArch *arch = kwb_session_config_get_arch (kwb_session_get_config (session));
+  const Reg *regs = g_str_equal (arch->name, "arm64") ? arm64_regs : x86_regs;
+
+  for (*n_regs = 0; regs[*n_regs].reg != NULL; (*n_regs)++)
+    ;
+  return regs;
+}
 
 typedef struct {
   KwbSession       *session;
@@ -262,21 +298,23 @@ regs_cb (GObject      *object,
   g_auto(GStrv) words = NULL;
   g_autoptr(GString) swap = g_string_new ("set var ");
   g_autoptr(GString) restore = g_string_new ("set var ");
+  guint n_regs;
+  const Reg *regs = regs_of (hit->session, &n_regs);
 
   if (out != NULL)
     words = g_strsplit_set (g_strstrip (out), " \n", -1);
-  if (words == NULL || g_strv_length (words) != 2 * N_REGS)
+  if (words == NULL || g_strv_length (words) != 2 * n_regs)
     {
       g_debug ("crash: cannot read the faulting registers: %s", error ? error->message : out);
       list_frames (hit);
       return;
     }
-  for (guint i = 0; i < N_REGS; i++)
+  for (guint i = 0; i < n_regs; i++)
     {
       const char *sep = i > 0 ? ", " : "";
 
-      g_string_append_printf (swap, "%s%s = 0x%s", sep, x86_regs[i].reg, words[i]);
-      g_string_append_printf (restore, "%s%s = 0x%s", sep, x86_regs[i].reg, words[N_REGS + i]);
+      g_string_append_printf (swap, "%s%s = 0x%s", sep, regs[i].reg, words[i]);
+      g_string_append_printf (restore, "%s%s = 0x%s", sep, regs[i].reg, words[n_regs + i]);
     }
   hit->restore = g_string_free (g_steal_pointer (&restore), FALSE);
   kwb_session_console_async (hit->session, swap->str, NULL, swapped_cb, hit);
@@ -291,9 +329,11 @@ regs_pointer_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
   g_autoptr(GString) command = g_string_new ("printf \"");
-  guint64 regs = out ? g_ascii_strtoull (g_strstrip (out), NULL, 16) : 0;
+  guint64 pt_regs = out ? g_ascii_strtoull (g_strstrip (out), NULL, 16) : 0;
+  guint n_regs;
+  const Reg *regs = regs_of (hit->session, &n_regs);
 
-  if (regs == 0)
+  if (pt_regs == 0)
     {
       /* A warning without a trap (warn_slowpath_fmt): its caller is the site. */
       if (hit->kind == KWB_CRASH_WARNING)
@@ -301,16 +341,14 @@ regs_pointer_cb (GObject      *object,
       list_frames (hit);
       return;
     }
-  for (guint i = 0; i < 2 * N_REGS; i++)
+  for (guint i = 0; i < 2 * n_regs; i++)
     g_string_append (command, i > 0 ? " %lx" : "%lx");
   g_string_append (command, "\\n\"");
-  for (guint i = 0; i < N_REGS; i++)
+  for (guint i = 0; i < n_regs; i++)
     g_string_append_printf (command, ", ((struct pt_regs *) 0x%" G_GINT64_MODIFIER "x)->%s",
-                            regs, x86_regs[i].member);
-  /* GDB's $eflags is a flags type that casts only to int. */
-  for (guint i = 0; i < N_REGS; i++)
-    g_string_append_printf (command, ", (unsigned %s) %s", g_str_equal (x86_regs[i].reg, "$eflags") ? "int" : "long",
-                            x86_regs[i].reg);
+                            pt_regs, regs[i].member);
+  for (guint i = 0; i < n_regs; i++)
+    g_string_append_printf (command, ", (unsigned %s) %s", regs[i].cast, regs[i].reg);
   kwb_session_console_async (hit->session, command->str, NULL, regs_cb, hit);
 }
 
@@ -339,7 +377,8 @@ format_cb (GObject      *object,
 {
   Hit *hit = user_data;
   g_autofree char *format = kwb_session_console_finish (KWB_SESSION (object), result, NULL);
-  const char *args[] = { "$rsi", "$rdx", "$rcx", "$r8", "$r9", NULL };
+  /* The format is the first argument, what it formats the next five. */
+  const char * const *args = kwb_session_config_get_arch (kwb_session_get_config (hit->session))->arguments + 1;
   g_autofree char *command = NULL;
 
   if (format == NULL)
@@ -372,7 +411,12 @@ crash_hit (KwbSession       *session,
     case KWB_CRASH_PANIC:
       /* At panic()'s first instruction: the caller is where it was decided. */
       hit->first_level = 1;
-      kwb_session_console_async (session, "printf \"%s\\n\", (char *) $rdi", NULL, format_cb, hit);
+      {
+        const KwbArch *arch = kwb_session_config_get_arch (kwb_session_get_config (session));
+        g_autofree char *command = g_strdup_printf ("printf \"%%s\\n\", (char *) %s", arch->arguments[0]);
+
+        kwb_session_console_async (session, command, NULL, format_cb, hit);
+      }
       break;
     case KWB_CRASH_WARNING:
     case KWB_CRASH_OOPS:
@@ -389,11 +433,22 @@ typedef struct {
   KwbCrashKind  kind;
 } Catch;
 
+/* The oops catch is the architecture's (catch_location); the others are
+ * generic. */
 static const Catch catches[] = {
-  { "oops_end", KWB_CRASH_OOPS },
+  { NULL, KWB_CRASH_OOPS },
   { "*panic", KWB_CRASH_PANIC },
   { "__warn", KWB_CRASH_WARNING },
 };
+
+static const char *
+catch_location (KwbSession *session,
+                guint       index)
+{
+  const KwbArch *arch = kwb_session_config_get_arch (kwb_session_get_config (session));
+
+  return catches[index].location != NULL ? catches[index].location : arch->oops_function;
+}
 
 static void insert_next (KwbSession *session, guint index);
 
@@ -410,7 +465,7 @@ inserted_cb (GObject      *object,
   /* A kernel without the function (another architecture, a stripped
    * vmlinux) loses that kind of stop, nothing else. */
   if (number == NULL)
-    g_debug ("crash: no breakpoint at %s: %s", catches[index].location, error->message);
+    g_debug ("crash: no breakpoint at %s: %s", catch_location (session, index), error->message);
   insert_next (session, index + 1);
 }
 
@@ -428,7 +483,7 @@ insert_next (KwbSession *session,
       kwb_session_setup_done (session);
       return;
     }
-  kwb_session_add_internal_breakpoint_async (session, catches[index].location, KWB_GDB_BREAK_NONE,
+  kwb_session_add_internal_breakpoint_async (session, catch_location (session, index), KWB_GDB_BREAK_NONE,
                                              crash_hit, GINT_TO_POINTER (catches[index].kind), NULL,
                                              inserted_cb, GUINT_TO_POINTER (index));
 }

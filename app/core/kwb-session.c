@@ -6,9 +6,10 @@
  * - QEMU always starts frozen (-S) with its stub on a private unix socket, so
  *   every breakpoint is in place before the first instruction runs.
  * - GDB loads vmlinux before `target remote` (its architecture is then
- *   x86-64, as QEMU's 64-bit 'g' packets need); if "Remote 'g' packet reply
- *   is too long" still comes, we recover the manual way: disconnect, set
- *   architecture i386:x86-64:intel, reconnect — and log that we did.
+ *   x86-64, as QEMU's 64-bit 'g' packets need, or aarch64); if "Remote 'g'
+ *   packet reply is too long" still comes, we recover the manual way:
+ *   disconnect, set architecture i386:x86-64:intel (the project's
+ *   architecture's name, kwb-arch.c), reconnect — and log that we did.
  * - `-iex add-auto-load-safe-path BUILD` so vmlinux-gdb.py (lx-dmesg, …) loads.
  * - Under KVM a breakpoint set before the kernel runs must be a hardware one.
  * - QEMU's stub has no non-stop mode: changing a breakpoint (or reading
@@ -976,8 +977,10 @@ disconnect_cb (GObject      *object,
   g_autoptr(KwbSession) self = user_data;
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
 
-  kwb_gdb_console_async (self->gdb, "set architecture i386:x86-64:intel", NULL,
-                         arch_set_cb, g_object_ref (self));
+  g_autofree char *command = g_strdup_printf ("set architecture %s",
+                                              kwb_session_config_get_arch (self->config)->gdb_architecture);
+
+  kwb_gdb_console_async (self->gdb, command, NULL, arch_set_cb, g_object_ref (self));
 }
 
 static void
@@ -998,7 +1001,8 @@ target_remote_cb (GObject      *object,
         {
           self->tried_arch_recovery = TRUE;
           session_log (self, _("GDB said “%s”; recovering the manual way: disconnect, "
-                               "set architecture i386:x86-64:intel, reconnect"), error->message);
+                               "set architecture %s, reconnect"), error->message,
+                       kwb_session_config_get_arch (self->config)->gdb_architecture);
           kwb_gdb_command_async (self->gdb, NULL, disconnect_cb, g_object_ref (self), "-target-disconnect");
           return;
         }
@@ -1209,8 +1213,14 @@ kwb_session_start_async (KwbSession          *self,
     }
 
   project = kwb_session_config_get_project (self->config);
-  gdb_program = kwb_project_dup_string (project, "debug", "gdb");
-  if ((gdb_path = kwb_spawn_find_program (gdb_program, "gdb", &error)) == NULL)
+  {
+    const KwbArch *arch = kwb_session_config_get_arch (self->config);
+    g_autofree char *configured = kwb_project_dup_string (project, "debug", "gdb");
+
+    gdb_program = kwb_arch_dup_gdb_binary (arch, configured);
+    gdb_path = kwb_spawn_find_program (gdb_program, arch->gdb_package, &error);
+  }
+  if (gdb_path == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

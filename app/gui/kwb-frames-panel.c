@@ -21,13 +21,6 @@
 #include "kwb-frames-panel.h"
 #include "kwb-watch-view.h"
 
-/* x86-64 registers worth a glance, in the order shown. */
-static const char * const shown_registers[] = {
-  "rip", "rsp", "rbp", "eflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi",
-  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-  "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base", "cr0", "cr2", "cr3", "cr4",
-};
-
 struct _KwbFramesPanel
 {
   GtkWidget         parent_instance;
@@ -255,7 +248,10 @@ refresh_frame_data (KwbFramesPanel *self)
   if (!can_ask (self))
     return;
   kwb_session_list_variables_async (self->session, self->cancellable, locals_cb, request_new (self));
-  kwb_session_list_registers_async (self->session, shown_registers, self->cancellable,
+  /* The registers worth a glance are the guest architecture's. */
+  kwb_session_list_registers_async (self->session,
+                                    kwb_session_config_get_arch (kwb_session_get_config (self->session))->registers,
+                                    self->cancellable,
                                     registers_cb, request_new (self));
 }
 
