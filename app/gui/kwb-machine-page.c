@@ -2,9 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every choice here is a plain project key, so the page is its .ui: rows
- * bound to [qemu] and [debug] keys. The code only says whether KVM can be
- * used, and sums the page up for the wizard.
+ * Every choice here is a plain project key, so the page is mostly its .ui:
+ * rows bound to [qemu] and [debug] keys. The code says whether KVM can be
+ * used, sums the page up for the wizard, and handles the architecture: its
+ * choice also sets what follows it (kwb_arch_apply_to_project), the page
+ * names the Debian packages that guest needs and which are missing, and a
+ * BusyBox that cannot run in it is reported here, pointing back to its page.
  */
 #include "config.h"
 
@@ -15,6 +18,8 @@
 #include "kwb-project-page-private.h"
 #include "kwb-project-spin-row.h"
 #include "kwb-project-switch-row.h"
+#include "kwb-arch.h"
+#include "kwb-busybox.h"
 #include "kwb-qemu.h"
 
 struct _KwbMachinePage
@@ -22,22 +27,124 @@ struct _KwbMachinePage
   KwbProjectPage  parent_instance;
 
   /* Template children */
+  AdwComboRow    *arch_row;
+  AdwActionRow   *arch_tools_row;
   AdwActionRow   *kvm_row;
 };
 
 G_DEFINE_FINAL_TYPE (KwbMachinePage, kwb_machine_page, KWB_TYPE_PROJECT_PAGE)
 
-static void
-kwb_machine_page_load (KwbProjectPage *page)
-{
-  KwbMachinePage *self = KWB_MACHINE_PAGE (page);
+#define PAGE(self) KWB_PROJECT_PAGE (self)
 
-  kwb_action_row_set_plain_subtitle (self->kvm_row, kwb_qemu_kvm_usable ()
+/* The packages the architecture needs, and the missing ones; then whether
+ * the project's BusyBox can run in it. */
+static void
+show_arch (KwbMachinePage *self)
+{
+  KwbProject *project = kwb_project_page_get_project (PAGE (self));
+  const KwbArch *arch = kwb_arch_for_project (project);
+  g_autofree char *compiler = kwb_arch_dup_compiler (arch);
+  g_autofree char *qemu = kwb_arch_dup_qemu_binary (arch, NULL);
+  g_autofree char *gdb = kwb_arch_dup_gdb_binary (arch, NULL);
+  const char *programs[] = { compiler, qemu, gdb };
+  const char *packages[] = { kwb_arch_is_native (arch) ? "gcc" : arch->compiler_package,
+                             arch->qemu_package, arch->gdb_package };
+  g_autoptr(GString) all = g_string_new (NULL);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *busybox = kwb_project_dup_string (project, "busybox", "source");
+  g_autoptr(GError) error = NULL;
+
+  kwb_action_row_set_plain_subtitle (self->kvm_row,
+    !kwb_arch_is_native (arch)
+    ? _("QEMU emulates this guest’s CPU (KVM runs only the host’s own architecture). Slower, but every "
+        "breakpoint works from the first instruction.")
+    : kwb_qemu_kvm_usable ()
     ? _("KVM is available: the guest runs at nearly native speed. Early breakpoints use the CPU’s "
         "four hardware breakpoints.")
     : _("KVM is not available here (no usable /dev/kvm): QEMU emulates the CPU. Slower, but every "
         "breakpoint works from the first instruction."));
-  kwb_project_page_set_complete (page, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
+    {
+      g_autofree char *found = g_find_program_in_path (programs[i]);
+
+      g_string_append_printf (all, "%s%s", all->len ? ", " : "", packages[i]);
+      if (found == NULL)
+        g_string_append_printf (missing, " %s", packages[i]);
+    }
+  if (missing->len == 0)
+    text = g_strdup_printf (_("%s: installed"), all->str);
+  else
+    text = g_strdup_printf (_("%s. Missing here; install with: sudo apt-get install%s"), all->str, missing->str);
+  kwb_action_row_set_plain_subtitle (self->arch_tools_row, text);
+
+  /* A BusyBox built from source is checked when it is built; it needs its
+   * tree (an architecture of another host switches to it). */
+  if (g_strcmp0 (busybox, "tree") == 0)
+    {
+      g_autofree char *tree = kwb_project_dup_path (project, "busybox", "tree");
+
+      if (tree == NULL)
+        {
+          kwb_project_page_show_error (PAGE (self), _("This guest needs a BusyBox built for it: choose BusyBox’s "
+                                                      "source tree on the BusyBox page."));
+          kwb_project_page_set_complete (PAGE (self), FALSE);
+          return;
+        }
+    }
+  else
+    {
+      g_autoptr(KwbBusybox) bb = kwb_busybox_new (project);
+      g_autofree char *binary = kwb_busybox_dup_binary_path (bb, NULL);
+
+      if (binary != NULL && !kwb_busybox_check_binary (binary, arch, &error) &&
+          g_error_matches (error, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_WRONG_ARCH))
+        {
+          g_autofree char *message = g_strdup_printf (_("%s Go back to the BusyBox page."), error->message);
+
+          kwb_project_page_show_error (PAGE (self), message);
+          kwb_project_page_set_complete (PAGE (self), FALSE);
+          return;
+        }
+    }
+  kwb_project_page_show_error (PAGE (self), NULL);
+  kwb_project_page_set_complete (PAGE (self), TRUE);
+}
+
+static void
+on_arch_selected (KwbMachinePage *self)
+{
+  const char * const *names = kwb_arch_get_names ();
+  guint selected = adw_combo_row_get_selected (self->arch_row);
+  KwbProject *project = kwb_project_page_get_project (PAGE (self));
+  g_autoptr(GError) error = NULL;
+
+  if (project == NULL || kwb_project_page_is_loading (PAGE (self)) || selected >= g_strv_length ((char **) names))
+    return;
+  if (kwb_arch_for_project (project) != kwb_arch_lookup (names[selected]))
+    {
+      if (!kwb_arch_apply_to_project (kwb_arch_lookup (names[selected]), project, &error))
+        {
+          kwb_project_page_show_error (PAGE (self), error->message);
+          return;
+        }
+      kwb_project_page_save (PAGE (self));
+    }
+  show_arch (self);
+}
+
+static void
+kwb_machine_page_load (KwbProjectPage *page)
+{
+  KwbMachinePage *self = KWB_MACHINE_PAGE (page);
+  const char * const *names = kwb_arch_get_names ();
+  const KwbArch *arch = kwb_arch_for_project (kwb_project_page_get_project (page));
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], arch->name))
+      adw_combo_row_set_selected (self->arch_row, i);
+  show_arch (self);
 }
 
 static char *
@@ -45,7 +152,7 @@ kwb_machine_page_dup_summary (KwbProjectPage *page)
 {
   KwbProject *p = kwb_project_page_get_project (page);
 
-  return g_strdup_printf (_("%d MiB, %d CPUs, %s"),
+  return g_strdup_printf (_("%s, %d MiB, %d CPUs, %s"), kwb_arch_for_project (p)->label,
                           (int) kwb_project_get_int (p, "qemu", "memory"), (int) kwb_project_get_int (p, "qemu", "cpus"),
                           kwb_project_get_boolean (p, "debug", "break-at-start")
                           ? _("stops at the start function") : _("runs freely"));
@@ -72,7 +179,10 @@ kwb_machine_page_class_init (KwbMachinePageClass *klass)
   g_type_ensure (KWB_TYPE_PROJECT_SPIN_ROW);
   g_type_ensure (KWB_TYPE_PROJECT_SWITCH_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kwb/KernelWorkbench/kwb-machine-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KwbMachinePage, arch_row);
+  gtk_widget_class_bind_template_child (widget_class, KwbMachinePage, arch_tools_row);
   gtk_widget_class_bind_template_child (widget_class, KwbMachinePage, kvm_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_arch_selected);
 }
 
 static void

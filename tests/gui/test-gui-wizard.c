@@ -22,6 +22,7 @@
 #include "kwb-application.h"
 #include "kwb-core.h"
 #include "kwb-project-page.h"
+#include "kwb-frames-panel.h"
 #include "kwb-project-settings.h"
 #include "kwb-source-view.h"
 #include "kwb-window.h"
@@ -168,6 +169,46 @@ set_next (KwbWizard  *wizard,
   g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, expect);
 }
 
+/* The fixtures' choice on the source page: Debian's linux-source-6.1. */
+static void
+choose_debian_source (KwbWizard  *wizard,
+                      const char *dir)
+{
+  GtkWidget *page = kwb_wizard_get_page_widget (wizard, "source");
+  GListModel *model;
+  guint debian_index = G_MAXUINT;
+  g_autofree char *value = NULL;
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 0);
+  model = adw_combo_row_get_model (ADW_COMBO_ROW (kwb_test_require_widget (page, "debian_package")));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), "linux-source-6.1.tar.xz"))
+      debian_index = i;
+  g_assert_cmpuint (debian_index, !=, G_MAXUINT);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "debian_package")), debian_index);
+  kwb_test_wait_until (page_complete, page, "the Debian source to be accepted");
+  g_assert_nonnull (strstr (subtitle (page, "version_row"), "6.1"));
+  value = read_key (dir, "kernel", "source");
+  g_assert_cmpstr (value, ==, "/usr/src/linux-source-6.1.tar.xz");
+}
+
+/* Welcome: a new project in DIR; the wizard on its source page. */
+static KwbWizard *
+create_project (KwbApplication *app,
+                const char     *dir)
+{
+  KwbWizard *wizard;
+
+  kwb_test_activate_app_action (G_APPLICATION (app), "new-project", NULL);
+  wizard = kwb_test_wait_toplevel (KWB_TYPE_WIZARD, "the wizard");
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "welcome");
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (wizard, "project_folder_entry")), dir);
+  kwb_test_click (kwb_test_require_widget (wizard, "create_project_button"));
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "source");
+  g_assert_nonnull (kwb_wizard_get_project (wizard));
+  return wizard;
+}
+
 static void
 flow_body (KwbApplication *app,
            gpointer        data)
@@ -184,8 +225,6 @@ flow_body (KwbApplication *app,
   KwbWizard *wizard;
   KwbProject *project;
   GtkWidget *page, *buffer_view;
-  GListModel *model;
-  guint debian_index = G_MAXUINT;
 
   /* No project: the main window's empty state has New / Open / Recent. */
   main_window = kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
@@ -210,20 +249,7 @@ flow_body (KwbApplication *app,
   g_clear_pointer (&value, g_free);
 
   /* 2 Kernel source (its refusals and clones: /gui/wizard/source-page) */
-  page = kwb_wizard_get_page_widget (wizard, "source");
-  /* The fixture's choice: Debian's linux-source-6.1. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "source_mode")), 0);
-  model = adw_combo_row_get_model (ADW_COMBO_ROW (kwb_test_require_widget (page, "debian_package")));
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), i), "linux-source-6.1.tar.xz"))
-      debian_index = i;
-  g_assert_cmpuint (debian_index, !=, G_MAXUINT);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "debian_package")), debian_index);
-  kwb_test_wait_until (page_complete, page, "the Debian source to be accepted");
-  g_assert_nonnull (strstr (subtitle (page, "version_row"), "6.1"));
-  value = read_key (dir, "kernel", "source");
-  g_assert_cmpstr (value, ==, "/usr/src/linux-source-6.1.tar.xz");
-  g_clear_pointer (&value, g_free);
+  choose_debian_source (wizard, dir);
   kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-2-source-debian.png");
 
   /* Not on a page: the fixture's build, so the build is up to date. */
@@ -393,6 +419,118 @@ test_flow (void)
   tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
   g_assert_no_error (error);
   kwb_test_run_app (NULL, flow_body, tmp);
+}
+
+/* ---- the wizard for an arm64 guest ---- */
+
+static gboolean
+aarch64_registers_shown (gpointer data)
+{
+  g_autofree char *text = kwb_frames_panel_dup_registers_text (kwb_window_get_frames_panel (data));
+
+  return text != NULL && strstr (text, "x0") != NULL && strstr (text, "cpsr") != NULL;
+}
+
+/* The architecture is chosen on the Machine page, after BusyBox: the page
+ * then sends the user back for a BusyBox built for the guest, and the
+ * build, the boot and the window are the arm64 fixture's. */
+static void
+flow_arm64_body (KwbApplication *app,
+                 gpointer        data)
+{
+  const char *tmp = data;
+  const char *fixture = g_getenv ("KWB_FIXTURE_ARM64_PROJECT");
+  g_autoptr(KwbProject) fixture_project = kwb_project_load (fixture, NULL);
+  g_autofree char *fixture_build = kwb_project_dup_path (fixture_project, "kernel", "build-dir");
+  g_autofree char *busybox_tree = kwb_project_dup_path (fixture_project, "busybox", "tree");
+  g_autofree char *busybox_build = kwb_project_dup_path (fixture_project, "busybox", "build-dir");
+  g_autofree char *dir = g_build_filename (tmp, "arm64 project", NULL);
+  g_autofree char *value = NULL;
+  KwbWindow *main_window;
+  KwbWizard *wizard;
+  KwbProject *project;
+  GtkWidget *page;
+
+  kwb_test_wait_toplevel (KWB_TYPE_WINDOW, "the main window");
+  wizard = create_project (app, dir);
+  project = kwb_wizard_get_project (wizard);
+  choose_debian_source (wizard, dir);
+  /* Not on a page: the fixture's builds, so the build is up to date. */
+  kwb_project_set_string (project, "kernel", "build-dir", fixture_build);
+  kwb_project_set_string (project, "busybox", "build-dir", busybox_build);
+  kwb_project_set_string (project, "qemu", "accel", "tcg");
+  kwb_project_set_int (project, "qemu", "memory", 256);
+  g_assert_true (kwb_project_save (project, NULL));
+  set_next (wizard, "busybox");
+  set_next (wizard, "initramfs");
+  set_next (wizard, "kernel");
+  set_next (wizard, "machine");
+
+  /* ARM64: the packages it needs (installed here), the emulated CPU, and
+   * the host's BusyBox no longer fits. */
+  page = kwb_wizard_get_page_widget (wizard, "machine");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "arch_row")), 1);
+  value = read_key (dir, "machine", "arch");
+  g_assert_cmpstr (value, ==, "arm64");
+  g_clear_pointer (&value, g_free);
+  value = read_key (dir, "qemu", "binary");
+  g_assert_cmpstr (value, ==, "qemu-system-aarch64");
+  g_clear_pointer (&value, g_free);
+  g_assert_nonnull (strstr (subtitle (page, "arch_tools_row"), "gcc-aarch64-linux-gnu"));
+  g_assert_nonnull (strstr (subtitle (page, "arch_tools_row"), "installed"));
+  g_assert_nonnull (strstr (subtitle (page, "kvm_row"), "emulates"));
+  g_assert_false (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
+  g_assert_nonnull (strstr (kwb_project_page_get_error (KWB_PROJECT_PAGE (page)), "BusyBox"));
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-arm64-machine.png");
+
+  /* Back to BusyBox: built from Debian's sources for the guest. */
+  for (guint i = 0; i < 3; i++)
+    kwb_test_activate_action (GTK_WIDGET (wizard), "wizard.back", NULL);
+  g_assert_cmpstr (kwb_wizard_get_page (wizard), ==, "busybox");
+  page = kwb_wizard_get_page_widget (wizard, "busybox");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (kwb_test_require_widget (page, "busybox_mode")), 1);
+  type_and_apply (kwb_test_require_widget (page, "busybox_tree_entry"), busybox_tree);
+  kwb_test_wait_until (page_complete, page, "the BusyBox tree to be accepted");
+  set_next (wizard, "initramfs");
+  set_next (wizard, "kernel");
+  set_next (wizard, "machine");
+  page = kwb_wizard_get_page_widget (wizard, "machine");
+  g_assert_true (kwb_project_page_get_complete (KWB_PROJECT_PAGE (page)));
+  set_next (wizard, "summary");
+
+  /* The build: kernel and BusyBox up to date, the initramfs written. */
+  page = kwb_wizard_get_page_widget (wizard, "summary");
+  g_assert_nonnull (strstr (subtitle (page, "summary_machine"), "ARM64"));
+  kwb_test_click (kwb_test_require_widget (page, "build_button"));
+  kwb_test_wait_until_full (build_finished, page, 600, "the build");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (kwb_test_require_widget (page, "build_result"))), ==,
+                   "Everything is built: the kernel is ready to debug.");
+  kwb_test_save_screenshot (GTK_WIDGET (wizard), "wizard-arm64-built.png");
+
+  /* Start Debugging: stopped in the arm64 kernel, its registers shown. */
+  kwb_test_click (kwb_test_require_widget (page, "start_debugging_button"));
+  kwb_test_wait_until (main_window_with_project, NULL, "the main window with the project");
+  main_window = kwb_test_find_toplevel (KWB_TYPE_WINDOW);
+  kwb_test_wait_until_full (stopped_at_start_kernel, main_window, 300, "a stop at start_kernel");
+  g_assert_cmpstr (kwb_session_config_get_arch (kwb_session_get_config (kwb_window_get_session (main_window)))->name,
+                   ==, "arm64");
+  kwb_test_wait_until (aarch64_registers_shown, main_window, "the aarch64 registers");
+  kwb_test_save_screenshot (GTK_WIDGET (main_window), "wizard-arm64-main-window.png");
+}
+
+static void
+test_flow_arm64 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = NULL;
+
+  KWB_TEST_IN_SUBPROCESS ();
+  if (g_getenv ("KWB_FIXTURE_ARM64_PROJECT") == NULL)
+    g_error ("KWB_FIXTURE_ARM64_PROJECT is not set: run the GUI tests through build-aux/test, which builds the "
+             "arm64 fixture kernel and exports it");
+  tmp = g_dir_make_tmp ("kwb-gui-wizard-XXXXXX", &error);
+  g_assert_no_error (error);
+  kwb_test_run_app (NULL, flow_arm64_body, tmp);
 }
 
 /* ---- the source page: refusals, clones ---- */
@@ -1165,6 +1303,12 @@ main (int   argc,
   if (!kwb_test_init (&argc, &argv))
     return g_test_run ();
 
+  /* The arm64 flow is a run of its own (meson's test-gui-wizard-arm64). */
+  if (g_getenv ("KWB_TEST_ARM64") != NULL)
+    {
+      g_test_add_func ("/gui/wizard/flow-arm64", test_flow_arm64);
+      return g_test_run ();
+    }
   g_test_add_func ("/gui/wizard/resume", test_resume);
   g_test_add_func ("/gui/wizard/source-page", test_source_page);
   g_test_add_func ("/gui/wizard/settings-rebuild", test_settings);

@@ -1,9 +1,26 @@
 #!/bin/sh
 # test-kwb-debug.sh — kwb debug as a user runs it, on the fixture kernel.
 # SPDX-License-Identifier: GPL-3.0-or-later
-# TAP. Argument: the kwb binary. Needs KWB_FIXTURE_PROJECT.
-kwb=${1:?usage: test-kwb-debug.sh KWB}
-project=${KWB_FIXTURE_PROJECT:?KWB_FIXTURE_PROJECT is not set: run build-aux/test}
+# TAP. Arguments: the kwb binary, and arm64 for the arm64 fixture (a virt
+# guest under qemu-system-aarch64 and gdb-multiarch). Needs
+# KWB_FIXTURE_PROJECT (or KWB_FIXTURE_ARM64_PROJECT).
+kwb=${1:?usage: test-kwb-debug.sh KWB [arm64]}
+arch=${2:-x86_64}
+if [ "$arch" = arm64 ]; then
+  project=${KWB_FIXTURE_ARM64_PROJECT:?KWB_FIXTURE_ARM64_PROJECT is not set: run build-aux/test}
+  vmlinux=$project/build/kernel/vmlinux
+  initramfs=$project/build/initramfs.cpio.gz
+  image=arch/arm64/boot/Image
+  syscall=__arm64_sys_newuname
+  machine=aarch64
+else
+  project=${KWB_FIXTURE_PROJECT:?KWB_FIXTURE_PROJECT is not set: run build-aux/test}
+  vmlinux=${KWB_FIXTURE_VMLINUX:?KWB_FIXTURE_VMLINUX is not set}
+  initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set}
+  image=arch/x86/boot/bzImage
+  syscall=__x64_sys_newuname
+  machine=x86_64
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
@@ -14,10 +31,8 @@ check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
 
 # The fixture's project stays untouched: a project of our own points at the
 # fixture's kernel build and initramfs (TCG, the same on every machine).
-vmlinux=${KWB_FIXTURE_VMLINUX:?KWB_FIXTURE_VMLINUX is not set}
-initramfs=${KWB_FIXTURE_INITRAMFS:?KWB_FIXTURE_INITRAMFS is not set}
 cp "$project/kernel-workbench.ini" "$tmp/kernel-workbench.ini.orig"
-"$kwb" init "$tmp/p" >/dev/null 2>&1 &&
+"$kwb" init --arch "$arch" "$tmp/p" >/dev/null 2>&1 &&
   "$kwb" set "$tmp/p" kernel.build-dir "$(dirname "$vmlinux")" &&
   "$kwb" set "$tmp/p" initramfs.output "$initramfs" &&
   "$kwb" set "$tmp/p" qemu.accel tcg &&
@@ -43,6 +58,13 @@ for line in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
 # Continue to the shell and type a command.
 "$kwb" debug "$tmp/p" --break __do_sys_newuname --console-send 'uname -r\n' --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "a breakpoint hit from a console command" grep -q '^stopped: __do_sys_newuname at .*kernel/sys.c' "$tmp/out"
+
+# The architecture's syscall entry; continued (uname calls it more than
+# once), the guest prints its machine, then powers off, which ends the VM.
+"$kwb" debug "$tmp/p" --break "$syscall" --console-send 'uname -m; poweroff -f\n' --continue 20 --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "stops at $syscall" grep -q "^stopped: $syscall at .*kernel/sys.c" "$tmp/out"
+check "the console then prints $machine" grep -q "^$machine" "$tmp/err"
+check "and the guest's power-off ends the session" sh -c "[ $rc -eq 1 ] && grep -q 'The virtual machine ended' '$tmp/err'"
 
 # A breakpoint that does not exist: a clear message, the session goes on.
 "$kwb" debug "$tmp/p" --break no_such_function_here --break start_kernel --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
@@ -73,9 +95,9 @@ st=$(ps -o stat= -p "${qemu:-0}" 2>/dev/null)
 check "and the stopped qemu is gone" sh -c "[ -z '$st' ] || [ '${st#Z}' != '$st' ]"
 
 # A prebuilt kernel: image + debug vmlinux, no build of ours.
-"$kwb" init "$tmp/pre" >/dev/null 2>&1 &&
+"$kwb" init --arch "$arch" "$tmp/pre" >/dev/null 2>&1 &&
   "$kwb" set "$tmp/pre" kernel.profile prebuilt &&
-  "$kwb" set "$tmp/pre" kernel.image "$(dirname "$vmlinux")/arch/x86/boot/bzImage" &&
+  "$kwb" set "$tmp/pre" kernel.image "$(dirname "$vmlinux")/$image" &&
   "$kwb" set "$tmp/pre" kernel.vmlinux "$vmlinux" &&
   "$kwb" set "$tmp/pre" initramfs.output "$initramfs" &&
   "$kwb" set "$tmp/pre" qemu.accel tcg

@@ -2,8 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Argument --kernel=6.1 (KWB_FIXTURE_PROJECT, core_layout) or --kernel=6.12
- * (KWB_FIXTURE_612_PROJECT, mod->mem[]). The test module in
+ * Argument --kernel=6.1 (KWB_FIXTURE_PROJECT, core_layout), --kernel=6.12
+ * (KWB_FIXTURE_612_PROJECT, mod->mem[]) or --kernel=arm64 (the 6.1 arm64
+ * KWB_FIXTURE_ARM64_PROJECT, core_layout, modules cross compiled). The test module in
  * tests/data/modules is built against the fixture kernel by KwbModuleBuild
  * into a project of our own (the fixture stays untouched), the initramfs
  * carries it, and the guest's shell loads it with insmod. Every wait has a
@@ -234,6 +235,20 @@ make_project (const char *dir,
   KwbProject *project = kwb_project_new (dir);
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(KwbProject) fixture_project = kwb_project_load (fixture, &error);
+  const KwbArch *arch;
+
+  g_assert_no_error (error);
+  /* Another architecture's fixture brings its own BusyBox, built for it. */
+  arch = kwb_arch_for_project (fixture_project);
+  if (arch != kwb_arch_get_default ())
+    {
+      g_autofree char *busybox = kwb_project_dup_path (fixture_project, "busybox", "binary");
+
+      g_assert_true (kwb_arch_apply_to_project (arch, project, &error));
+      kwb_project_set_string (project, "busybox", "source", "binary");
+      kwb_project_set_string (project, "busybox", "binary", busybox);
+    }
   kwb_project_set_string (project, "kernel", "build-dir", build);
   kwb_project_set_string_list (project, "modules", "projects", projects);
   kwb_project_set_string (project, "qemu", "accel", "tcg");
@@ -650,7 +665,8 @@ main (int    argc,
     if (g_str_has_prefix (argv[i], "--kernel="))
       kernel_name = argv[i] + strlen ("--kernel=");
 
-  variable = g_str_equal (kernel_name, "6.12") ? "KWB_FIXTURE_612_PROJECT" : "KWB_FIXTURE_PROJECT";
+  variable = g_str_equal (kernel_name, "6.12") ? "KWB_FIXTURE_612_PROJECT" :
+             g_str_equal (kernel_name, "arm64") ? "KWB_FIXTURE_ARM64_PROJECT" : "KWB_FIXTURE_PROJECT";
   fixture = g_getenv (variable);
   if (fixture == NULL || !g_file_test (fixture, G_FILE_TEST_IS_DIR))
     {

@@ -2,7 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Needs KWB_FIXTURE_PROJECT (build-aux/fixtures makes it). Every wait has a
+ * Needs KWB_FIXTURE_PROJECT (build-aux/fixtures makes it); with
+ * --kernel=arm64 the same tests run on KWB_FIXTURE_ARM64_PROJECT, an arm64
+ * virt guest under qemu-system-aarch64 and gdb-multiarch. Every wait has a
  * generous deadline that fails the test instead of hanging it; no test
  * asserts a duration.
  */
@@ -20,6 +22,7 @@
 #define DEADLINE_S 120
 
 static const char *fixture;
+static const KwbArch *arch;   /* the fixture's */
 
 typedef struct {
   KwbSession *session;
@@ -488,7 +491,9 @@ test_inspect_stopped_guest (void)
 
   /* Registers in the order asked; the program counter is the stop's. */
   {
-    const char * const names[] = { "rip", "rsp", "cr3", NULL };
+    const char * const x86_names[] = { "rip", "rsp", "cr3", NULL };
+    const char * const arm64_names[] = { "pc", "sp", "cpsr", NULL };
+    const char * const *names = g_str_equal (arch->name, "arm64") ? arm64_names : x86_names;
     g_autoptr(KwbRegister) rip = NULL;
 
     kwb_session_list_registers_async (ctx->session, names, NULL, result_cb, &slot);
@@ -497,7 +502,7 @@ test_inspect_stopped_guest (void)
     g_assert_no_error (error);
     g_assert_cmpuint (g_list_model_get_n_items (registers), ==, 3);
     rip = g_list_model_get_item (registers, 0);
-    g_assert_cmpstr (kwb_register_get_name (rip), ==, "rip");
+    g_assert_cmpstr (kwb_register_get_name (rip), ==, names[0]);
     g_assert_cmphex (g_ascii_strtoull (kwb_register_get_value (rip), NULL, 16), ==, pc);
     for (guint i = 0; i < 3; i++)
       {
@@ -876,13 +881,13 @@ test_bad_input (void)
   }
 
   /* QEMU not installed: names the package. */
-  kwb_project_set_string (project, "qemu", "binary", "qemu-system-x86_64-not-here");
+  kwb_project_set_string (project, "qemu", "binary", "/usr/bin/qemu-system-not-here");
   ctx = ctx_new (project);
   CALL (ctx, kwb_session_start_async (ctx->session, NULL, done_bool_cb, ctx));
   g_assert_false (ctx->ok);
   g_assert_nonnull (ctx->error);
   g_test_message ("%s", ctx->error->message);
-  g_assert_nonnull (strstr (ctx->error->message, "qemu-system-x86"));
+  g_assert_nonnull (strstr (ctx->error->message, arch->qemu_package));
   g_assert_nonnull (strstr (ctx->error->message, "apt-get install"));
   ctx_free (ctx);
 
@@ -894,17 +899,25 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  const char *variable = "KWB_FIXTURE_PROJECT";
+  g_autoptr(KwbProject) project = NULL;
 
-  fixture = g_getenv ("KWB_FIXTURE_PROJECT");
+  g_test_init (&argc, &argv, NULL);
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--kernel=arm64"))
+      variable = "KWB_FIXTURE_ARM64_PROJECT";
+
+  fixture = g_getenv (variable);
   if (fixture == NULL || !g_file_test (fixture, G_FILE_TEST_IS_DIR))
     {
       /* build-aux/test always sets it; by hand, export what
        * build-aux/fixtures prints. Missing fixture is a failure, not a skip. */
-      g_printerr ("KWB_FIXTURE_PROJECT is not set: run build-aux/test, or export what "
-                  "build-aux/fixtures _build/app/cli/kwb prints\n");
+      g_printerr ("%s is not set: run build-aux/test, or export what "
+                  "build-aux/fixtures _build/app/cli/kwb prints\n", variable);
       return 1;
     }
+  project = kwb_project_load (fixture, NULL);
+  arch = kwb_arch_for_project (project);
 
   g_test_add_func ("/session/break-at-start-kernel", test_break_at_start_kernel);
   g_test_add_func ("/session/no-tcp-listener", test_no_tcp_listener);
