@@ -11,13 +11,17 @@ Two rounds: GDB's index cache cold for both (a fresh cache directory each
 run), then warm for both (the manual way's gdb given the same `set index-cache on`).
 Prints figures only; never fails on time.
 
+With --arm64 the kernel is the arm64 fixture (a QEMU virt board under TCG),
+and the manual way is qemu-system-aarch64 -M virt -S + gdb-multiarch.
+
 With --distro the kernel is Debian's cloud kernel and its separate debug
 vmlinux (about 600 MB, DWARF 5; build-aux/fixture-distro-kernel), booted as
 a prebuilt project; both sides boot it with nokaslr, as a user of the manual
 way must for breakpoints to hit.
 
-usage: first-break.py KWB [--distro]   (needs KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS;
-                                        --distro: KWB_FIXTURE_DISTRO_IMAGE, KWB_FIXTURE_DISTRO_VMLINUX)
+usage: first-break.py KWB [--distro|--arm64]   (needs KWB_FIXTURE_VMLINUX, KWB_FIXTURE_INITRAMFS;
+                                        --distro: KWB_FIXTURE_DISTRO_IMAGE, KWB_FIXTURE_DISTRO_VMLINUX;
+                                        --arm64: KWB_FIXTURE_ARM64_PROJECT)
 """
 import json
 import os
@@ -40,20 +44,22 @@ def free_port():
 
 MEMORY = "256"
 CMDLINE = "console=ttyS0 rdinit=/linuxrc loglevel=8 panic=-1"
+QEMU = ["qemu-system-x86_64"]
+GDB = "gdb"
 
 
 def manual_way(bzimage, initramfs, vmlinux, cache_dir):
     port = free_port()
     start = time.monotonic()
     qemu = subprocess.Popen(
-        ["qemu-system-x86_64", "-accel", "tcg", "-m", MEMORY, "-smp", "2",
+        QEMU + ["-accel", "tcg", "-m", MEMORY, "-smp", "2",
          "-kernel", bzimage, "-initrd", initramfs, "-display", "none", "-no-reboot",
          "-append", CMDLINE,
          "-serial", "null", "-monitor", "none",
          "-S", "-gdb", f"tcp:127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        gdb = ["gdb", "-batch", "-nx", "-q"]
+        gdb = [GDB, "-batch", "-nx", "-q"]
         if cache_dir:
             gdb += ["-iex", f"set index-cache directory {cache_dir}", "-iex", "set index-cache on"]
         gdb += [vmlinux, "-ex", f"target remote 127.0.0.1:{port}", "-ex", "break start_kernel",
@@ -94,11 +100,27 @@ def ours(kwb, project, env):
 
 
 def main():
-    global MEMORY, CMDLINE
+    global MEMORY, CMDLINE, QEMU, GDB
     kwb = sys.argv[1]
     distro = "--distro" in sys.argv[2:]
-    initramfs = os.environ["KWB_FIXTURE_INITRAMFS"]
-    if distro:
+    arm64 = "--arm64" in sys.argv[2:]
+    initramfs = os.environ.get("KWB_FIXTURE_INITRAMFS")
+    init_args = []
+    if arm64:
+        fixture = os.environ.get("KWB_FIXTURE_ARM64_PROJECT")
+        if not fixture:
+            print("arm64-first-break: no arm64 fixture: run build-aux/fixtures (it needs "
+                  "gcc-aarch64-linux-gnu qemu-system-arm gdb-multiarch qemu-user)")
+            return
+        vmlinux = os.path.join(fixture, "build/kernel/vmlinux")
+        bzimage = os.path.join(fixture, "build/kernel/arch/arm64/boot/Image")
+        initramfs = os.path.join(fixture, "build/initramfs.cpio.gz")
+        QEMU = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a57"]
+        GDB = "gdb-multiarch"
+        CMDLINE = CMDLINE.replace("ttyS0", "ttyAMA0")
+        init_args = ["--arch", "arm64"]
+        settings = (("kernel.build-dir", os.path.dirname(vmlinux)),)
+    elif distro:
         bzimage = os.environ.get("KWB_FIXTURE_DISTRO_IMAGE")
         vmlinux = os.environ.get("KWB_FIXTURE_DISTRO_VMLINUX")
         if not bzimage or not vmlinux:
@@ -116,7 +138,7 @@ def main():
     work = tempfile.mkdtemp(prefix="kwb-bench-first-break-")
     try:
         project = os.path.join(work, "p")
-        subprocess.run([kwb, "init", project], check=True, capture_output=True)
+        subprocess.run([kwb, "init"] + init_args + [project], check=True, capture_output=True)
         for key, value in settings + (("initramfs.output", initramfs), ("qemu.accel", "tcg"),
                                       ("qemu.memory", MEMORY)):
             subprocess.run([kwb, "set", project, key, value], check=True)
@@ -152,7 +174,7 @@ def main():
                     manual_times.append(manual_way(bzimage, initramfs, vmlinux, manual_cache))
             m, o = statistics.median(manual_times), statistics.median(our_times)
             label = "warm index cache" if warm else "cold index cache"
-            name = "distro-first-break" if distro else "first-break"
+            name = "distro-first-break" if distro else "arm64-first-break" if arm64 else "first-break"
             print(f"{name} ({label}, {RUNS} runs, TCG, {os.path.getsize(vmlinux) >> 20} MB vmlinux):")
             print(f"  manual way (qemu -S + gdb -batch): median {m:.3f} s")
             print(f"  kwb debug:                         median {o:.3f} s")

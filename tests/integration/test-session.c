@@ -472,12 +472,14 @@ test_inspect_stopped_guest (void)
   g_assert_cmpuint (kwb_frame_get_level (caller), ==, 1);
   g_assert_nonnull (kwb_frame_get_function (caller));
   pc = kwb_frame_get_address (top);
-  /* The stack ends at secondary_startup_64: GDB's extra frame at address 0
-   * beyond it is not listed. */
+  /* The stack ends at the boot code that called start_kernel (x86-64's
+   * secondary_startup_64, arm64's __primary_switched): GDB's extra frame at
+   * address 0 beyond it is not listed. */
   {
     g_autoptr(KwbFrame) outer = g_list_model_get_item (frames, g_list_model_get_n_items (frames) - 1);
 
-    g_assert_cmpstr (kwb_frame_get_function (outer), ==, "secondary_startup_64");
+    g_assert_cmpstr (kwb_frame_get_function (outer), ==,
+                     g_str_equal (arch->name, "arm64") ? "__primary_switched" : "secondary_startup_64");
     g_assert_cmphex (kwb_frame_get_address (outer), !=, 0);
   }
 
@@ -861,6 +863,26 @@ test_bad_input (void)
   g_assert_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_NO_KERNEL);
   g_assert_nonnull (strstr (error->message, "kwb kernel build"));
   g_clear_error (&error);
+
+  /* The fixture's kernel in a project of the other architecture: refused
+   * before GDB meets it, naming the setting. */
+  {
+    g_autoptr(KwbSessionConfig) good = kwb_session_config_new_for_project (project, NULL);
+    const char *other_arch = g_str_equal (arch->name, "arm64") ? "x86_64" : "arm64";
+
+    kwb_project_set_string (other, "machine", "arch", other_arch);
+    kwb_project_set_string (other, "kernel", "profile", "prebuilt");
+    kwb_project_set_string (other, "kernel", "image", kwb_session_config_get_kernel (good));
+    kwb_project_set_string (other, "kernel", "vmlinux", kwb_session_config_get_vmlinux (good));
+    kwb_project_set_string (other, "kernel", "initramfs", "builtin");
+    g_assert_null (kwb_session_config_new_for_project (other, &error));
+    g_assert_error (error, KWB_SESSION_CONFIG_ERROR, KWB_SESSION_CONFIG_ERROR_MISMATCH);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "machine.arch"));
+    g_assert_nonnull (strstr (error->message, arch->label));
+    g_clear_error (&error);
+    kwb_project_set_string (other, "machine", "arch", arch->name);
+  }
 
   /* A vmlinux of another kernel: the version strings differ. */
   g_assert_true (g_file_set_contents (fake, "\x7f" "ELF junk Linux version 0.0.1-other (x@y) #1\n", -1, NULL));
