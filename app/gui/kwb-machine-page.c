@@ -158,6 +158,15 @@ kwb_machine_page_dup_summary (KwbProjectPage *page)
                           ? _("stops at the start function") : _("runs freely"));
 }
 
+/* The BusyBox it checks is chosen on an earlier page: again each time the
+ * page is shown. */
+static void
+kwb_machine_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (kwb_machine_page_parent_class)->map (widget);
+  show_arch (KWB_MACHINE_PAGE (widget));
+}
+
 static void
 kwb_machine_page_dispose (GObject *object)
 {
@@ -172,6 +181,7 @@ kwb_machine_page_class_init (KwbMachinePageClass *klass)
   KwbProjectPageClass *page_class = KWB_PROJECT_PAGE_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = kwb_machine_page_dispose;
+  widget_class->map = kwb_machine_page_map;
   page_class->load = kwb_machine_page_load;
   page_class->dup_summary = kwb_machine_page_dup_summary;
 

@@ -431,6 +431,15 @@ aarch64_registers_shown (gpointer data)
   return text != NULL && strstr (text, "x0") != NULL && strstr (text, "cpsr") != NULL;
 }
 
+static gboolean
+stop_line_visible (gpointer data)
+{
+  KwbSession *session = kwb_window_get_session (data);
+  KwbSourceView *view = kwb_window_get_visible_source (data);
+
+  return view != NULL && kwb_source_view_line_is_visible (view, kwb_session_get_last_stop (session)->line);
+}
+
 /* The architecture is chosen on the Machine page, after BusyBox: the page
  * then sends the user back for a BusyBox built for the guest, and the
  * build, the boot and the window are the arm64 fixture's. */
@@ -515,6 +524,12 @@ flow_arm64_body (KwbApplication *app,
   g_assert_cmpstr (kwb_session_config_get_arch (kwb_session_get_config (kwb_window_get_session (main_window)))->name,
                    ==, "arm64");
   kwb_test_wait_until (aarch64_registers_shown, main_window, "the aarch64 registers");
+  kwb_test_wait_until (stop_line_visible, main_window, "the stop line scrolled into view");
+  /* The Frames panel's Registers tab in front for the screenshot. */
+  gtk_stack_set_visible_child_name (gtk_stack_switcher_get_stack (GTK_STACK_SWITCHER (
+                                      kwb_test_require_widget (GTK_WIDGET (main_window), "frames_switcher"))),
+                                    "registers");
+  kwb_test_wait_for_draw (GTK_WIDGET (main_window));
   kwb_test_save_screenshot (GTK_WIDGET (main_window), "wizard-arm64-main-window.png");
 }
 
