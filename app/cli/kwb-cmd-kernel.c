@@ -109,7 +109,7 @@ cmd_configure (int    argc,
   context = g_option_context_new (_("PROJECT — write the build dir's .config"));
   g_option_context_set_summary (context,
     _("Makes BUILD/.config from the project's profile (fast: tinyconfig, standard:\n"
-      "x86_64_defconfig, existing: a copy of your .config), the debug layer and\n"
+      "the architecture's defconfig, existing: a copy of your .config), the debug layer and\n"
       "[kernel] extra-config, with make O=BUILD and merge_config.sh; then reports every\n"
       "requested option and why one did not stick. The source tree is not written to.\n"
       "Exit status 1 when a requested option did not stick."));
@@ -179,13 +179,13 @@ cmd_build (int    argc,
   const GOptionEntry entries[] = {
     { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, N_("Parallel jobs (default: [kernel] jobs, or one per CPU)"), "N" },
     { "target", 't', 0, G_OPTION_ARG_STRING_ARRAY, &targets,
-      N_("Make this target instead of bzImage modules scripts_gdb (repeatable)"), "TARGET" },
+      N_("Make this target instead of the image (bzImage, arm64: Image), modules and scripts_gdb (repeatable)"), "TARGET" },
     { NULL }
   };
 
   context = g_option_context_new (_("PROJECT — build the debug kernel"));
   g_option_context_set_summary (context,
-    _("Configures when needed, then runs make O=BUILD bzImage modules scripts_gdb,\n"
+    _("Configures when needed, then runs make O=BUILD ARCH=… IMAGE modules scripts_gdb,\n"
       "with a progress bar on a terminal and plain lines otherwise. Ctrl+C stops make\n"
       "and every compiler it started. The full log is BUILD/kwb-build.log, the results\n"
       "are listed in BUILD/kwb-manifest.ini."));
