@@ -24,6 +24,7 @@
 #include <glib/gstdio.h>
 
 #include "kwb-build-manifest.h"
+#include "kwb-distcc.h"
 #include "kwb-module-build.h"
 
 struct _KwbModuleBuild
@@ -463,7 +464,6 @@ build_next (KwbModuleBuild *self)
   g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) log_file = NULL;
-  g_autofree char *ccache = NULL;
   const char *source;
 
   if (self->sources[self->next] == NULL)
@@ -527,16 +527,13 @@ build_next (KwbModuleBuild *self)
   g_ptr_array_add (argv, g_strdup ("-C"));
   g_ptr_array_add (argv, g_strdup (self->kernel_build));
   g_ptr_array_add (argv, g_strdup_printf ("M=%s", self->current_build));
-  g_ptr_array_add (argv, g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, self->jobs)));
-  /* The kernel was built with ccache when it is there (kwb-kernel-build.c):
-   * the same compiler line keeps kbuild from warning about a mismatch. */
-  if ((ccache = g_find_program_in_path ("ccache")) != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
-    g_ptr_array_add (argv, g_strdup ("CC=ccache gcc"));
   g_ptr_array_add (argv, g_strdup ("modules"));
   g_ptr_array_add (argv, NULL);
 
-  kwb_build_runner_run_async (self->runner, (const char * const *) argv->pdata, "make", NULL, NULL, NULL,
-                              g_task_get_cancellable (self->task), make_done_cb, g_object_ref (self));
+  /* The compiler line the kernel was built with (kwb-kernel-build.c): the
+   * same keeps kbuild from warning about a mismatch. */
+  kwb_distcc_run_make_async (self->runner, self->project, (const char * const *) argv->pdata, "gcc", TRUE,
+                             self->jobs, NULL, g_task_get_cancellable (self->task), make_done_cb, g_object_ref (self));
 }
 
 void
