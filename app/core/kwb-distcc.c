@@ -417,9 +417,13 @@ make_run (Make      *make,
     {
       g_autofree char *env = kwb_distcc_dup_hosts_env (hosts);
 
+      g_autofree char *note = NULL;
+
       if (!make->jobs_given)
         jobs = kwb_distcc_count_jobs (hosts, make->local_jobs);
       kwb_build_runner_setenv (make->runner, "DISTCC_HOSTS", env);
+      note = g_strdup_printf (_("Compiling through distcc on %s"), env);
+      kwb_build_runner_log (make->runner, note);
       if (make->ccache)
         kwb_build_runner_setenv (make->runner, "CCACHE_PREFIX", "distcc");
     }

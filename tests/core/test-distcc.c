@@ -86,6 +86,8 @@ test_jobs (void)
   /* localhost listed: its limit is what runs here; b gets distcc's 4. */
   g_assert_cmpuint (kwb_distcc_count_jobs (with_local, 2), ==, 13);
   g_assert_cmpuint (kwb_distcc_count_jobs (none, 2), ==, 2);
+  /* Where the compiles run changes nothing that was built. */
+  g_assert_cmpint (kwb_rebuild_for_key ("kernel", "distcc-hosts"), ==, KWB_REBUILD_NONE);
 }
 
 static void
@@ -272,8 +274,11 @@ test_make_distributed (void)
   g_autofree char *want_args = g_strdup_printf ("args=-j%u CC=ccache gcc", 6 + g_get_num_processors ());
   Wait wait = run_make (hosts, TRUE, TRUE, 0);
 
+  g_autofree char *want_note = g_strdup_printf ("Compiling through distcc on 127.0.0.1:%u/6", port);
+
   g_assert_true (lines_have (wait.lines, want_hosts));
   g_assert_true (lines_have (wait.lines, want_args));
+  g_assert_true (lines_have (wait.lines, want_note));
   g_assert_cmpuint (wait.warnings->len, ==, 0);
   wait_clear (&wait);
 
