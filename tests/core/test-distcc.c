@@ -105,22 +105,26 @@ test_cc_variable (void)
   g_assert_null (plain);
 }
 
+/* What a run saw: its result, the lines logged and the warnings. */
 typedef struct {
-  GMainLoop    *loop;
   GAsyncResult *result;
   GPtrArray    *lines;
   GPtrArray    *warnings;
 } Wait;
 
 static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
 {
-  Wait *wait = data;
+  ((Wait *) data)->result = g_object_ref (result);
+}
 
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
+static void
+iterate_until_done (Wait *wait)
+{
+  while (wait->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 /* A port on 127.0.0.1 that is listening (@keep) or that was and is not. */
@@ -155,17 +159,16 @@ test_probe (void)
   g_autoptr(GPtrArray) hosts = kwb_distcc_parse_hosts (text, NULL);
   g_autoptr(GPtrArray) up = NULL;
   g_autoptr(GError) error = NULL;
-  Wait wait = { g_main_loop_new (NULL, FALSE) };
+  Wait wait = { NULL };
 
-  kwb_distcc_probe_async (hosts, 1000, NULL, on_done, &wait);
-  g_main_loop_run (wait.loop);
+  kwb_distcc_probe_async (hosts, 1000, NULL, store_result, &wait);
+  iterate_until_done (&wait);
   up = kwb_distcc_probe_finish (wait.result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (up->len, ==, 2);
   g_assert_null (host_at (up, 0)->address);
   g_assert_cmpuint (host_at (up, 1)->port, ==, open_port);
   g_object_unref (wait.result);
-  g_main_loop_unref (wait.loop);
 }
 
 static void
@@ -235,7 +238,7 @@ run_make (const char *hosts,
   g_autoptr(KwbProject) project = kwb_project_new (project_dir);
   const char *argv[] = { "/bin/sh", "-c",
                          "echo \"hosts=$DISTCC_HOSTS prefix=$CCACHE_PREFIX\"; echo \"args=$*\"", "sh", NULL };
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL,
+  Wait wait = { NULL,
                 g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free) };
   g_autoptr(GError) error = NULL;
 
@@ -246,12 +249,11 @@ run_make (const char *hosts,
   kwb_build_runner_setenv (runner, "CCACHE_PREFIX", NULL);
   g_signal_connect (runner, "line-received", G_CALLBACK (on_line), &wait);
   g_signal_connect (runner, "warned", G_CALLBACK (on_warned), &wait);
-  kwb_distcc_run_make_async (runner, project, argv, "gcc", ccache, jobs, NULL, NULL, on_done, &wait);
-  g_main_loop_run (wait.loop);
+  kwb_distcc_run_make_async (runner, project, argv, "gcc", ccache, jobs, NULL, NULL, store_result, &wait);
+  iterate_until_done (&wait);
   g_assert_true (kwb_build_runner_run_finish (runner, wait.result, &error));
   g_assert_no_error (error);
   g_clear_object (&wait.result);
-  g_main_loop_unref (wait.loop);
   remove_tool_dir (tools);
   g_rmdir (project_dir);
   return wait;
