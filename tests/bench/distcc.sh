@@ -5,24 +5,28 @@
 # Usage: distcc.sh PATH/TO/kwb
 # In one run, from empty build dirs, without ccache, -j$KWB_BENCH_JOBS (2):
 #   plain:  kwb kernel build, every compile here (plain make)
-#   distcc: the same build through a distccd on 127.0.0.1 (its own 2 CPUs'
-#           worth: /2), whose log gives each object's compile time
-# The figure for H hosts is computed, not guessed: the distributed build's
-# make time minus its compiles (C, the sum of distccd's per-object times,
-# spread over the 2 slots here) is what stays on this machine (preprocessing,
-# linking, host tools, make); H hosts of 2 slots each take C / (2 H):
-#     T(H) = (T_distcc - C / 2) + C / (2 H)        speed-up = T_plain / T(H)
-# Remote hosts are assumed as fast as this machine and the network free;
-# the preprocessed sources are a few hundred KB each.
+#   distcc: the same build through a distccd on 127.0.0.1 that runs S
+#           compiles at a time (S = $KWB_BENCH_JOBS, the host's /S), whose
+#           log gives each object's compile time
+# The figure for H hosts is computed from those measured times, not
+# guessed. C, the sum of distccd's per-object times, kept S slots busy, so
+# C / S of the distributed build's make time was compiling and the rest
+# (preprocessing, linking, host tools, make itself) stays on this machine
+# whatever the farm; H hosts of S slots each, each slot as fast as one
+# here, take C / (S H):
+#     T(H) = (T_distcc - C / S) + C / (S H)        speed-up = T_plain / T(H)
+# The network is taken as free (preprocessed sources are 1-3 MB each).
 #
-# Measured here (Debian 12, 2 shared cores, load about 10 from other
-# builds, fast profile 6.1 tinyconfig + debug fragment; the distcc build of
-# the test-kwb-distcc integration test):
-#     see the closing report of the change; rerun this script to re-measure.
+# Measured here, Debian 12, 2 shared cores at load 11-13 from other builds,
+# fast profile 6.1 (tinyconfig + debug fragment), the distcc build of
+# test-kwb-distcc (host /4, -j6, ccache recaching) and a plain -j2 build
+# started right after it:
+#     MEASURED
 #
-# Set KWB_BENCH_DISTCC_LOG, KWB_BENCH_DISTCC_SECONDS and
-# KWB_BENCH_PLAIN_SECONDS to compute the figures from an earlier run's
-# distccd log and times without building. Never fails on time.
+# Set KWB_BENCH_DISTCC_LOG, KWB_BENCH_DISTCC_SECONDS, KWB_BENCH_PLAIN_SECONDS
+# (and KWB_BENCH_DISTCC_SLOTS, default $KWB_BENCH_JOBS) to compute the
+# figures from an earlier run's distccd log and make times (the seconds= of
+# each build's kwb-manifest.ini) without building. Never fails on time.
 set -eu
 
 kwb=$(readlink -f "${1:?usage: distcc.sh PATH/TO/kwb}")
@@ -30,14 +34,14 @@ tarball=/usr/src/linux-source-6.1.tar.xz
 jobs=${KWB_BENCH_JOBS:-2}
 
 figures() {
-  log=$1; distcc_s=$2; plain_s=$3
-  awk -v td="$distcc_s" -v tp="$plain_s" -v slots="$jobs" '
+  log=$1; distcc_s=$2; plain_s=$3; slots=$4
+  awk -v td="$distcc_s" -v tp="$plain_s" -v slots="$slots" '
     / COMPILE_OK / { for (i = 1; i <= NF; i++) if ($i ~ /^time:[0-9]+ms$/) { gsub(/time:|ms/, "", $i); c += $i / 1000; n++ } }
     END {
       if (n == 0) { print "distcc: no compile in the distccd log"; exit 1 }
       here = td - c / slots; if (here < 0) here = 0
       printf "distcc: %d objects compiled through distccd, %.1f s of compiling (%.2f s each on average)\n", n, c, c / n
-      printf "distcc: make: plain %.1f s, through distcc on this machine %.1f s, of which %.1f s stays here\n", tp, td, here
+      printf "distcc: make: plain %.1f s, through distcc here (%d slots) %.1f s, of which %.1f s stays here\n", tp, slots, td, here
       for (h = 2; h <= 8; h *= 4) {
         t = here + c / (slots * h)
         printf "distcc: %d hosts of %d slots: %.1f s, speed-up vs plain make %.2fx\n", h, slots, t, tp / t
@@ -46,7 +50,8 @@ figures() {
 }
 
 if [ -n "${KWB_BENCH_DISTCC_LOG:-}" ]; then
-  figures "$KWB_BENCH_DISTCC_LOG" "$KWB_BENCH_DISTCC_SECONDS" "$KWB_BENCH_PLAIN_SECONDS"
+  figures "$KWB_BENCH_DISTCC_LOG" "$KWB_BENCH_DISTCC_SECONDS" "$KWB_BENCH_PLAIN_SECONDS" \
+    "${KWB_BENCH_DISTCC_SLOTS:-$jobs}"
   exit 0
 fi
 for tool in distcc distccd python3; do
@@ -92,5 +97,5 @@ project plain ""
 project distcc "127.0.0.1:$port/$jobs"
 "$kwb" kernel build "$work/plain" > /dev/null
 "$kwb" kernel build "$work/distcc" > /dev/null
-figures "$work/distccd.log" "$(seconds distcc)" "$(seconds plain)"
+figures "$work/distccd.log" "$(seconds distcc)" "$(seconds plain)" "$jobs"
 echo "distcc: load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
