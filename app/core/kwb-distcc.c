@@ -93,8 +93,9 @@ parse_one (const char  *spec,
       host->port = SSH_PORT;
       host->limit = DEFAULT_LIMIT;
       name_end = (char *) name + strcspn (name, "/:");
-      if ((slash = strchr (name, '/')) != NULL &&
-          !parse_number (slash + 1, strcspn (slash + 1, ":"), 1024, &host->limit))
+      /* The command after ':' is a path: its slashes are not a limit. */
+      slash = *name_end == '/' ? name_end : NULL;
+      if (slash != NULL && !parse_number (slash + 1, strcspn (slash + 1, ":"), 1024, &host->limit))
         goto bad;
       host->address = g_strndup (name, name_end - name);
       if (host->address[0] == '\0')

@@ -57,6 +57,12 @@ test_parse (void)
   }
 
   g_clear_pointer (&hosts, g_ptr_array_unref);
+  hosts = kwb_distcc_parse_hosts ("me@box:/opt/distcc/bin/distccd", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (host_at (hosts, 0)->address, ==, "box");
+  g_assert_cmpuint (host_at (hosts, 0)->limit, ==, 4);
+
+  g_clear_pointer (&hosts, g_ptr_array_unref);
   hosts = kwb_distcc_parse_hosts ("  # nothing\n", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hosts->len, ==, 0);
