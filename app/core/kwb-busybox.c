@@ -30,8 +30,8 @@
 #include <glib/gstdio.h>
 
 #include "kwb-build-runner.h"
-#include "kwb-distcc.h"
 #include "kwb-busybox.h"
+#include "kwb-distcc.h"
 #include "kwb-elf.h"
 #include "kwb-path-checks.h"
 #include "kwb-spawn.h"
