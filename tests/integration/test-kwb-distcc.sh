@@ -47,6 +47,18 @@ new_project() {
 export DISTCC_DIR="$T/distcc"
 mkdir -p "$DISTCC_DIR"
 
+# --- kwb build shows the warning as the step's status ----------------------
+"$KWB" init "$T/fake" > /dev/null 2>&1
+"$KWB" set "$T/fake" kernel.source "$KWB_SOURCE_ROOT/tests/data/kernel-fake" > /dev/null
+"$KWB" set "$T/fake" kernel.distcc-hosts "127.0.0.1:$(free_port)/4" > /dev/null
+"$KWB" build --trust "$T/fake" > "$T/out" 2> "$T/err"
+if grep -q "^kernel: Warning: No distcc host answers" "$T/out" && grep -q "kwb_undefined" "$T/err"; then
+  ok "kwb build: the warning is the kernel step's status, the build goes on here"
+else
+  not_ok "kwb build: the warning is the kernel step's status, the build goes on here"
+  sed 's/^/# stdout: /' "$T/out" | tail -10
+fi
+
 # --- a farm that is down: built here, with the warning ---------------------
 closed=$(free_port)
 new_project "$T/down"
