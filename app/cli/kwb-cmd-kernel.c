@@ -31,6 +31,18 @@ on_progress (KwbBuildRunner *runner,
   kwb_cli_progress_update (run->progress, NULL, stage, done, total);
 }
 
+static void
+on_warned (KwbBuildRunner *runner,
+           const char     *message,
+           Run            *run)
+{
+  g_autofree char *line = g_strdup_printf (_("Warning: %s"), message);
+
+  kwb_cli_progress_end (run->progress);
+  printf ("%s\n", line);
+  fflush (stdout);
+}
+
 /* NULL with *status set when the project cannot be loaded or is not trusted. */
 static KwbKernelBuild *
 open_build (const char *directory,
@@ -58,6 +70,7 @@ run_operation (KwbKernelBuild *build,
   run->progress = kwb_cli_progress_new ();
   kwb_cli_run_start (&run->run);
   g_signal_connect (kwb_kernel_build_get_runner (build), "progress-changed", G_CALLBACK (on_progress), run);
+  g_signal_connect (kwb_kernel_build_get_runner (build), "warned", G_CALLBACK (on_warned), run);
 
   if (do_build)
     kwb_kernel_build_build_async (build, run->run.cancellable, kwb_cli_run_done, &run->run);

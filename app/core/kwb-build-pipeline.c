@@ -291,6 +291,16 @@ on_progress (KwbBuildRunner   *runner,
   g_signal_emit (self, signals[PROGRESS_CHANGED], 0, (int) self->step, stage, done, total);
 }
 
+static void
+on_warned (KwbBuildRunner   *runner,
+           const char       *message,
+           KwbBuildPipeline *self)
+{
+  g_autofree char *status = g_strdup_printf (_("Warning: %s"), message);
+
+  g_signal_emit (self, signals[STEP_STATUS], 0, (int) self->step, status);
+}
+
 /* Every build reports through its runner. */
 static void
 watch_runner (KwbBuildPipeline *self,
@@ -298,6 +308,7 @@ watch_runner (KwbBuildPipeline *self,
 {
   g_signal_connect_object (runner, "line-received", G_CALLBACK (on_line), self, 0);
   g_signal_connect_object (runner, "progress-changed", G_CALLBACK (on_progress), self, 0);
+  g_signal_connect_object (runner, "warned", G_CALLBACK (on_warned), self, 0);
 }
 
 static void

@@ -65,6 +65,7 @@ struct _KwbBuildRunner
 enum {
   LINE_RECEIVED,
   PROGRESS_CHANGED,
+  WARNED,
   N_SIGNALS
 };
 
@@ -113,6 +114,13 @@ kwb_build_runner_class_init (KwbBuildRunnerClass *klass)
   signals[PROGRESS_CHANGED] =
     g_signal_new ("progress-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 3, KWB_TYPE_BUILD_STAGE, G_TYPE_UINT, G_TYPE_UINT);
+  /**
+   * KwbBuildRunner::warned:
+   * @message: something the user should know that does not stop the build
+   */
+  signals[WARNED] =
+    g_signal_new ("warned", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -326,6 +334,19 @@ kwb_build_runner_log (KwbBuildRunner *self,
       g_output_stream_write_all (self->log, "\n", 1, NULL, NULL, NULL);
     }
   g_signal_emit (self, signals[LINE_RECEIVED], 0, line);
+}
+
+/* A warning line in the log, and ::warned for progress displays. */
+void
+kwb_build_runner_warn (KwbBuildRunner *self,
+                       const char     *message)
+{
+  g_autofree char *line = NULL;
+
+  g_return_if_fail (KWB_IS_BUILD_RUNNER (self));
+  line = g_strdup_printf (_("Warning: %s"), message);
+  kwb_build_runner_log (self, line);
+  g_signal_emit (self, signals[WARNED], 0, message);
 }
 
 /**

@@ -38,6 +38,8 @@ void                   kwb_build_runner_set_counting  (KwbBuildRunner      *self
                                                        gboolean             counting);
 void                   kwb_build_runner_log           (KwbBuildRunner      *self,
                                                        const char          *line);
+void                   kwb_build_runner_warn          (KwbBuildRunner      *self,
+                                                       const char          *message);
 void                   kwb_build_runner_feed_line     (KwbBuildRunner      *self,
                                                        const char          *line);
 

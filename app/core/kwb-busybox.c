@@ -31,6 +31,7 @@
 
 #include "kwb-build-runner.h"
 #include "kwb-busybox.h"
+#include "kwb-distcc.h"
 #include "kwb-elf.h"
 #include "kwb-path-checks.h"
 #include "kwb-spawn.h"
@@ -910,10 +911,10 @@ run_step (GTask *task)
 
     case STEP_MAKE:
       {
-        g_autofree char *jobs = g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, 0));
         g_autofree char *estimate_path = read_estimate (bd);
         g_autofree char *estimate = NULL;
-        const char *argv[] = { "make", o_arg, jobs, bd->cross, NULL };
+        const char *argv[] = { "make", o_arg, bd->cross, NULL };
+        g_autofree char *compiler = kwb_arch_dup_compiler (bd->arch);
 
         if (!verify_config (bd, &error))
           {
@@ -926,7 +927,8 @@ run_step (GTask *task)
         set_progress (self, _("Compiling"), 0.05);
         kwb_build_runner_set_stage (self->runner, KWB_BUILD_STAGE_COMPILE, bd->cc_estimate);
         kwb_build_runner_set_counting (self->runner, TRUE);
-        spawn_step (task, argv, bd->source, NULL);
+        kwb_distcc_run_make_async (self->runner, self->project, argv, compiler, FALSE, 0, bd->source,
+                                   g_task_get_cancellable (task), step_done_cb, g_object_ref (task));
         return;
       }
 

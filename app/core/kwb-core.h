@@ -56,3 +56,4 @@
 #include "kwb-watch-value.h"
 #include "kwb-code-link.h"
 #include "kwb-console-diagnosis.h"
+#include "kwb-distcc.h"

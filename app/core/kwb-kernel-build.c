@@ -44,6 +44,7 @@
 
 #include "kwb-build-manifest.h"
 #include "kwb-build-runner.h"
+#include "kwb-distcc.h"
 #include "kwb-kconfig.h"
 #include "kwb-kernel-build.h"
 #include "kwb-kernel-build-private.h"
@@ -962,12 +963,7 @@ step_make (KwbKernelBuild *self)
   g_autoptr(GPtrArray) argv = NULL;
   g_autofree char *config_hash = current_config_hash (self);
   g_autofree char *compiler = kwb_arch_dup_compiler (self->arch);
-  g_autofree char *ccache = g_find_program_in_path ("ccache");
   g_auto(GStrv) envp = kwb_build_runner_dup_environ (self->runner);
-  const char *path_env = g_environ_getenv (envp, "PATH");
-
-  g_free (ccache);
-  ccache = kwb_kernel_build_find_in_path ("ccache", path_env);
 
   /* Module signing (sign-file) and the trusted keyring (extract-cert) are
    * host programs built against OpenSSL: distro configs have them. */
@@ -998,10 +994,6 @@ step_make (KwbKernelBuild *self)
   kwb_build_runner_set_counting (self->runner, TRUE);
 
   argv = make_argv_new (self);
-  g_ptr_array_add (argv, g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, self->jobs)));
-  /* ccache turns a rebuild after `rm -rf build` into minutes saved. */
-  if (ccache != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
-    g_ptr_array_add (argv, g_strdup_printf ("CC=ccache %s", compiler));
   if (self->targets != NULL)
     for (guint i = 0; self->targets[i] != NULL; i++)
       g_ptr_array_add (argv, g_strdup (self->targets[i]));
@@ -1013,7 +1005,13 @@ step_make (KwbKernelBuild *self)
     }
   g_ptr_array_add (argv, NULL);
 
-  run_step (self, (const char * const *) argv->pdata, "make", NULL, step_index);
+  if (op_check_cancelled (self))
+    return;
+  op->next = step_index;
+  /* -j and CC (ccache turns a rebuild after `rm -rf build` into minutes
+   * saved; distcc hosts when the project lists some). */
+  kwb_distcc_run_make_async (self->runner, self->project, (const char * const *) argv->pdata, compiler, TRUE,
+                             self->jobs, NULL, g_task_get_cancellable (self->task), on_step_done, g_object_ref (self));
 }
 
 static char *

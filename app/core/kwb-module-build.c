@@ -25,6 +25,7 @@
 
 #include "kwb-arch.h"
 #include "kwb-build-manifest.h"
+#include "kwb-distcc.h"
 #include "kwb-module-build.h"
 
 struct _KwbModuleBuild
@@ -464,7 +465,6 @@ build_next (KwbModuleBuild *self)
   g_autoptr(GPtrArray) argv = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) log_file = NULL;
-  g_autofree char *ccache = NULL;
   const KwbArch *arch = kwb_arch_for_project (self->project);
   g_autofree char *compiler = kwb_arch_dup_compiler (arch);
   const char *source;
@@ -537,16 +537,13 @@ build_next (KwbModuleBuild *self)
     for (guint i = 0; variables[i] != NULL; i++)
       g_ptr_array_add (argv, g_strdup (variables[i]));
   }
-  g_ptr_array_add (argv, g_strdup_printf ("-j%u", kwb_build_runner_resolve_jobs (self->project, self->jobs)));
-  /* The kernel was built with ccache when it is there (kwb-kernel-build.c):
-   * the same compiler line keeps kbuild from warning about a mismatch. */
-  if ((ccache = g_find_program_in_path ("ccache")) != NULL && g_getenv ("KWB_NO_CCACHE") == NULL)
-    g_ptr_array_add (argv, g_strdup_printf ("CC=ccache %s", compiler));
   g_ptr_array_add (argv, g_strdup ("modules"));
   g_ptr_array_add (argv, NULL);
 
-  kwb_build_runner_run_async (self->runner, (const char * const *) argv->pdata, "make", NULL, NULL, NULL,
-                              g_task_get_cancellable (self->task), make_done_cb, g_object_ref (self));
+  /* The compiler line the kernel was built with (kwb-kernel-build.c): the
+   * same keeps kbuild from warning about a mismatch. */
+  kwb_distcc_run_make_async (self->runner, self->project, (const char * const *) argv->pdata, compiler, TRUE,
+                             self->jobs, NULL, g_task_get_cancellable (self->task), make_done_cb, g_object_ref (self));
 }
 
 void

@@ -88,6 +88,8 @@ static const KwbProjectKey schema[] = {
   { "kernel", "extra-config", L, "", NULL, 0, 0,
     N_("More CONFIG_ lines applied after the debug profile") },
   { "kernel", "jobs", I, "0", NULL, 0, 1024, N_("Parallel make jobs (0: one per CPU)") },
+  { "kernel", "distcc-hosts", S, "", NULL, 0, 0,
+    N_("distcc hosts that compile the kernel, modules and BusyBox, as DISTCC_HOSTS takes them (empty: compile here)") },
   { "kernel", "initramfs", C, "external", "external|builtin", 0, 0,
     N_("Pass the initramfs with -initrd (external) or link it in (builtin, CONFIG_INITRAMFS_SOURCE)") },
   { "kernel", "relocatable", B, "false", NULL, 0, 0,

@@ -31,6 +31,8 @@ static const struct {
   { "kernel", "jobs", KWB_REBUILD_NONE },
   { "kernel", "image", KWB_REBUILD_NONE },
   { "kernel", "vmlinux", KWB_REBUILD_NONE },
+  /* Where the compiles run, not what they make. */
+  { "kernel", "distcc-hosts", KWB_REBUILD_NONE },
   { "busybox", NULL, KWB_REBUILD_INITRAMFS },
   { "initramfs", NULL, KWB_REBUILD_INITRAMFS },
   { "qemu", NULL, KWB_REBUILD_NONE },

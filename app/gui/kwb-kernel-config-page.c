@@ -17,6 +17,7 @@
 #include "kwb-kernel-build.h"
 #include "kwb-kernel-config-page.h"
 #include "kwb-path-row.h"
+#include "kwb-project-entry-row.h"
 #include "kwb-project-page-private.h"
 #include "kwb-project-switch-row.h"
 
@@ -290,6 +291,7 @@ kwb_kernel_config_page_class_init (KwbKernelConfigPageClass *klass)
 
   g_type_ensure (KWB_TYPE_CONFIG_OPTION_ROW);
   g_type_ensure (KWB_TYPE_PATH_ROW);
+  g_type_ensure (KWB_TYPE_PROJECT_ENTRY_ROW);
   g_type_ensure (KWB_TYPE_PROJECT_SWITCH_ROW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kwb/KernelWorkbench/kwb-kernel-config-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KwbKernelConfigPage, profile_row);

@@ -711,6 +711,16 @@ settings_body (KwbApplication *app,
   g_assert_cmpstr (pending, ==, "none");
   g_clear_pointer (&pending, g_free);
 
+  /* distcc hosts: where the compiles run, nothing to rebuild. */
+  page = kwb_test_require_widget (settings, "kernel");
+  gtk_editable_set_text (GTK_EDITABLE (kwb_test_require_widget (page, "distcc_hosts_entry")), "10.0.0.5/8");
+  pending = read_key (dir, "kernel", "distcc-hosts");
+  g_assert_cmpstr (pending, ==, "10.0.0.5/8");
+  g_clear_pointer (&pending, g_free);
+  pending = read_key (dir, "project", "pending-rebuild");
+  g_assert_cmpstr (pending, ==, "none");
+  g_clear_pointer (&pending, g_free);
+
   /* A boot file: the initramfs only. */
   page = kwb_test_require_widget (settings, "initramfs");
   buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (kwb_test_require_widget (page, "fstab_editor")));
