@@ -63,7 +63,6 @@ static const KwbArch arches[] = {
     /* QEMU's x86-64 stub answers with 64-bit 'g' packets even while the CPU
      * runs 32-bit boot code. */
     .gdb_architecture = "i386:x86-64:intel",
-    .syscall_prefix = "__x64_sys_",
     .oops_function = "oops_end",
     .registers = x86_64_registers,
     .arguments = x86_64_arguments,
@@ -91,7 +90,6 @@ static const KwbArch arches[] = {
     .gdb_binary = "gdb-multiarch",
     .gdb_package = "gdb-multiarch",
     .gdb_architecture = "aarch64",
-    .syscall_prefix = "__arm64_sys_",
     .oops_function = "die",
     .registers = arm64_registers,
     .arguments = arm64_arguments,

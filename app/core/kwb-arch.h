@@ -31,7 +31,6 @@ typedef struct {
   const char *gdb_binary;
   const char *gdb_package;
   const char *gdb_architecture;  /* set architecture */
-  const char *syscall_prefix;    /* the syscall wrappers' prefix */
   const char *oops_function;     /* where an oops stops, pt_regs in "regs" */
   const char * const *registers; /* worth a glance, in the order shown */
   const char * const *arguments; /* GDB's names of the first six integer arguments */
