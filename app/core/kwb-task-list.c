@@ -662,6 +662,22 @@ kwb_task_list_refresh_async (KwbTaskList         *self,
   r->serial = ++self->serial;
   g_task_set_task_data (task, r, refresh_free);
 
+  /* The walker reads x86-64's saved task state (thread.sp, the inactive
+   * task frame, current_task): say so rather than fail on a member name. */
+  {
+    const KwbArch *arch = kwb_session_config_get_arch (kwb_session_get_config (self->session));
+
+    if (arch != kwb_arch_lookup ("x86_64"))
+      {
+        g_task_return_new_error (task, KWB_TASK_LIST_ERROR, KWB_TASK_LIST_ERROR_LAYOUT,
+                                 _("The task list reads x86-64 kernels’ task state; it cannot read "
+                                   "this %s kernel’s yet. The GDB console’s lx-ps lists its tasks."),
+                                 arch->label);
+        g_object_unref (task);
+        return;
+      }
+  }
+
   if (self->have_layout)
     start_reads (task);
   else
