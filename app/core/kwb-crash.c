@@ -6,7 +6,8 @@
  * prints through die() ("Oops: 0002 [#1] PREEMPT SMP", "invalid opcode:
  * 0000 [#1] …"): the report begins a few lines before it, with the
  * "BUG: …" headline of a fault or the "kernel BUG at FILE:LINE!" of a
- * BUG(). A panic's message is still unformatted when the session stops at
+ * BUG(). arm64 stops before its die() line: its report is the fault's
+ * lines so far ("Unable to handle kernel …", "kernel BUG at …"). A panic's message is still unformatted when the session stops at
  * panic()'s first instruction, so GDB formats it from the format string
  * and the argument registers (kwb_crash_dup_printf_command).
  */
@@ -111,7 +112,8 @@ kwb_crash_get_frames (KwbCrash *self)
 
 #define CUT_HERE "------------[ cut here ]------------"
 
-/* "…: 0002 [#1] …": the line die() prints for every oops. */
+/* "…: 0002 [#1] …": the line die() prints for every oops (arm64's error
+ * code has 16 digits: "Internal error: Oops: 0000000096000045 [#1] …"). */
 static gboolean
 is_die_line (const char *line)
 {
@@ -119,12 +121,22 @@ is_die_line (const char *line)
 
   while ((p = strstr (p, ": ")) != NULL)
     {
+      gsize digits;
+
       p += 2;
-      if (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]) && g_ascii_isxdigit (p[2]) &&
-          g_ascii_isxdigit (p[3]) && g_str_has_prefix (p + 4, " [#") && g_ascii_isdigit (p[7]))
+      digits = strspn (p, "0123456789abcdefABCDEF");
+      if (digits >= 4 && g_str_has_prefix (p + digits, " [#") && g_ascii_isdigit (p[digits + 3]))
         return TRUE;
     }
   return FALSE;
+}
+
+/* What arm64 prints before it calls die(), where its session stops: the
+ * newest of these with no die() line after it is a report in progress. */
+static gboolean
+is_fault_line (const char *line)
+{
+  return g_str_has_prefix (line, "Unable to handle kernel ") || g_str_has_prefix (line, "kernel BUG at ");
 }
 
 /* The lines an oops report may begin with, before its die() line. */
@@ -148,8 +160,17 @@ kwb_crash_find_report (const char * const  *lines,
   *kind = KWB_CRASH_OOPS;
   *title = NULL;
   for (gint i = n - 1; i >= 0 && die < 0; i--)
-    if (is_die_line (lines[i]))
-      die = i;
+    {
+      if (is_die_line (lines[i]))
+        die = i;
+      else if (is_fault_line (lines[i]))
+        {
+          if (g_str_has_prefix (lines[i], "kernel BUG at "))
+            *kind = KWB_CRASH_BUG;
+          *title = g_strdup (lines[i]);
+          return i;
+        }
+    }
   if (die < 0)
     return -1;
 

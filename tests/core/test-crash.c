@@ -82,6 +82,42 @@ test_general_protection (void)
   g_assert_true (g_str_has_prefix (title, "general protection fault"));
 }
 
+/* arm64: at die(), the fault's lines without the die() line yet; later,
+ * the die() line with its 16-digit error code. An older complete oops
+ * before them is not the report. */
+static void
+test_arm64 (void)
+{
+  const char *at_die[] = {
+    "Internal error: Oops: 0000000096000045 [#1] PREEMPT SMP",
+    "an older oops's last line",
+    "Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000",
+    "Mem abort info:",
+    "  ESR = 0x0000000096000045",
+    NULL,
+  };
+  const char *bug[] = { "kernel BUG at /tmp/m/kwb_crash_mod.c:48!", NULL };
+  const char *later[] = {
+    "Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000",
+    "Internal error: Oops: 0000000096000045 [#1] PREEMPT SMP",
+    "Modules linked in: kwb_crash_mod",
+    NULL,
+  };
+  g_autofree char *title = NULL;
+  KwbCrashKind kind;
+
+  g_assert_cmpint (kwb_crash_find_report (at_die, &kind, &title), ==, 2);
+  g_assert_cmpint (kind, ==, KWB_CRASH_OOPS);
+  g_assert_cmpstr (title, ==, at_die[2]);
+  g_clear_pointer (&title, g_free);
+  g_assert_cmpint (kwb_crash_find_report (bug, &kind, &title), ==, 0);
+  g_assert_cmpint (kind, ==, KWB_CRASH_BUG);
+  g_clear_pointer (&title, g_free);
+  /* Its die() line, with a 16-digit error code, is recognised as one. */
+  g_assert_cmpint (kwb_crash_find_report (later, &kind, &title), ==, 1);
+  g_assert_true (g_str_has_prefix (title, "Internal error: Oops"));
+}
+
 static void
 test_no_report (void)
 {
@@ -166,6 +202,7 @@ main (int    argc,
   g_test_add_func ("/crash/report/null", test_null_oops);
   g_test_add_func ("/crash/report/bug", test_bug);
   g_test_add_func ("/crash/report/general-protection", test_general_protection);
+  g_test_add_func ("/crash/report/arm64", test_arm64);
   g_test_add_func ("/crash/report/none", test_no_report);
   g_test_add_func ("/crash/panic-printf", test_printf_command);
   g_test_add_func ("/crash/resume-commands", test_resume_commands);

@@ -2,24 +2,40 @@
 # test-kwb-crash.sh — kwb debug when the guest crashes, on a fixture kernel, as a user runs it.
 # SPDX-License-Identifier: GPL-3.0-or-later
 # TAP. Arguments: the kwb binary and the kernel (6.1: KWB_FIXTURE_VMLINUX's
-# build, 6.12: KWB_FIXTURE_612_PROJECT's).
+# build, 6.12: KWB_FIXTURE_612_PROJECT's, arm64: KWB_FIXTURE_ARM64_PROJECT's,
+# with its own BusyBox).
 # A module project (tests/data/modules/kwb_crash_mod) crashes on request when
 # a word is written to /proc/kwb_crash. Each crash must stop at the module's
 # own source line with what the kernel said: a NULL write as "oops:", BUG()
 # as "BUG:", panic() as "panic:", WARN() as "warning:" when the project asks
 # for warnings; --json gives the report and the frames. A --break on the
 # module's function, set before the module is loaded, must hit.
-kwb=${1:?usage: test-kwb-crash.sh KWB [6.1|6.12]}
+kwb=${1:?usage: test-kwb-crash.sh KWB [6.1|6.12|arm64]}
 kernel=${2:-6.1}
+arch=x86_64
+# What the kernel prints first for a NULL write, and what its report holds
+# at the stop (arm64 stops in die(), before the register dump and trace).
+headline='BUG: kernel NULL pointer dereference'
+report_has='RIP: 0010:kwb_crash_store|Call Trace:'
 if [ "$kernel" = 6.12 ]; then
   build="${KWB_FIXTURE_612_PROJECT:?KWB_FIXTURE_612_PROJECT is not set: run build-aux/test}/build/kernel"
+elif [ "$kernel" = arm64 ]; then
+  fixture=${KWB_FIXTURE_ARM64_PROJECT:?KWB_FIXTURE_ARM64_PROJECT is not set: run build-aux/test}
+  build=$fixture/build/kernel
+  arch=arm64
+  headline='Unable to handle kernel NULL pointer dereference'
+  report_has='Mem abort info:'
 else
   build=$(dirname "${KWB_FIXTURE_VMLINUX:?KWB_FIXTURE_VMLINUX is not set: run build-aux/test}")
 fi
 src=${KWB_SOURCE_ROOT:?KWB_SOURCE_ROOT is not set}/tests/data/modules/kwb_crash_mod
 . "$(dirname "$0")/../cli/tap-lib.sh"
 
-"$kwb" init "$tmp/p" >/dev/null 2>&1 &&
+"$kwb" init --arch "$arch" "$tmp/p" >/dev/null 2>&1 &&
+  if [ "$arch" = arm64 ]; then
+    "$kwb" set "$tmp/p" busybox.source binary &&
+      "$kwb" set "$tmp/p" busybox.binary "$fixture/build/busybox/staging/bin/busybox"
+  fi &&
   "$kwb" set "$tmp/p" kernel.build-dir "$build" &&
   "$kwb" set "$tmp/p" modules.projects "$src" &&
   "$kwb" set "$tmp/p" qemu.accel tcg &&
@@ -40,7 +56,7 @@ check "the breakpoint in the module waited for it, and hit" \
   sh -c "grep -q 'pending' '$tmp/err' && grep -q '^stopped: kwb_crash_write at $file:' '$tmp/out'"
 check "oops: the faulting function at the module's own line" \
   grep -qx "oops: kwb_crash_store at $file:$(line_of store)" "$tmp/out"
-check "with the kernel's headline" grep -q '^  BUG: kernel NULL pointer dereference' "$tmp/out"
+check "with the kernel's headline" grep -q "^  $headline" "$tmp/out"
 check "and the source line" grep -q "KWB-LINE: store" "$tmp/out"
 check "GDB is in the faulting frame (--exec runs there)" grep -q 'in kwb_crash_store (' "$tmp/out"
 
@@ -55,12 +71,12 @@ assert len(crash) == 1, crash
 c = crash[0]
 assert c["kind"] == "oops", c["kind"]
 assert c["func"] == "kwb_crash_store" and c["file"] == sys.argv[2] and c["line"] == int(sys.argv[3]), c
-assert c["title"].startswith("BUG: kernel NULL pointer dereference"), c["title"]
-assert "RIP: 0010:kwb_crash_store" in c["text"] and "Call Trace:" in c["text"], c["text"]
+assert c["title"].startswith(sys.argv[4]), c["title"]
+assert all(part in c["text"] for part in sys.argv[5].split("|")), c["text"]
 names = [f["func"] for f in c["frames"]]
 assert names[:2] == ["kwb_crash_store", "kwb_crash_write"], names
 assert c["frames"][1]["file"] == sys.argv[2], c["frames"][1]
-' "$tmp/out" "$file" "$(line_of store)"
+' "$tmp/out" "$file" "$(line_of store)" "$headline" "$report_has"
 
 # BUG(): the same stop, as a BUG.
 "$kwb" debug "$tmp/p" --console-send "$(crash bug)" --timeout 240 >"$tmp/out" 2>"$tmp/err"; rc=$?
