@@ -31,6 +31,14 @@ poll_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void (*give_up_hook) (void);
+
+void
+kwb_test_set_give_up_hook (void (*hook) (void))
+{
+  give_up_hook = hook;
+}
+
 static gboolean
 deadline_cb (gpointer data)
 {
@@ -61,7 +69,11 @@ kwb_test_wait_until_full (KwbTestCondition  condition,
   while (!condition (data))
     {
       if (expired)
-        g_error ("Gave up waiting for %s after %u s", what, seconds);
+        {
+          if (give_up_hook != NULL)
+            give_up_hook ();
+          g_error ("Gave up waiting for %s after %u s", what, seconds);
+        }
       g_main_context_iteration (NULL, TRUE);
     }
   g_source_remove (poll);

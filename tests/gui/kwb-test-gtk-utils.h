@@ -31,6 +31,9 @@ void       kwb_test_wait_until_full   (KwbTestCondition  condition,
                                        guint             seconds,
                                        const char       *what);
 gboolean   kwb_test_flag_set          (gpointer          flag);
+/* Called before a wait gives up, to print what explains it (a session's
+ * GDB transcript); NULL for none. */
+void       kwb_test_set_give_up_hook  (void (*hook) (void));
 
 void       kwb_test_wait_for_draw     (GtkWidget        *widget);
 void       kwb_test_save_screenshot   (GtkWidget        *widget,

@@ -12,6 +12,7 @@
 
 #include "kwb-kernel-log-view.h"
 #include "kwb-memory-view.h"
+#include "kwb-session-private.h"
 #include "kwb-tasks-view.h"
 #include "kwb-test-session.h"
 #include "kwb-watch-view.h"
@@ -370,12 +371,32 @@ kwb_test_wait_source_visible (KwbWindow  *window,
  * its own (kwb_test_make_session_project()), 1280x800 like the Xvfb
  * screen, in a process of its own.
  */
+/* A wait that gives up on a session's window says where the session and
+ * its GDB were: the end of the MI transcript goes to the test's stderr. */
+static void
+print_session_state (void)
+{
+  KwbWindow *window = kwb_test_find_toplevel (KWB_TYPE_WINDOW);
+  KwbSession *session = window != NULL ? kwb_window_get_session (window) : NULL;
+  g_autofree char *transcript = NULL;
+  gsize len;
+
+  if (session == NULL)
+    return;
+  transcript = kwb_gdb_dup_transcript (kwb_session_get_gdb (session));
+  len = transcript ? strlen (transcript) : 0;
+  g_printerr ("session state: %s\nGDB transcript (last 8000 bytes):\n%s\n",
+              kwb_session_state_to_string (kwb_session_get_state (session)),
+              transcript ? transcript + (len > 8000 ? len - 8000 : 0) : "(none)");
+}
+
 void
 kwb_test_on_session_project (gconstpointer check)
 {
   g_autofree char *project = NULL;
 
   KWB_TEST_IN_SUBPROCESS ();
+  kwb_test_set_give_up_hook (print_session_state);
   project = kwb_test_make_session_project ();
   /* The size the layout is made for: the Xvfb screen's. */
   kwb_test_set_window_size (1280, 800);

@@ -148,6 +148,13 @@ sidebar_has_newuname (gpointer data)
   return bp != NULL && (w->flag ? !kwb_breakpoint_get_enabled (bp) : TRUE);
 }
 
+static void
+print_page_failure (KwbBreakpointsPage *page,
+                    const char         *message)
+{
+  g_printerr ("breakpoints page: %s\n", message);
+}
+
 static gboolean
 sidebar_lacks_newuname (gpointer data)
 {
@@ -283,6 +290,9 @@ check_session (KwbApplication *app,
   const KwbGdbStop *stop;
   guint line, syscall_line, bp_line;
   double x, y;
+
+  /* A change the page could not make is otherwise only a toast. */
+  g_signal_connect (kwb_window_get_breakpoints_page (window), "failed", G_CALLBACK (print_page_failure), NULL);
 
   g_test_message ("step %s", "1");
   /* 1. Start from the window; the project breaks at start_kernel. */
