@@ -65,8 +65,6 @@ struct _KwbModuleReader
   guint64           sect_name_offset;    /* of battr.attr.name in it */
   guint64           sect_address_offset; /* of address in it */
   guint64           sect_attrs_offset;   /* of attrs[] in struct module_sect_attrs */
-  guint64           nsections_offset;    /* of nsections in it */
-  guint64           nsections_size;      /* 0: unknown */
   guint64           module_size;         /* sizeof (struct module) */
   guint64           field_offset[N_FIELDS];
   guint64           field_size[N_FIELDS]; /* 0: not in this kernel */
@@ -333,85 +331,11 @@ probe_done (GTask     *task,
           !parse_u64 (g_ptr_array_index (values, 10 + 2 * i), &self->field_size[i]))
         self->field_size[i] = 0;
     }
-  if (!parse_u64 (g_ptr_array_index (values, 9 + 2 * N_FIELDS), &self->nsections_offset) ||
-      !parse_u64 (g_ptr_array_index (values, 10 + 2 * N_FIELDS), &self->nsections_size) ||
-      self->nsections_size > sizeof (guint64) || self->nsections_offset + self->nsections_size > self->sect_attrs_offset)
-    self->nsections_size = 0;
   g_debug ("modules: layout %s, list at +%" G_GUINT64_FORMAT,
            self->layout == KWB_MODULES_LAYOUT_MEM ? "mem[]" :
            self->layout == KWB_MODULES_LAYOUT_CORE_LAYOUT ? "core_layout" : "unknown", self->list_offset);
   g_task_return_boolean (task, self->layout != KWB_MODULES_LAYOUT_UNKNOWN && self->modules_head != 0);
   g_object_unref (task);
-}
-
-/* Every type below is reached through convenience variables typed from
- * do_init_module()'s parameter: naming `struct module` with no frame to
- * scope it makes GDB search (and expand) every compilation unit that
- * declares it, which takes tens of seconds in a distribution's vmlinux. */
-static void
-probe_batch (GTask *task)
-{
-  KwbModuleReader *self = g_task_get_source_object (task);
-  KwbGdb *gdb = get_gdb (self);
-  Batch *batch = g_new0 (Batch, 1);
-
-  batch->task = task;
-  batch->values = g_ptr_array_new_with_free_func (g_free);
-  batch->pending = 1; /* held until every evaluation is sent */
-
-  /* Printing nothing: a pointer's value printed symbolically is slow too. */
-  kwb_gdb_console_async (gdb, "set var $kwb_sect_attrs = (typeof($kwb_module->sect_attrs))0", NULL, NULL, NULL);
-  kwb_gdb_console_async (gdb, "set var $kwb_sect_attr = (typeof(&$kwb_module->sect_attrs->attrs[0]))0",
-                         NULL, NULL, NULL);
-  batch_eval (batch, gdb, "sizeof($kwb_module->mem)");
-  batch_eval (batch, gdb, "sizeof($kwb_module->core_layout)");
-  batch_eval (batch, gdb, "(unsigned long)&$kwb_module->list");
-  batch_eval (batch, gdb, "(unsigned long)&modules");
-  /* struct module_sect_attrs' layout, to read it in one piece */
-  batch_eval (batch, gdb, "sizeof(*$kwb_sect_attr)");
-  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attr->battr.attr.name");
-  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attr->address");
-  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attrs->attrs");
-  /* struct module's, for the same reason */
-  batch_eval (batch, gdb, "sizeof(*$kwb_module)");
-  for (guint i = 0; i < N_FIELDS; i++)
-    {
-      batch_eval (batch, gdb, "(unsigned long)&$kwb_module->%s", module_fields[i]);
-      batch_eval (batch, gdb, "sizeof($kwb_module->%s)", module_fields[i]);
-    }
-  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attrs->nsections");
-  batch_eval (batch, gdb, "sizeof($kwb_sect_attrs->nsections)");
-  batch_release (batch);
-}
-
-static void
-module_var_fallback_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, NULL);
-
-  probe_batch (user_data);
-}
-
-static void
-module_var_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
-
-  if (out != NULL)
-    {
-      probe_batch (task);
-      return;
-    }
-  /* A do_init_module() without its `mod`: the slow global lookup. */
-  g_debug ("modules: %s; typing struct module by name", error->message);
-  kwb_gdb_console_async (KWB_GDB (object), "set var $kwb_module = (struct module *)0", NULL,
-                         module_var_fallback_cb, task);
 }
 
 void
@@ -420,14 +344,35 @@ kwb_module_reader_probe_async (KwbModuleReader     *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  GTask *task;
+  KwbGdb *gdb;
+  Batch *batch;
 
   g_return_if_fail (KWB_IS_MODULE_READER (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kwb_module_reader_probe_async);
-  kwb_gdb_console_async (get_gdb (self), "set var $kwb_module = (typeof(do_init_module::mod))0", NULL,
-                         module_var_cb, task);
+  gdb = get_gdb (self);
+  batch = g_new0 (Batch, 1);
+  batch->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (batch->task, kwb_module_reader_probe_async);
+  batch->values = g_ptr_array_new_with_free_func (g_free);
+  batch->pending = 1; /* held until every evaluation is sent */
+
+  batch_eval (batch, gdb, "sizeof(((struct module *)0)->mem)");
+  batch_eval (batch, gdb, "sizeof(((struct module *)0)->core_layout)");
+  batch_eval (batch, gdb, "(unsigned long)&((struct module *)0)->list");
+  batch_eval (batch, gdb, "(unsigned long)&modules");
+  /* struct module_sect_attrs' layout, to read it in one piece */
+  batch_eval (batch, gdb, "sizeof(struct module_sect_attr)");
+  batch_eval (batch, gdb, "(unsigned long)&((struct module_sect_attr *)0)->battr.attr.name");
+  batch_eval (batch, gdb, "(unsigned long)&((struct module_sect_attr *)0)->address");
+  batch_eval (batch, gdb, "(unsigned long)&((struct module_sect_attrs *)0)->attrs");
+  /* struct module's, for the same reason */
+  batch_eval (batch, gdb, "sizeof(struct module)");
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      batch_eval (batch, gdb, "(unsigned long)&((struct module *)0)->%s", module_fields[i]);
+      batch_eval (batch, gdb, "sizeof(((struct module *)0)->%s)", module_fields[i]);
+    }
+  batch_release (batch);
 }
 
 gboolean
@@ -468,8 +413,7 @@ walk_cb (GObject      *object,
     }
   address = next - self->list_offset;
   g_array_append_val (addresses, address);
-  /* list_head.next comes first; no type named: see probe_batch. */
-  expr = g_strdup_printf ("*(unsigned long *)0x%" G_GINT64_MODIFIER "x", next);
+  expr = g_strdup_printf ("(unsigned long)((struct list_head *)0x%" G_GINT64_MODIFIER "x)->next", next);
   kwb_gdb_evaluate_async (KWB_GDB (object), expr, NULL, walk_cb, task);
 }
 
@@ -509,7 +453,7 @@ kwb_module_reader_list_finish (KwbModuleReader  *self,
 typedef struct {
   GTask     *task;          /* owned until the read returns */
   KwbModule *module;
-  char      *expr;          /* "((typeof($kwb_module))…)" being read */
+  char      *expr;          /* "((struct module *)…)" being read */
   guint64    address;       /* the guest's struct module */
   guint      n_sections;
   guint      next_section;
@@ -777,15 +721,26 @@ names_read_cb (GObject      *object,
   names_read_each (read);
 }
 
-/* DATA holds read->n_sections entries of the section table: their names
- * are read next. */
 static void
-attrs_parsed (Read         *read,
-              const guint8 *data)
+attrs_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
+  Read *read = user_data;
   KwbModuleReader *self = read_get_reader (read);
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  guint64 attrs = read->sect_attrs + self->sect_attrs_offset;
   guint64 low = G_MAXUINT64, high = 0;
+  const guint8 *data;
 
+  if (record == NULL || (bytes = memory_from_record (record, attrs)) == NULL ||
+      g_bytes_get_size (bytes) < read->n_sections * self->sect_attr_size)
+    {
+      read_sections_chunk (read);
+      return;
+    }
+  data = g_bytes_get_data (bytes, NULL);
   read->name_ptrs = g_array_new (FALSE, FALSE, sizeof (guint64));
   read->sect_addrs = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (guint i = 0; i < read->n_sections; i++)
@@ -807,29 +762,9 @@ attrs_parsed (Read         *read,
       names_read_each (read);
       return;
     }
-  kwb_gdb_command_async (get_gdb (self), NULL, names_read_cb, read,
+  kwb_gdb_command_async (KWB_GDB (object), NULL, names_read_cb, read,
                          "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
                          low, high - low + 64);
-}
-
-static void
-attrs_read_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Read *read = user_data;
-  KwbModuleReader *self = read_get_reader (read);
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-  guint64 attrs = read->sect_attrs + self->sect_attrs_offset;
-
-  if (record == NULL || (bytes = memory_from_record (record, attrs)) == NULL ||
-      g_bytes_get_size (bytes) < read->n_sections * self->sect_attr_size)
-    {
-      read_sections_chunk (read);
-      return;
-    }
-  attrs_parsed (read, g_bytes_get_data (bytes, NULL));
 }
 
 /* The section table: raw when its layout is known, else by printf. */
@@ -855,7 +790,7 @@ set_expr_from_address (Read *read)
 {
   /* From here on the struct by its address: no frame lookups. */
   g_free (read->expr);
-  read->expr = g_strdup_printf ("((typeof($kwb_module))0x%" G_GINT64_MODIFIER "x)", read->address);
+  read->expr = g_strdup_printf ("((struct module *)0x%" G_GINT64_MODIFIER "x)", read->address);
 }
 
 static void
@@ -954,49 +889,6 @@ nsections_read_cb (GObject      *object,
   read_sections (read);
 }
 
-/* Most modules have fewer sections than this: their count and their
- * table come in one read. */
-#define SECTIONS_GUESS 48
-
-static void
-sect_attrs_read_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Read *read = user_data;
-  KwbModuleReader *self = read_get_reader (read);
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-  const guint8 *data;
-  guint64 n = 0;
-  gsize len;
-
-  if (record == NULL || (bytes = memory_from_record (record, read->sect_attrs)) == NULL ||
-      g_bytes_get_size (bytes) < self->sect_attrs_offset)
-    {
-      g_autofree char *expr = g_strdup_printf ("((typeof($kwb_module->sect_attrs))0x%" G_GINT64_MODIFIER "x)->nsections",
-                                               read->sect_attrs);
-
-      kwb_gdb_evaluate_async (KWB_GDB (object), expr, NULL, nsections_read_cb, read);
-      return;
-    }
-  data = g_bytes_get_data (bytes, &len);
-  memcpy (&n, data + self->nsections_offset, self->nsections_size);
-  read->n_sections = MIN (GUINT64_FROM_LE (n), MAX_SECTIONS);
-  read->next_section = 0;
-  if (read->n_sections == 0)
-    {
-      sections_done (read);
-      return;
-    }
-  if (len - self->sect_attrs_offset < (gsize) read->n_sections * self->sect_attr_size)
-    {
-      read_sections (read);
-      return;
-    }
-  attrs_parsed (read, data + self->sect_attrs_offset);
-}
-
 static void
 module_read_cb (GObject      *object,
                 GAsyncResult *result,
@@ -1047,16 +939,9 @@ module_read_cb (GObject      *object,
       sections_done (read);
       return;
     }
-  if (self->sect_layout_known && self->nsections_size > 0)
-    {
-      kwb_gdb_command_async (KWB_GDB (object), NULL, sect_attrs_read_cb, read,
-                             "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
-                             read->sect_attrs, self->sect_attrs_offset + SECTIONS_GUESS * self->sect_attr_size);
-      return;
-    }
   /* nsections is in the sect_attrs block: one small read (the array is
    * read right after, knowing its length). */
-  expr_nsections = g_strdup_printf ("((typeof($kwb_module->sect_attrs))0x%" G_GINT64_MODIFIER "x)->nsections",
+  expr_nsections = g_strdup_printf ("((struct module_sect_attrs *)0x%" G_GINT64_MODIFIER "x)->nsections",
                                     read->sect_attrs);
   kwb_gdb_evaluate_async (KWB_GDB (object), expr_nsections, NULL, nsections_read_cb, read);
 }
@@ -1101,27 +986,15 @@ kwb_module_reader_read_async (KwbModuleReader     *self,
   /* READ holds the task's one ref until read_return drops it; the task
    * frees READ when it goes. */
   g_task_set_task_data (read->task, read, (GDestroyNotify) read_free);
-  read->expr = g_strdup_printf ("((typeof($kwb_module))(%s))", expr);
+  read->expr = g_strdup_printf ("((struct module *)(%s))", expr);
   if (self->module_size > 0 && self->module_size < 65536 && field_known (self, F_NAME) &&
       field_known (self, F_STATE) && field_known (self, F_SECT_ATTRS) &&
       (self->layout == KWB_MODULES_LAYOUT_MEM ?
          field_known (self, F_MEM0_BASE) && field_known (self, F_MEM3_SIZE) :
          field_known (self, F_CORE_BASE) && field_known (self, F_CORE_SIZE)))
     {
-      g_autofree char *address = NULL;
-      char *end = NULL;
+      g_autofree char *address = g_strdup_printf ("(unsigned long)%s", read->expr);
 
-      /* An address already (the module list, a stop's argument): no
-       * round trip to evaluate it. */
-      read->address = g_ascii_strtoull (expr, &end, 0);
-      if (end != expr && *end == '\0' && read->address != 0)
-        {
-          kwb_gdb_command_async (get_gdb (self), NULL, module_read_cb, read,
-                                 "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
-                                 read->address, self->module_size);
-          return;
-        }
-      address = g_strdup_printf ("(unsigned long)%s", read->expr);
       kwb_gdb_evaluate_async (get_gdb (self), address, NULL, module_address_cb, read);
       return;
     }

@@ -54,8 +54,8 @@ struct _Job
   KwbModule  *module;        /* INIT, LOAD: the module at hand */
   char       *ko_path;       /* LOAD: the file chosen */
   GArray     *addresses;     /* ATTACH, REFRESH: guint64 struct module addresses */
-  guint       next;          /* ATTACH, REFRESH: index in addresses; RETURN: in returning */
-  guint64     address;       /* INIT: the guest's struct module (0: not known yet) */
+  guint       next;          /* ATTACH, REFRESH: index in addresses */
+  guint64     address;       /* INIT, RETURN: the guest's struct module */
   gboolean    loaded;        /* LOAD: GDB took the symbols */
   GError     *error;         /* LOAD: why the symbols did not load */
   MergedFunc  merged;        /* INIT, REFRESH: after read_into_model */
@@ -74,8 +74,7 @@ struct _KwbModules
 
   GQueue           jobs;
   Job             *current;
-  char            *return_breakpoint; /* where do_init_module returns to, once known */
-  GArray          *returning;         /* guint64: modules whose init has not returned yet */
+  GHashTable      *returns;  /* one-shot breakpoint number → guint64 module address */
 };
 
 static void kwb_modules_list_model_init (GListModelInterface *iface);
@@ -178,8 +177,7 @@ kwb_modules_finalize (GObject *object)
   g_clear_object (&self->reader);
   g_clear_object (&self->files);
   g_clear_object (&self->store);
-  g_free (self->return_breakpoint);
-  g_array_unref (self->returning);
+  g_hash_table_unref (self->returns);
   G_OBJECT_CLASS (kwb_modules_parent_class)->finalize (object);
 }
 
@@ -236,7 +234,7 @@ kwb_modules_init (KwbModules *self)
 {
   self->store = g_list_store_new (KWB_TYPE_MODULE);
   g_queue_init (&self->jobs);
-  self->returning = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->returns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect (self->store, "items-changed", G_CALLBACK (on_items_changed), self);
 }
 
@@ -663,7 +661,8 @@ return_breakpoint_cb (GObject      *object,
   g_autofree char *number = kwb_session_add_internal_breakpoint_finish (KWB_SESSION (object), result, &error);
 
   if (number != NULL)
-    job->self->return_breakpoint = g_steal_pointer (&number);
+    g_hash_table_insert (job->self->returns, g_steal_pointer (&number),
+                         g_memdup2 (&job->address, sizeof job->address));
   else
     g_debug ("modules: no breakpoint after do_init_module: %s", error->message);
   job_finish (job);
@@ -684,28 +683,19 @@ caller_cb (GObject      *object,
       job_finish (job);
       return;
     }
-  /* A breakpoint where do_init_module returns to (its one caller): a
-   * module's init has run by then, and its state says how it went. Set
-   * once, for every load after this one too. */
+  /* A one-shot breakpoint where do_init_module returns to: the module's
+   * init has run by then, and its state says how it went. */
   location = g_strdup_printf ("*%s", addr);
-  kwb_session_add_internal_breakpoint_async (job->self->session, location, KWB_GDB_BREAK_NONE,
+  kwb_session_add_internal_breakpoint_async (job->self->session, location, KWB_GDB_BREAK_TEMPORARY,
                                              on_return_hit, job->self, NULL, return_breakpoint_cb, job);
 }
 
 static void
 init_symbols_done (Job *job)
 {
-  KwbModules *self = job->self;
-
-  g_signal_emit (self, signals[MODULE_LOADED], 0, job->module);
+  g_signal_emit (job->self, signals[MODULE_LOADED], 0, job->module);
   job->address = kwb_module_get_address (job->module);
-  g_array_append_val (self->returning, job->address);
-  if (self->return_breakpoint != NULL)
-    {
-      job_finish (job);
-      return;
-    }
-  kwb_gdb_command_async (kwb_session_get_gdb (self->session), NULL, caller_cb, job,
+  kwb_gdb_command_async (kwb_session_get_gdb (job->self->session), NULL, caller_cb, job,
                          "-stack-list-frames 1 1");
 }
 
@@ -728,52 +718,19 @@ init_merged (Job       *job,
 
 /* ---- JOB_RETURN: do_init_module returned ---- */
 
-static void return_next (Job *job);
-
 static void
 return_state_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   Job *job = user_data;
-  KwbModules *self = job->self;
-  guint64 address = g_array_index (self->returning, guint64, job->next);
-  KwbModule *module = find_by_address (self, address, NULL);
+  KwbModule *module = find_by_address (job->self, job->address, NULL);
   guint64 state;
 
-  /* A failed init has freed the module already (free_module removed it);
-   * one still coming is another load's, whose init runs on. */
-  if (kwb_module_reader_read_u64_finish (KWB_MODULE_READER (object), result, &state, NULL) && module != NULL &&
-      state == KWB_MODULE_STATE_COMING)
-    job->next++;
-  else
-    {
-      if (module != NULL)
-        kwb_module_set_state (module, (KwbModuleState) state);
-      g_array_remove_index (self->returning, job->next);
-    }
-  return_next (job);
-}
-
-/* Each module whose init was running: which one returned is not said. */
-static void
-return_next (Job *job)
-{
-  KwbModules *self = job->self;
-  g_autofree char *expr = NULL;
-  guint64 address;
-
-  while (job->next < self->returning->len &&
-         find_by_address (self, g_array_index (self->returning, guint64, job->next), NULL) == NULL)
-    g_array_remove_index (self->returning, job->next);
-  if (job->next >= self->returning->len)
-    {
-      job_finish (job);
-      return;
-    }
-  address = g_array_index (self->returning, guint64, job->next);
-  expr = g_strdup_printf ("(int)((typeof($kwb_module))0x%" G_GINT64_MODIFIER "x)->state", address);
-  kwb_module_reader_read_u64_async (self->reader, expr, NULL, return_state_cb, job);
+  /* A failed init has freed the module already (free_module removed it). */
+  if (kwb_module_reader_read_u64_finish (KWB_MODULE_READER (object), result, &state, NULL) && module != NULL)
+    kwb_module_set_state (module, (KwbModuleState) state);
+  job_finish (job);
 }
 
 /* ---- JOB_FREE: free_module ---- */
@@ -1012,17 +969,21 @@ run_job (KwbModules *self,
       kwb_module_reader_probe_async (self->reader, NULL, probe_cb, job);
       break;
     case JOB_INIT:
-      {
-        g_autofree char *expr = job->address != 0 ? g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", job->address)
-                                                  : g_strdup ("mod");
-
-        g_debug ("modules: do_init_module (%s)", expr);
-        read_into_model (job, expr, init_merged);
-      }
+      g_debug ("modules: do_init_module");
+      read_into_model (job, "mod", init_merged);
       break;
     case JOB_RETURN:
-      job->next = 0;
-      return_next (job);
+      {
+        g_autofree char *expr = NULL;
+
+        if (find_by_address (self, job->address, NULL) == NULL)
+          {
+            job_finish (job);
+            return;
+          }
+        expr = g_strdup_printf ("(int)((struct module *)0x%" G_GINT64_MODIFIER "x)->state", job->address);
+        kwb_module_reader_read_u64_async (self->reader, expr, NULL, return_state_cb, job);
+      }
       break;
     case JOB_FREE:
       kwb_module_reader_read_u64_async (self->reader, "(unsigned long)mod", NULL, free_address_cb, job);
@@ -1055,32 +1016,14 @@ run_next_job (KwbModules *self)
 
 /* ---- the session's side ---- */
 
-/* The stop names do_init_module's argument already: no round trip to
- * evaluate `mod`. */
-static guint64
-stop_module_argument (const KwbGdbStop *stop)
-{
-  const char *name = kwb_mi_record_get_string (stop->record, "frame.args.0.name");
-  const char *value = kwb_mi_record_get_string (stop->record, "frame.args.0.value");
-  char *end = NULL;
-  guint64 address;
-
-  if (g_strcmp0 (name, "mod") != 0 || value == NULL)
-    return 0;
-  address = g_ascii_strtoull (value, &end, 0);
-  return end != value && (*end == '\0' || *end == ' ') ? address : 0;
-}
-
 static void
 on_init_hit (KwbSession       *session,
              const KwbGdbStop *stop,
              gpointer          user_data)
 {
   KwbModules *self = user_data;
-  Job *job = job_new (self, JOB_INIT);
 
-  job->address = stop_module_argument (stop);
-  enqueue_first (self, job);
+  enqueue_first (self, job_new (self, JOB_INIT));
 }
 
 static void
@@ -1089,8 +1032,13 @@ on_return_hit (KwbSession       *session,
                gpointer          user_data)
 {
   KwbModules *self = user_data;
+  g_autofree char *number = g_strdup_printf ("%d", stop->bkptno);
+  guint64 *address = g_hash_table_lookup (self->returns, number);
+  Job *job = job_new (self, JOB_RETURN);
 
-  enqueue_first (self, job_new (self, JOB_RETURN));
+  job->address = address ? *address : 0;
+  g_hash_table_remove (self->returns, number);
+  enqueue_first (self, job);
 }
 
 static void
