@@ -25,21 +25,11 @@ warn_missing_defaults (KwbProject *project)
     {
       const KwbArch *arch = kwb_arch_for_project (project);
       const char *dir = kwb_project_get_directory (project);
-      g_autofree char *compiler = kwb_arch_dup_compiler (arch);
-      const char *tools[] = { compiler, arch->qemu_binary, arch->gdb_binary };
-      const char *packages[] = { arch->compiler_package, arch->qemu_package, arch->gdb_package };
-      g_autoptr(GString) missing = g_string_new (NULL);
+      g_autofree char *missing = kwb_arch_dup_packages (arch, TRUE);
 
-      for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
-        {
-          g_autofree char *found = g_find_program_in_path (tools[i]);
-
-          if (found == NULL)
-            g_string_append_printf (missing, " %s", packages[i]);
-        }
-      if (missing->len > 0)
-        fprintf (stderr, _("Note: an %s guest needs these Debian packages: sudo apt-get install%s\n"),
-                 arch->label, missing->str);
+      if (*missing != '\0')
+        fprintf (stderr, _("Note: an %s guest needs these Debian packages: sudo apt-get install %s\n"),
+                 arch->label, missing);
 
       /* The host's busybox-static cannot run in this guest. */
       fprintf (stderr, _("Note: this %s guest needs a static BusyBox built for it, here from source with %sgcc. "

@@ -225,6 +225,31 @@ kwb_arch_dup_gdb_binary (const KwbArch *arch,
   return g_strdup (configured);
 }
 
+char *
+kwb_arch_dup_packages (const KwbArch *arch,
+                       gboolean       only_missing)
+{
+  g_autofree char *compiler = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (arch != NULL, NULL);
+  compiler = kwb_arch_dup_compiler (arch);
+  {
+    const char *programs[] = { compiler, arch->qemu_binary, arch->gdb_binary };
+    const char *packages[] = { kwb_arch_is_native (arch) ? "gcc" : arch->compiler_package,
+                               arch->qemu_package, arch->gdb_package };
+
+    for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
+      {
+        g_autofree char *found = only_missing ? g_find_program_in_path (programs[i]) : NULL;
+
+        if (!only_missing || found == NULL)
+          g_string_append_printf (out, "%s%s", out->len ? " " : "", packages[i]);
+      }
+  }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 gboolean
 kwb_arch_apply_to_project (const KwbArch  *arch,
                            KwbProject     *project,

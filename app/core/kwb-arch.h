@@ -57,6 +57,11 @@ char           *kwb_arch_dup_qemu_binary     (const KwbArch   *arch,
                                               const char      *configured);
 char           *kwb_arch_dup_gdb_binary      (const KwbArch   *arch,
                                               const char      *configured);
+/* The Debian packages of the compiler, QEMU and GDB this architecture runs
+ * here, separated by spaces; with @only_missing, those whose program is
+ * not on PATH ("" when none is). */
+char           *kwb_arch_dup_packages        (const KwbArch   *arch,
+                                              gboolean         only_missing);
 /* Sets machine.arch and what must follow it in a new project: QEMU and
  * GDB when they are another architecture's defaults, and BusyBox from a
  * source tree when the host's own cannot run in the guest. */

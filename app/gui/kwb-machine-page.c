@@ -43,14 +43,8 @@ show_arch (KwbMachinePage *self)
 {
   KwbProject *project = kwb_project_page_get_project (PAGE (self));
   const KwbArch *arch = kwb_arch_for_project (project);
-  g_autofree char *compiler = kwb_arch_dup_compiler (arch);
-  g_autofree char *qemu = kwb_arch_dup_qemu_binary (arch, NULL);
-  g_autofree char *gdb = kwb_arch_dup_gdb_binary (arch, NULL);
-  const char *programs[] = { compiler, qemu, gdb };
-  const char *packages[] = { kwb_arch_is_native (arch) ? "gcc" : arch->compiler_package,
-                             arch->qemu_package, arch->gdb_package };
-  g_autoptr(GString) all = g_string_new (NULL);
-  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autofree char *all = kwb_arch_dup_packages (arch, FALSE);
+  g_autofree char *missing = kwb_arch_dup_packages (arch, TRUE);
   g_autofree char *text = NULL;
   g_autofree char *busybox = kwb_project_dup_string (project, "busybox", "source");
   g_autoptr(GError) error = NULL;
@@ -65,18 +59,10 @@ show_arch (KwbMachinePage *self)
     : _("KVM is not available here (no usable /dev/kvm): QEMU emulates the CPU. Slower, but every "
         "breakpoint works from the first instruction."));
 
-  for (guint i = 0; i < G_N_ELEMENTS (programs); i++)
-    {
-      g_autofree char *found = g_find_program_in_path (programs[i]);
-
-      g_string_append_printf (all, "%s%s", all->len ? ", " : "", packages[i]);
-      if (found == NULL)
-        g_string_append_printf (missing, " %s", packages[i]);
-    }
-  if (missing->len == 0)
-    text = g_strdup_printf (_("%s: installed"), all->str);
+  if (*missing == '\0')
+    text = g_strdup_printf (_("%s: installed"), all);
   else
-    text = g_strdup_printf (_("%s. Missing here; install with: sudo apt-get install%s"), all->str, missing->str);
+    text = g_strdup_printf (_("%s. Missing here; install with: sudo apt-get install %s"), all, missing);
   kwb_action_row_set_plain_subtitle (self->arch_tools_row, text);
 
   /* A BusyBox built from source is checked when it is built; it needs its

@@ -66,6 +66,13 @@ test_make_variables (void)
   g_assert_cmpuint (g_strv_length (x86), ==, 1);
   g_assert_cmpstr (x86[0], ==, "ARCH=x86");
   g_assert_cmpstr (x86_cc, ==, "gcc");
+  {
+    g_autofree char *arm_packages = kwb_arch_dup_packages (kwb_arch_lookup ("arm64"), FALSE);
+    g_autofree char *x86_packages = kwb_arch_dup_packages (kwb_arch_lookup ("x86_64"), FALSE);
+
+    g_assert_cmpstr (arm_packages, ==, "gcc-aarch64-linux-gnu qemu-system-arm gdb-multiarch");
+    g_assert_cmpstr (x86_packages, ==, "gcc qemu-system-x86 gdb");
+  }
   g_assert_true (kwb_arch_is_native (kwb_arch_lookup ("x86_64")));
   g_assert_false (kwb_arch_is_native (kwb_arch_lookup ("arm64")));
 }
