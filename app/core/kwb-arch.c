@@ -39,6 +39,15 @@ static const char * const arm64_registers[] = {
 static const char * const x86_64_arguments[] = { "$rdi", "$rsi", "$rdx", "$rcx", "$r8", "$r9", NULL };
 static const char * const arm64_arguments[] = { "$x0", "$x1", "$x2", "$x3", "$x4", "$x5", NULL };
 
+/* QEMU's arm64 stub translates addresses as the CPU's current exception
+ * level would, permissions included, so from EL0 every kernel address reads
+ * as unmapped. The C handlers of the EL0 vectors (5.13 on; the assembly
+ * labels before) run at EL1 with the kernel mapped, KPTI or not. */
+static const char * const arm64_user_entries[] = {
+  "el0t_64_irq_handler", "el0t_64_sync_handler", "el0t_64_fiq_handler", "el0t_64_error_handler",
+  "el0_irq", "el0_sync", NULL
+};
+
 static const KwbArch arches[] = {
   {
     .name = "x86_64",
@@ -93,6 +102,7 @@ static const KwbArch arches[] = {
     .oops_function = "die",
     .registers = arm64_registers,
     .arguments = arm64_arguments,
+    .user_entries = arm64_user_entries,
   },
 };
 

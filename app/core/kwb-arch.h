@@ -34,6 +34,10 @@ typedef struct {
   const char *oops_function;     /* where an oops stops, pt_regs in "regs" */
   const char * const *registers; /* worth a glance, in the order shown */
   const char * const *arguments; /* GDB's names of the first six integer arguments */
+  /* Kernel functions every entry from user space reaches, for stubs that
+   * read memory with the interrupted mode's rights (a stop in user space
+   * cannot read the kernel's); NULL when a stop anywhere can. */
+  const char * const *user_entries;
 } KwbArch;
 
 const KwbArch  *kwb_arch_lookup              (const char      *name);

@@ -90,6 +90,8 @@ typedef enum {
   HALT_INTERNAL,
 } Halt;
 
+typedef struct _Entering Entering;
+
 struct _KwbSession
 {
   GObject           parent_instance;
@@ -130,6 +132,8 @@ struct _KwbSession
   guint             stop_serial; /* drops a backtrace read for an older stop */
 
   GHashTable       *internal;   /* breakpoint number → Internal */
+  Entering         *entering;   /* a stop in user space, on its way to the kernel */
+  guint             interrupt_again_id;
 
   GArray           *setup_funcs; /* Setup: run once attached, before the first continue */
   guint             next_setup;
@@ -157,6 +161,15 @@ typedef struct {
   gpointer               user_data;
 } Internal;
 
+/* See "stops in user space" below. */
+struct _Entering {
+  gboolean    for_user;   /* the user's pause, not the session's own halt */
+  guint       next;       /* the next of the architecture's entries to break on */
+  GPtrArray  *numbers;    /* the temporary breakpoints on them */
+  guint       timeout_id;
+  gboolean    giving_up;  /* the guest stayed in user space: our interrupt is on its way */
+};
+
 G_DEFINE_FINAL_TYPE (KwbSession, kwb_session, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kwb-session-error-quark, kwb_session_error)
 
@@ -178,6 +191,10 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void run_next_op (KwbSession *self);
+static void entering_free (Entering *entering);
+static void interrupt_guest (KwbSession          *self,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data);
 static void start_step_breakpoints (KwbSession *self);
 static void start_step_setup (KwbSession *self);
 static void start_step_watches (KwbSession *self);
@@ -348,6 +365,8 @@ kwb_session_dispose (GObject *object)
       kwb_qemu_kill (self->qemu);
     }
   fail_all_ops (self, _("The session was closed"));
+  g_clear_pointer (&self->entering, entering_free);
+  g_clear_handle_id (&self->interrupt_again_id, g_source_remove);
   g_clear_handle_id (&self->frames_id, g_source_remove);
   g_clear_object (&self->gdb);
   g_clear_object (&self->qemu);
@@ -633,6 +652,181 @@ report_stop (KwbSession *self,
   g_signal_emit (self, signals[STOPPED], 0, stop);
 }
 
+/* ---- stops in user space ----
+ *
+ * An interrupt lands wherever the guest is; on an architecture whose stub
+ * reads memory with the interrupted mode's rights (arm64), a stop in user
+ * space cannot read a single kernel variable, so nothing the session halts
+ * for (module lists, panels, the user's expressions) would work there. Such
+ * a stop is not shown: temporary hardware breakpoints go on the kernel's
+ * entries from user space and the guest runs on to the next one, a timer
+ * tick away at most. The user's pause then shows that stop, as a pause; the
+ * session's own halt does its work there. Hardware breakpoints, because a
+ * software one is memory the stub cannot write from user space either. A
+ * guest that stays in user space (no tick for ENTERING_TIMEOUT_S) is
+ * interrupted again and its stop taken as it is. */
+
+#define ENTERING_TIMEOUT_S 5
+
+static void
+entering_free (Entering *entering)
+{
+  g_clear_handle_id (&entering->timeout_id, g_source_remove);
+  g_ptr_array_unref (entering->numbers);
+  g_free (entering);
+}
+
+static gboolean
+stop_is_interrupt (const KwbGdbStop *stop)
+{
+  return stop->reason == NULL || g_strcmp0 (stop->reason, "signal-received") == 0;
+}
+
+/* A user address has the top bit clear on every architecture we run. */
+static gboolean
+stop_needs_kernel_entry (KwbSession       *self,
+                         const KwbGdbStop *stop)
+{
+  return kwb_session_config_get_arch (self->config)->user_entries != NULL && stop_is_interrupt (stop) &&
+         stop->addr != 0 && (stop->addr >> 63) == 0;
+}
+
+static void entering_insert_next (KwbSession *self);
+
+static gboolean
+entering_timeout_cb (gpointer user_data)
+{
+  KwbSession *self = user_data;
+
+  self->entering->timeout_id = 0;
+  self->entering->giving_up = TRUE;
+  session_log (self, _("The guest stayed in user space, where the kernel’s memory cannot be read; "
+                       "stopped there"));
+  interrupt_guest (self, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+entering_continue_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL && self->entering != NULL && state_is_live (self->state))
+    session_log (self, _("Could not run the guest on to the kernel: %s"), error->message);
+}
+
+static void
+entering_insert_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  const char *number;
+
+  /* An entry this kernel does not have is simply not among them. */
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  if (self->entering == NULL || !state_is_live (self->state))
+    return;
+  number = record != NULL ? kwb_mi_record_get_string (record, "bkpt.number") : NULL;
+  if (number != NULL)
+    {
+      kwb_breakpoints_add_internal (self->breakpoints, number);
+      g_ptr_array_add (self->entering->numbers, g_strdup (number));
+    }
+  entering_insert_next (self);
+}
+
+static void
+entering_insert_next (KwbSession *self)
+{
+  const KwbArch *arch = kwb_session_config_get_arch (self->config);
+  const char *entry = arch->user_entries[self->entering->next];
+
+  if (entry != NULL)
+    {
+      self->entering->next++;
+      kwb_gdb_break_insert_async (self->gdb, entry, KWB_GDB_BREAK_HARDWARE | KWB_GDB_BREAK_TEMPORARY, NULL,
+                                  NULL, entering_insert_cb, g_object_ref (self));
+      return;
+    }
+  if (self->entering->numbers->len == 0)
+    {
+      /* A kernel with none of them: stay in user space, as GDB would. */
+      self->entering->giving_up = TRUE;
+      interrupt_guest (self, NULL, NULL);
+      return;
+    }
+  self->entering->timeout_id = g_timeout_add_seconds (ENTERING_TIMEOUT_S, entering_timeout_cb, self);
+  kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_CONTINUE, NULL, entering_continue_cb, g_object_ref (self));
+}
+
+/* A stop in user space, from the user's pause (FOR_USER) or our own halt:
+ * nobody sees it; the ops stay queued until the guest is in the kernel. */
+static void
+entering_begin (KwbSession *self,
+                gboolean    for_user)
+{
+  g_assert (self->entering == NULL);
+
+  self->entering = g_new0 (Entering, 1);
+  self->entering->for_user = for_user;
+  self->entering->numbers = g_ptr_array_new_with_free_func (g_free);
+  self->halt = HALT_INTERRUPTING;
+  entering_insert_next (self);
+}
+
+/* The stop that ends the way to the kernel. TRUE when it is fully handled
+ * here; FALSE when it is another event (a breakpoint, a crash, the module
+ * loader's) that on_gdb_stopped handles as it handles any. */
+static gboolean
+entering_stop (KwbSession       *self,
+               const KwbGdbStop *stop)
+{
+  g_autoptr(KwbGdbStop) pause = NULL;
+  g_autofree char *number = g_strdup_printf ("%d", stop->bkptno);
+  Entering *entering = self->entering;
+  gboolean for_user = entering->for_user;
+  gboolean ours = stop->bkptno > 0 && g_ptr_array_find_with_equal_func (entering->numbers, number,
+                                                                        g_str_equal, NULL);
+  gboolean gave_up = entering->giving_up && stop_is_interrupt (stop);
+
+  /* The one hit is gone (temporary); the others go now, before any op. */
+  for (guint i = 0; i < entering->numbers->len; i++)
+    if (!g_str_equal (entering->numbers->pdata[i], number))
+      kwb_gdb_break_delete_async (self->gdb, entering->numbers->pdata[i], NULL, NULL, NULL);
+  self->entering = NULL;
+  entering_free (entering);
+
+  if (!ours && !gave_up)
+    {
+      /* As the event that beat our interrupt, which it is. */
+      if (for_user)
+        self->halt = HALT_NONE;
+      return FALSE;
+    }
+  if (!for_user)
+    {
+      self->halt = HALT_HALTED;
+      run_next_op (self);
+      return TRUE;
+    }
+  /* The user's pause, where it ended: a pause, not a breakpoint. */
+  pause = kwb_gdb_stop_copy (stop);
+  pause->reason = "signal-received";
+  pause->signal_name = "SIGINT";
+  pause->bkptno = -1;
+  self->halt = HALT_DRAINING;
+  report_stop (self, pause);
+  run_next_op (self);
+  return TRUE;
+}
+
 static void
 on_gdb_stopped (KwbGdb     *gdb,
                 KwbGdbStop *stop,
@@ -640,6 +834,7 @@ on_gdb_stopped (KwbGdb     *gdb,
 {
   g_debug ("GDB stopped: reason=%s func=%s halt=%d state=%s", stop->reason, stop->func,
            self->halt, kwb_session_state_to_string (self->state));
+  g_clear_handle_id (&self->interrupt_again_id, g_source_remove);
   if (self->state == KWB_SESSION_STATE_STARTING)
     {
       /* The frozen guest as GDB first sees it is not a stop to report; a
@@ -650,6 +845,9 @@ on_gdb_stopped (KwbGdb     *gdb,
       start_done (self);
       return;
     }
+
+  if (self->entering != NULL && entering_stop (self, stop))
+    return;
 
   /* The session's own breakpoints (the module loader's): the handler works
    * on the halted guest and calls kwb_session_internal_done(); nobody else
@@ -677,7 +875,12 @@ on_gdb_stopped (KwbGdb     *gdb,
       gboolean same_place = g_strcmp0 (stop->reason, "breakpoint-hit") == 0 && self->last_stop != NULL &&
                             stop->bkptno == self->last_stop->bkptno && stop->addr == self->last_stop->addr;
 
-      if (g_strcmp0 (stop->reason, "signal-received") == 0 || stop->reason == NULL || same_place)
+      if (stop_needs_kernel_entry (self, stop))
+        {
+          entering_begin (self, FALSE);
+          return;
+        }
+      if (stop_is_interrupt (stop) || same_place)
         {
           self->halt = HALT_HALTED;
           run_next_op (self);
@@ -694,7 +897,24 @@ on_gdb_stopped (KwbGdb     *gdb,
       g_strcmp0 (stop->reason, "exited-signalled") == 0)
     return; /* the VM's end arrives through QEMU's exit */
 
+  if (self->halt == HALT_NONE && stop_needs_kernel_entry (self, stop))
+    {
+      entering_begin (self, TRUE);
+      return;
+    }
   report_stop (self, stop);
+}
+
+/* GDB has resumed the guest: its ^running (a resume we sent) or *running. */
+static void
+guest_resumed (KwbSession *self)
+{
+  g_clear_handle_id (&self->frames_id, g_source_remove);
+  g_clear_object (&self->crash);
+  g_clear_pointer (&self->crash_restore, g_free);
+  self->crash_first_level = 0;
+  if (state_is_live (self->state))
+    set_state (self, KWB_SESSION_STATE_RUNNING);
 }
 
 static void
@@ -704,12 +924,7 @@ on_gdb_running (KwbGdb     *gdb,
 {
   if (self->state == KWB_SESSION_STATE_STARTING && self->start_task != NULL)
     return; /* start completes the transition itself */
-  g_clear_handle_id (&self->frames_id, g_source_remove);
-  g_clear_object (&self->crash);
-  g_clear_pointer (&self->crash_restore, g_free);
-  self->crash_first_level = 0;
-  if (state_is_live (self->state))
-    set_state (self, KWB_SESSION_STATE_RUNNING);
+  guest_resumed (self);
 }
 
 static void
@@ -1358,9 +1573,18 @@ exec_cb (GObject      *object,
 
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   if (record == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      /* A pause GDB refused is not sent again. */
+      g_clear_handle_id (&((KwbSession *) g_task_get_source_object (task))->interrupt_again_id, g_source_remove);
+      g_task_return_error (task, error);
+      return;
+    }
+  /* GDB's *running comes after its ^running: the caller, answered now, may
+   * already queue reads, which must find a running guest to halt rather
+   * than send GDB commands it refuses while the guest runs. */
+  if (g_strcmp0 (kwb_mi_record_get_class (record), "running") == 0)
+    guest_resumed (g_task_get_source_object (task));
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -1427,6 +1651,11 @@ kwb_session_exec_async (KwbSession          *self,
   /* What to resume with again if GDB aborts it: see on_resume_failed. */
   if (what != KWB_GDB_EXEC_INTERRUPT)
     self->resume_what = what;
+  if (what == KWB_GDB_EXEC_INTERRUPT)
+    {
+      interrupt_guest (self, exec_cb, g_steal_pointer (&task));
+      return;
+    }
   restore_crash_registers (self);
   kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, g_steal_pointer (&task));
 }
@@ -1813,6 +2042,38 @@ run_next_op (KwbSession *self)
     kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_CONTINUE, NULL, resume_cb, g_object_ref (self));
 }
 
+/* GDB's all-stop remote target loses an interrupt that comes while it
+ * steps the guest off a breakpoint it was resumed from: the stub, stopped
+ * for that step, ignores the ^C, and GDB resumes the guest as if nobody had
+ * asked. An interrupt that has brought no stop after INTERRUPT_AGAIN_MS is
+ * sent again; a second ^C to a stub that is stopping anyway is ignored. */
+#define INTERRUPT_AGAIN_MS 1000
+
+static gboolean
+interrupt_again_cb (gpointer user_data)
+{
+  KwbSession *self = user_data;
+
+  if (self->state != KWB_SESSION_STATE_RUNNING || self->gdb == NULL)
+    {
+      self->interrupt_again_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  g_debug ("no stop %d ms after the interrupt: interrupting again", INTERRUPT_AGAIN_MS);
+  kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_INTERRUPT, NULL, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+interrupt_guest (KwbSession          *self,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_INTERRUPT, NULL, callback, user_data);
+  if (self->interrupt_again_id == 0)
+    self->interrupt_again_id = g_timeout_add (INTERRUPT_AGAIN_MS, interrupt_again_cb, self);
+}
+
 static void
 interrupt_cb (GObject      *object,
               GAsyncResult *result,
@@ -1823,6 +2084,8 @@ interrupt_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    g_clear_handle_id (&self->interrupt_again_id, g_source_remove);
   if (record == NULL && self->halt == HALT_INTERRUPTING)
     {
       /* GDB says the target is not running after all: do the work now. */
@@ -1847,7 +2110,7 @@ queue_op (KwbSession *self,
   if (self->state == KWB_SESSION_STATE_RUNNING && self->halt == HALT_NONE)
     {
       self->halt = HALT_INTERRUPTING;
-      kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_INTERRUPT, NULL, interrupt_cb, g_object_ref (self));
+      interrupt_guest (self, interrupt_cb, g_object_ref (self));
       return;
     }
   run_next_op (self);

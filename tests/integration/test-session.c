@@ -141,8 +141,25 @@ done_bool_cb (GObject      *object,
   ctx->done = TRUE;
 }
 
+/* A call that never answers: what GDB was last told and said. */
+static gboolean
+done_or_report (Ctx *ctx)
+{
+  g_autofree char *transcript = NULL;
+  gsize len;
+
+  if (wait_for (&ctx->done, DEADLINE_S))
+    return TRUE;
+  transcript = kwb_gdb_dup_transcript (kwb_session_get_gdb (ctx->session));
+  len = strlen (transcript);
+  g_test_message ("no answer after %d s; session state %s; GDB transcript (last 8000 bytes):\n%s", DEADLINE_S,
+                  kwb_session_state_to_string (kwb_session_get_state (ctx->session)),
+                  transcript + (len > 8000 ? len - 8000 : 0));
+  return FALSE;
+}
+
 #define CALL(ctx, expr) \
-  G_STMT_START { (ctx)->done = FALSE; expr; g_assert_true (wait_for (&(ctx)->done, DEADLINE_S)); } G_STMT_END
+  G_STMT_START { (ctx)->done = FALSE; expr; g_assert_true (done_or_report (ctx)); } G_STMT_END
 
 static KwbProject *
 load_fixture (void)
@@ -614,6 +631,97 @@ test_inspect_running_guest (void)
   ctx_free (ctx);
 }
 
+/* Both CPUs busy in user space: wherever an interrupt lands, the session's
+ * own halts read kernel memory, and the user's pause stops in the kernel
+ * (on arm64, QEMU cannot read the kernel's memory from user mode: the
+ * session runs on to the next kernel entry first). */
+static void
+test_guest_in_user_space (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  Ctx *ctx;
+  g_autoptr(GError) error = NULL;
+
+  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
+  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
+  kwb_project_set_int (project, "qemu", "cpus", 2);
+  ctx = ctx_new (project);
+  ctx_start (ctx);
+  boot_to_shell (ctx);
+  kwb_qemu_console_write (kwb_session_get_qemu (ctx->session),
+                          "while :; do :; done & while :; do :; done & echo spinning-$((6*7))\r", -1, NULL);
+  g_assert_true (wait_console (ctx, "spinning-42", DEADLINE_S));
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *value = NULL;
+      const KwbGdbStop *stop;
+
+      /* The session's own halt. */
+      value = evaluate (ctx->session, "init_task.comm", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (value, "swapper"));
+      g_assert_true (wait_state (ctx, KWB_SESSION_STATE_RUNNING, DEADLINE_S));
+      g_assert_cmpuint (ctx->stops->len, ==, i);
+
+      /* The user's pause. */
+      CALL (ctx, kwb_session_exec_async (ctx->session, KWB_GDB_EXEC_INTERRUPT, NULL, done_bool_cb, ctx));
+      g_assert_no_error (ctx->error);
+      g_assert_true (wait_state (ctx, KWB_SESSION_STATE_STOPPED, DEADLINE_S));
+      g_assert_cmpuint (ctx->stops->len, ==, i + 1);
+      stop = g_ptr_array_index (ctx->stops, i);
+      g_assert_cmpstr (stop->reason, ==, "signal-received");
+      g_assert_cmpint (stop->bkptno, ==, -1);
+      g_test_message ("paused in %s at 0x%" G_GINT64_MODIFIER "x", stop->func, stop->addr);
+      if (arch->user_entries != NULL)
+        g_assert_cmphex (stop->addr >> 63, ==, 1);
+      g_clear_pointer (&value, g_free);
+      value = evaluate (ctx->session, "init_task.comm", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (value, "swapper"));
+      CALL (ctx, kwb_session_exec_async (ctx->session, KWB_GDB_EXEC_CONTINUE, NULL, done_bool_cb, ctx));
+      g_assert_no_error (ctx->error);
+      g_assert_true (wait_state (ctx, KWB_SESSION_STATE_RUNNING, DEADLINE_S));
+    }
+  ctx_free (ctx);
+}
+
+/* The session halts the guest the moment GDB has resumed it from a
+ * breakpoint, when GDB is still stepping off it: the halt must come all
+ * the same, every time. */
+static void
+test_halt_right_after_continue (void)
+{
+  g_autoptr(KwbProject) project = load_fixture ();
+  Ctx *ctx;
+
+  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
+  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
+  ctx = ctx_new (project);
+  ctx_start (ctx);
+  boot_to_shell (ctx);
+  CALL (ctx, kwb_session_break_insert_async (ctx->session, "__do_sys_newuname", 0, NULL, NULL, done_bool_cb, ctx));
+  g_assert_no_error (ctx->error);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *value = NULL;
+
+      kwb_qemu_console_write (kwb_session_get_qemu (ctx->session), "uname -r\r", -1, NULL);
+      g_assert_true (wait_state (ctx, KWB_SESSION_STATE_STOPPED, DEADLINE_S));
+      g_assert_cmpuint (ctx->stops->len, ==, i + 1);
+      CALL (ctx, kwb_session_exec_async (ctx->session, KWB_GDB_EXEC_CONTINUE, NULL, done_bool_cb, ctx));
+      g_assert_no_error (ctx->error);
+      value = evaluate (ctx->session, "init_task.comm", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (value, "swapper"));
+      g_assert_true (wait_state (ctx, KWB_SESSION_STATE_RUNNING, DEADLINE_S));
+    }
+  g_assert_cmpuint (ctx->stops->len, ==, 20);
+  ctx_free (ctx);
+}
+
 static void
 kill_process (GPid pid)
 {
@@ -946,6 +1054,8 @@ main (int    argc,
   g_test_add_func ("/session/shell-and-breakpoint-while-running", test_shell_and_breakpoint_while_running);
   g_test_add_func ("/session/inspect-stopped-guest", test_inspect_stopped_guest);
   g_test_add_func ("/session/inspect-running-guest", test_inspect_running_guest);
+  g_test_add_func ("/session/guest-in-user-space", test_guest_in_user_space);
+  g_test_add_func ("/session/halt-right-after-continue", test_halt_right_after_continue);
   g_test_add_data_func ("/session/qemu-killed", GINT_TO_POINTER (TRUE), test_killed);
   g_test_add_data_func ("/session/gdb-killed", GINT_TO_POINTER (FALSE), test_killed);
   g_test_add_func ("/session/guest-reboots", test_guest_reboots);
