@@ -243,6 +243,21 @@ boot_to_shell (Ctx *ctx)
   g_assert_true (wait_console (ctx, "/ # ", DEADLINE_S));
 }
 
+/* A session that runs from the start (no stop at start_kernel, no
+ * freeze), booted to the guest's shell prompt. */
+static Ctx *
+ctx_new_at_shell (KwbProject *project)
+{
+  Ctx *ctx;
+
+  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
+  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
+  ctx = ctx_new (project);
+  ctx_start (ctx);
+  boot_to_shell (ctx);
+  return ctx;
+}
+
 static void
 test_break_at_start_kernel (void)
 {
@@ -605,11 +620,7 @@ test_inspect_running_guest (void)
   g_autofree char *after = NULL;
   g_autoptr(GError) error = NULL;
 
-  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
-  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
-  ctx = ctx_new (project);
-  ctx_start (ctx);
-  boot_to_shell (ctx);
+  ctx = ctx_new_at_shell (project);
   g_assert_cmpint (kwb_session_get_state (ctx->session), ==, KWB_SESSION_STATE_RUNNING);
 
   before = evaluate (ctx->session, "jiffies_64", &error);
@@ -642,12 +653,8 @@ test_guest_in_user_space (void)
   Ctx *ctx;
   g_autoptr(GError) error = NULL;
 
-  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
-  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
   kwb_project_set_int (project, "qemu", "cpus", 2);
-  ctx = ctx_new (project);
-  ctx_start (ctx);
-  boot_to_shell (ctx);
+  ctx = ctx_new_at_shell (project);
   kwb_qemu_console_write (kwb_session_get_qemu (ctx->session),
                           "while :; do :; done & while :; do :; done & echo spinning-$((6*7))\r", -1, NULL);
   g_assert_true (wait_console (ctx, "spinning-42", DEADLINE_S));
@@ -695,11 +702,7 @@ test_halt_right_after_continue (void)
   g_autoptr(KwbProject) project = load_fixture ();
   Ctx *ctx;
 
-  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
-  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
-  ctx = ctx_new (project);
-  ctx_start (ctx);
-  boot_to_shell (ctx);
+  ctx = ctx_new_at_shell (project);
   CALL (ctx, kwb_session_break_insert_async (ctx->session, "__do_sys_newuname", 0, NULL, NULL, done_bool_cb, ctx));
   g_assert_no_error (ctx->error);
 
@@ -775,11 +778,7 @@ test_guest_reboots (void)
   g_autoptr(KwbProject) project = load_fixture ();
   Ctx *ctx;
 
-  kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
-  kwb_project_set_boolean (project, "qemu", "freeze", FALSE);
-  ctx = ctx_new (project);
-  ctx_start (ctx);
-  boot_to_shell (ctx);
+  ctx = ctx_new_at_shell (project);
   kwb_qemu_console_write (kwb_session_get_qemu (ctx->session), "echo going-down; reboot -f\r", -1, NULL);
   g_assert_true (wait_state (ctx, KWB_SESSION_STATE_FAILED, DEADLINE_S));
   g_test_message ("failure reason: %s", kwb_session_get_failure_reason (ctx->session));
