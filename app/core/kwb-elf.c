@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -374,10 +375,64 @@ pwrite_all (int           fd,
   return TRUE;
 }
 
-/* The program header table of a core is written once, right after the ELF
- * header, with the notes after it and the memory after those: a new note
- * does not fit where the old ones are without moving gigabytes. Moving the
- * small note segment to the end instead changes one program header. */
+/* Copies LEN bytes at FROM in IN to TO in OUT: in the kernel where it can
+ * (blocks shared on file systems that share them), else through a buffer. */
+static gboolean
+copy_range (int     in,
+            goffset from,
+            int     out,
+            goffset to,
+            goffset len)
+{
+  g_autofree guint8 *buffer = NULL;
+
+  while (len > 0)
+    {
+      loff_t in_at = from, out_at = to;
+      gssize n = copy_file_range (in, &in_at, out, &out_at, MIN (len, (goffset) 1 << 30), 0);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == ENOSYS || errno == EXDEV || errno == EOPNOTSUPP || errno == EINVAL))
+        break;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      from += n;
+      to += n;
+      len -= n;
+    }
+  if (len > 0)
+    buffer = g_malloc (1 << 20);
+  while (len > 0)
+    {
+      gssize n = pread (in, buffer, MIN (len, 1 << 20), from);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return FALSE;
+        }
+      if (!pwrite_all (out, buffer, n, to))
+        return FALSE;
+      from += n;
+      to += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+/* A core is its ELF header, the program headers, the notes, then the
+ * memory. crash (8.0.2) reads the notes only from that header area, in
+ * front of the memory, so a note cannot simply go to the end of the file:
+ * the core is written anew with the note after the others and the memory
+ * moved up by as much, and replaces the old file when it is complete. */
 gboolean
 kwb_elf_core_add_note (const char  *path,
                        const char  *name,
@@ -388,6 +443,9 @@ kwb_elf_core_add_note (const char  *path,
 {
   g_autoptr(KwbElf) elf = NULL;
   g_autoptr(GByteArray) notes = NULL;
+  g_autoptr(GArray) phdrs = NULL;
+  g_autofree char *tmp = NULL;
+  g_autofree guint8 *head = NULL;
   GElf_Ehdr ehdr;
   Elf64_Nhdr nhdr;
   size_t n = 0;
@@ -395,8 +453,10 @@ kwb_elf_core_add_note (const char  *path,
   GElf_Phdr note = { 0 };
   static const guint8 zeros[8];
   gsize name_size;
-  goffset end;
-  int fd;
+  goffset size, memory, moved_to, delta;
+  struct stat st;
+  int in = -1, out = -1;
+  gboolean ok;
 
   g_return_val_if_fail (path != NULL && name != NULL, FALSE);
   g_return_val_if_fail (desc != NULL || desc_size == 0, FALSE);
@@ -412,16 +472,26 @@ kwb_elf_core_add_note (const char  *path,
                    _("%s is not a 64-bit ELF core in this machine's byte order"), path);
       return FALSE;
     }
+  phdrs = g_array_sized_new (FALSE, TRUE, sizeof (Elf64_Phdr), n);
   for (size_t i = 0; i < n; i++)
     {
       GElf_Phdr phdr;
+      Elf64_Phdr raw = { 0 };
 
-      if (gelf_getphdr (elf->elf, i, &phdr) != NULL && phdr.p_type == PT_NOTE)
+      if (gelf_getphdr (elf->elf, i, &phdr) != NULL)
         {
-          note_index = i;
-          note = phdr;
-          break;
+          raw = (Elf64_Phdr) {
+            .p_type = phdr.p_type, .p_flags = phdr.p_flags, .p_offset = phdr.p_offset,
+            .p_vaddr = phdr.p_vaddr, .p_paddr = phdr.p_paddr, .p_filesz = phdr.p_filesz,
+            .p_memsz = phdr.p_memsz, .p_align = phdr.p_align,
+          };
+          if (phdr.p_type == PT_NOTE && note_index < 0)
+            {
+              note_index = i;
+              note = phdr;
+            }
         }
+      g_array_append_val (phdrs, raw);
     }
   if (note_index < 0)
     {
@@ -456,37 +526,64 @@ kwb_elf_core_add_note (const char  *path,
     g_byte_array_append (notes, desc, desc_size);
   g_byte_array_append (notes, zeros, (4 - desc_size % 4) % 4);
 
-  if ((fd = open (path, O_WRONLY | O_CLOEXEC)) < 0)
-    return set_write_error (error, path);
-  if ((end = lseek (fd, 0, SEEK_END)) < 0)
+  /* The memory: whatever follows the headers and the notes, to the end. */
+  if ((in = open (path, O_RDONLY | O_CLOEXEC)) < 0 || fstat (in, &st) != 0)
     {
       set_write_error (error, path);
-      close (fd);
+      if (in >= 0)
+        close (in);
       return FALSE;
     }
-  end = (end + 7) & ~(goffset) 7;
-  note.p_offset = end;
-  note.p_filesz = notes->len;
-  note.p_memsz = notes->len;
-  {
-    Elf64_Phdr raw = {
-      .p_type = note.p_type, .p_flags = note.p_flags, .p_offset = note.p_offset,
-      .p_vaddr = note.p_vaddr, .p_paddr = note.p_paddr, .p_filesz = note.p_filesz,
-      .p_memsz = note.p_memsz, .p_align = note.p_align,
-    };
+  size = st.st_size;
+  memory = size;
+  for (guint i = 0; i < phdrs->len; i++)
+    {
+      Elf64_Phdr *phdr = &g_array_index (phdrs, Elf64_Phdr, i);
 
-    /* The notes first and the header last: until the header is written,
-     * the file reads as it did. */
-    if (!pwrite_all (fd, notes->data, notes->len, end) ||
-        !pwrite_all (fd, &raw, sizeof raw, ehdr.e_phoff + (goffset) note_index * sizeof raw))
-      {
-        set_write_error (error, path);
-        close (fd);
-        return FALSE;
-      }
-  }
-  close (fd);
-  return TRUE;
+      if (phdr->p_type != PT_NOTE && phdr->p_filesz > 0)
+        memory = MIN (memory, (goffset) phdr->p_offset);
+    }
+  if ((goffset) (note.p_offset + note.p_filesz) > memory ||
+      (goffset) (ehdr.e_phoff + phdrs->len * sizeof (Elf64_Phdr)) > (goffset) note.p_offset)
+    {
+      close (in);
+      g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED,
+                   _("%s is not laid out as a core: headers, notes, then memory"), path);
+      return FALSE;
+    }
+  moved_to = ((goffset) note.p_offset + notes->len + 7) & ~(goffset) 7;
+  delta = MAX (moved_to, memory) - memory;
+  g_array_index (phdrs, Elf64_Phdr, note_index).p_filesz = notes->len;
+  g_array_index (phdrs, Elf64_Phdr, note_index).p_memsz = notes->len;
+  for (guint i = 0; i < phdrs->len; i++)
+    {
+      Elf64_Phdr *phdr = &g_array_index (phdrs, Elf64_Phdr, i);
+
+      if ((gint) i != note_index && (goffset) phdr->p_offset >= memory)
+        phdr->p_offset += delta;
+    }
+
+  /* The headers as they were up to the notes, with the program headers
+   * changed; between the notes and the memory, a hole that reads as zeros. */
+  head = g_malloc0 (note.p_offset);
+  tmp = g_strconcat (path, ".notes", NULL);
+  out = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 0777);
+  ok = out >= 0 && pread (in, head, note.p_offset, 0) == (gssize) note.p_offset;
+  if (ok)
+    memcpy (head + ehdr.e_phoff, phdrs->data, phdrs->len * sizeof (Elf64_Phdr));
+  ok = ok && pwrite_all (out, head, note.p_offset, 0) &&
+       pwrite_all (out, notes->data, notes->len, note.p_offset) &&
+       copy_range (in, memory, out, memory + delta, size - memory);
+  if (!ok)
+    set_write_error (error, out < 0 ? tmp : path);
+  close (in);
+  if (out >= 0 && close (out) != 0 && ok)
+    ok = set_write_error (error, tmp);
+  if (ok && g_rename (tmp, path) != 0)
+    ok = set_write_error (error, path);
+  if (!ok)
+    g_unlink (tmp);
+  return ok;
 }
 
 /* Where pr_pid is in a 64-bit Linux elf_prstatus: after pr_info (three

@@ -71,6 +71,11 @@ static const Option boot_options[] = {
   /* QEMU boots two CPUs by default: a kernel that uses them has per-CPU
    * data, a current task per CPU and the races a developer comes to debug. */
   { "SMP", "y" },
+  /* Debian's crash (8.0.2) knows an x86-64 exception stack by the interrupt
+   * that uses it; the MCE and #VC stacks have none without these, crash
+   * takes their size for 0, and every bt in a memory dump fails on them. */
+  { "X86_MCE", "y", "x86_64" },
+  { "AMD_MEM_ENCRYPT", "y", "x86_64" },
 };
 
 /* The options a kernel needs for source-level debugging under GDB. */
@@ -902,6 +907,19 @@ kwb_kconfig_diagnose (KwbKconfig *self)
                               "CPU Kernel Workbench gives QEMU (cortex-a57) has none, so backtraces are "
                               "whole; with -cpu max they can stop early"));
       f->advice = g_strdup (_("Keep QEMU's default CPU, or set “# CONFIG_ARM64_PTR_AUTH is not set”"));
+      g_ptr_array_add (out, f);
+    }
+
+  if (kwb_kconfig_is_enabled (self, "X86_64") &&
+      (!kwb_kconfig_is_enabled (self, "X86_MCE") || !kwb_kconfig_is_enabled (self, "AMD_MEM_ENCRYPT")))
+    {
+      const char *off = !kwb_kconfig_is_enabled (self, "X86_MCE") ? "X86_MCE" : "AMD_MEM_ENCRYPT";
+
+      f = finding_new (off, NULL, kwb_kconfig_get (self, off), KWB_KCONFIG_SEVERITY_INFO);
+      f->reason = g_strdup (_("Debian’s crash 8.0.2 cannot show backtraces from this kernel’s memory "
+                              "dumps: without X86_MCE and AMD_MEM_ENCRYPT it reads two exception "
+                              "stacks as empty (drgn reads the dumps either way)"));
+      f->advice = g_strdup (_("Set CONFIG_X86_MCE=y and CONFIG_AMD_MEM_ENCRYPT=y to read dumps with crash"));
       g_ptr_array_add (out, f);
     }
 

@@ -128,29 +128,18 @@ write_build_id (Dump    *dump,
   return g_file_set_contents (id_path, text, -1, error);
 }
 
+/* The last steps, back on the main thread: the build-id beside the dump,
+ * then the dump under its own name. */
 static void
-dump_complete (GTask *task)
+dump_finish (GTask *task)
 {
   Dump *dump = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   GStatBuf st;
 
-  /* A cancel that came while QEMU wrote wins over its success. */
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
     {
       dump_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if ((dump->vmcoreinfo != NULL &&
-       !kwb_elf_core_add_note (dump->tmp_path, "VMCOREINFO", 0, dump->vmcoreinfo->str,
-                               dump->vmcoreinfo->len, &error)) ||
-      (dump->pids != NULL && dump->pids->len > 0 &&
-       !kwb_elf_core_set_prstatus_pids (dump->tmp_path, (const guint32 *) dump->pids->data,
-                                        dump->pids->len, &error)))
-    {
-      dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_FAILED,
-                                            _("Cannot finish the memory dump %s: %s"),
-                                            dump->path, error->message));
       return;
     }
   if (!write_build_id (dump, &error))
@@ -174,6 +163,94 @@ dump_complete (GTask *task)
   stop_waiting (dump);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
+}
+
+/* What the thread below writes into the core, copied: the dump's own data
+ * stays the main thread's. */
+typedef struct {
+  char    *path;
+  GString *vmcoreinfo;
+  GArray  *pids;
+} Notes;
+
+static void
+notes_free (gpointer data)
+{
+  Notes *notes = data;
+
+  g_free (notes->path);
+  if (notes->vmcoreinfo != NULL)
+    g_string_free (notes->vmcoreinfo, TRUE);
+  g_clear_pointer (&notes->pids, g_array_unref);
+  g_free (notes);
+}
+
+/* Adding a note rewrites the whole core (kwb_elf_core_add_note moves the
+ * memory up behind it): a thread, so that the window stays responsive. */
+static void
+notes_thread (GTask        *thread_task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Notes *notes = task_data;
+  GError *error = NULL;
+
+  if ((notes->vmcoreinfo != NULL &&
+       !kwb_elf_core_add_note (notes->path, "VMCOREINFO", 0, notes->vmcoreinfo->str,
+                               notes->vmcoreinfo->len, &error)) ||
+      (notes->pids != NULL && notes->pids->len > 0 &&
+       !kwb_elf_core_set_prstatus_pids (notes->path, (const guint32 *) notes->pids->data,
+                                        notes->pids->len, &error)))
+    g_task_return_error (thread_task, error);
+  else
+    g_task_return_boolean (thread_task, TRUE);
+}
+
+static void
+notes_written_cb (GObject      *source_object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;  /* the thread's reference */
+  Dump *dump = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (dump->done)
+    return;  /* cancelled meanwhile: the dump is gone with the task */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      dump_return_error (task, g_error_new (KWB_SESSION_DUMP_ERROR, KWB_SESSION_DUMP_ERROR_FAILED,
+                                            _("Cannot finish the memory dump %s: %s"),
+                                            dump->path, error->message));
+      return;
+    }
+  dump_finish (task);
+}
+
+static void
+dump_complete (GTask *task)
+{
+  Dump *dump = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) thread_task = NULL;
+  Notes *notes;
+
+  /* A cancel that came while QEMU wrote wins over its success. */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      dump_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  notes = g_new0 (Notes, 1);
+  notes->path = g_strdup (dump->tmp_path);
+  if (dump->vmcoreinfo != NULL)
+    notes->vmcoreinfo = g_string_new_len (dump->vmcoreinfo->str, dump->vmcoreinfo->len);
+  if (dump->pids != NULL)
+    notes->pids = g_array_ref (dump->pids);
+  thread_task = g_task_new (NULL, NULL, notes_written_cb, g_object_ref (task));
+  g_task_set_task_data (thread_task, notes, notes_free);
+  g_task_run_in_thread (thread_task, notes_thread);
 }
 
 static void

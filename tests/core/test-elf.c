@@ -333,14 +333,25 @@ test_core_notes (void)
   g_assert_cmpstr (notes->pdata[1], ==, "pid 42");
   g_assert_cmpstr (notes->pdata[2], ==, "VMCOREINFO/0/OSRELEASE=6.1.0\nPAGESIZE=4096\n");
 
-  /* The memory and its header did not move; the old notes stay as they were. */
+  /* The notes stay in front of the memory, where crash reads them: the old
+   * ones where they were, the new one after them, the memory moved up by
+   * as much, unchanged, and its program header following it. */
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  g_assert_cmpuint (len, >, sizeof core);
-  g_assert_cmpmem (contents + sizeof core.ehdr + sizeof core.phdr[0], sizeof core.phdr[1],
-                   &core.phdr[1], sizeof core.phdr[1]);
-  g_assert_cmpmem (contents + G_STRUCT_OFFSET (Core, nhdr), sizeof core - G_STRUCT_OFFSET (Core, nhdr),
-                   &core.nhdr, sizeof core - G_STRUCT_OFFSET (Core, nhdr));
-  g_assert_cmpuint (((Elf64_Phdr *) (contents + core.ehdr.e_phoff))[0].p_offset % 8, ==, 0);
+  {
+    const Elf64_Phdr *phdr = (const Elf64_Phdr *) (contents + core.ehdr.e_phoff);
+    g_autofree char *left = g_strconcat (path, ".notes", NULL);
+
+    g_assert_cmpuint (phdr[0].p_offset, ==, G_STRUCT_OFFSET (Core, nhdr));
+    g_assert_cmpmem (contents + phdr[0].p_offset, sizeof core.nhdr + sizeof core.name,
+                     &core.nhdr, sizeof core.nhdr + sizeof core.name);
+    g_assert_cmpuint (phdr[0].p_offset + phdr[0].p_filesz, <=, phdr[1].p_offset);
+    g_assert_cmpuint (phdr[1].p_offset, >, G_STRUCT_OFFSET (Core, memory));
+    g_assert_cmpuint (phdr[1].p_offset % 8, ==, 0);
+    g_assert_cmpuint (phdr[1].p_filesz, ==, sizeof core.memory);
+    g_assert_cmpuint (len, ==, phdr[1].p_offset + sizeof core - G_STRUCT_OFFSET (Core, memory));
+    g_assert_cmpmem (contents + phdr[1].p_offset, sizeof core.memory, core.memory, sizeof core.memory);
+    g_assert_false (g_file_test (left, G_FILE_TEST_EXISTS));
+  }
 
   /* Only a 64-bit core is changed. */
   {

@@ -154,6 +154,9 @@ test_profiles (void)
   g_assert_cmpstr (request_value (fast, "NET"), ==, "y");
   g_assert_null (request_value (fast, "DEBUG_INFO"));     /* dropped since 5.18 */
   g_assert_null (request_value (fast, "INITRAMFS_SOURCE"));
+  /* What Debian's crash needs to read this kernel's memory dumps. */
+  g_assert_cmpstr (request_value (fast, "X86_MCE"), ==, "y");
+  g_assert_cmpstr (request_value (fast, "AMD_MEM_ENCRYPT"), ==, "y");
 
   fragment = kwb_kconfig_requests_to_fragment (fast);
   g_assert_nonnull (strstr (fragment, "\nCONFIG_DEBUG_INFO_DWARF4=y\n"));
@@ -163,6 +166,7 @@ test_profiles (void)
   existing = kwb_kconfig_build_requests (NULL, "existing", FALSE, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_null (request_value (existing, "SERIAL_8250"));
+  g_assert_null (request_value (existing, "X86_MCE"));
   g_assert_cmpstr (request_value (existing, "GDB_SCRIPTS"), ==, "y");
 
   reloc = kwb_kconfig_build_requests (NULL, "standard", TRUE, "/p/initramfs.cpio", NULL, &error);
@@ -205,6 +209,7 @@ test_profiles_arm64 (void)
   g_assert_cmpstr (request_value (fast, "SERIAL_AMBA_PL011_CONSOLE"), ==, "y");
   g_assert_null (request_value (fast, "SERIAL_8250_CONSOLE"));
   g_assert_null (request_value (fast, "UNWINDER_FRAME_POINTER"));
+  g_assert_null (request_value (fast, "X86_MCE"));
   g_assert_cmpstr (request_value (fast, "FRAME_POINTER"), ==, "y");
   g_assert_cmpstr (request_value (fast, "DEBUG_INFO_DWARF4"), ==, "y");
   g_assert_cmpstr (request_value (fast, "RANDOMIZE_BASE"), ==, "n");
@@ -387,6 +392,11 @@ test_diagnose_distro (void)
   g_assert_cmpint (f->severity, ==, KWB_KCONFIG_SEVERITY_WARNING);
   f = find (findings, "CONFIG_FRAME_POINTER");
   g_assert_cmpint (f->severity, ==, KWB_KCONFIG_SEVERITY_INFO);
+  /* The cloud flavour has no MCE: crash 8.0.2 cannot unwind its dumps. */
+  f = find (findings, "CONFIG_X86_MCE");
+  g_assert_cmpint (f->severity, ==, KWB_KCONFIG_SEVERITY_INFO);
+  g_assert_nonnull (strstr (f->reason, "crash 8.0.2"));
+  g_assert_nonnull (strstr (f->advice, "CONFIG_X86_MCE=y"));
   g_assert_true (kwb_kconfig_findings_ok (findings));
 }
 
