@@ -476,20 +476,23 @@ kwb_elf_core_add_note (const char  *path,
   for (size_t i = 0; i < n; i++)
     {
       GElf_Phdr phdr;
-      Elf64_Phdr raw = { 0 };
+      Elf64_Phdr raw;
 
-      if (gelf_getphdr (elf->elf, i, &phdr) != NULL)
+      if (gelf_getphdr (elf->elf, i, &phdr) == NULL)
         {
-          raw = (Elf64_Phdr) {
-            .p_type = phdr.p_type, .p_flags = phdr.p_flags, .p_offset = phdr.p_offset,
-            .p_vaddr = phdr.p_vaddr, .p_paddr = phdr.p_paddr, .p_filesz = phdr.p_filesz,
-            .p_memsz = phdr.p_memsz, .p_align = phdr.p_align,
-          };
-          if (phdr.p_type == PT_NOTE && note_index < 0)
-            {
-              note_index = i;
-              note = phdr;
-            }
+          g_set_error (error, KWB_ELF_ERROR, KWB_ELF_ERROR_TRUNCATED,
+                       _("The program headers of %s cannot be read: %s"), path, elf_errmsg (-1));
+          return FALSE;
+        }
+      raw = (Elf64_Phdr) {
+        .p_type = phdr.p_type, .p_flags = phdr.p_flags, .p_offset = phdr.p_offset,
+        .p_vaddr = phdr.p_vaddr, .p_paddr = phdr.p_paddr, .p_filesz = phdr.p_filesz,
+        .p_memsz = phdr.p_memsz, .p_align = phdr.p_align,
+      };
+      if (phdr.p_type == PT_NOTE && note_index < 0)
+        {
+          note_index = i;
+          note = phdr;
         }
       g_array_append_val (phdrs, raw);
     }
@@ -570,7 +573,17 @@ kwb_elf_core_add_note (const char  *path,
   out = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, st.st_mode & 0777);
   ok = out >= 0 && pread (in, head, note.p_offset, 0) == (gssize) note.p_offset;
   if (ok)
-    memcpy (head + ehdr.e_phoff, phdrs->data, phdrs->len * sizeof (Elf64_Phdr));
+    {
+      memcpy (head + ehdr.e_phoff, phdrs->data, phdrs->len * sizeof (Elf64_Phdr));
+      /* Section headers (a core with more segments than e_phnum counts) move
+       * with the memory when they are behind it. */
+      if ((goffset) ehdr.e_shoff >= memory)
+        {
+          Elf64_Off shoff = ehdr.e_shoff + delta;
+
+          memcpy (head + G_STRUCT_OFFSET (Elf64_Ehdr, e_shoff), &shoff, sizeof shoff);
+        }
+    }
   ok = ok && pwrite_all (out, head, note.p_offset, 0) &&
        pwrite_all (out, notes->data, notes->len, note.p_offset) &&
        copy_range (in, memory, out, memory + delta, size - memory);
