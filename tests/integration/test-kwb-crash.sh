@@ -99,8 +99,10 @@ if [ "$kernel" = 6.1 ]; then
   check "panic() with --dump: exit 0" [ $rc -eq 0 ]
   printf 'bt\nquit\n' >"$tmp/crash.cmd"
   command crash -s --no_kmem_cache "$build/vmlinux" "$tmp/panic.core" -i "$tmp/crash.cmd" >"$tmp/tool" 2>&1
+  before=$fails
   check "crash's bt is the panic task's, stopped in panic()" grep -q '^ *\[exception RIP: panic\]' "$tmp/tool"
   check "called from the write to /proc/kwb_crash" grep -Eq '^ *#[0-9]+ \[[0-9a-f]+\] (proc_reg_write|vfs_write) at ' "$tmp/tool"
+  [ $fails -eq $before ] || tail -n 30 "$tmp/tool" | sed 's/^/# crash: /'
 fi
 
 # WARN(): only when asked for; the kernel carries on after it.
