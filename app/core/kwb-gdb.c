@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -198,6 +199,38 @@ kwb_gdb_stop_get_watch_kind (const KwbGdbStop *stop)
   if (g_strcmp0 (stop->reason, "access-watchpoint-trigger") == 0)
     return KWB_GDB_WATCH_ACCESS;
   return KWB_GDB_WATCH_WRITE;
+}
+
+gboolean
+kwb_gdb_stop_get_pointer_arg (const KwbGdbStop *stop,
+                              const char       *name,
+                              guint64          *out)
+{
+  const KwbMiValue *args;
+
+  g_return_val_if_fail (stop != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  args = kwb_mi_record_get (stop->record, "frame.args");
+  for (guint i = 0; args != NULL && i < kwb_mi_value_get_n_children (args); i++)
+    {
+      const KwbMiValue *arg = kwb_mi_value_get_nth (args, i);
+      const char *value = kwb_mi_value_get_string (arg, "value");
+      char *end = NULL;
+      guint64 number;
+
+      if (g_strcmp0 (kwb_mi_value_get_string (arg, "name"), name) != 0 || value == NULL)
+        continue;
+      if (!g_str_has_prefix (value, "0x"))
+        return FALSE;
+      errno = 0;
+      number = g_ascii_strtoull (value + 2, &end, 16);
+      if (errno != 0 || end == value + 2 || (*end != '\0' && *end != ' '))
+        return FALSE;
+      *out = number;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 KwbGdbStop *

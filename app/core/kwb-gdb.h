@@ -90,6 +90,12 @@ gboolean     kwb_gdb_stop_is_watchpoint (const KwbGdbStop *stop);
 /* What the watchpoint stop did: KWB_GDB_WATCH_WRITE for "watchpoint-trigger"
  * and "watchpoint-scope". */
 KwbGdbWatchKind kwb_gdb_stop_get_watch_kind (const KwbGdbStop *stop);
+/* The pointer argument NAME of the stopped frame, as GDB printed it in the
+ * stop ("0xffff… <sym>"): FALSE when GDB did not print it or it is not a
+ * number (optimised out, another print frame-arguments setting). */
+gboolean     kwb_gdb_stop_get_pointer_arg (const KwbGdbStop *stop,
+                                           const char       *name,
+                                           guint64          *out);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KwbGdbStop, kwb_gdb_stop_free)
 
 #define KWB_TYPE_GDB (kwb_gdb_get_type ())

@@ -31,6 +31,9 @@
 #define MAX_SECTIONS 256
 /* One `printf` reads many sections in one round trip. */
 #define SECTIONS_PER_PRINTF 16
+/* The section table is read with its header in one piece, sized for this
+ * many sections; a module with more costs one read more. */
+#define SECTIONS_GUESS 40
 
 /* The struct module fields we read, in one piece (see read_module). */
 enum {
@@ -65,6 +68,7 @@ struct _KwbModuleReader
   guint64           sect_name_offset;    /* of battr.attr.name in it */
   guint64           sect_address_offset; /* of address in it */
   guint64           sect_attrs_offset;   /* of attrs[] in struct module_sect_attrs */
+  guint64           sect_count_offset;   /* of nsections in it; G_MAXUINT64: unknown */
   guint64           module_size;         /* sizeof (struct module) */
   guint64           field_offset[N_FIELDS];
   guint64           field_size[N_FIELDS]; /* 0: not in this kernel */
@@ -322,13 +326,16 @@ probe_done (GTask     *task,
                             parse_u64 (g_ptr_array_index (values, 6), &self->sect_address_offset) &&
                             parse_u64 (g_ptr_array_index (values, 7), &self->sect_attrs_offset) &&
                             self->sect_attr_size >= 16 && self->sect_attr_size < 4096;
-  if (!parse_u64 (g_ptr_array_index (values, 8), &self->module_size))
+  if (!parse_u64 (g_ptr_array_index (values, 8), &self->sect_count_offset) ||
+      self->sect_count_offset + 4 > self->sect_attrs_offset)
+    self->sect_count_offset = G_MAXUINT64;
+  if (!parse_u64 (g_ptr_array_index (values, 9), &self->module_size))
     self->module_size = 0;
   for (guint i = 0; i < N_FIELDS; i++)
     {
       self->field_offset[i] = self->field_size[i] = 0;
-      if (!parse_u64 (g_ptr_array_index (values, 9 + 2 * i), &self->field_offset[i]) ||
-          !parse_u64 (g_ptr_array_index (values, 10 + 2 * i), &self->field_size[i]))
+      if (!parse_u64 (g_ptr_array_index (values, 10 + 2 * i), &self->field_offset[i]) ||
+          !parse_u64 (g_ptr_array_index (values, 11 + 2 * i), &self->field_size[i]))
         self->field_size[i] = 0;
     }
   g_debug ("modules: layout %s, list at +%" G_GUINT64_FORMAT,
@@ -338,41 +345,88 @@ probe_done (GTask     *task,
   g_object_unref (task);
 }
 
+static void
+probe_layout (GTask *task)
+{
+  KwbModuleReader *self = g_task_get_source_object (task);
+  KwbGdb *gdb = get_gdb (self);
+  Batch *batch = g_new0 (Batch, 1);
+
+  batch->task = task;
+  batch->values = g_ptr_array_new_with_free_func (g_free);
+  batch->pending = 1; /* held until every evaluation is sent */
+
+  kwb_gdb_console_async (gdb, "set var $kwb_sect_attrs = (typeof($kwb_module->sect_attrs))0", NULL, NULL, NULL);
+  kwb_gdb_console_async (gdb, "set var $kwb_sect_attr = (typeof(&$kwb_module->sect_attrs->attrs[0]))0",
+                         NULL, NULL, NULL);
+  batch_eval (batch, gdb, "sizeof($kwb_module->mem)");
+  batch_eval (batch, gdb, "sizeof($kwb_module->core_layout)");
+  batch_eval (batch, gdb, "(unsigned long)&$kwb_module->list");
+  batch_eval (batch, gdb, "(unsigned long)&modules");
+  /* struct module_sect_attrs' layout, to read it in one piece */
+  batch_eval (batch, gdb, "sizeof(*$kwb_sect_attr)");
+  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attr->battr.attr.name");
+  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attr->address");
+  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attrs->attrs");
+  batch_eval (batch, gdb, "(unsigned long)&$kwb_sect_attrs->nsections");
+  /* struct module's, for the same reason */
+  batch_eval (batch, gdb, "sizeof(*$kwb_module)");
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      batch_eval (batch, gdb, "(unsigned long)&$kwb_module->%s", module_fields[i]);
+      batch_eval (batch, gdb, "sizeof($kwb_module->%s)", module_fields[i]);
+    }
+  batch_release (batch);
+}
+
+static void
+module_type_global_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, NULL);
+
+  probe_layout (user_data);
+}
+
+static void
+module_type_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
+
+  if (out != NULL)
+    {
+      probe_layout (user_data);
+      return;
+    }
+  /* No do_init_module() parameter to take it from: by name, the slow way. */
+  g_debug ("modules: struct module through do_init_module: %s", error->message);
+  kwb_gdb_console_async (KWB_GDB (object), "set var $kwb_module = (struct module *)0", NULL,
+                         module_type_global_cb, user_data);
+}
+
+/* Every type is named through $kwb_module, taken from do_init_module()'s
+ * parameter: naming `struct module` with no scope makes GDB expand every
+ * compilation unit that declares it, about 30 s on a distribution's
+ * vmlinux the first time; this costs milliseconds. The other types follow
+ * from its members, so the probe and every read name no type. */
 void
 kwb_module_reader_probe_async (KwbModuleReader     *self,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  KwbGdb *gdb;
-  Batch *batch;
+  GTask *task;
 
   g_return_if_fail (KWB_IS_MODULE_READER (self));
 
-  gdb = get_gdb (self);
-  batch = g_new0 (Batch, 1);
-  batch->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (batch->task, kwb_module_reader_probe_async);
-  batch->values = g_ptr_array_new_with_free_func (g_free);
-  batch->pending = 1; /* held until every evaluation is sent */
-
-  batch_eval (batch, gdb, "sizeof(((struct module *)0)->mem)");
-  batch_eval (batch, gdb, "sizeof(((struct module *)0)->core_layout)");
-  batch_eval (batch, gdb, "(unsigned long)&((struct module *)0)->list");
-  batch_eval (batch, gdb, "(unsigned long)&modules");
-  /* struct module_sect_attrs' layout, to read it in one piece */
-  batch_eval (batch, gdb, "sizeof(struct module_sect_attr)");
-  batch_eval (batch, gdb, "(unsigned long)&((struct module_sect_attr *)0)->battr.attr.name");
-  batch_eval (batch, gdb, "(unsigned long)&((struct module_sect_attr *)0)->address");
-  batch_eval (batch, gdb, "(unsigned long)&((struct module_sect_attrs *)0)->attrs");
-  /* struct module's, for the same reason */
-  batch_eval (batch, gdb, "sizeof(struct module)");
-  for (guint i = 0; i < N_FIELDS; i++)
-    {
-      batch_eval (batch, gdb, "(unsigned long)&((struct module *)0)->%s", module_fields[i]);
-      batch_eval (batch, gdb, "sizeof(((struct module *)0)->%s)", module_fields[i]);
-    }
-  batch_release (batch);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_module_reader_probe_async);
+  kwb_gdb_console_async (get_gdb (self), "set var $kwb_module = (typeof(do_init_module::mod))0", NULL,
+                         module_type_cb, task);
 }
 
 gboolean
@@ -721,26 +775,14 @@ names_read_cb (GObject      *object,
   names_read_each (read);
 }
 
+/* DATA: read->n_sections entries of mod->sect_attrs->attrs[]. */
 static void
-attrs_read_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+attrs_parse (Read         *read,
+             const guint8 *data)
 {
-  Read *read = user_data;
   KwbModuleReader *self = read_get_reader (read);
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-  guint64 attrs = read->sect_attrs + self->sect_attrs_offset;
   guint64 low = G_MAXUINT64, high = 0;
-  const guint8 *data;
 
-  if (record == NULL || (bytes = memory_from_record (record, attrs)) == NULL ||
-      g_bytes_get_size (bytes) < read->n_sections * self->sect_attr_size)
-    {
-      read_sections_chunk (read);
-      return;
-    }
-  data = g_bytes_get_data (bytes, NULL);
   read->name_ptrs = g_array_new (FALSE, FALSE, sizeof (guint64));
   read->sect_addrs = g_array_new (FALSE, FALSE, sizeof (guint64));
   for (guint i = 0; i < read->n_sections; i++)
@@ -762,9 +804,29 @@ attrs_read_cb (GObject      *object,
       names_read_each (read);
       return;
     }
-  kwb_gdb_command_async (KWB_GDB (object), NULL, names_read_cb, read,
+  kwb_gdb_command_async (get_gdb (self), NULL, names_read_cb, read,
                          "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
                          low, high - low + 64);
+}
+
+static void
+attrs_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Read *read = user_data;
+  KwbModuleReader *self = read_get_reader (read);
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (record == NULL ||
+      (bytes = memory_from_record (record, read->sect_attrs + self->sect_attrs_offset)) == NULL ||
+      g_bytes_get_size (bytes) < read->n_sections * self->sect_attr_size)
+    {
+      read_sections_chunk (read);
+      return;
+    }
+  attrs_parse (read, g_bytes_get_data (bytes, NULL));
 }
 
 /* The section table: raw when its layout is known, else by printf. */
@@ -790,7 +852,7 @@ set_expr_from_address (Read *read)
 {
   /* From here on the struct by its address: no frame lookups. */
   g_free (read->expr);
-  read->expr = g_strdup_printf ("((struct module *)0x%" G_GINT64_MODIFIER "x)", read->address);
+  read->expr = g_strdup_printf ("((typeof($kwb_module))0x%" G_GINT64_MODIFIER "x)", read->address);
 }
 
 static void
@@ -889,6 +951,50 @@ nsections_read_cb (GObject      *object,
   read_sections (read);
 }
 
+/* nsections on its own, the table read after it knowing its length. */
+static void
+read_section_count (Read *read)
+{
+  g_autofree char *expr = g_strdup_printf ("((typeof($kwb_sect_attrs))0x%" G_GINT64_MODIFIER "x)->nsections",
+                                           read->sect_attrs);
+
+  kwb_gdb_evaluate_async (get_gdb (read_get_reader (read)), expr, NULL, nsections_read_cb, read);
+}
+
+static void
+table_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Read *read = user_data;
+  KwbModuleReader *self = read_get_reader (read);
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  guint32 count;
+  gsize len;
+
+  /* A smaller table is read with what follows its allocation: always
+   * mapped in the kernel's direct map, unless DEBUG_PAGEALLOC unmapped the
+   * page after. A read cut short: the count alone, then the table. */
+  if (record == NULL || (bytes = memory_from_record (record, read->sect_attrs)) == NULL ||
+      g_bytes_get_size (bytes) < self->sect_attrs_offset)
+    {
+      read_section_count (read);
+      return;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  memcpy (&count, data + self->sect_count_offset, sizeof count);
+  read->n_sections = MIN (GUINT32_FROM_LE (count), MAX_SECTIONS);
+  if (len - self->sect_attrs_offset < read->n_sections * self->sect_attr_size)
+    {
+      read_sections (read);
+      return;
+    }
+  read->next_section = 0;
+  attrs_parse (read, data + self->sect_attrs_offset);
+}
+
 static void
 module_read_cb (GObject      *object,
                 GAsyncResult *result,
@@ -899,7 +1005,6 @@ module_read_cb (GObject      *object,
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *expr_nsections = NULL;
   const guint8 *data;
   guint64 size;
 
@@ -939,11 +1044,25 @@ module_read_cb (GObject      *object,
       sections_done (read);
       return;
     }
-  /* nsections is in the sect_attrs block: one small read (the array is
-   * read right after, knowing its length). */
-  expr_nsections = g_strdup_printf ("((struct module_sect_attrs *)0x%" G_GINT64_MODIFIER "x)->nsections",
-                                    read->sect_attrs);
-  kwb_gdb_evaluate_async (KWB_GDB (object), expr_nsections, NULL, nsections_read_cb, read);
+  if (self->sect_layout_known && self->sect_count_offset != G_MAXUINT64)
+    {
+      /* The count and the table in one read, for a table of common size. */
+      kwb_gdb_command_async (KWB_GDB (object), NULL, table_read_cb, read,
+                             "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
+                             read->sect_attrs, self->sect_attrs_offset + SECTIONS_GUESS * self->sect_attr_size);
+      return;
+    }
+  read_section_count (read);
+}
+
+static void
+read_struct (Read *read)
+{
+  KwbModuleReader *self = read_get_reader (read);
+
+  kwb_gdb_command_async (get_gdb (self), NULL, module_read_cb, read,
+                         "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
+                         read->address, self->module_size);
 }
 
 static void
@@ -952,7 +1071,6 @@ module_address_cb (GObject      *object,
                    gpointer      user_data)
 {
   Read *read = user_data;
-  KwbModuleReader *self = read_get_reader (read);
   g_autofree char *value = kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL);
 
   if (!parse_u64 (value, &read->address) || read->address == 0)
@@ -960,9 +1078,7 @@ module_address_cb (GObject      *object,
       read_return (read);
       return;
     }
-  kwb_gdb_command_async (KWB_GDB (object), NULL, module_read_cb, read,
-                         "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x %" G_GUINT64_FORMAT,
-                         read->address, self->module_size);
+  read_struct (read);
 }
 
 /* The struct and the section table are read as raw memory in a few
@@ -986,15 +1102,25 @@ kwb_module_reader_read_async (KwbModuleReader     *self,
   /* READ holds the task's one ref until read_return drops it; the task
    * frees READ when it goes. */
   g_task_set_task_data (read->task, read, (GDestroyNotify) read_free);
-  read->expr = g_strdup_printf ("((struct module *)(%s))", expr);
+  read->expr = g_strdup_printf ("((typeof($kwb_module))(%s))", expr);
   if (self->module_size > 0 && self->module_size < 65536 && field_known (self, F_NAME) &&
       field_known (self, F_STATE) && field_known (self, F_SECT_ATTRS) &&
       (self->layout == KWB_MODULES_LAYOUT_MEM ?
          field_known (self, F_MEM0_BASE) && field_known (self, F_MEM3_SIZE) :
          field_known (self, F_CORE_BASE) && field_known (self, F_CORE_SIZE)))
     {
-      g_autofree char *address = g_strdup_printf ("(unsigned long)%s", read->expr);
+      g_autofree char *address = NULL;
+      char *end = NULL;
 
+      /* An address already (the stop named it, or the list walk): no
+       * evaluation, which costs GDB a frame and symbol lookup. */
+      read->address = g_ascii_strtoull (expr, &end, 0);
+      if (end != expr && *end == '\0' && read->address != 0)
+        {
+          read_struct (read);
+          return;
+        }
+      address = g_strdup_printf ("(unsigned long)%s", read->expr);
       kwb_gdb_evaluate_async (get_gdb (self), address, NULL, module_address_cb, read);
       return;
     }

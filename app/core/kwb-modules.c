@@ -7,7 +7,13 @@
  *   its sections are in mod->sect_attrs, but its init has not run. We read
  *   the section addresses, `add-symbol-file X.ko TEXT -s SECT ADDR …` and
  *   continue; GDB re-resolves pending breakpoints on the way, so one in the
- *   module's init function hits.
+ *   module's init function hits. The one stop per load: the module's
+ *   address comes from the arguments GDB printed in the stop, and its
+ *   struct, section table and section names in three raw reads. Under TCG
+ *   a stop that does nothing at all costs the guest about 0.1 s (QEMU
+ *   drops its translated code when GDB lifts and sets breakpoints), far
+ *   more than those reads: so no second stop when init returns, and the
+ *   module is taken as live when the guest runs on (assume_inits_done).
  * - an internal breakpoint in free_module(): `remove-symbol-file` and the
  *   module leaves the model.
  * - at every user-visible stop (and when we attach to a guest that already
@@ -36,7 +42,6 @@ typedef enum {
   JOB_ATTACH,   /* probe, internal breakpoints, first walk */
   JOB_INIT,     /* do_init_module hit: the guest waits for internal_done */
   JOB_FREE,     /* free_module hit: likewise */
-  JOB_RETURN,   /* do_init_module returned: the module is live (or gone) */
   JOB_REFRESH,  /* a user stop: walk the list */
   JOB_LOAD,     /* "Load symbols from…" */
 } JobKind;
@@ -55,7 +60,7 @@ struct _Job
   char       *ko_path;       /* LOAD: the file chosen */
   GArray     *addresses;     /* ATTACH, REFRESH: guint64 struct module addresses */
   guint       next;          /* ATTACH, REFRESH: index in addresses */
-  guint64     address;       /* INIT, RETURN: the guest's struct module */
+  guint64     address;       /* INIT, FREE: the guest's struct module (0: not known yet) */
   gboolean    loaded;        /* LOAD: GDB took the symbols */
   GError     *error;         /* LOAD: why the symbols did not load */
   MergedFunc  merged;        /* INIT, REFRESH: after read_into_model */
@@ -74,7 +79,6 @@ struct _KwbModules
 
   GQueue           jobs;
   Job             *current;
-  GHashTable      *returns;  /* one-shot breakpoint number → guint64 module address */
 };
 
 static void kwb_modules_list_model_init (GListModelInterface *iface);
@@ -177,7 +181,6 @@ kwb_modules_finalize (GObject *object)
   g_clear_object (&self->reader);
   g_clear_object (&self->files);
   g_clear_object (&self->store);
-  g_hash_table_unref (self->returns);
   G_OBJECT_CLASS (kwb_modules_parent_class)->finalize (object);
 }
 
@@ -234,7 +237,6 @@ kwb_modules_init (KwbModules *self)
 {
   self->store = g_list_store_new (KWB_TYPE_MODULE);
   g_queue_init (&self->jobs);
-  self->returns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect (self->store, "items-changed", G_CALLBACK (on_items_changed), self);
 }
 
@@ -394,7 +396,6 @@ job_finish (Job *job)
     {
     case JOB_INIT:
     case JOB_FREE:
-    case JOB_RETURN:
       g_debug ("modules: internal stop handled, continuing");
       kwb_session_internal_done (self->session);
       break;
@@ -649,54 +650,30 @@ remove_module (Job       *job,
 
 /* ---- JOB_INIT: do_init_module, the module not yet initialised ---- */
 
-static void on_return_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
-
+/* The guest runs on: every init in progress is taken as done, which is
+ * what it leaves unless it fails (free_module() then removes the module)
+ * or still runs at the next stop (whose walk says "coming" again). Seeing
+ * it return would cost a stop of its own. */
 static void
-return_breakpoint_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
+assume_inits_done (KwbModules *self)
 {
-  Job *job = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *number = kwb_session_add_internal_breakpoint_finish (KWB_SESSION (object), result, &error);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
-  if (number != NULL)
-    g_hash_table_insert (job->self->returns, g_steal_pointer (&number),
-                         g_memdup2 (&job->address, sizeof job->address));
-  else
-    g_debug ("modules: no breakpoint after do_init_module: %s", error->message);
-  job_finish (job);
-}
-
-static void
-caller_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Job *job = user_data;
-  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
-  const char *addr = record ? kwb_mi_record_get_string (record, "stack.0.addr") : NULL;
-  g_autofree char *location = NULL;
-
-  if (addr == NULL)
+  for (guint i = 0; i < n; i++)
     {
-      job_finish (job);
-      return;
+      g_autoptr(KwbModule) module = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (kwb_module_get_state (module) == KWB_MODULE_STATE_COMING)
+        kwb_module_set_state (module, KWB_MODULE_STATE_LIVE);
     }
-  /* A one-shot breakpoint where do_init_module returns to: the module's
-   * init has run by then, and its state says how it went. */
-  location = g_strdup_printf ("*%s", addr);
-  kwb_session_add_internal_breakpoint_async (job->self->session, location, KWB_GDB_BREAK_TEMPORARY,
-                                             on_return_hit, job->self, NULL, return_breakpoint_cb, job);
 }
 
 static void
 init_symbols_done (Job *job)
 {
   g_signal_emit (job->self, signals[MODULE_LOADED], 0, job->module);
-  job->address = kwb_module_get_address (job->module);
-  kwb_gdb_command_async (kwb_session_get_gdb (job->self->session), NULL, caller_cb, job,
-                         "-stack-list-frames 1 1");
+  assume_inits_done (job->self);
+  job_finish (job);
 }
 
 static void
@@ -716,24 +693,19 @@ init_merged (Job       *job,
     load_symbols (job, module, NULL, init_symbols_done);
 }
 
-/* ---- JOB_RETURN: do_init_module returned ---- */
+/* ---- JOB_FREE: free_module ---- */
 
 static void
-return_state_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+free_module_at (Job     *job,
+                guint64  address)
 {
-  Job *job = user_data;
-  KwbModule *module = find_by_address (job->self, job->address, NULL);
-  guint64 state;
+  KwbModule *module = find_by_address (job->self, address, NULL);
 
-  /* A failed init has freed the module already (free_module removed it). */
-  if (kwb_module_reader_read_u64_finish (KWB_MODULE_READER (object), result, &state, NULL) && module != NULL)
-    kwb_module_set_state (module, (KwbModuleState) state);
-  job_finish (job);
+  if (module != NULL)
+    remove_module (job, module, job_finish);
+  else
+    job_finish (job);
 }
-
-/* ---- JOB_FREE: free_module ---- */
 
 static void
 free_address_cb (GObject      *object,
@@ -741,16 +713,12 @@ free_address_cb (GObject      *object,
                  gpointer      user_data)
 {
   Job *job = user_data;
-  KwbModule *module;
   guint64 address;
 
-  if (kwb_module_reader_read_u64_finish (KWB_MODULE_READER (object), result, &address, NULL) &&
-      (module = find_by_address (job->self, address, NULL)) != NULL)
-    {
-      remove_module (job, module, job_finish);
-      return;
-    }
-  job_finish (job);
+  if (kwb_module_reader_read_u64_finish (KWB_MODULE_READER (object), result, &address, NULL))
+    free_module_at (job, address);
+  else
+    job_finish (job);
 }
 
 /* ---- JOB_REFRESH (and the end of JOB_ATTACH): walk `modules` ---- */
@@ -969,24 +937,20 @@ run_job (KwbModules *self,
       kwb_module_reader_probe_async (self->reader, NULL, probe_cb, job);
       break;
     case JOB_INIT:
-      g_debug ("modules: do_init_module");
-      read_into_model (job, "mod", init_merged);
-      break;
-    case JOB_RETURN:
       {
         g_autofree char *expr = NULL;
 
-        if (find_by_address (self, job->address, NULL) == NULL)
-          {
-            job_finish (job);
-            return;
-          }
-        expr = g_strdup_printf ("(int)((struct module *)0x%" G_GINT64_MODIFIER "x)->state", job->address);
-        kwb_module_reader_read_u64_async (self->reader, expr, NULL, return_state_cb, job);
+        g_debug ("modules: do_init_module");
+        if (job->address != 0)
+          expr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", job->address);
+        read_into_model (job, expr ? expr : "mod", init_merged);
       }
       break;
     case JOB_FREE:
-      kwb_module_reader_read_u64_async (self->reader, "(unsigned long)mod", NULL, free_address_cb, job);
+      if (job->address != 0)
+        free_module_at (job, job->address);
+      else
+        kwb_module_reader_read_u64_async (self->reader, "(unsigned long)mod", NULL, free_address_cb, job);
       break;
     case JOB_REFRESH:
       if (!self->ready)
@@ -1022,22 +986,11 @@ on_init_hit (KwbSession       *session,
              gpointer          user_data)
 {
   KwbModules *self = user_data;
+  Job *job = job_new (self, JOB_INIT);
 
-  enqueue_first (self, job_new (self, JOB_INIT));
-}
-
-static void
-on_return_hit (KwbSession       *session,
-               const KwbGdbStop *stop,
-               gpointer          user_data)
-{
-  KwbModules *self = user_data;
-  g_autofree char *number = g_strdup_printf ("%d", stop->bkptno);
-  guint64 *address = g_hash_table_lookup (self->returns, number);
-  Job *job = job_new (self, JOB_RETURN);
-
-  job->address = address ? *address : 0;
-  g_hash_table_remove (self->returns, number);
+  /* GDB printed do_init_module's argument in the stop: no evaluation. */
+  if (!kwb_gdb_stop_get_pointer_arg (stop, "mod", &job->address))
+    job->address = 0;
   enqueue_first (self, job);
 }
 
@@ -1047,8 +1000,11 @@ on_free_hit (KwbSession       *session,
              gpointer          user_data)
 {
   KwbModules *self = user_data;
+  Job *job = job_new (self, JOB_FREE);
 
-  enqueue_first (self, job_new (self, JOB_FREE));
+  if (!kwb_gdb_stop_get_pointer_arg (stop, "mod", &job->address))
+    job->address = 0;
+  enqueue_first (self, job);
 }
 
 static void
@@ -1067,6 +1023,16 @@ on_session_stopped (KwbSession *session,
     if (((Job *) l->data)->kind == JOB_REFRESH)
       return;
   enqueue (self, job_new (self, JOB_REFRESH));
+}
+
+static void
+on_session_state_changed (KwbSession      *session,
+                          KwbSessionState  old_state,
+                          KwbSessionState  new_state,
+                          KwbModules      *self)
+{
+  if (new_state == KWB_SESSION_STATE_RUNNING)
+    assume_inits_done (self);
 }
 
 static void
@@ -1096,6 +1062,7 @@ kwb_modules_new (KwbSession *session)
   self->files = kwb_module_files_new_for_project (kwb_session_config_get_project (config),
                                                   kwb_session_config_get_build_dir (config));
   g_signal_connect_object (session, "stopped", G_CALLBACK (on_session_stopped), self, 0);
+  g_signal_connect_object (session, "state-changed", G_CALLBACK (on_session_state_changed), self, 0);
 
   /* The session refs nothing of ours: the caller keeps us for the
    * session's lifetime. Running (or starting): attach at the next stop. */

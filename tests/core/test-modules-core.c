@@ -414,6 +414,45 @@ test_template (void)
   rm_rf (tmp);
 }
 
+/* The module's address from the arguments GDB prints in the stop, as
+ * GDB 13 printed them at do_init_module and free_module (recorded). */
+static void
+test_stop_pointer_arg (void)
+{
+  static const char *init_line =
+    "*stopped,reason=\"breakpoint-hit\",disp=\"keep\",bkptno=\"1\",frame={addr=\"0xffffffff8107ffe2\","
+    "func=\"do_init_module\",args=[{name=\"mod\",value=\"0xffffffffa0002040\"},"
+    "{name=\"mod@entry\",value=\"0xffffffffa0002040\"}],file=\"include/linux/slab.h\",line=\"568\","
+    "arch=\"i386:x86-64\"},thread-id=\"1\",stopped-threads=\"all\"";
+  static const char *free_line =
+    "*stopped,reason=\"breakpoint-hit\",disp=\"keep\",bkptno=\"2\",frame={addr=\"0xffffffff8107ff10\","
+    "func=\"free_module\",args=[{name=\"mod\",value=\"0xffffffffa0002040 <__this_module>\"},"
+    "{name=\"mod@entry\",value=\"0xffffffffa0002040 <__this_module>\"}],arch=\"i386:x86-64\"},"
+    "thread-id=\"1\",stopped-threads=\"all\"";
+  static const char *hidden_line =
+    "*stopped,reason=\"breakpoint-hit\",bkptno=\"1\",frame={addr=\"0xffffffff8107ffe2\","
+    "func=\"do_init_module\",args=[{name=\"mod\",value=\"<optimized out>\"},{name=\"n\",value=\"0x10zz\"}]},"
+    "thread-id=\"1\"";
+  g_autoptr(KwbMiRecord) init_record = kwb_mi_parse_line (init_line, -1);
+  g_autoptr(KwbMiRecord) free_record = kwb_mi_parse_line (free_line, -1);
+  g_autoptr(KwbMiRecord) hidden_record = kwb_mi_parse_line (hidden_line, -1);
+  g_autoptr(KwbGdbStop) init_stop = kwb_gdb_stop_new (init_record);
+  g_autoptr(KwbGdbStop) free_stop = kwb_gdb_stop_new (free_record);
+  g_autoptr(KwbGdbStop) hidden_stop = kwb_gdb_stop_new (hidden_record);
+  guint64 address = 0;
+
+  g_assert_true (kwb_gdb_stop_get_pointer_arg (init_stop, "mod", &address));
+  g_assert_cmphex (address, ==, 0xffffffffa0002040);
+  address = 0;
+  g_assert_true (kwb_gdb_stop_get_pointer_arg (free_stop, "mod", &address));
+  g_assert_cmphex (address, ==, 0xffffffffa0002040);
+  g_assert_false (kwb_gdb_stop_get_pointer_arg (free_stop, "info", &address));
+  /* Not a number, or not only one: no address. */
+  g_assert_false (kwb_gdb_stop_get_pointer_arg (hidden_stop, "mod", &address));
+  g_assert_false (kwb_gdb_stop_get_pointer_arg (hidden_stop, "n", &address));
+  g_assert_cmphex (address, ==, 0xffffffffa0002040);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -426,5 +465,6 @@ main (int    argc,
   g_test_add_func ("/modules/hostile-names", test_hostile_names);
   g_test_add_func ("/modules/gdb-readable-ko", test_gdb_readable_ko);
   g_test_add_func ("/modules/template", test_template);
+  g_test_add_func ("/modules/stop-pointer-arg", test_stop_pointer_arg);
   return g_test_run ();
 }
