@@ -287,27 +287,61 @@ kwb_elf_write_unplaced_copy (KwbElf      *self,
   return TRUE;
 }
 
-/* The GNU build-id in one note section or segment, as hex. */
-static char *
-find_build_id (Elf_Data *data)
+/* The descriptor of the note NAME/TYPE in one note section or segment. */
+static const guint8 *
+find_note_in (Elf_Data   *data,
+              const char *name,
+              guint32     type,
+              gsize      *size)
 {
   GElf_Nhdr nhdr;
   size_t offset = 0, name_offset, desc_offset;
+  gsize name_size = strlen (name) + 1;
 
   while (offset < data->d_size &&
          (offset = gelf_getnote (data, offset, &nhdr, &name_offset, &desc_offset)) > 0)
     {
-      const guint8 *desc = (const guint8 *) data->d_buf + desc_offset;
-      GString *hex;
-
-      if (nhdr.n_type != NT_GNU_BUILD_ID || nhdr.n_namesz != sizeof ELF_NOTE_GNU ||
-          memcmp ((const char *) data->d_buf + name_offset, ELF_NOTE_GNU, sizeof ELF_NOTE_GNU) != 0 ||
-          nhdr.n_descsz == 0)
+      if (nhdr.n_type != type || nhdr.n_namesz != name_size ||
+          memcmp ((const char *) data->d_buf + name_offset, name, name_size) != 0)
         continue;
-      hex = g_string_sized_new (nhdr.n_descsz * 2);
-      for (guint i = 0; i < nhdr.n_descsz; i++)
-        g_string_append_printf (hex, "%02x", desc[i]);
-      return g_string_free (hex, FALSE);
+      *size = nhdr.n_descsz;
+      return (const guint8 *) data->d_buf + desc_offset;
+    }
+  return NULL;
+}
+
+/* Sections first (vmlinux keeps its notes in .notes), then segments for
+ * files without section headers. */
+static const guint8 *
+find_note (KwbElf     *self,
+           const char *name,
+           guint32     type,
+           gsize      *size)
+{
+  Elf_Scn *scn = NULL;
+  const guint8 *desc;
+
+  while ((scn = elf_nextscn (self->elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+      Elf_Data *data;
+
+      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_NOTE ||
+          (data = elf_getdata (scn, NULL)) == NULL)
+        continue;
+      if ((desc = find_note_in (data, name, type, size)) != NULL)
+        return desc;
+    }
+  for (size_t i = 0, n = 0; elf_getphdrnum (self->elf, &n) == 0 && i < n; i++)
+    {
+      GElf_Phdr phdr;
+      Elf_Data *data;
+
+      if (gelf_getphdr (self->elf, i, &phdr) == NULL || phdr.p_type != PT_NOTE ||
+          (data = elf_getdata_rawchunk (self->elf, phdr.p_offset, phdr.p_filesz, ELF_T_NHDR)) == NULL)
+        continue;
+      if ((desc = find_note_in (data, name, type, size)) != NULL)
+        return desc;
     }
   return NULL;
 }
@@ -315,37 +349,32 @@ find_build_id (Elf_Data *data)
 char *
 kwb_elf_dup_build_id (KwbElf *self)
 {
-  Elf_Scn *scn = NULL;
+  const guint8 *desc;
+  gsize size = 0;
+  GString *hex;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  /* Sections first (vmlinux keeps the note in .notes), then segments for
-   * files without section headers. */
-  while ((scn = elf_nextscn (self->elf, scn)) != NULL)
-    {
-      GElf_Shdr shdr;
-      Elf_Data *data;
-      char *id;
+  desc = find_note (self, ELF_NOTE_GNU, NT_GNU_BUILD_ID, &size);
+  if (desc == NULL || size == 0)
+    return NULL;
+  hex = g_string_sized_new (size * 2);
+  for (gsize i = 0; i < size; i++)
+    g_string_append_printf (hex, "%02x", desc[i]);
+  return g_string_free (hex, FALSE);
+}
 
-      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_NOTE ||
-          (data = elf_getdata (scn, NULL)) == NULL)
-        continue;
-      if ((id = find_build_id (data)) != NULL)
-        return id;
-    }
-  for (size_t i = 0, n = 0; elf_getphdrnum (self->elf, &n) == 0 && i < n; i++)
-    {
-      GElf_Phdr phdr;
-      Elf_Data *data;
-      char *id;
+gboolean
+kwb_elf_has_note (KwbElf     *self,
+                  const char *name,
+                  guint32     type)
+{
+  gsize size;
 
-      if (gelf_getphdr (self->elf, i, &phdr) == NULL || phdr.p_type != PT_NOTE ||
-          (data = elf_getdata_rawchunk (self->elf, phdr.p_offset, phdr.p_filesz, ELF_T_NHDR)) == NULL)
-        continue;
-      if ((id = find_build_id (data)) != NULL)
-        return id;
-    }
-  return NULL;
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return find_note (self, name, type, &size) != NULL;
 }
 
 static gboolean

@@ -53,6 +53,11 @@ gboolean  kwb_elf_write_unplaced_copy      (KwbElf           *self,
 /* The NT_GNU_BUILD_ID note (linkers write it into vmlinux and modules) as
  * lowercase hex, or NULL when the file has none. */
 char     *kwb_elf_dup_build_id             (KwbElf           *self);
+/* Whether a note section or segment holds the note NAME ("GNU", "Xen")
+ * of TYPE. */
+gboolean  kwb_elf_has_note                 (KwbElf           *self,
+                                            const char       *name,
+                                            guint32           type);
 
 /* Adds one note to the ELF core PATH (64-bit, host byte order) without
  * moving its memory: the note segment is copied to the end of the file with

@@ -121,6 +121,8 @@ static const KwbProjectKey schema[] = {
   { "qemu", "cpus", I, "2", NULL, 1, 256, N_("Guest CPUs") },
   { "qemu", "accel", C, "auto", "auto|kvm|tcg", 0, 0, N_("Accelerator: KVM when usable (auto), or force one") },
   { "qemu", "cmdline", S, "", NULL, 0, 0, N_("Extra kernel command line arguments") },
+  { "qemu", "boot", C, "auto", "auto|image", 0, 0,
+    N_("What QEMU boots: an x86-64 vmlinux with a PVH entry itself, through a minimal firmware (auto), or always the kernel image") },
   { "qemu", "extra-args", L, "", NULL, 0, 0, N_("Extra QEMU arguments") },
   { "qemu", "freeze", B, "true", NULL, 0, 0, N_("With no breakpoint to run to, hold the guest at its first instruction until you continue") },
   { "qemu", "expose-tcp", B, "false", NULL, 0, 0,

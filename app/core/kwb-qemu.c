@@ -64,6 +64,7 @@ struct _KwbQemu
   char          *binary;
   char          *kernel;
   char          *initrd;
+  char          *firmware;      /* -bios; NULL: QEMU's default */
   char          *append;
   guint          memory;
   guint          cpus;
@@ -198,6 +199,7 @@ kwb_qemu_finalize (GObject *object)
   g_free (self->binary);
   g_free (self->kernel);
   g_free (self->initrd);
+  g_free (self->firmware);
   g_free (self->append);
   g_strfreev (self->extra_args);
   g_strfreev (self->argv);
@@ -342,6 +344,7 @@ kwb_qemu_apply_project (KwbQemu    *self,
 SETTER_STRING (binary, binary)
 SETTER_STRING (kernel, kernel)
 SETTER_STRING (initrd, initrd)
+SETTER_STRING (firmware, firmware)
 SETTER_STRING (append, append)
 
 /* The guest's architecture: QEMU's machine, CPU and console, and whether
@@ -793,6 +796,10 @@ build_argv (KwbQemu *self)
                            NULL);
   if (self->initrd != NULL)
     g_strv_builder_add_many (b, "-initrd", self->initrd, NULL);
+  /* The user's own -bios (qemu.extra-args) wins. */
+  if (self->firmware != NULL &&
+      (self->extra_args == NULL || !g_strv_contains ((const char * const *) self->extra_args, "-bios")))
+    g_strv_builder_add_many (b, "-bios", self->firmware, NULL);
   if (self->append == NULL)
     default_append = g_strconcat ("console=", self->arch->console, NULL);
   g_strv_builder_add_many (b, "-append", self->append ? self->append : default_append,

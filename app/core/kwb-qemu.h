@@ -48,6 +48,9 @@ void         kwb_qemu_set_kernel           (KwbQemu             *self,
                                             const char          *path);
 void         kwb_qemu_set_initrd           (KwbQemu             *self,
                                             const char          *path);
+/* The firmware QEMU runs first (-bios), NULL for its default. */
+void         kwb_qemu_set_firmware         (KwbQemu             *self,
+                                            const char          *path);
 void         kwb_qemu_set_append           (KwbQemu             *self,
                                             const char          *cmdline);
 void         kwb_qemu_set_memory           (KwbQemu             *self,

@@ -34,6 +34,7 @@ struct _KwbSessionConfig
   char       *source_dir;
   char       *cmdline;
   gboolean    relocatable;
+  gboolean    boot_vmlinux;
   const KwbArch *arch;
 };
 
@@ -138,19 +139,34 @@ resolve_source_dir (KwbProject *project,
   return NULL;
 }
 
+/* The PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY, CONFIG_PVH): QEMU can
+ * boot such a vmlinux itself, without the kernel image's decompressor and
+ * with a firmware that only jumps to it (below). */
+#define XEN_NOTE_PHYS32_ENTRY 18
+#define QBOOT_PATH "/usr/share/qemu/qboot.rom"
+
 /* A vmlinux of another architecture than the project's would load in GDB
- * and then fail at `target remote` with a register packet GDB cannot read. */
+ * and then fail at `target remote` with a register packet GDB cannot read.
+ * Also notes whether QEMU can boot it without the kernel image. */
 static gboolean
-check_vmlinux_machine (KwbSessionConfig  *self,
-                       GError           **error)
+inspect_vmlinux (KwbSessionConfig  *self,
+                 GError           **error)
 {
   KwbElf *elf = kwb_elf_open (self->vmlinux, NULL);
+  g_autofree char *boot = NULL;
   const KwbArch *found;
   guint machine;
 
   if (elf == NULL)
     return TRUE;  /* GDB says what is wrong with it */
   machine = kwb_elf_get_machine (elf);
+  /* The same build as the image (the versions are checked): only the way
+   * in differs. KASLR, which the decompressor applies, is off in our
+   * sessions anyway (nokaslr); qemu.boot=image boots the image, e.g. to
+   * debug the decompressor itself. */
+  boot = kwb_project_dup_string (self->project, "qemu", "boot");
+  self->boot_vmlinux = g_strcmp0 (boot, "image") != 0 && machine == EM_X86_64 &&
+                       machine == self->arch->elf_machine && kwb_elf_has_note (elf, "Xen", XEN_NOTE_PHYS32_ENTRY);
   kwb_elf_free (elf);
   if (machine == self->arch->elf_machine)
     return TRUE;
@@ -232,7 +248,7 @@ kwb_session_config_new_for_project (KwbProject  *project,
       return NULL;
     }
 
-  if (!check_vmlinux_machine (self, error))
+  if (!inspect_vmlinux (self, error))
     return NULL;
 
   if (g_strcmp0 (initramfs_mode, "builtin") != 0)
@@ -336,7 +352,12 @@ kwb_session_config_create_qemu (KwbSessionConfig *self)
   KwbQemu *qemu = kwb_qemu_new ();
 
   kwb_qemu_apply_project (qemu, self->project);
-  kwb_qemu_set_kernel (qemu, self->kernel);
+  kwb_qemu_set_kernel (qemu, self->boot_vmlinux ? self->vmlinux : self->kernel);
+  /* qboot (qemu-system-data) goes straight to a PVH entry: 0.1 s to
+   * start_kernel under TCG, where SeaBIOS takes 0.5 s. It is slower than
+   * SeaBIOS at loading a bzImage, so only for the vmlinux. */
+  if (self->boot_vmlinux && g_file_test (QBOOT_PATH, G_FILE_TEST_IS_REGULAR))
+    kwb_qemu_set_firmware (qemu, QBOOT_PATH);
   kwb_qemu_set_initrd (qemu, self->initrd);
   kwb_qemu_set_append (qemu, self->cmdline);
   return qemu;
@@ -350,4 +371,5 @@ const char *kwb_session_config_get_build_dir (KwbSessionConfig *self) { return s
 const char *kwb_session_config_get_source_dir (KwbSessionConfig *self) { return self->source_dir; }
 const char *kwb_session_config_get_cmdline (KwbSessionConfig *self) { return self->cmdline; }
 gboolean kwb_session_config_get_relocatable (KwbSessionConfig *self) { return self->relocatable; }
+gboolean kwb_session_config_get_boot_vmlinux (KwbSessionConfig *self) { return self->boot_vmlinux; }
 const KwbArch *kwb_session_config_get_arch (KwbSessionConfig *self) { return self->arch; }

@@ -35,6 +35,9 @@ const char       *kwb_session_config_get_build_dir    (KwbSessionConfig  *self);
 const char       *kwb_session_config_get_source_dir   (KwbSessionConfig  *self);
 const char       *kwb_session_config_get_cmdline      (KwbSessionConfig  *self);
 gboolean          kwb_session_config_get_relocatable  (KwbSessionConfig  *self);
+/* TRUE when QEMU boots the vmlinux itself (x86-64 with a PVH entry), not
+ * the kernel image. */
+gboolean          kwb_session_config_get_boot_vmlinux (KwbSessionConfig  *self);
 const KwbArch    *kwb_session_config_get_arch         (KwbSessionConfig  *self);
 gboolean          kwb_session_config_check_versions   (KwbSessionConfig  *self,
                                                        GError           **error);

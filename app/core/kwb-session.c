@@ -1457,6 +1457,9 @@ kwb_session_start_async (KwbSession          *self,
     kwb_session_add_setup_func (self, kwb_session_crash_setup, NULL);
 
   self->qemu = kwb_session_config_create_qemu (self->config);
+  if (kwb_session_config_get_boot_vmlinux (self->config))
+    session_log (self, _("QEMU boots the vmlinux itself through its PVH entry, without the kernel image’s "
+                         "decompressor (qemu.boot=image boots the image)"));
   kwb_qemu_set_freeze (self->qemu, TRUE);
   kwb_qemu_set_watch_console (self->qemu, !self->console_unwatched);
   g_signal_connect (self->qemu, "exited", G_CALLBACK (on_qemu_exited), self);

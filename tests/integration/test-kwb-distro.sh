@@ -70,5 +70,13 @@ XDG_CACHE_HOME=$tmp/cache "$kwb" debug "$tmp/p" --timeout 300 >"$tmp/out" 2>"$tm
 check "the next session stops at start_kernel" sh -c "[ $rc -eq 0 ] && grep -q '^stopped: start_kernel at /' '$tmp/out'"
 check "and says it loads the symbols, not that it is the first" \
   sh -c "grep -q '^kwb: Loading the symbols of .* ([0-9]* MB)' '$tmp/err' && ! grep -q 'First session' '$tmp/err'"
+# Debian's kernels have a PVH entry: QEMU boots the vmlinux, no decompressor.
+check "QEMU booted the vmlinux through its PVH entry" grep -q '^kwb: QEMU boots the vmlinux itself through its PVH entry' "$tmp/err"
+
+# qemu.boot=image: the compressed image, as a user debugging its decompressor wants.
+"$kwb" set "$tmp/p" qemu.boot image >/dev/null
+XDG_CACHE_HOME=$tmp/cache "$kwb" debug "$tmp/p" --timeout 300 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "with qemu.boot=image it stops at start_kernel too" sh -c "[ $rc -eq 0 ] && grep -q '^stopped: start_kernel at /' '$tmp/out'"
+check "and booted the image, not the vmlinux" sh -c "! grep -q 'PVH entry' '$tmp/err'"
 
 tap_done
