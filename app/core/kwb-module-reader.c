@@ -440,7 +440,11 @@ kwb_module_reader_probe_finish (KwbModuleReader  *self,
 
 /* ---- the module list ---- */
 
+static void walk_read (GTask *task, KwbGdb *gdb, guint64 at);
 
+/* Each step is 8 raw bytes, the `next` of the list_head at AT: naming
+ * `struct list_head` with no scope would make GDB look it up in every
+ * compilation unit, on a distribution's vmlinux for seconds. */
 static void
 walk_cb (GObject      *object,
          GAsyncResult *result,
@@ -449,11 +453,14 @@ walk_cb (GObject      *object,
   GTask *task = user_data;
   KwbModuleReader *self = g_task_get_source_object (task);
   GArray *addresses = g_task_get_task_data (task);
-  g_autofree char *value = kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL);
-  g_autofree char *expr = NULL;
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+  guint64 at = addresses->len == 0 ? self->modules_head
+                                   : g_array_index (addresses, guint64, addresses->len - 1) + self->list_offset;
+  g_autoptr(GBytes) bytes = NULL;
   guint64 next, address;
 
-  if (!parse_u64 (value, &next) || next == 0)
+  if (record == NULL || (bytes = memory_from_record (record, at)) == NULL ||
+      g_bytes_get_size (bytes) < sizeof next || (next = u64_at (g_bytes_get_data (bytes, NULL), 0)) == 0)
     {
       task_return_unreadable (task, "modules");
       g_object_unref (task);
@@ -467,8 +474,16 @@ walk_cb (GObject      *object,
     }
   address = next - self->list_offset;
   g_array_append_val (addresses, address);
-  expr = g_strdup_printf ("(unsigned long)((struct list_head *)0x%" G_GINT64_MODIFIER "x)->next", next);
-  kwb_gdb_evaluate_async (KWB_GDB (object), expr, NULL, walk_cb, task);
+  walk_read (task, KWB_GDB (object), next);
+}
+
+static void
+walk_read (GTask   *task,
+           KwbGdb  *gdb,
+           guint64  at)
+{
+  kwb_gdb_command_async (gdb, NULL, walk_cb, task,
+                         "-data-read-memory-bytes 0x%" G_GINT64_MODIFIER "x 8", at);
 }
 
 void
@@ -490,7 +505,7 @@ kwb_module_reader_list_async (KwbModuleReader     *self,
       return;
     }
   g_task_set_task_data (task, g_array_new (FALSE, FALSE, sizeof (guint64)), (GDestroyNotify) g_array_unref);
-  kwb_gdb_evaluate_async (get_gdb (self), "(unsigned long)modules.next", NULL, walk_cb, task);
+  walk_read (task, get_gdb (self), self->modules_head);
 }
 
 GArray *
