@@ -13,17 +13,22 @@
  * a few raw memory reads (-data-read-memory-bytes): GDB's printf reads a %s
  * string one byte per remote packet, and a packet to QEMU's stub costs about
  * a millisecond under TCG. When the debug information hides a field, the
- * slow way (printf, field by field) still works.
+ * slow way (printf, field by field) still works. What the probe finds is
+ * kept per vmlinux build-id in ~/.cache/kernel-workbench/module-layout, so
+ * a session with a known vmlinux starts without it.
  *
  * Everything read here comes from guest memory and is not trusted: names
  * are checked by KwbModule when they enter it, counts are bounded.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
 
+#include "kwb-atomic-file.h"
+#include "kwb-elf.h"
 #include "kwb-module-reader.h"
 #include "kwb-session-private.h"
 
@@ -72,6 +77,7 @@ struct _KwbModuleReader
   guint64           module_size;         /* sizeof (struct module) */
   guint64           field_offset[N_FIELDS];
   guint64           field_size[N_FIELDS]; /* 0: not in this kernel */
+  gboolean          types_named;         /* $kwb_module and co. are set in GDB */
 };
 
 G_DEFINE_FINAL_TYPE (KwbModuleReader, kwb_module_reader, G_TYPE_OBJECT)
@@ -305,6 +311,226 @@ batch_eval (Batch      *batch,
   kwb_gdb_evaluate_async (gdb, expression, NULL, batch_eval_cb, item);
 }
 
+/* ---- the layout, kept per vmlinux ----
+ *
+ * What the probe learns depends on the vmlinux alone, and naming its types
+ * makes GDB expand a whole compilation unit: half a second on a
+ * distribution's vmlinux, at every session start. So it is kept by the
+ * vmlinux's build-id, and the next session names no type at all unless a
+ * read has to take the slow way. */
+
+#define LAYOUT_GROUP "module-layout"
+/* Bumped when the fields kept change: an older file is probed again. */
+#define LAYOUT_VERSION 1
+
+static char *
+dup_layout_cache_path (KwbModuleReader *self)
+{
+  const char *vmlinux = kwb_session_config_get_vmlinux (kwb_session_get_config (self->session));
+  g_autofree char *build_id = NULL;
+  g_autofree char *name = NULL;
+  KwbElf *elf;
+
+  if (vmlinux == NULL || (elf = kwb_elf_open (vmlinux, NULL)) == NULL)
+    return NULL;
+  build_id = kwb_elf_dup_build_id (elf);
+  kwb_elf_free (elf);
+  if (build_id == NULL)
+    return NULL;
+  name = g_strconcat (build_id, ".ini", NULL);
+  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "module-layout", name, NULL);
+}
+
+/* "mem[0].base" → "mem-0.base.offset": a key file's keys take no brackets. */
+static char *
+dup_field_key (guint       field,
+               const char *what)
+{
+  GString *key = g_string_new (NULL);
+
+  for (const char *p = module_fields[field]; *p != '\0'; p++)
+    if (*p == '[')
+      g_string_append_c (key, '-');
+    else if (*p != ']')
+      g_string_append_c (key, *p);
+  g_string_append_printf (key, ".%s", what);
+  return g_string_free (key, FALSE);
+}
+
+static gboolean
+layout_get (GKeyFile   *file,
+            const char *key,
+            guint64    *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  *value = g_key_file_get_uint64 (file, LAYOUT_GROUP, key, &error);
+  return error == NULL;
+}
+
+static gboolean
+layout_load (KwbModuleReader *self,
+             const char      *path)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  guint64 version = 0, layout = 0, known = 0;
+
+  if (path == NULL || !g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL) ||
+      !layout_get (file, "version", &version) || version != LAYOUT_VERSION ||
+      !layout_get (file, "layout", &layout) ||
+      (layout != KWB_MODULES_LAYOUT_MEM && layout != KWB_MODULES_LAYOUT_CORE_LAYOUT) ||
+      !layout_get (file, "list-offset", &self->list_offset) ||
+      !layout_get (file, "modules-head", &self->modules_head) || self->modules_head == 0 ||
+      !layout_get (file, "sect-layout-known", &known) ||
+      !layout_get (file, "sect-attr-size", &self->sect_attr_size) ||
+      !layout_get (file, "sect-name-offset", &self->sect_name_offset) ||
+      !layout_get (file, "sect-address-offset", &self->sect_address_offset) ||
+      !layout_get (file, "sect-attrs-offset", &self->sect_attrs_offset) ||
+      !layout_get (file, "sect-count-offset", &self->sect_count_offset) ||
+      !layout_get (file, "module-size", &self->module_size))
+    return FALSE;
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      g_autofree char *offset = dup_field_key (i, "offset");
+      g_autofree char *size = dup_field_key (i, "size");
+
+      if (!layout_get (file, offset, &self->field_offset[i]) || !layout_get (file, size, &self->field_size[i]))
+        return FALSE;
+    }
+  self->sect_layout_known = known != 0;
+  self->layout = (KwbModulesLayout) layout;
+  return TRUE;
+}
+
+static void
+layout_save (KwbModuleReader *self,
+             const char      *path)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+
+  if (path == NULL)
+    return;
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "version", LAYOUT_VERSION);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "layout", self->layout);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "list-offset", self->list_offset);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "modules-head", self->modules_head);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "sect-layout-known", self->sect_layout_known);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "sect-attr-size", self->sect_attr_size);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "sect-name-offset", self->sect_name_offset);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "sect-address-offset", self->sect_address_offset);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "sect-attrs-offset", self->sect_attrs_offset);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "sect-count-offset", self->sect_count_offset);
+  g_key_file_set_uint64 (file, LAYOUT_GROUP, "module-size", self->module_size);
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      g_autofree char *offset = dup_field_key (i, "offset");
+      g_autofree char *size = dup_field_key (i, "size");
+
+      g_key_file_set_uint64 (file, LAYOUT_GROUP, offset, self->field_offset[i]);
+      g_key_file_set_uint64 (file, LAYOUT_GROUP, size, self->field_size[i]);
+    }
+  data = g_key_file_to_data (file, &len, NULL);
+  dir = g_path_get_dirname (path);
+  /* A cache: a session goes on without it, only slower next time. */
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !kwb_atomic_file_replace (path, data, len, &error))
+    g_debug ("modules: cannot keep the layout in %s: %s", path, error ? error->message : g_strerror (errno));
+}
+
+/* ---- naming the types ----
+ *
+ * Every type is named through $kwb_module, taken from do_init_module()'s
+ * parameter: naming `struct module` with no scope makes GDB expand every
+ * compilation unit that declares it, about 30 s on a distribution's
+ * vmlinux the first time; this costs one unit. The other types follow from
+ * its members, so no read names a type. */
+
+typedef void (*NamedFunc) (gpointer data);
+
+typedef struct {
+  KwbModuleReader *self;
+  NamedFunc        done;
+  gpointer         data;
+} Naming;
+
+static void
+types_named_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Naming *naming = user_data;
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, NULL);
+
+  naming->self->types_named = TRUE;
+  naming->done (naming->data);
+  g_object_unref (naming->self);
+  g_free (naming);
+}
+
+static void
+name_member_types (Naming *naming,
+                   KwbGdb *gdb)
+{
+  kwb_gdb_console_async (gdb, "set var $kwb_sect_attrs = (typeof($kwb_module->sect_attrs))0", NULL, NULL, NULL);
+  kwb_gdb_console_async (gdb, "set var $kwb_sect_attr = (typeof(&$kwb_module->sect_attrs->attrs[0]))0",
+                         NULL, types_named_cb, naming);
+}
+
+static void
+module_type_global_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, NULL);
+
+  name_member_types (user_data, KWB_GDB (object));
+}
+
+static void
+module_type_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
+
+  if (out != NULL)
+    {
+      name_member_types (user_data, KWB_GDB (object));
+      return;
+    }
+  /* No do_init_module() parameter to take it from: by name, the slow way. */
+  g_debug ("modules: struct module through do_init_module: %s", error->message);
+  kwb_gdb_console_async (KWB_GDB (object), "set var $kwb_module = (struct module *)0", NULL,
+                         module_type_global_cb, user_data);
+}
+
+/* Sets $kwb_module, $kwb_sect_attrs and $kwb_sect_attr, then calls DONE. */
+static void
+name_types (KwbModuleReader *self,
+            NamedFunc        done,
+            gpointer         data)
+{
+  Naming *naming;
+
+  if (self->types_named)
+    {
+      done (data);
+      return;
+    }
+  naming = g_new0 (Naming, 1);
+  naming->self = g_object_ref (self);
+  naming->done = done;
+  naming->data = data;
+  kwb_gdb_console_async (get_gdb (self), "set var $kwb_module = (typeof(do_init_module::mod))0", NULL,
+                         module_type_cb, naming);
+}
+
+/* ---- the probe ---- */
+
 static void
 probe_done (GTask     *task,
             GPtrArray *values)
@@ -341,13 +567,20 @@ probe_done (GTask     *task,
   g_debug ("modules: layout %s, list at +%" G_GUINT64_FORMAT,
            self->layout == KWB_MODULES_LAYOUT_MEM ? "mem[]" :
            self->layout == KWB_MODULES_LAYOUT_CORE_LAYOUT ? "core_layout" : "unknown", self->list_offset);
+  if (self->layout != KWB_MODULES_LAYOUT_UNKNOWN && self->modules_head != 0)
+    {
+      g_autofree char *path = dup_layout_cache_path (self);
+
+      layout_save (self, path);
+    }
   g_task_return_boolean (task, self->layout != KWB_MODULES_LAYOUT_UNKNOWN && self->modules_head != 0);
   g_object_unref (task);
 }
 
 static void
-probe_layout (GTask *task)
+probe_layout (gpointer data)
 {
+  GTask *task = data;
   KwbModuleReader *self = g_task_get_source_object (task);
   KwbGdb *gdb = get_gdb (self);
   Batch *batch = g_new0 (Batch, 1);
@@ -356,9 +589,6 @@ probe_layout (GTask *task)
   batch->values = g_ptr_array_new_with_free_func (g_free);
   batch->pending = 1; /* held until every evaluation is sent */
 
-  kwb_gdb_console_async (gdb, "set var $kwb_sect_attrs = (typeof($kwb_module->sect_attrs))0", NULL, NULL, NULL);
-  kwb_gdb_console_async (gdb, "set var $kwb_sect_attr = (typeof(&$kwb_module->sect_attrs->attrs[0]))0",
-                         NULL, NULL, NULL);
   batch_eval (batch, gdb, "sizeof($kwb_module->mem)");
   batch_eval (batch, gdb, "sizeof($kwb_module->core_layout)");
   batch_eval (batch, gdb, "(unsigned long)&$kwb_module->list");
@@ -379,54 +609,28 @@ probe_layout (GTask *task)
   batch_release (batch);
 }
 
-static void
-module_type_global_cb (GObject      *object,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, NULL);
-
-  probe_layout (user_data);
-}
-
-static void
-module_type_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = kwb_gdb_console_finish (KWB_GDB (object), result, &error);
-
-  if (out != NULL)
-    {
-      probe_layout (user_data);
-      return;
-    }
-  /* No do_init_module() parameter to take it from: by name, the slow way. */
-  g_debug ("modules: struct module through do_init_module: %s", error->message);
-  kwb_gdb_console_async (KWB_GDB (object), "set var $kwb_module = (struct module *)0", NULL,
-                         module_type_global_cb, user_data);
-}
-
-/* Every type is named through $kwb_module, taken from do_init_module()'s
- * parameter: naming `struct module` with no scope makes GDB expand every
- * compilation unit that declares it, about 30 s on a distribution's
- * vmlinux the first time; this costs milliseconds. The other types follow
- * from its members, so the probe and every read name no type. */
 void
 kwb_module_reader_probe_async (KwbModuleReader     *self,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
+  g_autofree char *path = NULL;
   GTask *task;
 
   g_return_if_fail (KWB_IS_MODULE_READER (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kwb_module_reader_probe_async);
-  kwb_gdb_console_async (get_gdb (self), "set var $kwb_module = (typeof(do_init_module::mod))0", NULL,
-                         module_type_cb, task);
+  path = dup_layout_cache_path (self);
+  if (layout_load (self, path))
+    {
+      g_debug ("modules: layout from %s", path);
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  name_types (self, probe_layout, task);
 }
 
 gboolean
@@ -612,8 +816,9 @@ sections_printed_cb (GObject      *object,
 }
 
 static void
-read_sections_chunk (Read *read)
+read_sections_chunk_named (gpointer data)
 {
+  Read *read = data;
   g_autoptr(GString) format = NULL;
   g_autoptr(GString) args = NULL;
   g_autofree char *command = NULL;
@@ -636,6 +841,13 @@ read_sections_chunk (Read *read)
   read->next_section = end;
   command = g_strdup_printf ("printf \"%s\\n\"%s", format->str, args->str);
   kwb_gdb_console_async (get_gdb (read_get_reader (read)), command, NULL, sections_printed_cb, read);
+}
+
+/* The _named steps name the types they use first, unless done. */
+static void
+read_sections_chunk (Read *read)
+{
+  name_types (read_get_reader (read), read_sections_chunk_named, read);
 }
 
 /* -- the fast way: raw memory, two or three packets for all sections -- */
@@ -910,8 +1122,9 @@ header_printed_cb (GObject      *object,
 }
 
 static void
-read_module_printf (Read *read)
+read_module_printf_named (gpointer data)
 {
+  Read *read = data;
   KwbModuleReader *self = read_get_reader (read);
   g_autofree char *command = NULL;
   const char *e = read->expr;
@@ -929,6 +1142,12 @@ read_module_printf (Read *read)
                                "(unsigned long)%s->core_layout.size, (unsigned long)%s->sect_attrs",
                                e, e, e, e, e, e, e, e);
   kwb_gdb_console_async (get_gdb (self), command, NULL, header_printed_cb, read);
+}
+
+static void
+read_module_printf (Read *read)
+{
+  name_types (read_get_reader (read), read_module_printf_named, read);
 }
 
 static gboolean
@@ -968,12 +1187,19 @@ nsections_read_cb (GObject      *object,
 
 /* nsections on its own, the table read after it knowing its length. */
 static void
-read_section_count (Read *read)
+read_section_count_named (gpointer data)
 {
+  Read *read = data;
   g_autofree char *expr = g_strdup_printf ("((typeof($kwb_sect_attrs))0x%" G_GINT64_MODIFIER "x)->nsections",
                                            read->sect_attrs);
 
   kwb_gdb_evaluate_async (get_gdb (read_get_reader (read)), expr, NULL, nsections_read_cb, read);
+}
+
+static void
+read_section_count (Read *read)
+{
+  name_types (read_get_reader (read), read_section_count_named, read);
 }
 
 static void
@@ -1096,6 +1322,16 @@ module_address_cb (GObject      *object,
   read_struct (read);
 }
 
+/* EXPR is GDB's to evaluate, through the named types. */
+static void
+read_address_named (gpointer data)
+{
+  Read *read = data;
+  g_autofree char *address = g_strdup_printf ("(unsigned long)%s", read->expr);
+
+  kwb_gdb_evaluate_async (get_gdb (read_get_reader (read)), address, NULL, module_address_cb, read);
+}
+
 /* The struct and the section table are read as raw memory in a few
  * packets, with the offsets probed; if the kernel hides any of them, field
  * by field with printf. */
@@ -1124,7 +1360,6 @@ kwb_module_reader_read_async (KwbModuleReader     *self,
          field_known (self, F_MEM0_BASE) && field_known (self, F_MEM3_SIZE) :
          field_known (self, F_CORE_BASE) && field_known (self, F_CORE_SIZE)))
     {
-      g_autofree char *address = NULL;
       char *end = NULL;
 
       /* An address already (the stop named it, or the list walk): no
@@ -1135,8 +1370,7 @@ kwb_module_reader_read_async (KwbModuleReader     *self,
           read_struct (read);
           return;
         }
-      address = g_strdup_printf ("(unsigned long)%s", read->expr);
-      kwb_gdb_evaluate_async (get_gdb (self), address, NULL, module_address_cb, read);
+      name_types (self, read_address_named, read);
       return;
     }
   read_module_printf (read);

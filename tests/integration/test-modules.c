@@ -30,6 +30,9 @@ static char *test_mod_source;
 /* A folder name GDB's command line must be given quoted: a space, both
  * quotes, a backslash, a comma and UTF-8. */
 static char *odd_dir;
+/* The module layout kept by the first session, for the next to read. */
+static char *layout_file;
+#define LAYOUT_MARK "# marked by test-modules\n"
 
 typedef struct {
   KwbSession *session;
@@ -461,10 +464,28 @@ n_user_breakpoints (Ctx *ctx)
   return g_list_model_get_n_items (G_LIST_MODEL (kwb_session_get_breakpoints (ctx->session)));
 }
 
+/* The one file in our private cache's module-layout folder. */
+static char *
+dup_layout_file (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "module-layout", NULL);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name, *found = NULL;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_assert_null (found);
+      found = name;
+    }
+  return found ? g_build_filename (dir, found, NULL) : NULL;
+}
+
 static void
 test_load_break_unload (void)
 {
   Ctx *ctx = ctx_new (TRUE);
+  g_autofree char *layout = NULL;
+  g_autofree char *marked = NULL;
   g_autofree char *c_file = g_build_filename (test_mod_source, "kwb_test_mod.c", NULL);
   g_autofree char *init_bp = NULL;
   g_autofree char *poke_bp = NULL;
@@ -625,6 +646,15 @@ test_load_break_unload (void)
   WAIT (ctx, cond_module, "kwb_lost_mod");
   WAIT (ctx, cond_console, "kwb_lost_mod: loaded");
   ctx_free (ctx);
+
+  /* The layout the probe found is kept for this vmlinux; marked here so
+   * the next session shows whether it read the file or probed again. */
+  layout_file = dup_layout_file ();
+  g_assert_nonnull (layout_file);
+  g_assert_true (g_file_get_contents (layout_file, &layout, NULL, NULL));
+  g_assert_nonnull (strstr (layout, "modules-head="));
+  marked = g_strconcat (LAYOUT_MARK, layout, NULL);
+  g_assert_true (g_file_set_contents (layout_file, marked, -1, NULL));
 }
 
 /* GDB attaches (here: the model is made) after the module loaded: its
@@ -658,14 +688,31 @@ test_already_loaded (void)
   shell (ctx, "rmmod kwb_test_mod");
   WAIT (ctx, cond_no_module, "kwb_test_mod");
   ctx_free (ctx);
+
+  /* This session read the layout the first one kept (not rewritten). */
+  if (layout_file != NULL)
+    {
+      g_autofree char *layout = NULL;
+
+      g_assert_true (g_file_get_contents (layout_file, &layout, NULL, NULL));
+      g_assert_true (g_str_has_prefix (layout, LAYOUT_MARK));
+    }
+  else
+    g_test_message ("run alone: the layout was probed, not read from a kept file");
 }
 
 int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *cache = NULL;
   const char *variable;
   int status;
+
+  /* A cache of our own: what the sessions keep there is checked. */
+  tmp = g_dir_make_tmp ("kwb-modules-XXXXXX", NULL);
+  cache = g_build_filename (tmp, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
   g_test_init (&argc, &argv, NULL);
   for (int i = 1; i < argc; i++)
@@ -683,7 +730,6 @@ main (int    argc,
       return 1;
     }
 
-  tmp = g_dir_make_tmp ("kwb-modules-XXXXXX", NULL);
   prepare_projects ();
 
   g_test_add_func ("/modules/load-break-unload", test_load_break_unload);
