@@ -377,6 +377,48 @@ kwb_elf_has_note (KwbElf     *self,
   return find_note (self, name, type, &size) != NULL;
 }
 
+gboolean
+kwb_elf_lookup_functions (KwbElf             *self,
+                          const char * const *names,
+                          guint64            *addresses)
+{
+  gboolean have_symtab = FALSE;
+  guint n_names;
+  Elf_Scn *scn = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (names != NULL, FALSE);
+
+  n_names = g_strv_length ((char **) names);
+  for (guint i = 0; i < n_names; i++)
+    addresses[i] = 0;
+  while ((scn = elf_nextscn (self->elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+      Elf_Data *data;
+      gsize n_symbols;
+
+      if (gelf_getshdr (scn, &shdr) == NULL || shdr.sh_type != SHT_SYMTAB || shdr.sh_entsize == 0 ||
+          (data = elf_getdata (scn, NULL)) == NULL)
+        continue;
+      have_symtab = TRUE;
+      n_symbols = shdr.sh_size / shdr.sh_entsize;
+      for (gsize j = 0; j < n_symbols; j++)
+        {
+          GElf_Sym sym;
+          const char *name;
+
+          if (gelf_getsym (data, (int) j, &sym) == NULL || GELF_ST_TYPE (sym.st_info) != STT_FUNC ||
+              sym.st_shndx == SHN_UNDEF || (name = elf_strptr (self->elf, shdr.sh_link, sym.st_name)) == NULL)
+            continue;
+          for (guint i = 0; i < n_names; i++)
+            if (addresses[i] == 0 && strcmp (name, names[i]) == 0)
+              addresses[i] = sym.st_value;
+        }
+    }
+  return have_symtab;
+}
+
 static gboolean
 pwrite_all (int           fd,
             const void   *buf,

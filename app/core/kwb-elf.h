@@ -59,6 +59,13 @@ gboolean  kwb_elf_has_note                 (KwbElf           *self,
                                             const char       *name,
                                             guint32           type);
 
+/* The addresses of the defined functions NAMES (NULL-terminated) in the
+ * symbol table, into ADDRESSES (0 for one not there); FALSE when the file
+ * has no symbol table. */
+gboolean  kwb_elf_lookup_functions         (KwbElf             *self,
+                                            const char * const *names,
+                                            guint64            *addresses);
+
 /* Adds one note to the ELF core PATH (64-bit, host byte order) without
  * moving its memory: the note segment is copied to the end of the file with
  * the new note after it, and its program header points there. */

@@ -3,8 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the kernel's lx-symbols script does, in C and silently:
- * - an internal breakpoint in do_init_module(): the module is linked and
- *   its sections are in mod->sect_attrs, but its init has not run. We read
+ * - an internal breakpoint at do_init_module()'s entry (its address from
+ *   vmlinux's symbol table, so GDB expands nothing to place it): the
+ *   module is linked and its sections are in mod->sect_attrs, but its init
+ *   has not run. We read
  *   the section addresses, `add-symbol-file X.ko TEXT -s SECT ADDR …` and
  *   continue; GDB re-resolves pending breakpoints on the way, so one in the
  *   module's init function hits. The one stop per load: the module's
@@ -16,6 +18,9 @@
  *   module is taken as live when the guest runs on (assume_inits_done).
  * - an internal breakpoint in free_module(): `remove-symbol-file` and the
  *   module leaves the model.
+ * - struct module's layout is the reader's, known from a file kept per
+ *   vmlinux or probed when the first module is read (with_layout), never
+ *   before the guest first runs.
  * - at every user-visible stop (and when we attach to a guest that already
  *   runs) the kernel's `modules` list is walked: states are refreshed, and
  *   modules we did not see load (attach) get their symbols too.
@@ -33,6 +38,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kwb-elf.h"
 #include "kwb-module-build.h"
 #include "kwb-module-files.h"
 #include "kwb-modules.h"
@@ -64,6 +70,9 @@ struct _Job
   gboolean    loaded;        /* LOAD: GDB took the symbols */
   GError     *error;         /* LOAD: why the symbols did not load */
   MergedFunc  merged;        /* INIT, REFRESH: after read_into_model */
+  void      (*after_probe) (Job *job);
+  char       *free_location; /* ATTACH */
+  KwbGdbBreakFlags break_flags; /* ATTACH */
 };
 
 struct _KwbModules
@@ -76,6 +85,7 @@ struct _KwbModules
   GListStore      *store;
   gboolean         attached;
   gboolean         ready;
+  gboolean         probed;       /* the reader knows this kernel's struct module */
 
   GQueue           jobs;
   Job             *current;
@@ -156,6 +166,7 @@ job_free (Job *job)
     }
   g_clear_object (&job->module);
   g_free (job->ko_path);
+  g_free (job->free_location);
   g_clear_pointer (&job->addresses, g_array_unref);
   g_clear_error (&job->error);
   g_free (job);
@@ -693,6 +704,16 @@ init_merged (Job       *job,
     load_symbols (job, module, NULL, init_symbols_done);
 }
 
+static void
+init_read (Job *job)
+{
+  g_autofree char *expr = NULL;
+
+  if (job->address != 0)
+    expr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", job->address);
+  read_into_model (job, expr ? expr : "mod", init_merged);
+}
+
 /* ---- JOB_FREE: free_module ---- */
 
 static void
@@ -815,6 +836,46 @@ start_walk (Job *job)
   kwb_module_reader_list_async (job->self->reader, NULL, list_cb, job);
 }
 
+/* ---- the layout, probed when a read first needs it ---- */
+
+typedef void (*JobFunc) (Job *job);
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Job *job = user_data;
+  JobFunc next = job->after_probe;
+
+  if (!kwb_module_reader_probe_finish (KWB_MODULE_READER (object), result, NULL))
+    {
+      /* The debug information hides struct module: nothing to read. */
+      g_debug ("modules: no struct module layout to read modules with");
+      job_finish (job);
+      return;
+    }
+  job->self->probed = TRUE;
+  next (job);
+}
+
+/* NEXT once the reader knows struct module: from the layout kept for this
+ * vmlinux, else asked of GDB the first time a module is read, not at the
+ * session's start (on a distribution's vmlinux that costs GDB a
+ * compilation unit's expansion before the guest first runs). */
+static void
+with_layout (Job     *job,
+             JobFunc  next)
+{
+  if (job->self->probed)
+    {
+      next (job);
+      return;
+    }
+  job->after_probe = next;
+  kwb_module_reader_probe_async (job->self->reader, NULL, probe_cb, job);
+}
+
 /* ---- JOB_ATTACH ---- */
 
 static void on_init_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
@@ -832,7 +893,11 @@ internal_free_cb (GObject      *object,
   if (number == NULL)
     g_debug ("modules: no breakpoint in free_module (%s): unloads are seen at the next stop",
              error->message);
-  start_walk (job);
+  /* Before the kernel ran (the session's setup) no module can be loaded. */
+  if (job->in_setup)
+    job_finish (job);
+  else
+    with_layout (job, start_walk);
 }
 
 static void
@@ -847,37 +912,64 @@ internal_init_cb (GObject      *object,
 
   if (number == NULL)
     {
-      /* The guest ran on meanwhile (the user continued during an attach),
-       * or the kernel has no module loader: try again at the next stop. */
+      /* The guest ran on meanwhile (the user continued during an attach):
+       * try again at the next stop. */
       g_debug ("modules: no breakpoint in do_init_module (%s); retrying at the next stop", error->message);
       self->attached = FALSE;
       job_finish (job);
       return;
     }
-  kwb_session_add_internal_breakpoint_async (self->session, "free_module", KWB_GDB_BREAK_NONE,
+  kwb_session_add_internal_breakpoint_async (self->session, job->free_location, job->break_flags,
                                              on_free_hit, self, NULL, internal_free_cb, job);
 }
 
-static void
-probe_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+/* "*0x…" from vmlinux's own symbol table: a location by name makes GDB
+ * expand the function's compilation unit at the session's start (a
+ * quarter of a second on a distribution's vmlinux), and the stop at the
+ * entry has the arguments where the ABI puts them. */
+static char *
+dup_entry_location (guint64     address,
+                    const char *name)
 {
-  Job *job = user_data;
-  KwbModules *self = job->self;
-  KwbGdbBreakFlags flags = KWB_GDB_BREAK_NONE;
+  if (address == 0)
+    return g_strdup (name);
+  return g_strdup_printf ("*0x%" G_GINT64_MODIFIER "x", address);
+}
 
-  if (!kwb_module_reader_probe_finish (KWB_MODULE_READER (object), result, NULL))
+static void
+attach_breakpoints (Job *job)
+{
+  KwbModules *self = job->self;
+  const char *vmlinux = kwb_session_config_get_vmlinux (kwb_session_get_config (self->session));
+  const char * const names[] = { "do_init_module", "free_module", NULL };
+  guint64 addresses[G_N_ELEMENTS (names) - 1] = { 0, 0 };
+  g_autofree char *init_location = NULL;
+  KwbElf *elf;
+
+  if (vmlinux != NULL && (elf = kwb_elf_open (vmlinux, NULL)) != NULL)
     {
-      /* A kernel without CONFIG_MODULES: nothing to follow. */
-      job_finish (job);
-      return;
+      gboolean have_symtab = kwb_elf_lookup_functions (elf, names, addresses);
+
+      kwb_elf_free (elf);
+      if (have_symtab && addresses[0] == 0)
+        {
+          /* A kernel without CONFIG_MODULES: nothing to follow. */
+          g_debug ("modules: no do_init_module in %s", vmlinux);
+          job_finish (job);
+          return;
+        }
     }
   /* Under KVM a software breakpoint set before the kernel has set up its
-   * page tables is lost, as the session's own early ones are. */
-  if (g_strcmp0 (kwb_qemu_get_accelerator (kwb_session_get_qemu (self->session)), "kvm") == 0 && job->in_setup)
-    flags |= KWB_GDB_BREAK_HARDWARE;
-  kwb_session_add_internal_breakpoint_async (self->session, "do_init_module", flags,
+   * page tables is lost, as the session's own early ones are; and one at a
+   * function's entry is an int3 in guest memory where ftrace patches
+   * its calls. The debug registers have neither problem. */
+  job->break_flags = KWB_GDB_BREAK_NONE;
+  if (g_strcmp0 (kwb_qemu_get_accelerator (kwb_session_get_qemu (self->session)), "kvm") == 0 &&
+      (job->in_setup || addresses[0] != 0))
+    job->break_flags |= KWB_GDB_BREAK_HARDWARE;
+  init_location = dup_entry_location (addresses[0], names[0]);
+  job->free_location = dup_entry_location (addresses[1], names[1]);
+  kwb_session_add_internal_breakpoint_async (self->session, init_location, job->break_flags,
                                              on_init_hit, self, NULL, internal_init_cb, job);
 }
 
@@ -934,17 +1026,11 @@ run_job (KwbModules *self,
     {
     case JOB_ATTACH:
       add_substitute_paths (self);
-      kwb_module_reader_probe_async (self->reader, NULL, probe_cb, job);
+      attach_breakpoints (job);
       break;
     case JOB_INIT:
-      {
-        g_autofree char *expr = NULL;
-
-        g_debug ("modules: do_init_module");
-        if (job->address != 0)
-          expr = g_strdup_printf ("0x%" G_GINT64_MODIFIER "x", job->address);
-        read_into_model (job, expr ? expr : "mod", init_merged);
-      }
+      g_debug ("modules: do_init_module");
+      with_layout (job, init_read);
       break;
     case JOB_FREE:
       if (job->address != 0)
@@ -958,7 +1044,7 @@ run_job (KwbModules *self,
           job_finish (job);
           return;
         }
-      start_walk (job);
+      with_layout (job, start_walk);
       break;
     case JOB_LOAD:
       load_job_run (job);

@@ -446,6 +446,73 @@ test_build_id (void)
   g_assert_null (kwb_elf_dup_build_id (elf));
 }
 
+/* Functions by name from the symbol table: only defined functions count. */
+static void
+test_functions (void)
+{
+  static const char strtab[] = "\0do_init_module\0free_module\0undefined_fn";
+  struct {
+    Elf64_Ehdr ehdr;
+    Elf64_Shdr shdr[3];
+    Elf64_Sym  sym[4];
+    char       str[sizeof strtab];
+  } file;
+  const char * const names[] = { "do_init_module", "free_module", "undefined_fn", "missing", NULL };
+  guint64 addresses[G_N_ELEMENTS (names) - 1];
+  g_autoptr(KwbElf) elf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  Image image;
+
+  memset (&file, 0, sizeof file);
+  image_init (&image);
+  file.ehdr = image.ehdr;
+  file.ehdr.e_phoff = 0;
+  file.ehdr.e_phnum = 0;
+  file.ehdr.e_shoff = G_STRUCT_OFFSET (typeof (file), shdr);
+  file.ehdr.e_shnum = 3;
+  file.shdr[1].sh_type = SHT_SYMTAB;
+  file.shdr[1].sh_offset = G_STRUCT_OFFSET (typeof (file), sym);
+  file.shdr[1].sh_size = sizeof file.sym;
+  file.shdr[1].sh_entsize = sizeof file.sym[0];
+  file.shdr[1].sh_link = 2;
+  file.shdr[1].sh_addralign = 8;
+  file.shdr[2].sh_type = SHT_STRTAB;
+  file.shdr[2].sh_offset = G_STRUCT_OFFSET (typeof (file), str);
+  file.shdr[2].sh_size = sizeof file.str;
+  memcpy (file.str, strtab, sizeof strtab);
+  /* A function, an object of a function's name, an undefined function. */
+  file.sym[1].st_name = 1;
+  file.sym[1].st_info = ELF64_ST_INFO (STB_GLOBAL, STT_FUNC);
+  file.sym[1].st_shndx = 1;
+  file.sym[1].st_value = 0xffffffff81139f60;
+  file.sym[2].st_name = 1 + strlen ("do_init_module") + 1;
+  file.sym[2].st_info = ELF64_ST_INFO (STB_GLOBAL, STT_OBJECT);
+  file.sym[2].st_shndx = 1;
+  file.sym[2].st_value = 0xffffffff82000000;
+  file.sym[3].st_name = file.sym[2].st_name + strlen ("free_module") + 1;
+  file.sym[3].st_info = ELF64_ST_INFO (STB_GLOBAL, STT_FUNC);
+  file.sym[3].st_shndx = SHN_UNDEF;
+  path = write_image ("vmlinux-symbols", &file, sizeof file);
+  elf = kwb_elf_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (kwb_elf_lookup_functions (elf, names, addresses));
+  g_assert_cmphex (addresses[0], ==, 0xffffffff81139f60);
+  g_assert_cmphex (addresses[1], ==, 0);
+  g_assert_cmphex (addresses[2], ==, 0);
+  g_assert_cmphex (addresses[3], ==, 0);
+  g_clear_pointer (&elf, kwb_elf_free);
+
+  /* No symbol table at all (stripped): FALSE, nothing found. */
+  file.shdr[1].sh_type = SHT_PROGBITS;
+  g_free (path);
+  path = write_image ("vmlinux-stripped", &file, sizeof file);
+  elf = kwb_elf_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (kwb_elf_lookup_functions (elf, names, addresses));
+  g_assert_cmphex (addresses[0], ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -461,6 +528,7 @@ main (int    argc,
   g_test_add_func ("/elf/unplaced-copy", test_unplaced_copy);
   g_test_add_func ("/elf/core-notes", test_core_notes);
   g_test_add_func ("/elf/build-id", test_build_id);
+  g_test_add_func ("/elf/functions", test_functions);
   status = g_test_run ();
   command = g_strdup_printf ("rm -rf '%s'", tmp);
   g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);

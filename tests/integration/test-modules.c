@@ -495,12 +495,6 @@ test_load_break_unload (void)
 
   ctx_start (ctx);
   WAIT (ctx, cond_ready, NULL);
-  g_test_message ("module layout: %s", kwb_modules_get_layout (ctx->modules) == KWB_MODULES_LAYOUT_MEM ?
-                  "mem[]" : "core_layout");
-  if (g_str_equal (kernel_name, "6.12"))
-    g_assert_cmpint (kwb_modules_get_layout (ctx->modules), ==, KWB_MODULES_LAYOUT_MEM);
-  else
-    g_assert_cmpint (kwb_modules_get_layout (ctx->modules), ==, KWB_MODULES_LAYOUT_CORE_LAYOUT);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ctx->modules)), ==, 0);
 
   /* Set before the module exists: pending. */
@@ -525,6 +519,12 @@ test_load_break_unload (void)
                                                                           init_bp)), ==, 1);
   g_assert_cmpuint (n_user_breakpoints (ctx), ==, 1);
 
+  g_test_message ("module layout: %s", kwb_modules_get_layout (ctx->modules) == KWB_MODULES_LAYOUT_MEM ?
+                  "mem[]" : "core_layout");
+  if (g_str_equal (kernel_name, "6.12"))
+    g_assert_cmpint (kwb_modules_get_layout (ctx->modules), ==, KWB_MODULES_LAYOUT_MEM);
+  else
+    g_assert_cmpint (kwb_modules_get_layout (ctx->modules), ==, KWB_MODULES_LAYOUT_CORE_LAYOUT);
   module = kwb_modules_lookup (ctx->modules, "kwb_test_mod");
   g_assert_nonnull (module);
   g_assert_true (kwb_module_get_symbols_loaded (module));
