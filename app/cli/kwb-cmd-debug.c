@@ -59,6 +59,7 @@ typedef struct {
   KwbConsoleWindow *console; /* the newest output, where the prompt is looked for */
   gboolean     console_sent;
   gboolean     finishing;
+  gboolean     waiting_index; /* the session ended; GDB's index is still being written */
   guint        pending_exec;
   guint        n_stops;
   guint        n_requested_breaks;
@@ -222,14 +223,45 @@ print_crash (Debug            *debug,
   fflush (stdout);
 }
 
+static gboolean
+quit_idle (gpointer user_data)
+{
+  Debug *debug = user_data;
+
+  g_main_loop_quit (debug->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* After the session's own message that the index is written (its task
+ * returns before this idle runs). */
+static void
+on_index_writing (KwbGdbIndex *index,
+                  GParamSpec  *pspec,
+                  Debug       *debug)
+{
+  if (!kwb_gdb_index_get_writing (index))
+    g_idle_add (quit_idle, debug);
+}
+
 static void
 stop_session_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   Debug *debug = user_data;
+  KwbGdbIndex *index = kwb_session_get_gdb_index (KWB_SESSION (object));
 
   kwb_session_stop_finish (KWB_SESSION (object), result, NULL);
+  /* A first session with this vmlinux: leaving now would throw away the
+   * index that makes the next one start faster. */
+  if (index != NULL && kwb_gdb_index_get_writing (index))
+    {
+      fprintf (stderr, "%s\n", _("kwb: finishing GDB’s index of this vmlinux for the next sessions "
+                                 "(Ctrl+C leaves it for the next time)…"));
+      debug->waiting_index = TRUE;
+      g_signal_connect (index, "notify::writing", G_CALLBACK (on_index_writing), debug);
+      return;
+    }
   g_main_loop_quit (debug->loop);
 }
 
@@ -481,7 +513,13 @@ on_timeout (gpointer user_data)
 static gboolean
 on_signal (gpointer user_data)
 {
-  finish (user_data, KWB_EXIT_FAILED);
+  Debug *debug = user_data;
+
+  /* The debugging is over: only the index's writer goes (with the session). */
+  if (debug->waiting_index)
+    g_main_loop_quit (debug->loop);
+  else
+    finish (debug, KWB_EXIT_FAILED);
   return G_SOURCE_CONTINUE;
 }
 

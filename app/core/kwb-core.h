@@ -17,6 +17,7 @@
 #include "kwb-enums.h"
 #include "kwb-initramfs.h"
 #include "kwb-gdb.h"
+#include "kwb-gdb-index.h"
 #include "kwb-mi-parser.h"
 #include "kwb-mi-record.h"
 #include "kwb-json-output.h"

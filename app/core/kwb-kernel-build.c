@@ -45,6 +45,7 @@
 #include "kwb-build-manifest.h"
 #include "kwb-build-runner.h"
 #include "kwb-distcc.h"
+#include "kwb-gdb-index.h"
 #include "kwb-kconfig.h"
 #include "kwb-kernel-build.h"
 #include "kwb-kernel-build-private.h"
@@ -1014,12 +1015,6 @@ step_make (KwbKernelBuild *self)
                              self->jobs, NULL, g_task_get_cancellable (self->task), on_step_done, g_object_ref (self));
 }
 
-static char *
-index_cache_dir (void)
-{
-  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
-}
-
 /* GDB's index cache over gdb-add-index: both give the same load time
  * (measured with this kernel), but gdb-add-index rewrites vmlinux,
  * which makes the next make relink bzImage; the cache is keyed by build ID
@@ -1029,7 +1024,7 @@ static void
 step_index (KwbKernelBuild *self)
 {
   g_autofree char *vmlinux = g_build_filename (self->build_dir, "vmlinux", NULL);
-  g_autofree char *dir = index_cache_dir ();
+  g_autofree char *dir = kwb_gdb_index_dup_cache_dir ();
   g_autofree char *set_dir = g_strdup_printf ("set index-cache directory %s", dir);
   g_autofree char *gdb_name = kwb_arch_dup_gdb_binary (self->arch, NULL);
   g_autofree char *gdb = g_find_program_in_path (gdb_name);

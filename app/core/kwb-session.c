@@ -31,9 +31,9 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "kwb-elf.h"
 #include "kwb-enums.h"
 #include "kwb-frame.h"
+#include "kwb-gdb-index.h"
 #include "kwb-instruction.h"
 #include "kwb-register.h"
 #include "kwb-session-private.h"
@@ -99,6 +99,8 @@ struct _KwbSession
   KwbSessionConfig *config;
   KwbQemu          *qemu;
   KwbGdb           *gdb;
+  KwbGdbIndex      *gdb_index;  /* NULL: debug.index-cache is off */
+  gboolean          index_to_write; /* none kept for this vmlinux yet */
   KwbBreakpoints   *breakpoints;
   GListStore       *frames;
   KwbGdbStop       *last_stop;
@@ -369,6 +371,7 @@ kwb_session_dispose (GObject *object)
   g_clear_handle_id (&self->interrupt_again_id, g_source_remove);
   g_clear_handle_id (&self->frames_id, g_source_remove);
   g_clear_object (&self->gdb);
+  g_clear_object (&self->gdb_index);
   g_clear_object (&self->qemu);
   G_OBJECT_CLASS (kwb_session_parent_class)->dispose (object);
 }
@@ -1019,11 +1022,14 @@ on_qemu_exited (KwbQemu    *qemu,
 
 /* ---- start ---- */
 
+static void write_index (KwbSession *self);
+
 static void
 start_done (KwbSession *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->start_task);
 
+  write_index (self);
   if (task != NULL)
     g_task_return_boolean (task, TRUE);
 }
@@ -1308,56 +1314,59 @@ file_loaded_cb (GObject      *object,
   start_part_done (self);
 }
 
-/* GDB names each index it keeps by the file's build-id. */
-static char *
-dup_index_cache_dir (void)
-{
-  return g_build_filename (g_get_user_cache_dir (), "kernel-workbench", "gdb-index", NULL);
-}
-
 /* Reading a big vmlinux's symbols is the slow part of a start: say so, and
  * why the first session after a new vmlinux is slower than the next. */
 static void
 announce_symbols (KwbSession *self)
 {
-  KwbProject *project = kwb_session_config_get_project (self->config);
   const char *vmlinux = kwb_session_config_get_vmlinux (self->config);
-  KwbElf *elf = NULL;
-  g_autofree char *build_id = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *index = NULL;
   GStatBuf st;
   guint mb;
 
   if (vmlinux == NULL || g_stat (vmlinux, &st) != 0)
     return;
   mb = (guint) (st.st_size >> 20);
-  if (kwb_project_get_boolean (project, "debug", "index-cache") && (elf = kwb_elf_open (vmlinux, NULL)) != NULL)
+  if (self->index_to_write)
     {
-      build_id = kwb_elf_dup_build_id (elf);
-      kwb_elf_free (elf);
-    }
-  if (build_id != NULL)
-    {
-      g_autofree char *name = g_strconcat (build_id, ".gdb-index", NULL);
+      g_autofree char *dir = kwb_gdb_index_dup_cache_dir ();
 
-      dir = dup_index_cache_dir ();
-      index = g_build_filename (dir, name, NULL);
-      if (!g_file_test (index, G_FILE_TEST_EXISTS))
-        {
-          session_log (self, _("First session with this vmlinux (%u MB): GDB reads all of its debug information "
-                               "once and keeps an index in %s, so the next sessions start faster"), mb, dir);
-          return;
-        }
+      session_log (self, _("First session with this vmlinux (%u MB): GDB reads all of its debug information "
+                           "once; an index of it is then written in the background to %s, so the next "
+                           "sessions start faster"), mb, dir);
+      return;
     }
   if (mb >= 100)
     session_log (self, _("Loading the symbols of %s (%u MB)…"), vmlinux, mb);
 }
 
+static void
+index_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KwbSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (kwb_gdb_index_write_finish (KWB_GDB_INDEX (object), result, &error))
+    session_log (self, _("GDB’s index of this vmlinux is written: the next sessions start faster"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    session_log (self, _("GDB’s index of this vmlinux could not be written (%s): the next sessions read "
+                         "its debug information again"), error->message);
+}
+
+/* Once the guest runs: the writer takes the CPU the session leaves. */
+static void
+write_index (KwbSession *self)
+{
+  if (!self->index_to_write)
+    return;
+  self->index_to_write = FALSE;
+  kwb_gdb_index_write_async (self->gdb_index, NULL, index_written_cb, g_object_ref (self));
+}
+
 static GStrv
 gdb_extra_args (KwbSession *self)
 {
-  KwbProject *project = kwb_session_config_get_project (self->config);
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
   const char *build_dir = kwb_session_config_get_build_dir (self->config);
   const char *source_dir = kwb_session_config_get_source_dir (self->config);
@@ -1384,12 +1393,13 @@ gdb_extra_args (KwbSession *self)
 
       g_strv_builder_add_many (b, "-iex", directory, NULL);
     }
-  if (kwb_project_get_boolean (project, "debug", "index-cache"))
+  /* Only to read one: writing it would hold up the first stop
+   * (KwbGdbIndex writes it meanwhile instead). */
+  if (self->gdb_index != NULL && kwb_gdb_index_is_kept (self->gdb_index))
     {
-      g_autofree char *dir = dup_index_cache_dir ();
+      g_autofree char *dir = kwb_gdb_index_dup_cache_dir ();
       g_autofree char *set_dir = g_strdup_printf ("set index-cache directory %s", dir);
 
-      g_mkdir_with_parents (dir, 0700);
       /* GDB 13 spells it "set index-cache on" (14 adds "enabled"). */
       g_strv_builder_add_many (b, "-iex", set_dir, "-iex", "set index-cache on", NULL);
     }
@@ -1464,6 +1474,12 @@ kwb_session_start_async (KwbSession          *self,
   kwb_qemu_set_watch_console (self->qemu, !self->console_unwatched);
   g_signal_connect (self->qemu, "exited", G_CALLBACK (on_qemu_exited), self);
 
+  if (kwb_project_get_boolean (project, "debug", "index-cache"))
+    {
+      self->gdb_index = kwb_gdb_index_new (gdb_program, kwb_session_config_get_vmlinux (self->config));
+      self->index_to_write = kwb_gdb_index_get_build_id (self->gdb_index) != NULL &&
+                             !kwb_gdb_index_is_kept (self->gdb_index);
+    }
   args = gdb_extra_args (self);
   self->gdb = kwb_gdb_new (gdb_program, (const char * const *) args);
   g_signal_connect (self->gdb, "stopped", G_CALLBACK (on_gdb_stopped), self);
@@ -2537,6 +2553,7 @@ KwbSessionState kwb_session_get_state (KwbSession *self) { return self->state; }
 const char *kwb_session_get_failure_reason (KwbSession *self) { return self->failure_reason; }
 KwbQemu *kwb_session_get_qemu (KwbSession *self) { return self->qemu; }
 KwbGdb *kwb_session_get_gdb (KwbSession *self) { return self->gdb; }
+KwbGdbIndex *kwb_session_get_gdb_index (KwbSession *self) { return self->gdb_index; }
 KwbBreakpoints *kwb_session_get_breakpoints (KwbSession *self) { return self->breakpoints; }
 const char *kwb_session_get_last_watch_expression (KwbSession *self) { return self->last_watch; }
 const KwbGdbStop *kwb_session_get_last_stop (KwbSession *self) { return self->last_stop; }

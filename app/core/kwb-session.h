@@ -10,6 +10,7 @@
 #include "kwb-crash.h"
 #include "kwb-frame.h"
 #include "kwb-gdb.h"
+#include "kwb-gdb-index.h"
 #include "kwb-instruction.h"
 #include "kwb-qemu.h"
 #include "kwb-register.h"
@@ -47,6 +48,8 @@ KwbSessionConfig *kwb_session_get_config           (KwbSession          *self);
 KwbSessionState   kwb_session_get_state            (KwbSession          *self);
 const char       *kwb_session_get_failure_reason   (KwbSession          *self);
 KwbQemu          *kwb_session_get_qemu             (KwbSession          *self);
+/* NULL when debug.index-cache is off; "writing" while it is written. */
+KwbGdbIndex      *kwb_session_get_gdb_index        (KwbSession          *self);
 KwbBreakpoints   *kwb_session_get_breakpoints      (KwbSession          *self);
 const KwbGdbStop *kwb_session_get_last_stop        (KwbSession          *self);
 /* The expression of the watchpoint that made the last stop (kept: GDB

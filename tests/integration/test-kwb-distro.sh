@@ -61,6 +61,8 @@ check "the crash stop names drivers/tty/sysrq.c in the local tree" \
 check "with the source line" grep -Eq '^ +[0-9]+	.*(panic|\*killer = 1|NULL)' "$tmp/out"
 check "the first session with this vmlinux says why it is slower" \
   grep -q '^kwb: First session with this vmlinux ([0-9]* MB): GDB reads all of its debug information once' "$tmp/err"
+check "the index is written in the background, and kwb debug waits for it at the end" \
+  sh -c "grep -q '^kwb: finishing GDB’s index of this vmlinux' '$tmp/err' && grep -q '^kwb: GDB’s index of this vmlinux is written' '$tmp/err'"
 check "GDB kept its index, named by the vmlinux's build-id" \
   test -f "$tmp/cache/kernel-workbench/gdb-index/$(readelf -n "$vmlinux" | sed -n 's/.*Build ID: //p').gdb-index"
 
@@ -70,6 +72,7 @@ XDG_CACHE_HOME=$tmp/cache "$kwb" debug "$tmp/p" --timeout 300 >"$tmp/out" 2>"$tm
 check "the next session stops at start_kernel" sh -c "[ $rc -eq 0 ] && grep -q '^stopped: start_kernel at /' '$tmp/out'"
 check "and says it loads the symbols, not that it is the first" \
   sh -c "grep -q '^kwb: Loading the symbols of .* ([0-9]* MB)' '$tmp/err' && ! grep -q 'First session' '$tmp/err'"
+check "and writes no index again" sh -c "! grep -q 'index of this vmlinux' '$tmp/err'"
 # Debian's kernels have a PVH entry: QEMU boots the vmlinux, no decompressor.
 check "QEMU booted the vmlinux through its PVH entry" grep -q '^kwb: QEMU boots the vmlinux itself through its PVH entry' "$tmp/err"
 
