@@ -71,8 +71,8 @@ struct _Job
   GError     *error;         /* LOAD: why the symbols did not load */
   MergedFunc  merged;        /* INIT, REFRESH: after read_into_model */
   void      (*after_probe) (Job *job);
-  char       *free_location; /* ATTACH */
   KwbGdbBreakFlags break_flags; /* ATTACH */
+  guint       inserts_pending; /* ATTACH */
 };
 
 struct _KwbModules
@@ -86,6 +86,8 @@ struct _KwbModules
   gboolean         attached;
   gboolean         ready;
   gboolean         probed;       /* the reader knows this kernel's struct module */
+  gboolean         init_bp_set;  /* our breakpoint in do_init_module is there */
+  gboolean         free_bp_set;  /* and the one in free_module */
 
   GQueue           jobs;
   Job             *current;
@@ -166,7 +168,6 @@ job_free (Job *job)
     }
   g_clear_object (&job->module);
   g_free (job->ko_path);
-  g_free (job->free_location);
   g_clear_pointer (&job->addresses, g_array_unref);
   g_clear_error (&job->error);
   g_free (job);
@@ -881,6 +882,30 @@ with_layout (Job     *job,
 static void on_init_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
 static void on_free_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
 
+/* Both breakpoints are asked for at once, so that nothing the user does
+ * at the stop (a continue) comes between them. */
+static void
+breakpoints_done (Job *job)
+{
+  KwbModules *self = job->self;
+
+  if (--job->inserts_pending > 0)
+    return;
+  if (!self->init_bp_set)
+    {
+      /* The guest ran on meanwhile (the user continued during an attach):
+       * try again at the next stop. */
+      self->attached = FALSE;
+      job_finish (job);
+      return;
+    }
+  /* Before the kernel ran (the session's setup) no module can be loaded. */
+  if (job->in_setup)
+    job_finish (job);
+  else
+    with_layout (job, start_walk);
+}
+
 static void
 internal_free_cb (GObject      *object,
                   GAsyncResult *result,
@@ -893,11 +918,8 @@ internal_free_cb (GObject      *object,
   if (number == NULL)
     g_debug ("modules: no breakpoint in free_module (%s): unloads are seen at the next stop",
              error->message);
-  /* Before the kernel ran (the session's setup) no module can be loaded. */
-  if (job->in_setup)
-    job_finish (job);
-  else
-    with_layout (job, start_walk);
+  job->self->free_bp_set = number != NULL;
+  breakpoints_done (job);
 }
 
 static void
@@ -906,21 +928,13 @@ internal_init_cb (GObject      *object,
                   gpointer      user_data)
 {
   Job *job = user_data;
-  KwbModules *self = job->self;
   g_autoptr(GError) error = NULL;
   g_autofree char *number = kwb_session_add_internal_breakpoint_finish (KWB_SESSION (object), result, &error);
 
   if (number == NULL)
-    {
-      /* The guest ran on meanwhile (the user continued during an attach):
-       * try again at the next stop. */
-      g_debug ("modules: no breakpoint in do_init_module (%s); retrying at the next stop", error->message);
-      self->attached = FALSE;
-      job_finish (job);
-      return;
-    }
-  kwb_session_add_internal_breakpoint_async (self->session, job->free_location, job->break_flags,
-                                             on_free_hit, self, NULL, internal_free_cb, job);
+    g_debug ("modules: no breakpoint in do_init_module (%s)", error->message);
+  job->self->init_bp_set = number != NULL;
+  breakpoints_done (job);
 }
 
 /* "*0x…" from vmlinux's own symbol table: a location by name makes GDB
@@ -944,6 +958,7 @@ attach_breakpoints (Job *job)
   const char * const names[] = { "do_init_module", "free_module", NULL };
   guint64 addresses[G_N_ELEMENTS (names) - 1] = { 0, 0 };
   g_autofree char *init_location = NULL;
+  g_autofree char *free_location = NULL;
   KwbElf *elf;
 
   if (vmlinux != NULL && (elf = kwb_elf_open (vmlinux, NULL)) != NULL)
@@ -968,9 +983,21 @@ attach_breakpoints (Job *job)
       (job->in_setup || addresses[0] != 0))
     job->break_flags |= KWB_GDB_BREAK_HARDWARE;
   init_location = dup_entry_location (addresses[0], names[0]);
-  job->free_location = dup_entry_location (addresses[1], names[1]);
-  kwb_session_add_internal_breakpoint_async (self->session, init_location, job->break_flags,
-                                             on_init_hit, self, NULL, internal_init_cb, job);
+  free_location = dup_entry_location (addresses[1], names[1]);
+  job->inserts_pending = 1; /* held until both are asked for */
+  if (!self->init_bp_set)
+    {
+      job->inserts_pending++;
+      kwb_session_add_internal_breakpoint_async (self->session, init_location, job->break_flags,
+                                                 on_init_hit, self, NULL, internal_init_cb, job);
+    }
+  if (!self->free_bp_set)
+    {
+      job->inserts_pending++;
+      kwb_session_add_internal_breakpoint_async (self->session, free_location, job->break_flags,
+                                                 on_free_hit, self, NULL, internal_free_cb, job);
+    }
+  breakpoints_done (job);
 }
 
 /* Module projects are built from a copy (kwb-module-build.c): their debug
@@ -1133,6 +1160,14 @@ setup_func (KwbSession *session,
   enqueue (self, job);
 }
 
+static gboolean
+stops_first_at_start_kernel (KwbProject *project)
+{
+  g_autofree char *start = kwb_project_dup_string (project, "debug", "start-function");
+
+  return kwb_project_get_boolean (project, "debug", "break-at-start") && g_strcmp0 (start, "start_kernel") == 0;
+}
+
 KwbModules *
 kwb_modules_new (KwbSession *session)
 {
@@ -1158,7 +1193,12 @@ kwb_modules_new (KwbSession *session)
       g_auto(GStrv) projects = kwb_project_dup_string_list (project, "modules", "projects");
       g_auto(GStrv) extra = kwb_project_dup_string_list (project, "initramfs", "modules");
 
-      kwb_session_add_setup_func (session, setup_func, self);
+      /* Stopping first at start_kernel, nothing can have loaded a module
+       * before that stop: attach there (on_session_stopped), not in the
+       * setup, where placing our breakpoints (GDB expands a compilation
+       * unit for them) would hold up that first stop. */
+      if (!stops_first_at_start_kernel (project))
+        kwb_session_add_setup_func (session, setup_func, self);
       /* A breakpoint in a module that is not loaded yet hits once it is; a
        * project without modules of its own keeps refusing a name that is
        * nowhere (most likely a typo). */
