@@ -13,7 +13,8 @@
  *   lx-symbols  KwbSession + the kernel's own `lx-symbols DIR` (its Python
  *               breakpoint reloads every module's symbols on each load)
  * Medians and ratios are printed; never fails on time. Needs
- * KWB_FIXTURE_PROJECT.
+ * KWB_FIXTURE_PROJECT, or with --kernel=6.12 KWB_FIXTURE_612_PROJECT
+ * (struct module's mem[] layout).
  */
 #include "config.h"
 
@@ -261,7 +262,9 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *fixture = g_getenv ("KWB_FIXTURE_PROJECT");
+  const char *kernel_name = "6.1";
+  const char *variable = "KWB_FIXTURE_PROJECT";
+  const char *fixture;
   g_autofree char *tmp = g_dir_make_tmp ("kwb-bench-modules-XXXXXX", NULL);
   g_autofree char *project_dir = g_build_filename (tmp, "p", NULL);
   g_autofree char *source = NULL;
@@ -278,9 +281,16 @@ main (int    argc,
 
   if (env_runs != NULL && atoi (env_runs) > 0)
     runs = atoi (env_runs);
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--kernel=6.12"))
+      {
+        kernel_name = "6.12";
+        variable = "KWB_FIXTURE_612_PROJECT";
+      }
+  fixture = g_getenv (variable);
   if (fixture == NULL)
     {
-      g_printerr ("KWB_FIXTURE_PROJECT is not set: run build-aux/test, or export what build-aux/fixtures prints\n");
+      g_printerr ("%s is not set: run build-aux/test, or export what build-aux/fixtures prints\n", variable);
       return 1;
     }
   fixture_project = kwb_project_load (fixture, &error);
@@ -323,7 +333,8 @@ main (int    argc,
   m_ours = median_of (ours);
   m_lx = median_of (lx);
 
-  g_print ("module-load (insmod kwb_test_mod.ko until the shell's next command runs; %d runs each, TCG):\n", runs);
+  g_print ("module-load, %s (insmod kwb_test_mod.ko until the shell's next command runs; %d runs each, TCG):\n",
+           kernel_name, runs);
   g_print ("  no debugger:                          median %.3f s\n", m_bare);
   g_print ("  kwb (KwbModules, automatic symbols):  median %.3f s\n", m_ours);
   g_print ("  kernel's lx-symbols (same session):   median %.3f s\n", m_lx);
