@@ -218,7 +218,8 @@ kwb_gdb_index_write_async (KwbGdbIndex         *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *argv[12];
+  guint n = 0;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *set_dir = NULL;
@@ -245,22 +246,22 @@ kwb_gdb_index_write_async (KwbGdbIndex         *self,
   g_mkdir_with_parents (dir, 0700);
   if (chrt != NULL)
     {
-      g_ptr_array_add (argv, chrt);
-      g_ptr_array_add (argv, "--idle");
-      g_ptr_array_add (argv, "0");
+      argv[n++] = chrt;
+      argv[n++] = "--idle";
+      argv[n++] = "0";
     }
-  g_ptr_array_add (argv, self->gdb_program);
-  g_ptr_array_add (argv, "-batch");
-  g_ptr_array_add (argv, "-nx");
-  g_ptr_array_add (argv, "-iex");
-  g_ptr_array_add (argv, set_dir);
-  g_ptr_array_add (argv, "-iex");
-  g_ptr_array_add (argv, "set index-cache on");
-  g_ptr_array_add (argv, self->vmlinux);
-  g_ptr_array_add (argv, NULL);
+  argv[n++] = self->gdb_program;
+  argv[n++] = "-batch";
+  argv[n++] = "-nx";
+  argv[n++] = "-iex";
+  argv[n++] = set_dir;
+  argv[n++] = "-iex";
+  argv[n++] = "set index-cache on";
+  argv[n++] = self->vmlinux;
+  argv[n] = NULL;
 
   launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  self->writer = kwb_spawn (launcher, (const char * const *) argv->pdata, NULL, &error);
+  self->writer = kwb_spawn (launcher, argv, NULL, &error);
   if (self->writer == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -269,6 +270,8 @@ kwb_gdb_index_write_async (KwbGdbIndex         *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WRITING]);
   if (cancellable != NULL)
     g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (cancelled_cb), self, 0);
+  if (g_cancellable_is_cancelled (cancellable))
+    kill_writer (self);
   g_subprocess_wait_async (self->writer, NULL, writer_done_cb, g_steal_pointer (&task));
 }
 

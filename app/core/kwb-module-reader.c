@@ -368,6 +368,27 @@ layout_get (GKeyFile   *file,
   return error == NULL;
 }
 
+/* Whether every piece read at these offsets lies inside what is read: the
+ * file is ours, but it is read back from disk. */
+static gboolean
+layout_is_sane (KwbModuleReader *self)
+{
+  if (self->module_size == 0 || self->module_size >= 65536)
+    return FALSE;
+  for (guint i = 0; i < N_FIELDS; i++)
+    if (self->field_size[i] > 8 && i != F_NAME)
+      return FALSE;
+    else if (self->field_size[i] > 0 && self->field_offset[i] + self->field_size[i] > self->module_size)
+      return FALSE;
+  if (!self->sect_layout_known)
+    return TRUE;
+  return self->sect_attr_size >= 16 && self->sect_attr_size < 4096 &&
+         self->sect_name_offset + 8 <= self->sect_attr_size &&
+         self->sect_address_offset + 8 <= self->sect_attr_size &&
+         self->sect_attrs_offset < 4096 &&
+         (self->sect_count_offset == G_MAXUINT64 || self->sect_count_offset + 4 <= self->sect_attrs_offset);
+}
+
 static gboolean
 layout_load (KwbModuleReader *self,
              const char      *path)
@@ -398,6 +419,8 @@ layout_load (KwbModuleReader *self,
         return FALSE;
     }
   self->sect_layout_known = known != 0;
+  if (!layout_is_sane (self))
+    return FALSE;
   self->layout = (KwbModulesLayout) layout;
   return TRUE;
 }
@@ -567,7 +590,10 @@ probe_done (GTask     *task,
   g_debug ("modules: layout %s, list at +%" G_GUINT64_FORMAT,
            self->layout == KWB_MODULES_LAYOUT_MEM ? "mem[]" :
            self->layout == KWB_MODULES_LAYOUT_CORE_LAYOUT ? "core_layout" : "unknown", self->list_offset);
-  if (self->layout != KWB_MODULES_LAYOUT_UNKNOWN && self->modules_head != 0)
+  /* Kept only when complete: a layout missing pieces (debug information
+   * that hides a field) is probed again next time rather than trusted. */
+  if (self->layout != KWB_MODULES_LAYOUT_UNKNOWN && self->modules_head != 0 && self->sect_layout_known &&
+      layout_is_sane (self))
     {
       g_autofree char *path = dup_layout_cache_path (self);
 

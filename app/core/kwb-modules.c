@@ -4,7 +4,7 @@
  *
  * What the kernel's lx-symbols script does, in C and silently:
  * - an internal breakpoint at do_init_module()'s entry (its address from
- *   vmlinux's symbol table, so GDB expands nothing to place it): the
+ *   vmlinux's symbol table, cheaper for GDB to place than a name): the
  *   module is linked and its sections are in mod->sect_attrs, but its init
  *   has not run. We read
  *   the section addresses, `add-symbol-file X.ko TEXT -s SECT ADDR …` and
@@ -882,8 +882,6 @@ with_layout (Job     *job,
 static void on_init_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
 static void on_free_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
 
-/* Both breakpoints are asked for at once, so that nothing the user does
- * at the stop (a continue) comes between them. */
 static void
 breakpoints_done (Job *job)
 {
@@ -937,10 +935,10 @@ internal_init_cb (GObject      *object,
   breakpoints_done (job);
 }
 
-/* "*0x…" from vmlinux's own symbol table: a location by name makes GDB
- * expand the function's compilation unit at the session's start (a
- * quarter of a second on a distribution's vmlinux), and the stop at the
- * entry has the arguments where the ABI puts them. */
+/* "*0x…" from vmlinux's own symbol table: GDB places a location by name
+ * after the function's prologue, which on a distribution's vmlinux costs
+ * about twice as much (it expands the function's compilation unit to find
+ * it), and the stop at the entry has the arguments where the ABI puts them. */
 static char *
 dup_entry_location (guint64     address,
                     const char *name)
@@ -984,6 +982,9 @@ attach_breakpoints (Job *job)
     job->break_flags |= KWB_GDB_BREAK_HARDWARE;
   init_location = dup_entry_location (addresses[0], names[0]);
   free_location = dup_entry_location (addresses[1], names[1]);
+  /* Both are asked for at once, so that nothing the user does at the
+   * stop (a continue) comes between them; one placed at an earlier try
+   * is not placed again. */
   job->inserts_pending = 1; /* held until both are asked for */
   if (!self->init_bp_set)
     {
