@@ -1161,14 +1161,6 @@ setup_func (KwbSession *session,
   enqueue (self, job);
 }
 
-static gboolean
-stops_first_at_start_kernel (KwbProject *project)
-{
-  g_autofree char *start = kwb_project_dup_string (project, "debug", "start-function");
-
-  return kwb_project_get_boolean (project, "debug", "break-at-start") && g_strcmp0 (start, "start_kernel") == 0;
-}
-
 KwbModules *
 kwb_modules_new (KwbSession *session)
 {
@@ -1194,12 +1186,7 @@ kwb_modules_new (KwbSession *session)
       g_auto(GStrv) projects = kwb_project_dup_string_list (project, "modules", "projects");
       g_auto(GStrv) extra = kwb_project_dup_string_list (project, "initramfs", "modules");
 
-      /* Stopping first at start_kernel, nothing can have loaded a module
-       * before that stop: attach there (on_session_stopped), not in the
-       * setup, where placing our breakpoints (GDB expands a compilation
-       * unit for them) would hold up that first stop. */
-      if (!stops_first_at_start_kernel (project))
-        kwb_session_add_setup_func (session, setup_func, self);
+      kwb_session_add_setup_func (session, setup_func, self);
       /* A breakpoint in a module that is not loaded yet hits once it is; a
        * project without modules of its own keeps refusing a name that is
        * nowhere (most likely a typo). */

@@ -348,11 +348,8 @@ prepare_projects (void)
 
 /* ---- sessions ---- */
 
-/* BREAK_AT_START: the session stops first at start_kernel (the project's
- * default; the other tests' project boots straight to the shell). */
 static Ctx *
-ctx_new_full (gboolean with_modules,
-              gboolean break_at_start)
+ctx_new (gboolean with_modules)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KwbProject) project = kwb_project_load (project_dir, &error);
@@ -360,7 +357,6 @@ ctx_new_full (gboolean with_modules,
   Ctx *ctx = g_new0 (Ctx, 1);
 
   g_assert_no_error (error);
-  kwb_project_set_boolean (project, "debug", "break-at-start", break_at_start);
   config = kwb_session_config_new_for_project (project, &error);
   g_assert_no_error (error);
   ctx->session = kwb_session_new (config);
@@ -370,12 +366,6 @@ ctx_new_full (gboolean with_modules,
   ctx->stops = g_ptr_array_new_with_free_func ((GDestroyNotify) kwb_gdb_stop_free);
   g_signal_connect (ctx->session, "stopped", G_CALLBACK (on_stopped), ctx);
   return ctx;
-}
-
-static Ctx *
-ctx_new (gboolean with_modules)
-{
-  return ctx_new_full (with_modules, FALSE);
 }
 
 static void
@@ -711,44 +701,6 @@ test_already_loaded (void)
     g_test_message ("run alone: the layout was probed, not read from a kept file");
 }
 
-/* Stopping first at start_kernel, the module breakpoints are placed at
- * that stop rather than before the kernel runs: a breakpoint set in a
- * module's init still hits, the module's symbols load, its unload is seen. */
-static void
-test_attach_at_start (void)
-{
-  Ctx *ctx = ctx_new_full (TRUE, TRUE);
-  const KwbGdbStop *stop;
-  KwbModule *module;
-  guint n;
-
-  ctx_start (ctx);
-  WAIT (ctx, cond_state, GINT_TO_POINTER (KWB_SESSION_STATE_STOPPED));
-  g_assert_cmpuint (ctx->stops->len, ==, 1);
-  g_assert_cmpstr (((KwbGdbStop *) g_ptr_array_index (ctx->stops, 0))->func, ==, "start_kernel");
-  WAIT (ctx, cond_ready, NULL);
-  CALL (ctx, kwb_session_break_insert_async (ctx->session, "kwb_test_mod_init", KWB_GDB_BREAK_PENDING,
-                                             NULL, NULL, done_cb, ctx));
-  g_assert_no_error (ctx->error);
-  g_assert_cmpuint (n_user_breakpoints (ctx), ==, 2);
-
-  resume (ctx);
-  boot_to_shell (ctx);
-  n = ctx->stops->len;
-  type (ctx, "insmod /lib/modules/$(uname -r)/kwb_test_mod.ko\r");
-  stop = wait_stop (ctx, n);
-  g_assert_cmpstr (stop->func, ==, "kwb_test_mod_init");
-  module = kwb_modules_lookup (ctx->modules, "kwb_test_mod");
-  g_assert_nonnull (module);
-  g_assert_true (kwb_module_get_symbols_loaded (module));
-
-  resume (ctx);
-  WAIT (ctx, cond_console, "kwb_test_mod: loaded");
-  shell (ctx, "rmmod kwb_test_mod");
-  WAIT (ctx, cond_no_module, "kwb_test_mod");
-  ctx_free (ctx);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -782,7 +734,6 @@ main (int    argc,
 
   g_test_add_func ("/modules/load-break-unload", test_load_break_unload);
   g_test_add_func ("/modules/already-loaded", test_already_loaded);
-  g_test_add_func ("/modules/attach-at-start", test_attach_at_start);
   status = g_test_run ();
 
   if (g_getenv ("KWB_TEST_KEEP") == NULL)
