@@ -79,23 +79,22 @@ sed -n 's/^cpu /# drgn: cpu /p' "$tmp/tool"
 # backtraces (bt -a), one of them the task stopped in the system call. Both
 # fixture kernels use a slab allocator crash 8.0.2 does not read (SLOB,
 # SLUB_TINY): --no_kmem_cache. crash 8.0.2 predates Linux 6.2, which moved
-# each CPU's current task into struct pcpu_hot, and cannot find 6.12's
-# stacks: there it is asked for the banner only (its bt -a can even corrupt
-# its own heap and abort, losing the output it had buffered).
+# each CPU's current task into struct pcpu_hot: on 6.12's dumps its own
+# start-up reads a stack at 0 and, depending on the guest's memory, corrupts
+# its heap and aborts. It is asked about the 6.1 dump only (README says
+# which kernels it reads); drgn reads both above.
 if [ "$kernel" = 6.1 ]; then
   printf 'p linux_banner\nbt -a\nquit\n' >"$tmp/crash.cmd"
-else
-  printf 'p linux_banner\nquit\n' >"$tmp/crash.cmd"
-fi
-crash -s --no_kmem_cache "$vmlinux" "$dump" -i "$tmp/crash.cmd" >"$tmp/tool" 2>&1
-check "crash opens the dump and reads the kernel's banner from it" \
-  grep -Eq "^linux_banner = .*\"Linux version $kernel\." "$tmp/tool"
-if [ "$kernel" = 6.1 ]; then
+  crash -s --no_kmem_cache "$vmlinux" "$dump" -i "$tmp/crash.cmd" >"$tmp/tool" 2>&1
+  check "crash opens the dump and reads the kernel's banner from it" \
+    grep -Eq "^linux_banner = .*\"Linux version $kernel\." "$tmp/tool"
   check "crash's bt -a starts the stopped task at the breakpoint, from the dump's registers" \
     grep -q '^ *\[exception RIP: __do_sys_newuname\]' "$tmp/tool"
   check "and unwinds it to the system call's entry" \
     grep -Eq '^ *#[0-9]+ \[[0-9a-f]+\] entry_SYSCALL_64' "$tmp/tool"
   check "crash's bt -a reads every stack" sh -c "! grep -q 'invalid size request' '$tmp/tool'"
+else
+  echo "# crash 8.0.2 predates Linux 6.2: not asked about this $kernel dump"
 fi
 
 # --json: one "dump" line with the absolute path, the size and the build-id.
