@@ -17,6 +17,7 @@ typedef struct {
   const char *host_machine;      /* uname -m of a host that builds it natively */
   const char *cross_compile;     /* CROSS_COMPILE= on any other host */
   const char *compiler_package;  /* the Debian package of that cross compiler */
+  const char *libc_package;      /* the Debian package of its C library (static programs) */
   const char *image_target;      /* the make target of the bootable image */
   const char *image_path;        /* that image, relative to the build folder */
   const char *defconfig;         /* the standard profile's make target */

@@ -961,6 +961,25 @@ run_step (GTask *task)
     }
 }
 
+/* Whether COMPILER finds a libc.a to link a static program with. FALSE only
+ * when it answers and has none: a compiler that cannot be asked is left
+ * to make's own error. */
+static gboolean
+static_libc_found (const char *compiler)
+{
+  const char *argv[] = { compiler, "-print-file-name=libc.a", NULL };
+  g_autofree char *out = NULL;
+  int status = -1;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    return TRUE;
+  g_strstrip (out);
+  /* Without one, GCC prints the name it was given. */
+  return g_path_is_absolute (out) && g_file_test (out, G_FILE_TEST_IS_REGULAR);
+}
+
 void
 kwb_busybox_build_async (KwbBusybox          *self,
                          GCancellable        *cancellable,
@@ -1033,6 +1052,21 @@ kwb_busybox_build_async (KwbBusybox          *self,
         }
       bd->cross = g_strconcat ("CROSS_COMPILE=", kwb_arch_get_cross_compile (bd->arch), NULL);
     }
+  {
+    g_autofree char *compiler = kwb_arch_dup_compiler (bd->arch);
+
+    /* A cross compiler comes without its C library (Debian ships it apart):
+     * said now, not as a missing header deep in the build log. */
+    if (!static_libc_found (compiler))
+      {
+        g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
+                                 _("Building a static BusyBox for an %s guest needs the C library of %s "
+                                   "(no libc.a found). Install it with: sudo apt-get install %s"),
+                                 bd->arch->label, compiler,
+                                 kwb_arch_is_native (bd->arch) ? "libc6-dev" : bd->arch->libc_package);
+        return;
+      }
+  }
 
   bd->build_dir = kwb_busybox_dup_build_dir (self);
   bd->obj_dir = g_build_filename (bd->build_dir, "obj", NULL);

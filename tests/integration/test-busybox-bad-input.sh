@@ -136,6 +136,24 @@ else
   ok "no make or child left after cancel"
 fi
 
+# 3c. A cross build whose compiler came without the target's C library (Debian
+#     ships it apart): refused before make, naming the package.
+sed -i 's/^all: hang$/all:/' "$FAKE/Makefile"
+mkdir -p "$T/fakebin"
+cat > "$T/fakebin/aarch64-linux-gnu-gcc" <<'SH'
+#!/bin/sh
+# Asked for a file it does not have, GCC prints the name it was given.
+case "$1" in -print-file-name=*) echo "${1#-print-file-name=}" ;; *) exit 1 ;; esac
+SH
+chmod +x "$T/fakebin/aarch64-linux-gnu-gcc"
+"$KWB" set "$P" machine.arch arm64 >/dev/null
+"$KWB" set "$P" busybox.build-dir "$T/bb-build-cross" >/dev/null
+expect "cross build without the target's C library names its package" 1 \
+  "no libc.a found.*apt-get install libc6-dev-arm64-cross" env PATH="$T/fakebin:$PATH" "$KWB" busybox "$P"
+[ ! -e "$T/bb-build-cross/obj" ] && ok "no C library: make not started" || not_ok "no C library: make not started"
+"$KWB" set "$P" machine.arch x86_64 >/dev/null
+"$KWB" set "$P" busybox.build-dir "$T/bb-build" >/dev/null
+
 "$KWB" set "$P" busybox.source host >/dev/null
 
 # 4. An extra file that does not exist; the previous archive stays intact.
