@@ -30,6 +30,7 @@ struct _KwbBreakpoint
   guint64  address;
   guint    line;
   guint    hit_count;
+  guint    lost_hits;  /* GDB counted them, the CPU never left: see kwb_breakpoint_discount_hit() */
   guint    n_locations;
   guint    enabled : 1;
   guint    pending : 1;
@@ -220,6 +221,7 @@ kwb_breakpoint_update_from_mi (KwbBreakpoint    *self,
   gboolean changed = FALSE;
   guint64 address = 0;
   guint n_locations = 1;
+  gint64 times;
 
   g_return_val_if_fail (KWB_IS_BREAKPOINT (self), FALSE);
   g_return_val_if_fail (bkpt != NULL, FALSE);
@@ -248,7 +250,8 @@ kwb_breakpoint_update_from_mi (KwbBreakpoint    *self,
     address = 0;
   SET_SCALAR (self, address, address, PROP_ADDRESS);
   SET_SCALAR (self, enabled, g_strcmp0 (kwb_mi_value_get_string (bkpt, "enabled"), "n") != 0, PROP_ENABLED);
-  SET_SCALAR (self, hit_count, (guint) kwb_mi_value_get_int (bkpt, "times", 0), PROP_HIT_COUNT);
+  times = kwb_mi_value_get_int (bkpt, "times", 0);
+  SET_SCALAR (self, hit_count, (guint) MAX (times - (gint64) self->lost_hits, 0), PROP_HIT_COUNT);
   SET_SCALAR (self, pending, pending != NULL || g_strcmp0 (addr, "<PENDING>") == 0, PROP_PENDING);
   SET_SCALAR (self, hardware, kind == KWB_BREAKPOINT_KIND_HARDWARE || kind == KWB_BREAKPOINT_KIND_WATCH_WRITE ||
                               kind == KWB_BREAKPOINT_KIND_WATCH_READ || kind == KWB_BREAKPOINT_KIND_WATCH_ACCESS,
@@ -294,6 +297,24 @@ kwb_breakpoint_set_enabled (KwbBreakpoint *self,
   (void) changed;
 }
 guint kwb_breakpoint_get_hit_count (KwbBreakpoint *self) { return self->hit_count; }
+
+/**
+ * kwb_breakpoint_discount_hit:
+ *
+ * One hit GDB counted was not one: the step that should have left the
+ * breakpoint did not move the CPU, and GDB saw it "hit" again. The count
+ * shown, now and after GDB's later updates, leaves it out.
+ */
+void
+kwb_breakpoint_discount_hit (KwbBreakpoint *self)
+{
+  gboolean changed = FALSE;
+
+  g_return_if_fail (KWB_IS_BREAKPOINT (self));
+  self->lost_hits++;
+  SET_SCALAR (self, hit_count, self->hit_count > 0 ? self->hit_count - 1 : 0, PROP_HIT_COUNT);
+  (void) changed;
+}
 gboolean kwb_breakpoint_get_pending (KwbBreakpoint *self) { return self->pending; }
 gboolean kwb_breakpoint_get_hardware (KwbBreakpoint *self) { return self->hardware; }
 const char *kwb_breakpoint_get_condition (KwbBreakpoint *self) { return self->condition; }

@@ -42,6 +42,7 @@ gboolean       kwb_breakpoint_get_enabled     (KwbBreakpoint    *self);
 void           kwb_breakpoint_set_enabled     (KwbBreakpoint    *self,
                                                gboolean          enabled);
 guint          kwb_breakpoint_get_hit_count   (KwbBreakpoint    *self);
+void           kwb_breakpoint_discount_hit    (KwbBreakpoint    *self);
 gboolean       kwb_breakpoint_get_pending     (KwbBreakpoint    *self);
 gboolean       kwb_breakpoint_get_hardware    (KwbBreakpoint    *self);
 const char    *kwb_breakpoint_get_condition   (KwbBreakpoint    *self);

@@ -127,6 +127,13 @@ struct _KwbSession
   GQueue            ops;        /* GTask of Op, waiting for a halted guest */
   gboolean          op_running;
   Halt              halt;
+  KwbGdbExec        halted_resume; /* what a HALTED guest is resumed with */
+
+  /* The user's resume from a breakpoint stop: that stop and the registers
+   * there, to tell a step QEMU lost from a hit (see "lost steps"). */
+  KwbGdbStop       *resume_from;
+  GPtrArray        *resume_registers;
+  guint             lost_steps;
 
   GQueue            stop_tasks;
   gboolean          stopping;
@@ -385,6 +392,8 @@ kwb_session_finalize (GObject *object)
   g_clear_object (&self->breakpoints);
   g_clear_object (&self->frames);
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
+  g_clear_pointer (&self->resume_from, kwb_gdb_stop_free);
+  g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
   g_free (self->last_watch);
   g_free (self->failure_reason);
   g_clear_object (&self->crash);
@@ -465,6 +474,7 @@ kwb_session_class_init (KwbSessionClass *klass)
 static void
 kwb_session_init (KwbSession *self)
 {
+  self->halted_resume = KWB_GDB_EXEC_CONTINUE;
   self->breakpoints = kwb_breakpoints_new ();
   self->frames = g_list_store_new (KWB_TYPE_FRAME);
   self->initial_breakpoints = g_ptr_array_new_with_free_func (g_free);
@@ -634,6 +644,8 @@ report_stop (KwbSession *self,
 {
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   self->last_stop = kwb_gdb_stop_copy (stop);
+  g_clear_pointer (&self->resume_from, kwb_gdb_stop_free);
+  g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
   g_clear_pointer (&self->last_watch, g_free);
   if (kwb_gdb_stop_is_watchpoint (stop))
     {
@@ -830,6 +842,179 @@ entering_stop (KwbSession       *self,
   return TRUE;
 }
 
+/* ---- lost steps ----
+ *
+ * To resume from a breakpoint GDB first single-steps the CPU off it. Under
+ * TCG with more than one CPU, QEMU 7.2 now and then answers that step
+ * without having run the instruction; GDB, back at the breakpoint's
+ * address, reports the same breakpoint hit again, and the user's continue
+ * seems to do nothing. A real second hit at once (a function called in a
+ * loop) has run code in between; a lost step has changed no register at
+ * all. So a resume from a breakpoint stop keeps that stop's registers, a
+ * stop at the same breakpoint, thread and address compares them, and an
+ * unchanged CPU is resumed again with the same command, unseen (a few
+ * times at most: an instruction that jumps to itself changes nothing
+ * either). */
+
+#define MAX_LOST_STEPS 3
+
+typedef struct {
+  KwbSession *self;
+  KwbGdbStop *stop;
+} LostStep;
+
+static void
+lost_step_free (LostStep *lost)
+{
+  g_object_unref (lost->self);
+  g_clear_pointer (&lost->stop, kwb_gdb_stop_free);
+  g_free (lost);
+}
+
+typedef struct {
+  KwbSession   *self;
+  KwbGdbExec    what;
+  GCancellable *cancellable;
+  GTask        *task;
+} Resume;
+
+static void exec_cb (GObject *object, GAsyncResult *result, gpointer user_data);
+
+static void
+resume_registers_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Resume *resume = user_data;
+  KwbSession *self = resume->self;
+  g_autoptr(GPtrArray) registers = kwb_gdb_list_registers_finish (KWB_GDB (object), result, NULL);
+
+  if (registers != NULL && registers->len > 0 && self->resume_from != NULL)
+    self->resume_registers = g_steal_pointer (&registers);
+  if (self->gdb != NULL)
+    kwb_gdb_exec_async (self->gdb, resume->what, resume->cancellable, exec_cb, resume->task);
+  else
+    {
+      g_task_return_new_error (resume->task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("No session is running"));
+      g_object_unref (resume->task);
+    }
+  g_clear_object (&resume->cancellable);
+  g_object_unref (self);
+  g_free (resume);
+}
+
+/* The user's resume (TASK, taken): from a breakpoint stop, that stop's
+ * registers first, from GDB's cache (no traffic to the guest); they must
+ * be known before the guest can stop again. */
+static void
+resume_guest (KwbSession   *self,
+              KwbGdbExec    what,
+              GCancellable *cancellable,
+              GTask        *task)
+{
+  const KwbArch *arch = kwb_session_config_get_arch (self->config);
+  Resume *resume;
+
+  g_clear_pointer (&self->resume_from, kwb_gdb_stop_free);
+  g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
+  self->lost_steps = 0;
+  if (self->last_stop == NULL || self->last_stop->bkptno <= 0 ||
+      g_strcmp0 (self->last_stop->reason, "breakpoint-hit") != 0)
+    {
+      kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, task);
+      return;
+    }
+  self->resume_from = kwb_gdb_stop_copy (self->last_stop);
+  resume = g_new0 (Resume, 1);
+  resume->self = g_object_ref (self);
+  resume->what = what;
+  resume->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  resume->task = task;
+  kwb_gdb_list_registers_async (self->gdb, arch->registers, NULL, resume_registers_cb, resume);
+}
+
+static gboolean
+may_be_lost_step (KwbSession       *self,
+                  const KwbGdbStop *stop)
+{
+  const KwbGdbStop *from = self->resume_from;
+
+  return from != NULL && self->resume_registers != NULL && self->state == KWB_SESSION_STATE_RUNNING &&
+         self->lost_steps < MAX_LOST_STEPS && g_strcmp0 (stop->reason, "breakpoint-hit") == 0 &&
+         stop->bkptno == from->bkptno && stop->addr == from->addr &&
+         g_strcmp0 (stop->thread_id, from->thread_id) == 0;
+}
+
+static gboolean
+same_registers (GPtrArray *a,
+                GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      KwbRegister *ra = g_ptr_array_index (a, i);
+      KwbRegister *rb = g_ptr_array_index (b, i);
+
+      if (g_strcmp0 (kwb_register_get_name (ra), kwb_register_get_name (rb)) != 0 ||
+          g_strcmp0 (kwb_register_get_value (ra), kwb_register_get_value (rb)) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+stop_registers_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LostStep *lost = user_data;
+  KwbSession *self = lost->self;
+  g_autoptr(GPtrArray) registers = kwb_gdb_list_registers_finish (KWB_GDB (object), result, NULL);
+
+  if (self->halt != HALT_INTERNAL || !state_is_live (self->state))
+    {
+      lost_step_free (lost);
+      return;
+    }
+  if (registers != NULL && self->resume_registers != NULL && same_registers (registers, self->resume_registers))
+    {
+      g_autofree char *number = g_strdup_printf ("%d", lost->stop->bkptno);
+      KwbBreakpoint *bp = kwb_breakpoints_lookup (self->breakpoints, number);
+
+      g_debug ("the step off breakpoint %s made no progress: resuming again", number);
+      if (bp != NULL)
+        kwb_breakpoint_discount_hit (bp);
+      self->lost_steps++;
+      self->halted_resume = self->resume_what;
+      self->halt = HALT_HALTED;
+      run_next_op (self);
+    }
+  else
+    {
+      self->halt = HALT_NONE;
+      report_stop (self, lost->stop);
+      run_next_op (self);
+    }
+  lost_step_free (lost);
+}
+
+/* Held like an internal stop while the registers are read: the state stays
+ * "running", and ops queued meanwhile run on the halted guest. */
+static void
+check_lost_step (KwbSession       *self,
+                 const KwbGdbStop *stop)
+{
+  const KwbArch *arch = kwb_session_config_get_arch (self->config);
+  LostStep *lost = g_new0 (LostStep, 1);
+
+  lost->self = g_object_ref (self);
+  lost->stop = kwb_gdb_stop_copy (stop);
+  self->halt = HALT_INTERNAL;
+  kwb_gdb_list_registers_async (self->gdb, arch->registers, NULL, stop_registers_cb, lost);
+}
+
 static void
 on_gdb_stopped (KwbGdb     *gdb,
                 KwbGdbStop *stop,
@@ -868,6 +1053,12 @@ on_gdb_stopped (KwbGdb     *gdb,
           internal->func (self, stop, internal->user_data);
           return;
         }
+    }
+
+  if (self->halt == HALT_NONE && may_be_lost_step (self, stop))
+    {
+      check_lost_step (self, stop);
+      return;
     }
 
   if (self->halt == HALT_INTERRUPTING)
@@ -1676,7 +1867,7 @@ kwb_session_exec_async (KwbSession          *self,
       return;
     }
   restore_crash_registers (self);
-  kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, g_steal_pointer (&task));
+  resume_guest (self, what, cancellable, g_steal_pointer (&task));
 }
 
 void
@@ -2032,7 +2223,7 @@ static void
 run_next_op (KwbSession *self)
 {
   GTask *task;
-
+  KwbGdbExec what;
   gboolean resume;
 
   if (self->op_running)
@@ -2057,8 +2248,10 @@ run_next_op (KwbSession *self)
     return; /* kwb_session_internal_done() resumes */
   resume = self->halt == HALT_HALTED;
   self->halt = HALT_NONE;
+  what = self->halted_resume;
+  self->halted_resume = KWB_GDB_EXEC_CONTINUE;
   if (resume && state_is_live (self->state))
-    kwb_gdb_exec_async (self->gdb, KWB_GDB_EXEC_CONTINUE, NULL, resume_cb, g_object_ref (self));
+    kwb_gdb_exec_async (self->gdb, what, NULL, resume_cb, g_object_ref (self));
 }
 
 /* GDB's all-stop remote target loses an interrupt that comes while it

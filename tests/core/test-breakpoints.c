@@ -108,6 +108,29 @@ test_internal_hidden (void)
   g_assert_true (kwb_breakpoints_is_internal (model, "5"));
 }
 
+/* A hit GDB counted while the CPU never left the breakpoint (a step QEMU
+ * lost) stays out of the count, also after GDB's next updates. */
+static void
+test_discounted_hit (void)
+{
+  g_autoptr(KwbBreakpoints) model = kwb_breakpoints_new ();
+#define HIT(times) "=breakpoint-modified,bkpt={number=\"5\",type=\"breakpoint\",disp=\"keep\",enabled=\"y\",addr=\"0xffffffffa0005000\",func=\"kwb_test_mod_init\",file=\"kwb_test_mod.c\",fullname=\"/tmp/kwb_test_mod.c\",line=\"43\",thread-groups=[\"i1\"],times=\"" times "\",original-location=\"kwb_test_mod_init\"}"
+  const char *one = HIT ("1"), *two = HIT ("2"), *three = HIT ("3");
+#undef HIT
+  KwbBreakpoint *bp;
+
+  bp = feed (model, one);
+  g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 1);
+  feed (model, two);
+  g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 2);
+  kwb_breakpoint_discount_hit (bp);
+  g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 1);
+  feed (model, two);
+  g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 1);
+  feed (model, three);
+  g_assert_cmpuint (kwb_breakpoint_get_hit_count (bp), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -116,5 +139,6 @@ main (int    argc,
   g_test_add_func ("/breakpoints/created-modified-deleted", test_created_modified_deleted);
   g_test_add_func ("/breakpoints/multiple-locations", test_multiple_locations);
   g_test_add_func ("/breakpoints/internal-hidden", test_internal_hidden);
+  g_test_add_func ("/breakpoints/discounted-hit", test_discounted_hit);
   return g_test_run ();
 }
