@@ -845,7 +845,7 @@ entering_stop (KwbSession       *self,
 /* ---- lost steps ----
  *
  * To resume from a breakpoint GDB first single-steps the CPU off it. Under
- * TCG with more than one CPU, QEMU 7.2 now and then answers that step
+ * TCG (seen with two CPUs) QEMU 7.2 now and then answers that step
  * without having run the instruction; GDB, back at the breakpoint's
  * address, reports the same breakpoint hit again, and the user's continue
  * seems to do nothing. A real second hit at once (a function called in a

@@ -90,7 +90,7 @@ wait_or_report (Ctx           *ctx,
   g_test_message ("console (last 2000 bytes):\n%s", ctx->console->str + (len > 2000 ? len - 2000 : 0));
   transcript = kwb_gdb_dup_transcript (kwb_session_get_gdb (ctx->session));
   len = strlen (transcript);
-  g_test_message ("GDB transcript (last 12000 bytes):\n%s", transcript + (len > 12000 ? len - 12000 : 0));
+  g_test_message ("GDB transcript (last 60000 bytes):\n%s", transcript + (len > 60000 ? len - 60000 : 0));
   return FALSE;
 }
 
