@@ -852,9 +852,10 @@ entering_stop (KwbSession       *self,
  * loop) has run code in between; a lost step has changed no register at
  * all. So a resume from a breakpoint stop keeps that stop's registers, a
  * stop at the same breakpoint, thread and address compares them, and an
- * unchanged CPU is resumed again with the same command, unseen (a few
- * times at most: an instruction that jumps to itself changes nothing
- * either). */
+ * unchanged CPU is resumed again with the same command, unseen. A few
+ * times at most: a breakpoint in a loop whose turn changes no register (a
+ * spin on memory, a jump to itself) looks the same, and its stop comes a
+ * few turns later. */
 
 #define MAX_LOST_STEPS 3
 
