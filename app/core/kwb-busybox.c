@@ -990,6 +990,7 @@ kwb_busybox_build_async (KwbBusybox          *self,
   g_autoptr(GFile) log_file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tree = NULL;
+  g_autofree char *compiler = NULL;
   BuildData *bd;
 
   g_return_if_fail (KWB_IS_BUSYBOX (self));
@@ -1037,9 +1038,9 @@ kwb_busybox_build_async (KwbBusybox          *self,
     }
 
   bd->arch = kwb_arch_for_project (self->project);
+  compiler = kwb_arch_dup_compiler (bd->arch);
   if (kwb_arch_get_cross_compile (bd->arch) != NULL)
     {
-      g_autofree char *compiler = kwb_arch_dup_compiler (bd->arch);
       g_autofree char *found = g_find_program_in_path (compiler);
 
       if (found == NULL)
@@ -1052,21 +1053,17 @@ kwb_busybox_build_async (KwbBusybox          *self,
         }
       bd->cross = g_strconcat ("CROSS_COMPILE=", kwb_arch_get_cross_compile (bd->arch), NULL);
     }
-  {
-    g_autofree char *compiler = kwb_arch_dup_compiler (bd->arch);
-
-    /* A cross compiler comes without its C library (Debian ships it apart):
-     * said now, not as a missing header deep in the build log. */
-    if (!static_libc_found (compiler))
-      {
-        g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
-                                 _("Building a static BusyBox for an %s guest needs the C library of %s "
-                                   "(no libc.a found). Install it with: sudo apt-get install %s"),
-                                 bd->arch->label, compiler,
-                                 kwb_arch_is_native (bd->arch) ? "libc6-dev" : bd->arch->libc_package);
-        return;
-      }
-  }
+  /* A cross compiler comes without its C library (Debian ships it apart):
+   * said now, not as a missing header deep in the build log. */
+  if (!static_libc_found (compiler))
+    {
+      g_task_return_new_error (task, KWB_BUSYBOX_ERROR, KWB_BUSYBOX_ERROR_BUILD_FAILED,
+                               _("Building a static BusyBox for an %s guest needs the C library of %s "
+                                 "(no libc.a found). Install it with: sudo apt-get install %s"),
+                               bd->arch->label, compiler,
+                               kwb_arch_is_native (bd->arch) ? "libc6-dev" : bd->arch->libc_package);
+      return;
+    }
 
   bd->build_dir = kwb_busybox_dup_build_dir (self);
   bd->obj_dir = g_build_filename (bd->build_dir, "obj", NULL);
