@@ -129,9 +129,9 @@ struct _KwbSession
   Halt              halt;
   KwbGdbExec        halted_resume; /* what a HALTED guest is resumed with */
 
-  /* The user's resume from a breakpoint stop: that stop and the registers
-   * there, to tell a step QEMU lost from a hit (see "lost steps"). */
-  KwbGdbStop       *resume_from;
+  /* The user's resume from a breakpoint stop (last_stop, until the next
+   * stop is reported): the registers there, to tell a step QEMU lost from
+   * a hit (see "lost steps"). */
   GPtrArray        *resume_registers;
   guint             lost_steps;
 
@@ -392,7 +392,6 @@ kwb_session_finalize (GObject *object)
   g_clear_object (&self->breakpoints);
   g_clear_object (&self->frames);
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
-  g_clear_pointer (&self->resume_from, kwb_gdb_stop_free);
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
   g_free (self->last_watch);
   g_free (self->failure_reason);
@@ -644,7 +643,6 @@ report_stop (KwbSession *self,
 {
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   self->last_stop = kwb_gdb_stop_copy (stop);
-  g_clear_pointer (&self->resume_from, kwb_gdb_stop_free);
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
   g_clear_pointer (&self->last_watch, g_free);
   if (kwb_gdb_stop_is_watchpoint (stop))
@@ -890,7 +888,7 @@ resume_registers_cb (GObject      *object,
   KwbSession *self = resume->self;
   g_autoptr(GPtrArray) registers = kwb_gdb_list_registers_finish (KWB_GDB (object), result, NULL);
 
-  if (registers != NULL && registers->len > 0 && self->resume_from != NULL)
+  if (registers != NULL && registers->len > 0)
     self->resume_registers = g_steal_pointer (&registers);
   if (self->gdb != NULL)
     kwb_gdb_exec_async (self->gdb, resume->what, resume->cancellable, exec_cb, resume->task);
@@ -917,7 +915,6 @@ resume_guest (KwbSession   *self,
   const KwbArch *arch = kwb_session_config_get_arch (self->config);
   Resume *resume;
 
-  g_clear_pointer (&self->resume_from, kwb_gdb_stop_free);
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
   self->lost_steps = 0;
   if (self->last_stop == NULL || self->last_stop->bkptno <= 0 ||
@@ -926,7 +923,6 @@ resume_guest (KwbSession   *self,
       kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, task);
       return;
     }
-  self->resume_from = kwb_gdb_stop_copy (self->last_stop);
   resume = g_new0 (Resume, 1);
   resume->self = g_object_ref (self);
   resume->what = what;
@@ -939,9 +935,9 @@ static gboolean
 may_be_lost_step (KwbSession       *self,
                   const KwbGdbStop *stop)
 {
-  const KwbGdbStop *from = self->resume_from;
+  const KwbGdbStop *from = self->last_stop;
 
-  return from != NULL && self->resume_registers != NULL && self->state == KWB_SESSION_STATE_RUNNING &&
+  return self->resume_registers != NULL && from != NULL && self->state == KWB_SESSION_STATE_RUNNING &&
          self->lost_steps < MAX_LOST_STEPS && g_strcmp0 (stop->reason, "breakpoint-hit") == 0 &&
          stop->bkptno == from->bkptno && stop->addr == from->addr &&
          g_strcmp0 (stop->thread_id, from->thread_id) == 0;
