@@ -1014,6 +1014,50 @@ kwb_gdb_break_condition_async (KwbGdb              *self,
                "-break-condition %s %s", number, condition ? condition : "");
 }
 
+static const char * const exec_names[] = {
+  [KWB_GDB_EXEC_CONTINUE] = "continue",
+  [KWB_GDB_EXEC_INTERRUPT] = "interrupt",
+  [KWB_GDB_EXEC_STEP] = "step",
+  [KWB_GDB_EXEC_NEXT] = "next",
+  [KWB_GDB_EXEC_FINISH] = "finish",
+  [KWB_GDB_EXEC_STEP_INSTRUCTION] = "stepi",
+  [KWB_GDB_EXEC_NEXT_INSTRUCTION] = "nexti",
+  [KWB_GDB_EXEC_RUN] = "run",
+  [KWB_GDB_EXEC_REVERSE_CONTINUE] = "reverse-continue",
+  [KWB_GDB_EXEC_REVERSE_STEP] = "reverse-step",
+  [KWB_GDB_EXEC_REVERSE_NEXT] = "reverse-next",
+  [KWB_GDB_EXEC_REVERSE_FINISH] = "reverse-finish",
+  [KWB_GDB_EXEC_REVERSE_STEP_INSTRUCTION] = "reverse-stepi",
+};
+
+gboolean
+kwb_gdb_exec_is_reverse (KwbGdbExec what)
+{
+  return what >= KWB_GDB_EXEC_REVERSE_CONTINUE && what <= KWB_GDB_EXEC_REVERSE_STEP_INSTRUCTION;
+}
+
+const char *
+kwb_gdb_exec_to_string (KwbGdbExec what)
+{
+  g_return_val_if_fail ((guint) what < G_N_ELEMENTS (exec_names), NULL);
+  return exec_names[what];
+}
+
+gboolean
+kwb_gdb_exec_from_string (const char *name,
+                          KwbGdbExec *what)
+{
+  g_return_val_if_fail (what != NULL, FALSE);
+
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (exec_names); i++)
+    if (g_str_equal (name, exec_names[i]))
+      {
+        *what = (KwbGdbExec) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 void
 kwb_gdb_exec_async (KwbGdb              *self,
                     KwbGdbExec           what,
@@ -1035,6 +1079,11 @@ kwb_gdb_exec_async (KwbGdb              *self,
     case KWB_GDB_EXEC_STEP_INSTRUCTION: command = "-exec-step-instruction"; break;
     case KWB_GDB_EXEC_NEXT_INSTRUCTION: command = "-exec-next-instruction"; break;
     case KWB_GDB_EXEC_RUN:              command = "-exec-run"; break;
+    case KWB_GDB_EXEC_REVERSE_CONTINUE: command = "-exec-continue --reverse"; break;
+    case KWB_GDB_EXEC_REVERSE_STEP:     command = "-exec-step --reverse"; break;
+    case KWB_GDB_EXEC_REVERSE_NEXT:     command = "-exec-next --reverse"; break;
+    case KWB_GDB_EXEC_REVERSE_FINISH:   command = "-exec-finish --reverse"; break;
+    case KWB_GDB_EXEC_REVERSE_STEP_INSTRUCTION: command = "-exec-step-instruction --reverse"; break;
     default:
       g_return_if_reached ();
     }

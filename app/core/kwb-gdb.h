@@ -37,7 +37,21 @@ typedef enum {
   KWB_GDB_EXEC_STEP_INSTRUCTION,
   KWB_GDB_EXEC_NEXT_INSTRUCTION,
   KWB_GDB_EXEC_RUN,
+  /* Backwards through a recorded run (QEMU replay): MI's --reverse. */
+  KWB_GDB_EXEC_REVERSE_CONTINUE,
+  KWB_GDB_EXEC_REVERSE_STEP,
+  KWB_GDB_EXEC_REVERSE_NEXT,
+  KWB_GDB_EXEC_REVERSE_FINISH,
+  KWB_GDB_EXEC_REVERSE_STEP_INSTRUCTION,
 } KwbGdbExec;
+
+/* TRUE for the KWB_GDB_EXEC_REVERSE_ kinds. */
+gboolean      kwb_gdb_exec_is_reverse      (KwbGdbExec           what);
+/* The GDB command a user types for WHAT ("reverse-next"), and back: FALSE
+ * for a name that is no run-control command. */
+const char   *kwb_gdb_exec_to_string       (KwbGdbExec           what);
+gboolean      kwb_gdb_exec_from_string     (const char          *name,
+                                            KwbGdbExec          *what);
 
 typedef enum {
   KWB_GDB_BREAK_NONE      = 0,

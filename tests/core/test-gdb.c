@@ -879,6 +879,30 @@ test_enum_types (void)
   g_assert_true (query.param_types[1] == KWB_TYPE_SESSION_STATE);
 }
 
+/* The names kwb replay's --exec takes, both ways, and which go backwards. */
+static void
+test_exec_names (void)
+{
+  KwbGdbExec what = KWB_GDB_EXEC_RUN;
+
+  g_assert_true (kwb_gdb_exec_from_string ("reverse-next", &what));
+  g_assert_cmpint (what, ==, KWB_GDB_EXEC_REVERSE_NEXT);
+  g_assert_true (kwb_gdb_exec_is_reverse (what));
+  g_assert_true (kwb_gdb_exec_from_string ("stepi", &what));
+  g_assert_cmpint (what, ==, KWB_GDB_EXEC_STEP_INSTRUCTION);
+  g_assert_false (kwb_gdb_exec_is_reverse (what));
+  g_assert_false (kwb_gdb_exec_from_string ("print jiffies", &what));
+  g_assert_false (kwb_gdb_exec_from_string (NULL, &what));
+  for (KwbGdbExec e = KWB_GDB_EXEC_CONTINUE; e <= KWB_GDB_EXEC_REVERSE_STEP_INSTRUCTION; e++)
+    {
+      KwbGdbExec back;
+
+      g_assert_true (kwb_gdb_exec_from_string (kwb_gdb_exec_to_string (e), &back));
+      g_assert_cmpint (back, ==, e);
+      g_assert_cmpint (kwb_gdb_exec_is_reverse (e), ==, g_str_has_prefix (kwb_gdb_exec_to_string (e), "reverse-"));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -886,6 +910,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/gdb/quote", test_quote);
+  g_test_add_func ("/gdb/exec-names", test_exec_names);
   g_test_add_func ("/gdb/quote-cli-argument", test_quote_cli_argument);
   g_test_add_func ("/gdb/enum-types", test_enum_types);
   g_test_add_func ("/gdb/missing-gdb", test_missing_gdb);
