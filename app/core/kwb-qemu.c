@@ -33,6 +33,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -73,6 +74,9 @@ struct _KwbQemu
   gboolean       expose_tcp;
   gboolean       watch_console;
   GStrv          extra_args;
+  KwbQemuReplay  replay;
+  char          *replay_log;
+  char          *replay_image;
 
   /* running state */
   GSubprocess   *process;
@@ -83,6 +87,9 @@ struct _KwbQemu
   char          *gdb_path;
   guint          tcp_port;
   int            pty_master;
+  int            pty_slave;       /* record/replay: held open, in raw mode */
+  GByteArray    *typing;          /* record: console input, one byte per tick */
+  guint          typing_id;
   char          *pty_path;
   GInputStream  *console_stream;
   GCancellable  *io_cancellable;
@@ -196,12 +203,18 @@ kwb_qemu_finalize (GObject *object)
 
   if (self->pty_master >= 0)
     close (self->pty_master);
+  if (self->pty_slave >= 0)
+    close (self->pty_slave);
+  g_clear_handle_id (&self->typing_id, g_source_remove);
+  g_clear_pointer (&self->typing, g_byte_array_unref);
   g_free (self->binary);
   g_free (self->kernel);
   g_free (self->initrd);
   g_free (self->firmware);
   g_free (self->append);
   g_strfreev (self->extra_args);
+  g_free (self->replay_log);
+  g_free (self->replay_image);
   g_strfreev (self->argv);
   g_free (self->accelerator);
   g_free (self->binary_path);
@@ -297,6 +310,7 @@ kwb_qemu_init (KwbQemu *self)
   self->freeze = TRUE;
   self->watch_console = TRUE;
   self->pty_master = -1;
+  self->pty_slave = -1;
   self->console_tail = kwb_console_window_new (CONSOLE_TAIL_BYTES);
   self->stderr_tail = g_queue_new ();
   self->stop_tasks = g_queue_new ();
@@ -408,6 +422,28 @@ kwb_qemu_set_extra_args (KwbQemu            *self,
 }
 
 void
+kwb_qemu_set_replay (KwbQemu       *self,
+                     KwbQemuReplay  mode,
+                     const char    *log_file,
+                     const char    *snapshot_image)
+{
+  g_return_if_fail (KWB_IS_QEMU (self));
+  g_return_if_fail (mode == KWB_QEMU_REPLAY_NONE || (log_file != NULL && snapshot_image != NULL));
+  self->replay = mode;
+  g_free (self->replay_log);
+  g_free (self->replay_image);
+  self->replay_log = g_strdup (log_file);
+  self->replay_image = g_strdup (snapshot_image);
+}
+
+KwbQemuReplay
+kwb_qemu_get_replay (KwbQemu *self)
+{
+  g_return_val_if_fail (KWB_IS_QEMU (self), KWB_QEMU_REPLAY_NONE);
+  return self->replay;
+}
+
+void
 kwb_qemu_set_watch_console (KwbQemu  *self,
                             gboolean  watch)
 {
@@ -477,6 +513,25 @@ open_pty (KwbQemu  *self,
     }
   self->pty_master = fd;
   self->pty_path = g_strdup (name);
+
+  /* Record and replay refuse QEMU's tty backend (it sets the line with
+   * ioctls, which they cannot log): QEMU gets the terminal as a plain
+   * file instead, so the raw mode that backend would set is set here. */
+  if (self->replay != KWB_QEMU_REPLAY_NONE)
+    {
+      struct termios tio;
+
+      if ((self->pty_slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
+          tcgetattr (self->pty_slave, &tio) != 0 ||
+          (cfmakeraw (&tio), tcsetattr (self->pty_slave, TCSANOW, &tio)) != 0)
+        {
+          int errsv = errno;
+
+          g_set_error (error, KWB_QEMU_ERROR, KWB_QEMU_ERROR_SETUP,
+                       _("Cannot set up the terminal for the serial console: %s"), g_strerror (errsv));
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 
@@ -766,11 +821,13 @@ build_argv (KwbQemu *self)
   /* One socket per CPU: a kernel without ACPI (the fast profile) finds its
    * CPUs in the BIOS's MP table, which lists sockets, not cores; with
    * QEMU's default of cores in one socket it would boot on one CPU. */
-  g_autofree char *smp = g_strdup_printf ("%u,sockets=%u", self->cpus, self->cpus);
+  guint cpus = self->replay != KWB_QEMU_REPLAY_NONE ? 1 : self->cpus;
+  g_autofree char *smp = g_strdup_printf ("%u,sockets=%u", cpus, cpus);
   g_autofree char *pty_path = escape_option_value (self->pty_path);
   g_autofree char *qmp_path = escape_option_value (self->qmp_path);
   g_autofree char *gdb_path = escape_option_value (self->gdb_path);
-  g_autofree char *chardev = g_strdup_printf ("serial,id=console0,path=%s", pty_path);
+  g_autofree char *chardev = g_strdup_printf ("%s,id=console0,path=%s",
+                                              self->replay != KWB_QEMU_REPLAY_NONE ? "pipe" : "serial", pty_path);
   g_autofree char *qmp = g_strdup_printf ("unix:%s,server=on,wait=off", qmp_path);
   g_autofree char *gdb = NULL;
   g_autofree char *default_append = NULL;
@@ -810,6 +867,20 @@ build_argv (KwbQemu *self)
                            NULL);
   if (self->freeze)
     g_strv_builder_add (b, "-S");
+  if (self->replay != KWB_QEMU_REPLAY_NONE)
+    {
+      g_autofree char *log = escape_option_value (self->replay_log);
+      g_autofree char *image = escape_option_value (self->replay_image);
+      /* The first snapshot ("init", taken at the start) is what every step
+       * backwards replays forward from; QEMU keeps it in the drive named
+       * "rr", which no device uses. */
+      g_autofree char *icount = g_strdup_printf ("shift=auto,rr=%s,rrfile=%s,rrsnapshot=init",
+                                                 self->replay == KWB_QEMU_REPLAY_RECORD ? "record" : "replay",
+                                                 log);
+      g_autofree char *drive = g_strdup_printf ("file=%s,if=none,id=rr,format=qcow2", image);
+
+      g_strv_builder_add_many (b, "-icount", icount, "-drive", drive, NULL);
+    }
   if (self->extra_args != NULL)
     g_strv_builder_addv (b, (const char **) self->extra_args);
   return g_strv_builder_end (b);
@@ -997,6 +1068,19 @@ kwb_qemu_start_async (KwbQemu             *self,
     {
       g_task_return_new_error (task, KWB_QEMU_ERROR, KWB_QEMU_ERROR_NO_INITRD,
                                _("No initramfs at %s. Build it first (kwb initramfs)."), self->initrd);
+      return;
+    }
+
+  /* Record and replay count instructions, which only TCG can. */
+  if (self->replay != KWB_QEMU_REPLAY_NONE)
+    {
+      self->accelerator = g_strdup ("tcg");
+      g_free (self->accel_note);
+      self->accel_note = g_strdup (self->replay == KWB_QEMU_REPLAY_RECORD
+                                   ? _("Recording: QEMU runs the guest under TCG on one CPU, counting instructions")
+                                   : _("Replaying a recording: under TCG on one CPU, as it was recorded"));
+      self->binary_path = g_steal_pointer (&found);
+      start_spawn (self, g_steal_pointer (&task));
       return;
     }
 
@@ -1220,6 +1304,40 @@ kwb_qemu_get_console_fd (KwbQemu *self)
   return self->pty_master;
 }
 
+/* While recording, QEMU hands console input to the guest's UART as it
+ * arrives, not as the UART's one-byte buffer frees: a line written at once
+ * loses characters ("input overrun"). Typed at about a fast typist's pace
+ * instead; a person at the terminal is slower anyway. */
+#define TYPING_INTERVAL_MS 10
+
+static gboolean
+type_next (gpointer user_data)
+{
+  KwbQemu *self = user_data;
+
+  if (self->typing->len == 0 || self->pty_master < 0 || self->exited)
+    {
+      g_byte_array_set_size (self->typing, 0);
+      self->typing_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (write (self->pty_master, self->typing->data, 1) == 1)
+    g_byte_array_remove_index (self->typing, 0);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+type_paced (KwbQemu    *self,
+            const char *text,
+            gsize       len)
+{
+  if (self->typing == NULL)
+    self->typing = g_byte_array_new ();
+  g_byte_array_append (self->typing, (const guint8 *) text, len);
+  if (self->typing_id == 0)
+    self->typing_id = g_timeout_add (TYPING_INTERVAL_MS, type_next, self);
+}
+
 gboolean
 kwb_qemu_console_write (KwbQemu     *self,
                         const char  *text,
@@ -1236,6 +1354,11 @@ kwb_qemu_console_write (KwbQemu     *self,
       return FALSE;
     }
   len = length < 0 ? strlen (text) : (gsize) length;
+  if (self->replay == KWB_QEMU_REPLAY_RECORD)
+    {
+      type_paced (self, text, len);
+      return TRUE;
+    }
   while (done < len)
     {
       gssize n = write (self->pty_master, text + done, len - done);

@@ -31,6 +31,16 @@ typedef enum {
   KWB_QEMU_ACCEL_TCG,
 } KwbQemuAccel;
 
+/* Deterministic record and replay (QEMU's -icount rr=): the run's
+ * non-deterministic events go to a log that a later replay follows
+ * instruction by instruction; snapshots for going backwards live in a
+ * qcow2 image beside it. Both run under TCG on one CPU. */
+typedef enum {
+  KWB_QEMU_REPLAY_NONE,
+  KWB_QEMU_REPLAY_RECORD,
+  KWB_QEMU_REPLAY_PLAY,
+} KwbQemuReplay;
+
 #define KWB_TYPE_QEMU (kwb_qemu_get_type ())
 G_DECLARE_FINAL_TYPE (KwbQemu, kwb_qemu, KWB, QEMU, GObject)
 
@@ -65,6 +75,11 @@ void         kwb_qemu_set_expose_tcp       (KwbQemu             *self,
                                             gboolean             expose);
 void         kwb_qemu_set_extra_args       (KwbQemu             *self,
                                             const char * const  *args);
+void         kwb_qemu_set_replay           (KwbQemu             *self,
+                                            KwbQemuReplay        mode,
+                                            const char          *log_file,
+                                            const char          *snapshot_image);
+KwbQemuReplay kwb_qemu_get_replay          (KwbQemu             *self);
 void         kwb_qemu_set_watch_console    (KwbQemu             *self,
                                             gboolean             watch);
 
