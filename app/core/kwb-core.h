@@ -30,6 +30,7 @@
 #include "kwb-project-trust.h"
 #include "kwb-qemu.h"
 #include "kwb-qmp.h"
+#include "kwb-recording.h"
 #include "kwb-frame.h"
 #include "kwb-instruction.h"
 #include "kwb-log-record.h"

@@ -36,6 +36,9 @@ struct _KwbSessionConfig
   gboolean    relocatable;
   gboolean    boot_vmlinux;
   const KwbArch *arch;
+  KwbQemuReplay replay;
+  char       *replay_log;
+  char       *replay_image;
 };
 
 G_DEFINE_FINAL_TYPE (KwbSessionConfig, kwb_session_config, G_TYPE_OBJECT)
@@ -53,6 +56,8 @@ kwb_session_config_finalize (GObject *object)
   g_free (self->build_dir);
   g_free (self->source_dir);
   g_free (self->cmdline);
+  g_free (self->replay_log);
+  g_free (self->replay_image);
   G_OBJECT_CLASS (kwb_session_config_parent_class)->finalize (object);
 }
 
@@ -360,8 +365,25 @@ kwb_session_config_create_qemu (KwbSessionConfig *self)
     kwb_qemu_set_firmware (qemu, QBOOT_PATH);
   kwb_qemu_set_initrd (qemu, self->initrd);
   kwb_qemu_set_append (qemu, self->cmdline);
+  kwb_qemu_set_replay (qemu, self->replay, self->replay_log, self->replay_image);
   return qemu;
 }
+
+void
+kwb_session_config_set_replay (KwbSessionConfig *self,
+                               KwbQemuReplay     mode,
+                               const char       *log_file,
+                               const char       *snapshot_image)
+{
+  g_return_if_fail (KWB_IS_SESSION_CONFIG (self));
+  self->replay = mode;
+  g_free (self->replay_log);
+  g_free (self->replay_image);
+  self->replay_log = g_strdup (log_file);
+  self->replay_image = g_strdup (snapshot_image);
+}
+
+KwbQemuReplay kwb_session_config_get_replay (KwbSessionConfig *self) { return self->replay; }
 
 KwbProject *kwb_session_config_get_project (KwbSessionConfig *self) { return self->project; }
 const char *kwb_session_config_get_kernel (KwbSessionConfig *self) { return self->kernel; }

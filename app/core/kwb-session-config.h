@@ -42,5 +42,12 @@ const KwbArch    *kwb_session_config_get_arch         (KwbSessionConfig  *self);
 gboolean          kwb_session_config_check_versions   (KwbSessionConfig  *self,
                                                        GError           **error);
 KwbQemu          *kwb_session_config_create_qemu      (KwbSessionConfig  *self);
+/* Record the run into, or replay it from, LOG_FILE with its snapshots in
+ * SNAPSHOT_IMAGE (see KwbRecording); KWB_QEMU_REPLAY_NONE runs it live. */
+void              kwb_session_config_set_replay       (KwbSessionConfig  *self,
+                                                       KwbQemuReplay      mode,
+                                                       const char        *log_file,
+                                                       const char        *snapshot_image);
+KwbQemuReplay     kwb_session_config_get_replay       (KwbSessionConfig  *self);
 
 G_END_DECLS
