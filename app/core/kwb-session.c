@@ -917,7 +917,9 @@ resume_guest (KwbSession   *self,
 
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
   self->lost_steps = 0;
-  if (self->last_stop == NULL || self->last_stop->bkptno <= 0 ||
+  /* Going backwards, QEMU replays forward to just before the stop: no
+   * step off the breakpoint to lose. */
+  if (self->last_stop == NULL || self->last_stop->bkptno <= 0 || kwb_gdb_exec_is_reverse (what) ||
       g_strcmp0 (self->last_stop->reason, "breakpoint-hit") != 0)
     {
       kwb_gdb_exec_async (self->gdb, what, cancellable, exec_cb, task);
@@ -1074,6 +1076,10 @@ on_gdb_stopped (KwbGdb     *gdb,
       if (stop_is_interrupt (stop) || same_place)
         {
           self->halt = HALT_HALTED;
+          /* A search backwards goes on backwards after our changes (from
+           * here: QEMU replays up to this point again). */
+          if (kwb_gdb_exec_is_reverse (self->resume_what))
+            self->halted_resume = KWB_GDB_EXEC_REVERSE_CONTINUE;
           run_next_op (self);
           return;
         }
@@ -1855,6 +1861,12 @@ kwb_session_exec_async (KwbSession          *self,
     }
   else if (!check_state (self, task, KWB_SESSION_STATE_STOPPED, _("resume")))
     return;
+  if (kwb_gdb_exec_is_reverse (what) && kwb_qemu_get_replay (self->qemu) != KWB_QEMU_REPLAY_PLAY)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("Going backwards needs a replay: record a run, then replay the recording"));
+      return;
+    }
   /* What to resume with again if GDB aborts it: see on_resume_failed. */
   if (what != KWB_GDB_EXEC_INTERRUPT)
     self->resume_what = what;
