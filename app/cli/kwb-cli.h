@@ -44,6 +44,8 @@ int       kwb_cmd_mi                  (int argc, char **argv);
 int       kwb_cmd_initramfs           (int argc, char **argv);
 int       kwb_cmd_busybox             (int argc, char **argv);
 int       kwb_cmd_debug               (int argc, char **argv);
+int       kwb_cmd_record              (int argc, char **argv);
+int       kwb_cmd_replay              (int argc, char **argv);
 int       kwb_cmd_boot                (int argc, char **argv);
 int       kwb_cmd_version             (int argc, char **argv);
 int       kwb_cmd_kernel              (int argc, char **argv);

@@ -28,6 +28,10 @@
  * or when the session failed (QEMU or GDB died, QEMU stopped answering).
  * --json lines are written with json-glib; bytes that are not UTF-8 (the
  * guest's console) come out as \udc80–\udcff, as in `kwb mi parse`.
+ *
+ * The session machinery here (kwb_cli_debug_run) also runs kwb record and
+ * kwb replay (kwb-cmd-record.c), which differ in when they end and in what
+ * --exec means.
  */
 #include "config.h"
 
@@ -38,36 +42,14 @@
 #include <glib-unix.h>
 
 #include "kwb-cli.h"
+#include "kwb-cli-debug.h"
 #include "kwb-cli-dump.h"
 #include "kwb-cli-show.h"
 #include "kwb-cli-trust.h"
 #include "kwb-core.h"
 
-typedef struct {
-  GMainLoop   *loop;
-  KwbSession  *session;
-  KwbModules  *modules;
-  char       **exec;
-  GPtrArray   *shows;      /* KwbCliShow, in the order given */
-  guint        next_show;
-  char       **show_specs; /* the --show values, same order */
-  char        *console_send;
-  gboolean     json;
-  int          continues_left;
-  int          status;
-  guint        timeout_id;
-  KwbConsoleWindow *console; /* the newest output, where the prompt is looked for */
-  gboolean     console_sent;
-  gboolean     finishing;
-  gboolean     waiting_index; /* the session ended; GDB's index is still being written */
-  guint        pending_exec;
-  guint        n_stops;
-  guint        n_requested_breaks;
-  int          timeout;
-  char        *dump_path;  /* --dump, absolute; cleared once written */
-} Debug;
 
-static void finish (Debug *debug, int status);
+static void finish (KwbCliDebug *debug, int status);
 
 static char *
 read_source_line (const char *path,
@@ -85,7 +67,7 @@ read_source_line (const char *path,
 }
 
 static void
-print_stop (Debug            *debug,
+print_stop (KwbCliDebug      *debug,
             const KwbGdbStop *stop)
 {
   g_autofree char *local = kwb_session_map_source_path (debug->session, stop->fullname);
@@ -117,7 +99,7 @@ print_stop (Debug            *debug,
 }
 
 static void
-print_watchpoint (Debug            *debug,
+print_watchpoint (KwbCliDebug      *debug,
                   const KwbGdbStop *stop)
 {
   g_autofree char *local = kwb_session_map_source_path (debug->session, stop->fullname);
@@ -190,7 +172,7 @@ add_frames_json (JsonBuilder *b,
 
 /* "oops: FUNC at FILE:LINE", the kernel's headline, the source line. */
 static void
-print_crash (Debug            *debug,
+print_crash (KwbCliDebug      *debug,
              const KwbGdbStop *stop,
              KwbCrash         *crash)
 {
@@ -226,7 +208,7 @@ print_crash (Debug            *debug,
 static gboolean
 quit_idle (gpointer user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
 
   g_main_loop_quit (debug->loop);
   return G_SOURCE_REMOVE;
@@ -237,10 +219,55 @@ quit_idle (gpointer user_data)
 static void
 on_index_writing (KwbGdbIndex *index,
                   GParamSpec  *pspec,
-                  Debug       *debug)
+                  KwbCliDebug *debug)
 {
   if (!kwb_gdb_index_get_writing (index))
     g_idle_add (quit_idle, debug);
+}
+
+/* The guest has quit, so QEMU has written the end of its log. */
+static void
+finish_recording (KwbCliDebug *debug)
+{
+  g_autoptr(GError) error = NULL;
+  double seconds = debug->started_us > 0 ? (g_get_monotonic_time () - debug->started_us) / (double) G_USEC_PER_SEC : 0;
+  gint64 icount = debug->icount;
+  g_autofree char *size = NULL;
+
+  if (debug->started_us == 0 || !g_file_test (kwb_recording_get_log_file (debug->recording), G_FILE_TEST_IS_REGULAR))
+    {
+      fprintf (stderr, _("kwb: the guest never ran: nothing was recorded in %s\n"),
+               kwb_recording_get_dir (debug->recording));
+      debug->status = KWB_EXIT_FAILED;
+      return;
+    }
+  if (!kwb_recording_set_finished (debug->recording, seconds, icount, &error))
+    {
+      fprintf (stderr, "kwb: %s\n", error->message);
+      debug->status = KWB_EXIT_FAILED;
+      return;
+    }
+  size = g_format_size (kwb_recording_get_size (debug->recording));
+  if (debug->json)
+    {
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("recorded");
+
+      kwb_cli_json_add_text (b, "dir", kwb_recording_get_dir (debug->recording), -1);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, seconds);
+      kwb_cli_json_add_int (b, "icount", icount);
+      json_builder_set_member_name (b, "bytes");
+      json_builder_add_int_value (b, (gint64) kwb_recording_get_size (debug->recording));
+      kwb_cli_json_print (b);
+    }
+  else
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, icount);
+
+      printf (_("recorded: %.1f s, %s instructions, %s in %s\n"), seconds, count, size,
+              kwb_recording_get_dir (debug->recording));
+    }
+  fflush (stdout);
 }
 
 static void
@@ -248,10 +275,12 @@ stop_session_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
   KwbGdbIndex *index = kwb_session_get_gdb_index (KWB_SESSION (object));
 
   kwb_session_stop_finish (KWB_SESSION (object), result, NULL);
+  if (debug->mode == KWB_CLI_DEBUG_RECORD)
+    finish_recording (debug);
   /* A first session with this vmlinux: leaving now would throw away the
    * index that makes the next one start faster. */
   if (index != NULL && kwb_gdb_index_get_writing (index))
@@ -265,15 +294,34 @@ stop_session_cb (GObject      *object,
   g_main_loop_quit (debug->loop);
 }
 
+/* How far the recording got, in guest instructions: the replay's span. */
 static void
-finish (Debug *debug,
-        int    status)
+query_replay_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  KwbCliDebug *debug = user_data;
+  g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+
+  if (info != NULL && JSON_NODE_HOLDS_OBJECT (info))
+    debug->icount = json_object_get_int_member_with_default (json_node_get_object (info), "icount", 0);
+  kwb_session_stop_async (debug->session, NULL, stop_session_cb, debug);
+}
+
+static void
+finish (KwbCliDebug *debug,
+        int          status)
 {
   if (debug->finishing)
     return;
   debug->finishing = TRUE;
   debug->status = status;
   g_clear_handle_id (&debug->timeout_id, g_source_remove);
+  if (debug->mode == KWB_CLI_DEBUG_RECORD && kwb_qemu_get_running (kwb_session_get_qemu (debug->session)))
+    {
+      kwb_qemu_qmp_async (kwb_session_get_qemu (debug->session), "query-replay", NULL, NULL, query_replay_cb, debug);
+      return;
+    }
   kwb_session_stop_async (debug->session, NULL, stop_session_cb, debug);
 }
 
@@ -282,7 +330,7 @@ continue_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!kwb_session_exec_finish (KWB_SESSION (object), result, &error))
@@ -293,7 +341,7 @@ continue_cb (GObject      *object,
 }
 
 static void
-after_stop (Debug *debug)
+after_stop (KwbCliDebug *debug)
 {
   /* A crashed kernel is looked at, not run on: the stop was the answer. */
   if (kwb_session_get_crash (debug->session) != NULL)
@@ -307,21 +355,12 @@ after_stop (Debug *debug)
     finish (debug, debug->status);
 }
 
+/* What a GDB command printed (--exec). */
 static void
-exec_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+print_exec_output (KwbCliDebug *debug,
+                   const char  *out)
 {
-  Debug *debug = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
-
-  if (out == NULL)
-    {
-      fprintf (stderr, "kwb: %s\n", error->message);
-      debug->status = KWB_EXIT_FAILED;
-    }
-  else if (debug->json)
+  if (debug->json)
     {
       g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("exec");
 
@@ -331,6 +370,24 @@ exec_cb (GObject      *object,
   else
     fputs (out, stdout);
   fflush (stdout);
+}
+
+static void
+exec_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  KwbCliDebug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = kwb_session_console_finish (KWB_SESSION (object), result, &error);
+
+  if (out == NULL)
+    {
+      fprintf (stderr, "kwb: %s\n", error->message);
+      debug->status = KWB_EXIT_FAILED;
+    }
+  else
+    print_exec_output (debug, out);
 
   if (--debug->pending_exec == 0 && !debug->finishing)
     after_stop (debug);
@@ -338,9 +395,16 @@ exec_cb (GObject      *object,
 
 /* The --exec commands of this stop, after the views: their output comes
  * in the order the options say, whatever each takes. */
+static void run_script (KwbCliDebug *debug);
+
 static void
-run_exec (Debug *debug)
+run_exec (KwbCliDebug *debug)
 {
+  if (debug->mode == KWB_CLI_DEBUG_REPLAY)
+    {
+      run_script (debug);
+      return;
+    }
   for (guint i = 0; debug->exec != NULL && debug->exec[i] != NULL; i++)
     {
       debug->pending_exec++;
@@ -350,14 +414,118 @@ run_exec (Debug *debug)
     after_stop (debug);
 }
 
-static void show_next (Debug *debug);
+/* ---- kwb replay's --exec: a script, one command after the other ---- */
+
+static void
+script_exec_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KwbCliDebug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kwb_session_exec_finish (KWB_SESSION (object), result, &error))
+    {
+      fprintf (stderr, "kwb: %s: %s\n", debug->timing, error->message);
+      g_clear_pointer (&debug->timing, g_free);
+      finish (debug, KWB_EXIT_FAILED);
+    }
+}
+
+static void
+script_next_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KwbCliDebug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  if (g_async_result_is_tagged (result, kwb_session_watch_async))
+    {
+      g_autoptr(KwbBreakpoint) bp = kwb_session_watch_finish (KWB_SESSION (object), result, &error);
+
+      if (bp != NULL && !debug->json)
+        printf ("watchpoint %s: %s\n", kwb_breakpoint_get_number (bp), kwb_breakpoint_get_location (bp));
+    }
+  else if ((out = kwb_session_console_finish (KWB_SESSION (object), result, &error)) != NULL)
+    print_exec_output (debug, out);
+  fflush (stdout);
+  if (error != NULL)
+    {
+      fprintf (stderr, "kwb: %s\n", error->message);
+      finish (debug, KWB_EXIT_FAILED);
+      return;
+    }
+  run_script (debug);
+}
+
+/* Run-control commands (continue, reverse-next…) resume the replay: the
+ * next command runs at the stop they make, printed with the time it took.
+ * "watch EXPR" sets a write watchpoint; anything else is a GDB command. */
+static void
+run_script (KwbCliDebug *debug)
+{
+  const char *command;
+  KwbGdbExec what;
+
+  if (debug->finishing)
+    return;
+  if (debug->exec == NULL || (command = debug->exec[debug->next_script]) == NULL)
+    {
+      finish (debug, debug->status);
+      return;
+    }
+  debug->next_script++;
+  if (kwb_gdb_exec_from_string (command, &what) && what != KWB_GDB_EXEC_INTERRUPT && what != KWB_GDB_EXEC_RUN)
+    {
+      g_free (debug->timing);
+      debug->timing = g_strdup (command);
+      debug->timing_us = g_get_monotonic_time ();
+      kwb_session_exec_async (debug->session, what, NULL, script_exec_cb, debug);
+    }
+  else if (g_str_has_prefix (command, "watch "))
+    {
+      g_autofree char *expression = g_strstrip (g_strdup (command + strlen ("watch ")));
+
+      kwb_session_watch_async (debug->session, expression, KWB_GDB_WATCH_WRITE, NULL, script_next_cb, debug);
+    }
+  else
+    kwb_session_console_async (debug->session, command, NULL, script_next_cb, debug);
+}
+
+/* After a stop made by a script command: how long it took. */
+static void
+print_timing (KwbCliDebug *debug)
+{
+  g_autofree char *command = g_steal_pointer (&debug->timing);
+  double seconds;
+
+  if (command == NULL)
+    return;
+  seconds = (g_get_monotonic_time () - debug->timing_us) / (double) G_USEC_PER_SEC;
+  if (debug->json)
+    {
+      g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("timing");
+
+      kwb_cli_json_add_text (b, "command", command, -1);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, seconds);
+      kwb_cli_json_print (b);
+    }
+  else
+    printf ("%s took %.3f s\n", command, seconds);
+  fflush (stdout);
+}
+
+static void show_next (KwbCliDebug *debug);
 
 static void
 show_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
   KwbCliShow *show = g_ptr_array_index (debug->shows, debug->next_show);
   g_autoptr(GError) error = NULL;
 
@@ -372,7 +540,7 @@ show_cb (GObject      *object,
 
 /* The views one after the other, so their output keeps the options' order. */
 static void
-show_next (Debug *debug)
+show_next (KwbCliDebug *debug)
 {
   if (debug->finishing)
     return;
@@ -388,7 +556,7 @@ dump_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!kwb_cli_dump_finish (result, &error))
@@ -400,9 +568,9 @@ dump_cb (GObject      *object,
 }
 
 static void
-on_stopped (KwbSession *session,
-            KwbGdbStop *stop,
-            Debug      *debug)
+on_stopped (KwbSession  *session,
+            KwbGdbStop  *stop,
+            KwbCliDebug *debug)
 {
   debug->n_stops++;
   if (kwb_session_get_crash (session) != NULL)
@@ -411,6 +579,7 @@ on_stopped (KwbSession *session,
     print_watchpoint (debug, stop);
   else
     print_stop (debug, stop);
+  print_timing (debug);
   debug->next_show = 0;
   if (debug->dump_path != NULL)
     {
@@ -423,10 +592,10 @@ on_stopped (KwbSession *session,
 }
 
 static void
-on_state_changed (KwbSession *session,
-                  int         old_state,
-                  int         new_state,
-                  Debug      *debug)
+on_state_changed (KwbSession  *session,
+                  int          old_state,
+                  int          new_state,
+                  KwbCliDebug *debug)
 {
   if (new_state == KWB_SESSION_STATE_FAILED)
     {
@@ -437,9 +606,9 @@ on_state_changed (KwbSession *session,
 }
 
 static void
-on_log (KwbSession *session,
-        const char *message,
-        Debug      *debug)
+on_log (KwbSession  *session,
+        const char  *message,
+        KwbCliDebug *debug)
 {
   fprintf (stderr, "kwb: %s\n", message);
 }
@@ -447,13 +616,18 @@ on_log (KwbSession *session,
 /* Types --console-send once BusyBox's shell is there: its prompt, or the
  * askfirst "Please press Enter" line (then Enter first). */
 static void
-on_console_output (KwbQemu *qemu,
-                   GBytes  *bytes,
-                   Debug   *debug)
+on_console_output (KwbQemu     *qemu,
+                   GBytes      *bytes,
+                   KwbCliDebug *debug)
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
+  KwbGdbExec what;
 
+  /* Going backwards, QEMU replays the run again from its start: the guest
+   * prints everything a second time, which is no news. */
+  if (debug->timing != NULL && kwb_gdb_exec_from_string (debug->timing, &what) && kwb_gdb_exec_is_reverse (what))
+    return;
   if (debug->json)
     {
       g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("console");
@@ -483,9 +657,14 @@ on_console_output (KwbQemu *qemu,
 static gboolean
 on_timeout (gpointer user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
 
   debug->timeout_id = 0;
+  if (debug->mode == KWB_CLI_DEBUG_RECORD)
+    {
+      finish (debug, debug->status);
+      return G_SOURCE_REMOVE;
+    }
   if (debug->n_stops == 0)
     {
       GListModel *breakpoints = G_LIST_MODEL (kwb_session_get_breakpoints (debug->session));
@@ -513,7 +692,7 @@ on_timeout (gpointer user_data)
 static gboolean
 on_signal (gpointer user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
 
   /* The debugging is over: only the index's writer goes (with the session). */
   if (debug->waiting_index)
@@ -528,7 +707,7 @@ start_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  Debug *debug = user_data;
+  KwbCliDebug *debug = user_data;
   g_autoptr(GError) error = NULL;
   guint n_set;
 
@@ -560,6 +739,11 @@ start_cb (GObject      *object,
     }
   g_signal_connect (kwb_session_get_qemu (debug->session), "console-output",
                     G_CALLBACK (on_console_output), debug);
+  /* A recording runs from the first instruction: the guest, frozen for
+   * GDB to attach, is let go at once. */
+  if (debug->mode == KWB_CLI_DEBUG_RECORD && kwb_session_get_state (debug->session) == KWB_SESSION_STATE_STOPPED)
+    kwb_session_exec_async (debug->session, KWB_GDB_EXEC_CONTINUE, NULL, continue_cb, debug);
+  debug->started_us = g_get_monotonic_time ();
   if (kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)) != 0)
     fprintf (stderr, _("kwb: GDB stub also on 127.0.0.1:%u (loopback only): target remote 127.0.0.1:%u\n"),
              kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)),
@@ -572,7 +756,7 @@ on_diagnosed (KwbConsoleDiagnosis *diagnosis,
               KwbConsoleProblem    problem,
               const char          *title,
               const char          *advice,
-              Debug               *debug)
+              KwbCliDebug         *debug)
 {
   if (debug->json)
     {
@@ -588,7 +772,7 @@ on_diagnosed (KwbConsoleDiagnosis *diagnosis,
 }
 
 static void
-watch_diagnosis (Debug *debug)
+watch_diagnosis (KwbCliDebug *debug)
 {
   KwbConsoleDiagnosis *diagnosis = kwb_console_diagnosis_new ();
 
@@ -606,7 +790,6 @@ kwb_cmd_debug (int    argc,
   g_autoptr(KwbSessionConfig) config = NULL;
   g_autoptr(KwbSession) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_auto(GStrv) breaks = NULL;
   g_auto(GStrv) hbreaks = NULL;
   g_auto(GStrv) watches = NULL;
@@ -624,7 +807,7 @@ kwb_cmd_debug (int    argc,
   gboolean tcp = FALSE;
   gboolean trust = FALSE;
   g_autofree char *dump = NULL;
-  Debug debug = { 0 };
+  KwbCliDebug debug = { 0 };
   int status;
   GOptionEntry entries[] = {
     { "break", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &breaks,
@@ -717,37 +900,53 @@ kwb_cmd_debug (int    argc,
   for (guint i = 0; watches != NULL && watches[i] != NULL; i++)
     kwb_session_add_initial_watchpoint (session, watches[i], KWB_GDB_WATCH_WRITE);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  debug.loop = loop;
-  debug.session = session;
+  debug.mode = KWB_CLI_DEBUG_LIVE;
   debug.exec = exec;
-  for (guint i = 0; i < shows->len; i++)
-    kwb_cli_show_attach (g_ptr_array_index (shows, i), session);
   debug.shows = shows;
   debug.show_specs = show;
   debug.json = json;
   debug.continues_left = continues;
   debug.console_send = console_send;
-  debug.console = kwb_console_window_new (KWB_CONSOLE_WINDOW_DEFAULT_BYTES);
-  debug.status = KWB_EXIT_OK;
-  debug.timeout = timeout > 0 ? timeout : 300;
+  debug.timeout = timeout;
   if (dump != NULL)
     debug.dump_path = g_canonicalize_filename (dump, NULL);
+  return kwb_cli_debug_run (&debug, session);
+}
 
-  g_signal_connect (session, "stopped", G_CALLBACK (on_stopped), &debug);
-  g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed), &debug);
-  g_signal_connect (session, "log", G_CALLBACK (on_log), &debug);
-  watch_diagnosis (&debug);
-  g_unix_signal_add (SIGINT, on_signal, &debug);
-  g_unix_signal_add (SIGTERM, on_signal, &debug);
-  debug.timeout_id = g_timeout_add_seconds (debug.timeout, on_timeout, &debug);
+int
+kwb_cli_debug_run (KwbCliDebug *debug,
+                   KwbSession  *session)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint sigint, sigterm;
 
-  kwb_session_start_async (session, NULL, start_cb, &debug);
+  debug->loop = loop;
+  debug->session = session;
+  for (guint i = 0; debug->shows != NULL && i < debug->shows->len; i++)
+    kwb_cli_show_attach (g_ptr_array_index (debug->shows, i), session);
+  debug->console = kwb_console_window_new (KWB_CONSOLE_WINDOW_DEFAULT_BYTES);
+  debug->status = KWB_EXIT_OK;
+  if (debug->timeout <= 0)
+    debug->timeout = 300;
+
+  g_signal_connect (session, "stopped", G_CALLBACK (on_stopped), debug);
+  g_signal_connect (session, "state-changed", G_CALLBACK (on_state_changed), debug);
+  g_signal_connect (session, "log", G_CALLBACK (on_log), debug);
+  watch_diagnosis (debug);
+  sigint = g_unix_signal_add (SIGINT, on_signal, debug);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, debug);
+  debug->timeout_id = g_timeout_add_seconds (debug->timeout, on_timeout, debug);
+
+  kwb_session_start_async (session, NULL, start_cb, debug);
   g_main_loop_run (loop);
 
-  g_clear_handle_id (&debug.timeout_id, g_source_remove);
-  g_free (debug.dump_path);
-  kwb_console_window_free (debug.console);
-  g_clear_object (&debug.modules);
-  return debug.status;
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_clear_handle_id (&debug->timeout_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (session, debug);
+  g_clear_pointer (&debug->dump_path, g_free);
+  g_clear_pointer (&debug->timing, g_free);
+  kwb_console_window_free (debug->console);
+  g_clear_object (&debug->modules);
+  return debug->status;
 }

@@ -24,6 +24,8 @@ static const KwbCommand commands[] = {
   { "module",  kwb_cmd_module,  "new|build PROJECT", N_("Start and build out-of-tree kernel modules") },
   { "boot",    kwb_cmd_boot,    "PROJECT",          N_("Boot the kernel with its serial console on this terminal") },
   { "debug",   kwb_cmd_debug,   "PROJECT",          N_("Debug the kernel: break, continue, print stops") },
+  { "record",  kwb_cmd_record,  "PROJECT",          N_("Record a run of the guest, to replay and debug backwards") },
+  { "replay",  kwb_cmd_replay,  "DIR",              N_("Replay a recording: break, step forwards and backwards") },
   { "mi",      kwb_cmd_mi,      "parse",            N_("Parse GDB/MI output on stdin into JSON lines") },
   { "version", kwb_cmd_version, "",                 N_("Print the version") },
 };
