@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+# reverse.py — time of a step backwards in a recorded run: kwb replay vs QEMU replay + gdb by hand.
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What going backwards costs. One recording of the fixture kernel (kwb record:
+boot, then `sync` typed at the shell, --seconds 20). Both sides replay it with
+the same QEMU options, break at __do_sys_sync (the typed command's syscall),
+then run reverse-stepi twice and reverse-continue once (back to the same
+breakpoint's previous hit, or to the start of the recording); each command is
+timed from sent to stopped. kwb's figures are the ones `kwb replay` prints
+("reverse-stepi took S s"); the manual way is QEMU with -icount rr=replay and
+`gdb -batch` timing each command in its own Python. Runs alternate; medians,
+maxima and their ratio are printed. Never fails on time.
+
+QEMU 7.2 goes backwards by loading the snapshot taken when the recording
+started and replaying forwards to the instruction before, so each step back
+costs about the replay of the run up to the stop: both sides pay it, and the
+ratio shows what kwb adds.
+
+usage: reverse.py KWB   (needs KWB_FIXTURE_VMLINUX; KWB_BENCH_RUNS, default 1)
+"""
+import json
+import os
+import pty
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tty
+
+RUNS = int(os.environ.get("KWB_BENCH_RUNS", "1"))
+COMMANDS = ["reverse-stepi", "reverse-stepi", "reverse-continue"]
+TIMEOUT = 1800
+
+
+def manual_way(recording, meta, vmlinux):
+    """QEMU replaying the recording as a user would start it, gdb timing each command."""
+    master, slave = pty.openpty()
+    tty.setraw(slave)
+    name = os.ttyname(slave)
+    work = tempfile.mkdtemp(prefix="kwb-bench-reverse-manual-")
+    gdb_sock = os.path.join(work, "gdb.sock")
+    qemu = subprocess.Popen(
+        ["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+         "-accel", "tcg", "-m", meta["memory"], "-smp", "1",
+         "-kernel", meta["kernel"], "-initrd", meta["initramfs"], "-append", meta["cmdline"],
+         "-chardev", f"pipe,id=console0,path={name}", "-serial", "chardev:console0",
+         "-icount", f"shift=auto,rr=replay,rrfile={recording}/replay.bin,rrsnapshot=init",
+         "-drive", f"file={recording}/snapshots.qcow2,if=none,id=rr,format=qcow2",
+         "-S", "-gdb", f"unix:path={gdb_sock},server=on,wait=off"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(100):
+            if os.path.exists(gdb_sock):
+                break
+            time.sleep(0.05)
+        timed = "".join(
+            f"python import time\npython t = time.monotonic()\n{c}\n"
+            f"python print('TIMED {c} %.3f' % (time.monotonic() - t))\n" for c in COMMANDS)
+        script = os.path.join(work, "cmds.gdb")
+        with open(script, "w") as f:
+            f.write(f"target remote {gdb_sock}\nbreak __do_sys_sync\ncontinue\n" + timed)
+        # The console must be drained, or QEMU blocks writing to it.
+        drain = subprocess.Popen(["cat"], stdin=master, stdout=subprocess.DEVNULL)
+        out = subprocess.run(["gdb", "-batch", "-nx", "-q", vmlinux, "-x", script],
+                             capture_output=True, text=True, timeout=TIMEOUT)
+        drain.kill()
+        figures = {}
+        for line in out.stdout.splitlines():
+            if line.startswith("TIMED "):
+                _, command, seconds = line.split()
+                figures.setdefault(command, []).append(float(seconds))
+        if len(figures.get("reverse-stepi", [])) != 2:
+            raise RuntimeError("manual way failed:\n" + out.stdout[-3000:] + out.stderr[-2000:])
+        return figures
+    finally:
+        # A replaying QEMU ignores SIGTERM.
+        os.killpg(qemu.pid, 9)
+        qemu.wait()
+        os.close(master)
+        os.close(slave)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def ours(kwb, recording):
+    args = [kwb, "replay", recording, "--break", "__do_sys_sync", "--json", "--timeout", str(TIMEOUT)]
+    for c in COMMANDS:
+        args += ["--exec", c]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT + 60)
+    figures = {}
+    for line in out.stdout.splitlines():
+        event = json.loads(line)
+        if event.get("event") == "timing":
+            figures.setdefault(event["command"], []).append(event["seconds"])
+    if out.returncode != 0 or len(figures.get("reverse-stepi", [])) != 2:
+        raise RuntimeError("kwb replay failed:\n" + out.stdout[-3000:] + out.stderr[-3000:])
+    return figures
+
+
+def read_meta(recording):
+    meta = {}
+    with open(os.path.join(recording, "recording.ini")) as f:
+        for line in f:
+            if "=" in line:
+                key, value = line.rstrip("\n").split("=", 1)
+                meta[key] = value
+    return meta
+
+
+def main():
+    kwb = sys.argv[1]
+    vmlinux = os.environ["KWB_FIXTURE_VMLINUX"]
+    if not shutil.which("qemu-img"):
+        print("reverse: qemu-img is missing: apt-get install qemu-utils")
+        return
+    work = tempfile.mkdtemp(prefix="kwb-bench-reverse-")
+    try:
+        project = os.path.join(work, "p")
+        recording = os.path.join(work, "rec")
+        subprocess.run([kwb, "init", project], check=True, capture_output=True)
+        subprocess.run([kwb, "set", project, "kernel.build-dir", os.path.dirname(vmlinux)],
+                       check=True, capture_output=True)
+        subprocess.run([kwb, "initramfs", project], check=True, capture_output=True)
+        subprocess.run([kwb, "record", project, "-o", recording, "--seconds", "20",
+                        "--console-send", "sync; echo synced\\n"], check=True, capture_output=True)
+        meta = read_meta(recording)
+        print(f"recording: {float(meta['seconds']):.1f} s, {meta.get('icount', '?')} instructions")
+        kwb_times, manual_times = {}, {}
+        for run in range(RUNS):
+            for command, values in ours(kwb, recording).items():
+                kwb_times.setdefault(command, []).extend(values)
+            for command, values in manual_way(recording, meta, vmlinux).items():
+                manual_times.setdefault(command, []).extend(values)
+        for command in dict.fromkeys(COMMANDS):
+            k, m = kwb_times.get(command, []), manual_times.get(command, [])
+            if not k or not m:
+                print(f"{command}: no figure (kwb {k}, manual {m})")
+                continue
+            print(f"{command}: kwb replay median {statistics.median(k):.2f} s, max {max(k):.2f} s; "
+                  f"QEMU + gdb by hand median {statistics.median(m):.2f} s, max {max(m):.2f} s; "
+                  f"ratio {statistics.median(k) / statistics.median(m):.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
