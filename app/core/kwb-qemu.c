@@ -18,7 +18,11 @@
  * stops answering is killed with a reason instead of leaving GDB waiting for
  * a stop that never comes. The KVM probe lives in kwb-kvm-probe.c.
  *
- * At about 1200 lines this is one GObject whose parts (process, PTY,
+ * Record and replay (KwbQemuReplay, QEMU's -icount rr=) run one CPU under
+ * TCG, with the console PTY handed over as a plain file (see open_pty)
+ * and, while recording, typed input paced (see type_paced).
+ *
+ * At about 1400 lines this is one GObject whose parts (process, PTY,
  * start with its TCG fallback, stop) share the running state; splitting
  * it further would mean passing that state around.
  *
