@@ -741,8 +741,12 @@ start_cb (GObject      *object,
                     G_CALLBACK (on_console_output), debug);
   /* A recording runs from the first instruction: the guest, frozen for
    * GDB to attach, is let go at once. */
-  if (debug->mode == KWB_CLI_DEBUG_RECORD && kwb_session_get_state (debug->session) == KWB_SESSION_STATE_STOPPED)
-    kwb_session_exec_async (debug->session, KWB_GDB_EXEC_CONTINUE, NULL, continue_cb, debug);
+  if (debug->mode == KWB_CLI_DEBUG_RECORD)
+    {
+      if (kwb_session_get_state (debug->session) == KWB_SESSION_STATE_STOPPED)
+        kwb_session_exec_async (debug->session, KWB_GDB_EXEC_CONTINUE, NULL, continue_cb, debug);
+      debug->timeout_id = g_timeout_add_seconds (debug->timeout, on_timeout, debug);
+    }
   debug->started_us = g_get_monotonic_time ();
   if (kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)) != 0)
     fprintf (stderr, _("kwb: GDB stub also on 127.0.0.1:%u (loopback only): target remote 127.0.0.1:%u\n"),
@@ -935,7 +939,10 @@ kwb_cli_debug_run (KwbCliDebug *debug,
   watch_diagnosis (debug);
   sigint = g_unix_signal_add (SIGINT, on_signal, debug);
   sigterm = g_unix_signal_add (SIGTERM, on_signal, debug);
-  debug->timeout_id = g_timeout_add_seconds (debug->timeout, on_timeout, debug);
+  /* A recording's length counts from the guest's start (in start_cb):
+   * attaching GDB can take long on a loaded machine. */
+  if (debug->mode != KWB_CLI_DEBUG_RECORD)
+    debug->timeout_id = g_timeout_add_seconds (debug->timeout, on_timeout, debug);
 
   kwb_session_start_async (session, NULL, start_cb, debug);
   g_main_loop_run (loop);

@@ -108,6 +108,13 @@ def read_meta(recording):
     return meta
 
 
+def run(args):
+    out = subprocess.run(args, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(" ".join(args) + " failed:\n" + out.stdout[-2000:] + out.stderr[-3000:])
+    return out
+
+
 def main():
     kwb = sys.argv[1]
     vmlinux = os.environ["KWB_FIXTURE_VMLINUX"]
@@ -118,16 +125,14 @@ def main():
     try:
         project = os.path.join(work, "p")
         recording = os.path.join(work, "rec")
-        subprocess.run([kwb, "init", project], check=True, capture_output=True)
-        subprocess.run([kwb, "set", project, "kernel.build-dir", os.path.dirname(vmlinux)],
-                       check=True, capture_output=True)
-        subprocess.run([kwb, "initramfs", project], check=True, capture_output=True)
-        subprocess.run([kwb, "record", project, "-o", recording, "--seconds", "20",
-                        "--console-send", "sync; echo synced\\n"], check=True, capture_output=True)
+        run([kwb, "init", project])
+        run([kwb, "set", project, "kernel.build-dir", os.path.dirname(vmlinux)])
+        run([kwb, "initramfs", project])
+        run([kwb, "record", project, "-o", recording, "--seconds", "20", "--console-send", "sync; echo synced\\n"])
         meta = read_meta(recording)
         print(f"recording: {float(meta['seconds']):.1f} s, {meta.get('icount', '?')} instructions")
         kwb_times, manual_times = {}, {}
-        for run in range(RUNS):
+        for _ in range(RUNS):
             for command, values in ours(kwb, recording).items():
                 kwb_times.setdefault(command, []).extend(values)
             for command, values in manual_way(recording, meta, vmlinux).items():
