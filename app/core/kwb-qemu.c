@@ -657,6 +657,8 @@ format_exit_reason (KwbQemu *self,
   if (WIFSIGNALED (wait_status))
     what = g_strdup_printf (_("QEMU was killed by signal %d (%s)"),
                             WTERMSIG (wait_status), g_strsignal (WTERMSIG (wait_status)));
+  else if (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0 && self->replay == KWB_QEMU_REPLAY_PLAY)
+    what = g_strdup (_("The replay reached the end of the recording"));
   else if (WIFEXITED (wait_status) && WEXITSTATUS (wait_status) == 0)
     what = g_strdup (_("QEMU exited (the guest shut down or rebooted; -no-reboot ends it)"));
   else
