@@ -57,6 +57,10 @@
 #define QMP_CONNECT_TIMEOUT_MS 15000
 #define WATCHDOG_INTERVAL_MS 2500
 #define QMP_REPLY_TIMEOUT_MS 5000
+/* Replaying, QEMU's main loop can wait seconds for the replaying CPU (seen
+ * over 5 s on a loaded machine while going backwards): a stuck replay is
+ * still told from a slow one, later. */
+#define REPLAY_QMP_REPLY_TIMEOUT_MS 120000
 #define QUIT_GRACE_MS       3000
 #define TERM_GRACE_MS       2000
 
@@ -623,6 +627,12 @@ qmp_event_cb (KwbQmp     *qmp,
  * and GDB would wait for its stop reply for ever: kill it and say why,
  * which ends the session like any other death of QEMU. (A slow command,
  * e.g. a synchronous dump-guest-memory, would need its async form.) */
+static guint
+qmp_reply_timeout_ms (KwbQemu *self)
+{
+  return self->replay != KWB_QEMU_REPLAY_NONE ? REPLAY_QMP_REPLY_TIMEOUT_MS : QMP_REPLY_TIMEOUT_MS;
+}
+
 static void
 qmp_stopped_responding_cb (KwbQmp  *qmp,
                            KwbQemu *self)
@@ -633,7 +643,7 @@ qmp_stopped_responding_cb (KwbQmp  *qmp,
   self->hang_reason = g_strdup_printf (_("QEMU stopped responding: no answer on its control socket "
                                          "for %d s (was it stopped with SIGSTOP, or is it stuck?), "
                                          "so it was killed"),
-                                       QMP_REPLY_TIMEOUT_MS / 1000);
+                                       qmp_reply_timeout_ms (self) / 1000);
   g_debug ("%s", self->hang_reason);
   kwb_spawn_kill_group (self->process, SIGKILL);
 }
@@ -769,7 +779,7 @@ qmp_connected_cb (GObject      *object,
       g_input_stream_read_bytes_async (self->console_stream, 4096, G_PRIORITY_DEFAULT,
                                        self->io_cancellable, console_read_cb, g_object_ref (self));
     }
-  kwb_qmp_start_watchdog (self->qmp, WATCHDOG_INTERVAL_MS, QMP_REPLY_TIMEOUT_MS);
+  kwb_qmp_start_watchdog (self->qmp, WATCHDOG_INTERVAL_MS, qmp_reply_timeout_ms (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   g_task_return_boolean (start, TRUE);
 }
