@@ -44,7 +44,8 @@ typedef struct {
   gint64       started_us;   /* record: when the guest started running */
   gint64       icount;       /* record: instructions the guest ran, by its end */
   guint        next_script;  /* replay: the next --exec to run */
-  char        *timing;       /* replay: the run-control command whose stop is awaited */
+  const char  *timing;       /* replay: the run-control command whose stop is awaited (in exec) */
+  KwbGdbExec   timing_what;  /* what it runs */
   gint64       timing_us;    /* and when it was sent */
 } KwbCliDebug;
 

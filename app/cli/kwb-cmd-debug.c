@@ -427,7 +427,7 @@ script_exec_cb (GObject      *object,
   if (!kwb_session_exec_finish (KWB_SESSION (object), result, &error))
     {
       fprintf (stderr, "kwb: %s: %s\n", debug->timing, error->message);
-      g_clear_pointer (&debug->timing, g_free);
+      debug->timing = NULL;
       finish (debug, KWB_EXIT_FAILED);
     }
 }
@@ -479,8 +479,8 @@ run_script (KwbCliDebug *debug)
   debug->next_script++;
   if (kwb_gdb_exec_from_string (command, &what) && what != KWB_GDB_EXEC_INTERRUPT && what != KWB_GDB_EXEC_RUN)
     {
-      g_free (debug->timing);
-      debug->timing = g_strdup (command);
+      debug->timing = command;
+      debug->timing_what = what;
       debug->timing_us = g_get_monotonic_time ();
       kwb_session_exec_async (debug->session, what, NULL, script_exec_cb, debug);
     }
@@ -498,11 +498,12 @@ run_script (KwbCliDebug *debug)
 static void
 print_timing (KwbCliDebug *debug)
 {
-  g_autofree char *command = g_steal_pointer (&debug->timing);
+  const char *command = debug->timing;
   double seconds;
 
   if (command == NULL)
     return;
+  debug->timing = NULL;
   seconds = (g_get_monotonic_time () - debug->timing_us) / (double) G_USEC_PER_SEC;
   if (debug->json)
     {
@@ -622,11 +623,10 @@ on_console_output (KwbQemu     *qemu,
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
-  KwbGdbExec what;
 
   /* Going backwards, QEMU replays the run again from its start: the guest
    * prints everything a second time, which is no news. */
-  if (debug->timing != NULL && kwb_gdb_exec_from_string (debug->timing, &what) && kwb_gdb_exec_is_reverse (what))
+  if (debug->timing != NULL && kwb_gdb_exec_is_reverse (debug->timing_what))
     return;
   if (debug->json)
     {
@@ -952,7 +952,6 @@ kwb_cli_debug_run (KwbCliDebug *debug,
   g_clear_handle_id (&debug->timeout_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (session, debug);
   g_clear_pointer (&debug->dump_path, g_free);
-  g_clear_pointer (&debug->timing, g_free);
   kwb_console_window_free (debug->console);
   g_clear_object (&debug->modules);
   return debug->status;
