@@ -41,8 +41,7 @@ typedef struct {
 
   /* record and replay */
   KwbRecording *recording;
-  gint64       started_us;   /* record: when the guest started running */
-  gint64       icount;       /* record: instructions the guest ran, by its end */
+  KwbReplay   *replay;       /* made by kwb_cli_debug_run() for a recording */
   guint        next_script;  /* replay: the next --exec to run */
   const char  *timing;       /* replay: the run-control command whose stop is awaited (in exec) */
   KwbGdbExec   timing_what;  /* what it runs */

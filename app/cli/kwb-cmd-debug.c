@@ -225,62 +225,49 @@ on_index_writing (KwbGdbIndex *index,
     g_idle_add (quit_idle, debug);
 }
 
-/* The guest has quit, so QEMU has written the end of its log. */
+/* The session has ended, and the recording with it (KwbReplay wrote its end). */
 static void
-finish_recording (KwbCliDebug *debug)
+report_recording (KwbCliDebug  *debug,
+                  const GError *error)
 {
-  g_autoptr(GError) error = NULL;
-  double seconds = debug->started_us > 0 ? (g_get_monotonic_time () - debug->started_us) / (double) G_USEC_PER_SEC : 0;
-  gint64 icount = debug->icount;
+  KwbRecording *recording = kwb_replay_get_recording (debug->replay);
+  gint64 icount = kwb_recording_get_icount (recording);
   g_autofree char *size = NULL;
 
-  if (debug->started_us == 0 || !g_file_test (kwb_recording_get_log_file (debug->recording), G_FILE_TEST_IS_REGULAR))
-    {
-      fprintf (stderr, _("kwb: the guest never ran: nothing was recorded in %s\n"),
-               kwb_recording_get_dir (debug->recording));
-      debug->status = KWB_EXIT_FAILED;
-      return;
-    }
-  if (!kwb_recording_set_finished (debug->recording, seconds, icount, &error))
+  if (error != NULL)
     {
       fprintf (stderr, "kwb: %s\n", error->message);
       debug->status = KWB_EXIT_FAILED;
       return;
     }
-  size = g_format_size (kwb_recording_get_size (debug->recording));
+  size = g_format_size (kwb_recording_get_size (recording));
   if (debug->json)
     {
       g_autoptr(JsonBuilder) b = kwb_cli_json_begin ("recorded");
 
-      kwb_cli_json_add_text (b, "dir", kwb_recording_get_dir (debug->recording), -1);
+      kwb_cli_json_add_text (b, "dir", kwb_recording_get_dir (recording), -1);
       json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, seconds);
+      json_builder_add_double_value (b, kwb_recording_get_seconds (recording));
       kwb_cli_json_add_int (b, "icount", icount);
       json_builder_set_member_name (b, "bytes");
-      json_builder_add_int_value (b, (gint64) kwb_recording_get_size (debug->recording));
+      json_builder_add_int_value (b, (gint64) kwb_recording_get_size (recording));
       kwb_cli_json_print (b);
     }
   else
     {
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, icount);
 
-      printf (_("recorded: %.1f s, %s instructions, %s in %s\n"), seconds, count, size,
-              kwb_recording_get_dir (debug->recording));
+      printf (_("recorded: %.1f s, %s instructions, %s in %s\n"), kwb_recording_get_seconds (recording), count,
+              size, kwb_recording_get_dir (recording));
     }
   fflush (stdout);
 }
 
 static void
-stop_session_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+session_ended (KwbCliDebug *debug)
 {
-  KwbCliDebug *debug = user_data;
-  KwbGdbIndex *index = kwb_session_get_gdb_index (KWB_SESSION (object));
+  KwbGdbIndex *index = kwb_session_get_gdb_index (debug->session);
 
-  kwb_session_stop_finish (KWB_SESSION (object), result, NULL);
-  if (debug->mode == KWB_CLI_DEBUG_RECORD)
-    finish_recording (debug);
   /* A first session with this vmlinux: leaving now would throw away the
    * index that makes the next one start faster. */
   if (index != NULL && kwb_gdb_index_get_writing (index))
@@ -294,18 +281,28 @@ stop_session_cb (GObject      *object,
   g_main_loop_quit (debug->loop);
 }
 
-/* How far the recording got, in guest instructions: the replay's span. */
 static void
-query_replay_cb (GObject      *object,
+stop_session_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   KwbCliDebug *debug = user_data;
-  g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
 
-  if (info != NULL && JSON_NODE_HOLDS_OBJECT (info))
-    debug->icount = json_object_get_int_member_with_default (json_node_get_object (info), "icount", 0);
-  kwb_session_stop_async (debug->session, NULL, stop_session_cb, debug);
+  kwb_session_stop_finish (KWB_SESSION (object), result, NULL);
+  session_ended (debug);
+}
+
+static void
+stop_recording_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KwbCliDebug *debug = user_data;
+  g_autoptr(GError) error = NULL;
+
+  kwb_replay_stop_finish (KWB_REPLAY (object), result, &error);
+  report_recording (debug, error);
+  session_ended (debug);
 }
 
 static void
@@ -317,12 +314,10 @@ finish (KwbCliDebug *debug,
   debug->finishing = TRUE;
   debug->status = status;
   g_clear_handle_id (&debug->timeout_id, g_source_remove);
-  if (debug->mode == KWB_CLI_DEBUG_RECORD && kwb_qemu_get_running (kwb_session_get_qemu (debug->session)))
-    {
-      kwb_qemu_qmp_async (kwb_session_get_qemu (debug->session), "query-replay", NULL, NULL, query_replay_cb, debug);
-      return;
-    }
-  kwb_session_stop_async (debug->session, NULL, stop_session_cb, debug);
+  if (debug->mode == KWB_CLI_DEBUG_RECORD)
+    kwb_replay_stop_async (debug->replay, NULL, stop_recording_cb, debug);
+  else
+    kwb_session_stop_async (debug->session, NULL, stop_session_cb, debug);
 }
 
 static void
@@ -747,7 +742,6 @@ start_cb (GObject      *object,
         kwb_session_exec_async (debug->session, KWB_GDB_EXEC_CONTINUE, NULL, continue_cb, debug);
       debug->timeout_id = g_timeout_add_seconds (debug->timeout, on_timeout, debug);
     }
-  debug->started_us = g_get_monotonic_time ();
   if (kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)) != 0)
     fprintf (stderr, _("kwb: GDB stub also on 127.0.0.1:%u (loopback only): target remote 127.0.0.1:%u\n"),
              kwb_qemu_get_tcp_port (kwb_session_get_qemu (debug->session)),
@@ -926,6 +920,8 @@ kwb_cli_debug_run (KwbCliDebug *debug,
 
   debug->loop = loop;
   debug->session = session;
+  if (debug->recording != NULL)
+    debug->replay = kwb_replay_new (session, debug->recording);
   for (guint i = 0; debug->shows != NULL && i < debug->shows->len; i++)
     kwb_cli_show_attach (g_ptr_array_index (debug->shows, i), session);
   debug->console = kwb_console_window_new (KWB_CONSOLE_WINDOW_DEFAULT_BYTES);
@@ -954,5 +950,6 @@ kwb_cli_debug_run (KwbCliDebug *debug,
   g_clear_pointer (&debug->dump_path, g_free);
   kwb_console_window_free (debug->console);
   g_clear_object (&debug->modules);
+  g_clear_object (&debug->replay);
   return debug->status;
 }

@@ -97,8 +97,7 @@ kwb_cmd_record (int    argc,
   if (recording == NULL)
     return kwb_cli_fail (error);
 
-  kwb_session_config_set_replay (config, KWB_QEMU_REPLAY_RECORD, kwb_recording_get_log_file (recording),
-                                 kwb_recording_get_snapshot_image (recording));
+  kwb_replay_configure (config, recording, KWB_QEMU_REPLAY_RECORD);
   session = kwb_session_new (config);
   if (!json)
     fprintf (stderr, _("kwb: recording %d s of the guest into %s\n"), seconds, kwb_recording_get_dir (recording));
@@ -184,7 +183,6 @@ kwb_cmd_replay (int    argc,
     return status;
   if (breaks != NULL)
     kwb_project_set_boolean (project, "debug", "break-at-start", FALSE);
-  kwb_project_set_int (project, "qemu", "memory", kwb_recording_get_memory (recording));
   if ((config = kwb_session_config_new_for_project (project, &error)) == NULL)
     return kwb_cli_fail (error);
 
@@ -196,8 +194,7 @@ kwb_cmd_replay (int    argc,
   if (!same)
     return kwb_cli_fail (error);
 
-  kwb_session_config_set_replay (config, KWB_QEMU_REPLAY_PLAY, kwb_recording_get_log_file (recording),
-                                 kwb_recording_get_snapshot_image (recording));
+  kwb_replay_configure (config, recording, KWB_QEMU_REPLAY_PLAY);
   session = kwb_session_new (config);
   debug.modules = kwb_modules_new (session);
   for (guint i = 0; breaks != NULL && breaks[i] != NULL; i++)

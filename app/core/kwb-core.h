@@ -31,6 +31,7 @@
 #include "kwb-qemu.h"
 #include "kwb-qmp.h"
 #include "kwb-recording.h"
+#include "kwb-replay.h"
 #include "kwb-frame.h"
 #include "kwb-instruction.h"
 #include "kwb-log-record.h"

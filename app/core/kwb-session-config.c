@@ -39,6 +39,7 @@ struct _KwbSessionConfig
   KwbQemuReplay replay;
   char       *replay_log;
   char       *replay_image;
+  guint       memory;     /* MiB; 0: the project's */
 };
 
 G_DEFINE_FINAL_TYPE (KwbSessionConfig, kwb_session_config, G_TYPE_OBJECT)
@@ -366,6 +367,8 @@ kwb_session_config_create_qemu (KwbSessionConfig *self)
   kwb_qemu_set_initrd (qemu, self->initrd);
   kwb_qemu_set_append (qemu, self->cmdline);
   kwb_qemu_set_replay (qemu, self->replay, self->replay_log, self->replay_image);
+  if (self->memory > 0)
+    kwb_qemu_set_memory (qemu, self->memory);
   return qemu;
 }
 
@@ -384,6 +387,14 @@ kwb_session_config_set_replay (KwbSessionConfig *self,
 }
 
 KwbQemuReplay kwb_session_config_get_replay (KwbSessionConfig *self) { return self->replay; }
+
+void
+kwb_session_config_set_memory (KwbSessionConfig *self,
+                               guint             mib)
+{
+  g_return_if_fail (KWB_IS_SESSION_CONFIG (self));
+  self->memory = mib;
+}
 
 KwbProject *kwb_session_config_get_project (KwbSessionConfig *self) { return self->project; }
 const char *kwb_session_config_get_kernel (KwbSessionConfig *self) { return self->kernel; }

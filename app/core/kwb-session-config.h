@@ -49,5 +49,9 @@ void              kwb_session_config_set_replay       (KwbSessionConfig  *self,
                                                        const char        *log_file,
                                                        const char        *snapshot_image);
 KwbQemuReplay     kwb_session_config_get_replay       (KwbSessionConfig  *self);
+/* The guest's memory in MiB instead of the project's (a replay needs what
+ * was recorded); 0 goes back to the project's. */
+void              kwb_session_config_set_memory       (KwbSessionConfig  *self,
+                                                       guint              mib);
 
 G_END_DECLS

@@ -1,0 +1,574 @@
+/* kwb-replay.c — a session's recording or replay: its recording, where the replay is, going to a point of it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window and kwb record/replay drive record and replay the same way
+ * through this object, beside the session it belongs to:
+ *
+ * Recording. A recording's end (how long it ran, how many instructions
+ * it holds) is written when the session ends, whichever way it ends: a
+ * stop asked for here first asks QEMU for its instruction count, which
+ * the replay's timeline spans; a guest that powers off or a QEMU that dies
+ * still leaves a finished recording, with the count of its last stop.
+ *
+ * Replaying. QEMU counts the guest's instructions (QMP query-replay); the
+ * count at each stop is "position", which the timeline shows. Going to a
+ * point of the replay (a mark on the timeline) runs the guest through GDB
+ * only, because a replaying QEMU may leave QMP unanswered for as long as
+ * the guest runs (its main loop waits on the CPU): a point ahead is QMP's
+ * replay-break, set while the guest is stopped, then a continue; a point
+ * behind is first a reverse-continue, which with no breakpoint on the way
+ * ends at the start of the recording, then the same. The breakpoints are
+ * disabled meanwhile, or they would end the way there early.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "kwb-replay.h"
+#include "kwb-session-private.h"
+
+typedef enum {
+  SEEK_NONE,
+  SEEK_PREPARING,  /* listing and disabling the breakpoints */
+  SEEK_BACK,       /* back to the start of the recording */
+  SEEK_FORWARD,    /* on to the target */
+} SeekPhase;
+
+struct _KwbReplay
+{
+  GObject        parent_instance;
+
+  KwbSession    *session;
+  KwbRecording  *recording;
+  KwbQemuReplay  mode;
+  gint64         started_us;  /* when the guest first ran */
+  gint64         position;
+  gint64         last_icount; /* recording: the count at the last stop or at the stop asked for */
+  guint          query_serial;
+  gboolean       finished;
+  GError        *finish_error;
+
+  GTask         *seek_task;
+  gint64         seek_target;
+  char          *disabled;    /* "1 4 7": breakpoints disabled for a seek */
+  SeekPhase      seek_phase;
+};
+
+G_DEFINE_FINAL_TYPE (KwbReplay, kwb_replay, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_POSITION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+void
+kwb_replay_configure (KwbSessionConfig *config,
+                      KwbRecording     *recording,
+                      KwbQemuReplay     mode)
+{
+  g_return_if_fail (KWB_IS_SESSION_CONFIG (config));
+  g_return_if_fail (KWB_IS_RECORDING (recording));
+
+  kwb_session_config_set_replay (config, mode, kwb_recording_get_log_file (recording),
+                                 kwb_recording_get_snapshot_image (recording));
+  if (mode == KWB_QEMU_REPLAY_PLAY)
+    kwb_session_config_set_memory (config, kwb_recording_get_memory (recording));
+}
+
+/* ---- the end of a recording ---- */
+
+static void
+finish_recording (KwbReplay *self)
+{
+  double seconds;
+
+  if (self->mode != KWB_QEMU_REPLAY_RECORD || self->finished)
+    return;
+  self->finished = TRUE;
+  if (self->started_us == 0 || !g_file_test (kwb_recording_get_log_file (self->recording), G_FILE_TEST_IS_REGULAR))
+    {
+      self->finish_error = g_error_new (KWB_RECORDING_ERROR, KWB_RECORDING_ERROR_INCOMPLETE,
+                                        _("The guest never ran: nothing was recorded in %s"),
+                                        kwb_recording_get_dir (self->recording));
+      return;
+    }
+  seconds = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC;
+  kwb_recording_set_finished (self->recording, seconds, MAX (self->last_icount, 0), &self->finish_error);
+}
+
+/* ---- where the replay is ---- */
+
+static void
+set_position (KwbReplay *self,
+              gint64     position)
+{
+  if (self->position == position)
+    return;
+  self->position = position;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+}
+
+typedef struct {
+  KwbReplay *self;
+  guint      serial;
+} Query;
+
+static void
+query_replay_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Query *query = user_data;
+  g_autoptr(KwbReplay) self = query->self;
+  g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+  guint serial = query->serial;
+  gint64 icount;
+
+  g_free (query);
+  if (info == NULL || !JSON_NODE_HOLDS_OBJECT (info))
+    return;
+  icount = json_object_get_int_member_with_default (json_node_get_object (info), "icount", -1);
+  if (icount < 0)
+    return;
+  self->last_icount = MAX (self->last_icount, icount);
+  /* A resume since the question was asked: the answer is old. */
+  if (serial == self->query_serial && kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED)
+    set_position (self, icount);
+}
+
+static void
+query_position (KwbReplay *self)
+{
+  KwbQemu *qemu = kwb_session_get_qemu (self->session);
+  Query *query;
+
+  if (qemu == NULL || !kwb_qemu_get_running (qemu))
+    return;
+  query = g_new0 (Query, 1);
+  query->self = g_object_ref (self);
+  query->serial = self->query_serial;
+  kwb_qemu_qmp_async (qemu, "query-replay", NULL, NULL, query_replay_cb, query);
+}
+
+/* ---- going to a point ---- */
+
+static void
+enabled_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
+}
+
+/* The seek's stop (or its failure): the breakpoints back as they were. */
+static void
+seek_done (KwbReplay *self,
+           GError    *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->seek_task);
+  g_autofree char *disabled = g_steal_pointer (&self->disabled);
+  KwbGdb *gdb = kwb_session_get_gdb (self->session);
+
+  self->seek_phase = SEEK_NONE;
+  if (disabled != NULL && gdb != NULL && kwb_gdb_get_running (gdb) &&
+      kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED)
+    kwb_gdb_command_async (gdb, NULL, enabled_cb, NULL, "-break-enable %s", disabled);
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+seek_resumed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  GError *error = NULL;
+
+  if (!kwb_session_exec_finish (KWB_SESSION (object), result, &error))
+    seek_done (self, error);
+}
+
+static void
+break_set_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  GError *error = NULL;
+
+  reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &error);
+  if (self->seek_task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (reply == NULL)
+    {
+      g_prefix_error (&error, _("QEMU could not go to that point of the replay: "));
+      seek_done (self, error);
+      return;
+    }
+  self->seek_phase = SEEK_FORWARD;
+  kwb_session_exec_async (self->session, KWB_GDB_EXEC_CONTINUE, NULL, seek_resumed_cb, g_object_ref (self));
+}
+
+/* QEMU stops the replay at the target itself: GDB sees a stop it waited for. */
+static void
+seek_forward (KwbReplay *self)
+{
+  g_autoptr(JsonObject) arguments = json_object_new ();
+
+  if (self->position == self->seek_target)
+    {
+      seek_done (self, NULL);
+      return;
+    }
+  json_object_set_int_member (arguments, "icount", self->seek_target);
+  kwb_qemu_qmp_async (kwb_session_get_qemu (self->session), "replay-break", arguments, NULL, break_set_cb,
+                      g_object_ref (self));
+}
+
+static void
+seek_go (KwbReplay *self)
+{
+  if (self->position >= 0 && self->seek_target >= self->position)
+    {
+      seek_forward (self);
+      return;
+    }
+  self->seek_phase = SEEK_BACK;
+  kwb_session_exec_async (self->session, KWB_GDB_EXEC_REVERSE_CONTINUE, NULL, seek_resumed_cb, g_object_ref (self));
+}
+
+static void
+disabled_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  GError *error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    {
+      g_clear_pointer (&self->disabled, g_free);
+      seek_done (self, error);
+      return;
+    }
+  seek_go (self);
+}
+
+/* The enabled breakpoints, the session's own among them: none may end the
+ * resume before QEMU has the seek. */
+static void
+listed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GString) numbers = g_string_new (NULL);
+  const KwbMiValue *body;
+  GError *error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    {
+      seek_done (self, error);
+      return;
+    }
+  body = kwb_mi_record_get (record, "BreakpointTable.body");
+  for (guint i = 0; body != NULL && i < kwb_mi_value_get_n_children (body); i++)
+    {
+      const KwbMiValue *bkpt = kwb_mi_value_get_nth (body, i);
+      const char *number = kwb_mi_value_get_string (bkpt, "number");
+
+      if (number != NULL && g_strcmp0 (kwb_mi_value_get_string (bkpt, "enabled"), "y") == 0)
+        g_string_append_printf (numbers, "%s%s", numbers->len > 0 ? " " : "", number);
+    }
+  if (numbers->len == 0)
+    {
+      seek_go (self);
+      return;
+    }
+  self->disabled = g_string_free (g_steal_pointer (&numbers), FALSE);
+  kwb_gdb_command_async (KWB_GDB (object), NULL, disabled_cb, g_object_ref (self), "-break-disable %s",
+                         self->disabled);
+}
+
+void
+kwb_replay_seek_async (KwbReplay           *self,
+                       gint64               icount,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KWB_IS_REPLAY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_replay_seek_async);
+  if (self->mode != KWB_QEMU_REPLAY_PLAY)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("Going to a point of a run needs a replay: record a run, then replay the recording"));
+      return;
+    }
+  if (kwb_session_get_state (self->session) != KWB_SESSION_STATE_STOPPED || self->seek_task != NULL)
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("Cannot go to a point of the replay while the guest runs: pause it first"));
+      return;
+    }
+  if (icount < 0 || (kwb_replay_get_span (self) > 0 && icount > kwb_replay_get_span (self)))
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, icount);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("Instruction %s is outside the recording"), count);
+      return;
+    }
+  self->seek_target = icount;
+  self->seek_phase = SEEK_PREPARING;
+  self->seek_task = g_steal_pointer (&task);
+  kwb_gdb_command_async (kwb_session_get_gdb (self->session), NULL, listed_cb, g_object_ref (self), "-break-list");
+}
+
+gboolean
+kwb_replay_seek_finish (KwbReplay     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- the session ---- */
+
+static void
+on_stopped (KwbSession       *session,
+            const KwbGdbStop *stop,
+            KwbReplay        *self)
+{
+  self->query_serial++;
+  query_position (self);
+  switch (self->seek_phase)
+    {
+    case SEEK_BACK:
+      /* At the start of the recording (had QEMU stopped short of it, the
+       * break, which must lie ahead, would still be set or refused). */
+      if (self->seek_target == 0)
+        seek_done (self, NULL);
+      else
+        seek_forward (self);
+      break;
+    case SEEK_FORWARD:
+      seek_done (self, NULL);
+      break;
+    case SEEK_NONE:
+    case SEEK_PREPARING:
+    default:
+      break;
+    }
+}
+
+static void
+on_state_changed (KwbSession      *session,
+                  KwbSessionState  old_state,
+                  KwbSessionState  new_state,
+                  KwbReplay        *self)
+{
+  switch (new_state)
+    {
+    case KWB_SESSION_STATE_RUNNING:
+      if (self->started_us == 0)
+        self->started_us = g_get_monotonic_time ();
+      self->query_serial++;
+      set_position (self, -1);
+      break;
+    case KWB_SESSION_STATE_EXITED:
+    case KWB_SESSION_STATE_FAILED:
+      if (self->seek_task != NULL)
+        seek_done (self, g_error_new_literal (KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                                              _("The session ended before the replay got there")));
+      finish_recording (self);
+      break;
+    case KWB_SESSION_STATE_IDLE:
+    case KWB_SESSION_STATE_STARTING:
+    case KWB_SESSION_STATE_STOPPED:
+    default:
+      break;
+    }
+}
+
+static void
+session_stopped_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbReplay *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  if (!kwb_session_stop_finish (KWB_SESSION (object), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  finish_recording (self);
+  if (self->finish_error != NULL)
+    g_task_return_error (task, g_error_copy (self->finish_error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+count_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KwbReplay *self = g_task_get_source_object (task);
+  g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+
+  if (info != NULL && JSON_NODE_HOLDS_OBJECT (info))
+    self->last_icount = MAX (self->last_icount,
+                             json_object_get_int_member_with_default (json_node_get_object (info), "icount", 0));
+  kwb_session_stop_async (self->session, g_task_get_cancellable (task), session_stopped_cb, g_object_ref (task));
+}
+
+void
+kwb_replay_stop_async (KwbReplay           *self,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  KwbQemu *qemu;
+
+  g_return_if_fail (KWB_IS_REPLAY (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kwb_replay_stop_async);
+  qemu = kwb_session_get_qemu (self->session);
+  /* Asked while QEMU still runs: the recording's full length. */
+  if (self->mode == KWB_QEMU_REPLAY_RECORD && !self->finished && qemu != NULL && kwb_qemu_get_running (qemu))
+    {
+      kwb_qemu_qmp_async (qemu, "query-replay", NULL, cancellable, count_cb, g_steal_pointer (&task));
+      return;
+    }
+  kwb_session_stop_async (self->session, cancellable, session_stopped_cb, g_steal_pointer (&task));
+}
+
+gboolean
+kwb_replay_stop_finish (KwbReplay     *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- the object ---- */
+
+KwbReplay *
+kwb_replay_new (KwbSession   *session,
+                KwbRecording *recording)
+{
+  KwbReplay *self;
+
+  g_return_val_if_fail (KWB_IS_SESSION (session), NULL);
+  g_return_val_if_fail (KWB_IS_RECORDING (recording), NULL);
+
+  self = g_object_new (KWB_TYPE_REPLAY, NULL);
+  self->session = g_object_ref (session);
+  self->recording = g_object_ref (recording);
+  self->mode = kwb_session_config_get_replay (kwb_session_get_config (session));
+  g_signal_connect_object (session, "stopped", G_CALLBACK (on_stopped), self, 0);
+  g_signal_connect_object (session, "state-changed", G_CALLBACK (on_state_changed), self, 0);
+  return self;
+}
+
+static void
+kwb_replay_dispose (GObject *object)
+{
+  KwbReplay *self = KWB_REPLAY (object);
+
+  if (self->seek_task != NULL)
+    seek_done (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The replay was closed")));
+  G_OBJECT_CLASS (kwb_replay_parent_class)->dispose (object);
+}
+
+static void
+kwb_replay_finalize (GObject *object)
+{
+  KwbReplay *self = KWB_REPLAY (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->recording);
+  g_clear_error (&self->finish_error);
+  g_free (self->disabled);
+  G_OBJECT_CLASS (kwb_replay_parent_class)->finalize (object);
+}
+
+static void
+kwb_replay_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  KwbReplay *self = KWB_REPLAY (object);
+
+  switch (prop_id)
+    {
+    case PROP_POSITION:
+      g_value_set_int64 (value, self->position);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kwb_replay_class_init (KwbReplayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kwb_replay_dispose;
+  object_class->finalize = kwb_replay_finalize;
+  object_class->get_property = kwb_replay_get_property;
+
+  properties[PROP_POSITION] =
+    g_param_spec_int64 ("position", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kwb_replay_init (KwbReplay *self)
+{
+  self->position = -1;
+  self->last_icount = -1;
+}
+
+KwbQemuReplay kwb_replay_get_mode (KwbReplay *self) { return self->mode; }
+KwbRecording *kwb_replay_get_recording (KwbReplay *self) { return self->recording; }
+KwbSession *kwb_replay_get_session (KwbReplay *self) { return self->session; }
+gint64 kwb_replay_get_position (KwbReplay *self) { return self->position; }
+gint64 kwb_replay_get_span (KwbReplay *self) { return kwb_recording_get_icount (self->recording); }

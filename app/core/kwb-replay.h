@@ -1,0 +1,56 @@
+/* kwb-replay.h — a session's recording or replay: its recording, where the replay is, going to a point of it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kwb-recording.h"
+#include "kwb-session.h"
+
+G_BEGIN_DECLS
+
+#define KWB_TYPE_REPLAY (kwb_replay_get_type ())
+G_DECLARE_FINAL_TYPE (KwbReplay, kwb_replay, KWB, REPLAY, GObject)
+
+/* Makes CONFIG record into, or replay from, RECORDING (MODE RECORD or
+ * PLAY). A replay boots with the memory it was recorded with. */
+void           kwb_replay_configure      (KwbSessionConfig    *config,
+                                          KwbRecording        *recording,
+                                          KwbQemuReplay        mode);
+/* SESSION's record or replay side, for a session made from a config that
+ * kwb_replay_configure() set up. Recording: the recording is finished
+ * (length, instruction count) when the session ends, however it ends.
+ * Replaying: "position" follows the guest's instruction count at each stop. */
+KwbReplay     *kwb_replay_new            (KwbSession          *session,
+                                          KwbRecording        *recording);
+KwbQemuReplay  kwb_replay_get_mode       (KwbReplay           *self);
+KwbRecording  *kwb_replay_get_recording  (KwbReplay           *self);
+KwbSession    *kwb_replay_get_session    (KwbReplay           *self);
+/* Instructions executed when the guest last stopped; -1 while it runs or
+ * before the first stop. */
+gint64         kwb_replay_get_position   (KwbReplay           *self);
+/* Replaying: the recording's length in instructions (0 when not known). */
+gint64         kwb_replay_get_span       (KwbReplay           *self);
+/* Ends the session. Recording: first asks QEMU how far the recording got,
+ * then writes the recording's end; fails with KWB_RECORDING_ERROR_INCOMPLETE
+ * when the guest never ran. */
+void           kwb_replay_stop_async     (KwbReplay           *self,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean       kwb_replay_stop_finish    (KwbReplay           *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+/* Replaying, the guest stopped: runs the replay to instruction ICOUNT,
+ * forwards or backwards, without stopping at breakpoints on the way, and
+ * completes once the guest has stopped there. */
+void           kwb_replay_seek_async     (KwbReplay           *self,
+                                          gint64               icount,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean       kwb_replay_seek_finish    (KwbReplay           *self,
+                                          GAsyncResult        *result,
+                                          GError             **error);
+
+G_END_DECLS
