@@ -112,6 +112,7 @@ struct _KwbQemu
   guint          connect_id;
   gint64         connect_deadline; /* monotonic µs: QMP and stub sockets by then */
   char          *hang_reason;      /* set when we killed it for not answering */
+  guint64        hang_cpu_ticks;   /* record/replay: its CPU time when QMP last went unanswered */
   gboolean       term_sent;        /* stopping: quit ignored, SIGTERM sent */
   guint          stop_timeout_id;
   gboolean       stop_requested;
@@ -633,12 +634,52 @@ qmp_reply_timeout_ms (KwbQemu *self)
   return self->replay != KWB_QEMU_REPLAY_NONE ? REPLAY_QMP_REPLY_TIMEOUT_MS : QMP_REPLY_TIMEOUT_MS;
 }
 
+/* User and system time of the whole process, in clock ticks; 0 if unknown. */
+static guint64
+read_cpu_ticks (KwbQemu *self)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after;
+
+  if (self->process == NULL || g_subprocess_get_identifier (self->process) == NULL)
+    return 0;
+  path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (self->process));
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (after = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* After "pid (comm)": state is field 3, utime 14, stime 15. */
+  fields = g_strsplit (after + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return 0;
+  return g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10);
+}
+
 static void
 qmp_stopped_responding_cb (KwbQmp  *qmp,
                            KwbQemu *self)
 {
   if (self->exited || self->stop_requested)
     return;
+  /* A replaying QEMU's main loop waits on the guest's CPU for as long as
+   * the guest runs (going backwards replays the run from its start): QMP
+   * goes unanswered while QEMU works. Only a QEMU that has also stopped
+   * using the CPU is stuck. */
+  if (self->replay != KWB_QEMU_REPLAY_NONE)
+    {
+      guint64 ticks = read_cpu_ticks (self);
+      /* A second of CPU time in the whole wait is progress. */
+      gboolean working = ticks > self->hang_cpu_ticks + (guint64) sysconf (_SC_CLK_TCK);
+
+      self->hang_cpu_ticks = ticks;
+      if (working)
+        {
+          g_debug ("QMP unanswered for %u s while the replaying QEMU works; waiting on",
+                   qmp_reply_timeout_ms (self) / 1000);
+          kwb_qmp_start_watchdog (qmp, WATCHDOG_INTERVAL_MS, qmp_reply_timeout_ms (self));
+          return;
+        }
+    }
   g_free (self->hang_reason);
   self->hang_reason = g_strdup_printf (_("QEMU stopped responding: no answer on its control socket "
                                          "for %d s (was it stopped with SIGSTOP, or is it stuck?), "

@@ -546,16 +546,21 @@ watchdog_tick (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Checks every INTERVAL_MS that no command waits longer than REPLY_TIMEOUT_MS. */
+/* Checks every INTERVAL_MS that no command waits longer than REPLY_TIMEOUT_MS;
+ * commands already waiting get the whole delay from now. */
 void
 kwb_qmp_start_watchdog (KwbQmp *self,
                         guint   interval_ms,
                         guint   reply_timeout_ms)
 {
+  gint64 now = g_get_monotonic_time ();
+
   g_return_if_fail (KWB_IS_QMP (self));
   g_return_if_fail (interval_ms > 0);
 
   kwb_qmp_stop_watchdog (self);
+  for (GList *l = self->pending->head; l != NULL; l = l->next)
+    *(gint64 *) g_task_get_task_data (l->data) = now;
   self->watchdog_interval_ms = interval_ms;
   self->reply_timeout_ms = reply_timeout_ms;
   self->watchdog_last = 0;
