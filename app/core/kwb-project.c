@@ -138,6 +138,8 @@ static const KwbProjectKey schema[] = {
   { "debug", "stop-on-crash", B, "true", NULL, 0, 0,
     N_("Stop at the faulting line when the guest oopses, hits a BUG() or panics") },
   { "debug", "stop-on-warn", B, "false", NULL, 0, 0, N_("Stop at a WARN() too (the kernel carries on after one)") },
+  { "debug", "record", B, "false", NULL, 0, 0,
+    N_("Record each session in the window, to replay it forwards and backwards (the guest then runs under TCG on one CPU)") },
 
   { "modules", "projects", L, "", NULL, 0, 0,
     N_("Out-of-tree module source folders (each with a Kbuild or Makefile), built against the project's kernel") },

@@ -481,6 +481,12 @@ static const struct {
   { "win.next", { "F10", NULL } },
   { "win.finish", { "<Shift>F11", NULL } },
   { "win.stop", { "<Shift>F5", NULL } },
+  /* Backwards, in a replay: Alt+Shift and the forward key (GNOME keeps
+   * Alt+F5 and Alt+F10 for the window itself); F12 for the way out. */
+  { "win.reverse-continue", { "<Alt><Shift>F5", NULL } },
+  { "win.reverse-step", { "<Alt><Shift>F11", NULL } },
+  { "win.reverse-next", { "<Alt><Shift>F10", NULL } },
+  { "win.reverse-finish", { "<Alt><Shift>F12", NULL } },
   { "win.start", { "<Control>r", NULL } },
   { "win.restart", { "<Control><Shift>F5", NULL } },
   { "win.toggle-breakpoint", { "F9", NULL } },

@@ -78,6 +78,39 @@ finish_action (GtkWidget  *widget,
   run_exec (KWB_WINDOW (widget), KWB_GDB_EXEC_FINISH);
 }
 
+/* Going backwards (a replay only: see kwb-window-replay.c). */
+static void
+reverse_continue_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  run_exec (KWB_WINDOW (widget), KWB_GDB_EXEC_REVERSE_CONTINUE);
+}
+
+static void
+reverse_step_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  run_exec (KWB_WINDOW (widget), KWB_GDB_EXEC_REVERSE_STEP);
+}
+
+static void
+reverse_next_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  run_exec (KWB_WINDOW (widget), KWB_GDB_EXEC_REVERSE_NEXT);
+}
+
+static void
+reverse_finish_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  run_exec (KWB_WINDOW (widget), KWB_GDB_EXEC_REVERSE_FINISH);
+}
+
 static void
 stop_action (GtkWidget  *widget,
              const char *action_name,
@@ -376,6 +409,10 @@ _kwb_window_class_actions_init (KwbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.step", NULL, step_action);
   gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "win.finish", NULL, finish_action);
+  gtk_widget_class_install_action (widget_class, "win.reverse-continue", NULL, reverse_continue_action);
+  gtk_widget_class_install_action (widget_class, "win.reverse-step", NULL, reverse_step_action);
+  gtk_widget_class_install_action (widget_class, "win.reverse-next", NULL, reverse_next_action);
+  gtk_widget_class_install_action (widget_class, "win.reverse-finish", NULL, reverse_finish_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "win.restart", NULL, restart_action);

@@ -8,13 +8,17 @@
  * kwb-window-dock.c (the docks the panels live in),
  * kwb-window-views.c (the kernel views' panels, refreshed at each stop) and
  * kwb-window-breakpoints.c (gutter clicks, breakpoint marks, conditions and
- * the breakpoints kept before a session runs). What they share is here.
+ * the breakpoints kept before a session runs) and kwb-window-replay.c
+ * (recording a run, replaying it, its timeline and recordings list). What
+ * they share is here.
  */
 #pragma once
 
 #include "kwb-window.h"
 #include "kwb-modules-page.h"
 #include "kwb-crash-banner.h"
+#include "kwb-recordings-page.h"
+#include "kwb-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +46,9 @@ struct _KwbWindow
   guint                 views_generation; /* counts stops, for the kernel views */
   char                 *dump_path;      /* the memory dump being written (kwb-window-actions.c) */
   AdwToast             *dump_toast;     /* its progress */
+  KwbReplay            *replay;         /* the session's recording or replay; NULL for a live run */
+  gboolean              creating_recording; /* hashing the kernel before a recorded session */
+  KwbRecordingsPage    *recordings_page;
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -61,6 +68,11 @@ struct _KwbWindow
   GtkPaned             *main_paned;
   AdwStatusPage        *source_status;
   GtkLabel             *status_label;
+  GtkWidget            *reverse_controls;
+  GtkRevealer          *replay_bar;
+  GtkLabel             *replay_title;
+  KwbTimeline          *timeline;
+  GtkLabel             *replay_position;
 };
 
 /* kwb-window.c */
@@ -71,6 +83,14 @@ void           _kwb_window_update_run_actions      (KwbWindow      *self);
 /* RESTART: start a new session once this one has ended. */
 void           _kwb_window_stop_session            (KwbWindow      *self,
                                                     gboolean        restart);
+
+/* Starts CONFIG's session; RECORDING: it records into, or replays, that. */
+void           _kwb_window_begin_session           (KwbWindow        *self,
+                                                    KwbSessionConfig *config,
+                                                    KwbRecording     *recording);
+/* The session has stopped (ERROR: how stopping failed); a restart asked for starts now. */
+void           _kwb_window_session_ended           (KwbWindow      *self,
+                                                    const GError   *error);
 
 /* kwb-window-actions.c */
 void           _kwb_window_class_actions_init      (KwbWindowClass *klass);
@@ -90,6 +110,19 @@ void           _kwb_window_views_set_session       (KwbWindow      *self,
                                                     KwbSession     *session);
 void           _kwb_window_views_stopped           (KwbWindow      *self);
 void           _kwb_window_views_dispose           (KwbWindow      *self);
+
+/* kwb-window-replay.c */
+void           _kwb_window_class_replay_init       (KwbWindowClass *klass);
+void           _kwb_window_replay_init             (KwbWindow      *self);
+void           _kwb_window_replay_set_project      (KwbWindow      *self);
+/* The record toggle is on: makes the recording, then begins the session;
+ * FALSE (with a toast) when it cannot. */
+gboolean       _kwb_window_replay_start_recording  (KwbWindow        *self,
+                                                    KwbSessionConfig *config);
+/* The session just made (self->replay set or NULL): the replay's bar, the
+ * console's input, the reverse controls. */
+void           _kwb_window_replay_session_changed  (KwbWindow      *self);
+void           _kwb_window_replay_update_actions   (KwbWindow      *self);
 
 /* kwb-window-breakpoints.c */
 void           _kwb_window_breakpoints_init        (KwbWindow      *self);

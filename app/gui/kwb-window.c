@@ -74,6 +74,7 @@ _kwb_window_update_run_actions (KwbWindow *self)
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", self->project != NULL && !self->session_active);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dump-memory", FALSE);
+      _kwb_window_replay_update_actions (self);
       gtk_label_set_label (self->status_label,
                            self->session_active ? _("Session running") : _("No session"));
       return;
@@ -97,6 +98,7 @@ _kwb_window_update_run_actions (KwbWindow *self)
   for (guint i = 0; self->dump_path != NULL && i < G_N_ELEMENTS (dump_blocked); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), dump_blocked[i], FALSE);
 
+  _kwb_window_replay_update_actions (self);
   status = kwb_session_dup_status_text (self->session);
   gtk_label_set_label (self->status_label, status);
 }
@@ -157,6 +159,7 @@ kwb_window_set_project (KwbWindow  *self,
     }
 
   kwb_window_show_empty_source (self);
+  _kwb_window_replay_set_project (self);
   _kwb_window_update_run_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
@@ -644,6 +647,8 @@ kwb_window_clear_session (KwbWindow *self)
   _kwb_window_views_set_session (self, NULL);
   g_clear_object (&self->modules);
   set_current_view (self, NULL, 0);
+  g_clear_object (&self->replay);
+  _kwb_window_replay_session_changed (self);
   g_clear_object (&self->session);
 }
 
@@ -663,7 +668,7 @@ kwb_window_start_session (KwbWindow *self)
 
   g_return_val_if_fail (KWB_IS_WINDOW (self), FALSE);
 
-  if (self->project == NULL || _kwb_window_session_is_live (self))
+  if (self->project == NULL || _kwb_window_session_is_live (self) || self->creating_recording)
     return FALSE;
   config = kwb_session_config_new_for_project (self->project, &error);
   if (config == NULL)
@@ -672,9 +677,22 @@ kwb_window_start_session (KwbWindow *self)
       gtk_label_set_label (self->status_label, error->message);
       return FALSE;
     }
+  if (kwb_project_get_boolean (self->project, "debug", "record"))
+    return _kwb_window_replay_start_recording (self, config);
+  _kwb_window_begin_session (self, config, NULL);
+  return TRUE;
+}
+
+void
+_kwb_window_begin_session (KwbWindow        *self,
+                           KwbSessionConfig *config,
+                           KwbRecording     *recording)
+{
   kwb_window_clear_session (self);
 
   self->session = kwb_session_new (config);
+  if (recording != NULL)
+    self->replay = kwb_replay_new (self->session, recording);
   /* Before start: the module loader sets its breakpoints while the guest is
    * still frozen. */
   self->modules = kwb_modules_new (self->session);
@@ -688,13 +706,13 @@ kwb_window_start_session (KwbWindow *self)
   kwb_frames_panel_set_session (self->frames_panel, self->session);
   gtk_widget_set_visible (self->console_status, FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->console), TRUE);
+  _kwb_window_replay_session_changed (self);
   /* What a stop shows: the backtrace beside the source, the console below. */
   kwb_window_show_panel (self, "frames");
   kwb_window_show_panel (self, "console");
 
   kwb_session_start_async (self->session, NULL, start_cb, g_object_ref (self));
   _kwb_window_update_run_actions (self);
-  return TRUE;
 }
 
 KwbSession *kwb_window_get_session (KwbWindow *self) { return self->session; }
@@ -703,15 +721,11 @@ KwbFramesPanel *kwb_window_get_frames_panel (KwbWindow *self) { return self->fra
 KwbBreakpointsPage *kwb_window_get_breakpoints_page (KwbWindow *self) { return self->breakpoints_sidebar; }
 const char *kwb_window_get_last_toast (KwbWindow *self) { return self->last_toast; }
 
-static void
-stop_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
+void
+_kwb_window_session_ended (KwbWindow    *self,
+                           const GError *error)
 {
-  g_autoptr(KwbWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!kwb_session_stop_finish (KWB_SESSION (object), result, &error))
+  if (error != NULL)
     _kwb_window_toast (self, error->message);
   if (self->restart_pending)
     {
@@ -721,6 +735,41 @@ stop_cb (GObject      *object,
   _kwb_window_update_run_actions (self);
 }
 
+static void
+stop_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(KwbWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  kwb_session_stop_finish (KWB_SESSION (object), result, &error);
+  _kwb_window_session_ended (self, error);
+}
+
+static void
+replay_stop_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbWindow) self = user_data;
+  KwbReplay *replay = KWB_REPLAY (object);
+  g_autoptr(GError) error = NULL;
+
+  if (kwb_replay_stop_finish (replay, result, &error) && kwb_replay_get_mode (replay) == KWB_QEMU_REPLAY_RECORD)
+    {
+      KwbRecording *recording = kwb_replay_get_recording (replay);
+      g_autofree char *size = g_format_size (kwb_recording_get_size (recording));
+      /* Translators: a recording's length in seconds and its size on disk */
+      g_autofree char *message = g_strdup_printf (_("Recording saved: %.1f s, %s. Replay it from the Recordings list."),
+                                                  kwb_recording_get_seconds (recording), size);
+
+      _kwb_window_toast (self, message);
+      kwb_recordings_page_reload (self->recordings_page);
+    }
+  _kwb_window_session_ended (self, error);
+}
+
 void
 _kwb_window_stop_session (KwbWindow *self,
                           gboolean   restart)
@@ -728,7 +777,11 @@ _kwb_window_stop_session (KwbWindow *self,
   if (self->session == NULL)
     return;
   self->restart_pending = restart;
-  kwb_session_stop_async (self->session, NULL, stop_cb, g_object_ref (self));
+  /* A recording's end is written once the session has stopped. */
+  if (self->replay != NULL)
+    kwb_replay_stop_async (self->replay, NULL, replay_stop_cb, g_object_ref (self));
+  else
+    kwb_session_stop_async (self->session, NULL, stop_cb, g_object_ref (self));
 }
 
 static void
@@ -925,7 +978,10 @@ kwb_window_dispose (GObject *object)
 {
   KwbWindow *self = KWB_WINDOW (object);
 
-  if (_kwb_window_session_is_live (self))
+  /* A recording is finished as the session stops, whoever stops it. */
+  if (_kwb_window_session_is_live (self) && self->replay != NULL)
+    kwb_replay_stop_async (self->replay, NULL, NULL, NULL);
+  else if (_kwb_window_session_is_live (self))
     kwb_session_stop_async (self->session, NULL, NULL, NULL);
   kwb_window_clear_session (self);
   _kwb_window_views_dispose (self);
@@ -1008,6 +1064,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   g_type_ensure (KWB_TYPE_SOURCE_STATUS);
   g_type_ensure (KWB_TYPE_STALE_BANNER);
   g_type_ensure (KWB_TYPE_CRASH_BANNER);
+  g_type_ensure (KWB_TYPE_TIMELINE);
   g_type_ensure (KWB_TYPE_WELCOME);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kwb/KernelWorkbench/kwb-window.ui");
@@ -1015,6 +1072,11 @@ kwb_window_class_init (KwbWindowClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "recent_projects_menu", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, crash_banner);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, reverse_controls);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, replay_bar);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, replay_title);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, replay_position);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_area);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, source_tabs);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, console);
@@ -1037,6 +1099,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, status_label);
 
   _kwb_window_class_actions_init (klass);
+  _kwb_window_class_replay_init (klass);
 }
 
 static void
@@ -1061,6 +1124,7 @@ kwb_window_init (KwbWindow *self)
   kwb_window_init_session_ui (self);
   kwb_window_restore_state (self);
   _kwb_window_views_init (self);
+  _kwb_window_replay_init (self);
   _kwb_window_dock_init (self);
   _kwb_window_update_run_actions (self);
   kwb_window_show_empty_source (self);

@@ -12,8 +12,11 @@
 #include "kwb-frames-panel.h"
 #include "kwb-project.h"
 #include "kwb-quick-open.h"
+#include "kwb-recordings-page.h"
+#include "kwb-replay.h"
 #include "kwb-session.h"
 #include "kwb-source-view.h"
+#include "kwb-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +60,10 @@ void                kwb_window_ask_condition         (KwbWindow      *self,
                                                       guint           line);
 KwbQuickOpen       *kwb_window_quick_open            (KwbWindow      *self);
 KwbConsole         *kwb_window_get_console           (KwbWindow      *self);
+/* The session's recording or replay side; NULL for a live run. */
+KwbReplay          *kwb_window_get_replay            (KwbWindow      *self);
+KwbTimeline        *kwb_window_get_timeline          (KwbWindow      *self);
+KwbRecordingsPage  *kwb_window_get_recordings_page   (KwbWindow      *self);
 KwbFramesPanel     *kwb_window_get_frames_panel      (KwbWindow      *self);
 KwbBreakpointsPage *kwb_window_get_breakpoints_page  (KwbWindow      *self);
 const char         *kwb_window_get_last_toast        (KwbWindow      *self);

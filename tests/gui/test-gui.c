@@ -71,15 +71,19 @@ check_structure (KwbApplication *app,
         g_error ("“%s” is in the window but not on screen", mapped[i]);
     }
 
-  /* The left dock: Breakpoints shown first, then Modules and Frames as tabs. */
+  /* The left dock: Breakpoints shown first, then Modules, Frames and Recordings as tabs. */
   dock = GTK_NOTEBOOK (kwb_test_require_widget (window, "start_dock"));
-  g_assert_cmpint (gtk_notebook_get_n_pages (dock), ==, 3);
+  g_assert_cmpint (gtk_notebook_get_n_pages (dock), ==, 4);
   g_assert_true (gtk_notebook_get_nth_page (dock, gtk_notebook_get_current_page (dock)) ==
                  GTK_WIDGET (kwb_window_get_breakpoints_page (window)));
   g_assert_cmpint (kwb_window_get_panel_dock (window, "breakpoints"), ==, KWB_DOCK_START);
   g_assert_cmpint (kwb_window_get_panel_dock (window, "modules"), ==, KWB_DOCK_START);
   g_assert_cmpint (kwb_window_get_panel_dock (window, "frames"), ==, KWB_DOCK_START);
+  g_assert_cmpint (kwb_window_get_panel_dock (window, "recordings"), ==, KWB_DOCK_START);
   g_assert_cmpint (kwb_window_get_panel_dock (window, "console"), ==, KWB_DOCK_BOTTOM);
+  /* Going backwards and the timeline belong to a replay only. */
+  g_assert_false (gtk_widget_get_visible (kwb_test_require_widget (window, "reverse_controls")));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (kwb_test_require_widget (window, "replay_bar"))));
   g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Breakpoints")));
   g_assert_true (ADW_IS_STATUS_PAGE (kwb_test_require_widget (window, "modules_page")));
   g_assert_true (gtk_widget_get_mapped (kwb_test_find_by_label (window, "Modules")));
