@@ -4,8 +4,9 @@
 """What going backwards costs. One recording of the fixture kernel (kwb record:
 boot, then `sync` typed at the shell, --seconds 20). Both sides replay it with
 the same QEMU options, break at __do_sys_sync (the typed command's syscall),
-then run reverse-stepi twice and reverse-continue once (back to the same
-breakpoint's previous hit, or to the start of the recording); each command is
+then run reverse-stepi, reverse-next, reverse-finish and reverse-continue
+(back to the same breakpoint's previous hit, or to the start of the
+recording), one after the other; each command is
 timed from sent to stopped. kwb's figures are the ones `kwb replay` prints
 ("reverse-stepi took S s"); the manual way is QEMU with -icount rr=replay and
 `gdb -batch` timing each command in its own Python. Runs alternate; medians,
@@ -30,7 +31,7 @@ import time
 import tty
 
 RUNS = int(os.environ.get("KWB_BENCH_RUNS", "1"))
-COMMANDS = ["reverse-stepi", "reverse-stepi", "reverse-continue"]
+COMMANDS = ["reverse-stepi", "reverse-next", "reverse-finish", "reverse-continue"]
 TIMEOUT = 1800
 
 
@@ -71,7 +72,7 @@ def manual_way(recording, meta, vmlinux):
             if line.startswith("TIMED "):
                 _, command, seconds = line.split()
                 figures.setdefault(command, []).append(float(seconds))
-        if len(figures.get("reverse-stepi", [])) != 2:
+        if any(c not in figures for c in COMMANDS):
             raise RuntimeError("manual way failed:\n" + out.stdout[-3000:] + out.stderr[-2000:])
         return figures
     finally:
@@ -93,7 +94,7 @@ def ours(kwb, recording):
         event = json.loads(line)
         if event.get("event") == "timing":
             figures.setdefault(event["command"], []).append(event["seconds"])
-    if out.returncode != 0 or len(figures.get("reverse-stepi", [])) != 2:
+    if out.returncode != 0 or any(c not in figures for c in COMMANDS):
         raise RuntimeError("kwb replay failed:\n" + out.stdout[-3000:] + out.stderr[-3000:])
     return figures
 
