@@ -91,6 +91,12 @@ recording_created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   recording = kwb_recording_create_finish (result, &error);
+  /* The window closed meanwhile: no session to record. */
+  if (recording != NULL && prepare->self->project == NULL)
+    {
+      kwb_recording_delete (recording, NULL);
+      return;
+    }
   if (recording == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The run cannot be recorded: %s"), error->message);
@@ -129,6 +135,8 @@ recording_checked_cb (GObject      *object,
   g_autoptr(Prepare) prepare = user_data;
   g_autoptr(GError) error = NULL;
 
+  if (prepare->self->project == NULL)
+    return;
   if (!kwb_recording_check_finish (KWB_RECORDING (object), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("This recording cannot be replayed: %s"), error->message);
