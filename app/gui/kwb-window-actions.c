@@ -35,6 +35,8 @@ run_exec (KwbWindow  *self,
 {
   if (self->session == NULL)
     return;
+  if (kwb_gdb_exec_is_reverse (what) && kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED)
+    _kwb_window_replay_going_back (self);
   kwb_session_exec_async (self->session, what, NULL, exec_cb, g_object_ref (self));
 }
 

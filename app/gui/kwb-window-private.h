@@ -123,6 +123,7 @@ gboolean       _kwb_window_replay_start_recording  (KwbWindow        *self,
  * console's input, the reverse controls. */
 void           _kwb_window_replay_session_changed  (KwbWindow      *self);
 void           _kwb_window_replay_update_actions   (KwbWindow      *self);
+void           _kwb_window_replay_going_back       (KwbWindow      *self);
 
 /* kwb-window-breakpoints.c */
 void           _kwb_window_breakpoints_init        (KwbWindow      *self);

@@ -248,6 +248,17 @@ seek_cb (GObject      *object,
     _kwb_window_toast (self, error->message);
 }
 
+/* QEMU goes backwards by replaying the run from its start: the guest's
+ * output comes again, and the console says where that begins. */
+void
+_kwb_window_replay_going_back (KwbWindow *self)
+{
+  g_autofree char *line = g_strdup_printf ("\r\n\033[7m %s \033[0m\r\n",
+                                           _("Going backwards: the replay starts again from the beginning of the recording"));
+
+  vte_terminal_feed (kwb_console_get_terminal (self->console), line, -1);
+}
+
 static void
 on_mark_activated (KwbTimeline *timeline,
                    gint64       icount,
@@ -256,6 +267,8 @@ on_mark_activated (KwbTimeline *timeline,
 {
   if (self->replay == NULL || kwb_replay_get_mode (self->replay) != KWB_QEMU_REPLAY_PLAY)
     return;
+  if (icount < kwb_replay_get_position (self->replay))
+    _kwb_window_replay_going_back (self);
   kwb_replay_seek_async (self->replay, icount, NULL, seek_cb, g_object_ref (self));
 }
 

@@ -10,7 +10,8 @@
  * timeline, and does not take typing. The replay stops where the run did,
  * at the same instruction counts (the timeline's marks); Continue
  * Backwards from kernel_init stops at setup_arch's breakpoint at the
- * instruction it was hit; Step Over Backwards from there goes to the line
+ * instruction it was hit (the console marks where the replayed output
+ * starts again); Step Over Backwards from there goes to the line
  * of start_kernel that called setup_arch; a mark on the timeline goes
  * forwards and backwards to its stop, with the breakpoints working after.
  * Screenshots: replay-*.png in $KWB_BUILD_ROOT/tests/gui/screenshots/.
@@ -231,6 +232,12 @@ check_replay (KwbApplication *app,
   kwb_test_activate_action (GTK_WIDGET (window), "win.reverse-continue", NULL);
   wait_stopped_in (session, "setup_arch");
   g_assert_cmpint (wait_position (window), ==, at_setup);
+  /* The boot's output comes again: the console says why. */
+  {
+    g_autofree char *text = kwb_test_dup_terminal_text (window);
+
+    g_assert_nonnull (strstr (text, "Going backwards: the replay starts again"));
+  }
 
   /* One line back from the first line of setup_arch: its call in start_kernel. */
   main_c = g_build_filename (kwb_session_config_get_source_dir (kwb_session_get_config (session)), "init", "main.c",
