@@ -273,8 +273,8 @@ disabled_cb (GObject      *object,
   seek_go (self);
 }
 
-/* The enabled breakpoints, the session's own among them: none may end the
- * resume before QEMU has the seek. */
+/* The enabled breakpoints, the session's own among them: none may stop the
+ * guest on its way to the point. */
 static void
 listed_cb (GObject      *object,
            GAsyncResult *result,

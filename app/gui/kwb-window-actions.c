@@ -139,9 +139,13 @@ restart_action (GtkWidget  *widget,
   if (self->session == NULL)
     return;
   if (_kwb_window_session_is_live (self))
-    _kwb_window_stop_session (self, TRUE);
-  else
-    kwb_window_start_session (self);
+    {
+      _kwb_window_stop_session (self, TRUE);
+      return;
+    }
+  /* Ended already: started again as it was (a replay as the same replay). */
+  self->restart_pending = TRUE;
+  _kwb_window_session_ended (self, NULL);
 }
 
 /* ---- finding things ---- */

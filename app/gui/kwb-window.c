@@ -730,7 +730,12 @@ _kwb_window_session_ended (KwbWindow    *self,
   if (self->restart_pending)
     {
       self->restart_pending = FALSE;
-      kwb_window_start_session (self);
+      /* A replay restarts as the same replay. */
+      if (self->replay != NULL && kwb_replay_get_mode (self->replay) == KWB_QEMU_REPLAY_PLAY)
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.replay-recording", "s",
+                                    kwb_recording_get_dir (kwb_replay_get_recording (self->replay)));
+      else
+        kwb_window_start_session (self);
     }
   _kwb_window_update_run_actions (self);
 }
