@@ -113,6 +113,15 @@ set_position (KwbReplay *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
 }
 
+/* The instruction count in QMP query-replay's answer; -1 without one. */
+static gint64
+reply_icount (JsonNode *info)
+{
+  if (info == NULL || !JSON_NODE_HOLDS_OBJECT (info))
+    return -1;
+  return json_object_get_int_member_with_default (json_node_get_object (info), "icount", -1);
+}
+
 typedef struct {
   KwbReplay *self;
   guint      serial;
@@ -130,9 +139,7 @@ query_replay_cb (GObject      *object,
   gint64 icount;
 
   g_free (query);
-  if (info == NULL || !JSON_NODE_HOLDS_OBJECT (info))
-    return;
-  icount = json_object_get_int_member_with_default (json_node_get_object (info), "icount", -1);
+  icount = reply_icount (info);
   if (icount < 0)
     return;
   self->last_icount = MAX (self->last_icount, icount);
@@ -447,9 +454,7 @@ count_cb (GObject      *object,
   KwbReplay *self = g_task_get_source_object (task);
   g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
 
-  if (info != NULL && JSON_NODE_HOLDS_OBJECT (info))
-    self->last_icount = MAX (self->last_icount,
-                             json_object_get_int_member_with_default (json_node_get_object (info), "icount", 0));
+  self->last_icount = MAX (self->last_icount, reply_icount (info));
   kwb_session_stop_async (self->session, g_task_get_cancellable (task), session_stopped_cb, g_object_ref (task));
 }
 
