@@ -223,6 +223,50 @@ kwb_kernel_build_check_tools (const char * const  *envp,
   return TRUE;
 }
 
+/**
+ * kwb_kernel_build_check_compressor:
+ * @config: the configured .config
+ * @envp: (nullable): the build's environment (its PATH is searched)
+ *
+ * The program that compresses the boot image (CONFIG_KERNEL_XZ, _LZ4, …)
+ * runs only at the very end of a build: without this check a missing one
+ * fails a build that has compiled for many minutes.
+ */
+gboolean
+kwb_kernel_build_check_compressor (KwbKconfig          *config,
+                                   const char * const  *envp,
+                                   GError             **error)
+{
+  static const struct { const char *symbol; const char *program; const char *package; } compressors[] = {
+    { "KERNEL_GZIP", "gzip", "gzip" },
+    { "KERNEL_BZIP2", "bzip2", "bzip2" },
+    { "KERNEL_LZMA", "lzma", "xz-utils" },
+    { "KERNEL_XZ", "xz", "xz-utils" },
+    { "KERNEL_LZO", "lzop", "lzop" },
+    { "KERNEL_LZ4", "lz4", "lz4" },
+    { "KERNEL_ZSTD", "zstd", "zstd" },
+  };
+  g_auto(GStrv) own_env = envp ? NULL : g_get_environ ();
+  const char *path_env = g_environ_getenv ((char **) (envp ? envp : (const char * const *) own_env), "PATH");
+
+  for (guint i = 0; i < G_N_ELEMENTS (compressors); i++)
+    {
+      g_autofree char *found = NULL;
+
+      if (!kwb_kconfig_is_enabled (config, compressors[i].symbol))
+        continue;
+      found = kwb_kernel_build_find_in_path (compressors[i].program, path_env);
+      if (found != NULL)
+        return TRUE;
+      g_set_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL,
+                   _("This configuration compresses the kernel with %s (CONFIG_%s), which this system "
+                     "lacks. Install with: sudo apt-get install %s"),
+                   compressors[i].program, compressors[i].symbol, compressors[i].package);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 kwb_kernel_build_check_build_dir (const char  *build_dir,
                                   GError     **error)

@@ -972,6 +972,7 @@ step_make (KwbKernelBuild *self)
     g_autofree char *config_path = g_build_filename (self->build_dir, ".config", NULL);
     g_autoptr(KwbKconfig) config = kwb_kconfig_new_from_file (config_path, NULL);
     g_autofree char *gcc = kwb_kernel_build_find_in_path ("gcc", g_environ_getenv (envp, "PATH"));
+    g_autoptr(GError) error = NULL;
 
     if (config != NULL && gcc != NULL &&
         (kwb_kconfig_is_enabled (config, "MODULE_SIG_FORMAT") ||
@@ -983,6 +984,11 @@ step_make (KwbKernelBuild *self)
                                         "(CONFIG_MODULE_SIG_FORMAT, CONFIG_SYSTEM_TRUSTED_KEYRING), which "
                                         "needs the OpenSSL headers. Install with: sudo apt-get install "
                                         "libssl-dev, or turn those options off in [kernel] extra-config")));
+        return;
+      }
+    if (config != NULL && !kwb_kernel_build_check_compressor (config, (const char * const *) envp, &error))
+      {
+        op_finish (self, g_steal_pointer (&error));
         return;
       }
   }

@@ -10,6 +10,7 @@
 #include "kwb-build-runner.h"
 #include "kwb-build-stage.h"
 #include "kwb-arch.h"
+#include "kwb-kconfig.h"
 #include "kwb-project.h"
 
 G_BEGIN_DECLS
@@ -79,6 +80,9 @@ gboolean               kwb_kernel_build_check_tools      (const char * const   *
                                                           const KwbArch        *arch,
                                                           GError              **error);
 gboolean               kwb_kernel_build_check_build_dir  (const char           *build_dir,
+                                                          GError              **error);
+gboolean               kwb_kernel_build_check_compressor (KwbKconfig           *config,
+                                                          const char * const   *envp,
                                                           GError              **error);
 char                  *kwb_kernel_build_dup_shared_source_dir (const char      *tarball,
                                                           GError              **error);

@@ -157,6 +157,8 @@ test_profiles (void)
   /* What Debian's crash needs to read this kernel's memory dumps. */
   g_assert_cmpstr (request_value (fast, "X86_MCE"), ==, "y");
   g_assert_cmpstr (request_value (fast, "AMD_MEM_ENCRYPT"), ==, "y");
+  /* The boot decompressor runs under TCG at every boot and replay. */
+  g_assert_cmpstr (request_value (fast, "KERNEL_LZ4"), ==, "y");
 
   fragment = kwb_kconfig_requests_to_fragment (fast);
   g_assert_nonnull (strstr (fragment, "\nCONFIG_DEBUG_INFO_DWARF4=y\n"));
@@ -167,6 +169,7 @@ test_profiles (void)
   g_assert_no_error (error);
   g_assert_null (request_value (existing, "SERIAL_8250"));
   g_assert_null (request_value (existing, "X86_MCE"));
+  g_assert_null (request_value (existing, "KERNEL_LZ4"));
   g_assert_cmpstr (request_value (existing, "GDB_SCRIPTS"), ==, "y");
 
   reloc = kwb_kconfig_build_requests (NULL, "standard", TRUE, "/p/initramfs.cpio", NULL, &error);

@@ -268,6 +268,38 @@ test_check_tools (void)
   remove_tree (partial);
 }
 
+/* The boot image's compressor, named by the configuration, is checked
+ * before the build rather than found missing at its end. */
+static void
+test_check_compressor (void)
+{
+  const char *none[] = { NULL };
+  g_autofree char *path = make_path_without (none);
+  g_autofree char *lz4 = g_build_filename (path, "lz4", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "PATH", path, TRUE);
+  g_autoptr(KwbKconfig) lz4_config = kwb_kconfig_new_from_data ("CONFIG_64BIT=y\nCONFIG_KERNEL_LZ4=y\n"
+                                                                "# CONFIG_KERNEL_XZ is not set\n", -1);
+  g_autoptr(KwbKconfig) bare = kwb_kconfig_new_from_data ("CONFIG_64BIT=y\n", -1);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (lz4_config);
+  g_assert_false (kwb_kernel_build_check_compressor (lz4_config, (const char * const *) env, &error));
+  g_assert_error (error, KWB_KERNEL_BUILD_ERROR, KWB_KERNEL_BUILD_ERROR_MISSING_TOOL);
+  g_assert_nonnull (strstr (error->message, "CONFIG_KERNEL_LZ4"));
+  g_assert_nonnull (strstr (error->message, "apt-get install lz4"));
+  g_clear_error (&error);
+
+  /* No compression option (arm64's Image): nothing to check. */
+  g_assert_true (kwb_kernel_build_check_compressor (bare, (const char * const *) env, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_set_contents (lz4, "#!/bin/sh\n", -1, NULL));
+  g_assert_cmpint (g_chmod (lz4, 0755), ==, 0);
+  g_assert_true (kwb_kernel_build_check_compressor (lz4_config, (const char * const *) env, &error));
+  g_assert_no_error (error);
+  remove_tree (path);
+}
+
 static void
 test_check_build_dir (void)
 {
@@ -507,6 +539,7 @@ main (int    argc,
   g_test_add_func ("/kernel-build/problem-in-log", test_problem_in_log);
   g_test_add_func ("/kernel-build/check-tree", test_check_tree);
   g_test_add_func ("/kernel-build/check-tools", test_check_tools);
+  g_test_add_func ("/kernel-build/check-compressor", test_check_compressor);
   g_test_add_func ("/kernel-build/check-build-dir", test_check_build_dir);
   g_test_add_func ("/kernel-build/shared-source-dir", test_shared_source_dir);
 
