@@ -31,6 +31,7 @@ typedef struct {
   guint        timeout_id;
   KwbConsoleWindow *console; /* the newest output, where the prompt is looked for */
   gboolean     console_sent;
+  gboolean     console_entered;   /* Enter pressed at askfirst's prompt */
   gboolean     finishing;
   gboolean     waiting_index; /* the session ended; GDB's index is still being written */
   guint        pending_exec;

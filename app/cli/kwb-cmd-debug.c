@@ -609,8 +609,10 @@ on_log (KwbSession  *session,
   fprintf (stderr, "kwb: %s\n", message);
 }
 
-/* Types --console-send once BusyBox's shell is there: its prompt, or the
- * askfirst "Please press Enter" line (then Enter first). */
+/* Types --console-send once BusyBox's shell is there: its prompt, or,
+ * after askfirst's "Please press Enter" line, Enter first and then the
+ * prompt. Typed before the shell has set up its terminal, the text would
+ * partly go to askfirst and partly be flushed. */
 static void
 on_console_output (KwbQemu     *qemu,
                    GBytes      *bytes,
@@ -636,13 +638,18 @@ on_console_output (KwbQemu     *qemu,
   if (debug->console_send == NULL || debug->console_sent)
     return;
   kwb_console_window_append (debug->console, data, len);
-  if (kwb_console_window_contains (debug->console, "Please press Enter") ||
-      kwb_console_window_contains (debug->console, "/ # "))
+  if (!debug->console_entered && kwb_console_window_contains (debug->console, "Please press Enter"))
+    {
+      debug->console_entered = TRUE;
+      kwb_console_window_clear (debug->console);
+      kwb_qemu_console_write (qemu, "\r", 1, NULL);
+      return;
+    }
+  if (kwb_console_window_contains (debug->console, "/ # "))
     {
       g_autofree char *text = g_strcompress (debug->console_send);
 
       debug->console_sent = TRUE;
-      kwb_qemu_console_write (qemu, "\r", 1, NULL);
       kwb_qemu_console_write (qemu, text, -1, NULL);
       if (!g_str_has_suffix (text, "\n"))
         kwb_qemu_console_write (qemu, "\r", 1, NULL);
