@@ -175,8 +175,8 @@ kwb_kernel_build_check_tools (const char * const  *envp,
     { "bc", "bc" },
     { "perl", "perl" },
   };
-  g_auto(GStrv) own_env = envp ? NULL : g_get_environ ();
-  const char *path_env = g_environ_getenv ((char **) (envp ? envp : (const char * const *) own_env), "PATH");
+  /* NULL: kwb_kernel_build_find_in_path() searches our own PATH. */
+  const char *path_env = envp ? g_environ_getenv ((char **) envp, "PATH") : NULL;
   g_autoptr(GString) missing = g_string_new (NULL);
   g_autoptr(GString) packages = g_string_new (NULL);
   g_autofree char *gcc = NULL;
@@ -246,8 +246,8 @@ kwb_kernel_build_check_compressor (KwbKconfig          *config,
     { "KERNEL_LZ4", "lz4", "lz4" },
     { "KERNEL_ZSTD", "zstd", "zstd" },
   };
-  g_auto(GStrv) own_env = envp ? NULL : g_get_environ ();
-  const char *path_env = g_environ_getenv ((char **) (envp ? envp : (const char * const *) own_env), "PATH");
+  /* NULL: kwb_kernel_build_find_in_path() searches our own PATH. */
+  const char *path_env = envp ? g_environ_getenv ((char **) envp, "PATH") : NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (compressors); i++)
     {
