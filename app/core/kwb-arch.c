@@ -48,6 +48,13 @@ static const char * const arm64_user_entries[] = {
   "el0_irq", "el0_sync", NULL
 };
 
+/* The APIC's TPR-patching helper (kvmvapic) resets itself with a
+ * synchronous call on the CPU thread. A replay resets the machine for every
+ * step backwards while holding the replay lock the CPU thread may be waiting
+ * for: QEMU 7.2 then deadlocks, more often the busier the host. Linux never
+ * uses the helper, and without it that reset has nothing to wait for. */
+static const char * const x86_64_replay_args[] = { "-global", "apic.vapic=off", NULL };
+
 static const KwbArch arches[] = {
   {
     .name = "x86_64",
@@ -65,6 +72,7 @@ static const KwbArch arches[] = {
     .qemu_package = "qemu-system-x86",
     .qemu_machine = NULL,
     .qemu_tcg_cpu = "max",
+    .qemu_replay_args = x86_64_replay_args,
     .qemu_user = "qemu-x86_64",
     .qemu_user_package = "qemu-user",
     .console = "ttyS0",

@@ -26,6 +26,9 @@ typedef struct {
   const char *qemu_package;
   const char *qemu_machine;      /* -M, or NULL for QEMU's default */
   const char *qemu_tcg_cpu;      /* -cpu under TCG */
+  /* Added to a recorded or replayed run; recorded and replayed runs must
+   * get the same ones, since they shape what the guest executes. */
+  const char * const *qemu_replay_args;
   const char *qemu_user;         /* runs one of its programs on another host */
   const char *qemu_user_package;
   const char *console;           /* the serial console's kernel name */

@@ -937,6 +937,8 @@ build_argv (KwbQemu *self)
       g_autofree char *drive = g_strdup_printf ("file=%s,if=none,id=rr,format=qcow2", image);
 
       g_strv_builder_add_many (b, "-icount", icount, "-drive", drive, NULL);
+      if (self->arch->qemu_replay_args != NULL)
+        g_strv_builder_addv (b, (const char **) self->arch->qemu_replay_args);
     }
   if (self->extra_args != NULL)
     g_strv_builder_addv (b, (const char **) self->extra_args);

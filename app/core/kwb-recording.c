@@ -6,7 +6,8 @@
  *   replay.bin       QEMU's log of every non-deterministic event (-icount rr=)
  *   snapshots.qcow2  the snapshots a replay goes backwards from ("init" at the start)
  *   recording.ini    what was booted (kernel and initramfs with their SHA-256,
- *                    command line, memory, architecture), when, for how long
+ *                    command line, memory, architecture), when, for how long,
+ *                    and the version of the machine it was recorded on
  *
  * A replay is only deterministic on the very same guest: another kernel or
  * initramfs would read the log as nonsense and diverge silently, so replay
@@ -35,6 +36,10 @@
  * memory, which qcow2 stores beside it. */
 #define IMAGE_SIZE     "1G"
 #define HASH_BLOCK     (1 << 20)
+/* Raised when the machine a run is recorded on changes (an architecture's
+ * qemu_replay_args): a replay on another machine would diverge. Version 2:
+ * x86-64 without the APIC's TPR helper. Absent means 1. */
+#define MACHINE_VERSION 2
 
 struct _KwbRecording
 {
@@ -340,6 +345,7 @@ kwb_recording_create_async (const char          *dir,
                                                     ? kwb_session_config_get_cmdline (config) : "");
   g_key_file_set_integer (c->meta, GROUP, "memory", kwb_project_get_int (project, "qemu", "memory"));
   g_key_file_set_boolean (c->meta, GROUP, "finished", FALSE);
+  g_key_file_set_integer (c->meta, GROUP, "machine-version", MACHINE_VERSION);
 
   hash = g_task_new (NULL, cancellable, create_hashed_cb, g_steal_pointer (&task));
   /* C stays owned by the outer task, which outlives this one. */
@@ -456,6 +462,15 @@ kwb_recording_check_async (KwbRecording        *self,
       g_task_return_new_error (task, KWB_RECORDING_ERROR, KWB_RECORDING_ERROR_MISMATCH,
                                _("This recording is of a %s guest, and the project now boots %s"),
                                arch, kwb_session_config_get_arch (config)->name);
+      return;
+    }
+  if (kwb_session_config_get_arch (config)->qemu_replay_args != NULL &&
+      g_key_file_get_integer (self->meta, GROUP, "machine-version", NULL) < MACHINE_VERSION)
+    {
+      g_task_return_new_error (task, KWB_RECORDING_ERROR, KWB_RECORDING_ERROR_MISMATCH,
+                               _("This recording was made by an earlier version of Kernel Workbench, on a "
+                                 "virtual machine that replays now differ from (its steps backwards could "
+                                 "hang QEMU): record the run again."));
       return;
     }
   if (g_strcmp0 (cmdline, now_cmdline) != 0)

@@ -46,11 +46,13 @@ def manual_way(recording, meta, vmlinux):
     gdb_sock = os.path.join(work, "gdb.sock")
     qemu = subprocess.Popen(
         ["qemu-system-x86_64", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-         "-accel", "tcg", "-m", meta["memory"], "-smp", "1",
+         "-accel", "tcg", "-cpu", "max", "-m", meta["memory"], "-smp", "1",
          "-kernel", meta["kernel"], "-initrd", meta["initramfs"], "-append", meta["cmdline"],
          "-chardev", f"pipe,id=console0,path={name}", "-serial", "chardev:console0",
          "-icount", f"shift=auto,rr=replay,rrfile={recording}/replay.bin,rrsnapshot=init",
          "-drive", f"file={recording}/snapshots.qcow2,if=none,id=rr,format=qcow2",
+         # the machine kwb records on (see kwb-arch.c)
+         "-global", "apic.vapic=off",
          "-S", "-gdb", f"unix:path={gdb_sock},server=on,wait=off"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:

@@ -286,6 +286,41 @@ test_replay_refuses_another_guest (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "command line"));
 }
 
+/* A recording from before the x86-64 replay machine changed: refused, saying
+ * to record again, since its replay would diverge. */
+static void
+test_replay_refuses_older_machine (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "rec", NULL);
+  g_autofree char *meta_path = g_build_filename (dir, "recording.ini", NULL);
+  g_autofree char *meta = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KwbRecording) recording = NULL;
+  g_autoptr(KwbRecording) older = NULL;
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+
+  if (!have_qemu_img ())
+    return;
+  recording = create (dir, f->config, &error);
+  g_assert_no_error (error);
+  write_file (dir, "replay.bin", "a log");
+  g_assert_true (kwb_recording_set_finished (recording, 1, 0, &error));
+  g_file_get_contents (meta_path, &meta, NULL, NULL);
+  g_assert_nonnull (strstr (meta, "machine-version=2"));
+  g_assert_true (check (recording, f->config, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_key_file_load_from_file (key_file, meta_path, G_KEY_FILE_NONE, &error));
+  g_assert_true (g_key_file_remove_key (key_file, "recording", "machine-version", &error));
+  g_assert_true (g_key_file_save_to_file (key_file, meta_path, &error));
+  older = kwb_recording_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_false (check (older, f->config, &error));
+  g_assert_error (error, KWB_RECORDING_ERROR, KWB_RECORDING_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "record the run again"));
+}
+
 /* Delete removes the recording's own files only. */
 static void
 test_delete_keeps_foreign_files (Fixture       *f,
@@ -318,6 +353,7 @@ main (int    argc,
   ADD ("/recording/not-a-recording", test_not_a_recording);
   ADD ("/recording/unparsable-left-alone", test_unparsable_left_alone);
   ADD ("/recording/create-and-load", test_create_and_load);
+  ADD ("/recording/replay-refuses-older-machine", test_replay_refuses_older_machine);
   ADD ("/recording/replay-refuses-another-guest", test_replay_refuses_another_guest);
   ADD ("/recording/delete-keeps-foreign-files", test_delete_keeps_foreign_files);
   return g_test_run ();
