@@ -20,6 +20,15 @@
  * behind is first a reverse-continue, which with no breakpoint on the way
  * ends at the start of the recording, then the same. The breakpoints are
  * disabled meanwhile, or they would end the way there early.
+ *
+ * Snapshots. QEMU goes backwards by loading the nearest snapshot before
+ * the target and replaying forwards from it. So while a replay runs
+ * forwards, a snapshot is taken every SNAPSHOT_INTERVAL_MS of it (savevm;
+ * QEMU does not tell GDB about the pause), unless one already lies in the
+ * stretch just replayed: a step back then replays at most about that long,
+ * wherever the stop is. They are saved in the recording's image, so later
+ * replays of it start with them; MAX_SNAPSHOTS bounds its size (each holds
+ * the guest's memory, about 30 MB for a fixture guest).
  */
 #include "config.h"
 
@@ -54,6 +63,11 @@ struct _KwbReplay
   gint64         seek_target;
   char          *disabled;    /* "1 4 7": breakpoints disabled for a seek */
   SeekPhase      seek_phase;
+
+  GArray        *snapshots;   /* instruction counts, sorted */
+  guint          snapshot_source;
+  gint64         tick_icount; /* where the replay was at the last tick */
+  gboolean       snapshot_busy;
 };
 
 G_DEFINE_FINAL_TYPE (KwbReplay, kwb_replay, G_TYPE_OBJECT)
@@ -65,6 +79,16 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SNAPSHOTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define SNAPSHOT_INTERVAL_MS 1500
+#define MAX_SNAPSHOTS        32
 
 void
 kwb_replay_configure (KwbSessionConfig *config,
@@ -366,6 +390,177 @@ kwb_replay_seek_finish (KwbReplay     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* ---- snapshots ---- */
+
+static gint
+compare_icount (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The snapshots of the image QEMU replays from (the drive named "rr"),
+ * from query-block's answer. */
+static void
+blocks_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+  JsonArray *blocks;
+
+  if (reply == NULL || !JSON_NODE_HOLDS_ARRAY (reply))
+    return;
+  blocks = json_node_get_array (reply);
+  for (guint i = 0; i < json_array_get_length (blocks); i++)
+    {
+      JsonObject *block = json_array_get_object_element (blocks, i);
+      JsonObject *inserted, *image;
+      JsonArray *list;
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (block, "device", NULL), "rr") != 0 ||
+          (inserted = json_object_get_object_member (block, "inserted")) == NULL ||
+          (image = json_object_get_object_member (inserted, "image")) == NULL)
+        continue;
+      g_array_set_size (self->snapshots, 0);
+      list = json_object_has_member (image, "snapshots") ? json_object_get_array_member (image, "snapshots") : NULL;
+      for (guint j = 0; list != NULL && j < json_array_get_length (list); j++)
+        {
+          gint64 icount = json_object_get_int_member_with_default (json_array_get_object_element (list, j),
+                                                                   "icount", -1);
+
+          if (icount >= 0)
+            g_array_append_val (self->snapshots, icount);
+        }
+      g_array_sort (self->snapshots, compare_icount);
+      g_signal_emit (self, signals[SNAPSHOTS_CHANGED], 0);
+      return;
+    }
+}
+
+static void
+refresh_snapshots (KwbReplay *self)
+{
+  KwbQemu *qemu = kwb_session_get_qemu (self->session);
+
+  if (qemu != NULL && kwb_qemu_get_running (qemu))
+    kwb_qemu_qmp_async (qemu, "query-block", NULL, NULL, blocks_cb, g_object_ref (self));
+}
+
+static gboolean
+has_snapshot_between (KwbReplay *self,
+                      gint64     from,
+                      gint64     to)
+{
+  for (guint i = 0; i < self->snapshots->len; i++)
+    {
+      gint64 icount = g_array_index (self->snapshots, gint64, i);
+
+      if (icount > from && icount <= to)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &error);
+  const char *said = reply != NULL && JSON_NODE_HOLDS_VALUE (reply) ? json_node_get_string (reply) : NULL;
+
+  self->snapshot_busy = FALSE;
+  /* HMP answers in words: nothing, or why not (QEMU refuses while replay
+   * events are pending; the next tick tries again). */
+  if (reply == NULL || (said != NULL && *said != '\0'))
+    {
+      g_debug ("No snapshot: %s", error != NULL ? error->message : said);
+      return;
+    }
+  refresh_snapshots (self);
+}
+
+static void
+tick_position_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+  g_autoptr(JsonObject) arguments = NULL;
+  g_autofree char *command = NULL;
+  gint64 icount = reply_icount (info);
+  gint64 from = self->tick_icount;
+
+  if (icount < 0 || self->snapshot_source == 0)
+    {
+      self->snapshot_busy = FALSE;
+      return;
+    }
+  self->tick_icount = icount;
+  if (icount <= from || has_snapshot_between (self, from, icount) || self->snapshots->len >= MAX_SNAPSHOTS)
+    {
+      self->snapshot_busy = FALSE;
+      return;
+    }
+  arguments = json_object_new ();
+  command = g_strdup_printf ("savevm kwb-%" G_GINT64_FORMAT, icount);
+  json_object_set_string_member (arguments, "command-line", command);
+  kwb_qemu_qmp_async (KWB_QEMU (object), "human-monitor-command", arguments, NULL, saved_cb, g_object_ref (self));
+}
+
+static gboolean
+snapshot_tick (gpointer user_data)
+{
+  KwbReplay *self = user_data;
+  KwbQemu *qemu = kwb_session_get_qemu (self->session);
+
+  if (self->snapshot_busy || qemu == NULL || !kwb_qemu_get_running (qemu))
+    return G_SOURCE_CONTINUE;
+  self->snapshot_busy = TRUE;
+  kwb_qemu_qmp_async (qemu, "query-replay", NULL, NULL, tick_position_cb, g_object_ref (self));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+snapshots_start (KwbReplay *self,
+                 gint64     from)
+{
+  if (self->snapshot_source != 0 || self->mode != KWB_QEMU_REPLAY_PLAY || self->seek_phase == SEEK_BACK ||
+      kwb_gdb_exec_is_reverse (kwb_session_get_resume_what (self->session)))
+    return;
+  self->tick_icount = from;
+  self->snapshot_source = g_timeout_add (SNAPSHOT_INTERVAL_MS, snapshot_tick, self);
+}
+
+static void
+snapshots_stop (KwbReplay *self)
+{
+  g_clear_handle_id (&self->snapshot_source, g_source_remove);
+}
+
+guint
+kwb_replay_get_n_snapshots (KwbReplay *self)
+{
+  g_return_val_if_fail (KWB_IS_REPLAY (self), 0);
+  return self->snapshots->len;
+}
+
+gint64
+kwb_replay_get_snapshot (KwbReplay *self,
+                         guint      index)
+{
+  g_return_val_if_fail (KWB_IS_REPLAY (self), -1);
+  g_return_val_if_fail (index < self->snapshots->len, -1);
+  return g_array_index (self->snapshots, gint64, index);
+}
+
 /* ---- the session ---- */
 
 static void
@@ -375,6 +570,9 @@ on_stopped (KwbSession       *session,
 {
   self->query_serial++;
   query_position (self);
+  snapshots_stop (self);
+  if (self->mode == KWB_QEMU_REPLAY_PLAY)
+    refresh_snapshots (self);
   switch (self->seek_phase)
     {
     case SEEK_BACK:
@@ -407,10 +605,12 @@ on_state_changed (KwbSession      *session,
       if (self->started_us == 0)
         self->started_us = g_get_monotonic_time ();
       self->query_serial++;
+      snapshots_start (self, MAX (self->position, 0));
       set_position (self, -1);
       break;
     case KWB_SESSION_STATE_EXITED:
     case KWB_SESSION_STATE_FAILED:
+      snapshots_stop (self);
       if (self->seek_task != NULL)
         seek_done (self, g_error_new_literal (KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
                                               _("The session ended before the replay got there")));
@@ -517,6 +717,7 @@ kwb_replay_dispose (GObject *object)
 
   if (self->seek_task != NULL)
     seek_done (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The replay was closed")));
+  snapshots_stop (self);
   G_OBJECT_CLASS (kwb_replay_parent_class)->dispose (object);
 }
 
@@ -529,6 +730,7 @@ kwb_replay_finalize (GObject *object)
   g_clear_object (&self->recording);
   g_clear_error (&self->finish_error);
   g_free (self->disabled);
+  g_array_unref (self->snapshots);
   G_OBJECT_CLASS (kwb_replay_parent_class)->finalize (object);
 }
 
@@ -563,6 +765,12 @@ kwb_replay_class_init (KwbReplayClass *klass)
     g_param_spec_int64 ("position", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Replaying: the snapshots a step back can start from changed (see
+   * kwb_replay_get_snapshot()). */
+  signals[SNAPSHOTS_CHANGED] =
+    g_signal_new ("snapshots-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -570,6 +778,7 @@ kwb_replay_init (KwbReplay *self)
 {
   self->position = -1;
   self->last_icount = -1;
+  self->snapshots = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 KwbQemuReplay kwb_replay_get_mode (KwbReplay *self) { return self->mode; }

@@ -31,6 +31,11 @@ KwbSession    *kwb_replay_get_session    (KwbReplay           *self);
 gint64         kwb_replay_get_position   (KwbReplay           *self);
 /* Replaying: the recording's length in instructions (0 when not known). */
 gint64         kwb_replay_get_span       (KwbReplay           *self);
+/* Replaying: the snapshots QEMU can go backwards from, by instruction count
+ * in increasing order, as of the last stop ("snapshots-changed"). */
+guint          kwb_replay_get_n_snapshots (KwbReplay          *self);
+gint64         kwb_replay_get_snapshot   (KwbReplay           *self,
+                                          guint                index);
 /* Ends the session. Recording: first asks QEMU how far the recording got,
  * then writes the recording's end; fails with KWB_RECORDING_ERROR_INCOMPLETE
  * when the guest never ran. */

@@ -80,6 +80,10 @@ void              kwb_session_log_message                    (KwbSession        
 void              kwb_session_set_pending_allowed            (KwbSession             *self,
                                                               gboolean                allowed);
 
+/* What the guest was last resumed with (continue, a reverse step…); a
+ * replay takes snapshots only while it runs forwards. */
+KwbGdbExec        kwb_session_get_resume_what                (KwbSession             *self);
+
 /* Crash stops: see kwb-session-crash.c. */
 void              kwb_session_crash_setup                    (KwbSession             *session,
                                                               gpointer                user_data);

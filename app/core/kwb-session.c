@@ -1879,6 +1879,13 @@ kwb_session_exec_async (KwbSession          *self,
   resume_guest (self, what, cancellable, g_steal_pointer (&task));
 }
 
+KwbGdbExec
+kwb_session_get_resume_what (KwbSession *self)
+{
+  g_return_val_if_fail (KWB_IS_SESSION (self), KWB_GDB_EXEC_CONTINUE);
+  return self->resume_what;
+}
+
 void
 kwb_session_run_to_async (KwbSession          *self,
                           const char          *location,

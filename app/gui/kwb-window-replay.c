@@ -237,6 +237,14 @@ on_position (KwbReplay  *replay,
 }
 
 static void
+on_snapshots_changed (KwbReplay *replay,
+                      KwbWindow *self)
+{
+  for (guint i = 0; i < kwb_replay_get_n_snapshots (replay); i++)
+    kwb_timeline_add_snapshot (self->timeline, kwb_replay_get_snapshot (replay, i));
+}
+
+static void
 seek_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -248,13 +256,13 @@ seek_cb (GObject      *object,
     _kwb_window_toast (self, error->message);
 }
 
-/* QEMU goes backwards by replaying the run from its start: the guest's
- * output comes again, and the console says where that begins. */
+/* QEMU goes backwards by replaying the run from an earlier snapshot: the
+ * guest's output comes again, and the console says where that begins. */
 void
 _kwb_window_replay_going_back (KwbWindow *self)
 {
   g_autofree char *line = g_strdup_printf ("\r\n\033[7m %s \033[0m\r\n",
-                                           _("Going backwards: the replay starts again from the beginning of the recording"));
+                                           _("Going backwards: the replay starts again from an earlier snapshot"));
 
   vte_terminal_feed (kwb_console_get_terminal (self->console), line, -1);
 }
@@ -303,10 +311,11 @@ _kwb_window_replay_session_changed (KwbWindow *self)
 
     gtk_label_set_label (self->replay_title, title);
     kwb_timeline_set_span (self->timeline, kwb_recording_get_icount (recording));
-    /* QEMU's one snapshot, where every step back starts replaying from. */
+    /* The recording's first snapshot; the replay adds more as it runs. */
     kwb_timeline_add_snapshot (self->timeline, 0);
   }
   g_signal_connect_object (self->replay, "notify::position", G_CALLBACK (on_position), self, 0);
+  g_signal_connect_object (self->replay, "snapshots-changed", G_CALLBACK (on_snapshots_changed), self, 0);
 }
 
 void

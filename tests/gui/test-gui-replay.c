@@ -222,6 +222,9 @@ check_replay (KwbApplication *app,
   g_assert_cmpint (at_start, <, at_setup);
   g_assert_cmpint (at_setup, <, at_init);
   g_assert_cmpint (at_init, <, span);
+  /* The snapshots the replay took on its way are on the timeline. */
+  g_assert_cmpuint (kwb_timeline_get_n_snapshots (timeline), ==,
+                    kwb_replay_get_n_snapshots (kwb_window_get_replay (window)));
   /* Each breakpoint stop is a mark, at the instruction it happened. */
   g_assert_cmpuint (kwb_timeline_get_n_marks (timeline), ==, 3);
   g_assert_cmpstr (kwb_timeline_get_mark_label (timeline, find_mark (timeline, at_init)), !=, NULL);

@@ -6,9 +6,9 @@
 # The recorded run loads the test module and writes its counter through the
 # poke parameter. The replay stops where the module writes, runs on past the
 # write, then goes back to it with a watchpoint (reverse-continue) and one
-# instruction further back (reverse-stepi). Replaying is slow under QEMU 7.2
-# (every step backwards replays from the start), hence the long timeouts; no
-# duration is asserted.
+# instruction further back (reverse-stepi). The replay takes snapshots as it
+# runs forwards, and the steps back start from them. Replaying is slow under
+# QEMU 7.2, hence the long timeouts; no duration is asserted.
 kwb=${1:?usage: test-kwb-replay.sh KWB}
 fixture=${KWB_FIXTURE_PROJECT:?KWB_FIXTURE_PROJECT is not set: run build-aux/test}
 srcdir=${G_TEST_SRCDIR:?G_TEST_SRCDIR is not set}
@@ -72,6 +72,9 @@ check "reverse-stepi goes back to the write's line, before it: the counter is 1 
   sh -c "grep -q '^stopped: kwb_test_mod_poke at .*kwb_test_mod.c:$poke_line (end-stepping-range)' '$tmp/out' &&
          grep -q '^reverse-stepi took [0-9.]* s\$' '$tmp/out' && grep -q '^\\\$[0-9]* = 1\$' '$tmp/out'"
 check "no QEMU is left behind" no_qemu
+# The run up to the module's write lasts many seconds: snapshots were taken on the way.
+check "the replay left snapshots along the run in the recording's image" \
+  sh -c "qemu-img snapshot -l '$tmp/rec/snapshots.qcow2' | grep -q ' kwb-[0-9]'"
 
 # --- refused: another initramfs than recorded ---
 cp "$tmp/p/build/initramfs.cpio.gz" "$tmp/initramfs.keep"
