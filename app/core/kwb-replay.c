@@ -21,9 +21,12 @@
  * ends at the start of the recording, then the same. The breakpoints are
  * disabled meanwhile, or they would end the way there early.
  *
+ * While the guest runs, QEMU is asked every TICK_MS how far the replay
+ * got ("progress"): a step back that replays for a while shows it moving.
+ *
  * Snapshots. QEMU goes backwards by loading the nearest snapshot before
  * the target and replaying forwards from it. So while a replay runs
- * forwards, a snapshot is taken every SNAPSHOT_INTERVAL_MS of it (savevm;
+ * forwards, a snapshot is taken every TICK_MS of it (savevm;
  * QEMU does not tell GDB about the pause), unless one already lies in the
  * stretch just replayed: a step back then replays at most about that long,
  * wherever the stop is. They are saved in the recording's image, so later
@@ -65,9 +68,11 @@ struct _KwbReplay
   SeekPhase      seek_phase;
 
   GArray        *snapshots;   /* instruction counts, sorted */
-  guint          snapshot_source;
+  guint          tick_source;
   gint64         tick_icount; /* where the replay was at the last tick */
-  gboolean       snapshot_busy;
+  gboolean       tick_busy;
+  gboolean       tick_forward; /* running forwards: snapshots wanted */
+  gint64         progress;
 };
 
 G_DEFINE_FINAL_TYPE (KwbReplay, kwb_replay, G_TYPE_OBJECT)
@@ -75,6 +80,7 @@ G_DEFINE_FINAL_TYPE (KwbReplay, kwb_replay, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_POSITION,
+  PROP_PROGRESS,
   N_PROPS
 };
 
@@ -87,7 +93,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-#define SNAPSHOT_INTERVAL_MS 1500
+#define TICK_MS              1500
 #define MAX_SNAPSHOTS        32
 
 void
@@ -135,6 +141,16 @@ set_position (KwbReplay *self,
     return;
   self->position = position;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POSITION]);
+}
+
+static void
+set_progress (KwbReplay *self,
+              gint64     progress)
+{
+  if (self->progress == progress)
+    return;
+  self->progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
 /* The instruction count in QMP query-replay's answer; -1 without one. */
@@ -475,7 +491,7 @@ saved_cb (GObject      *object,
   g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &error);
   const char *said = reply != NULL && JSON_NODE_HOLDS_VALUE (reply) ? json_node_get_string (reply) : NULL;
 
-  self->snapshot_busy = FALSE;
+  self->tick_busy = FALSE;
   /* HMP answers in words: nothing, or why not (QEMU refuses while replay
    * events are pending; the next tick tries again). */
   if (reply == NULL || (said != NULL && *said != '\0'))
@@ -498,15 +514,16 @@ tick_position_cb (GObject      *object,
   gint64 icount = reply_icount (info);
   gint64 from = self->tick_icount;
 
-  if (icount < 0 || self->snapshot_source == 0)
+  if (icount < 0 || self->tick_source == 0)
     {
-      self->snapshot_busy = FALSE;
+      self->tick_busy = FALSE;
       return;
     }
+  set_progress (self, icount);
   self->tick_icount = icount;
-  if (icount <= from || has_snapshot_between (self, from, icount) || self->snapshots->len >= MAX_SNAPSHOTS)
+  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount) || self->snapshots->len >= MAX_SNAPSHOTS)
     {
-      self->snapshot_busy = FALSE;
+      self->tick_busy = FALSE;
       return;
     }
   arguments = json_object_new ();
@@ -516,33 +533,35 @@ tick_position_cb (GObject      *object,
 }
 
 static gboolean
-snapshot_tick (gpointer user_data)
+tick (gpointer user_data)
 {
   KwbReplay *self = user_data;
   KwbQemu *qemu = kwb_session_get_qemu (self->session);
 
-  if (self->snapshot_busy || qemu == NULL || !kwb_qemu_get_running (qemu))
+  if (self->tick_busy || qemu == NULL || !kwb_qemu_get_running (qemu))
     return G_SOURCE_CONTINUE;
-  self->snapshot_busy = TRUE;
+  self->tick_busy = TRUE;
   kwb_qemu_qmp_async (qemu, "query-replay", NULL, NULL, tick_position_cb, g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
 
 static void
-snapshots_start (KwbReplay *self,
-                 gint64     from)
+ticks_start (KwbReplay *self,
+             gint64     from)
 {
-  if (self->snapshot_source != 0 || self->mode != KWB_QEMU_REPLAY_PLAY || self->seek_phase == SEEK_BACK ||
-      kwb_gdb_exec_is_reverse (kwb_session_get_resume_what (self->session)))
+  if (self->tick_source != 0 || self->mode != KWB_QEMU_REPLAY_PLAY)
     return;
+  self->tick_forward = self->seek_phase != SEEK_BACK &&
+                       !kwb_gdb_exec_is_reverse (kwb_session_get_resume_what (self->session));
   self->tick_icount = from;
-  self->snapshot_source = g_timeout_add (SNAPSHOT_INTERVAL_MS, snapshot_tick, self);
+  self->tick_source = g_timeout_add (TICK_MS, tick, self);
 }
 
 static void
-snapshots_stop (KwbReplay *self)
+ticks_stop (KwbReplay *self)
 {
-  g_clear_handle_id (&self->snapshot_source, g_source_remove);
+  g_clear_handle_id (&self->tick_source, g_source_remove);
+  set_progress (self, -1);
 }
 
 guint
@@ -570,7 +589,7 @@ on_stopped (KwbSession       *session,
 {
   self->query_serial++;
   query_position (self);
-  snapshots_stop (self);
+  ticks_stop (self);
   if (self->mode == KWB_QEMU_REPLAY_PLAY)
     refresh_snapshots (self);
   switch (self->seek_phase)
@@ -605,12 +624,12 @@ on_state_changed (KwbSession      *session,
       if (self->started_us == 0)
         self->started_us = g_get_monotonic_time ();
       self->query_serial++;
-      snapshots_start (self, MAX (self->position, 0));
+      ticks_start (self, MAX (self->position, 0));
       set_position (self, -1);
       break;
     case KWB_SESSION_STATE_EXITED:
     case KWB_SESSION_STATE_FAILED:
-      snapshots_stop (self);
+      ticks_stop (self);
       if (self->seek_task != NULL)
         seek_done (self, g_error_new_literal (KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
                                               _("The session ended before the replay got there")));
@@ -717,7 +736,7 @@ kwb_replay_dispose (GObject *object)
 
   if (self->seek_task != NULL)
     seek_done (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The replay was closed")));
-  snapshots_stop (self);
+  ticks_stop (self);
   G_OBJECT_CLASS (kwb_replay_parent_class)->dispose (object);
 }
 
@@ -747,6 +766,9 @@ kwb_replay_get_property (GObject    *object,
     case PROP_POSITION:
       g_value_set_int64 (value, self->position);
       break;
+    case PROP_PROGRESS:
+      g_value_set_int64 (value, self->progress);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -764,6 +786,9 @@ kwb_replay_class_init (KwbReplayClass *klass)
   properties[PROP_POSITION] =
     g_param_spec_int64 ("position", NULL, NULL, -1, G_MAXINT64, -1,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_int64 ("progress", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Replaying: the snapshots a step back can start from changed (see
@@ -777,6 +802,7 @@ static void
 kwb_replay_init (KwbReplay *self)
 {
   self->position = -1;
+  self->progress = -1;
   self->last_icount = -1;
   self->snapshots = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
@@ -785,4 +811,5 @@ KwbQemuReplay kwb_replay_get_mode (KwbReplay *self) { return self->mode; }
 KwbRecording *kwb_replay_get_recording (KwbReplay *self) { return self->recording; }
 KwbSession *kwb_replay_get_session (KwbReplay *self) { return self->session; }
 gint64 kwb_replay_get_position (KwbReplay *self) { return self->position; }
+gint64 kwb_replay_get_progress (KwbReplay *self) { return self->progress; }
 gint64 kwb_replay_get_span (KwbReplay *self) { return kwb_recording_get_icount (self->recording); }

@@ -29,6 +29,10 @@ KwbSession    *kwb_replay_get_session    (KwbReplay           *self);
 /* Instructions executed when the guest last stopped; -1 while it runs or
  * before the first stop. */
 gint64         kwb_replay_get_position   (KwbReplay           *self);
+/* Replaying, while the guest runs (forwards, or replaying towards a step
+ * back): how far QEMU got, asked every second or two; -1 when stopped or
+ * not known yet. */
+gint64         kwb_replay_get_progress   (KwbReplay           *self);
 /* Replaying: the recording's length in instructions (0 when not known). */
 gint64         kwb_replay_get_span       (KwbReplay           *self);
 /* Replaying: the snapshots QEMU can go backwards from, by instruction count

@@ -209,7 +209,13 @@ update_position_label (KwbWindow *self)
       text = g_strdup_printf (_("Instruction %s"), count);
     }
   else if (self->session != NULL && kwb_session_get_state (self->session) == KWB_SESSION_STATE_RUNNING)
-    text = g_strdup (_("Replaying…"));
+    {
+      gint64 progress = kwb_replay_get_progress (self->replay);
+      g_autofree char *count = progress >= 0 ? dup_count (progress) : NULL;
+
+      /* Translators: a replay running (forwards, or towards a step back), and how far it got */
+      text = count != NULL ? g_strdup_printf (_("Replaying… instruction %s"), count) : g_strdup (_("Replaying…"));
+    }
   gtk_label_set_label (self->replay_position, text ? text : "");
 }
 
@@ -234,6 +240,17 @@ on_position (KwbReplay  *replay,
 
       kwb_timeline_add_mark (self->timeline, position, label);
     }
+}
+
+/* Where a running replay got: the timeline's position moves with it. */
+static void
+on_progress (KwbReplay  *replay,
+             GParamSpec *pspec,
+             KwbWindow  *self)
+{
+  if (kwb_replay_get_position (replay) < 0)
+    kwb_timeline_set_position (self->timeline, kwb_replay_get_progress (replay));
+  update_position_label (self);
 }
 
 static void
@@ -315,6 +332,7 @@ _kwb_window_replay_session_changed (KwbWindow *self)
     kwb_timeline_add_snapshot (self->timeline, 0);
   }
   g_signal_connect_object (self->replay, "notify::position", G_CALLBACK (on_position), self, 0);
+  g_signal_connect_object (self->replay, "notify::progress", G_CALLBACK (on_progress), self, 0);
   g_signal_connect_object (self->replay, "snapshots-changed", G_CALLBACK (on_snapshots_changed), self, 0);
 }
 

@@ -1,23 +1,20 @@
 #!/usr/bin/env python3
 # reverse.py — time of a step backwards in a recorded run: kwb replay vs QEMU replay + gdb by hand.
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What going backwards costs. One recording of the fixture kernel (kwb record:
-boot, then `sync` typed at the shell, --seconds 20). Both sides replay it with
-the same QEMU options, break at __do_sys_sync (the typed command's syscall),
-then run reverse-stepi, reverse-next and reverse-continue (back to the
-same breakpoint's previous hit, or to the start of the recording), one
-after the other (reverse-finish is left out: from this stop it took QEMU
-7.2 minutes of single steps backwards, and once left it stuck); each
-command is
-timed from sent to stopped. kwb's figures are the ones `kwb replay` prints
-("reverse-stepi took S s"); the manual way is QEMU with -icount rr=replay and
-`gdb -batch` timing each command in its own Python. Runs alternate; medians,
-maxima and their ratio are printed. Never fails on time.
-
-QEMU 7.2 goes backwards by loading the snapshot taken when the recording
-started and replaying forwards to the instruction before, so each step back
-costs about the replay of the run up to the stop: both sides pay it, and the
-ratio shows what kwb adds.
+"""What going backwards costs. One 60 s recording of the fixture kernel (kwb
+record: boot, then a shell loop typed at the prompt that calls `sync` every
+5 s, ten times). Both sides replay it with the same QEMU options and break at
+__do_sys_sync, so the stops are spread over the run. At each of the ten
+stops: reverse-stepi, reverse-next, continue (back to the same stop),
+reverse-continue (back to the previous stop, or the start), continue twice
+(on to the next stop); the reverse commands are timed from sent to stopped.
+(reverse-finish is left out: GDB does it by single steps backwards, each one
+a step back of its own, and from these stops it took minutes.) kwb's figures
+are the ones `kwb replay` prints ("reverse-stepi took S s"); the manual way
+is QEMU with -icount rr=replay and `gdb -batch` timing each command in its
+own Python, with the recording as it was made: only its first snapshot.
+kwb takes snapshots as its replay runs forwards. Medians, maxima and their
+ratio are printed. Never fails on time.
 
 usage: reverse.py KWB   (needs KWB_FIXTURE_VMLINUX; KWB_BENCH_RUNS, default 1)
 """
@@ -33,11 +30,15 @@ import time
 import tty
 
 RUNS = int(os.environ.get("KWB_BENCH_RUNS", "1"))
+STOPS = 10
 COMMANDS = ["reverse-stepi", "reverse-next", "reverse-continue"]
-TIMEOUT = 1800
+# After the first stop; the last stop's trailing continues run to the end.
+SEQUENCE = (["reverse-stepi", "reverse-next", "continue", "reverse-continue", "continue", "continue"] * STOPS)[:-1]
+SEND = "for i in 1 2 3 4 5 6 7 8 9 10; do sync; sleep 5; done; echo synced\\n"
+TIMEOUT = 3600
 
 
-def manual_way(recording, meta, vmlinux):
+def manual_way(recording, image, meta, vmlinux):
     """QEMU replaying the recording as a user would start it, gdb timing each command."""
     master, slave = pty.openpty()
     tty.setraw(slave)
@@ -50,7 +51,7 @@ def manual_way(recording, meta, vmlinux):
          "-kernel", meta["kernel"], "-initrd", meta["initramfs"], "-append", meta["cmdline"],
          "-chardev", f"pipe,id=console0,path={name}", "-serial", "chardev:console0",
          "-icount", f"shift=auto,rr=replay,rrfile={recording}/replay.bin,rrsnapshot=init",
-         "-drive", f"file={recording}/snapshots.qcow2,if=none,id=rr,format=qcow2",
+         "-drive", f"file={image},if=none,id=rr,format=qcow2",
          # the machine kwb records on (see kwb-arch.c)
          "-global", "apic.vapic=off",
          "-S", "-gdb", f"unix:path={gdb_sock},server=on,wait=off"],
@@ -62,7 +63,8 @@ def manual_way(recording, meta, vmlinux):
             time.sleep(0.05)
         timed = "".join(
             f"python import time\npython t = time.monotonic()\n{c}\n"
-            f"python print('TIMED {c} %.3f' % (time.monotonic() - t))\n" for c in COMMANDS)
+            f"python print('TIMED {c} %.3f' % (time.monotonic() - t))\n" if c in COMMANDS else f"{c}\n"
+            for c in SEQUENCE)
         script = os.path.join(work, "cmds.gdb")
         with open(script, "w") as f:
             f.write(f"target remote {gdb_sock}\nbreak __do_sys_sync\ncontinue\n" + timed)
@@ -90,7 +92,7 @@ def manual_way(recording, meta, vmlinux):
 
 def ours(kwb, recording):
     args = [kwb, "replay", recording, "--break", "__do_sys_sync", "--json", "--timeout", str(TIMEOUT)]
-    for c in COMMANDS:
+    for c in SEQUENCE:
         args += ["--exec", c]
     out = subprocess.run(args, capture_output=True, text=True, timeout=TIMEOUT + 60)
     figures = {}
@@ -133,14 +135,17 @@ def main():
         run([kwb, "init", project])
         run([kwb, "set", project, "kernel.build-dir", os.path.dirname(vmlinux)])
         run([kwb, "initramfs", project])
-        run([kwb, "record", project, "-o", recording, "--seconds", "20", "--console-send", "sync; echo synced\\n"])
+        run([kwb, "record", project, "-o", recording, "--seconds", "60", "--console-send", SEND])
         meta = read_meta(recording)
+        # The manual way gets the recording as made, without kwb's snapshots.
+        image = os.path.join(work, "first-snapshot-only.qcow2")
+        shutil.copy(os.path.join(recording, "snapshots.qcow2"), image)
         print(f"recording: {float(meta['seconds']):.1f} s, {meta.get('icount', '?')} instructions")
         kwb_times, manual_times = {}, {}
         for _ in range(RUNS):
             for command, values in ours(kwb, recording).items():
                 kwb_times.setdefault(command, []).extend(values)
-            for command, values in manual_way(recording, meta, vmlinux).items():
+            for command, values in manual_way(recording, image, meta, vmlinux).items():
                 manual_times.setdefault(command, []).extend(values)
         for command in dict.fromkeys(COMMANDS):
             k, m = kwb_times.get(command, []), manual_times.get(command, [])

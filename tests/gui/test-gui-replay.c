@@ -125,6 +125,28 @@ one_recording (gpointer data)
 }
 
 /* The mark at ICOUNT, or fails. */
+/* How far a running replay got, as the window showed it. */
+typedef struct {
+  KwbWindow *window;
+  gint64     progress;
+  gboolean   label_said;
+} Progress;
+
+static void
+on_progress (KwbReplay  *replay,
+             GParamSpec *pspec,
+             Progress   *p)
+{
+  gint64 progress = kwb_replay_get_progress (replay);
+  GtkWidget *label = kwb_test_require_widget (GTK_WIDGET (p->window), "replay_position");
+
+  if (progress < 0)
+    return;
+  p->progress = MAX (p->progress, progress);
+  if (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), "Replaying… instruction"))
+    p->label_said = TRUE;
+}
+
 static guint
 find_mark (KwbTimeline *timeline,
            gint64       icount)
@@ -216,9 +238,19 @@ check_replay (KwbApplication *app,
   kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_stopped_in (session, "setup_arch");
   at_setup = wait_position (window);
-  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
-  wait_stopped_in (session, "kernel_init");
-  at_init = wait_position (window);
+  /* The run to kernel_init lasts seconds: the window shows it progress. */
+  {
+    Progress p = { window, -1, FALSE };
+    gulong id = g_signal_connect (kwb_window_get_replay (window), "notify::progress", G_CALLBACK (on_progress), &p);
+
+    kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+    wait_stopped_in (session, "kernel_init");
+    at_init = wait_position (window);
+    g_signal_handler_disconnect (kwb_window_get_replay (window), id);
+    g_assert_cmpint (p.progress, >, at_setup);
+    g_assert_cmpint (p.progress, <=, at_init);
+    g_assert_true (p.label_said);
+  }
   g_assert_cmpint (at_start, <, at_setup);
   g_assert_cmpint (at_setup, <, at_init);
   g_assert_cmpint (at_init, <, span);
