@@ -545,14 +545,22 @@ tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+gboolean
+kwb_replay_is_going_back (KwbReplay *self)
+{
+  g_return_val_if_fail (KWB_IS_REPLAY (self), FALSE);
+  return self->mode == KWB_QEMU_REPLAY_PLAY &&
+         kwb_session_get_state (self->session) == KWB_SESSION_STATE_RUNNING &&
+         (self->seek_phase == SEEK_BACK || kwb_gdb_exec_is_reverse (kwb_session_get_resume_what (self->session)));
+}
+
 static void
 ticks_start (KwbReplay *self,
              gint64     from)
 {
   if (self->tick_source != 0 || self->mode != KWB_QEMU_REPLAY_PLAY)
     return;
-  self->tick_forward = self->seek_phase != SEEK_BACK &&
-                       !kwb_gdb_exec_is_reverse (kwb_session_get_resume_what (self->session));
+  self->tick_forward = !kwb_replay_is_going_back (self);
   self->tick_icount = from;
   self->tick_source = g_timeout_add (TICK_MS, tick, self);
 }

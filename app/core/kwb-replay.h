@@ -35,6 +35,9 @@ gint64         kwb_replay_get_position   (KwbReplay           *self);
 gint64         kwb_replay_get_progress   (KwbReplay           *self);
 /* Replaying: the recording's length in instructions (0 when not known). */
 gint64         kwb_replay_get_span       (KwbReplay           *self);
+/* Replaying: the guest runs towards a step back. QEMU 7.2 does not stop
+ * such a search when GDB interrupts it; only ending the replay does. */
+gboolean       kwb_replay_is_going_back  (KwbReplay           *self);
 /* Replaying: the snapshots QEMU can go backwards from, by instruction count
  * in increasing order, as of the last stop ("snapshots-changed"). */
 guint          kwb_replay_get_n_snapshots (KwbReplay          *self);

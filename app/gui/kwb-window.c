@@ -88,7 +88,11 @@ _kwb_window_update_run_actions (KwbWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.step", state == KWB_SESSION_STATE_STOPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", state == KWB_SESSION_STATE_STOPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.finish", state == KWB_SESSION_STATE_STOPPED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.interrupt", state == KWB_SESSION_STATE_RUNNING);
+  /* A replay's search backwards cannot be paused (QEMU 7.2 ignores the
+   * interrupt); Stop ends it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.interrupt",
+                                 state == KWB_SESSION_STATE_RUNNING &&
+                                 (self->replay == NULL || !kwb_replay_is_going_back (self->replay)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !live && self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->project != NULL);

@@ -125,6 +125,12 @@ one_recording (gpointer data)
 }
 
 /* The mark at ICOUNT, or fails. */
+static gboolean
+session_running (gpointer data)
+{
+  return kwb_session_get_state (data) == KWB_SESSION_STATE_RUNNING;
+}
+
 /* How far a running replay got, as the window showed it. */
 typedef struct {
   KwbWindow *window;
@@ -263,8 +269,13 @@ check_replay (KwbApplication *app,
   kwb_test_wait_stop_shown (window);
   kwb_test_save_screenshot (GTK_WIDGET (window), "replay-kernel-init.png");
 
-  /* Backwards to the last breakpoint hit: setup_arch, where it was hit. */
+  /* Backwards to the last breakpoint hit: setup_arch, where it was hit.
+   * QEMU cannot pause that search: Pause is off meanwhile, Stop is not. */
   kwb_test_activate_action (GTK_WIDGET (window), "win.reverse-continue", NULL);
+  kwb_test_wait_until (session_running, session, "the replay to go backwards");
+  g_assert_true (kwb_replay_is_going_back (kwb_window_get_replay (window)));
+  g_assert_false (gtk_widget_is_sensitive (kwb_test_require_widget (window, "interrupt_button")));
+  g_assert_true (gtk_widget_is_sensitive (kwb_test_require_widget (window, "stop_button")));
   wait_stopped_in (session, "setup_arch");
   g_assert_cmpint (wait_position (window), ==, at_setup);
   /* The boot's output comes again: the console says why. */
