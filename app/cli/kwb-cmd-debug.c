@@ -621,8 +621,8 @@ on_console_output (KwbQemu     *qemu,
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
 
-  /* Going backwards, QEMU replays the run again from its start: the guest
-   * prints everything a second time, which is no news. */
+  /* Going backwards, QEMU replays the run again from an earlier snapshot:
+   * the guest prints that stretch a second time, which is no news. */
   if (debug->timing != NULL && kwb_gdb_exec_is_reverse (debug->timing_what))
     return;
   if (debug->json)

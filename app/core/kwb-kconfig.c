@@ -77,8 +77,8 @@ static const Option boot_options[] = {
   { "X86_MCE", "y", "x86_64" },
   { "AMD_MEM_ENCRYPT", "y", "x86_64" },
   /* Without KVM the decompressor runs under TCG, instruction by instruction,
-   * at every boot and at every step backwards in a replay (which replays
-   * from the start). tinyconfig picks XZ: a billion instructions for this
+   * at every boot and at every step backwards in a replay that starts
+   * from the recording's first snapshot. tinyconfig picks XZ: a billion instructions for this
    * kernel before start_kernel; LZ4 unpacks it in a small fraction. */
   { "KERNEL_LZ4", "y", "x86_64" },
 };

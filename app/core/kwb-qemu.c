@@ -662,7 +662,7 @@ qmp_stopped_responding_cb (KwbQmp  *qmp,
   if (self->exited || self->stop_requested)
     return;
   /* A replaying QEMU's main loop waits on the guest's CPU for as long as
-   * the guest runs (going backwards replays the run from its start): QMP
+   * the guest runs (going backwards replays from an earlier snapshot): QMP
    * goes unanswered while QEMU works. Only a QEMU that has also stopped
    * using the CPU is stuck. */
   if (self->replay != KWB_QEMU_REPLAY_NONE)
