@@ -437,16 +437,19 @@ blocks_cb (GObject      *object,
       JsonObject *inserted, *image;
       JsonArray *list;
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (block, "device", NULL), "rr") != 0 ||
+      if (block == NULL ||
+          g_strcmp0 (json_object_get_string_member_with_default (block, "device", NULL), "rr") != 0 ||
+          !json_object_has_member (block, "inserted") ||
           (inserted = json_object_get_object_member (block, "inserted")) == NULL ||
+          !json_object_has_member (inserted, "image") ||
           (image = json_object_get_object_member (inserted, "image")) == NULL)
         continue;
       g_array_set_size (self->snapshots, 0);
       list = json_object_has_member (image, "snapshots") ? json_object_get_array_member (image, "snapshots") : NULL;
       for (guint j = 0; list != NULL && j < json_array_get_length (list); j++)
         {
-          gint64 icount = json_object_get_int_member_with_default (json_array_get_object_element (list, j),
-                                                                   "icount", -1);
+          JsonObject *snapshot = json_array_get_object_element (list, j);
+          gint64 icount = snapshot ? json_object_get_int_member_with_default (snapshot, "icount", -1) : -1;
 
           if (icount >= 0)
             g_array_append_val (self->snapshots, icount);
@@ -521,7 +524,8 @@ tick_position_cb (GObject      *object,
     }
   set_progress (self, icount);
   self->tick_icount = icount;
-  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount) || self->snapshots->len >= MAX_SNAPSHOTS)
+  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount) ||
+      self->snapshots->len >= MAX_SNAPSHOTS)
     {
       self->tick_busy = FALSE;
       return;
