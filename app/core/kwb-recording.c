@@ -469,7 +469,7 @@ kwb_recording_check_async (KwbRecording        *self,
     {
       g_task_return_new_error (task, KWB_RECORDING_ERROR, KWB_RECORDING_ERROR_MISMATCH,
                                _("This recording was made by an earlier version of Kernel Workbench, on a "
-                                 "virtual machine that replays now differ from (its steps backwards could "
+                                 "virtual machine unlike the one replays use now (its steps backwards could "
                                  "hang QEMU): record the run again."));
       return;
     }
