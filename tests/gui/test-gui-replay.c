@@ -124,7 +124,6 @@ one_recording (gpointer data)
   return g_list_model_get_n_items (model) == 1;
 }
 
-/* The mark at ICOUNT, or fails. */
 static gboolean
 session_running (gpointer data)
 {
@@ -153,6 +152,7 @@ on_progress (KwbReplay  *replay,
     p->label_said = TRUE;
 }
 
+/* The mark at ICOUNT, or fails. */
 static guint
 find_mark (KwbTimeline *timeline,
            gint64       icount)
