@@ -602,7 +602,9 @@ on_stopped (KwbSession       *session,
   self->query_serial++;
   query_position (self);
   ticks_stop (self);
-  if (self->mode == KWB_QEMU_REPLAY_PLAY)
+  /* The recording's snapshots, once (a list read holds at least the first);
+   * after that only our own savevm adds any, and it reads the list again. */
+  if (self->mode == KWB_QEMU_REPLAY_PLAY && self->snapshots->len == 0)
     refresh_snapshots (self);
   switch (self->seek_phase)
     {

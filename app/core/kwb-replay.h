@@ -39,7 +39,8 @@ gint64         kwb_replay_get_span       (KwbReplay           *self);
  * such a search when GDB interrupts it; only ending the replay does. */
 gboolean       kwb_replay_is_going_back  (KwbReplay           *self);
 /* Replaying: the snapshots QEMU can go backwards from, by instruction count
- * in increasing order, as of the last stop ("snapshots-changed"). */
+ * in increasing order: the recording's, read at the first stop, and each
+ * one the replay takes ("snapshots-changed"). */
 guint          kwb_replay_get_n_snapshots (KwbReplay          *self);
 gint64         kwb_replay_get_snapshot   (KwbReplay           *self,
                                           guint                index);
