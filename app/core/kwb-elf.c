@@ -377,10 +377,12 @@ kwb_elf_has_note (KwbElf     *self,
   return find_note (self, name, type, &size) != NULL;
 }
 
-gboolean
-kwb_elf_lookup_functions (KwbElf             *self,
-                          const char * const *names,
-                          guint64            *addresses)
+static gboolean
+lookup_symbols (KwbElf             *self,
+                const char * const *names,
+                int                 type,
+                gboolean            global_only,
+                guint64            *addresses)
 {
   gboolean have_symtab = FALSE;
   guint n_names;
@@ -408,7 +410,8 @@ kwb_elf_lookup_functions (KwbElf             *self,
           GElf_Sym sym;
           const char *name;
 
-          if (gelf_getsym (data, (int) j, &sym) == NULL || GELF_ST_TYPE (sym.st_info) != STT_FUNC ||
+          if (gelf_getsym (data, (int) j, &sym) == NULL || GELF_ST_TYPE (sym.st_info) != type ||
+              (global_only && GELF_ST_BIND (sym.st_info) != STB_GLOBAL) ||
               sym.st_shndx == SHN_UNDEF || (name = elf_strptr (self->elf, shdr.sh_link, sym.st_name)) == NULL)
             continue;
           for (guint i = 0; i < n_names; i++)
@@ -417,6 +420,24 @@ kwb_elf_lookup_functions (KwbElf             *self,
         }
     }
   return have_symtab;
+}
+
+gboolean
+kwb_elf_lookup_functions (KwbElf             *self,
+                          const char * const *names,
+                          guint64            *addresses)
+{
+  return lookup_symbols (self, names, STT_FUNC, FALSE, addresses);
+}
+
+/* Only global objects: a static variable of the same name in some driver
+ * is not the one wanted. */
+gboolean
+kwb_elf_lookup_objects (KwbElf             *self,
+                        const char * const *names,
+                        guint64            *addresses)
+{
+  return lookup_symbols (self, names, STT_OBJECT, TRUE, addresses);
 }
 
 static gboolean

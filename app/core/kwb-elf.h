@@ -66,6 +66,11 @@ gboolean  kwb_elf_lookup_functions         (KwbElf             *self,
                                             const char * const *names,
                                             guint64            *addresses);
 
+/* Likewise for global data objects (a variable's address). */
+gboolean  kwb_elf_lookup_objects           (KwbElf             *self,
+                                            const char * const *names,
+                                            guint64            *addresses);
+
 /* Adds one note to the ELF core PATH (64-bit, host byte order) without
  * moving its memory: the note segment is copied to the end of the file with
  * the new note after it, and its program header points there. */

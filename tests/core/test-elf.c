@@ -446,7 +446,8 @@ test_build_id (void)
   g_assert_null (kwb_elf_dup_build_id (elf));
 }
 
-/* Functions by name from the symbol table: only defined functions count. */
+/* Functions by name from the symbol table: only defined functions count;
+ * objects are asked for apart, global ones only. */
 static void
 test_functions (void)
 {
@@ -501,7 +502,20 @@ test_functions (void)
   g_assert_cmphex (addresses[1], ==, 0);
   g_assert_cmphex (addresses[2], ==, 0);
   g_assert_cmphex (addresses[3], ==, 0);
+  /* The object is found when objects are asked for, and only while global. */
+  g_assert_true (kwb_elf_lookup_objects (elf, names, addresses));
+  g_assert_cmphex (addresses[0], ==, 0);
+  g_assert_cmphex (addresses[1], ==, 0xffffffff82000000);
   g_clear_pointer (&elf, kwb_elf_free);
+  file.sym[2].st_info = ELF64_ST_INFO (STB_LOCAL, STT_OBJECT);
+  g_free (path);
+  path = write_image ("vmlinux-local-object", &file, sizeof file);
+  elf = kwb_elf_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (kwb_elf_lookup_objects (elf, names, addresses));
+  g_assert_cmphex (addresses[1], ==, 0);
+  g_clear_pointer (&elf, kwb_elf_free);
+  file.sym[2].st_info = ELF64_ST_INFO (STB_GLOBAL, STT_OBJECT);
 
   /* No symbol table at all (stripped): FALSE, nothing found. */
   file.shdr[1].sh_type = SHT_PROGBITS;
