@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 
 KwbGdb           *kwb_session_get_gdb              (KwbSession          *self);
 
-/* The session's own breakpoints (module symbol loading): see kwb-session.c. */
+/* The session's own breakpoints and watchpoints (module symbol loading):
+ * see kwb-session.c. */
 typedef void (*KwbSessionInternalFunc) (KwbSession       *session,
                                         const KwbGdbStop *stop,
                                         gpointer          user_data);
@@ -32,6 +33,15 @@ void              kwb_session_add_internal_breakpoint_async  (KwbSession        
 char             *kwb_session_add_internal_breakpoint_finish (KwbSession             *self,
                                                               GAsyncResult           *result,
                                                               GError                **error);
+void              kwb_session_add_internal_watch_async       (KwbSession             *self,
+                                                              const char             *expression,
+                                                              KwbSessionInternalFunc  func,
+                                                              gpointer                func_data,
+                                                              GCancellable           *cancellable,
+                                                              GAsyncReadyCallback     callback,
+                                                              gpointer                user_data);
+void              kwb_session_remove_internal                (KwbSession             *self,
+                                                              const char             *number);
 void              kwb_session_internal_done                  (KwbSession             *self);
 gboolean          kwb_session_get_in_internal                (KwbSession             *self);
 

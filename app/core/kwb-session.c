@@ -1039,16 +1039,19 @@ on_gdb_stopped (KwbGdb     *gdb,
   /* The session's own breakpoints (the module loader's): the handler works
    * on the halted guest and calls kwb_session_internal_done(); nobody else
    * sees the stop. */
-  if (stop->bkptno > 0 && state_is_live (self->state))
+  if ((stop->bkptno > 0 || stop->watch_number > 0) && state_is_live (self->state))
     {
-      g_autofree char *number = g_strdup_printf ("%d", stop->bkptno);
+      g_autofree char *number = g_strdup_printf ("%d", stop->bkptno > 0 ? stop->bkptno : stop->watch_number);
       Internal *internal = g_hash_table_lookup (self->internal, number);
 
       if (internal != NULL)
         {
           /* Had we interrupted, our interrupt will not come now: the
-           * queued ops run once the handler is done. */
+           * queued ops run once the handler is done. A search backwards
+           * goes on backwards from here. */
           self->halt = HALT_INTERNAL;
+          if (self->resume_what == KWB_GDB_EXEC_REVERSE_CONTINUE)
+            self->halted_resume = KWB_GDB_EXEC_REVERSE_CONTINUE;
           internal->func (self, stop, internal->user_data);
           return;
         }
@@ -2836,7 +2839,7 @@ internal_insert_cb (GObject      *object,
   Internal *internal = g_task_get_task_data (task);
   g_autoptr(KwbMiRecord) record = NULL;
   GError *error = NULL;
-  const char *number;
+  const char *number = NULL;
 
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   if (record == NULL)
@@ -2844,7 +2847,9 @@ internal_insert_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  number = kwb_mi_record_get_string (record, "bkpt.number");
+  /* bkpt={number…} for a breakpoint, wpt={number…} for a watchpoint. */
+  if (kwb_mi_value_get_n_children (kwb_mi_record_get_results (record)) > 0)
+    number = kwb_mi_value_get_string (kwb_mi_value_get_nth (kwb_mi_record_get_results (record), 0), "number");
   if (number == NULL)
     {
       g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED,
@@ -2854,6 +2859,34 @@ internal_insert_cb (GObject      *object,
   kwb_breakpoints_add_internal (self->breakpoints, number);
   g_hash_table_insert (self->internal, g_strdup (number), g_memdup2 (internal, sizeof *internal));
   g_task_return_pointer (task, g_strdup (number), g_free);
+}
+
+/* The task of an internal insert, holding FUNC; NULL (the error returned)
+ * when there is no live session to insert into. */
+static GTask *
+internal_task_new (KwbSession             *self,
+                   gpointer                source_tag,
+                   KwbSessionInternalFunc  func,
+                   gpointer                func_data,
+                   GCancellable           *cancellable,
+                   GAsyncReadyCallback     callback,
+                   gpointer                user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Internal *internal;
+
+  g_task_set_source_tag (task, source_tag);
+  if (self->gdb == NULL || !state_is_live (self->state))
+    {
+      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
+                               _("No session is running"));
+      return NULL;
+    }
+  internal = g_new0 (Internal, 1);
+  internal->func = func;
+  internal->user_data = func_data;
+  g_task_set_task_data (task, internal, g_free);
+  return g_steal_pointer (&task);
 }
 
 /**
@@ -2878,23 +2911,14 @@ kwb_session_add_internal_breakpoint_async (KwbSession             *self,
                                            gpointer                user_data)
 {
   g_autoptr(GTask) task = NULL;
-  Internal *internal;
 
   g_return_if_fail (KWB_IS_SESSION (self));
   g_return_if_fail (func != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kwb_session_add_internal_breakpoint_async);
-  if (self->gdb == NULL || !state_is_live (self->state))
-    {
-      g_task_return_new_error (task, KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
-                               _("No session is running"));
-      return;
-    }
-  internal = g_new0 (Internal, 1);
-  internal->func = func;
-  internal->user_data = func_data;
-  g_task_set_task_data (task, internal, g_free);
+  task = internal_task_new (self, kwb_session_add_internal_breakpoint_async, func, func_data,
+                            cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   kwb_gdb_break_insert_async (self->gdb, location, flags, NULL, cancellable,
                               internal_insert_cb, g_steal_pointer (&task));
 }
@@ -2906,6 +2930,73 @@ kwb_session_add_internal_breakpoint_finish (KwbSession    *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * kwb_session_add_internal_watch_async:
+ * @expression: what to watch for writes, e.g. "*(unsigned long *) 0x…"
+ *
+ * Like kwb_session_add_internal_breakpoint_async(), for a write watchpoint;
+ * finish with kwb_session_add_internal_breakpoint_finish(). The stop's
+ * value_new is what was written. Under TCG a watchpoint stop costs the
+ * guest far less than a breakpoint stop: QEMU drops all its translated
+ * code at a breakpoint or single-step stop, not at a watchpoint's.
+ */
+void
+kwb_session_add_internal_watch_async (KwbSession             *self,
+                                      const char             *expression,
+                                      KwbSessionInternalFunc  func,
+                                      gpointer                func_data,
+                                      GCancellable           *cancellable,
+                                      GAsyncReadyCallback     callback,
+                                      gpointer                user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (func != NULL);
+
+  task = internal_task_new (self, kwb_session_add_internal_watch_async, func, func_data,
+                            cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  kwb_gdb_break_watch_async (self->gdb, expression, KWB_GDB_WATCH_WRITE, cancellable,
+                             internal_insert_cb, g_steal_pointer (&task));
+}
+
+static void
+internal_delete_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autofree char *number = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
+  if (record == NULL)
+    g_debug ("Cannot delete internal breakpoint %s: %s", number, error->message);
+}
+
+/**
+ * kwb_session_remove_internal:
+ * @number: what kwb_session_add_internal_breakpoint_finish() returned
+ *
+ * Deletes one of the session's own breakpoints or watchpoints. Like adding
+ * one, only while the guest is halted.
+ */
+void
+kwb_session_remove_internal (KwbSession *self,
+                             const char *number)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  g_return_if_fail (number != NULL);
+
+  if (!g_hash_table_remove (self->internal, number))
+    return;
+  kwb_breakpoints_remove (self->breakpoints, number);
+  if (self->gdb != NULL)
+    kwb_gdb_break_delete_async (self->gdb, number, NULL, internal_delete_cb, g_strdup (number));
 }
 
 void
