@@ -122,6 +122,20 @@ kwb_module_reader_get_layout (KwbModuleReader *self)
   return self->layout;
 }
 
+gboolean
+kwb_module_reader_get_offsets (KwbModuleReader *self,
+                               guint64         *list_offset,
+                               guint64         *sect_attrs_offset)
+{
+  g_return_val_if_fail (KWB_IS_MODULE_READER (self), FALSE);
+
+  if (self->layout == KWB_MODULES_LAYOUT_UNKNOWN || self->field_size[F_SECT_ATTRS] != 8)
+    return FALSE;
+  *list_offset = self->list_offset;
+  *sect_attrs_offset = self->field_offset[F_SECT_ATTRS];
+  return TRUE;
+}
+
 static KwbGdb *
 get_gdb (KwbModuleReader *self)
 {

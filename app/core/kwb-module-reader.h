@@ -41,6 +41,11 @@ gboolean          kwb_module_reader_probe_finish (KwbModuleReader     *self,
                                                   GAsyncResult        *result,
                                                   GError             **error);
 KwbModulesLayout  kwb_module_reader_get_layout   (KwbModuleReader     *self);
+/* Once probed: offsetof (struct module, list) and of its sect_attrs
+ * pointer (FALSE: not known, or no sect_attrs in this kernel). */
+gboolean          kwb_module_reader_get_offsets  (KwbModuleReader     *self,
+                                                  guint64             *list_offset,
+                                                  guint64             *sect_attrs_offset);
 
 /* The addresses (guint64) of the struct modules on the kernel's `modules` list. */
 void              kwb_module_reader_list_async   (KwbModuleReader     *self,

@@ -2,28 +2,42 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the kernel's lx-symbols script does, in C and silently:
- * - an internal breakpoint at do_init_module()'s entry (its address from
- *   vmlinux's symbol table, cheaper for GDB to place than a name): the
- *   module is linked and its sections are in mod->sect_attrs, but its init
- *   has not run. We read
- *   the section addresses, `add-symbol-file X.ko TEXT -s SECT ADDR …` and
- *   continue; GDB re-resolves pending breakpoints on the way, so one in the
- *   module's init function hits. The one stop per load: the module's
- *   address comes from the arguments GDB printed in the stop, and its
- *   struct, section table and section names in three raw reads. Under TCG
- *   a stop that does nothing at all costs the guest about 0.1 s (QEMU
- *   drops its translated code when GDB lifts and sets breakpoints), far
- *   more than those reads: so no second stop when init returns, and the
- *   module is taken as live when the guest runs on (assume_inits_done).
- * - an internal breakpoint in free_module(): `remove-symbol-file` and the
- *   module leaves the model.
+ * What the kernel's lx-symbols script does, in C and silently. A module is
+ * caught once it is linked and its sections are in mod->sect_attrs, but
+ * before its init has run. We read the section addresses,
+ * `add-symbol-file X.ko TEXT -s SECT ADDR …` and continue; GDB re-resolves
+ * pending breakpoints on the way, so one in the module's init function
+ * hits. The struct, section table and section names take three raw reads.
+ * No stop when init returns: the module is taken as live when the guest
+ * runs on (assume_inits_done). How the guest is stopped depends on the
+ * accelerator:
+ * - under TCG, by watchpoints (JOB_LISTED, JOB_SECTIONS). QEMU's stub
+ *   drops all the code it has translated at every breakpoint and
+ *   single-step stop, which costs the guest about 0.1 s each time, and
+ *   runs every instruction on the page of a breakpoint as a block of its
+ *   own (do_init_module shares its page with the return to user space).
+ *   A watchpoint stop costs neither. One watchpoint is on `modules.next`:
+ *   a loading module is linked in first, and its sect_attrs pointer gets
+ *   a watchpoint of its own. The kernel sets that pointer when the
+ *   sections are in place, just before init, and clears it as the module
+ *   goes, before its memory is freed: there `remove-symbol-file` and the
+ *   module leaves the model. Two cheap stops per load; one per unload,
+ *   two when the module was the list's first.
+ * - under KVM (four debug registers, no translated code to lose), by
+ *   breakpoints at do_init_module()'s entry, the module's address from the
+ *   arguments GDB printed in the stop, and in free_module(). Their
+ *   addresses come from vmlinux's symbol table, cheaper for GDB to place
+ *   than a name. Also the way for a kernel without mod->sect_attrs.
+ *
+ * Also:
  * - struct module's layout is the reader's, known from a file kept per
  *   vmlinux or probed when the first module is read (with_layout), never
  *   before the guest first runs.
  * - at every user-visible stop (and when we attach to a guest that already
  *   runs) the kernel's `modules` list is walked: states are refreshed, and
- *   modules we did not see load (attach) get their symbols too.
+ *   modules we did not see load (attach) get their symbols and, under TCG,
+ *   their watchpoint too; one left on a module the list no longer has (a
+ *   load that failed early) is dropped.
  *
  * This file is the when: a job queue that serialises everything, and the
  * list model. How a struct module is read is KwbModuleReader's business,
@@ -48,6 +62,8 @@ typedef enum {
   JOB_ATTACH,   /* probe, internal breakpoints, first walk */
   JOB_INIT,     /* do_init_module hit: the guest waits for internal_done */
   JOB_FREE,     /* free_module hit: likewise */
+  JOB_LISTED,   /* `modules` written (TCG): likewise */
+  JOB_SECTIONS, /* a module's sect_attrs written (TCG): likewise */
   JOB_REFRESH,  /* a user stop: walk the list */
   JOB_LOAD,     /* "Load symbols from…" */
 } JobKind;
@@ -66,12 +82,15 @@ struct _Job
   char       *ko_path;       /* LOAD: the file chosen */
   GArray     *addresses;     /* ATTACH, REFRESH: guint64 struct module addresses */
   guint       next;          /* ATTACH, REFRESH: index in addresses */
-  guint64     address;       /* INIT, FREE: the guest's struct module (0: not known yet) */
+  guint64     address;       /* INIT, FREE, SECTIONS: the guest's struct module (0: not known
+                              * yet); LISTED: what `modules.next` now points to */
+  guint64     written;       /* SECTIONS: the new mod->sect_attrs */
   gboolean    loaded;        /* LOAD: GDB took the symbols */
   GError     *error;         /* LOAD: why the symbols did not load */
   MergedFunc  merged;        /* INIT, REFRESH: after read_into_model */
   void      (*after_probe) (Job *job);
   KwbGdbBreakFlags break_flags; /* ATTACH */
+  guint       watch_next;    /* REFRESH: model index for sync_section_watches */
   guint       inserts_pending; /* ATTACH */
 };
 
@@ -88,6 +107,11 @@ struct _KwbModules
   gboolean         probed;       /* the reader knows this kernel's struct module */
   gboolean         init_bp_set;  /* our breakpoint in do_init_module is there */
   gboolean         free_bp_set;  /* and the one in free_module */
+  gboolean         list_watch_set; /* or, under TCG, our watchpoint on `modules` */
+  guint64          list_head;    /* &modules, for that watchpoint */
+  guint64          init_address; /* do_init_module, free_module: 0 unknown */
+  guint64          free_address;
+  GHashTable      *section_watches; /* GDB number → guint64 *: whose mod->sect_attrs it watches */
 
   GQueue           jobs;
   Job             *current;
@@ -193,6 +217,7 @@ kwb_modules_finalize (GObject *object)
   g_clear_object (&self->reader);
   g_clear_object (&self->files);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->section_watches, g_hash_table_unref);
   G_OBJECT_CLASS (kwb_modules_parent_class)->finalize (object);
 }
 
@@ -248,6 +273,7 @@ static void
 kwb_modules_init (KwbModules *self)
 {
   self->store = g_list_store_new (KWB_TYPE_MODULE);
+  self->section_watches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->jobs);
   g_signal_connect (self->store, "items-changed", G_CALLBACK (on_items_changed), self);
 }
@@ -408,6 +434,8 @@ job_finish (Job *job)
     {
     case JOB_INIT:
     case JOB_FREE:
+    case JOB_LISTED:
+    case JOB_SECTIONS:
       g_debug ("modules: internal stop handled, continuing");
       kwb_session_internal_done (self->session);
       break;
@@ -743,6 +771,177 @@ free_address_cb (GObject      *object,
     job_finish (job);
 }
 
+/* ---- JOB_LISTED, JOB_SECTIONS: under TCG, watchpoints ---- */
+
+static void on_sections_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
+
+/* The number of the watchpoint on the sect_attrs of the module at ADDRESS. */
+static const char *
+section_watch_for (KwbModules *self,
+                   guint64     address)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->section_watches);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (*(guint64 *) value == address)
+      return key;
+  return NULL;
+}
+
+static void
+unwatch_sections (KwbModules *self,
+                  guint64     address)
+{
+  g_autofree char *number = g_strdup (section_watch_for (self, address));
+
+  if (number == NULL)
+    return;
+  g_hash_table_remove (self->section_watches, number);
+  kwb_session_remove_internal (self->session, number);
+}
+
+typedef struct {
+  Job      *job;
+  guint64   address;
+  DoneFunc  done;
+} WatchOp;
+
+static void
+section_watch_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  WatchOp *op = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = kwb_session_add_internal_breakpoint_finish (KWB_SESSION (object), result, &error);
+
+  if (number == NULL)
+    g_debug ("modules: cannot watch the module at 0x%" G_GINT64_MODIFIER "x: %s", op->address, error->message);
+  else
+    g_hash_table_insert (op->job->self->section_watches, g_steal_pointer (&number),
+                         g_memdup2 (&op->address, sizeof op->address));
+  op->done (op->job);
+  g_free (op);
+}
+
+/* Watches mod->sect_attrs of the struct module at ADDRESS, then DONE. The
+ * kernel sets it once the module's sections are in place, just before its
+ * init runs, and clears it as the module goes, before its memory is freed:
+ * the moments we load and drop its symbols. */
+static void
+watch_sections (Job      *job,
+                guint64   address,
+                DoneFunc  done)
+{
+  KwbModules *self = job->self;
+  guint64 list_offset, sect_attrs_offset;
+  g_autofree char *expression = NULL;
+  WatchOp *op;
+
+  if (section_watch_for (self, address) != NULL ||
+      !kwb_module_reader_get_offsets (self->reader, &list_offset, &sect_attrs_offset))
+    {
+      done (job);
+      return;
+    }
+  expression = g_strdup_printf ("*(unsigned long *) 0x%" G_GINT64_MODIFIER "x", address + sect_attrs_offset);
+  op = g_new0 (WatchOp, 1);
+  op->job = job;
+  op->address = address;
+  op->done = done;
+  kwb_session_add_internal_watch_async (self->session, expression, on_sections_hit, self, NULL,
+                                        section_watch_cb, op);
+}
+
+/* `modules.next` was written: a module being loaded is linked in first,
+ * before its sections are known (we watch its sect_attrs); taking out the
+ * first module writes it too (that one is known already). */
+static void
+listed_run (Job *job)
+{
+  KwbModules *self = job->self;
+  guint64 list_offset, sect_attrs_offset, address;
+
+  if (!kwb_module_reader_get_offsets (self->reader, &list_offset, &sect_attrs_offset) ||
+      job->address == self->list_head || job->address <= list_offset)
+    {
+      job_finish (job);
+      return;
+    }
+  address = job->address - list_offset;
+  if (find_by_address (self, address, NULL) != NULL)
+    job_finish (job);
+  else
+    watch_sections (job, address, job_finish);
+}
+
+static void
+sections_run (Job *job)
+{
+  if (job->address == 0)
+    {
+      job_finish (job);
+      return;
+    }
+  if (job->written != 0)
+    {
+      init_read (job);
+      return;
+    }
+  /* Going: its symbols go before its memory does. */
+  unwatch_sections (job->self, job->address);
+  free_module_at (job, job->address);
+}
+
+static gboolean
+address_listed (Job     *job,
+                guint64  address)
+{
+  for (guint i = 0; job->addresses != NULL && i < job->addresses->len; i++)
+    if (g_array_index (job->addresses, guint64, i) == address)
+      return TRUE;
+  return FALSE;
+}
+
+/* After a walk: every module in the model is watched (those loaded before
+ * we attached too), and no watchpoint is left on a module the list no
+ * longer has (one whose load failed before its sections were set). */
+static void
+sync_section_watches (Job *job)
+{
+  KwbModules *self = job->self;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n;
+
+  if (!self->list_watch_set || !session_live (self))
+    {
+      job_finish (job);
+      return;
+    }
+  g_hash_table_iter_init (&iter, self->section_watches);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!address_listed (job, *(guint64 *) value))
+      {
+        kwb_session_remove_internal (self->session, key);
+        g_hash_table_iter_remove (&iter);
+      }
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  while (job->watch_next < n)
+    {
+      g_autoptr(KwbModule) module = g_list_model_get_item (G_LIST_MODEL (self->store), job->watch_next++);
+
+      if (section_watch_for (self, kwb_module_get_address (module)) == NULL)
+        {
+          watch_sections (job, kwb_module_get_address (module), sync_section_watches);
+          return;
+        }
+    }
+  job_finish (job);
+}
+
 /* ---- JOB_REFRESH (and the end of JOB_ATTACH): walk `modules` ---- */
 
 static void refresh_next_module (Job *job);
@@ -808,7 +1007,8 @@ refresh_remove_gone (Job *job)
           return;
         }
     }
-  job_finish (job);
+  job->watch_next = 0;
+  sync_section_watches (job);
 }
 
 static void
@@ -881,6 +1081,7 @@ with_layout (Job     *job,
 
 static void on_init_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
 static void on_free_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
+static void on_list_hit (KwbSession *session, const KwbGdbStop *stop, gpointer user_data);
 
 static void
 breakpoints_done (Job *job)
@@ -889,7 +1090,7 @@ breakpoints_done (Job *job)
 
   if (--job->inserts_pending > 0)
     return;
-  if (!self->init_bp_set)
+  if (!self->init_bp_set && !self->list_watch_set)
     {
       /* The guest ran on meanwhile (the user continued during an attach):
        * try again at the next stop. */
@@ -949,39 +1150,20 @@ dup_entry_location (guint64     address,
 }
 
 static void
-attach_breakpoints (Job *job)
+place_breakpoints (Job *job)
 {
   KwbModules *self = job->self;
-  const char *vmlinux = kwb_session_config_get_vmlinux (kwb_session_get_config (self->session));
-  const char * const names[] = { "do_init_module", "free_module", NULL };
-  guint64 addresses[G_N_ELEMENTS (names) - 1] = { 0, 0 };
-  g_autofree char *init_location = NULL;
-  g_autofree char *free_location = NULL;
-  KwbElf *elf;
+  g_autofree char *init_location = dup_entry_location (self->init_address, "do_init_module");
+  g_autofree char *free_location = dup_entry_location (self->free_address, "free_module");
 
-  if (vmlinux != NULL && (elf = kwb_elf_open (vmlinux, NULL)) != NULL)
-    {
-      gboolean have_symtab = kwb_elf_lookup_functions (elf, names, addresses);
-
-      kwb_elf_free (elf);
-      if (have_symtab && addresses[0] == 0)
-        {
-          /* A kernel without CONFIG_MODULES: nothing to follow. */
-          g_debug ("modules: no do_init_module in %s", vmlinux);
-          job_finish (job);
-          return;
-        }
-    }
   /* Under KVM a software breakpoint set before the kernel has set up its
    * page tables is lost, as the session's own early ones are; and one at a
    * function's entry is an int3 in guest memory where ftrace patches
    * its calls. The debug registers have neither problem. */
   job->break_flags = KWB_GDB_BREAK_NONE;
   if (g_strcmp0 (kwb_qemu_get_accelerator (kwb_session_get_qemu (self->session)), "kvm") == 0 &&
-      (job->in_setup || addresses[0] != 0))
+      (job->in_setup || self->init_address != 0))
     job->break_flags |= KWB_GDB_BREAK_HARDWARE;
-  init_location = dup_entry_location (addresses[0], names[0]);
-  free_location = dup_entry_location (addresses[1], names[1]);
   /* Both are asked for at once, so that nothing the user does at the
    * stop (a continue) comes between them; one placed at an earlier try
    * is not placed again. */
@@ -997,6 +1179,80 @@ attach_breakpoints (Job *job)
       job->inserts_pending++;
       kwb_session_add_internal_breakpoint_async (self->session, free_location, job->break_flags,
                                                  on_free_hit, self, NULL, internal_free_cb, job);
+    }
+  breakpoints_done (job);
+}
+
+static void
+internal_list_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *number = kwb_session_add_internal_breakpoint_finish (KWB_SESSION (object), result, &error);
+
+  if (number != NULL)
+    {
+      job->self->list_watch_set = TRUE;
+      breakpoints_done (job);
+      return;
+    }
+  g_debug ("modules: no watchpoint on the module list (%s): breakpoints instead", error->message);
+  job->self->list_head = 0;
+  if (session_live (job->self))
+    place_breakpoints (job);
+  else
+    breakpoints_done (job);
+}
+
+static void
+attach_breakpoints (Job *job)
+{
+  KwbModules *self = job->self;
+  const char *vmlinux = kwb_session_config_get_vmlinux (kwb_session_get_config (self->session));
+  const char * const names[] = { "do_init_module", "free_module", "module_sect_read", NULL };
+  const char * const objects[] = { "modules", NULL };
+  guint64 addresses[G_N_ELEMENTS (names) - 1] = { 0, 0, 0 };
+  guint64 list_head = 0;
+  KwbElf *elf;
+
+  if (vmlinux != NULL && !self->list_watch_set && !self->init_bp_set &&
+      (elf = kwb_elf_open (vmlinux, NULL)) != NULL)
+    {
+      gboolean have_symtab = kwb_elf_lookup_functions (elf, names, addresses);
+
+      kwb_elf_lookup_objects (elf, objects, &list_head);
+      kwb_elf_free (elf);
+      if (have_symtab && addresses[0] == 0)
+        {
+          /* A kernel without CONFIG_MODULES: nothing to follow. */
+          g_debug ("modules: no do_init_module in %s", vmlinux);
+          job_finish (job);
+          return;
+        }
+      self->init_address = addresses[0];
+      self->free_address = addresses[1];
+      /* module_sect_read() is there when the kernel fills mod->sect_attrs
+       * (CONFIG_KALLSYMS and CONFIG_SYSFS), which the watchpoints need. */
+      if (addresses[2] != 0 &&
+          g_strcmp0 (kwb_qemu_get_accelerator (kwb_session_get_qemu (self->session)), "kvm") != 0)
+        self->list_head = list_head;
+    }
+  if (self->list_head == 0)
+    {
+      place_breakpoints (job);
+      return;
+    }
+  job->inserts_pending = 1;
+  if (!self->list_watch_set)
+    {
+      g_autofree char *expression = g_strdup_printf ("*(unsigned long *) 0x%" G_GINT64_MODIFIER "x",
+                                                     self->list_head);
+
+      job->inserts_pending++;
+      kwb_session_add_internal_watch_async (self->session, expression, on_list_hit, self, NULL,
+                                            internal_list_cb, job);
     }
   breakpoints_done (job);
 }
@@ -1066,6 +1322,12 @@ run_job (KwbModules *self,
       else
         kwb_module_reader_read_u64_async (self->reader, "(unsigned long)mod", NULL, free_address_cb, job);
       break;
+    case JOB_LISTED:
+      with_layout (job, listed_run);
+      break;
+    case JOB_SECTIONS:
+      with_layout (job, sections_run);
+      break;
     case JOB_REFRESH:
       if (!self->ready)
         {
@@ -1118,6 +1380,46 @@ on_free_hit (KwbSession       *session,
 
   if (!kwb_gdb_stop_get_pointer_arg (stop, "mod", &job->address))
     job->address = 0;
+  enqueue_first (self, job);
+}
+
+/* GDB prints the watched unsigned long as it was written, in decimal. */
+static gboolean
+parse_written (const KwbGdbStop *stop,
+               guint64          *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  return stop->value_new != NULL &&
+         g_ascii_string_to_unsigned (stop->value_new, 10, 0, G_MAXUINT64, out, &error);
+}
+
+static void
+on_list_hit (KwbSession       *session,
+             const KwbGdbStop *stop,
+             gpointer          user_data)
+{
+  KwbModules *self = user_data;
+  Job *job = job_new (self, JOB_LISTED);
+
+  if (!parse_written (stop, &job->address))
+    job->address = 0;
+  enqueue_first (self, job);
+}
+
+static void
+on_sections_hit (KwbSession       *session,
+                 const KwbGdbStop *stop,
+                 gpointer          user_data)
+{
+  KwbModules *self = user_data;
+  g_autofree char *number = g_strdup_printf ("%d", stop->watch_number);
+  const guint64 *address = g_hash_table_lookup (self->section_watches, number);
+  Job *job = job_new (self, JOB_SECTIONS);
+
+  /* 0: not one of ours any more, or nothing we can read; it runs on. */
+  if (address != NULL && parse_written (stop, &job->written))
+    job->address = *address;
   enqueue_first (self, job);
 }
 

@@ -8,7 +8,8 @@
  * (rmmod in between, not timed), timed from the keystrokes to the marker
  * on the console:
  *   bare        QEMU alone, no debugger attached
- *   kwb         KwbSession + KwbModules (silent do_init_module breakpoint,
+ *   kwb         KwbSession + KwbModules (under TCG: silent watchpoints on
+ *               the module list and the module's sect_attrs,
  *               add-symbol-file, continue)
  *   lx-symbols  KwbSession + the kernel's own `lx-symbols DIR` (its Python
  *               breakpoint reloads every module's symbols on each load)

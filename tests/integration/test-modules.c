@@ -502,7 +502,7 @@ test_load_break_unload (void)
                                              NULL, NULL, done_cb, ctx));
   g_assert_no_error (ctx->error);
   init_bp = g_strdup (ctx->text);
-  /* The session's own breakpoints (do_init_module, free_module) are not listed. */
+  /* The session's own breakpoints and watchpoints are not listed. */
   g_assert_cmpuint (n_user_breakpoints (ctx), ==, 1);
 
   boot_to_shell (ctx);
@@ -529,6 +529,14 @@ test_load_break_unload (void)
   g_assert_nonnull (module);
   g_assert_true (kwb_module_get_symbols_loaded (module));
   g_assert_true (g_str_has_suffix (kwb_module_get_ko_path (module), "/kwb_test_mod.ko"));
+  /* Under TCG (as here) loads are followed by watchpoints, on the module
+   * list and on each module's sect_attrs: a breakpoint stop would make
+   * QEMU drop all the code it has translated. */
+  CALL (ctx, kwb_session_console_async (ctx->session, "info breakpoints", NULL, done_cb, ctx));
+  g_assert_no_error (ctx->error);
+  g_test_message ("%s", ctx->text);
+  g_assert_nonnull (strstr (ctx->text, "hw watchpoint"));
+  g_assert_null (strstr (ctx->text, "do_init_module"));
   /* The walk at this stop reads the state: init runs. */
   WAIT (ctx, cond_module_is, (&(ModuleIs) { "kwb_test_mod", KWB_MODULE_STATE_COMING }));
   g_assert_cmpuint (kwb_module_get_size (module), >, 0);
