@@ -13,10 +13,11 @@
  *   err) is caught at entry, when the kernel has printed the fault's first
  *   lines ("Unable to handle kernel NULL pointer dereference", "kernel BUG
  *   at") but not yet its register dump and call trace.
- * - *panic: the first instruction, where the format and its arguments are
+ * - panic: at its first instruction the format and its arguments are
  *   still in their registers (the message is printed only later).
  * - __warn(file, line, caller, taint, regs, args), when the project asks
  *   for warnings: a WARN() traps with ud2, so REGS is the WARN's site.
+ * All three are caught at their first instruction (see catches).
  *
  * GDB's own backtrace from oops_end ends in the exception entry code (it
  * has no unwind information across the trap). So for the stop the faulting
@@ -434,20 +435,24 @@ typedef struct {
 } Catch;
 
 /* The oops catch is the architecture's (catch_location); the others are
- * generic. */
+ * generic. Each is set at the function's first instruction, "*NAME": GDB
+ * places that from the symbol table alone. By name it would look for the
+ * end of the prologue in the function's compilation unit, which on a
+ * distribution's vmlinux cost 1.5 s before the guest first ran. */
 static const Catch catches[] = {
   { NULL, KWB_CRASH_OOPS },
-  { "*panic", KWB_CRASH_PANIC },
+  { "panic", KWB_CRASH_PANIC },
   { "__warn", KWB_CRASH_WARNING },
 };
 
-static const char *
-catch_location (KwbSession *session,
-                guint       index)
+static char *
+dup_catch_location (KwbSession *session,
+                    guint       index)
 {
   const KwbArch *arch = kwb_session_config_get_arch (kwb_session_get_config (session));
 
-  return catches[index].location != NULL ? catches[index].location : arch->oops_function;
+  return g_strdup_printf ("*%s", catches[index].location != NULL ? catches[index].location
+                                                                   : arch->oops_function);
 }
 
 static void insert_next (KwbSession *session, guint index);
@@ -465,7 +470,11 @@ inserted_cb (GObject      *object,
   /* A kernel without the function (another architecture, a stripped
    * vmlinux) loses that kind of stop, nothing else. */
   if (number == NULL)
-    g_debug ("crash: no breakpoint at %s: %s", catch_location (session, index), error->message);
+    {
+      g_autofree char *location = dup_catch_location (session, index);
+
+      g_debug ("crash: no breakpoint at %s: %s", location, error->message);
+    }
   insert_next (session, index + 1);
 }
 
@@ -474,6 +483,7 @@ insert_next (KwbSession *session,
              guint       index)
 {
   KwbProject *project = kwb_session_config_get_project (kwb_session_get_config (session));
+  g_autofree char *location = NULL;
 
   if (index < G_N_ELEMENTS (catches) && catches[index].kind == KWB_CRASH_WARNING &&
       !kwb_project_get_boolean (project, "debug", "stop-on-warn"))
@@ -483,7 +493,8 @@ insert_next (KwbSession *session,
       kwb_session_setup_done (session);
       return;
     }
-  kwb_session_add_internal_breakpoint_async (session, catch_location (session, index), KWB_GDB_BREAK_NONE,
+  location = dup_catch_location (session, index);
+  kwb_session_add_internal_breakpoint_async (session, location, KWB_GDB_BREAK_NONE,
                                              crash_hit, GINT_TO_POINTER (catches[index].kind), NULL,
                                              inserted_cb, GUINT_TO_POINTER (index));
 }
