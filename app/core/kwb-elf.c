@@ -198,6 +198,27 @@ kwb_elf_has_section_addresses (KwbElf *self)
   return FALSE;
 }
 
+gboolean
+kwb_elf_has_section (KwbElf     *self,
+                     const char *name)
+{
+  Elf_Scn *scn = NULL;
+  size_t shstrndx;
+
+  if (elf_getshdrstrndx (self->elf, &shstrndx) != 0)
+    return FALSE;
+  while ((scn = elf_nextscn (self->elf, scn)) != NULL)
+    {
+      GElf_Shdr shdr;
+      const char *have;
+
+      if (gelf_getshdr (scn, &shdr) != NULL && (have = elf_strptr (self->elf, shstrndx, shdr.sh_name)) != NULL &&
+          strcmp (have, name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A failed open or write of PATH, from errno. */
 static gboolean
 set_write_error (GError     **error,

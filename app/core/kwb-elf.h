@@ -42,6 +42,9 @@ GArray   *kwb_elf_dup_program_headers      (KwbElf           *self,
 gboolean  kwb_elf_segment_needs_libraries  (KwbElf           *self,
                                             const GElf_Phdr  *dynamic);
 
+/* TRUE when the file has a section called NAME. */
+gboolean  kwb_elf_has_section              (KwbElf           *self,
+                                            const char       *name);
 /* TRUE when any section header has a non-zero sh_addr. */
 gboolean  kwb_elf_has_section_addresses    (KwbElf           *self);
 /* Writes the file to DEST (atomically) with every sh_addr cleared and every

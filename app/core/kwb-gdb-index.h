@@ -30,6 +30,9 @@ KwbGdbIndex  *kwb_gdb_index_new          (const char          *gdb_program,
 /* NULL when vmlinux has no build-id (or cannot be read): nothing is kept. */
 const char   *kwb_gdb_index_get_build_id (KwbGdbIndex         *self);
 gboolean      kwb_gdb_index_is_kept      (KwbGdbIndex         *self);
+/* The file a session's GDB should read for vmlinux: vmlinux, or the kept
+ * copy of it without the relocations of its debug information. */
+char         *kwb_gdb_index_dup_symbol_file (KwbGdbIndex      *self);
 /* Whether a write runs (the "writing" property). */
 gboolean      kwb_gdb_index_get_writing  (KwbGdbIndex         *self);
 

@@ -1508,6 +1508,23 @@ file_loaded_cb (GObject      *object,
       session_fail (self, reason);
       return;
     }
+  /* GDB auto-loads OBJFILE-gdb.py beside the file it read: for the kept
+   * copy (kwb_gdb_index_dup_symbol_file()) that is not where the kernel's
+   * build put its helpers. Queued before anything else is asked. */
+  {
+    const char *vmlinux = kwb_session_config_get_vmlinux (self->config);
+    g_autofree char *symbol_file = self->gdb_index ? kwb_gdb_index_dup_symbol_file (self->gdb_index) : NULL;
+    g_autofree char *script = g_strconcat (vmlinux, "-gdb.py", NULL);
+
+    if (symbol_file != NULL && g_strcmp0 (symbol_file, vmlinux) != 0 &&
+        g_file_test (script, G_FILE_TEST_IS_REGULAR))
+      {
+        /* `source` takes the rest of the line as the file's name, verbatim. */
+        g_autofree char *command = g_strdup_printf ("source %s", script);
+
+        kwb_gdb_console_async (self->gdb, command, NULL, NULL, NULL);
+      }
+  }
   start_part_done (self);
 }
 
@@ -1615,6 +1632,7 @@ kwb_session_start_async (KwbSession          *self,
   g_autofree char *gdb_path = NULL;
   g_auto(GStrv) args = NULL;
   g_auto(GStrv) project_breakpoints = NULL;
+  g_autofree char *symbol_file = NULL;
   KwbProject *project;
 
   g_return_if_fail (KWB_IS_SESSION (self));
@@ -1700,8 +1718,9 @@ kwb_session_start_async (KwbSession          *self,
   self->start_pending = 2;
   kwb_qemu_start_async (self->qemu, NULL, qemu_started_cb, g_object_ref (self));
   announce_symbols (self);
-  kwb_gdb_file_load_async (self->gdb, kwb_session_config_get_vmlinux (self->config), NULL,
-                           file_loaded_cb, g_object_ref (self));
+  symbol_file = self->gdb_index ? kwb_gdb_index_dup_symbol_file (self->gdb_index)
+                                : g_strdup (kwb_session_config_get_vmlinux (self->config));
+  kwb_gdb_file_load_async (self->gdb, symbol_file, NULL, file_loaded_cb, g_object_ref (self));
 }
 
 gboolean

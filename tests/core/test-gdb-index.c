@@ -95,6 +95,63 @@ test_write (void)
   }
 }
 
+/* A file that keeps the relocations of its debug information (as a
+ * relocatable kernel's vmlinux does): a copy without them is kept beside
+ * the index, and is what a session's GDB is given. */
+static void
+test_strip_relocations (void)
+{
+  static const char source[] = "int kwb_counter;\nint main (void) { return kwb_counter; }\n";
+  g_autofree char *c_file = g_build_filename (tmp, "prog.c", NULL);
+  g_autofree char *prog = g_build_filename (tmp, "prog", NULL);
+  const char *cc[] = { "cc", "-g", "-O0", "-Wl,--emit-relocs", "-Wl,--build-id", "-o", prog, c_file, NULL };
+  g_autoptr(KwbGdbIndex) index = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  KwbElf *elf;
+  Wait wait = { 0 };
+  int status;
+
+  g_assert_true (g_file_set_contents (c_file, source, -1, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) cc, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  elf = kwb_elf_open (prog, NULL);
+  g_assert_nonnull (elf);
+  g_assert_true (kwb_elf_has_section (elf, ".rela.debug_info"));
+  kwb_elf_free (elf);
+
+  index = kwb_gdb_index_new ("gdb", prog);
+  before = kwb_gdb_index_dup_symbol_file (index);
+  g_assert_cmpstr (before, ==, prog);
+  g_assert_false (kwb_gdb_index_is_kept (index));
+  kwb_gdb_index_write_async (index, NULL, write_cb, &wait);
+  wait_done (&wait);
+  g_assert_no_error (wait.error);
+  g_assert_true (kwb_gdb_index_is_kept (index));
+  after = kwb_gdb_index_dup_symbol_file (index);
+  g_assert_cmpstr (after, !=, prog);
+  g_assert_true (g_str_has_prefix (after, tmp));
+  elf = kwb_elf_open (after, NULL);
+  g_assert_nonnull (elf);
+  g_assert_false (kwb_elf_has_section (elf, ".rela.debug_info"));
+  g_assert_true (kwb_elf_has_section (elf, ".debug_info"));
+  kwb_elf_free (elf);
+  /* GDB finds the same lines in the copy, through the index. */
+  {
+    g_autofree char *dir = kwb_gdb_index_dup_cache_dir ();
+    g_autofree char *set_dir = g_strdup_printf ("set index-cache directory %s", dir);
+    const char *argv[] = { "gdb", "-batch", "-nx", "-iex", set_dir, "-iex", "set index-cache on",
+                           "-ex", "info line main", "-ex", "show index-cache stats", after, NULL };
+    g_autofree char *out = NULL;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &out, NULL, &status, NULL));
+    g_test_message ("%s", out);
+    g_assert_nonnull (strstr (out, "prog.c\" starts at address"));
+    g_assert_nonnull (strstr (out, "Cache hits (this session): 1"));
+  }
+}
+
 /* Cancelled: GDB is killed, no success, and "writing" ends. */
 static void
 test_cancel (void)
@@ -152,6 +209,7 @@ main (int    argc,
       return 1;
     }
   g_test_add_func ("/gdb-index/write", test_write);
+  g_test_add_func ("/gdb-index/strip-relocations", test_strip_relocations);
   g_test_add_func ("/gdb-index/cancel", test_cancel);
   g_test_add_func ("/gdb-index/no-build-id", test_no_build_id);
   status = g_test_run ();

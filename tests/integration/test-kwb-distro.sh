@@ -63,13 +63,23 @@ check "the first session with this vmlinux says why it is slower" \
   grep -q '^kwb: First session with this vmlinux ([0-9]* MB): GDB reads all of its debug information once' "$tmp/err"
 check "the index is written in the background, and kwb debug waits for it at the end" \
   sh -c "grep -q '^kwb: finishing GDB’s index of this vmlinux' '$tmp/err' && grep -q '^kwb: GDB’s index of this vmlinux is written' '$tmp/err'"
+build_id=$(readelf -n "$vmlinux" | sed -n 's/.*Build ID: //p')
 check "GDB kept its index, named by the vmlinux's build-id" \
-  test -f "$tmp/cache/kernel-workbench/gdb-index/$(readelf -n "$vmlinux" | sed -n 's/.*Build ID: //p').gdb-index"
+  test -f "$tmp/cache/kernel-workbench/gdb-index/$build_id.gdb-index"
+# The relocations of its debug information, which GDB would apply again in
+# every session, are left out of the copy sessions read.
+check "the vmlinux has relocations for its debug information" \
+  sh -c "readelf -S -W '$vmlinux' | grep -q '\.rela\.debug_info'"
+check "and a copy of it without them is kept beside the index" \
+  sh -c "test -f '$tmp/cache/kernel-workbench/gdb-index/$build_id.vmlinux' &&
+         ! readelf -S -W '$tmp/cache/kernel-workbench/gdb-index/$build_id.vmlinux' | grep -q '\.rela\.debug'"
 
 # The next session: the index is there; loading is announced, not excused.
 "$kwb" set "$tmp/p" debug.break-at-start true >/dev/null
-XDG_CACHE_HOME=$tmp/cache "$kwb" debug "$tmp/p" --timeout 300 >"$tmp/out" 2>"$tmp/err"; rc=$?
+XDG_CACHE_HOME=$tmp/cache "$kwb" debug "$tmp/p" --exec 'info files' --timeout 300 >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "the next session stops at start_kernel" sh -c "[ $rc -eq 0 ] && grep -q '^stopped: start_kernel at /' '$tmp/out'"
+check "its GDB reads the kept copy" grep -Fq "Symbols from \"$tmp/cache/kernel-workbench/gdb-index/$build_id.vmlinux\"" "$tmp/out"
+check "with the source line still from the local tree" grep -Eq '^ +[0-9]+	' "$tmp/out"
 check "and says it loads the symbols, not that it is the first" \
   sh -c "grep -q '^kwb: Loading the symbols of .* ([0-9]* MB)' '$tmp/err' && ! grep -q 'First session' '$tmp/err'"
 check "and writes no index again" sh -c "! grep -q 'index of this vmlinux' '$tmp/err'"
