@@ -489,6 +489,22 @@ run_script (KwbCliDebug *debug)
     kwb_session_console_async (debug->session, command, NULL, script_next_cb, debug);
 }
 
+/* A step back replays from an earlier snapshot and can take a while: say
+ * where the replay is (KwbReplay asks QEMU every 1.5 s), on stderr. */
+static void
+on_replay_progress (KwbReplay   *replay,
+                    GParamSpec  *pspec,
+                    KwbCliDebug *debug)
+{
+  gint64 progress = kwb_replay_get_progress (replay);
+  g_autofree char *at = NULL;
+
+  if (debug->timing == NULL || !kwb_gdb_exec_is_reverse (debug->timing_what) || progress < 0)
+    return;
+  at = g_strdup_printf ("%" G_GINT64_FORMAT, progress);
+  fprintf (stderr, _("kwb: %s: replaying from a snapshot, at instruction %s\n"), debug->timing, at);
+}
+
 /* After a stop made by a script command: how long it took. */
 static void
 print_timing (KwbCliDebug *debug)
@@ -928,7 +944,10 @@ kwb_cli_debug_run (KwbCliDebug *debug,
   debug->loop = loop;
   debug->session = session;
   if (debug->recording != NULL)
-    debug->replay = kwb_replay_new (session, debug->recording);
+    {
+      debug->replay = kwb_replay_new (session, debug->recording);
+      g_signal_connect (debug->replay, "notify::progress", G_CALLBACK (on_replay_progress), debug);
+    }
   for (guint i = 0; debug->shows != NULL && i < debug->shows->len; i++)
     kwb_cli_show_attach (g_ptr_array_index (debug->shows, i), session);
   debug->console = kwb_console_window_new (KWB_CONSOLE_WINDOW_DEFAULT_BYTES);

@@ -67,6 +67,15 @@ next_line=$((poke_line + 1))
 check "reverse-continue with a watchpoint goes back to the module's write" \
   grep -Eq "^(stopped|watchpoint): .*kwb_test_mod_poke.* at .*kwb_test_mod.c:($poke_line|$next_line)" "$tmp/out"
 check "and says how long it took" grep -q '^reverse-continue took [0-9.]* s$' "$tmp/out"
+# A step back that replays longer than the replay's progress tick (1.5 s)
+# says meanwhile where the replay is; a quicker one has nothing to say.
+slow=$(awk '/^reverse-[a-z]* took / && $3 > 3 { print $1; exit }' "$tmp/out")
+if [ -n "$slow" ]; then
+  check "$slow took over 3 s, and said meanwhile where the replay was" \
+    grep -Eq "^kwb: $slow: replaying from a snapshot, at instruction [0-9]+\$" "$tmp/err"
+else
+  echo "# every step back took 3 s or less: no progress line to check"
+fi
 # Before the write the counter is what init left: 1.
 check "reverse-stepi goes back to the write's line, before it: the counter is 1 again" \
   sh -c "grep -q '^stopped: kwb_test_mod_poke at .*kwb_test_mod.c:$poke_line (end-stepping-range)' '$tmp/out' &&
