@@ -30,8 +30,12 @@
  * QEMU does not tell GDB about the pause), unless one already lies in the
  * stretch just replayed: a step back then replays at most about that long,
  * wherever the stop is. They are saved in the recording's image, so later
- * replays of it start with them; MAX_SNAPSHOTS bounds its size (each holds
- * the guest's memory, about 30 MB for a fixture guest).
+ * replays of it start with them. MAX_SNAPSHOTS bounds its size (each holds
+ * the guest's memory, about 30 MB for a fixture guest): at the cap, the
+ * snapshot whose loss leaves the shortest stretch without one is deleted
+ * to make room (kwb_replay_pick_eviction()), so they stay spread over the
+ * run, and the newest is never the one dropped. The environment variable
+ * KWB_REPLAY_MAX_SNAPSHOTS lowers the cap (the tests use it).
  */
 #include "config.h"
 
@@ -68,11 +72,14 @@ struct _KwbReplay
   SeekPhase      seek_phase;
 
   GArray        *snapshots;   /* instruction counts, sorted */
+  GPtrArray     *snapshot_names; /* theirs, in the same order */
+  guint          max_snapshots;
   guint          tick_source;
   gint64         tick_icount; /* where the replay was at the last tick */
   gboolean       tick_busy;
   gboolean       tick_forward; /* running forwards: snapshots wanted */
   gint64         progress;
+  gint64         pending_save; /* after a delvm: the savevm it makes room for */
 };
 
 G_DEFINE_FINAL_TYPE (KwbReplay, kwb_replay, G_TYPE_OBJECT)
@@ -408,15 +415,6 @@ kwb_replay_seek_finish (KwbReplay     *self,
 
 /* ---- snapshots ---- */
 
-static gint
-compare_icount (gconstpointer a,
-                gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 /* The snapshots of the image QEMU replays from (the drive named "rr"),
  * from query-block's answer. */
 static void
@@ -428,6 +426,7 @@ blocks_cb (GObject      *object,
   g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
   JsonArray *blocks;
 
+  self->tick_busy = FALSE;
   if (reply == NULL || !JSON_NODE_HOLDS_ARRAY (reply))
     return;
   blocks = json_node_get_array (reply);
@@ -445,21 +444,30 @@ blocks_cb (GObject      *object,
           (image = json_object_get_object_member (inserted, "image")) == NULL)
         continue;
       g_array_set_size (self->snapshots, 0);
+      g_ptr_array_set_size (self->snapshot_names, 0);
       list = json_object_has_member (image, "snapshots") ? json_object_get_array_member (image, "snapshots") : NULL;
       for (guint j = 0; list != NULL && j < json_array_get_length (list); j++)
         {
           JsonObject *snapshot = json_array_get_object_element (list, j);
           gint64 icount = snapshot ? json_object_get_int_member_with_default (snapshot, "icount", -1) : -1;
+          const char *name = snapshot ? json_object_get_string_member_with_default (snapshot, "name", NULL) : NULL;
+          guint at = 0;
 
-          if (icount >= 0)
-            g_array_append_val (self->snapshots, icount);
+          if (icount < 0 || name == NULL)
+            continue;
+          /* Kept sorted as they come: a handful of entries. */
+          while (at < self->snapshots->len && g_array_index (self->snapshots, gint64, at) < icount)
+            at++;
+          g_array_insert_val (self->snapshots, at, icount);
+          g_ptr_array_insert (self->snapshot_names, (gint) at, g_strdup (name));
         }
-      g_array_sort (self->snapshots, compare_icount);
       g_signal_emit (self, signals[SNAPSHOTS_CHANGED], 0);
       return;
     }
 }
 
+/* Also ends a tick's work (tick_busy) once the list is read: a tick that
+ * saw the list from before the last savevm could go past the cap. */
 static void
 refresh_snapshots (KwbReplay *self)
 {
@@ -467,6 +475,8 @@ refresh_snapshots (KwbReplay *self)
 
   if (qemu != NULL && kwb_qemu_get_running (qemu))
     kwb_qemu_qmp_async (qemu, "query-block", NULL, NULL, blocks_cb, g_object_ref (self));
+  else
+    self->tick_busy = FALSE;
 }
 
 static gboolean
@@ -484,25 +494,102 @@ has_snapshot_between (KwbReplay *self,
   return FALSE;
 }
 
+static void save (KwbReplay *self, KwbQemu *qemu, gint64 icount);
+
 static void
-saved_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+hmp_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
 {
   g_autoptr(KwbReplay) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &error);
   const char *said = reply != NULL && JSON_NODE_HOLDS_VALUE (reply) ? json_node_get_string (reply) : NULL;
+  gint64 to_save = self->pending_save;
 
-  self->tick_busy = FALSE;
   /* HMP answers in words: nothing, or why not (QEMU refuses while replay
    * events are pending; the next tick tries again). */
   if (reply == NULL || (said != NULL && *said != '\0'))
     {
       g_debug ("No snapshot: %s", error != NULL ? error->message : said);
+      self->pending_save = -1;
+      refresh_snapshots (self);
+      return;
+    }
+  /* A snapshot was deleted to make room: now the new one. */
+  if (to_save >= 0 && kwb_qemu_get_running (KWB_QEMU (object)))
+    {
+      g_debug ("Replay: a snapshot was deleted to make room for one at instruction %" G_GINT64_FORMAT
+               " (at most %u are kept)", to_save, self->max_snapshots);
+      save (self, KWB_QEMU (object), to_save);
       return;
     }
   refresh_snapshots (self);
+}
+
+/* An HMP command through QMP; hmp_cb() takes the answer. */
+static void
+hmp (KwbReplay  *self,
+     KwbQemu    *qemu,
+     const char *command)
+{
+  g_autoptr(JsonObject) arguments = json_object_new ();
+
+  json_object_set_string_member (arguments, "command-line", command);
+  kwb_qemu_qmp_async (qemu, "human-monitor-command", arguments, NULL, hmp_cb, g_object_ref (self));
+}
+
+int
+kwb_replay_pick_eviction (const gint64   *icounts,
+                          const gboolean *ours,
+                          guint           n,
+                          gint64          new_icount)
+{
+  /* All of them and the new one, in order; origin -1 is the new one. */
+  g_autofree gint64 *at = g_new (gint64, n + 1);
+  g_autofree int *origin = g_new (int, n + 1);
+  int victim = -1;
+  gint64 best = G_MAXINT64;
+  guint k = 0;
+
+  for (guint i = 0; i <= n; i++)
+    {
+      if (k == i && (i == n || icounts[i] >= new_icount))
+        {
+          at[k] = new_icount;
+          origin[k++] = -1;
+        }
+      if (i < n)
+        {
+          at[k] = icounts[i];
+          origin[k++] = (int) i;
+        }
+    }
+  /* Deleting one leaves the stretch from the one before it to the one
+   * after it without a snapshot. The last (the furthest the replays got)
+   * has no after: never that one. */
+  for (guint j = 0; j < n; j++)
+    {
+      gint64 stretch = at[j + 1] - (j > 0 ? at[j - 1] : 0);
+
+      if ((origin[j] < 0 || ours[origin[j]]) && stretch < best)
+        {
+          best = stretch;
+          victim = origin[j];
+        }
+    }
+  return victim;
+}
+
+static void
+save (KwbReplay *self,
+      KwbQemu   *qemu,
+      gint64     icount)
+{
+  g_autofree char *command = g_strdup_printf ("savevm kwb-%" G_GINT64_FORMAT, icount);
+
+  self->pending_save = -1;
+  hmp (self, qemu, command);
 }
 
 static void
@@ -512,8 +599,6 @@ tick_position_cb (GObject      *object,
 {
   g_autoptr(KwbReplay) self = user_data;
   g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
-  g_autoptr(JsonObject) arguments = NULL;
-  g_autofree char *command = NULL;
   gint64 icount = reply_icount (info);
   gint64 from = self->tick_icount;
 
@@ -524,16 +609,32 @@ tick_position_cb (GObject      *object,
     }
   set_progress (self, icount);
   self->tick_icount = icount;
-  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount) ||
-      self->snapshots->len >= MAX_SNAPSHOTS)
+  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount))
     {
       self->tick_busy = FALSE;
       return;
     }
-  arguments = json_object_new ();
-  command = g_strdup_printf ("savevm kwb-%" G_GINT64_FORMAT, icount);
-  json_object_set_string_member (arguments, "command-line", command);
-  kwb_qemu_qmp_async (KWB_QEMU (object), "human-monitor-command", arguments, NULL, saved_cb, g_object_ref (self));
+  if (self->snapshots->len >= self->max_snapshots)
+    {
+      g_autofree gboolean *ours = g_new0 (gboolean, self->snapshots->len);
+      g_autofree char *delete = NULL;
+      int victim;
+
+      for (guint i = 0; i < self->snapshots->len; i++)
+        ours[i] = g_str_has_prefix (g_ptr_array_index (self->snapshot_names, i), "kwb-");
+      victim = kwb_replay_pick_eviction ((const gint64 *) (gpointer) self->snapshots->data, ours,
+                                         self->snapshots->len, icount);
+      if (victim < 0)
+        {
+          self->tick_busy = FALSE;
+          return;
+        }
+      delete = g_strdup_printf ("delvm %s", (const char *) g_ptr_array_index (self->snapshot_names, victim));
+      self->pending_save = icount;
+      hmp (self, KWB_QEMU (object), delete);
+      return;
+    }
+  save (self, KWB_QEMU (object), icount);
 }
 
 static gboolean
@@ -764,6 +865,7 @@ kwb_replay_finalize (GObject *object)
   g_clear_error (&self->finish_error);
   g_free (self->disabled);
   g_array_unref (self->snapshots);
+  g_ptr_array_unref (self->snapshot_names);
   G_OBJECT_CLASS (kwb_replay_parent_class)->finalize (object);
 }
 
@@ -819,6 +921,16 @@ kwb_replay_init (KwbReplay *self)
   self->progress = -1;
   self->last_icount = -1;
   self->snapshots = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->snapshot_names = g_ptr_array_new_with_free_func (g_free);
+  self->pending_save = -1;
+  self->max_snapshots = MAX_SNAPSHOTS;
+  {
+    const char *max = g_getenv ("KWB_REPLAY_MAX_SNAPSHOTS");
+    guint64 value;
+
+    if (max != NULL && g_ascii_string_to_unsigned (max, 10, 1, MAX_SNAPSHOTS, &value, NULL))
+      self->max_snapshots = (guint) value;
+  }
 }
 
 KwbQemuReplay kwb_replay_get_mode (KwbReplay *self) { return self->mode; }

@@ -38,6 +38,14 @@ gint64         kwb_replay_get_span       (KwbReplay           *self);
 /* Replaying: the guest runs towards a step back. QEMU 7.2 does not stop
  * such a search when GDB interrupts it; only ending the replay does. */
 gboolean       kwb_replay_is_going_back  (KwbReplay           *self);
+/* At the snapshot cap, which to delete for a new one at NEW_ICOUNT: the
+ * index into ICOUNTS (sorted, N of them; OURS says which kwb may delete)
+ * whose loss leaves the shortest stretch without a snapshot, never the
+ * last; -1 when dropping the new one itself would leave the shortest. */
+int            kwb_replay_pick_eviction  (const gint64        *icounts,
+                                          const gboolean      *ours,
+                                          guint                n,
+                                          gint64               new_icount);
 /* Replaying: the snapshots QEMU can go backwards from, by instruction count
  * in increasing order: the recording's, read at the first stop, and each
  * one the replay takes ("snapshots-changed"). */

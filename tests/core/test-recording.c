@@ -344,6 +344,35 @@ test_delete_keeps_foreign_files (Fixture       *f,
   g_assert_true (g_file_test (note, G_FILE_TEST_EXISTS));
 }
 
+/* At the snapshot cap: the one whose loss leaves the shortest stretch
+ * without a snapshot goes, never the recording's own nor the last. */
+static void
+test_pick_eviction (void)
+{
+  /* init, then ours at 100, 150, 400, 1000 */
+  const gint64 icounts[] = { 0, 100, 150, 400, 1000 };
+  const gboolean ours[] = { FALSE, TRUE, TRUE, TRUE, TRUE };
+  const gboolean theirs[] = { FALSE, FALSE, FALSE, FALSE, FALSE };
+
+  /* New at 1100: 100 leaves 0..150 (150), 150 leaves 100..400 (300),
+   * 400 leaves 150..1000, 1000 leaves 400..1100; the new one is last. */
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 1100), ==, 1);
+  /* New at 120, between 100 and 150: it would leave 100..150, the
+   * shortest, so it is not taken (-1). */
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 120), ==, -1);
+  /* New at 700: 400..1000 is split; 100 still leaves the shortest. */
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 700), ==, 1);
+  /* Nothing of ours to delete: the new one is not taken either. */
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, theirs, 5, 2000), ==, -1);
+  /* Evenly spread: the first of ours (ties go to the earliest). */
+  {
+    const gint64 even[] = { 0, 100, 200, 300 };
+    const gboolean even_ours[] = { FALSE, TRUE, TRUE, TRUE };
+
+    g_assert_cmpint (kwb_replay_pick_eviction (even, even_ours, 4, 400), ==, 1);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -356,5 +385,6 @@ main (int    argc,
   ADD ("/recording/replay-refuses-older-machine", test_replay_refuses_older_machine);
   ADD ("/recording/replay-refuses-another-guest", test_replay_refuses_another_guest);
   ADD ("/recording/delete-keeps-foreign-files", test_delete_keeps_foreign_files);
+  g_test_add_func ("/replay/pick-eviction", test_pick_eviction);
   return g_test_run ();
 }
