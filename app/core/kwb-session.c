@@ -133,6 +133,7 @@ struct _KwbSession
    * stop is reported): the registers there, to tell a step QEMU lost from
    * a hit (see "lost steps"). */
   GPtrArray        *resume_registers;
+  char             *resume_progress; /* and the guest's PROGRESS_EXPRESSION there */
   guint             lost_steps;
 
   GQueue            stop_tasks;
@@ -393,6 +394,7 @@ kwb_session_finalize (GObject *object)
   g_clear_object (&self->frames);
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
+  g_clear_pointer (&self->resume_progress, g_free);
   g_free (self->last_watch);
   g_free (self->failure_reason);
   g_clear_object (&self->crash);
@@ -644,6 +646,7 @@ report_stop (KwbSession *self,
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   self->last_stop = kwb_gdb_stop_copy (stop);
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
+  g_clear_pointer (&self->resume_progress, g_free);
   g_clear_pointer (&self->last_watch, g_free);
   if (kwb_gdb_stop_is_watchpoint (stop))
     {
@@ -853,7 +856,16 @@ entering_stop (KwbSession       *self,
  * unchanged CPU is resumed again with the same command, unseen. A few
  * times at most: a breakpoint in a loop whose turn changes no register (a
  * spin on memory, a jump to itself) looks the same, and its stop comes a
- * few turns later. */
+ * few turns later.
+ *
+ * Registers alone are not enough: a command typed again can reach the
+ * same function with every register alike (measured: 3 of 30 `uname`
+ * stops in a row, a forked shell child on the recycled task and stacks of
+ * the one before), and taking that for a lost step swallowed the stop.
+ * So the kernel's tick and fork counters are compared too: a step that
+ * ran nothing has moved neither. */
+
+#define PROGRESS_EXPRESSION "(unsigned long) jiffies_64 + (unsigned long) total_forks"
 
 #define MAX_LOST_STEPS 3
 
@@ -880,16 +892,16 @@ typedef struct {
 static void exec_cb (GObject *object, GAsyncResult *result, gpointer user_data);
 
 static void
-resume_registers_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+resume_progress_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   Resume *resume = user_data;
   KwbSession *self = resume->self;
-  g_autoptr(GPtrArray) registers = kwb_gdb_list_registers_finish (KWB_GDB (object), result, NULL);
 
-  if (registers != NULL && registers->len > 0)
-    self->resume_registers = g_steal_pointer (&registers);
+  /* NULL (no such symbols): the registers decide alone. */
+  g_free (self->resume_progress);
+  self->resume_progress = object != NULL ? kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL) : NULL;
   if (self->gdb != NULL)
     kwb_gdb_exec_async (self->gdb, resume->what, resume->cancellable, exec_cb, resume->task);
   else
@@ -901,6 +913,23 @@ resume_registers_cb (GObject      *object,
   g_clear_object (&resume->cancellable);
   g_object_unref (self);
   g_free (resume);
+}
+
+static void
+resume_registers_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Resume *resume = user_data;
+  KwbSession *self = resume->self;
+  g_autoptr(GPtrArray) registers = kwb_gdb_list_registers_finish (KWB_GDB (object), result, NULL);
+
+  if (registers != NULL && registers->len > 0)
+    self->resume_registers = g_steal_pointer (&registers);
+  if (self->gdb != NULL)
+    kwb_gdb_evaluate_async (self->gdb, PROGRESS_EXPRESSION, NULL, resume_progress_cb, resume);
+  else
+    resume_progress_cb (NULL, NULL, resume);
 }
 
 /* The user's resume (TASK, taken): from a breakpoint stop, that stop's
@@ -916,6 +945,7 @@ resume_guest (KwbSession   *self,
   Resume *resume;
 
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
+  g_clear_pointer (&self->resume_progress, g_free);
   self->lost_steps = 0;
   /* Going backwards, QEMU replays forward to just before the stop: no
    * step off the breakpoint to lose. */
@@ -963,21 +993,15 @@ same_registers (GPtrArray *a,
   return TRUE;
 }
 
+/* LOST's stop made no progress (LOST_STEP) or is a real one: resume
+ * unseen, or report it. */
 static void
-stop_registers_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+lost_step_decide (LostStep *lost,
+                  gboolean  lost_step)
 {
-  LostStep *lost = user_data;
   KwbSession *self = lost->self;
-  g_autoptr(GPtrArray) registers = kwb_gdb_list_registers_finish (KWB_GDB (object), result, NULL);
 
-  if (self->halt != HALT_INTERNAL || !state_is_live (self->state))
-    {
-      lost_step_free (lost);
-      return;
-    }
-  if (registers != NULL && self->resume_registers != NULL && same_registers (registers, self->resume_registers))
+  if (lost_step)
     {
       g_autofree char *number = g_strdup_printf ("%d", lost->stop->bkptno);
       KwbBreakpoint *bp = kwb_breakpoints_lookup (self->breakpoints, number);
@@ -997,6 +1021,51 @@ stop_registers_cb (GObject      *object,
       run_next_op (self);
     }
   lost_step_free (lost);
+}
+
+static gboolean
+lost_step_gone (LostStep *lost)
+{
+  KwbSession *self = lost->self;
+
+  if (self->halt != HALT_INTERNAL || !state_is_live (self->state))
+    {
+      lost_step_free (lost);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+stop_progress_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  LostStep *lost = user_data;
+  g_autofree char *progress = kwb_gdb_evaluate_finish (KWB_GDB (object), result, NULL);
+
+  if (lost_step_gone (lost))
+    return;
+  lost_step_decide (lost, progress == NULL || g_strcmp0 (progress, lost->self->resume_progress) == 0);
+}
+
+static void
+stop_registers_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  LostStep *lost = user_data;
+  KwbSession *self = lost->self;
+  g_autoptr(GPtrArray) registers = kwb_gdb_list_registers_finish (KWB_GDB (object), result, NULL);
+
+  if (lost_step_gone (lost))
+    return;
+  if (registers == NULL || self->resume_registers == NULL || !same_registers (registers, self->resume_registers))
+    lost_step_decide (lost, FALSE);
+  else if (self->resume_progress != NULL)
+    kwb_gdb_evaluate_async (KWB_GDB (object), PROGRESS_EXPRESSION, NULL, stop_progress_cb, lost);
+  else
+    lost_step_decide (lost, TRUE);
 }
 
 /* Held like an internal stop while the registers are read: the state stays
