@@ -134,6 +134,7 @@ struct _KwbSession
    * a hit (see "lost steps"). */
   GPtrArray        *resume_registers;
   char             *resume_progress; /* and the guest's PROGRESS_EXPRESSION there */
+  char             *symbol_file; /* what GDB was given for vmlinux: it, or the kept copy */
   guint             lost_steps;
 
   GQueue            stop_tasks;
@@ -395,6 +396,7 @@ kwb_session_finalize (GObject *object)
   g_clear_pointer (&self->last_stop, kwb_gdb_stop_free);
   g_clear_pointer (&self->resume_registers, g_ptr_array_unref);
   g_clear_pointer (&self->resume_progress, g_free);
+  g_free (self->symbol_file);
   g_free (self->last_watch);
   g_free (self->failure_reason);
   g_clear_object (&self->crash);
@@ -1582,10 +1584,9 @@ file_loaded_cb (GObject      *object,
    * build put its helpers. Queued before anything else is asked. */
   {
     const char *vmlinux = kwb_session_config_get_vmlinux (self->config);
-    g_autofree char *symbol_file = self->gdb_index ? kwb_gdb_index_dup_symbol_file (self->gdb_index) : NULL;
     g_autofree char *script = g_strconcat (vmlinux, "-gdb.py", NULL);
 
-    if (symbol_file != NULL && g_strcmp0 (symbol_file, vmlinux) != 0 &&
+    if (g_strcmp0 (self->symbol_file, vmlinux) != 0 &&
         g_file_test (script, G_FILE_TEST_IS_REGULAR))
       {
         /* `source` takes the rest of the line as the file's name, verbatim. */
@@ -1701,7 +1702,6 @@ kwb_session_start_async (KwbSession          *self,
   g_autofree char *gdb_path = NULL;
   g_auto(GStrv) args = NULL;
   g_auto(GStrv) project_breakpoints = NULL;
-  g_autofree char *symbol_file = NULL;
   KwbProject *project;
 
   g_return_if_fail (KWB_IS_SESSION (self));
@@ -1787,9 +1787,10 @@ kwb_session_start_async (KwbSession          *self,
   self->start_pending = 2;
   kwb_qemu_start_async (self->qemu, NULL, qemu_started_cb, g_object_ref (self));
   announce_symbols (self);
-  symbol_file = self->gdb_index ? kwb_gdb_index_dup_symbol_file (self->gdb_index)
-                                : g_strdup (kwb_session_config_get_vmlinux (self->config));
-  kwb_gdb_file_load_async (self->gdb, symbol_file, NULL, file_loaded_cb, g_object_ref (self));
+  g_free (self->symbol_file);
+  self->symbol_file = self->gdb_index ? kwb_gdb_index_dup_symbol_file (self->gdb_index)
+                                      : g_strdup (kwb_session_config_get_vmlinux (self->config));
+  kwb_gdb_file_load_async (self->gdb, self->symbol_file, NULL, file_loaded_cb, g_object_ref (self));
 }
 
 gboolean
