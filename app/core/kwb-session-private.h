@@ -94,6 +94,17 @@ void              kwb_session_set_pending_allowed            (KwbSession        
  * replay takes snapshots only while it runs forwards. */
 KwbGdbExec        kwb_session_get_resume_what                (KwbSession             *self);
 
+/* Replaying: work before each step backwards, see kwb-session.c. */
+typedef void (*KwbSessionReverseFunc) (KwbSession *session,
+                                       KwbGdbExec  what,
+                                       gpointer    user_data);
+
+void              kwb_session_set_reverse_func               (KwbSession             *self,
+                                                              KwbSessionReverseFunc   func,
+                                                              gpointer                user_data);
+void              kwb_session_reverse_ready                  (KwbSession             *self,
+                                                              const GError           *error);
+
 /* Crash stops: see kwb-session-crash.c. */
 void              kwb_session_crash_setup                    (KwbSession             *session,
                                                               gpointer                user_data);

@@ -81,13 +81,23 @@ typedef struct {
  * - DRAINING: a stop the user sees beat our interrupt (or the interrupt
  *   found the guest stopped); the ops run and the guest stays stopped.
  * - INTERNAL: one of the session's own breakpoints was hit and its handler
- *   has the guest until kwb_session_internal_done(); then HALTED. */
+ *   has the guest until kwb_session_internal_done(); then HALTED.
+ * - PREPARING: a step backwards the user asked for waits while the
+ *   replay's reverse function moves the guest (its stops are its own) and
+ *   brings it back; ops wait too (see kwb_session_set_reverse_func()), and
+ *   run at that stop before the step.
+ * - WAITING: a step backwards runs; QEMU would take an interrupt in the
+ *   middle of the replay it makes for the step, from where the step could
+ *   not be taken up again: the ops wait for its stop. (A reverse-continue
+ *   is interrupted as any run, and taken up again afterwards.) */
 typedef enum {
   HALT_NONE,
   HALT_INTERRUPTING,
   HALT_HALTED,
   HALT_DRAINING,
   HALT_INTERNAL,
+  HALT_PREPARING,
+  HALT_WAITING,
 } Halt;
 
 typedef struct _Entering Entering;
@@ -148,6 +158,14 @@ struct _KwbSession
 
   GArray           *setup_funcs; /* Setup: run once attached, before the first continue */
   guint             next_setup;
+
+  /* Replaying: work before each step backwards (HALT_PREPARING), the
+   * user's resume that waits for it, and a pause asked meanwhile. */
+  KwbSessionReverseFunc reverse_func;
+  gpointer          reverse_data;
+  GTask            *reverse_task;
+  KwbGdbExec        reverse_what;
+  gboolean          reverse_paused;
 
   /* A crash stop (kwb-session-crash.c): what crashed, the command that puts
    * the CPU's own registers back before the guest runs, and the first
@@ -297,6 +315,13 @@ fail_all_ops (KwbSession *self,
               const char *why)
 {
   GTask *task;
+
+  if (self->reverse_task != NULL)
+    {
+      g_autoptr(GTask) reverse = g_steal_pointer (&self->reverse_task);
+
+      g_task_return_new_error (reverse, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED, "%s", why);
+    }
 
   while ((task = g_queue_pop_head (&self->ops)) != NULL)
     {
@@ -1107,6 +1132,13 @@ on_gdb_stopped (KwbGdb     *gdb,
   if (self->entering != NULL && entering_stop (self, stop))
     return;
 
+  /* The reverse function's own runs of the guest. */
+  if (self->halt == HALT_PREPARING)
+    return;
+  /* The step backwards is over: the ops that waited run at its stop. */
+  if (self->halt == HALT_WAITING)
+    self->halt = HALT_NONE;
+
   /* The session's own breakpoints (the module loader's): the handler works
    * on the halted guest and calls kwb_session_internal_done(); nobody else
    * sees the stop. */
@@ -1174,6 +1206,8 @@ on_gdb_stopped (KwbGdb     *gdb,
       return;
     }
   report_stop (self, stop);
+  if (self->halt == HALT_NONE && !g_queue_is_empty (&self->ops))
+    run_next_op (self);
 }
 
 /* GDB has resumed the guest: its ^running (a resume we sent) or *running. */
@@ -1946,6 +1980,13 @@ kwb_session_exec_async (KwbSession          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kwb_session_exec_async);
 
+  /* A pause before the step backwards began: it will not begin. */
+  if (what == KWB_GDB_EXEC_INTERRUPT && self->halt == HALT_PREPARING)
+    {
+      self->reverse_paused = TRUE;
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   if (what == KWB_GDB_EXEC_INTERRUPT)
     {
       if (!check_state (self, task, KWB_SESSION_STATE_RUNNING, _("pause")))
@@ -1968,7 +2009,90 @@ kwb_session_exec_async (KwbSession          *self,
       return;
     }
   restore_crash_registers (self);
+  if (kwb_gdb_exec_is_reverse (what) && self->reverse_func != NULL && self->halt == HALT_NONE)
+    {
+      self->halt = HALT_PREPARING;
+      self->reverse_paused = FALSE;
+      self->reverse_what = what;
+      self->reverse_task = g_steal_pointer (&task);
+      /* The function looks at the stop first; it may be ready at once. */
+      self->reverse_func (self, what, self->reverse_data);
+      if (self->halt == HALT_PREPARING)
+        set_state (self, KWB_SESSION_STATE_RUNNING);
+      return;
+    }
   resume_guest (self, what, cancellable, g_steal_pointer (&task));
+}
+
+/**
+ * kwb_session_set_reverse_func:
+ * @func: called when the user asks for a step backwards (the session is
+ *   then RUNNING for everybody else); it may run the guest through the
+ *   session's GDB, whose stops the session leaves to it, and must bring
+ *   the guest back to the stop it was at, then call
+ *   kwb_session_reverse_ready()
+ *
+ * The replay keeps a snapshot close behind the stop with it, so that QEMU,
+ * which goes backwards by loading the nearest snapshot and replaying from
+ * it, has little to replay.
+ */
+void
+kwb_session_set_reverse_func (KwbSession            *self,
+                              KwbSessionReverseFunc  func,
+                              gpointer               user_data)
+{
+  g_return_if_fail (KWB_IS_SESSION (self));
+  self->reverse_func = func;
+  self->reverse_data = user_data;
+}
+
+/* The guest is back where it stopped: the step backwards now, unless the
+ * user paused meanwhile (then that same stop again). Ops that came in the
+ * meantime run first, there. ERROR: the
+ * guest could not be brought back, and GDB's idea of where it is would be
+ * wrong: the session ends with it. */
+void
+kwb_session_reverse_ready (KwbSession   *self,
+                           const GError *error)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (KWB_IS_SESSION (self));
+
+  if (self->halt != HALT_PREPARING)
+    return;
+  self->halt = HALT_NONE;
+  if (error != NULL)
+    {
+      session_fail (self, error->message);
+      return;
+    }
+  task = g_steal_pointer (&self->reverse_task);
+  if (task == NULL || !state_is_live (self->state))
+    return;
+  if (self->reverse_paused)
+    {
+      g_autoptr(KwbGdbStop) stop = self->last_stop != NULL ? kwb_gdb_stop_copy (self->last_stop) : NULL;
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("Paused before going backwards"));
+      if (stop != NULL)
+        report_stop (self, stop);
+      else
+        set_state (self, KWB_SESSION_STATE_STOPPED);
+      run_next_op (self);
+      return;
+    }
+  if (!g_queue_is_empty (&self->ops))
+    {
+      /* First the ops that came meanwhile, at the stop (run_next_op()
+       * then sends the step). */
+      self->reverse_task = g_steal_pointer (&task);
+      self->halt = HALT_DRAINING;
+      run_next_op (self);
+      return;
+    }
+  resume_guest (self, self->reverse_what, g_task_get_cancellable (task), g_object_ref (task));
 }
 
 KwbGdbExec
@@ -2336,8 +2460,8 @@ run_next_op (KwbSession *self)
 
   if (self->op_running)
     return;
-  if (self->halt == HALT_INTERRUPTING)
-    return; /* still waiting for our interrupt to land */
+  if (self->halt == HALT_INTERRUPTING || self->halt == HALT_PREPARING || self->halt == HALT_WAITING)
+    return; /* still waiting for our interrupt to land, the guest to come back, a step to end */
 
   while ((task = g_queue_pop_head (&self->ops)) != NULL)
     {
@@ -2354,6 +2478,15 @@ run_next_op (KwbSession *self)
 
   if (self->halt == HALT_INTERNAL)
     return; /* kwb_session_internal_done() resumes */
+  /* The step backwards that waited for these ops (kwb_session_reverse_ready()). */
+  if (self->reverse_task != NULL)
+    {
+      g_autoptr(GTask) step = g_steal_pointer (&self->reverse_task);
+
+      self->halt = HALT_NONE;
+      resume_guest (self, self->reverse_what, g_task_get_cancellable (step), g_object_ref (step));
+      return;
+    }
   resume = self->halt == HALT_HALTED;
   self->halt = HALT_NONE;
   what = self->halted_resume;
@@ -2427,6 +2560,12 @@ queue_op (KwbSession *self,
     }
 
   g_queue_push_tail (&self->ops, task);
+  if (self->state == KWB_SESSION_STATE_RUNNING && self->halt == HALT_NONE &&
+      kwb_gdb_exec_is_reverse (self->resume_what) && self->resume_what != KWB_GDB_EXEC_REVERSE_CONTINUE)
+    {
+      self->halt = HALT_WAITING;
+      return;
+    }
   if (self->state == KWB_SESSION_STATE_RUNNING && self->halt == HALT_NONE)
     {
       self->halt = HALT_INTERRUPTING;
