@@ -13,12 +13,14 @@
  *
  * Replaying. QEMU counts the guest's instructions (QMP query-replay); the
  * count at each stop is "position", which the timeline shows. Going to a
- * point of the replay (a mark on the timeline) runs the guest through GDB
- * only, because a replaying QEMU may leave QMP unanswered for as long as
- * the guest runs (its main loop waits on the CPU): a point ahead is QMP's
- * replay-break, set while the guest is stopped, then a continue; a point
- * behind is first a reverse-continue, which with no breakpoint on the way
- * ends at the start of the recording, then the same. The breakpoints are
+ * point of the replay (a mark on the timeline) runs the guest through GDB,
+ * because a replaying QEMU may leave QMP unanswered for as long as the
+ * guest runs (its main loop waits on the CPU): QMP's replay-break, set
+ * while the guest is stopped, then a continue, which GDB sees end. A point
+ * behind, or one with a snapshot on the way, first loads the last snapshot
+ * before it (loadvm, which QEMU does not tell GDB about: GDB learns where
+ * the guest is at that stop); the very start, with no snapshot before it,
+ * is a reverse-continue with nothing on the way. The breakpoints are
  * disabled meanwhile, or they would end the way there early.
  *
  * While the guest runs, QEMU is asked every TICK_MS how far the replay
@@ -35,7 +37,9 @@
  * snapshot whose loss leaves the shortest stretch without one is deleted
  * to make room (kwb_replay_pick_eviction()), so they stay spread over the
  * run, and the newest is never the one dropped. The environment variable
- * KWB_REPLAY_MAX_SNAPSHOTS lowers the cap (the tests use it).
+ * KWB_REPLAY_MAX_SNAPSHOTS lowers the cap (the tests use it). Steps back
+ * from a stop far from any snapshot first make one close behind it: see
+ * "a snapshot near the stop".
  */
 #include "config.h"
 
@@ -48,9 +52,24 @@
 typedef enum {
   SEEK_NONE,
   SEEK_PREPARING,  /* listing and disabling the breakpoints */
+  SEEK_LOADING,    /* loading the last snapshot before the target */
   SEEK_BACK,       /* back to the start of the recording */
   SEEK_FORWARD,    /* on to the target */
 } SeekPhase;
+
+/* A snapshot near the stop, see below. */
+typedef enum {
+  NEAR_NONE,
+  NEAR_LOOKING,    /* where the stop is, and the snapshots */
+  NEAR_DISABLING,  /* the breakpoints */
+  NEAR_LOADING,    /* the last snapshot before it */
+  NEAR_BEHIND,     /* on to where the new one goes */
+  NEAR_SAVING,
+  NEAR_BACK,       /* on to the stop */
+} NearPhase;
+
+typedef void (*ErrorFunc) (KwbReplay *self,
+                           GError    *error);
 
 struct _KwbReplay
 {
@@ -68,8 +87,19 @@ struct _KwbReplay
 
   GTask         *seek_task;
   gint64         seek_target;
-  char          *disabled;    /* "1 4 7": breakpoints disabled for a seek */
+  gint64         seek_from;   /* the snapshot it loaded */
+  char          *disabled;    /* "1 4 7": breakpoints disabled for a run to a point */
+  ErrorFunc      disabled_then;
   SeekPhase      seek_phase;
+
+  NearPhase      near_phase;
+  gint64         near_stop;   /* where the user's step backwards starts */
+  gint64         near_gap;
+  gboolean       near_moved;  /* the guest is not there now */
+  gulong         gdb_stopped_id;
+
+  gboolean       run_hidden;  /* see run_to() */
+  ErrorFunc      run_failed;
 
   GArray        *snapshots;   /* instruction counts, sorted */
   GPtrArray     *snapshot_names; /* theirs, in the same order */
@@ -209,7 +239,62 @@ query_position (KwbReplay *self)
   kwb_qemu_qmp_async (qemu, "query-replay", NULL, NULL, query_replay_cb, query);
 }
 
-/* ---- going to a point ---- */
+/* ---- QEMU's human monitor ---- */
+
+/* An HMP command (savevm, loadvm, delvm) through QMP. */
+static void
+hmp_async (KwbReplay           *self,
+           const char          *command,
+           GAsyncReadyCallback  callback)
+{
+  g_autoptr(JsonObject) arguments = json_object_new ();
+
+  json_object_set_string_member (arguments, "command-line", command);
+  kwb_qemu_qmp_async (kwb_session_get_qemu (self->session), "human-monitor-command", arguments, NULL, callback,
+                      g_object_ref (self));
+}
+
+/* HMP answers in words: nothing, or why not (QEMU refuses a snapshot while
+ * replay events are pending, for one). */
+static gboolean
+hmp_finish (GObject       *qemu,
+            GAsyncResult  *result,
+            GError       **error)
+{
+  g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (qemu), result, error);
+  const char *said;
+
+  if (reply == NULL)
+    return FALSE;
+  said = JSON_NODE_HOLDS_VALUE (reply) ? json_node_get_string (reply) : NULL;
+  if (said != NULL && *said != '\0')
+    {
+      g_autofree char *words = g_strstrip (g_strdup (said));
+
+      g_set_error (error, KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED, "%s", words);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The last snapshot before instruction ICOUNT: its index, or -1. */
+static int
+snapshot_before (KwbReplay *self,
+                 gint64     icount)
+{
+  int found = -1;
+
+  for (guint i = 0; i < self->snapshots->len; i++)
+    if (g_array_index (self->snapshots, gint64, i) < icount)
+      found = (int) i;
+  return found;
+}
+
+/* ---- the breakpoints, out of the way ----
+ *
+ * Running the replay to a point through GDB must not stop on the way:
+ * every enabled breakpoint, the session's own among them, is disabled
+ * first and enabled again after. */
 
 static void
 enabled_cb (GObject      *object,
@@ -219,93 +304,14 @@ enabled_cb (GObject      *object,
   g_autoptr(KwbMiRecord) record = kwb_gdb_command_finish (KWB_GDB (object), result, NULL);
 }
 
-/* The seek's stop (or its failure): the breakpoints back as they were. */
 static void
-seek_done (KwbReplay *self,
-           GError    *error)
+enable_breakpoints (KwbReplay *self)
 {
-  g_autoptr(GTask) task = g_steal_pointer (&self->seek_task);
   g_autofree char *disabled = g_steal_pointer (&self->disabled);
   KwbGdb *gdb = kwb_session_get_gdb (self->session);
 
-  self->seek_phase = SEEK_NONE;
-  if (disabled != NULL && gdb != NULL && kwb_gdb_get_running (gdb) &&
-      kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED)
+  if (disabled != NULL && gdb != NULL && kwb_gdb_get_running (gdb))
     kwb_gdb_command_async (gdb, NULL, enabled_cb, NULL, "-break-enable %s", disabled);
-  if (task == NULL)
-    {
-      g_clear_error (&error);
-      return;
-    }
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-seek_resumed_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(KwbReplay) self = user_data;
-  GError *error = NULL;
-
-  if (!kwb_session_exec_finish (KWB_SESSION (object), result, &error))
-    seek_done (self, error);
-}
-
-static void
-break_set_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(KwbReplay) self = user_data;
-  g_autoptr(JsonNode) reply = NULL;
-  GError *error = NULL;
-
-  reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &error);
-  if (self->seek_task == NULL)
-    {
-      g_clear_error (&error);
-      return;
-    }
-  if (reply == NULL)
-    {
-      g_prefix_error (&error, _("QEMU could not go to that point of the replay: "));
-      seek_done (self, error);
-      return;
-    }
-  self->seek_phase = SEEK_FORWARD;
-  kwb_session_exec_async (self->session, KWB_GDB_EXEC_CONTINUE, NULL, seek_resumed_cb, g_object_ref (self));
-}
-
-/* QEMU stops the replay at the target itself: GDB sees a stop it waited for. */
-static void
-seek_forward (KwbReplay *self)
-{
-  g_autoptr(JsonObject) arguments = json_object_new ();
-
-  if (self->position == self->seek_target)
-    {
-      seek_done (self, NULL);
-      return;
-    }
-  json_object_set_int_member (arguments, "icount", self->seek_target);
-  kwb_qemu_qmp_async (kwb_session_get_qemu (self->session), "replay-break", arguments, NULL, break_set_cb,
-                      g_object_ref (self));
-}
-
-static void
-seek_go (KwbReplay *self)
-{
-  if (self->position >= 0 && self->seek_target >= self->position)
-    {
-      seek_forward (self);
-      return;
-    }
-  self->seek_phase = SEEK_BACK;
-  kwb_session_exec_async (self->session, KWB_GDB_EXEC_REVERSE_CONTINUE, NULL, seek_resumed_cb, g_object_ref (self));
 }
 
 static void
@@ -315,20 +321,16 @@ disabled_cb (GObject      *object,
 {
   g_autoptr(KwbReplay) self = user_data;
   g_autoptr(KwbMiRecord) record = NULL;
+  ErrorFunc then = self->disabled_then;
   GError *error = NULL;
 
+  self->disabled_then = NULL;
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   if (record == NULL)
-    {
-      g_clear_pointer (&self->disabled, g_free);
-      seek_done (self, error);
-      return;
-    }
-  seek_go (self);
+    g_clear_pointer (&self->disabled, g_free);
+  then (self, error);
 }
 
-/* The enabled breakpoints, the session's own among them: none may stop the
- * guest on its way to the point. */
 static void
 listed_cb (GObject      *object,
            GAsyncResult *result,
@@ -337,13 +339,15 @@ listed_cb (GObject      *object,
   g_autoptr(KwbReplay) self = user_data;
   g_autoptr(KwbMiRecord) record = NULL;
   g_autoptr(GString) numbers = g_string_new (NULL);
+  ErrorFunc then = self->disabled_then;
   const KwbMiValue *body;
   GError *error = NULL;
 
   record = kwb_gdb_command_finish (KWB_GDB (object), result, &error);
   if (record == NULL)
     {
-      seek_done (self, error);
+      self->disabled_then = NULL;
+      then (self, error);
       return;
     }
   body = kwb_mi_record_get (record, "BreakpointTable.body");
@@ -357,12 +361,199 @@ listed_cb (GObject      *object,
     }
   if (numbers->len == 0)
     {
-      seek_go (self);
+      self->disabled_then = NULL;
+      then (self, NULL);
       return;
     }
   self->disabled = g_string_free (g_steal_pointer (&numbers), FALSE);
   kwb_gdb_command_async (KWB_GDB (object), NULL, disabled_cb, g_object_ref (self), "-break-disable %s",
                          self->disabled);
+}
+
+/* Then THEN, with the error if GDB refused. */
+static void
+disable_breakpoints (KwbReplay *self,
+                     ErrorFunc  then)
+{
+  self->disabled_then = then;
+  kwb_gdb_command_async (kwb_session_get_gdb (self->session), NULL, listed_cb, g_object_ref (self), "-break-list");
+}
+
+/* ---- running the replay to a point ---- */
+
+static void
+run_resumed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(KwbMiRecord) record = NULL;
+  GError *error = NULL;
+  gboolean resumed;
+
+  if (KWB_IS_SESSION (object))
+    resumed = kwb_session_exec_finish (KWB_SESSION (object), result, &error);
+  else
+    resumed = (record = kwb_gdb_command_finish (KWB_GDB (object), result, &error)) != NULL;
+  if (!resumed && self->run_failed != NULL)
+    self->run_failed (self, error);
+  else
+    g_clear_error (&error);
+}
+
+static void
+break_set_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(JsonNode) reply = NULL;
+  GError *error = NULL;
+
+  reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &error);
+  if (self->run_failed == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (reply == NULL)
+    {
+      self->run_failed (self, error);
+      return;
+    }
+  if (self->run_hidden)
+    kwb_gdb_exec_async (kwb_session_get_gdb (self->session), KWB_GDB_EXEC_CONTINUE, NULL, run_resumed_cb,
+                        g_object_ref (self));
+  else
+    kwb_session_exec_async (self->session, KWB_GDB_EXEC_CONTINUE, NULL, run_resumed_cb, g_object_ref (self));
+}
+
+/* On to ICOUNT, ahead: QMP's replay-break, then a continue; QEMU stops the
+ * replay there, and GDB sees a stop it waits for. HIDDEN: the continue goes
+ * to the session's GDB, which leaves the stop to us (a snapshot near the
+ * stop); else to the session, whose stop everybody sees (going to a point).
+ * FAILED takes the error when either is refused; nobody is told once it
+ * is cleared (run_failed). */
+static void
+run_to (KwbReplay *self,
+        gint64     icount,
+        gboolean   hidden,
+        ErrorFunc  failed)
+{
+  g_autoptr(JsonObject) arguments = json_object_new ();
+
+  self->run_hidden = hidden;
+  self->run_failed = failed;
+  json_object_set_int_member (arguments, "icount", icount);
+  kwb_qemu_qmp_async (kwb_session_get_qemu (self->session), "replay-break", arguments, NULL, break_set_cb,
+                      g_object_ref (self));
+}
+
+/* ---- going to a point ---- */
+
+/* The seek's stop (or its failure): the breakpoints back as they were. */
+static void
+seek_done (KwbReplay *self,
+           GError    *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->seek_task);
+
+  self->seek_phase = SEEK_NONE;
+  self->run_failed = NULL;
+  if (kwb_session_get_state (self->session) == KWB_SESSION_STATE_STOPPED)
+    enable_breakpoints (self);
+  else
+    g_clear_pointer (&self->disabled, g_free);
+  if (task == NULL)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+seek_failed (KwbReplay *self,
+             GError    *error)
+{
+  g_prefix_error (&error, _("QEMU could not go to that point of the replay: "));
+  seek_done (self, error);
+}
+
+/* QEMU stops the replay at the target itself: GDB sees a stop it waited for. */
+static void
+seek_forward (KwbReplay *self)
+{
+  if (self->position == self->seek_target)
+    {
+      seek_done (self, NULL);
+      return;
+    }
+  self->seek_phase = SEEK_FORWARD;
+  run_to (self, self->seek_target, FALSE, seek_failed);
+}
+
+static void
+seek_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  GError *error = NULL;
+
+  if (!hmp_finish (object, result, &error))
+    {
+      g_prefix_error (&error, _("QEMU could not go to that point of the replay: "));
+      seek_done (self, error);
+      return;
+    }
+  if (self->seek_task == NULL)
+    return;
+  set_position (self, self->seek_from);
+  seek_forward (self);
+}
+
+static void
+seek_go (KwbReplay *self)
+{
+  int from = snapshot_before (self, self->seek_target);
+
+  /* A point behind, or one with a snapshot on the way: from the last
+   * snapshot before it (loadvm, which QEMU does not tell GDB about; the
+   * run to the point then gives GDB the stop it waits for). */
+  if (from >= 0 && (self->position < 0 || self->seek_target < self->position ||
+                    g_array_index (self->snapshots, gint64, from) > self->position))
+    {
+      g_autofree char *command = g_strdup_printf ("loadvm %s",
+                                                  (const char *) g_ptr_array_index (self->snapshot_names, from));
+
+      self->seek_phase = SEEK_LOADING;
+      self->seek_from = g_array_index (self->snapshots, gint64, from);
+      hmp_async (self, command, seek_loaded_cb);
+      return;
+    }
+  if (self->position >= 0 && self->seek_target >= self->position)
+    {
+      seek_forward (self);
+      return;
+    }
+  /* The very start, which no snapshot lies before: backwards through GDB. */
+  self->seek_phase = SEEK_BACK;
+  self->run_failed = seek_failed;
+  kwb_session_exec_async (self->session, KWB_GDB_EXEC_REVERSE_CONTINUE, NULL, run_resumed_cb, g_object_ref (self));
+}
+
+static void
+seek_disabled (KwbReplay *self,
+               GError    *error)
+{
+  if (error != NULL)
+    seek_done (self, error);
+  else
+    seek_go (self);
 }
 
 void
@@ -401,7 +592,7 @@ kwb_replay_seek_async (KwbReplay           *self,
   self->seek_target = icount;
   self->seek_phase = SEEK_PREPARING;
   self->seek_task = g_steal_pointer (&task);
-  kwb_gdb_command_async (kwb_session_get_gdb (self->session), NULL, listed_cb, g_object_ref (self), "-break-list");
+  disable_breakpoints (self, seek_disabled);
 }
 
 gboolean
@@ -415,6 +606,21 @@ kwb_replay_seek_finish (KwbReplay     *self,
 
 /* ---- snapshots ---- */
 
+static void near_saved (KwbReplay *self);
+static void near_decide (KwbReplay *self);
+
+/* A snapshot taken (or not) and the list read again: the tick may take
+ * the next one, a snapshot near the stop goes on. */
+static void
+snapshot_work_done (KwbReplay *self)
+{
+  self->tick_busy = FALSE;
+  if (self->near_phase == NEAR_SAVING)
+    near_saved (self);
+  else if (self->near_phase == NEAR_LOOKING)
+    near_decide (self);
+}
+
 /* The snapshots of the image QEMU replays from (the drive named "rr"),
  * from query-block's answer. */
 static void
@@ -424,13 +630,9 @@ blocks_cb (GObject      *object,
 {
   g_autoptr(KwbReplay) self = user_data;
   g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
-  JsonArray *blocks;
+  JsonArray *blocks = reply != NULL && JSON_NODE_HOLDS_ARRAY (reply) ? json_node_get_array (reply) : NULL;
 
-  self->tick_busy = FALSE;
-  if (reply == NULL || !JSON_NODE_HOLDS_ARRAY (reply))
-    return;
-  blocks = json_node_get_array (reply);
-  for (guint i = 0; i < json_array_get_length (blocks); i++)
+  for (guint i = 0; blocks != NULL && i < json_array_get_length (blocks); i++)
     {
       JsonObject *block = json_array_get_object_element (blocks, i);
       JsonObject *inserted, *image;
@@ -462,12 +664,13 @@ blocks_cb (GObject      *object,
           g_ptr_array_insert (self->snapshot_names, (gint) at, g_strdup (name));
         }
       g_signal_emit (self, signals[SNAPSHOTS_CHANGED], 0);
-      return;
+      break;
     }
+  snapshot_work_done (self);
 }
 
-/* Also ends a tick's work (tick_busy) once the list is read: a tick that
- * saw the list from before the last savevm could go past the cap. */
+/* Ends with snapshot_work_done(), once the list is read: a tick that saw
+ * the list from before the last savevm could go past the cap. */
 static void
 refresh_snapshots (KwbReplay *self)
 {
@@ -476,7 +679,7 @@ refresh_snapshots (KwbReplay *self)
   if (qemu != NULL && kwb_qemu_get_running (qemu))
     kwb_qemu_qmp_async (qemu, "query-block", NULL, NULL, blocks_cb, g_object_ref (self));
   else
-    self->tick_busy = FALSE;
+    snapshot_work_done (self);
 }
 
 static gboolean
@@ -494,24 +697,21 @@ has_snapshot_between (KwbReplay *self,
   return FALSE;
 }
 
-static void save (KwbReplay *self, KwbQemu *qemu, gint64 icount);
+static void save (KwbReplay *self, gint64 icount);
 
 static void
-hmp_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   g_autoptr(KwbReplay) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = kwb_qemu_qmp_finish (KWB_QEMU (object), result, &error);
-  const char *said = reply != NULL && JSON_NODE_HOLDS_VALUE (reply) ? json_node_get_string (reply) : NULL;
   gint64 to_save = self->pending_save;
 
-  /* HMP answers in words: nothing, or why not (QEMU refuses while replay
-   * events are pending; the next tick tries again). */
-  if (reply == NULL || (said != NULL && *said != '\0'))
+  if (!hmp_finish (object, result, &error))
     {
-      g_debug ("No snapshot: %s", error != NULL ? error->message : said);
+      /* The next tick tries again. */
+      g_debug ("No snapshot: %s", error->message);
       self->pending_save = -1;
       refresh_snapshots (self);
       return;
@@ -521,29 +721,18 @@ hmp_cb (GObject      *object,
     {
       g_debug ("Replay: a snapshot was deleted to make room for one at instruction %" G_GINT64_FORMAT
                " (at most %u are kept)", to_save, self->max_snapshots);
-      save (self, KWB_QEMU (object), to_save);
+      save (self, to_save);
       return;
     }
   refresh_snapshots (self);
-}
-
-/* An HMP command through QMP; hmp_cb() takes the answer. */
-static void
-hmp (KwbReplay  *self,
-     KwbQemu    *qemu,
-     const char *command)
-{
-  g_autoptr(JsonObject) arguments = json_object_new ();
-
-  json_object_set_string_member (arguments, "command-line", command);
-  kwb_qemu_qmp_async (qemu, "human-monitor-command", arguments, NULL, hmp_cb, g_object_ref (self));
 }
 
 int
 kwb_replay_pick_eviction (const gint64   *icounts,
                           const gboolean *ours,
                           guint           n,
-                          gint64          new_icount)
+                          gint64          new_icount,
+                          gboolean        keep_new)
 {
   /* All of them and the new one, in order; origin -1 is the new one. */
   g_autofree gint64 *at = g_new (gint64, n + 1);
@@ -572,7 +761,7 @@ kwb_replay_pick_eviction (const gint64   *icounts,
     {
       gint64 stretch = at[j + 1] - (j > 0 ? at[j - 1] : 0);
 
-      if ((origin[j] < 0 || ours[origin[j]]) && stretch < best)
+      if ((origin[j] < 0 ? !keep_new : ours[origin[j]]) && stretch < best)
         {
           best = stretch;
           victim = origin[j];
@@ -583,13 +772,44 @@ kwb_replay_pick_eviction (const gint64   *icounts,
 
 static void
 save (KwbReplay *self,
-      KwbQemu   *qemu,
       gint64     icount)
 {
   g_autofree char *command = g_strdup_printf ("savevm kwb-%" G_GINT64_FORMAT, icount);
 
   self->pending_save = -1;
-  hmp (self, qemu, command);
+  hmp_async (self, command, saved_cb);
+}
+
+/* A snapshot where the replay is (at about ICOUNT), after deleting one to
+ * make room at the cap (unless KEEP_NEW, the new one may be what is not
+ * kept); then snapshot_work_done(). */
+static void
+take_snapshot (KwbReplay *self,
+               gint64     icount,
+               gboolean   keep_new)
+{
+  g_autofree gboolean *ours = NULL;
+  g_autofree char *delete = NULL;
+  int victim;
+
+  if (self->snapshots->len < self->max_snapshots)
+    {
+      save (self, icount);
+      return;
+    }
+  ours = g_new0 (gboolean, self->snapshots->len);
+  for (guint i = 0; i < self->snapshots->len; i++)
+    ours[i] = g_str_has_prefix (g_ptr_array_index (self->snapshot_names, i), "kwb-");
+  victim = kwb_replay_pick_eviction ((const gint64 *) (gpointer) self->snapshots->data, ours,
+                                     self->snapshots->len, icount, keep_new);
+  if (victim < 0)
+    {
+      snapshot_work_done (self);
+      return;
+    }
+  delete = g_strdup_printf ("delvm %s", (const char *) g_ptr_array_index (self->snapshot_names, victim));
+  self->pending_save = icount;
+  hmp_async (self, delete, saved_cb);
 }
 
 static void
@@ -609,32 +829,199 @@ tick_position_cb (GObject      *object,
     }
   set_progress (self, icount);
   self->tick_icount = icount;
-  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount))
+  /* One since the last tick, or one the replay will pass within half a
+   * tick at its pace (an earlier replay's, from a tick a little later). */
+  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount + (icount - from) / 2))
     {
       self->tick_busy = FALSE;
       return;
     }
-  if (self->snapshots->len >= self->max_snapshots)
-    {
-      g_autofree gboolean *ours = g_new0 (gboolean, self->snapshots->len);
-      g_autofree char *delete = NULL;
-      int victim;
+  take_snapshot (self, icount, FALSE);
+}
 
-      for (guint i = 0; i < self->snapshots->len; i++)
-        ours[i] = g_str_has_prefix (g_ptr_array_index (self->snapshot_names, i), "kwb-");
-      victim = kwb_replay_pick_eviction ((const gint64 *) (gpointer) self->snapshots->data, ours,
-                                         self->snapshots->len, icount);
-      if (victim < 0)
-        {
-          self->tick_busy = FALSE;
-          return;
-        }
-      delete = g_strdup_printf ("delvm %s", (const char *) g_ptr_array_index (self->snapshot_names, victim));
-      self->pending_save = icount;
-      hmp (self, KWB_QEMU (object), delete);
+/* ---- a snapshot near the stop ----
+ *
+ * QEMU takes every step backwards by loading the last snapshot before the
+ * instruction it goes to and replaying from there: a reverse-next is
+ * several such steps, and each one replays all the way from that snapshot.
+ * So before a step backwards from a stop whose last snapshot lies more
+ * than NEAR_GAP instructions behind, the replay makes one NEAR_BEHIND
+ * instructions behind the stop, while the session holds the user's step
+ * (kwb_session_set_reverse_func()): with the breakpoints disabled, it
+ * loads that last snapshot (loadvm, which QEMU does not tell GDB about),
+ * runs the replay to NEAR_BEHIND before the stop through GDB (QMP
+ * replay-break, then a continue that stops there), saves, and runs on to
+ * the stop. That costs about one slow step back, once; the steps after it
+ * replay NEAR_BEHIND instructions at most, until they pass the snapshot
+ * and the next step makes another. A reverse-continue goes without: its
+ * search runs backwards from snapshot to snapshot, and one near the stop
+ * would only add a stretch to search. The environment variable
+ * KWB_REPLAY_NEAR_GAP lowers NEAR_GAP (the tests use it).
+ */
+
+#define NEAR_BEHIND 2000000
+#define NEAR_GAP    8000000
+
+/* The guest is back at the stop, or was never moved (MOVED false): the
+ * breakpoints back, and the user's step. An error once the guest has moved
+ * ends the session: GDB's idea of where the guest is would be wrong. */
+static void
+near_end (KwbReplay *self,
+          GError    *error)
+{
+  gboolean moved = self->near_moved;
+
+  self->near_phase = NEAR_NONE;
+  self->near_moved = FALSE;
+  self->run_failed = NULL;
+  if (error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("No snapshot near the stop: %s"), error->message);
+
+      if (!moved)
+        kwb_session_log_message (self->session, message);
+      else
+        g_prefix_error (&error, _("The replay could not return to the stop after taking a snapshot near it: "));
+    }
+  if (error == NULL || !moved)
+    enable_breakpoints (self);
+  kwb_session_reverse_ready (self->session, moved ? error : NULL);
+  g_clear_error (&error);
+}
+
+static void
+near_saved (KwbReplay *self)
+{
+  self->near_phase = NEAR_BACK;
+  run_to (self, self->near_stop, TRUE, near_end);
+}
+
+/* The session leaves these stops to us (HALT_PREPARING). */
+static void
+on_gdb_stopped (KwbGdb     *gdb,
+                KwbGdbStop *stop,
+                KwbReplay  *self)
+{
+  if (self->near_phase != NEAR_BEHIND && self->near_phase != NEAR_BACK)
+    return;
+  if (g_strcmp0 (stop->reason, "signal-received") != 0)
+    {
+      near_end (self, g_error_new (KWB_SESSION_ERROR, KWB_SESSION_ERROR_FAILED,
+                                   _("the guest stopped on the way (%s)"), stop->reason ? stop->reason : "?"));
       return;
     }
-  save (self, KWB_QEMU (object), icount);
+  if (self->near_phase == NEAR_BACK)
+    {
+      near_end (self, NULL);
+      return;
+    }
+  self->near_phase = NEAR_SAVING;
+  take_snapshot (self, self->near_stop - NEAR_BEHIND, TRUE);
+}
+
+static void
+near_loaded_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  GError *error = NULL;
+  gboolean loaded = hmp_finish (object, result, &error);
+
+  if (self->near_phase != NEAR_LOADING)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (!loaded)
+    {
+      near_end (self, error);
+      return;
+    }
+  self->near_moved = TRUE;
+  self->near_phase = NEAR_BEHIND;
+  run_to (self, self->near_stop - NEAR_BEHIND, TRUE, near_end);
+}
+
+static void
+near_disabled (KwbReplay *self,
+               GError    *error)
+{
+  int from = snapshot_before (self, self->near_stop - NEAR_BEHIND);
+  g_autofree char *command = NULL;
+
+  if (self->near_phase != NEAR_DISABLING)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  if (error != NULL || from < 0)
+    {
+      near_end (self, error);
+      return;
+    }
+  self->near_phase = NEAR_LOADING;
+  command = g_strdup_printf ("loadvm %s", (const char *) g_ptr_array_index (self->snapshot_names, from));
+  hmp_async (self, command, near_loaded_cb);
+}
+
+/* A snapshot near the stop, when the last one lies far behind it. */
+static void
+near_decide (KwbReplay *self)
+{
+  int last = self->near_stop > 0 ? snapshot_before (self, self->near_stop) : -1;
+
+  if (last < 0 || self->near_stop - g_array_index (self->snapshots, gint64, last) <= self->near_gap)
+    {
+      self->near_phase = NEAR_NONE;
+      kwb_session_reverse_ready (self->session, NULL);
+      return;
+    }
+  g_debug ("Replay: a snapshot %d instructions before the stop at %" G_GINT64_FORMAT " first",
+           NEAR_BEHIND, self->near_stop);
+  self->near_phase = NEAR_DISABLING;
+  disable_breakpoints (self, near_disabled);
+}
+
+static void
+near_position_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KwbReplay) self = user_data;
+  g_autoptr(JsonNode) info = kwb_qemu_qmp_finish (KWB_QEMU (object), result, NULL);
+
+  if (self->near_phase != NEAR_LOOKING)
+    return;
+  self->near_stop = reply_icount (info);
+  /* The list is read at the first stop: it may still be on its way. */
+  if (self->snapshots->len == 0)
+    refresh_snapshots (self);
+  else
+    near_decide (self);
+}
+
+/* The session's reverse function (replaying only). The stop's position is
+ * asked again: the one read after the stop may not be in yet. */
+static void
+before_step_back (KwbSession *session,
+                  KwbGdbExec  what,
+                  gpointer    user_data)
+{
+  KwbReplay *self = user_data;
+  KwbGdb *gdb = kwb_session_get_gdb (session);
+  KwbQemu *qemu = kwb_session_get_qemu (session);
+
+  if (what == KWB_GDB_EXEC_REVERSE_CONTINUE || self->near_phase != NEAR_NONE || self->seek_phase != SEEK_NONE ||
+      gdb == NULL || qemu == NULL || !kwb_qemu_get_running (qemu))
+    {
+      kwb_session_reverse_ready (session, NULL);
+      return;
+    }
+  if (self->gdb_stopped_id == 0)
+    self->gdb_stopped_id = g_signal_connect_object (gdb, "stopped", G_CALLBACK (on_gdb_stopped), self, 0);
+  self->near_phase = NEAR_LOOKING;
+  kwb_qemu_qmp_async (qemu, "query-replay", NULL, NULL, near_position_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -722,6 +1109,7 @@ on_stopped (KwbSession       *session,
       break;
     case SEEK_NONE:
     case SEEK_PREPARING:
+    case SEEK_LOADING:
     default:
       break;
     }
@@ -745,6 +1133,7 @@ on_state_changed (KwbSession      *session,
     case KWB_SESSION_STATE_EXITED:
     case KWB_SESSION_STATE_FAILED:
       ticks_stop (self);
+      self->near_phase = NEAR_NONE;
       if (self->seek_task != NULL)
         seek_done (self, g_error_new_literal (KWB_SESSION_ERROR, KWB_SESSION_ERROR_STATE,
                                               _("The session ended before the replay got there")));
@@ -841,6 +1230,8 @@ kwb_replay_new (KwbSession   *session,
   self->mode = kwb_session_config_get_replay (kwb_session_get_config (session));
   g_signal_connect_object (session, "stopped", G_CALLBACK (on_stopped), self, 0);
   g_signal_connect_object (session, "state-changed", G_CALLBACK (on_state_changed), self, 0);
+  if (self->mode == KWB_QEMU_REPLAY_PLAY)
+    kwb_session_set_reverse_func (session, before_step_back, self);
   return self;
 }
 
@@ -852,6 +1243,18 @@ kwb_replay_dispose (GObject *object)
   if (self->seek_task != NULL)
     seek_done (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The replay was closed")));
   ticks_stop (self);
+  if (self->session != NULL && self->mode == KWB_QEMU_REPLAY_PLAY)
+    {
+      kwb_session_set_reverse_func (self->session, NULL, NULL);
+      if (self->near_phase != NEAR_NONE)
+        {
+          g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                         _("The replay was closed"));
+
+          self->near_phase = NEAR_NONE;
+          kwb_session_reverse_ready (self->session, self->near_moved ? error : NULL);
+        }
+    }
   G_OBJECT_CLASS (kwb_replay_parent_class)->dispose (object);
 }
 
@@ -930,6 +1333,14 @@ kwb_replay_init (KwbReplay *self)
 
     if (max != NULL && g_ascii_string_to_unsigned (max, 10, 1, MAX_SNAPSHOTS, &value, NULL))
       self->max_snapshots = (guint) value;
+  }
+  self->near_gap = NEAR_GAP;
+  {
+    const char *gap = g_getenv ("KWB_REPLAY_NEAR_GAP");
+    guint64 value;
+
+    if (gap != NULL && g_ascii_string_to_unsigned (gap, 10, NEAR_BEHIND + 1, NEAR_GAP, &value, NULL))
+      self->near_gap = (gint64) value;
   }
 }
 

@@ -41,11 +41,13 @@ gboolean       kwb_replay_is_going_back  (KwbReplay           *self);
 /* At the snapshot cap, which to delete for a new one at NEW_ICOUNT: the
  * index into ICOUNTS (sorted, N of them; OURS says which kwb may delete)
  * whose loss leaves the shortest stretch without a snapshot, never the
- * last; -1 when dropping the new one itself would leave the shortest. */
+ * last; -1 when dropping the new one itself would leave the shortest
+ * (never with KEEP_NEW) or when none may go. */
 int            kwb_replay_pick_eviction  (const gint64        *icounts,
                                           const gboolean      *ours,
                                           guint                n,
-                                          gint64               new_icount);
+                                          gint64               new_icount,
+                                          gboolean             keep_new);
 /* Replaying: the snapshots QEMU can go backwards from, by instruction count
  * in increasing order: the recording's, read at the first stop, and each
  * one the replay takes ("snapshots-changed"). */

@@ -356,20 +356,24 @@ test_pick_eviction (void)
 
   /* New at 1100: 100 leaves 0..150 (150), 150 leaves 100..400 (300),
    * 400 leaves 150..1000, 1000 leaves 400..1100; the new one is last. */
-  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 1100), ==, 1);
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 1100, FALSE), ==, 1);
   /* New at 120, between 100 and 150: it would leave 100..150, the
    * shortest, so it is not taken (-1). */
-  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 120), ==, -1);
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 120, FALSE), ==, -1);
+  /* Unless the new one must stay (a snapshot near a stop, for the steps
+   * back from there): then 100, which leaves 0..120. */
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 120, TRUE), ==, 1);
   /* New at 700: 400..1000 is split; 100 still leaves the shortest. */
-  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 700), ==, 1);
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, ours, 5, 700, FALSE), ==, 1);
   /* Nothing of ours to delete: the new one is not taken either. */
-  g_assert_cmpint (kwb_replay_pick_eviction (icounts, theirs, 5, 2000), ==, -1);
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, theirs, 5, 2000, FALSE), ==, -1);
+  g_assert_cmpint (kwb_replay_pick_eviction (icounts, theirs, 5, 2000, TRUE), ==, -1);
   /* Evenly spread: the first of ours (ties go to the earliest). */
   {
     const gint64 even[] = { 0, 100, 200, 300 };
     const gboolean even_ours[] = { FALSE, TRUE, TRUE, TRUE };
 
-    g_assert_cmpint (kwb_replay_pick_eviction (even, even_ours, 4, 400), ==, 1);
+    g_assert_cmpint (kwb_replay_pick_eviction (even, even_ours, 4, 400, FALSE), ==, 1);
   }
 }
 
