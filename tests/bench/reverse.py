@@ -13,8 +13,13 @@ a step back of its own, and from these stops it took minutes.) kwb's figures
 are the ones `kwb replay` prints ("reverse-stepi took S s"); the manual way
 is QEMU with -icount rr=replay and `gdb -batch` timing each command in its
 own Python, with the recording as it was made: only its first snapshot.
-kwb takes snapshots as its replay runs forwards. Medians, maxima and their
-ratio are printed. Never fails on time.
+kwb takes snapshots as its replay runs forwards, and one close behind a
+stop before stepping back from it. Medians, maxima and their ratio are
+printed, and kwb's figures per stop. Never fails on time.
+
+The manual way replays from the start of the recording at every step back:
+at all ten stops it takes about an hour. KWB_BENCH_MANUAL_STOPS (e.g.
+"1,5,10") times it at those stops only (it continues past the others).
 
 usage: reverse.py KWB   (needs KWB_FIXTURE_VMLINUX; KWB_BENCH_RUNS, default 1)
 """
@@ -33,7 +38,18 @@ RUNS = int(os.environ.get("KWB_BENCH_RUNS", "1"))
 STOPS = 10
 COMMANDS = ["reverse-stepi", "reverse-next", "reverse-continue"]
 # After the first stop; the last stop's trailing continues run to the end.
-SEQUENCE = (["reverse-stepi", "reverse-next", "continue", "reverse-continue", "continue", "continue"] * STOPS)[:-1]
+AT_STOP = ["reverse-stepi", "reverse-next", "continue", "reverse-continue", "continue", "continue"]
+SEQUENCE = (AT_STOP * STOPS)[:-1]
+MANUAL_STOPS = sorted({int(x) for x in os.environ.get("KWB_BENCH_MANUAL_STOPS", "").split(",") if x.strip()}
+                      or range(1, STOPS + 1))
+
+
+def manual_sequence():
+    """SEQUENCE at the stops in MANUAL_STOPS; a continue past each other one."""
+    sequence = []
+    for stop in range(1, STOPS + 1):
+        sequence += AT_STOP if stop in MANUAL_STOPS else ["continue"]
+    return sequence[:-1]
 SEND = "for i in 1 2 3 4 5 6 7 8 9 10; do sync; sleep 5; done; echo synced\\n"
 TIMEOUT = 3600
 
@@ -64,7 +80,7 @@ def manual_way(recording, image, meta, vmlinux):
         timed = "".join(
             f"python import time\npython t = time.monotonic()\n{c}\n"
             f"python print('TIMED {c} %.3f' % (time.monotonic() - t))\n" if c in COMMANDS else f"{c}\n"
-            for c in SEQUENCE)
+            for c in manual_sequence())
         script = os.path.join(work, "cmds.gdb")
         with open(script, "w") as f:
             f.write(f"target remote {gdb_sock}\nbreak __do_sys_sync\ncontinue\n" + timed)
@@ -100,6 +116,8 @@ def ours(kwb, recording):
         event = json.loads(line)
         if event.get("event") == "timing":
             figures.setdefault(event["command"], []).append(event["seconds"])
+    for command in COMMANDS:
+        print(f"kwb {command} at each stop: " + " ".join(f"{t:.2f}" for t in figures.get(command, [])))
     if out.returncode != 0 or any(c not in figures for c in COMMANDS):
         raise RuntimeError("kwb replay failed:\n" + out.stdout[-3000:] + out.stderr[-3000:])
     return figures
@@ -141,6 +159,8 @@ def main():
         image = os.path.join(work, "first-snapshot-only.qcow2")
         shutil.copy(os.path.join(recording, "snapshots.qcow2"), image)
         print(f"recording: {float(meta['seconds']):.1f} s, {meta.get('icount', '?')} instructions")
+        if len(MANUAL_STOPS) < STOPS:
+            print("the manual way at stops " + ", ".join(str(s) for s in MANUAL_STOPS) + f" of {STOPS}")
         kwb_times, manual_times = {}, {}
         for _ in range(RUNS):
             for command, values in ours(kwb, recording).items():
