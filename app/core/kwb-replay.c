@@ -80,6 +80,7 @@ struct _KwbReplay
   KwbQemuReplay  mode;
   gint64         started_us;  /* when the guest first ran */
   gint64         position;
+  gint64         last_stop;   /* the position at the last stop, kept while the guest runs */
   gint64         last_icount; /* recording: the count at the last stop or at the stop asked for */
   guint          query_serial;
   gboolean       finished;
@@ -174,6 +175,8 @@ static void
 set_position (KwbReplay *self,
               gint64     position)
 {
+  if (position >= 0)
+    self->last_stop = position;
   if (self->position == position)
     return;
   self->position = position;
@@ -1321,6 +1324,7 @@ static void
 kwb_replay_init (KwbReplay *self)
 {
   self->position = -1;
+  self->last_stop = -1;
   self->progress = -1;
   self->last_icount = -1;
   self->snapshots = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1348,5 +1352,6 @@ KwbQemuReplay kwb_replay_get_mode (KwbReplay *self) { return self->mode; }
 KwbRecording *kwb_replay_get_recording (KwbReplay *self) { return self->recording; }
 KwbSession *kwb_replay_get_session (KwbReplay *self) { return self->session; }
 gint64 kwb_replay_get_position (KwbReplay *self) { return self->position; }
+gint64 kwb_replay_get_last_stop (KwbReplay *self) { return self->last_stop; }
 gint64 kwb_replay_get_progress (KwbReplay *self) { return self->progress; }
 gint64 kwb_replay_get_span (KwbReplay *self) { return kwb_recording_get_icount (self->recording); }

@@ -29,6 +29,8 @@ KwbSession    *kwb_replay_get_session    (KwbReplay           *self);
 /* Instructions executed when the guest last stopped; -1 while it runs or
  * before the first stop. */
 gint64         kwb_replay_get_position   (KwbReplay           *self);
+/* The position at the last stop, also while the guest runs; -1 before it. */
+gint64         kwb_replay_get_last_stop  (KwbReplay           *self);
 /* Replaying, while the guest runs (forwards, or replaying towards a step
  * back): how far QEMU got, asked every second or two; -1 when stopped or
  * not known yet. */

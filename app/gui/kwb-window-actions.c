@@ -53,6 +53,8 @@ interrupt_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
+  if (_kwb_window_replay_cancel_going_back (KWB_WINDOW (widget)))
+    return;
   run_exec (KWB_WINDOW (widget), KWB_GDB_EXEC_INTERRUPT);
 }
 

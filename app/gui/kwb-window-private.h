@@ -48,6 +48,7 @@ struct _KwbWindow
   AdwToast             *dump_toast;     /* its progress */
   KwbReplay            *replay;         /* the session's recording or replay; NULL for a live run */
   gboolean              creating_recording; /* hashing the kernel before a recorded session */
+  gint64                return_to;      /* a cancelled step back: where the replay started again goes; -1 */
   KwbRecordingsPage    *recordings_page;
 
   /* Template children */
@@ -69,6 +70,7 @@ struct _KwbWindow
   AdwStatusPage        *source_status;
   GtkLabel             *status_label;
   GtkWidget            *reverse_controls;
+  GtkWidget            *interrupt_button;
   GtkRevealer          *replay_bar;
   GtkLabel             *replay_title;
   KwbTimeline          *timeline;
@@ -124,6 +126,8 @@ gboolean       _kwb_window_replay_start_recording  (KwbWindow        *self,
 void           _kwb_window_replay_session_changed  (KwbWindow      *self);
 void           _kwb_window_replay_update_actions   (KwbWindow      *self);
 void           _kwb_window_replay_going_back       (KwbWindow      *self);
+gboolean       _kwb_window_replay_cancel_going_back (KwbWindow *self);
+void           _kwb_window_replay_stopped          (KwbWindow      *self);
 
 /* kwb-window-breakpoints.c */
 void           _kwb_window_breakpoints_init        (KwbWindow      *self);

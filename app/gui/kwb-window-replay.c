@@ -284,6 +284,37 @@ _kwb_window_replay_going_back (KwbWindow *self)
   vte_terminal_feed (kwb_console_get_terminal (self->console), line, -1);
 }
 
+/* Pause while a step back replays: QEMU 7.2 does not stop such a search
+ * when asked, so the replay starts again and goes back to the stop the
+ * step began at (from the last snapshot before it), as if the step had not
+ * been asked for. */
+gboolean
+_kwb_window_replay_cancel_going_back (KwbWindow *self)
+{
+  gint64 back_to;
+
+  if (self->replay == NULL || !kwb_replay_is_going_back (self->replay) ||
+      (back_to = kwb_replay_get_last_stop (self->replay)) < 0)
+    return FALSE;
+  self->return_to = back_to;
+  gtk_label_set_label (self->status_label, _("Cancelling the step back: the replay starts again…"));
+  _kwb_window_stop_session (self, TRUE);
+  return TRUE;
+}
+
+/* The replay started again after a cancelled step back: on to where the
+ * step began, at its first stop. */
+void
+_kwb_window_replay_stopped (KwbWindow *self)
+{
+  gint64 back_to = self->return_to;
+
+  if (back_to < 0 || self->replay == NULL || kwb_replay_get_mode (self->replay) != KWB_QEMU_REPLAY_PLAY)
+    return;
+  self->return_to = -1;
+  kwb_replay_seek_async (self->replay, back_to, NULL, seek_cb, g_object_ref (self));
+}
+
 static void
 on_mark_activated (KwbTimeline *timeline,
                    gint64       icount,
@@ -345,6 +376,10 @@ _kwb_window_replay_update_actions (KwbWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (reverse_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), reverse_actions[i], play && stopped && self->dump_path == NULL);
+  gtk_widget_set_tooltip_text (self->interrupt_button,
+                               self->replay != NULL && kwb_replay_is_going_back (self->replay)
+                               ? _("Cancel Going Backwards: the replay starts again where it was (Ctrl+F5)")
+                               : _("Pause (Ctrl+F5)"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.replay-recording",
                                  self->project != NULL && !live && !self->creating_recording);
   if (self->creating_recording)
@@ -366,6 +401,7 @@ on_recordings_failed (KwbRecordingsPage *page,
 void
 _kwb_window_replay_init (KwbWindow *self)
 {
+  self->return_to = -1;
   g_action_map_add_action_entries (G_ACTION_MAP (self), replay_entries, G_N_ELEMENTS (replay_entries), self);
   self->recordings_page = KWB_RECORDINGS_PAGE (kwb_recordings_page_new ());
   gtk_widget_set_name (GTK_WIDGET (self->recordings_page), "recordings_sidebar");

@@ -89,10 +89,8 @@ _kwb_window_update_run_actions (KwbWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", state == KWB_SESSION_STATE_STOPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.finish", state == KWB_SESSION_STATE_STOPPED);
   /* A replay's search backwards cannot be paused (QEMU 7.2 ignores the
-   * interrupt); Stop ends it. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.interrupt",
-                                 state == KWB_SESSION_STATE_RUNNING &&
-                                 (self->replay == NULL || !kwb_replay_is_going_back (self->replay)));
+   * interrupt): Pause cancels it instead (kwb-window-replay.c). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.interrupt", state == KWB_SESSION_STATE_RUNNING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start", !live && self->project != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restart", self->project != NULL);
@@ -593,6 +591,7 @@ on_session_stopped (KwbSession *session,
   show_code (self, stop->fullname, stop->file, stop->line > 0 ? (guint) stop->line : 0, stop->addr);
   g_signal_emit (self, window_signals[LOCATION_SHOWN], 0);
   _kwb_window_views_stopped (self);
+  _kwb_window_replay_stopped (self);
 }
 
 static void
@@ -1082,6 +1081,7 @@ kwb_window_class_init (KwbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, crash_banner);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, reverse_controls);
+  gtk_widget_class_bind_template_child (widget_class, KwbWindow, interrupt_button);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, replay_bar);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, replay_title);
   gtk_widget_class_bind_template_child (widget_class, KwbWindow, timeline);

@@ -124,6 +124,22 @@ one_recording (gpointer data)
   return g_list_model_get_n_items (model) == 1;
 }
 
+typedef struct {
+  KwbWindow  *window;
+  KwbSession *old;
+} NewSession;
+
+/* The replay started again: another session, stopped. */
+static gboolean
+new_session_stopped (gpointer data)
+{
+  NewSession *n = data;
+  KwbSession *session = kwb_window_get_session (n->window);
+
+  return session != NULL && session != n->old && kwb_replay_get_mode (kwb_window_get_replay (n->window)) ==
+         KWB_QEMU_REPLAY_PLAY && kwb_session_get_state (session) == KWB_SESSION_STATE_STOPPED;
+}
+
 static gboolean
 session_running (gpointer data)
 {
@@ -270,11 +286,13 @@ check_replay (KwbApplication *app,
   kwb_test_save_screenshot (GTK_WIDGET (window), "replay-kernel-init.png");
 
   /* Backwards to the last breakpoint hit: setup_arch, where it was hit.
-   * QEMU cannot pause that search: Pause is off meanwhile, Stop is not. */
+   * QEMU cannot pause that search: Pause would cancel it (below). */
   kwb_test_activate_action (GTK_WIDGET (window), "win.reverse-continue", NULL);
   kwb_test_wait_until (session_running, session, "the replay to go backwards");
   g_assert_true (kwb_replay_is_going_back (kwb_window_get_replay (window)));
-  g_assert_false (gtk_widget_is_sensitive (kwb_test_require_widget (window, "interrupt_button")));
+  g_assert_true (gtk_widget_is_sensitive (kwb_test_require_widget (window, "interrupt_button")));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (kwb_test_require_widget (window, "interrupt_button")),
+                            "Cancel Going Backwards"));
   g_assert_true (gtk_widget_is_sensitive (kwb_test_require_widget (window, "stop_button")));
   wait_stopped_in (session, "setup_arch");
   g_assert_cmpint (wait_position (window), ==, at_setup);
@@ -310,6 +328,25 @@ check_replay (KwbApplication *app,
   g_assert_cmpint (wait_position (window), ==, at_setup);
   kwb_test_wait_stop_shown (window);
   kwb_test_save_screenshot (GTK_WIDGET (window), "replay-timeline.png");
+
+  /* A step back cancelled with Pause: the replay starts again and goes to
+   * where the step began, kernel_init, as if it had not been asked for. */
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  wait_stopped_in (session, "kernel_init");
+  g_assert_cmpint (wait_position (window), ==, at_init);
+  kwb_test_activate_action (GTK_WIDGET (window), "win.reverse-continue", NULL);
+  kwb_test_wait_until (session_running, session, "the replay to go backwards");
+  g_assert_true (kwb_replay_is_going_back (kwb_window_get_replay (window)));
+  {
+    NewSession n = { window, g_object_ref (session) };
+
+    kwb_test_activate_action (GTK_WIDGET (window), "win.interrupt", NULL);
+    kwb_test_wait_until_full (new_session_stopped, &n, REVERSE_WAIT_SECONDS, "the replay to start again");
+    g_object_unref (n.old);
+  }
+  session = kwb_window_get_session (window);
+  wait_stopped_in (session, "kernel_init");
+  g_assert_cmpint (wait_position (window), ==, at_init);
 
   kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   kwb_test_wait_until (session_exited, window, "the replay to end");
