@@ -40,6 +40,8 @@ check "kwb record exits 0" [ $rc -eq 0 ]
 check "it says what it recorded: seconds, instructions, size, folder" \
   grep -Eq "^recorded: [0-9.]+ s, [1-9][0-9]* instructions, .* in $tmp/rec\$" "$tmp/out"
 check "the guest ran under TCG on one CPU, and said so" grep -q 'Recording: QEMU runs the guest under TCG on one CPU' "$tmp/err"
+check "and said that its 1024 MiB of memory make steps back slower" \
+  grep -q 'Each step back in a replay loads a snapshot of all 1024 MiB of guest memory' "$tmp/err"
 check "typed input reached the shell whole (the module poked, the echo ran)" \
   sh -c "grep -q 'kwb_test_mod: poked 5, counter 6' '$tmp/err' && grep -q 'rec-42' '$tmp/err'"
 check "the folder holds the log, the snapshot image and recording.ini" \
