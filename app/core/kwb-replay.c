@@ -856,14 +856,17 @@ tick_position_cb (GObject      *object,
  * replay-break, then a continue that stops there), saves, and runs on to
  * the stop. That costs about one slow step back, once; the steps after it
  * replay NEAR_BEHIND instructions at most, until they pass the snapshot
- * and the next step makes another. A reverse-continue goes without: its
+ * and the next step makes another. Both are small because an instruction
+ * count says little about replay time: QEMU replays the guest's idle time
+ * in real time (icount sleeps), so a few million instructions before a
+ * stop that follows a `sleep` in the shell took seconds to replay. A reverse-continue goes without: its
  * search runs backwards from snapshot to snapshot, and one near the stop
  * would only add a stretch to search. The environment variable
  * KWB_REPLAY_NEAR_GAP lowers NEAR_GAP (the tests use it).
  */
 
-#define NEAR_BEHIND 2000000
-#define NEAR_GAP    8000000
+#define NEAR_BEHIND 200000
+#define NEAR_GAP    1000000
 
 /* The guest is back at the stop, or was never moved (MOVED false): the
  * breakpoints back, and the user's step. An error once the guest has moved

@@ -19,7 +19,10 @@ printed, and kwb's figures per stop. Never fails on time.
 
 The manual way replays from the start of the recording at every step back:
 at all ten stops it takes about an hour. KWB_BENCH_MANUAL_STOPS (e.g.
-"1,5,10") times it at those stops only (it continues past the others).
+"1,5,10") times it at those stops only (it continues past the others);
+"none" leaves it out. KWB_BENCH_MEMORY records with that much guest memory
+in MiB (the project's default otherwise): QEMU saves and loads all of it
+with each snapshot.
 
 usage: reverse.py KWB   (needs KWB_FIXTURE_VMLINUX; KWB_BENCH_RUNS, default 1)
 """
@@ -40,8 +43,9 @@ COMMANDS = ["reverse-stepi", "reverse-next", "reverse-continue"]
 # After the first stop; the last stop's trailing continues run to the end.
 AT_STOP = ["reverse-stepi", "reverse-next", "continue", "reverse-continue", "continue", "continue"]
 SEQUENCE = (AT_STOP * STOPS)[:-1]
-MANUAL_STOPS = sorted({int(x) for x in os.environ.get("KWB_BENCH_MANUAL_STOPS", "").split(",") if x.strip()}
-                      or range(1, STOPS + 1))
+MANUAL_STOPS_SETTING = os.environ.get("KWB_BENCH_MANUAL_STOPS", "")
+MANUAL_STOPS = [] if MANUAL_STOPS_SETTING == "none" else sorted(
+    {int(x) for x in MANUAL_STOPS_SETTING.split(",") if x.strip()} or range(1, STOPS + 1))
 
 
 def manual_sequence():
@@ -152,23 +156,31 @@ def main():
         recording = os.path.join(work, "rec")
         run([kwb, "init", project])
         run([kwb, "set", project, "kernel.build-dir", os.path.dirname(vmlinux)])
+        if os.environ.get("KWB_BENCH_MEMORY"):
+            run([kwb, "set", project, "qemu.memory", os.environ["KWB_BENCH_MEMORY"]])
         run([kwb, "initramfs", project])
         run([kwb, "record", project, "-o", recording, "--seconds", "60", "--console-send", SEND])
         meta = read_meta(recording)
         # The manual way gets the recording as made, without kwb's snapshots.
         image = os.path.join(work, "first-snapshot-only.qcow2")
         shutil.copy(os.path.join(recording, "snapshots.qcow2"), image)
-        print(f"recording: {float(meta['seconds']):.1f} s, {meta.get('icount', '?')} instructions")
-        if len(MANUAL_STOPS) < STOPS:
+        print(f"recording: {float(meta['seconds']):.1f} s, {meta.get('icount', '?')} instructions, "
+              f"{meta['memory']} MiB of guest memory")
+        if 0 < len(MANUAL_STOPS) < STOPS:
             print("the manual way at stops " + ", ".join(str(s) for s in MANUAL_STOPS) + f" of {STOPS}")
         kwb_times, manual_times = {}, {}
         for _ in range(RUNS):
             for command, values in ours(kwb, recording).items():
                 kwb_times.setdefault(command, []).extend(values)
-            for command, values in manual_way(recording, image, meta, vmlinux).items():
-                manual_times.setdefault(command, []).extend(values)
+            if MANUAL_STOPS:
+                for command, values in manual_way(recording, image, meta, vmlinux).items():
+                    manual_times.setdefault(command, []).extend(values)
         for command in dict.fromkeys(COMMANDS):
             k, m = kwb_times.get(command, []), manual_times.get(command, [])
+            if k and not MANUAL_STOPS:
+                print(f"{command}: kwb replay median {statistics.median(k):.2f} s, max {max(k):.2f} s "
+                      "(the manual way left out)")
+                continue
             if not k or not m:
                 print(f"{command}: no figure (kwb {k}, manual {m})")
                 continue

@@ -59,9 +59,9 @@ check "recording into a used folder is refused, and it stays as it was" \
 # At most 3 snapshots (the recording's own and two of the replay's): the
 # run to the module's write is long enough for more, so some make room
 # (GLib prints the debug message saying so on stdout). A step back from a
-# stop whose last snapshot lies more than 2000001 instructions behind
-# first makes one 2000000 before it (by default the distance is larger).
-KWB_REPLAY_MAX_SNAPSHOTS=3 KWB_REPLAY_NEAR_GAP=2000001 G_MESSAGES_DEBUG=kwb-core \
+# stop whose last snapshot lies more than 200001 instructions behind
+# first makes one 200000 before it (by default the distance is larger).
+KWB_REPLAY_MAX_SNAPSHOTS=3 KWB_REPLAY_NEAR_GAP=200001 G_MESSAGES_DEBUG=kwb-core \
 "$kwb" replay "$tmp/rec" --break kwb_test_mod_poke --exec finish --exec 'watch kwb_test_mod_counter' \
   --exec reverse-continue --exec reverse-stepi --exec 'print kwb_test_mod_counter' --timeout 1500 \
   >"$tmp/out" 2>"$tmp/err"; rc=$?
@@ -92,9 +92,9 @@ check "no QEMU is left behind" no_qemu
 # The step back from the write (reverse-stepi) made a snapshot close behind
 # it first, and the guest came back to the write before stepping back: the
 # counter check above.
-near=$(sed -n 's/.*Replay: a snapshot 2000000 instructions before the stop at \([0-9]*\) first.*/\1/p' "$tmp/out" | tail -n 1)
-check "a step back first made a snapshot 2000000 instructions before its stop" \
-  sh -c "[ -n '$near' ] && qemu-img snapshot -l '$tmp/rec/snapshots.qcow2' | grep -qw \"kwb-\$(($near - 2000000))\""
+near=$(sed -n 's/.*Replay: a snapshot 200000 instructions before the stop at \([0-9]*\) first.*/\1/p' "$tmp/out" | tail -n 1)
+check "a step back first made a snapshot 200000 instructions before its stop" \
+  sh -c "[ -n '$near' ] && qemu-img snapshot -l '$tmp/rec/snapshots.qcow2' | grep -qw \"kwb-\$(($near - 200000))\""
 # The run up to the module's write lasts many seconds: snapshots were taken on the way.
 check "the replay left snapshots along the run in the recording's image" \
   sh -c "qemu-img snapshot -l '$tmp/rec/snapshots.qcow2' | grep -q ' kwb-[0-9]'"
