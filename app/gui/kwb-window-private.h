@@ -49,6 +49,7 @@ struct _KwbWindow
   KwbReplay            *replay;         /* the session's recording or replay; NULL for a live run */
   gboolean              creating_recording; /* hashing the kernel before a recorded session */
   gint64                return_to;      /* a cancelled step back: where the replay started again goes; -1 */
+  char                 *return_to_dir;  /* and the recording it was in */
   KwbRecordingsPage    *recordings_page;
 
   /* Template children */

@@ -297,6 +297,8 @@ _kwb_window_replay_cancel_going_back (KwbWindow *self)
       (back_to = kwb_replay_get_last_stop (self->replay)) < 0)
     return FALSE;
   self->return_to = back_to;
+  g_free (self->return_to_dir);
+  self->return_to_dir = g_strdup (kwb_recording_get_dir (kwb_replay_get_recording (self->replay)));
   gtk_label_set_label (self->status_label, _("Cancelling the step back: the replay starts again…"));
   _kwb_window_stop_session (self, TRUE);
   return TRUE;
@@ -308,10 +310,14 @@ void
 _kwb_window_replay_stopped (KwbWindow *self)
 {
   gint64 back_to = self->return_to;
+  g_autofree char *dir = g_steal_pointer (&self->return_to_dir);
 
   if (back_to < 0 || self->replay == NULL || kwb_replay_get_mode (self->replay) != KWB_QEMU_REPLAY_PLAY)
     return;
   self->return_to = -1;
+  /* Another recording replayed since (the one started again failed its check). */
+  if (g_strcmp0 (dir, kwb_recording_get_dir (kwb_replay_get_recording (self->replay))) != 0)
+    return;
   kwb_replay_seek_async (self->replay, back_to, NULL, seek_cb, g_object_ref (self));
 }
 

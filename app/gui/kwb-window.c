@@ -998,6 +998,7 @@ kwb_window_dispose (GObject *object)
   g_clear_weak_pointer (&self->disassembly);
   g_clear_pointer (&self->pending_breakpoints, g_ptr_array_unref);
   g_clear_pointer (&self->last_toast, g_free);
+  g_clear_pointer (&self->return_to_dir, g_free);
   g_clear_pointer (&self->dump_path, g_free);
   g_clear_object (&self->dump_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), KWB_TYPE_WINDOW);
