@@ -159,13 +159,12 @@ struct _KwbSession
   GArray           *setup_funcs; /* Setup: run once attached, before the first continue */
   guint             next_setup;
 
-  /* Replaying: work before each step backwards (HALT_PREPARING), the
-   * user's resume that waits for it, and a pause asked meanwhile. */
+  /* Replaying: work before each step backwards (HALT_PREPARING), and the
+   * user's resume that waits for it. */
   KwbSessionReverseFunc reverse_func;
   gpointer          reverse_data;
   GTask            *reverse_task;
   KwbGdbExec        reverse_what;
-  gboolean          reverse_paused;
 
   /* A crash stop (kwb-session-crash.c): what crashed, the command that puts
    * the CPU's own registers back before the guest runs, and the first
@@ -1980,13 +1979,6 @@ kwb_session_exec_async (KwbSession          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kwb_session_exec_async);
 
-  /* A pause before the step backwards began: it will not begin. */
-  if (what == KWB_GDB_EXEC_INTERRUPT && self->halt == HALT_PREPARING)
-    {
-      self->reverse_paused = TRUE;
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
   if (what == KWB_GDB_EXEC_INTERRUPT)
     {
       if (!check_state (self, task, KWB_SESSION_STATE_RUNNING, _("pause")))
@@ -2012,7 +2004,6 @@ kwb_session_exec_async (KwbSession          *self,
   if (kwb_gdb_exec_is_reverse (what) && self->reverse_func != NULL && self->halt == HALT_NONE)
     {
       self->halt = HALT_PREPARING;
-      self->reverse_paused = FALSE;
       self->reverse_what = what;
       self->reverse_task = g_steal_pointer (&task);
       /* The function looks at the stop first; it may be ready at once. */
@@ -2046,9 +2037,9 @@ kwb_session_set_reverse_func (KwbSession            *self,
   self->reverse_data = user_data;
 }
 
-/* The guest is back where it stopped: the step backwards now, unless the
- * user paused meanwhile (then that same stop again). Ops that came in the
- * meantime run first, there. ERROR: the
+/* The guest is back where it stopped: the step backwards now. Ops that
+ * came in the meantime run first, there. (A pause meanwhile is refused,
+ * as during any step backwards: see kwb_replay_is_going_back().) ERROR: the
  * guest could not be brought back, and GDB's idea of where it is would be
  * wrong: the session ends with it. */
 void
@@ -2070,19 +2061,6 @@ kwb_session_reverse_ready (KwbSession   *self,
   task = g_steal_pointer (&self->reverse_task);
   if (task == NULL || !state_is_live (self->state))
     return;
-  if (self->reverse_paused)
-    {
-      g_autoptr(KwbGdbStop) stop = self->last_stop != NULL ? kwb_gdb_stop_copy (self->last_stop) : NULL;
-
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               _("Paused before going backwards"));
-      if (stop != NULL)
-        report_stop (self, stop);
-      else
-        set_state (self, KWB_SESSION_STATE_STOPPED);
-      run_next_op (self);
-      return;
-    }
   if (!g_queue_is_empty (&self->ops))
     {
       /* First the ops that came meanwhile, at the stop (run_next_op()
