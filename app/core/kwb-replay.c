@@ -293,6 +293,18 @@ snapshot_before (KwbReplay *self,
   return found;
 }
 
+/* Loads snapshot INDEX (loadvm, which QEMU does not tell GDB about). */
+static void
+load_snapshot (KwbReplay           *self,
+               guint                index,
+               GAsyncReadyCallback  callback)
+{
+  g_autofree char *command = g_strdup_printf ("loadvm %s",
+                                              (const char *) g_ptr_array_index (self->snapshot_names, index));
+
+  hmp_async (self, command, callback);
+}
+
 /* ---- the breakpoints, out of the way ----
  *
  * Running the replay to a point through GDB must not stop on the way:
@@ -509,8 +521,7 @@ seek_loaded_cb (GObject      *object,
 
   if (!hmp_finish (object, result, &error))
     {
-      g_prefix_error (&error, _("QEMU could not go to that point of the replay: "));
-      seek_done (self, error);
+      seek_failed (self, error);
       return;
     }
   if (self->seek_task == NULL)
@@ -530,12 +541,9 @@ seek_go (KwbReplay *self)
   if (from >= 0 && (self->position < 0 || self->seek_target < self->position ||
                     g_array_index (self->snapshots, gint64, from) > self->position))
     {
-      g_autofree char *command = g_strdup_printf ("loadvm %s",
-                                                  (const char *) g_ptr_array_index (self->snapshot_names, from));
-
       self->seek_phase = SEEK_LOADING;
       self->seek_from = g_array_index (self->snapshots, gint64, from);
-      hmp_async (self, command, seek_loaded_cb);
+      load_snapshot (self, (guint) from, seek_loaded_cb);
       return;
     }
   if (self->position >= 0 && self->seek_target >= self->position)
@@ -954,7 +962,6 @@ near_disabled (KwbReplay *self,
                GError    *error)
 {
   int from = snapshot_before (self, self->near_stop - NEAR_BEHIND);
-  g_autofree char *command = NULL;
 
   if (self->near_phase != NEAR_DISABLING)
     {
@@ -967,8 +974,7 @@ near_disabled (KwbReplay *self,
       return;
     }
   self->near_phase = NEAR_LOADING;
-  command = g_strdup_printf ("loadvm %s", (const char *) g_ptr_array_index (self->snapshot_names, from));
-  hmp_async (self, command, near_loaded_cb);
+  load_snapshot (self, (guint) from, near_loaded_cb);
 }
 
 /* A snapshot near the stop, when the last one lies far behind it. */
