@@ -723,6 +723,37 @@ format_exit_reason (KwbQemu *self,
 }
 
 static void
+sync_image_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  const char *path = task_data;
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+
+  if (fd < 0 || fsync (fd) != 0)
+    g_debug ("Could not sync %s: %s", path, g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* What a replay wrote to its image without flushes (see -drive), on the
+ * disk; in a thread, since that can be a few hundred megabytes. */
+static void
+sync_replay_image (KwbQemu *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->replay != KWB_QEMU_REPLAY_PLAY || self->replay_image == NULL)
+    return;
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, sync_replay_image);
+  g_task_set_task_data (task, g_strdup (self->replay_image), g_free);
+  g_task_run_in_thread (task, sync_image_thread);
+}
+
+static void
 process_exited_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -745,6 +776,7 @@ process_exited_cb (GObject      *object,
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
   close_qmp (self, reason);
   cleanup_runtime_dir (self);
+  sync_replay_image (self);
 
   if (self->start_task != NULL && retry_with_tcg (self, reason))
     return;
@@ -936,7 +968,13 @@ build_argv (KwbQemu *self)
       g_autofree char *icount = g_strdup_printf ("shift=auto,rr=%s,rrfile=%s,rrsnapshot=init",
                                                  self->replay == KWB_QEMU_REPLAY_RECORD ? "record" : "replay",
                                                  log);
-      g_autofree char *drive = g_strdup_printf ("file=%s,if=none,id=rr,format=qcow2", image);
+      /* A replay's savevm adds snapshots to the image, and each one's flush
+       * cost about a second, most of a savevm: a replay leaves the flushes
+       * to the page cache (cache=unsafe) and syncs the image once QEMU has
+       * exited (sync_replay_image()). A recording keeps them: its "init"
+       * snapshot is what every replay of it starts from. */
+      g_autofree char *drive = g_strdup_printf ("file=%s,if=none,id=rr,format=qcow2%s", image,
+                                                self->replay == KWB_QEMU_REPLAY_PLAY ? ",cache=unsafe" : "");
 
       g_strv_builder_add_many (b, "-icount", icount, "-drive", drive, NULL);
       if (self->arch->qemu_replay_args != NULL)
@@ -969,6 +1007,11 @@ spawn_qemu (KwbQemu  *self,
   self->argv = build_argv (self);
   g_free (self->argv[0]);
   self->argv[0] = g_strdup (self->binary_path);
+  {
+    g_autofree char *command = g_strjoinv (" ", self->argv);
+
+    g_debug ("QEMU: %s", command);
+  }
 
   launcher = kwb_spawn_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
                                      G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
