@@ -100,6 +100,7 @@ struct _KwbQemu
   int            pty_slave;       /* record/replay: held open, in raw mode */
   GByteArray    *typing;          /* record: console input, one byte per tick */
   guint          typing_id;
+  gboolean       typing_echo;     /* the next byte waits for the guest's output */
   char          *pty_path;
   GInputStream  *console_stream;
   GCancellable  *io_cancellable;
@@ -464,6 +465,8 @@ kwb_qemu_set_watch_console (KwbQemu  *self,
 
 /* ---- the serial console ---- */
 
+static void type_echoed (KwbQemu *self);
+
 static void
 console_read_cb (GObject      *object,
                  GAsyncResult *result,
@@ -479,6 +482,7 @@ console_read_cb (GObject      *object,
 
   kwb_console_window_append (self->console_tail, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_signal_emit (self, signals[CONSOLE_OUTPUT], 0, bytes);
+  type_echoed (self);
 
   if (self->console_stream != NULL && !g_cancellable_is_cancelled (self->io_cancellable))
     g_input_stream_read_bytes_async (self->console_stream, 4096, G_PRIORITY_DEFAULT,
@@ -1423,23 +1427,55 @@ kwb_qemu_get_console_fd (KwbQemu *self)
 /* While recording, QEMU hands console input to the guest's UART as it
  * arrives, not as the UART's one-byte buffer frees: a line written at once
  * loses characters ("input overrun"). Typed at about a fast typist's pace
- * instead; a person at the terminal is slower anyway. */
-#define TYPING_INTERVAL_MS 10
+ * instead; a person at the terminal is slower anyway. A pace alone still
+ * lost characters on a busy host, where the guest's CPU thread got too
+ * little time to read them: when the console is read here (watch-console),
+ * each byte also waits for the guest's echo of the one before (any output;
+ * TYPING_ECHO_WAIT_MS at most, for input the guest does not echo). */
+#define TYPING_INTERVAL_MS  10
+#define TYPING_ECHO_WAIT_MS 1000
+
+static gboolean type_next (gpointer user_data);
+
+static void
+type_later (KwbQemu *self,
+            guint    ms)
+{
+  g_clear_handle_id (&self->typing_id, g_source_remove);
+  self->typing_id = g_timeout_add (ms, type_next, self);
+}
 
 static gboolean
 type_next (gpointer user_data)
 {
   KwbQemu *self = user_data;
+  gboolean wrote;
 
+  self->typing_id = 0;
+  self->typing_echo = FALSE;
   if (self->typing->len == 0 || self->pty_master < 0 || self->exited)
     {
       g_byte_array_set_size (self->typing, 0);
-      self->typing_id = 0;
       return G_SOURCE_REMOVE;
     }
-  if (write (self->pty_master, self->typing->data, 1) == 1)
+  wrote = write (self->pty_master, self->typing->data, 1) == 1;
+  if (wrote)
     g_byte_array_remove_index (self->typing, 0);
-  return G_SOURCE_CONTINUE;
+  if (self->typing->len == 0)
+    return G_SOURCE_REMOVE;
+  self->typing_echo = wrote && self->console_stream != NULL;
+  type_later (self, self->typing_echo ? TYPING_ECHO_WAIT_MS : TYPING_INTERVAL_MS);
+  return G_SOURCE_REMOVE;
+}
+
+/* The guest wrote: the byte typed last arrived. */
+static void
+type_echoed (KwbQemu *self)
+{
+  if (!self->typing_echo)
+    return;
+  self->typing_echo = FALSE;
+  type_later (self, TYPING_INTERVAL_MS);
 }
 
 static void
@@ -1451,7 +1487,7 @@ type_paced (KwbQemu    *self,
     self->typing = g_byte_array_new ();
   g_byte_array_append (self->typing, (const guint8 *) text, len);
   if (self->typing_id == 0)
-    self->typing_id = g_timeout_add (TYPING_INTERVAL_MS, type_next, self);
+    type_later (self, TYPING_INTERVAL_MS);
 }
 
 gboolean
