@@ -490,7 +490,7 @@ run_script (KwbCliDebug *debug)
 }
 
 /* A step back replays from an earlier snapshot and can take a while: say
- * where the replay is (KwbReplay asks QEMU every 1.5 s), on stderr. */
+ * where the replay is (KwbReplay asks QEMU every second), on stderr. */
 static void
 on_replay_progress (KwbReplay   *replay,
                     GParamSpec  *pspec,

@@ -37,7 +37,9 @@
  * snapshot whose loss leaves the shortest stretch without one is deleted
  * to make room (kwb_replay_pick_eviction()), so they stay spread over the
  * run, and the newest is never the one dropped. The environment variable
- * KWB_REPLAY_MAX_SNAPSHOTS lowers the cap (the tests use it). Steps back
+ * KWB_REPLAY_MAX_SNAPSHOTS lowers the cap, and KWB_REPLAY_TICK_SNAPSHOTS=0
+ * leaves these snapshots out (the tests use them: where a tick lands
+ * depends on the host's pace). Steps back
  * from a stop far from any snapshot first make one close behind it: see
  * "a snapshot near the stop".
  */
@@ -109,8 +111,10 @@ struct _KwbReplay
   gint64         tick_icount; /* where the replay was at the last tick */
   gboolean       tick_busy;
   gboolean       tick_forward; /* running forwards: snapshots wanted */
+  gboolean       tick_snapshots; /* unless the environment says 0 */
   gint64         progress;
   gint64         pending_save; /* after a delvm: the savevm it makes room for */
+  gint64         tick_saving; /* the count a tick's snapshot is named by, while it is taken */
 };
 
 G_DEFINE_FINAL_TYPE (KwbReplay, kwb_replay, G_TYPE_OBJECT)
@@ -131,7 +135,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-#define TICK_MS              1500
+#define TICK_MS              1000
 #define MAX_SNAPSHOTS        32
 
 void
@@ -253,6 +257,7 @@ hmp_async (KwbReplay           *self,
   g_autoptr(JsonObject) arguments = json_object_new ();
 
   json_object_set_string_member (arguments, "command-line", command);
+  g_debug ("Replay: %s", command);
   kwb_qemu_qmp_async (kwb_session_get_qemu (self->session), "human-monitor-command", arguments, NULL, callback,
                       g_object_ref (self));
 }
@@ -460,6 +465,7 @@ run_to (KwbReplay *self,
   self->run_hidden = hidden;
   self->run_failed = failed;
   json_object_set_int_member (arguments, "icount", icount);
+  g_debug ("Replay: on to instruction %" G_GINT64_FORMAT, icount);
   kwb_qemu_qmp_async (kwb_session_get_qemu (self->session), "replay-break", arguments, NULL, break_set_cb,
                       g_object_ref (self));
 }
@@ -677,6 +683,21 @@ blocks_cb (GObject      *object,
       g_signal_emit (self, signals[SNAPSHOTS_CHANGED], 0);
       break;
     }
+  /* A tick's snapshot lies where QEMU took it, a little after the count
+   * it is named by: the next tick's stretch starts there, or that
+   * snapshot would count as one taken in it, and every other tick would
+   * go without. */
+  if (self->tick_saving >= 0)
+    {
+      g_autofree char *name = g_strdup_printf ("kwb-%" G_GINT64_FORMAT, self->tick_saving);
+
+      for (guint i = 0; i < self->snapshot_names->len; i++)
+        if (g_strcmp0 (g_ptr_array_index (self->snapshot_names, i), name) == 0)
+          {
+            self->tick_icount = MAX (self->tick_icount, g_array_index (self->snapshots, gint64, i));
+            self->tick_saving = -1;
+          }
+    }
   snapshot_work_done (self);
 }
 
@@ -842,11 +863,12 @@ tick_position_cb (GObject      *object,
   self->tick_icount = icount;
   /* One since the last tick, or one the replay will pass within half a
    * tick at its pace (an earlier replay's, from a tick a little later). */
-  if (!self->tick_forward || icount <= from || has_snapshot_between (self, from, icount + (icount - from) / 2))
+  if (!self->tick_forward || !self->tick_snapshots || icount <= from || has_snapshot_between (self, from, icount + (icount - from) / 2))
     {
       self->tick_busy = FALSE;
       return;
     }
+  self->tick_saving = icount;
   take_snapshot (self, icount, FALSE);
 }
 
@@ -862,7 +884,9 @@ tick_position_cb (GObject      *object,
  * loads that last snapshot (loadvm, which QEMU does not tell GDB about),
  * runs the replay to NEAR_BEHIND before the stop through GDB (QMP
  * replay-break, then a continue that stops there), saves, and runs on to
- * the stop. That costs about one slow step back, once; the steps after it
+ * the stop. That costs a loadvm and a savevm more than the first step
+ * back would cost anyway (a few tenths of a second: the image does not
+ * wait for the disk, see kwb-qemu.c); the steps after it
  * replay NEAR_BEHIND instructions at most, until they pass the snapshot
  * and the next step makes another. Both are small because an instruction
  * count says little about replay time: QEMU replays the guest's idle time
@@ -874,7 +898,7 @@ tick_position_cb (GObject      *object,
  */
 
 #define NEAR_BEHIND 200000
-#define NEAR_GAP    1000000
+#define NEAR_GAP    400000
 
 /* The guest is back at the stop, or was never moved (MOVED false): the
  * breakpoints back, and the user's step. An error once the guest has moved
@@ -1066,6 +1090,7 @@ ticks_start (KwbReplay *self,
     return;
   self->tick_forward = !kwb_replay_is_going_back (self);
   self->tick_icount = from;
+  self->tick_saving = -1;
   self->tick_source = g_timeout_add (TICK_MS, tick, self);
 }
 
@@ -1347,6 +1372,8 @@ kwb_replay_init (KwbReplay *self)
     if (max != NULL && g_ascii_string_to_unsigned (max, 10, 1, MAX_SNAPSHOTS, &value, NULL))
       self->max_snapshots = (guint) value;
   }
+  self->tick_saving = -1;
+  self->tick_snapshots = g_strcmp0 (g_getenv ("KWB_REPLAY_TICK_SNAPSHOTS"), "0") != 0;
   self->near_gap = NEAR_GAP;
   {
     const char *gap = g_getenv ("KWB_REPLAY_NEAR_GAP");

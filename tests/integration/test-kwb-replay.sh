@@ -55,13 +55,14 @@ check "no QEMU is left behind" no_qemu
 check "recording into a used folder is refused, and it stays as it was" \
   sh -c "[ $rc -eq 1 ] && grep -q 'already exists' '$tmp/err' && grep -q '^finished=true' '$tmp/rec/recording.ini'"
 
+# The recording as made (its first snapshot only), for the snapshot near the stop below.
+cp -r "$tmp/rec" "$tmp/rec-as-made"
+
 # --- replay, forwards then backwards ---
 # At most 3 snapshots (the recording's own and two of the replay's): the
 # run to the module's write is long enough for more, so some make room
-# (GLib prints the debug message saying so on stdout). A step back from a
-# stop whose last snapshot lies more than 200001 instructions behind
-# first makes one 200000 before it (by default the distance is larger).
-KWB_REPLAY_MAX_SNAPSHOTS=3 KWB_REPLAY_NEAR_GAP=200001 G_MESSAGES_DEBUG=kwb-core \
+# (GLib prints the debug message saying so on stdout).
+KWB_REPLAY_MAX_SNAPSHOTS=3 G_MESSAGES_DEBUG=kwb-core \
 "$kwb" replay "$tmp/rec" --break kwb_test_mod_poke --exec finish --exec 'watch kwb_test_mod_counter' \
   --exec reverse-continue --exec reverse-stepi --exec 'print kwb_test_mod_counter' --timeout 1500 \
   >"$tmp/out" 2>"$tmp/err"; rc=$?
@@ -75,7 +76,9 @@ next_line=$((poke_line + 1))
 check "reverse-continue with a watchpoint goes back to the module's write" \
   grep -Eq "^(stopped|watchpoint): .*kwb_test_mod_poke.* at .*kwb_test_mod.c:($poke_line|$next_line)" "$tmp/out"
 check "and says how long it took" grep -q '^reverse-continue took [0-9.]* s$' "$tmp/out"
-# A step back that replays longer than the replay's progress tick (1.5 s)
+# Its snapshots are saved without a flush each (the image is synced at the end).
+check "the replaying QEMU saves to its image without flushes" grep -q 'QEMU: .*id=rr,format=qcow2,cache=unsafe' "$tmp/out"
+# A step back that replays longer than the replay's progress tick (1 s)
 # says meanwhile where the replay is; a quicker one has nothing to say.
 slow=$(awk '/^reverse-[a-z]* took / && $3 > 3 { print $1; exit }' "$tmp/out")
 if [ -n "$slow" ]; then
@@ -89,12 +92,6 @@ check "reverse-stepi goes back to the write's line, before it: the counter is 1 
   sh -c "grep -q '^stopped: kwb_test_mod_poke at .*kwb_test_mod.c:$poke_line (end-stepping-range)' '$tmp/out' &&
          grep -q '^reverse-stepi took [0-9.]* s\$' '$tmp/out' && grep -q '^\\\$[0-9]* = 1\$' '$tmp/out'"
 check "no QEMU is left behind" no_qemu
-# The step back from the write (reverse-stepi) made a snapshot close behind
-# it first, and the guest came back to the write before stepping back: the
-# counter check above.
-near=$(sed -n 's/.*Replay: a snapshot 200000 instructions before the stop at \([0-9]*\) first.*/\1/p' "$tmp/out" | tail -n 1)
-check "a step back first made a snapshot 200000 instructions before its stop" \
-  sh -c "[ -n '$near' ] && qemu-img snapshot -l '$tmp/rec/snapshots.qcow2' | grep -qw \"kwb-\$(($near - 200000))\""
 # The run up to the module's write lasts many seconds: snapshots were taken on the way.
 check "the replay left snapshots along the run in the recording's image" \
   sh -c "qemu-img snapshot -l '$tmp/rec/snapshots.qcow2' | grep -q ' kwb-[0-9]'"
@@ -102,6 +99,29 @@ qemu-img snapshot -l "$tmp/rec/snapshots.qcow2" | sed 's/^/# /'
 check "at the cap, snapshots were deleted to make room, and the image holds no more than 3" \
   sh -c "cat '$tmp/out' '$tmp/err' | grep -q 'a snapshot was deleted to make room for one at instruction [0-9]* (at most 3 are kept)' &&
          [ \$(qemu-img snapshot -l '$tmp/rec/snapshots.qcow2' | grep -Ec ' (init|kwb-[0-9]+) ') -le 3 ]"
+
+# --- a snapshot near the stop ---
+# The recording as made holds only the snapshot at its start, and this
+# replay takes none as it runs (where a tick lands depends on the host's
+# pace): the step back over the module's write, hundreds of millions of
+# instructions in, first makes one 200000 instructions before the stop,
+# and the guest comes back to the stop before stepping back. reverse-next
+# ends on the write's line, at the breakpoint there.
+KWB_REPLAY_TICK_SNAPSHOTS=0 G_MESSAGES_DEBUG=kwb-core \
+"$kwb" replay "$tmp/rec-as-made" --break kwb_test_mod_poke --exec next --exec reverse-next \
+  --exec 'print kwb_test_mod_counter' \
+  --timeout 1500 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "kwb replay exits 0" [ $rc -eq 0 ]
+near=$(sed -n 's/.*Replay: a snapshot 200000 instructions before the stop at \([0-9]*\) first.*/\1/p' "$tmp/out" | tail -n 1)
+check "a step back first made a snapshot 200000 instructions before its stop" \
+  sh -c "[ -n '$near' ] && qemu-img snapshot -l '$tmp/rec-as-made/snapshots.qcow2' | grep -qw \"kwb-\$(($near - 200000))\""
+check "and reverse-next went back to the write's line, before it: the counter is 1" \
+  sh -c "grep -q '^reverse-next took [0-9.]* s\$' '$tmp/out' &&
+         grep -Eq '^stopped: kwb_test_mod_poke at .*kwb_test_mod.c:$poke_line \\((end-stepping-range|breakpoint-hit)\\)' '$tmp/out' &&
+         grep -q '^\\\$[0-9]* = 1\$' '$tmp/out'"
+check "no other snapshot was taken" \
+  sh -c "[ \$(qemu-img snapshot -l '$tmp/rec-as-made/snapshots.qcow2' | grep -Ec ' (init|kwb-[0-9]+) ') -eq 2 ]"
+check "no QEMU is left behind" no_qemu
 
 # --- refused: another initramfs than recorded ---
 cp "$tmp/p/build/initramfs.cpio.gz" "$tmp/initramfs.keep"
