@@ -4,7 +4,8 @@
  *
  * With Record This Run on, the session boots under QEMU's recording: it
  * stops at start_kernel, setup_arch and kernel_init as any session does,
- * and runs to the shell before it is stopped; the recording is then saved
+ * and runs to the shell, idles there for seconds and takes an Enter
+ * before it is stopped; the recording is then saved
  * (a toast, a finished recording.ini) and listed. Replayed from the
  * Recordings list, the window shows the reverse controls and the
  * timeline, and does not take typing. The replay stops where the run did,
@@ -13,7 +14,8 @@
  * instruction it was hit (the console marks where the replayed output
  * starts again); Step Over Backwards from there goes to the line
  * of start_kernel that called setup_arch; a mark on the timeline goes
- * forwards and backwards to its stop, with the breakpoints working after.
+ * forwards and backwards to its stop, with the breakpoints working after;
+ * Pause cancels a step back; the run on to the Enter shows its progress.
  * Screenshots: replay-*.png in $KWB_BUILD_ROOT/tests/gui/screenshots/.
  * Needs KWB_FIXTURE_VMLINUX and KWB_FIXTURE_INITRAMFS.
  */
@@ -27,6 +29,14 @@
 
 /* Going backwards replays the run from its start. */
 #define REVERSE_WAIT_SECONDS 900
+/* The recorded guest idles this long at the shell's first prompt. */
+#define IDLE_SECONDS         4
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
 
 typedef struct {
   KwbSession *session;
@@ -224,6 +234,14 @@ check_replay (KwbApplication *app,
   wait_stopped_in (session, "kernel_init");
   kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   kwb_test_wait_terminal_shows (window, "Please press Enter", "the shell, recorded");
+  /* Seconds of an idle guest, then Enter (the console's first input). */
+  {
+    gint64 until = g_get_monotonic_time () + IDLE_SECONDS * G_TIME_SPAN_SECOND;
+
+    kwb_test_wait_until (time_passed, &until, "the guest to idle at the prompt");
+  }
+  vte_terminal_feed_child (kwb_console_get_terminal (kwb_window_get_console (window)), "\r", 1);
+  kwb_test_wait_terminal_shows (window, "/ # ", "the shell's prompt, recorded");
   kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   kwb_test_wait_until (toast_starts, &saved_toast, "the recording saved");
   g_assert_true (session_exited (window));
@@ -260,19 +278,9 @@ check_replay (KwbApplication *app,
   kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
   wait_stopped_in (session, "setup_arch");
   at_setup = wait_position (window);
-  /* The run to kernel_init lasts seconds: the window shows it progress. */
-  {
-    Progress p = { window, -1, FALSE };
-    gulong id = g_signal_connect (kwb_window_get_replay (window), "notify::progress", G_CALLBACK (on_progress), &p);
-
-    kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
-    wait_stopped_in (session, "kernel_init");
-    at_init = wait_position (window);
-    g_signal_handler_disconnect (kwb_window_get_replay (window), id);
-    g_assert_cmpint (p.progress, >, at_setup);
-    g_assert_cmpint (p.progress, <=, at_init);
-    g_assert_true (p.label_said);
-  }
+  kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+  wait_stopped_in (session, "kernel_init");
+  at_init = wait_position (window);
   g_assert_cmpint (at_start, <, at_setup);
   g_assert_cmpint (at_setup, <, at_init);
   g_assert_cmpint (at_init, <, span);
@@ -347,6 +355,25 @@ check_replay (KwbApplication *app,
   session = kwb_window_get_session (window);
   wait_stopped_in (session, "kernel_init");
   g_assert_cmpint (wait_position (window), ==, at_init);
+
+  /* On to the Enter typed after the idle seconds: QEMU replays idle time
+   * in real time, and answers QMP while the guest idles, so the window
+   * shows how far the replay got on the way. (While the guest computes,
+   * a replaying QEMU may leave QMP unanswered for the whole run.) */
+  kwb_test_break_at (session, "n_tty_receive_buf_common");
+  {
+    Progress p = { window, -1, FALSE };
+    gulong id = g_signal_connect (kwb_window_get_replay (window), "notify::progress", G_CALLBACK (on_progress), &p);
+    gint64 at_enter;
+
+    kwb_test_activate_action (GTK_WIDGET (window), "win.continue", NULL);
+    wait_stopped_in (session, "n_tty_receive_buf_common");
+    at_enter = wait_position (window);
+    g_signal_handler_disconnect (kwb_window_get_replay (window), id);
+    g_assert_cmpint (p.progress, >, at_init);
+    g_assert_cmpint (p.progress, <=, at_enter);
+    g_assert_true (p.label_said);
+  }
 
   kwb_test_activate_action (GTK_WIDGET (window), "win.stop", NULL);
   kwb_test_wait_until (session_exited, window, "the replay to end");
