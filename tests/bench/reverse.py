@@ -5,11 +5,10 @@
 record: boot, then a shell loop typed at the prompt that calls `sync` every
 5 s, ten times). Both sides replay it with the same QEMU options and break at
 __do_sys_sync, so the stops are spread over the run. At each of the ten
-stops: reverse-stepi, reverse-next, continue (back to the same stop),
-reverse-continue (back to the previous stop, or the start), continue twice
-(on to the next stop); the reverse commands are timed from sent to stopped.
-(reverse-finish is left out: GDB does it by single steps backwards, each one
-a step back of its own, and from these stops it took minutes.) kwb's figures
+stops: reverse-stepi, reverse-next, reverse-finish (out of x64_sys_call),
+continue (back to the same stop), reverse-continue (back to the previous
+stop, or the start), continue twice (on to the next stop); the reverse
+commands are timed from sent to stopped. kwb's figures
 are the ones `kwb replay` prints ("reverse-stepi took S s"); the manual way
 is QEMU with -icount rr=replay and `gdb -batch` timing each command in its
 own Python, with the recording as it was made: only its first snapshot.
@@ -18,7 +17,7 @@ stop before stepping back from it. Medians, maxima and their ratio are
 printed, and kwb's figures per stop. Never fails on time.
 
 The manual way replays from the start of the recording at every step back:
-at all ten stops it takes about an hour. KWB_BENCH_MANUAL_STOPS (e.g.
+at all ten stops it takes well over an hour. KWB_BENCH_MANUAL_STOPS (e.g.
 "1,5,10") times it at those stops only (it continues past the others);
 "none" leaves it out. KWB_BENCH_MEMORY records with that much guest memory
 in MiB (the project's default otherwise): QEMU saves and loads all of it
@@ -39,9 +38,10 @@ import tty
 
 RUNS = int(os.environ.get("KWB_BENCH_RUNS", "1"))
 STOPS = 10
-COMMANDS = ["reverse-stepi", "reverse-next", "reverse-continue"]
+COMMANDS = ["reverse-stepi", "reverse-next", "reverse-finish", "reverse-continue"]
 # After the first stop; the last stop's trailing continues run to the end.
-AT_STOP = ["reverse-stepi", "reverse-next", "continue", "reverse-continue", "continue", "continue"]
+AT_STOP = ["reverse-stepi", "reverse-next", "reverse-finish", "continue", "reverse-continue", "continue",
+           "continue"]
 SEQUENCE = (AT_STOP * STOPS)[:-1]
 MANUAL_STOPS_SETTING = os.environ.get("KWB_BENCH_MANUAL_STOPS", "")
 MANUAL_STOPS = [] if MANUAL_STOPS_SETTING == "none" else sorted(
