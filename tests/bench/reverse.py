@@ -186,7 +186,7 @@ def main():
                 continue
             print(f"{command}: kwb replay median {statistics.median(k):.2f} s, max {max(k):.2f} s; "
                   f"QEMU + gdb by hand median {statistics.median(m):.2f} s, max {max(m):.2f} s; "
-                  f"ratio {statistics.median(k) / statistics.median(m):.2f}")
+                  f"ratio {statistics.median(k) / statistics.median(m):.3f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
