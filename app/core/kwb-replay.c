@@ -863,7 +863,8 @@ tick_position_cb (GObject      *object,
   self->tick_icount = icount;
   /* One since the last tick, or one the replay will pass within half a
    * tick at its pace (an earlier replay's, from a tick a little later). */
-  if (!self->tick_forward || !self->tick_snapshots || icount <= from || has_snapshot_between (self, from, icount + (icount - from) / 2))
+  if (!self->tick_forward || !self->tick_snapshots || icount <= from ||
+      has_snapshot_between (self, from, icount + (icount - from) / 2))
     {
       self->tick_busy = FALSE;
       return;
