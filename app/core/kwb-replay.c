@@ -97,7 +97,6 @@ struct _KwbReplay
 
   NearPhase      near_phase;
   gint64         near_stop;   /* where the user's step backwards starts */
-  gint64         near_gap;
   gboolean       near_moved;  /* the guest is not there now */
   gulong         gdb_stopped_id;
 
@@ -894,8 +893,7 @@ tick_position_cb (GObject      *object,
  * in real time (icount sleeps), so a few million instructions before a
  * stop that follows a `sleep` in the shell took seconds to replay. A reverse-continue goes without: its
  * search runs backwards from snapshot to snapshot, and one near the stop
- * would only add a stretch to search. The environment variable
- * KWB_REPLAY_NEAR_GAP lowers NEAR_GAP (the tests use it).
+ * would only add a stretch to search.
  */
 
 #define NEAR_BEHIND 200000
@@ -1008,7 +1006,7 @@ near_decide (KwbReplay *self)
 {
   int last = self->near_stop > 0 ? snapshot_before (self, self->near_stop) : -1;
 
-  if (last < 0 || self->near_stop - g_array_index (self->snapshots, gint64, last) <= self->near_gap)
+  if (last < 0 || self->near_stop - g_array_index (self->snapshots, gint64, last) <= NEAR_GAP)
     {
       self->near_phase = NEAR_NONE;
       kwb_session_reverse_ready (self->session, NULL);
@@ -1375,14 +1373,6 @@ kwb_replay_init (KwbReplay *self)
   }
   self->tick_saving = -1;
   self->tick_snapshots = g_strcmp0 (g_getenv ("KWB_REPLAY_TICK_SNAPSHOTS"), "0") != 0;
-  self->near_gap = NEAR_GAP;
-  {
-    const char *gap = g_getenv ("KWB_REPLAY_NEAR_GAP");
-    guint64 value;
-
-    if (gap != NULL && g_ascii_string_to_unsigned (gap, 10, NEAR_BEHIND + 1, NEAR_GAP, &value, NULL))
-      self->near_gap = (gint64) value;
-  }
 }
 
 KwbQemuReplay kwb_replay_get_mode (KwbReplay *self) { return self->mode; }
