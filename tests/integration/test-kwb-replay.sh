@@ -23,7 +23,8 @@ fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; for f in "$tmp/out" "$tmp/err"; do [ -f "$f" ] && tail -n 40 "$f" | sed 's/^/# /'; done; }
 check() { desc=$1; shift; if "$@"; then ok "$desc"; else notok "$desc"; fi; }
-no_qemu() { ! pgrep -f "[q]emu-system.*$tmp/rec/" >/dev/null; }
+# Any replay's recording: rec/ and the copy rec-as-made/.
+no_qemu() { ! pgrep -f "[q]emu-system.*$tmp/rec" >/dev/null; }
 
 mod=$srcdir/data/modules/kwb_test_mod/kwb_test_mod.c
 poke_line=$(grep -n 'KWB-LINE: poke' "$mod" | cut -d: -f1)
